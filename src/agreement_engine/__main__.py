@@ -1,0 +1,5 @@
+"""``python -m agreement_engine``."""
+
+from agreement_engine.cli import main
+
+main()

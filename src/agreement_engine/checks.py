@@ -1,0 +1,431 @@
+"""Everything ``check`` verifies beyond a single file's shape.
+
+References between files (an extension's agreement, a routine's agreements, assumption and source
+ids), approvals, validity dates, every formula in every combination of documents that can govern a
+month, and the timeline per municipality and month: overlaps are errors; months no agreement
+governs, approvals still pending and national figures still missing are warnings.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Iterable, Sequence
+from fractions import Fraction
+
+from agreement_engine.diagnostics import Diagnostic, Location, did_you_mean, error, warning
+from agreement_engine.documents import Agreement, Document, Extension, Routine, Statute
+from agreement_engine.evaluation import MonthEnvironment, ProbeFigures
+from agreement_engine.formula import Amount, FormulaError, MissingFigure
+from agreement_engine.formula.ast import NO_SPAN
+from agreement_engine.formula.types import Quantity
+from agreement_engine.library import Library
+from agreement_engine.months import YearMonth
+from agreement_engine.ruleset import RuleSet, Typed, compose, type_rules
+from agreement_engine.timeline import Governance, Status, agreement_span, govern
+
+
+def check_library(library: Library) -> list[Diagnostic]:
+    """Every problem across the loaded documents, errors and warnings, in file order."""
+    problems: list[Diagnostic] = []
+    problems += _duplicate_ids(library)
+    problems += _references(library)
+    problems += _approvals(library)
+    problems += _validities(library)
+    problems += _formulas(library)
+    problems += _timeline(library)
+    return _unique(problems)
+
+
+def _unique(problems: Iterable[Diagnostic]) -> list[Diagnostic]:
+    seen: dict[tuple[object, ...], Diagnostic] = {}
+    for p in problems:
+        loc = p.location
+        key = (p.message, loc.path if loc else "", loc.line if loc else 0, loc.column if loc else 0)
+        seen.setdefault(key, p)
+    return sorted(seen.values(), key=_position)
+
+
+def _position(d: Diagnostic) -> tuple[int, str, int, int]:
+    loc = d.location
+    rank = 0 if d.is_error else 1
+    return (rank, loc.path if loc else "", loc.line if loc else 0, loc.column if loc else 0)
+
+
+def _duplicate_ids(library: Library) -> list[Diagnostic]:
+    problems = []
+    first: dict[str, Document] = {}
+    for doc in library.documents:
+        if doc.id in first:
+            problems.append(
+                error(
+                    f"two documents have the id '{doc.id}' (the other is {first[doc.id].path})",
+                    doc.location,
+                    hint="every document needs its own id",
+                    code="duplicate-id",
+                )
+            )
+        first.setdefault(doc.id, doc)
+    declared: dict[str, Location] = {}
+    for doc in library.documents:
+        for assumption in doc.assumptions:
+            if assumption.id in declared:
+                other = declared[assumption.id]
+                problems.append(
+                    error(
+                        f"assumption '{assumption.id}' is declared twice "
+                        f"(first in {other.path}:{other.line})",
+                        assumption.location,
+                        hint="declare each assumption once; rules in any file can refer to it",
+                        code="duplicate-assumption",
+                    )
+                )
+            declared.setdefault(assumption.id, assumption.location)
+    return problems
+
+
+def _references(library: Library) -> list[Diagnostic]:
+    problems: list[Diagnostic] = []
+    agreements = {a.id for a in library.agreements}
+    assumptions = library.assumptions
+    for doc in library.documents:
+        if isinstance(doc, Extension) and doc.extends not in agreements:
+            problems.append(_unknown("agreement", doc.extends, agreements, doc, ("extends",)))
+        if isinstance(doc, Routine):
+            for i, target in enumerate(doc.applies_to):
+                if target not in agreements:
+                    problems.append(
+                        _unknown("agreement", target, agreements, doc, ("applies_to", i))
+                    )
+        for cite in doc.citations:
+            if cite.source not in doc.sources:
+                problems.append(
+                    error(
+                        f"unknown source '{cite.source}': it is not listed under 'sources' "
+                        "in this file",
+                        cite.location,
+                        hint=did_you_mean(cite.source, doc.sources)
+                        or "add it under 'sources' with its title",
+                        code="unknown-source",
+                    )
+                )
+        for rule in _all_rules(doc):
+            for assumption, location in rule.assumes:
+                if assumption not in assumptions:
+                    problems.append(
+                        error(
+                            f"unknown assumption '{assumption}'",
+                            location,
+                            hint=did_you_mean(assumption, assumptions)
+                            or "declare it under 'assumptions' with the reading and alternatives",
+                            code="unknown-assumption",
+                        )
+                    )
+    return problems
+
+
+def _unknown(
+    what: str, name: str, known: set[str], doc: Document, path: tuple[str | int, ...]
+) -> Diagnostic:
+    return error(
+        f"unknown {what} '{name}'",
+        doc.yaml.locate(path),
+        hint=did_you_mean(name, known) or f"no loaded file has the id '{name}'",
+        code="unknown-reference",
+    )
+
+
+def _all_rules(doc: Document) -> list[object]:
+    rules: list[object] = list(getattr(doc, "rules", {}).values())
+    counting = getattr(doc, "counting", None)
+    if counting is not None:
+        rules += list(counting.rules.values()) + list(counting.aggregates.values())
+    return rules  # type: ignore[return-value]
+
+
+def _approvals(library: Library) -> list[Diagnostic]:
+    problems = []
+    agreements = {a.id: a for a in library.agreements}
+    for doc in library.documents:
+        if isinstance(doc, Agreement):
+            parties = doc.parties
+        elif isinstance(doc, Extension) and doc.extends in agreements:
+            parties = agreements[doc.extends].parties
+        else:
+            continue
+        listed = {a.party for a in doc.approvals}
+        for approval in doc.approvals:
+            if approval.party not in parties:
+                problems.append(
+                    error(
+                        f"'{approval.party}' is not a party to "
+                        f"{doc.id if isinstance(doc, Agreement) else doc.extends}",
+                        approval.location,
+                        hint=did_you_mean(approval.party, parties)
+                        or "the parties are: " + ", ".join(parties),
+                        code="unknown-party",
+                    )
+                )
+        missing = [p for p in parties if p not in listed]
+        if missing:
+            problems.append(
+                error(
+                    "no approval recorded for " + ", ".join(missing),
+                    doc.yaml.locate(("approval", "by"), key=True),
+                    hint="record every party, as pending if its decision is not yet known",
+                    code="approval-missing",
+                )
+            )
+    return problems
+
+
+def _validities(library: Library) -> list[Diagnostic]:
+    problems = []
+    for doc in library.documents:
+        validity = getattr(doc, "validity", None)
+        if validity is None:
+            continue
+        if validity.end is not None and validity.end < validity.start:
+            problems.append(
+                error(
+                    f"'until' ({validity.end}) is before 'from' ({validity.start})",
+                    validity.end_location,
+                    code="validity-order",
+                )
+            )
+        if not _has_rules(doc):
+            continue
+        if validity.start.day != 1:
+            problems.append(
+                error(
+                    f"validity starts on {validity.start}, in the middle of a month",
+                    validity.start_location,
+                    hint=f"billing is monthly: start on the first of a month, like "
+                    f"{validity.first_month.first_day}",
+                    code="split-month",
+                )
+            )
+        if validity.end is not None and validity.end != YearMonth.of(validity.end).last_day:
+            problems.append(
+                error(
+                    f"validity ends on {validity.end}, in the middle of a month",
+                    validity.end_location,
+                    hint=f"billing is monthly: end on the last day of a month, like "
+                    f"{YearMonth.of(validity.end).last_day}",
+                    code="split-month",
+                )
+            )
+    return problems
+
+
+def _has_rules(doc: Document) -> bool:
+    return bool(getattr(doc, "rules", None)) or isinstance(doc, Agreement | Statute)
+
+
+def _rulesets(library: Library) -> list[RuleSet]:
+    """Every combination of documents that can govern some month, each base alone included."""
+    agreements = {a.id: a for a in library.agreements}
+    sets: list[RuleSet] = [compose(a, None, ()) for a in library.agreements]
+    sets += [compose(s, None, ()) for s in library.statutes]
+    for extension in library.extensions:
+        if extension.extends in agreements:
+            sets.append(compose(agreements[extension.extends], extension, ()))
+    for routine in library.routines:
+        for target in routine.applies_to:
+            if routine.rules and target in agreements:
+                sets.append(compose(agreements[target], None, (routine,)))
+    return sets
+
+
+def _formulas(library: Library) -> list[Diagnostic]:
+    parameters = library.parameters
+    problems: list[Diagnostic] = []
+    for ruleset in _rulesets(library):
+        problems.extend(type_rules(ruleset, parameters).problems)
+    return problems
+
+
+def _timeline(library: Library) -> list[Diagnostic]:
+    span = agreement_span(library)
+    if span is None:
+        return []
+    months = list(YearMonth.range(*span))
+    grid = {(m, month): govern(library, m, month) for m in library.municipalities for month in months}
+    problems: list[Diagnostic] = []
+    problems += _conflicts(grid)
+    problems += _gaps(library, grid, months)
+    problems += _pending(grid)
+    problems += _missing_figures(library, grid)
+    return problems
+
+
+def _runs(months: Sequence[YearMonth]) -> str:
+    """Months as compact runs: '2024-11 – 2025-09, 2026-03'."""
+    ordered = sorted(set(months))
+    runs: list[tuple[YearMonth, YearMonth]] = []
+    for month in ordered:
+        if runs and runs[-1][1].next() == month:
+            runs[-1] = (runs[-1][0], month)
+        else:
+            runs.append((month, month))
+    return ", ".join(str(a) if a == b else f"{a} – {b}" for a, b in runs)
+
+
+def _conflicts(grid: dict[tuple[str, YearMonth], Governance]) -> list[Diagnostic]:
+    clashes: dict[tuple[str, ...], list[tuple[str, YearMonth]]] = defaultdict(list)
+    for (municipality, month), g in grid.items():
+        if g.status is Status.CONFLICT:
+            clashes[tuple(c.name for c in g.conflicts)].append((municipality, month))
+    problems = []
+    for names, cells in clashes.items():
+        first = next(g for g in grid.values() if tuple(c.name for c in g.conflicts) == names)
+        doc = first.conflicts[-1].extension or first.conflicts[-1].agreement
+        problems.append(
+            error(
+                f"{' and '.join(names)} both govern "
+                f"{_runs([m for _, m in cells])} for {_parties([p for p, _ in cells])}",
+                doc.validity.start_location,
+                hint="only one agreement can govern a month: adjust the validity dates",
+                code="overlap",
+            )
+        )
+    return problems
+
+
+def _parties(parties: Iterable[str]) -> str:
+    return ", ".join(dict.fromkeys(parties))
+
+
+def _gaps(
+    library: Library, grid: dict[tuple[str, YearMonth], Governance], months: list[YearMonth]
+) -> list[Diagnostic]:
+    gaps: dict[str, list[YearMonth]] = defaultdict(list)
+    for (municipality, month), g in grid.items():
+        if g.status is Status.STATUTE:
+            gaps[municipality].append(month)
+    by_months: dict[tuple[YearMonth, ...], list[str]] = defaultdict(list)
+    for municipality, gap_months in gaps.items():
+        by_months[tuple(gap_months)].append(municipality)
+    problems = []
+    for gap_months, municipalities in by_months.items():
+        who = (
+            "any municipality"
+            if set(municipalities) == set(library.municipalities)
+            else ", ".join(municipalities)
+        )
+        before = _ending_before(library, gap_months[0])
+        statute = next(iter(library.statutes), None)
+        problems.append(
+            warning(
+                f"no agreement governs {_runs(gap_months)} for {who}, so the statute "
+                f"({statute.id if statute else 'Lag (2017:612)'}) governs these months",
+                before.validity.end_location if before else None,
+                hint="if an agreement for these months exists, add it; otherwise the months are "
+                "billed by the statute, which needs episode-level data",
+                code="gap",
+            )
+        )
+    return problems
+
+
+def _ending_before(library: Library, month: YearMonth) -> Agreement | Extension | None:
+    """The agreement or extension whose validity ends just before a gap starts."""
+    docs: list[Agreement | Extension] = [*library.agreements, *library.extensions]
+    ending = [d for d in docs if d.validity.last_month is not None]
+    before = [d for d in ending if d.validity.last_month is not None and d.validity.last_month < month]
+    return max(before, key=lambda d: d.validity.end or d.validity.start, default=None)
+
+
+def _pending(grid: dict[tuple[str, YearMonth], Governance]) -> list[Diagnostic]:
+    pending: dict[str, list[Governance]] = defaultdict(list)
+    for g in grid.values():
+        if g.status is Status.PENDING and g.pending is not None:
+            pending[g.pending.name].append(g)
+    problems = []
+    for name, cells in pending.items():
+        candidate = cells[0].pending
+        assert candidate is not None
+        doc = candidate.extension or candidate.agreement
+        problems.append(
+            warning(
+                f"{name} is not in force: approval is still pending from "
+                f"{', '.join(candidate.waiting_for)}; until every party approves, the statute "
+                f"governs {_runs([g.month for g in cells])}",
+                doc.yaml.locate(("approval", "by"), key=True),
+                hint="record each decision under approval.by as it is taken "
+                "(status, date, decision); 'evaluate --assume-approved' shows the provisional "
+                "result",
+                code="pending-approval",
+            )
+        )
+    return problems
+
+
+def _missing_figures(
+    library: Library, grid: dict[tuple[str, YearMonth], Governance]
+) -> list[Diagnostic]:
+    """Figures that months in force (or pending) need but the parameter files lack."""
+    parameters = library.parameters
+    needed: dict[tuple[str, str], set[YearMonth]] = defaultdict(set)
+    typed_cache: dict[str, Typed] = {}
+    for g in {(g.month, _ruleset_key(g)): g for g in grid.values()}.values():
+        ruleset = g.ruleset(assume_approved=True)
+        if ruleset is None:
+            continue
+        typed = typed_cache.setdefault(ruleset.name, type_rules(ruleset, parameters))
+        for use in _figures_used(ruleset, typed, g.month, library):
+            needed[use].add(g.month)
+    problems = []
+    for (name, key), months in sorted(needed.items()):
+        series = parameters[name]
+        figure = series.figures.get(key)
+        if figure is not None and figure.value is not None:
+            continue
+        source = _source_words(library, series.document, figure)
+        problems.append(
+            warning(
+                f"figure {name} for {key} is missing; it is needed for "
+                f"{_runs(list(months))}",
+                figure.location if figure else series.location,
+                hint=f"{source}add the value with its status and source when it is known; "
+                "results for these months cannot be final until then",
+                code="missing-figure",
+            )
+        )
+    return problems
+
+
+def _ruleset_key(g: Governance) -> str:
+    ruleset = g.ruleset(assume_approved=True)
+    return ruleset.name if ruleset else ""
+
+
+def _figures_used(
+    ruleset: RuleSet, typed: Typed, month: YearMonth, library: Library
+) -> set[tuple[str, str]]:
+    """The figures a month's rules look up, found by evaluating them with stand-in data."""
+    if typed.problems:
+        return set()
+    figures = ProbeFigures(library.parameters)
+    stand_in = {
+        name: Amount(Fraction(1), t)
+        for name, t in typed.aggregate_types.items()
+        if isinstance(t, Quantity)
+    }
+    env = MonthEnvironment(ruleset, month, stand_in, figures)
+    for name in typed.order:
+        try:
+            env.value(name, NO_SPAN)
+        except (FormulaError, MissingFigure):
+            continue
+    return {(u.parameter, u.key) for u in figures.used}
+
+
+def _source_words(library: Library, document_id: str, figure: object) -> str:
+    cite = getattr(figure, "cite", None)
+    doc = library.by_id(document_id)
+    if cite is None or doc is None:
+        return ""
+    source = doc.sources.get(cite.source)
+    title = source.title if source else cite.source
+    return f"source: {title}; "
+

@@ -1,0 +1,113 @@
+"""How Swedish spreadsheets spell values, and how to read them exactly.
+
+These functions read the text of one field. Each returns the value or raises :class:`BadValue`,
+whose ``expected`` completes the sentence "'Vårdtillfällen' must be …", so that the reader can say
+which file, row and column the text came from.
+
+Spellings accepted:
+
+- numbers: ``12``, ``12,5`` or ``12.5`` (decimal comma or point), with optional spaces (also
+  no-break spaces) between groups of three digits (``1 234,5``); never a sign, an exponent or
+  both a thousands mark and a decimal mark. A whole number may be written with zero decimals
+  (``12,0``), as spreadsheets often do. Values are :class:`~decimal.Decimal` or ``int``, never
+  ``float``; the decimals as written are kept (``4,30`` has two).
+- months: ``2026-03`` (also ``2026-3``), see :meth:`YearMonth.parse`.
+- yes/no: ``ja``/``nej``, ``yes``/``no``, ``true``/``false``, ``sant``/``falskt``, ``1``/``0``, in
+  any case; empty means not known.
+- dates ``2026-03-15`` (also ``2026-3-5``); times of day ``13:45``, ``13:45:30`` or ``13.45``.
+"""
+
+from __future__ import annotations
+
+import re
+from decimal import Decimal
+
+from agreement_engine.months import YearMonth
+
+WHOLE_NUMBER = "a whole number"
+NUMBER = "a number like 12 or 12,5"
+NOT_NEGATIVE = "0 or more"
+MONTH = "a month like 2026-03"
+YES_NO = "ja or nej (or empty when not known)"
+DATE = "a date like 2026-03-15"
+TIME = "a time of day like 13:45"
+
+TRUE_WORDS = frozenset({"ja", "yes", "true", "sant", "1"})
+FALSE_WORDS = frozenset({"nej", "no", "false", "falskt", "0"})
+
+# Regular expressions shared with the vectorised episode reader (Rust regex syntax as well).
+DATE_PATTERN = r"^[0-9]{4}-[0-9]{1,2}-[0-9]{1,2}$"
+TIME_PATTERN = r"^([0-9]{1,2})[:.]([0-9]{2})(?:[:.]([0-9]{2}))?$"
+
+_GROUP_SPACES = "\u0020\u00a0\u202f"
+_NUMBER = re.compile(
+    rf"(?P<minus>[-\u2212])?(?P<whole>[0-9]+|[0-9]{{1,3}}(?:[{_GROUP_SPACES}][0-9]{{3}})+)"
+    r"(?:[.,](?P<fraction>[0-9]+))?"
+)
+
+
+class BadValue(ValueError):
+    """A field's text does not spell what its column needs."""
+
+    def __init__(self, expected: str) -> None:
+        super().__init__(expected)
+        self.expected = expected
+
+
+def parse_decimal(text: str) -> Decimal:
+    """A number of 0 or more, exactly as written (``12,5`` is ``Decimal('12.5')``)."""
+    match = _NUMBER.fullmatch(text.strip())
+    if match is None:
+        raise BadValue(NUMBER)
+    if match["minus"]:
+        raise BadValue(NOT_NEGATIVE)
+    whole = re.sub(f"[{_GROUP_SPACES}]", "", match["whole"])
+    fraction = match["fraction"]
+    return Decimal(f"{whole}.{fraction}" if fraction is not None else whole)
+
+
+def parse_whole_number(text: str) -> int:
+    """A whole number of 0 or more; ``12,0`` is 12, ``12,5`` is an error."""
+    try:
+        value = parse_decimal(text)
+    except BadValue as bad:
+        raise BadValue(WHOLE_NUMBER if bad.expected == NUMBER else bad.expected) from None
+    if value != value.to_integral_value():
+        raise BadValue(WHOLE_NUMBER)
+    return int(value)
+
+
+def decimals_written(value: Decimal) -> int:
+    """How many decimals a number was written with (``4,30`` has 2, ``4`` has 0)."""
+    exponent = value.as_tuple().exponent
+    assert isinstance(exponent, int)  # finite numbers only: parse_decimal makes no NaN
+    return max(0, -exponent)
+
+
+def parse_month(text: str) -> YearMonth:
+    try:
+        return YearMonth.parse(text.strip())
+    except ValueError:
+        raise BadValue(MONTH) from None
+
+
+def parse_yes_no(text: str) -> bool | None:
+    """True, False, or None for an empty field (not known)."""
+    word = text.strip().casefold()
+    if not word:
+        return None
+    if word in TRUE_WORDS:
+        return True
+    if word in FALSE_WORDS:
+        return False
+    raise BadValue(YES_NO)
+
+
+def normalise_name(text: str) -> str:
+    """A column or municipality name folded for matching: case, spaces, ``_`` and ``-`` ignored."""
+    return " ".join(re.sub(r"[_\-]", " ", text).casefold().split())
+
+
+def format_decimal(value: Decimal, decimal_mark: str) -> str:
+    """A number written plainly (no exponent) with the given decimal mark."""
+    return f"{value:f}".replace(".", decimal_mark)

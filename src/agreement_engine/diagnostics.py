@@ -1,0 +1,155 @@
+"""Problems found in agreement files and data files, and how they are shown to people.
+
+Every problem the engine reports is a :class:`Diagnostic`: a severity, a message in the words of
+the agreement, where it happened, and a hint where one helps. Rendering is compiler-style so that
+editors can jump to the spot::
+
+    agreements/halland/2022.yaml:14:23: error: unknown name 'benchmrk'
+       14 |     formula: max(0 days, average_days - benchmrk)
+          |                                         ^^^^^^^^
+    hint: did you mean 'benchmark'?
+
+The message text is part of the engine's interface: tests assert it word for word.
+"""
+
+from __future__ import annotations
+
+import difflib
+import json
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+from enum import Enum
+
+
+class Severity(str, Enum):
+    """How bad a problem is: errors stop the job, warnings and notes do not."""
+
+    ERROR = "error"
+    WARNING = "warning"
+    NOTE = "note"
+
+
+@dataclass(frozen=True, slots=True)
+class Location:
+    """A place in a file: 1-based line and column, and how many characters to underline.
+
+    ``source_line`` is the text of that line (without its newline), kept so the problem can be
+    shown with a caret without reading the file again. For spreadsheet files, ``line`` is the row
+    and ``column`` the column number, and ``source_line`` is empty.
+    """
+
+    path: str
+    line: int
+    column: int
+    length: int = 1
+    source_line: str | None = None
+
+    def __str__(self) -> str:
+        return f"{self.path}:{self.line}:{self.column}"
+
+
+@dataclass(frozen=True, slots=True)
+class Diagnostic:
+    """One problem: what is wrong, where, and what to do about it."""
+
+    severity: Severity
+    message: str
+    location: Location | None = None
+    hint: str | None = None
+    code: str = "problem"
+    notes: tuple[str, ...] = field(default=())
+
+    @property
+    def is_error(self) -> bool:
+        return self.severity is Severity.ERROR
+
+
+def error(
+    message: str,
+    location: Location | None = None,
+    *,
+    hint: str | None = None,
+    code: str = "problem",
+    notes: Sequence[str] = (),
+) -> Diagnostic:
+    return Diagnostic(Severity.ERROR, message, location, hint, code, tuple(notes))
+
+
+def warning(
+    message: str,
+    location: Location | None = None,
+    *,
+    hint: str | None = None,
+    code: str = "problem",
+    notes: Sequence[str] = (),
+) -> Diagnostic:
+    return Diagnostic(Severity.WARNING, message, location, hint, code, tuple(notes))
+
+
+class EngineError(Exception):
+    """Raised when work cannot go on; carries the problems that stopped it."""
+
+    def __init__(self, diagnostics: Sequence[Diagnostic]) -> None:
+        self.diagnostics = tuple(diagnostics)
+        super().__init__("; ".join(d.message for d in self.diagnostics))
+
+
+def did_you_mean(word: str, candidates: Iterable[str]) -> str | None:
+    """A hint naming the closest candidate to a misspelt word, or None when nothing is close."""
+    pool = sorted(set(candidates))
+    matches = difflib.get_close_matches(word, pool, n=1, cutoff=0.6)
+    if not matches:
+        folded = {c.casefold(): c for c in pool}
+        matches = [folded[m] for m in difflib.get_close_matches(word.casefold(), folded, n=1)]
+    return f"did you mean '{matches[0]}'?" if matches else None
+
+
+def render_text(diagnostic: Diagnostic) -> str:
+    """The problem as a compiler would print it: location, message, source line, caret, hint."""
+    d = diagnostic
+    where = f"{d.location}: " if d.location else ""
+    lines = [f"{where}{d.severity.value}: {d.message}"]
+    loc = d.location
+    if loc is not None and loc.source_line is not None:
+        number = str(loc.line)
+        pad = " " * len(number)
+        text = loc.source_line.expandtabs(1)
+        lines.append(f" {number} | {text}")
+        lines.append(f" {pad} | {' ' * (loc.column - 1)}{'^' * max(1, loc.length)}")
+    lines.extend(f"note: {n}" for n in d.notes)
+    if d.hint:
+        lines.append(f"hint: {d.hint}")
+    return "\n".join(lines)
+
+
+def to_json(diagnostic: Diagnostic) -> dict[str, object]:
+    """The problem as a plain mapping, for ``--format json``."""
+    d = diagnostic
+    out: dict[str, object] = {"severity": d.severity.value, "code": d.code, "message": d.message}
+    if d.location is not None:
+        out.update(
+            file=d.location.path,
+            line=d.location.line,
+            column=d.location.column,
+            length=d.location.length,
+        )
+    if d.hint:
+        out["hint"] = d.hint
+    if d.notes:
+        out["notes"] = list(d.notes)
+    return out
+
+
+def render_json(diagnostics: Sequence[Diagnostic]) -> str:
+    return json.dumps([to_json(d) for d in diagnostics], ensure_ascii=False, indent=2)
+
+
+def summary(diagnostics: Sequence[Diagnostic]) -> str:
+    """One closing line: how many errors and warnings."""
+    errors = sum(1 for d in diagnostics if d.severity is Severity.ERROR)
+    warnings = sum(1 for d in diagnostics if d.severity is Severity.WARNING)
+
+    def plural(n: int, word: str) -> str:
+        return f"{n} {word}{'' if n == 1 else 's'}"
+
+    return f"{plural(errors, 'error')}, {plural(warnings, 'warning')}"

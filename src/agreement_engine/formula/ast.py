@@ -1,0 +1,181 @@
+"""The typed syntax tree of a formula.
+
+Every node knows the span of formula text it came from, so any problem found later (by the type
+checker, or while evaluating) can be shown with a caret under the exact spot. Spans are left out of
+equality: two formulas that differ only in spacing or line breaks have equal trees.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass, field
+from decimal import Decimal
+from typing import TypeAlias
+
+from agreement_engine.months import YearMonth
+
+
+@dataclass(frozen=True, slots=True)
+class Span:
+    """Character offsets [start, end) in the formula text."""
+
+    start: int
+    end: int
+
+    @property
+    def length(self) -> int:
+        return max(1, self.end - self.start)
+
+
+NO_SPAN = Span(0, 0)
+
+
+@dataclass(frozen=True, slots=True)
+class Number:
+    """A decimal literal with an optional unit: ``12``, ``0.1 days``, ``9300 kr``, ``35 %``."""
+
+    value: Decimal
+    unit: str | None
+    span: Span = field(default=NO_SPAN, compare=False)
+
+
+@dataclass(frozen=True, slots=True)
+class DateLiteral:
+    value: dt.date
+    span: Span = field(default=NO_SPAN, compare=False)
+
+
+@dataclass(frozen=True, slots=True)
+class MonthLiteral:
+    value: YearMonth
+    span: Span = field(default=NO_SPAN, compare=False)
+
+
+@dataclass(frozen=True, slots=True)
+class TimeLiteral:
+    value: dt.time
+    span: Span = field(default=NO_SPAN, compare=False)
+
+
+@dataclass(frozen=True, slots=True)
+class Text:
+    value: str
+    span: Span = field(default=NO_SPAN, compare=False)
+
+
+@dataclass(frozen=True, slots=True)
+class Boolean:
+    value: bool
+    span: Span = field(default=NO_SPAN, compare=False)
+
+
+@dataclass(frozen=True, slots=True)
+class Name:
+    """A reference to a rule, an input, a parameter or a rounding mode."""
+
+    name: str
+    span: Span = field(default=NO_SPAN, compare=False)
+
+
+@dataclass(frozen=True, slots=True)
+class Lookup:
+    """A dated parameter looked up by year or month: ``national_day_cost[2023]``."""
+
+    name: str
+    key: Expr
+    span: Span = field(default=NO_SPAN, compare=False)
+    name_span: Span = field(default=NO_SPAN, compare=False)
+
+
+@dataclass(frozen=True, slots=True)
+class Call:
+    """A call of one of the language's fixed functions: ``max(0 days, excess)``."""
+
+    function: str
+    args: tuple[Expr, ...]
+    span: Span = field(default=NO_SPAN, compare=False)
+    name_span: Span = field(default=NO_SPAN, compare=False)
+
+
+@dataclass(frozen=True, slots=True)
+class Unary:
+    """``-x`` or ``not x``."""
+
+    op: str
+    operand: Expr
+    span: Span = field(default=NO_SPAN, compare=False)
+
+
+@dataclass(frozen=True, slots=True)
+class Binary:
+    """Arithmetic (``+ - * /``), comparison (``= != < <= > >=``) or logic (``and or``)."""
+
+    op: str
+    left: Expr
+    right: Expr
+    span: Span = field(default=NO_SPAN, compare=False)
+    op_span: Span = field(default=NO_SPAN, compare=False)
+
+
+@dataclass(frozen=True, slots=True)
+class Conditional:
+    """``if condition then a else b``."""
+
+    condition: Expr
+    then: Expr
+    otherwise: Expr
+    span: Span = field(default=NO_SPAN, compare=False)
+
+
+Expr: TypeAlias = (
+    Number
+    | DateLiteral
+    | MonthLiteral
+    | TimeLiteral
+    | Text
+    | Boolean
+    | Name
+    | Lookup
+    | Call
+    | Unary
+    | Binary
+    | Conditional
+)
+
+ARITHMETIC = frozenset({"+", "-", "*", "/"})
+COMPARISON = frozenset({"=", "!=", "<", "<=", ">", ">="})
+LOGIC = frozenset({"and", "or"})
+
+
+def children(node: Expr) -> tuple[Expr, ...]:
+    """The direct sub-expressions of a node, left to right."""
+    match node:
+        case Lookup(key=key):
+            return (key,)
+        case Call(args=args):
+            return args
+        case Unary(operand=operand):
+            return (operand,)
+        case Binary(left=left, right=right):
+            return (left, right)
+        case Conditional(condition=c, then=t, otherwise=o):
+            return (c, t, o)
+        case _:
+            return ()
+
+
+def walk(node: Expr) -> list[Expr]:
+    """Every node of the tree, parents before children."""
+    out = [node]
+    for child in children(node):
+        out.extend(walk(child))
+    return out
+
+
+def names_used(node: Expr) -> set[str]:
+    """Names referred to as values (not functions, not parameters looked up)."""
+    return {n.name for n in walk(node) if isinstance(n, Name)}
+
+
+def parameters_used(node: Expr) -> set[str]:
+    return {n.name for n in walk(node) if isinstance(n, Lookup)}

@@ -1,0 +1,381 @@
+"""Checking a formula before anything runs: names, arguments, types and units.
+
+The checker walks the tree once and reports every problem it can find without running anything:
+unknown names (with a did-you-mean), functions called with the wrong number of arguments, and
+values of the wrong type or unit. A sub-expression with a problem has no type, and no further
+problems are reported about the expressions around it, so one mistake gives one message.
+"""
+
+from __future__ import annotations
+
+import difflib
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, field
+
+from agreement_engine.formula import ast
+from agreement_engine.formula.functions import FUNCTIONS, ROUNDING_MODES
+from agreement_engine.formula.problems import FormulaProblem
+from agreement_engine.formula.types import (
+    DAYS,
+    NUMBER,
+    UNITS,
+    Kind,
+    Quantity,
+    Type,
+    describe,
+    is_ordered,
+    unit_symbol,
+)
+
+
+@dataclass(frozen=True, slots=True)
+class Parameter:
+    """What the checker knows of a dated figure: its unit and whether keys are years or months."""
+
+    unit: Quantity
+    period: str  # "year" or "month"
+
+
+@dataclass(frozen=True, slots=True)
+class Scope:
+    """The names a formula may use.
+
+    ``episode`` is set where aggregates (``count``, ``sum``) are allowed: their arguments are
+    checked against it, one episode at a time.
+    """
+
+    values: Mapping[str, Type]
+    parameters: Mapping[str, Parameter] = field(default_factory=dict)
+    episode: Scope | None = None
+
+
+def check(expr: ast.Expr, scope: Scope) -> tuple[Type | None, list[FormulaProblem]]:
+    """The type of the formula, and every problem found in it."""
+    checker = _Checker(scope)
+    return checker.type_of(expr), checker.problems
+
+
+class _Checker:
+    def __init__(self, scope: Scope) -> None:
+        self.scope = scope
+        self.problems: list[FormulaProblem] = []
+
+    def fail(self, message: str, span: ast.Span, hint: str | None = None) -> None:
+        self.problems.append(FormulaProblem(message, span, hint))
+
+    def type_of(self, node: ast.Expr) -> Type | None:
+        method: Callable[[ast.Expr], Type | None] = getattr(self, f"_{type(node).__name__}")
+        return method(node)
+
+    # literals -------------------------------------------------------------------------------
+
+    def _Number(self, node: ast.Expr) -> Type | None:
+        assert isinstance(node, ast.Number)
+        return UNITS[node.unit] if node.unit else NUMBER
+
+    def _DateLiteral(self, node: ast.Expr) -> Type | None:
+        return Kind.DATE
+
+    def _MonthLiteral(self, node: ast.Expr) -> Type | None:
+        return Kind.MONTH
+
+    def _TimeLiteral(self, node: ast.Expr) -> Type | None:
+        return Kind.TIME
+
+    def _Text(self, node: ast.Expr) -> Type | None:
+        return Kind.TEXT
+
+    def _Boolean(self, node: ast.Expr) -> Type | None:
+        return Kind.BOOLEAN
+
+    # names ----------------------------------------------------------------------------------
+
+    def _Name(self, node: ast.Expr) -> Type | None:
+        assert isinstance(node, ast.Name)
+        if node.name in self.scope.values:
+            return self.scope.values[node.name]
+        if node.name in self.scope.parameters:
+            self.fail(
+                f"'{node.name}' is a dated figure: say which year or month to use",
+                node.span,
+                hint=f"look it up like {node.name}[year_of(month)] or {node.name}[2023]",
+            )
+        elif node.name in FUNCTIONS:
+            self.fail(
+                f"'{node.name}' is a function and needs arguments",
+                node.span,
+                hint=f"call it like {FUNCTIONS[node.name].example}",
+            )
+        elif node.name in ROUNDING_MODES:
+            self.fail(
+                f"'{node.name}' is a rounding mode; it can only be the last argument of round",
+                node.span,
+                hint=f"write round(value, 0, {node.name})",
+            )
+        else:
+            self.fail(f"unknown name '{node.name}'", node.span, hint=self._suggest(node.name))
+        return None
+
+    def _suggest(self, name: str) -> str | None:
+        pool = [*self.scope.values, *self.scope.parameters]
+        matches = difflib.get_close_matches(name, pool, n=1, cutoff=0.6)
+        if matches:
+            return f"did you mean '{matches[0]}'?"
+        if pool:
+            return "names you can use here: " + ", ".join(sorted(self.scope.values))
+        return None
+
+    def _Lookup(self, node: ast.Expr) -> Type | None:
+        assert isinstance(node, ast.Lookup)
+        key = self.type_of(node.key)
+        parameter = self.scope.parameters.get(node.name)
+        if parameter is None:
+            if node.name in self.scope.values:
+                message = f"'{node.name}' is not a dated figure, so it cannot be looked up with [ ]"
+                self.fail(message, node.name_span, hint=f"write just {node.name}")
+            else:
+                matches = difflib.get_close_matches(node.name, list(self.scope.parameters), n=1)
+                hint = f"did you mean '{matches[0]}'?" if matches else None
+                self.fail(f"unknown dated figure '{node.name}'", node.name_span, hint=hint)
+            return None
+        if key is None:
+            return parameter.unit
+        allowed = (NUMBER, Kind.MONTH) if parameter.period == "year" else (Kind.MONTH,)
+        if key not in allowed:
+            by = "a year, like 2023, or a month" if parameter.period == "year" else "a month"
+            self.fail(
+                f"'{node.name}' is looked up by {by}, not by {describe(key)}",
+                node.key.span,
+                hint=f"write {node.name}[year_of(month)]"
+                if parameter.period == "year"
+                else f"write {node.name}[month]",
+            )
+        return parameter.unit
+
+    # calls ----------------------------------------------------------------------------------
+
+    def _Call(self, node: ast.Expr) -> Type | None:
+        assert isinstance(node, ast.Call)
+        function = FUNCTIONS.get(node.function)
+        if function is None:
+            matches = difflib.get_close_matches(node.function, list(FUNCTIONS), n=1)
+            hint = (
+                f"did you mean '{matches[0]}'?"
+                if matches
+                else "the functions are: " + ", ".join(sorted(FUNCTIONS))
+            )
+            self.fail(f"unknown function '{node.function}'", node.name_span, hint=hint)
+            return None
+        if not function.arity_ok(len(node.args)):
+            self.fail(
+                f"'{node.function}' takes {function.arity_words}, not {len(node.args)}",
+                node.span,
+                hint=f"for example {function.example}",
+            )
+            return None
+        if function.aggregate:
+            return self._aggregate(node)
+        if node.function == "round":
+            return self._round(node)
+        arg_types = [self.type_of(a) for a in node.args]
+        if any(t is None for t in arg_types):
+            return None
+        return self._call_type(node, [t for t in arg_types if t is not None])
+
+    def _call_type(self, node: ast.Call, types: list[Type]) -> Type | None:
+        name = node.function
+        if name in ("min", "max"):
+            first = types[0]
+            for arg, t in zip(node.args[1:], types[1:], strict=True):
+                if t != first:
+                    self.fail(
+                        f"'{name}' needs values of one type, but gets {describe(first)} "
+                        f"and {describe(t)}",
+                        arg.span if t == NUMBER or first != NUMBER else node.args[0].span,
+                        hint=_unit_hint(node.args[0], arg, first, t),
+                    )
+                    return None
+            if not is_ordered(first):
+                self.fail(f"'{name}' cannot compare {describe(first)}", node.span)
+                return None
+            return first
+        expected = FUNCTIONS[name].parameters
+        for arg, t, allowed in zip(node.args, types, expected, strict=True):
+            if t not in allowed:
+                wanted = " or ".join(describe(a) for a in allowed)
+                self.fail(f"'{name}' needs {wanted}, not {describe(t)}", arg.span)
+                return None
+        return FUNCTIONS[name].result(types)
+
+    def _round(self, node: ast.Call) -> Type | None:
+        value, decimals, mode = node.args
+        result = self.type_of(value)
+        if result is not None and not isinstance(result, Quantity):
+            self.fail(f"'round' needs a number, not {describe(result)}", value.span)
+            result = None
+        if not (
+            isinstance(decimals, ast.Number)
+            and decimals.unit is None
+            and decimals.value == decimals.value.to_integral_value()
+            and 0 <= decimals.value <= 12
+        ):
+            self.fail(
+                "the second argument of 'round' must be a whole number of decimals (0 to 12)",
+                decimals.span,
+                hint="for example round(amount, 0, half_up) rounds to whole kronor",
+            )
+            result = None
+        if not (isinstance(mode, ast.Name) and mode.name in ROUNDING_MODES):
+            got = f"'{mode.name}'" if isinstance(mode, ast.Name) else "this"
+            matches = (
+                difflib.get_close_matches(mode.name, ROUNDING_MODES, n=1)
+                if isinstance(mode, ast.Name)
+                else []
+            )
+            self.fail(
+                f"{got} is not a rounding mode",
+                mode.span,
+                hint=f"did you mean '{matches[0]}'?"
+                if matches
+                else "the modes are: " + ", ".join(ROUNDING_MODES),
+            )
+            result = None
+        return result
+
+    def _aggregate(self, node: ast.Call) -> Type | None:
+        episode = self.scope.episode
+        if episode is None:
+            self.fail(
+                f"'{node.function}' adds up episodes and can only be used in counting aggregates",
+                node.name_span,
+                hint="monthly rules use the aggregates by name, like episodes or total_days",
+            )
+            return None
+        inner = _Checker(episode)
+        types = [inner.type_of(a) for a in node.args]
+        self.problems.extend(inner.problems)
+        if any(t is None for t in types):
+            return None
+        condition = node.args[-1] if node.function == "count" or len(node.args) == 2 else None
+        if condition is not None and types[-1] != Kind.BOOLEAN:
+            self.fail(
+                f"the condition of '{node.function}' must be true or false, "
+                f"not {describe(types[-1])}",  # type: ignore[arg-type]
+                condition.span,
+            )
+            return None
+        if node.function == "count":
+            return NUMBER
+        value = types[0]
+        if not isinstance(value, Quantity):
+            self.fail(f"'sum' adds numbers, not {describe(value)}", node.args[0].span)  # type: ignore[arg-type]
+            return None
+        return value
+
+    # operators ------------------------------------------------------------------------------
+
+    def _Unary(self, node: ast.Expr) -> Type | None:
+        assert isinstance(node, ast.Unary)
+        t = self.type_of(node.operand)
+        if t is None:
+            return None
+        if node.op == "not":
+            if t != Kind.BOOLEAN:
+                self.fail(f"'not' needs true or false, not {describe(t)}", node.operand.span)
+                return None
+            return t
+        if not isinstance(t, Quantity):
+            self.fail(f"cannot negate {describe(t)}", node.span)
+            return None
+        return t
+
+    def _Binary(self, node: ast.Expr) -> Type | None:
+        assert isinstance(node, ast.Binary)
+        left = self.type_of(node.left)
+        right = self.type_of(node.right)
+        if left is None or right is None:
+            return None
+        if node.op in ast.LOGIC:
+            return self._logic(node, left, right)
+        if node.op in ast.COMPARISON:
+            return self._comparison(node, left, right)
+        return self._arithmetic(node, left, right)
+
+    def _Conditional(self, node: ast.Expr) -> Type | None:
+        assert isinstance(node, ast.Conditional)
+        condition = self.type_of(node.condition)
+        then = self.type_of(node.then)
+        otherwise = self.type_of(node.otherwise)
+        if condition is not None and condition != Kind.BOOLEAN:
+            self.fail(
+                f"the condition after 'if' must be true or false, not {describe(condition)}",
+                node.condition.span,
+            )
+            return None
+        if then is None or otherwise is None:
+            return None
+        if then != otherwise:
+            self.fail(
+                f"both branches of 'if' must give the same type, but 'then' gives "
+                f"{describe(then)} and 'else' gives {describe(otherwise)}",
+                node.span,
+                hint=_unit_hint(node.then, node.otherwise, then, otherwise),
+            )
+            return None
+        return then
+
+    def _logic(self, node: ast.Binary, left: Type, right: Type) -> Type | None:
+        for side, t in ((node.left, left), (node.right, right)):
+            if t != Kind.BOOLEAN:
+                self.fail(f"'{node.op}' needs true or false, not {describe(t)}", side.span)
+                return None
+        return Kind.BOOLEAN
+
+    def _comparison(self, node: ast.Binary, left: Type, right: Type) -> Type | None:
+        if left != right:
+            self.fail(
+                f"cannot compare {describe(left)} with {describe(right)}",
+                node.span,
+                hint=_unit_hint(node.left, node.right, left, right),
+            )
+            return None
+        if node.op not in ("=", "!=") and not is_ordered(left):
+            self.fail(f"'{node.op}' cannot order {describe(left)}", node.op_span)
+            return None
+        return Kind.BOOLEAN
+
+    def _arithmetic(self, node: ast.Binary, left: Type, right: Type) -> Type | None:
+        result = _arithmetic_type(node.op, left, right)
+        if result is None:
+            verb = {"+": "add", "-": "subtract", "*": "multiply", "/": "divide"}[node.op]
+            joiner = {"+": "to", "-": "from", "*": "by", "/": "by"}[node.op]
+            first, second = (right, left) if node.op in "+-" else (left, right)
+            self.fail(
+                f"cannot {verb} {describe(first)} {joiner} {describe(second)}",
+                node.span,
+                hint=_unit_hint(node.left, node.right, left, right),
+            )
+        return result
+
+
+def _arithmetic_type(op: str, left: Type, right: Type) -> Type | None:
+    if isinstance(left, Quantity) and isinstance(right, Quantity):
+        if op in "+-":
+            return left if left == right else None
+        return left.times(right) if op == "*" else left.per(right)
+    if op == "+" and {left, right} == {Kind.DATE, DAYS}:
+        return Kind.DATE
+    if op == "-" and left == Kind.DATE and right == DAYS:
+        return Kind.DATE
+    if op == "-" and left == Kind.DATE and right == Kind.DATE:
+        return DAYS
+    return None
+
+
+def _unit_hint(left: ast.Expr, right: ast.Expr, lt: Type, rt: Type) -> str | None:
+    """When one side is a bare number beside a unit, suggest writing the unit."""
+    for node, t, other in ((left, lt, rt), (right, rt, lt)):
+        if isinstance(node, ast.Number) and node.unit is None and t == NUMBER:
+            if isinstance(other, Quantity) and other != NUMBER:
+                return f"write the unit after the number, like {node.value} {unit_symbol(other)}"
+    return None

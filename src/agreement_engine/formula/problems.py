@@ -1,0 +1,34 @@
+"""Problems found in one formula, located by character offsets in its text."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from agreement_engine.formula.ast import Span
+
+
+@dataclass(frozen=True, slots=True)
+class FormulaProblem:
+    """A mistake in a formula: the message, the span of text it concerns, and a hint."""
+
+    message: str
+    span: Span
+    hint: str | None = None
+
+
+class FormulaError(Exception):
+    """A formula that cannot be parsed, or a value that cannot be computed."""
+
+    def __init__(self, message: str, span: Span, hint: str | None = None) -> None:
+        super().__init__(message)
+        self.problem = FormulaProblem(message, span, hint)
+
+
+class MissingFigure(Exception):
+    """A dated figure the formula needs has no value (its status is 'missing' or it is absent)."""
+
+    def __init__(self, parameter: str, key: str, span: Span) -> None:
+        super().__init__(f"{parameter}[{key}] is missing")
+        self.parameter = parameter
+        self.key = key
+        self.span = span

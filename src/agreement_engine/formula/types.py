@@ -1,0 +1,91 @@
+"""The types of formula values, with units.
+
+A quantity's unit is a pair of exponents over the two base units the agreements use, kronor and
+days: money is kr¹, days is day¹, a count or a rate is a plain number (no unit), a price per day is
+kr¹·day⁻¹. Units multiply and divide with the values, so ``excess * episodes * day_cost`` is
+days × number × kr/day = kr, and adding kronor to days is caught before anything runs.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from enum import Enum
+from typing import TypeAlias
+
+
+@dataclass(frozen=True, slots=True)
+class Quantity:
+    """A number with a unit: kr**money × day**days."""
+
+    money: int = 0
+    days: int = 0
+
+    def times(self, other: Quantity) -> Quantity:
+        return Quantity(self.money + other.money, self.days + other.days)
+
+    def per(self, other: Quantity) -> Quantity:
+        return Quantity(self.money - other.money, self.days - other.days)
+
+    def __str__(self) -> str:
+        return describe(self)
+
+
+class Kind(Enum):
+    """Values that are not quantities."""
+
+    DATE = "a date"
+    MONTH = "a month"
+    TIME = "a time of day"
+    BOOLEAN = "true or false"
+    TEXT = "a text"
+
+
+Type: TypeAlias = Quantity | Kind
+
+MONEY = Quantity(money=1)
+DAYS = Quantity(days=1)
+NUMBER = Quantity()
+PRICE_PER_DAY = Quantity(money=1, days=-1)
+
+# The units a literal or a declaration may name, and the type each stands for.
+UNITS: dict[str, Quantity] = {
+    "kr": MONEY,
+    "days": DAYS,
+    "day": DAYS,
+    "kr/day": PRICE_PER_DAY,
+    "number": NUMBER,
+    "%": NUMBER,
+}
+
+_NAMED = {
+    MONEY: "money (kr)",
+    DAYS: "days",
+    NUMBER: "a number",
+    PRICE_PER_DAY: "money per day (kr/day)",
+}
+
+
+def describe(t: Type) -> str:
+    """The type in words, for messages: 'money (kr)', 'days', 'a date'."""
+    if isinstance(t, Kind):
+        return t.value
+    if t in _NAMED:
+        return _NAMED[t]
+    parts = []
+    for symbol, exponent in (("kr", t.money), ("day", t.days)):
+        if exponent == 1:
+            parts.append(symbol)
+        elif exponent:
+            parts.append(f"{symbol}^{exponent}")
+    return "a quantity in " + "·".join(parts)
+
+
+def unit_symbol(t: Quantity) -> str:
+    """The unit as written after a number: 'kr', 'days', 'kr/day', '' for plain numbers."""
+    symbols = {MONEY: "kr", DAYS: "days", PRICE_PER_DAY: "kr/day", NUMBER: ""}
+    return symbols.get(t, describe(t))
+
+
+def is_ordered(t: Type) -> bool:
+    """Whether values of this type can be compared with < and >."""
+    return isinstance(t, Quantity) or t in (Kind.DATE, Kind.MONTH, Kind.TIME)

@@ -1,0 +1,129 @@
+"""Loading a set of agreement files from files and folders into one :class:`Library`."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+from typing import TypeVar
+
+from agreement_engine.diagnostics import Diagnostic, EngineError, error
+from agreement_engine.documents import (
+    Agreement,
+    Assumption,
+    Document,
+    Extension,
+    ParameterSeries,
+    ParameterSet,
+    Routine,
+    Statute,
+    build,
+)
+from agreement_engine.schema import validate
+from agreement_engine.yamlsource import read_yaml
+
+_D = TypeVar("_D", bound=Document)
+
+YAML_SUFFIXES = (".yaml", ".yml")
+# Folders of scenario tests sit beside agreements; they are not agreement documents.
+SKIPPED_FOLDERS = ("tests",)
+
+
+@dataclass(frozen=True, slots=True)
+class Library:
+    """Every document loaded, by kind, in a stable order (by file path)."""
+
+    documents: tuple[Document, ...]
+
+    def of_kind(self, kind: type[_D]) -> list[_D]:
+        return [d for d in self.documents if isinstance(d, kind)]
+
+    @property
+    def agreements(self) -> list[Agreement]:
+        return self.of_kind(Agreement)
+
+    @property
+    def extensions(self) -> list[Extension]:
+        return self.of_kind(Extension)
+
+    @property
+    def routines(self) -> list[Routine]:
+        return self.of_kind(Routine)
+
+    @property
+    def statutes(self) -> list[Statute]:
+        return self.of_kind(Statute)
+
+    def by_id(self, document_id: str) -> Document | None:
+        return next((d for d in self.documents if d.id == document_id), None)
+
+    @property
+    def assumptions(self) -> dict[str, Assumption]:
+        return {a.id: a for d in self.documents for a in d.assumptions}
+
+    @property
+    def parameters(self) -> dict[str, ParameterSeries]:
+        """Every parameter series by name. Illustrative files only fill names no other file has."""
+        out: dict[str, ParameterSeries] = {}
+        sets = sorted(self.of_kind(ParameterSet), key=lambda s: s.illustrative)
+        for parameter_set in sets:
+            for name, series in parameter_set.parameters.items():
+                out.setdefault(name, series)
+        return out
+
+    @property
+    def municipalities(self) -> list[str]:
+        """Every municipality named by an agreement, in order of first mention."""
+        seen: dict[str, None] = {}
+        for agreement in self.agreements:
+            seen.update(dict.fromkeys(agreement.municipalities))
+        return list(seen)
+
+
+def find_files(paths: Iterable[str]) -> list[Path]:
+    """The YAML files named, or found below the folders named, sorted; missing paths raise."""
+    files: list[Path] = []
+    problems: list[Diagnostic] = []
+    for name in paths:
+        path = Path(name)
+        if path.is_dir():
+            files.extend(
+                p
+                for p in sorted(path.rglob("*"))
+                if p.suffix in YAML_SUFFIXES
+                and p.is_file()
+                and not any(part in SKIPPED_FOLDERS for part in p.relative_to(path).parts[:-1])
+            )
+        elif path.is_file():
+            files.append(path)
+        else:
+            problems.append(
+                error(
+                    f"no such file or folder: {name}",
+                    hint="give the folder of agreement files, like agreements/",
+                    code="no-such-path",
+                )
+            )
+    if problems:
+        raise EngineError(problems)
+    return sorted(dict.fromkeys(files))
+
+
+def load(paths: Sequence[str]) -> tuple[Library, list[Diagnostic]]:
+    """Every document that could be read, and every problem met while reading them."""
+    documents: list[Document] = []
+    problems: list[Diagnostic] = []
+    for file in find_files(paths):
+        try:
+            yaml = read_yaml(str(file))
+        except EngineError as exc:
+            problems.extend(exc.diagnostics)
+            continue
+        schema_problems = validate(yaml)
+        if schema_problems:
+            problems.extend(schema_problems)
+            continue
+        document, formula_problems = build(yaml)
+        documents.append(document)
+        problems.extend(formula_problems)
+    return Library(tuple(documents)), problems

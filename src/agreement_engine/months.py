@@ -1,0 +1,91 @@
+"""Calendar months, the unit every agreement bills in.
+
+A :class:`YearMonth` is a month of a year, written ``2026-03``. It is exact (two integers, no
+day, no time zone), ordered by time, and knows its first and last day so that date-based rules
+(validity from/until, episodes counted by discharge date) can be checked against it.
+"""
+
+from __future__ import annotations
+
+import calendar
+import re
+from dataclasses import dataclass
+from datetime import date
+
+_WRITTEN = re.compile(r"([0-9]{4})-([0-9]{1,2})")
+_FIRST_YEAR = 1
+_LAST_YEAR = 9999
+
+
+@dataclass(frozen=True, slots=True, order=True)
+class YearMonth:
+    """A calendar month: ``YearMonth(2026, 3)`` is March 2026, written ``2026-03``.
+
+    Ordering follows time (year first, then month). Years run from 1 to 9999, as for
+    :class:`datetime.date`.
+    """
+
+    year: int
+    month: int
+
+    def __post_init__(self) -> None:
+        if not _FIRST_YEAR <= self.year <= _LAST_YEAR:
+            raise ValueError(f"year must be {_FIRST_YEAR} to {_LAST_YEAR}, not {self.year}")
+        if not 1 <= self.month <= 12:
+            raise ValueError(f"month must be 1 to 12, not {self.month}")
+
+    @classmethod
+    def parse(cls, text: str) -> YearMonth:
+        """The month written ``YYYY-MM`` (``2026-03``); a one-digit month (``2026-3``) is accepted.
+
+        Raises ValueError with a message fit to show a person.
+        """
+        match = _WRITTEN.fullmatch(text)
+        if match is None or not 1 <= int(match[2]) <= 12 or int(match[1]) < _FIRST_YEAR:
+            raise ValueError(f"'{text}' is not a month; write it as YYYY-MM, e.g. 2026-03")
+        return cls(int(match[1]), int(match[2]))
+
+    @classmethod
+    def of(cls, day: date) -> YearMonth:
+        """The month a date falls in."""
+        return cls(day.year, day.month)
+
+    @classmethod
+    def range(cls, first: YearMonth, last: YearMonth) -> tuple[YearMonth, ...]:
+        """Every month from ``first`` to ``last``, both included; empty when ``last < first``."""
+        count = first.months_until(last) + 1
+        return tuple(first.plus(n) for n in range(max(0, count)))
+
+    def __str__(self) -> str:
+        return f"{self.year:04d}-{self.month:02d}"
+
+    @property
+    def first_day(self) -> date:
+        return date(self.year, self.month, 1)
+
+    @property
+    def last_day(self) -> date:
+        return date(self.year, self.month, calendar.monthrange(self.year, self.month)[1])
+
+    def plus(self, months: int) -> YearMonth:
+        """The month ``months`` later (earlier when negative)."""
+        year, index = divmod(self._ordinal + months, 12)
+        return YearMonth(year, index + 1)
+
+    def next(self) -> YearMonth:
+        return self.plus(1)
+
+    def previous(self) -> YearMonth:
+        return self.plus(-1)
+
+    def months_until(self, other: YearMonth) -> int:
+        """How many months from this month to ``other``: 0 for the same month, negative if before."""
+        return other._ordinal - self._ordinal
+
+    def contains(self, day: date) -> bool:
+        """Whether a date falls in this month."""
+        return (day.year, day.month) == (self.year, self.month)
+
+    @property
+    def _ordinal(self) -> int:
+        return self.year * 12 + self.month - 1

@@ -1,0 +1,257 @@
+"""The rules that govern one month, and their types.
+
+A month is governed by a base document (an agreement, or the statute) with layers on top: an
+extension may replace or add rules, and each routine in force replaces or adds more (the 35 %
+discount replaces the agreement's ``discount``). A later layer wins. This module composes the layers
+into one :class:`RuleSet`, orders its rules so each comes after the rules it uses, and works out
+every rule's type, reporting anything that does not fit.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+
+from agreement_engine.diagnostics import Diagnostic, error
+from agreement_engine.documents import (
+    Agreement,
+    Counting,
+    Document,
+    Extension,
+    Formula,
+    ParameterSeries,
+    Routine,
+    Rule,
+    Statute,
+)
+from agreement_engine.formula import FormulaProblem, Parameter, Scope, check
+from agreement_engine.formula.ast import Call, Expr, Name, walk
+from agreement_engine.formula.types import DAYS, MONEY, NUMBER, Kind, Type, describe
+
+# Facts of one hospital episode, as read from an episode-level extract.
+EPISODE_INPUTS: dict[str, Type] = {
+    "ready_date": Kind.DATE,
+    "notice_time": Kind.TIME,
+    "discharge_date": Kind.DATE,
+    "admission_notice_sent": Kind.BOOLEAN,
+    "ready_notice_sent": Kind.BOOLEAN,
+    "sip_required": Kind.BOOLEAN,
+    "sip_invitation_sent": Kind.BOOLEAN,
+    "care_type": Kind.TEXT,
+}
+MONTH_INPUTS: dict[str, Type] = {"month": Kind.MONTH}
+# Aggregates a monthly figures file provides when the agreement has no counting section.
+DEFAULT_AGGREGATES: dict[str, Type] = {"episodes": NUMBER, "total_days": DAYS}
+RESULT = "net_amount"
+
+
+@dataclass(frozen=True, slots=True)
+class RuleSet:
+    """The layered rules of one governing combination of documents."""
+
+    layers: tuple[Document, ...]
+    rules: dict[str, Rule]
+    counting: Counting | None
+
+    @property
+    def base(self) -> Agreement | Statute:
+        base = self.layers[0]
+        assert isinstance(base, Agreement | Statute)
+        return base
+
+    @property
+    def name(self) -> str:
+        return " + ".join(layer.id for layer in self.layers)
+
+
+def compose(
+    base: Agreement | Statute, extension: Extension | None, routines: Sequence[Routine]
+) -> RuleSet:
+    """Layer an extension's and routines' rules over the base document's; later layers win."""
+    layers: list[Document] = [base]
+    rules = dict(base.rules)
+    for layer in ([extension] if extension else []) + list(routines):
+        layers.append(layer)
+        rules.update(layer.rules)
+    return RuleSet(tuple(layers), rules, base.counting)
+
+
+@dataclass(frozen=True, slots=True)
+class Typed:
+    """A rule set's types in evaluation order, with the problems found."""
+
+    episode_order: tuple[str, ...]
+    episode_types: dict[str, Type]
+    aggregate_types: dict[str, Type]
+    order: tuple[str, ...]
+    types: dict[str, Type]
+    problems: tuple[Diagnostic, ...]
+
+
+def dependencies(expr: Expr) -> set[str]:
+    """Names a formula uses as values (rounding modes are not values)."""
+    nodes = walk(expr)
+    modes = {
+        id(node.args[2])
+        for node in nodes
+        if isinstance(node, Call) and node.function == "round" and len(node.args) == 3
+    }
+    return {n.name for n in nodes if isinstance(n, Name) and id(n) not in modes}
+
+
+def type_rules(ruleset: RuleSet, parameters: Mapping[str, ParameterSeries]) -> Typed:
+    """Check every formula of the rule set and give each rule its type."""
+    params = {name: Parameter(p.unit, p.period) for name, p in parameters.items()}
+    problems: list[Diagnostic] = []
+    episode_types: dict[str, Type] = {}
+    episode_order: tuple[str, ...] = ()
+    aggregate_types: dict[str, Type] = {}
+    counting = ruleset.counting
+    if counting is not None:
+        episode_order, episode_types = _type_group(
+            counting.rules, EPISODE_INPUTS, params, problems, None
+        )
+        episode_scope = Scope({**EPISODE_INPUTS, **episode_types}, params)
+        _expect(counting.month, episode_scope, Kind.MONTH, "the counting month", problems)
+        aggregate_scope = Scope({}, params, episode=episode_scope)
+        for name, rule in counting.aggregates.items():
+            t = _check_rule(rule, aggregate_scope, problems)
+            if t is not None:
+                aggregate_types[name] = t
+    else:
+        aggregate_types = dict(DEFAULT_AGGREGATES)
+    inputs = {**MONTH_INPUTS, **aggregate_types}
+    order, types = _type_group(ruleset.rules, inputs, params, problems, None)
+    _check_result(ruleset, types, problems)
+    return Typed(episode_order, episode_types, aggregate_types, order, types, tuple(problems))
+
+
+def _type_group(
+    rules: Mapping[str, Rule],
+    inputs: Mapping[str, Type],
+    params: Mapping[str, Parameter],
+    problems: list[Diagnostic],
+    episode: Scope | None,
+) -> tuple[tuple[str, ...], dict[str, Type]]:
+    for name, rule in rules.items():
+        if name in inputs:
+            problems.append(
+                error(
+                    f"a rule cannot be called '{name}': that name is an input",
+                    rule.location,
+                    hint="choose another name for the rule",
+                    code="rule-name-taken",
+                )
+            )
+    order = _order(rules, problems)
+    types: dict[str, Type] = {}
+    for name in order:
+        scope = Scope({**inputs, **types}, params, episode)
+        t = _check_rule(rules[name], scope, problems)
+        if t is not None:
+            types[name] = t
+    return tuple(order), types
+
+
+def _check_rule(rule: Rule, scope: Scope, problems: list[Diagnostic]) -> Type | None:
+    expr = rule.formula.expr
+    if expr is None:
+        return None
+    t, found = check(expr, scope)
+    problems.extend(_located(rule.formula, p) for p in found)
+    if t is None:
+        return None
+    if rule.unit is not None and t != rule.unit:
+        problems.append(
+            error(
+                f"rule '{rule.name}' is declared in {rule.unit_text} but its formula gives "
+                f"{describe(t)}",
+                rule.formula.location,
+                hint=f"change the formula, or declare the unit it gives ({describe(t)})",
+                code="unit-mismatch",
+            )
+        )
+        return rule.unit
+    if rule.name.endswith("amount") and t != MONEY:
+        problems.append(
+            error(
+                f"'{rule.name}' is an amount, so it must give money (kr), not {describe(t)}",
+                rule.formula.location,
+                hint="multiply days by a price per day (kr/day) to get money",
+                code="amount-not-money",
+            )
+        )
+    return t
+
+
+def _expect(
+    formula: Formula, scope: Scope, wanted: Type, what: str, problems: list[Diagnostic]
+) -> None:
+    if formula.expr is None:
+        return
+    t, found = check(formula.expr, scope)
+    problems.extend(_located(formula, p) for p in found)
+    if t is not None and t != wanted:
+        problems.append(
+            error(
+                f"{what} must be {describe(wanted)}, not {describe(t)}",
+                formula.location,
+                hint="for example month_of(discharge_date)",
+                code="wrong-type",
+            )
+        )
+
+
+def _order(rules: Mapping[str, Rule], problems: list[Diagnostic]) -> list[str]:
+    """Rules ordered so each comes after those it uses; rules in a cycle are reported and left out."""
+    uses = {
+        name: dependencies(rule.formula.expr) & set(rules) if rule.formula.expr else set()
+        for name, rule in rules.items()
+    }
+    order: list[str] = []
+    state: dict[str, str] = {}
+
+    def visit(name: str, trail: list[str]) -> bool:
+        if state.get(name) == "done":
+            return True
+        if state.get(name) == "visiting":
+            cycle = trail[trail.index(name) :] + [name]
+            problems.append(
+                error(
+                    "these rules depend on each other in a circle: " + " → ".join(cycle),
+                    rules[name].location,
+                    hint="one of them must be computed without the others",
+                    code="rule-cycle",
+                )
+            )
+            return False
+        state[name] = "visiting"
+        ok = all(visit(dep, [*trail, name]) for dep in sorted(uses[name]))
+        state[name] = "done"
+        if ok:
+            order.append(name)
+        return ok
+
+    for name in rules:
+        visit(name, [])
+    return order
+
+
+def _check_result(ruleset: RuleSet, types: Mapping[str, Type], problems: list[Diagnostic]) -> None:
+    if RESULT in ruleset.rules:
+        return
+    base = ruleset.base
+    problems.append(
+        error(
+            f"no rule '{RESULT}': every billing document must say what is billed for the month",
+            base.yaml.locate(("rules",), key=True),
+            hint=f"add a rule like  {RESULT}: round(gross_amount - discount, 0, half_up)",
+            code="no-net-amount",
+        )
+    )
+
+
+def _located(formula: Formula, problem: FormulaProblem) -> Diagnostic:
+    location = formula.locate(problem.span.start, problem.span.end)
+    return error(problem.message, location, hint=problem.hint, code="formula")
+

@@ -1,0 +1,139 @@
+"""Which documents govern a municipality's month.
+
+For each municipality and month: the agreement in force (with an extension only once every party
+has approved it) and the routines layered on it; where no agreement governs, the statute. An
+extension or agreement still awaiting approvals does not govern; it is reported as pending, and can
+be evaluated as if approved (results then provisional).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from enum import Enum
+
+from agreement_engine.documents import Agreement, Approval, Extension, Routine, Statute
+from agreement_engine.library import Library
+from agreement_engine.months import YearMonth
+from agreement_engine.ruleset import RuleSet, compose
+
+
+class Status(str, Enum):
+    IN_FORCE = "in force"
+    PENDING = "pending approval"
+    STATUTE = "statute"
+    CONFLICT = "conflict"
+
+
+@dataclass(frozen=True, slots=True)
+class Candidate:
+    """An agreement (with the extension that covers the month, if any) and its approval state."""
+
+    agreement: Agreement
+    extension: Extension | None
+    waiting_for: tuple[str, ...]  # parties that have not approved
+    rejected_by: tuple[str, ...]
+
+    @property
+    def approved(self) -> bool:
+        return not self.waiting_for and not self.rejected_by
+
+    @property
+    def name(self) -> str:
+        return self.extension.id if self.extension else self.agreement.id
+
+
+@dataclass(frozen=True, slots=True)
+class Governance:
+    """What governs one municipality's month, and why."""
+
+    municipality: str
+    month: YearMonth
+    status: Status
+    governing: Candidate | None  # in force
+    pending: Candidate | None  # awaiting approval (the statute governs meanwhile)
+    conflicts: tuple[Candidate, ...]
+    statute: Statute | None
+    routines: tuple[Routine, ...]
+
+    def ruleset(self, assume_approved: bool = False) -> RuleSet | None:
+        """The rules to bill this month by, or None when nothing can (a conflict, no statute)."""
+        candidate = self.governing or (self.pending if assume_approved else None)
+        if candidate is not None:
+            return compose(candidate.agreement, candidate.extension, self.routines_for(candidate))
+        if self.status is Status.CONFLICT or self.statute is None:
+            return None
+        return compose(self.statute, None, ())
+
+    def routines_for(self, candidate: Candidate) -> tuple[Routine, ...]:
+        return tuple(r for r in self.routines if candidate.agreement.id in r.applies_to)
+
+
+def approval_state(
+    approvals: tuple[Approval, ...], parties: tuple[str, ...]
+) -> tuple[tuple[str, ...], tuple[str, ...]]:
+    """The parties that have not yet approved, and those that rejected."""
+    status = {a.party: a.status for a in approvals}
+    waiting = tuple(p for p in parties if status.get(p, "pending") == "pending")
+    rejected = tuple(p for p in parties if status.get(p) == "rejected")
+    return waiting, rejected
+
+
+def candidates(library: Library, municipality: str, month: YearMonth) -> list[Candidate]:
+    """Every agreement (or extension of one) that covers this municipality's month."""
+    found = []
+    for agreement in library.agreements:
+        if municipality not in agreement.municipalities:
+            continue
+        if agreement.validity.covers(month):
+            waiting, rejected = approval_state(agreement.approvals, agreement.parties)
+            found.append(Candidate(agreement, None, waiting, rejected))
+        for extension in library.extensions:
+            if extension.extends == agreement.id and extension.validity.covers(month):
+                waiting, rejected = approval_state(extension.approvals, agreement.parties)
+                found.append(Candidate(agreement, extension, waiting, rejected))
+    return found
+
+
+def govern(library: Library, municipality: str, month: YearMonth) -> Governance:
+    """What governs this municipality's month."""
+    found = candidates(library, municipality, month)
+    in_force = [c for c in found if c.approved]
+    pending = next((c for c in found if c.waiting_for and not c.rejected_by), None)
+    statute = next((s for s in library.statutes if s.validity.covers(month)), None)
+    routines = tuple(r for r in library.routines if r.validity.covers(month))
+    if len(in_force) > 1:
+        status = Status.CONFLICT
+    elif in_force:
+        status = Status.IN_FORCE
+    elif pending is not None:
+        status = Status.PENDING
+    else:
+        status = Status.STATUTE
+    governing = in_force[0] if len(in_force) == 1 else None
+    chosen = governing or pending
+    routines = tuple(
+        r for r in routines if chosen is not None and chosen.agreement.id in r.applies_to
+    )
+    return Governance(
+        municipality=municipality,
+        month=month,
+        status=status,
+        governing=governing,
+        pending=pending if governing is None else None,
+        conflicts=tuple(in_force) if len(in_force) > 1 else (),
+        statute=statute,
+        routines=routines,
+    )
+
+
+def agreement_span(library: Library) -> tuple[YearMonth, YearMonth] | None:
+    """The first and last month any agreement or extension on file covers."""
+    validities = [a.validity for a in library.agreements] + [
+        e.validity for e in library.extensions
+    ]
+    if not validities:
+        return None
+    first = min(v.first_month for v in validities)
+    ends = [v.last_month for v in validities if v.last_month is not None]
+    last = max(ends) if ends else first
+    return first, max(last, max(v.first_month for v in validities))

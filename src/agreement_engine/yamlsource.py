@@ -1,0 +1,613 @@
+"""Reading agreement files: safe YAML to plain data, remembering where every value was written.
+
+The engine never shows a problem without saying where it is, so the loader keeps, for every key
+and value, the span of source text it came from. :meth:`YamlDocument.locate` turns a key path such
+as ``("validity", "until")`` into a :class:`~agreement_engine.diagnostics.Location`;
+:meth:`YamlDocument.locate_in_scalar` goes further and finds one character inside a string value,
+which is how an error in a formula points at the exact name that is wrong.
+
+The data is plain Python: mappings with ``str`` keys, lists, ``str``, ``int``, ``Decimal`` (never
+``float``), ``bool`` (only for ``true``/``false``) and ``None``. Dates stay as the text written.
+"""
+
+from __future__ import annotations
+
+import bisect
+import os
+import re
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from decimal import Decimal, InvalidOperation
+from typing import TypeAlias
+
+import yaml
+from yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
+
+from agreement_engine.diagnostics import Diagnostic, EngineError, Location, error
+
+YamlValue: TypeAlias = "dict[str, YamlValue] | list[YamlValue] | str | int | Decimal | bool | None"
+KeyPath: TypeAlias = tuple[str | int, ...]
+
+_STANDARD = "tag:yaml.org,2002:"
+_SCALAR_TAGS = frozenset({"str", "int", "float", "bool", "null", "timestamp", "value"})
+_MERGE_TAG = _STANDARD + "merge"
+_MAX_NODES = 250_000
+_LINE_BREAKS = re.compile("[\n\x85\u2028\u2029]")
+_DECIMAL_INT = re.compile(r"[-+]?[0-9][0-9_]*")
+_HEX_INT = re.compile(r"[-+]?0x[0-9a-fA-F_]+")
+_BINARY_INT = re.compile(r"[-+]?0b[01_]+")
+_BLOCK_HEADER = re.compile(r"[|>](?:[1-9][-+]?|[-+][1-9]?)?")
+
+
+# -- positions ------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True, slots=True)
+class _Span:
+    """Characters ``start`` up to ``end`` (exclusive) of the document text."""
+
+    start: int
+    end: int
+
+
+@dataclass(frozen=True, slots=True)
+class _Place:
+    """Where a key and its value were written; for scalars also how the value was written."""
+
+    key: _Span | None
+    value: _Span
+    node: _Span
+    style: str | None = None
+    scalar: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class _Lines:
+    """The document's lines, to turn a character index into line and column."""
+
+    text: str
+    starts: tuple[int, ...]
+
+    @classmethod
+    def of(cls, text: str) -> _Lines:
+        return cls(text, (0, *(m.end() for m in _LINE_BREAKS.finditer(text))))
+
+    def line_of(self, index: int) -> int:
+        """The 0-based line that holds character ``index``."""
+        return bisect.bisect_right(self.starts, index) - 1
+
+    def line_end(self, line: int) -> int:
+        """The index just past the last character of ``line`` (its line break excluded)."""
+        end = self.starts[line + 1] - 1 if line + 1 < len(self.starts) else len(self.text)
+        return max(end, self.starts[line])
+
+    def source_line(self, line: int) -> str:
+        return self.text[self.starts[line] : self.line_end(line)]
+
+    def location(self, path: str, span: _Span) -> Location:
+        """The location of ``span``, underlined on its first line only."""
+        line = self.line_of(span.start)
+        source = self.source_line(line)
+        column = span.start - self.starts[line]
+        visible = len(source.rstrip())
+        end = min(span.end - self.starts[line], max(visible, column + 1))
+        return Location(path, line + 1, column + 1, max(1, end - column), source)
+
+
+# -- the document ---------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True, slots=True)
+class YamlDocument:
+    """One loaded YAML file: its text, its data, and where each value was written."""
+
+    path: str
+    text: str
+    data: YamlValue
+    _places: Mapping[KeyPath, _Place] = field(repr=False, compare=False)
+    _lines: _Lines = field(repr=False, compare=False)
+
+    def locate(self, keypath: KeyPath, *, key: bool = False) -> Location:
+        """Where the value at ``keypath`` was written (or its key, with ``key=True``).
+
+        A path that does not exist falls back to its nearest existing ancestor, so a problem
+        about a missing key can still point somewhere useful.
+        """
+        place = self._nearest(keypath)
+        span = place.key if key and place.key is not None else place.value
+        return self._lines.location(self.path, span)
+
+    def locate_in_scalar(self, keypath: KeyPath, offset: int, length: int) -> Location:
+        """Where character ``offset`` of the scalar at ``keypath`` was written.
+
+        ``length`` characters from there are underlined (up to the end of that source line).
+        Works for plain, quoted, block and multi-line scalars; falls back to :meth:`locate`
+        when the value cannot be matched to its source text.
+        """
+        place = self._places.get(keypath)
+        if place is None or place.scalar is None:
+            return self.locate(keypath)
+        spans = _character_spans(self.text, place)
+        if spans is None:
+            return self.locate(keypath)
+        first = _span_at(spans, place, offset)
+        last = _span_at(spans, place, offset + max(length, 1) - 1)
+        end = max(last.end, first.start + 1) if length > 0 else first.start + 1
+        return self._lines.location(self.path, _Span(first.start, end))
+
+    def _nearest(self, keypath: KeyPath) -> _Place:
+        for size in range(len(keypath), -1, -1):
+            place = self._places.get(keypath[:size])
+            if place is not None:
+                return place
+        raise KeyError(keypath)  # the root is always recorded
+
+
+def _span_at(spans: list[_Span], place: _Place, offset: int) -> _Span:
+    """The source span of value character ``offset``; past the end, the point after the value."""
+    if 0 <= offset < len(spans):
+        return spans[offset]
+    if offset < 0 and spans:
+        return spans[0]
+    if spans:
+        return _Span(spans[-1].end, spans[-1].end)
+    start = place.node.start + (1 if place.style in ("'", '"') else 0)
+    return _Span(start, start)
+
+
+# -- loading --------------------------------------------------------------------------------------
+
+
+def read_yaml(path: str | os.PathLike[str]) -> YamlDocument:
+    """Read and load a UTF-8 YAML file (a byte-order mark is allowed)."""
+    name = os.fspath(path)
+    try:
+        with open(name, "rb") as stream:
+            raw = stream.read()
+    except FileNotFoundError:
+        raise EngineError([error("the file does not exist", Location(name, 1, 1))]) from None
+    except OSError as exc:
+        problem = f"the file cannot be read: {exc.strerror or exc}"
+        raise EngineError([error(problem, Location(name, 1, 1))]) from None
+    try:
+        text = raw.decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        line = raw[: exc.start].count(b"\n") + 1
+        hint = "save the file as UTF-8 (most editors offer this under 'Save as' or 'Encoding')"
+        raise EngineError(
+            [error("the file is not UTF-8 text", Location(name, line, 1), hint=hint)]
+        ) from None
+    return load_yaml(name, text)
+
+
+def load_yaml(path: str, text: str) -> YamlDocument:
+    """Load one YAML document from ``text``; ``path`` is only used to name the file in problems.
+
+    Raises :class:`EngineError` for malformed YAML, duplicate keys, tags and an empty file.
+    """
+    text = text.removeprefix("\ufeff").replace("\r\n", "\n").replace("\r", "\n")
+    lines = _Lines.of(text)
+    try:
+        root = yaml.compose(text, Loader=yaml.SafeLoader)
+    except yaml.MarkedYAMLError as exc:
+        raise EngineError([_syntax_problem(path, lines, exc)]) from None
+    except yaml.reader.ReaderError as exc:
+        raise EngineError([_reader_problem(path, lines, exc)]) from None
+    if root is None or (isinstance(root, ScalarNode) and root.style is None and not root.value):
+        hint = "an agreement file starts with 'format: agreement-engine/1'"
+        empty = error(
+            "the file is empty", lines.location(path, _Span(0, 1)), hint=hint, code="empty-file"
+        )
+        raise EngineError([empty])
+    builder = _Builder(path, lines)
+    data = builder.value(root, (), None, frozenset())
+    if builder.problems:
+        raise EngineError(builder.problems)
+    return YamlDocument(path, text, data, builder.places, lines)
+
+
+@dataclass(slots=True)
+class _Builder:
+    """Turns composed YAML nodes into plain data, recording places and collecting problems."""
+
+    path: str
+    lines: _Lines
+    places: dict[KeyPath, _Place] = field(default_factory=dict)
+    problems: list[Diagnostic] = field(default_factory=list)
+    count: int = 0
+
+    def value(
+        self, node: Node, keypath: KeyPath, key: Node | None, ancestors: frozenset[int]
+    ) -> YamlValue:
+        self.count += 1
+        if self.count > _MAX_NODES:
+            self._too_large(node)
+            return None
+        self.places[keypath] = _place(self.lines.text, node, key)
+        if not self._tag_allowed(node):
+            return None
+        if isinstance(node, ScalarNode):
+            return _scalar_value(node)
+        if id(node) in ancestors:
+            self._problem(node, "a value refers to itself through an alias ('*')", None)
+            return None
+        inner = ancestors | {id(node)}
+        if isinstance(node, SequenceNode):
+            return [
+                self.value(item, (*keypath, i), None, inner) for i, item in enumerate(node.value)
+            ]
+        assert isinstance(node, MappingNode)
+        return self._mapping(node, keypath, inner)
+
+    def _mapping(
+        self, node: MappingNode, keypath: KeyPath, ancestors: frozenset[int]
+    ) -> dict[str, YamlValue]:
+        result: dict[str, YamlValue] = {}
+        first_line: dict[str, int] = {}
+        for key_node, value_node in node.value:
+            name = self._key(key_node)
+            if name is None:
+                continue
+            if name in first_line:
+                self._duplicate(key_node, name, first_line[name])
+                continue
+            first_line[name] = self.lines.line_of(key_node.start_mark.index) + 1
+            result[name] = self.value(value_node, (*keypath, name), key_node, ancestors)
+        return result
+
+    def _key(self, node: Node) -> str | None:
+        if node.tag == _MERGE_TAG:
+            self._problem(node, "merge keys ('<<') are not allowed", "write the keys out in full")
+            return None
+        if not isinstance(node, ScalarNode):
+            hint = "write a key as a single word, name or number, followed by ':'"
+            self._problem(node, "a key must be a single word, name or number", hint)
+            return None
+        return node.value if self._tag_allowed(node) else None
+
+    def _tag_allowed(self, node: Node) -> bool:
+        tag = node.tag
+        short = tag.removeprefix(_STANDARD)
+        if isinstance(node, ScalarNode) and short in _SCALAR_TAGS:
+            return True
+        if (isinstance(node, SequenceNode) and short == "seq") or (
+            isinstance(node, MappingNode) and short == "map"
+        ):
+            return True
+        shown = "!!" + short if tag.startswith(_STANDARD) else tag
+        hint = "remove the tag: agreement files use plain YAML values only"
+        self._problem(node, f"the tag '{shown}' is not allowed", hint, code="yaml-tag")
+        return False
+
+    def _duplicate(self, node: Node, name: str, first_line: int) -> None:
+        message = f"duplicate key '{name}' (first given on line {first_line})"
+        self._problem(node, message, "remove one of them, or rename it", code="duplicate-key")
+
+    def _too_large(self, node: Node) -> None:
+        if self.count == _MAX_NODES + 1:
+            hint = "write the values out instead of repeating them with aliases ('*')"
+            self._problem(node, "the file is too large to read", hint)
+
+    def _problem(self, node: Node, message: str, hint: str | None, code: str = "yaml") -> None:
+        span = _place(self.lines.text, node, None).value
+        self.problems.append(
+            error(message, self.lines.location(self.path, span), hint=hint, code=code)
+        )
+
+
+def _place(text: str, node: Node, key: Node | None) -> _Place:
+    whole = _Span(node.start_mark.index, node.end_mark.index)
+    key_span = None if key is None else _Span(key.start_mark.index, key.end_mark.index)
+    if isinstance(node, ScalarNode):
+        underline = _scalar_underline(text, node, whole)
+        return _Place(key_span, underline, whole, node.style, node.value)
+    assert isinstance(node, MappingNode | SequenceNode)
+    return _Place(key_span, _collection_underline(node, whole), whole)
+
+
+def _scalar_underline(text: str, node: ScalarNode, whole: _Span) -> _Span:
+    if node.style in ("|", ">"):
+        header = _BLOCK_HEADER.match(text, whole.start)
+        return _Span(whole.start, header.end() if header else whole.start + 1)
+    return whole
+
+
+def _collection_underline(node: MappingNode | SequenceNode, whole: _Span) -> _Span:
+    if node.start_mark.line == node.end_mark.line or node.flow_style:
+        return whole
+    if isinstance(node, MappingNode) and node.value:
+        first_key = node.value[0][0]
+        return _Span(whole.start, first_key.end_mark.index)
+    return _Span(whole.start, whole.start + 1)
+
+
+def _scalar_value(node: ScalarNode) -> YamlValue:
+    """The plain value of a scalar: never a float, and booleans only for true/false."""
+    tag = node.tag.removeprefix(_STANDARD)
+    text: str = node.value
+    if tag == "null":
+        return None
+    if tag == "bool":
+        return text.lower() == "true" if text.lower() in ("true", "false") else text
+    if tag == "int":
+        return _integer(text)
+    if tag == "float":
+        return _decimal(text)
+    return text
+
+
+def _integer(text: str) -> int | str:
+    digits = text.replace("_", "")
+    if _DECIMAL_INT.fullmatch(text):
+        return int(digits, 10)
+    if _HEX_INT.fullmatch(text):
+        return int(digits, 16)
+    if _BINARY_INT.fullmatch(text):
+        return int(digits, 2)
+    return text  # sexagesimal (12:30) and other YAML 1.1 oddities stay as written
+
+
+def _decimal(text: str) -> Decimal | str:
+    try:
+        number = Decimal(text.replace("_", ""))
+    except InvalidOperation:
+        return text
+    return number if number.is_finite() else text
+
+
+# -- syntax errors --------------------------------------------------------------------------------
+
+_INDENT_HINT = "keys at the same level must start in the same column; indent with spaces"
+_EXPLANATIONS: tuple[tuple[str, str, str | None], ...] = (
+    (
+        "found character '\\t'",
+        "a tab is used where only spaces are allowed",
+        "indent with spaces, not tabs (most editors can be set to insert spaces)",
+    ),
+    (
+        "tab character",
+        "a tab is used where only spaces are allowed",
+        "indent with spaces, not tabs (most editors can be set to insert spaces)",
+    ),
+    (
+        "mapping values are not allowed here",
+        "mapping values are not allowed here",
+        "a value that contains ': ' (a formula, a quote) must be put in double quotes, "
+        'e.g. quote: "Avgift: 100 kr"; otherwise check the indentation of this line',
+    ),
+    (
+        "could not find expected ':'",
+        "a key is not followed by ':'",
+        "each line of a mapping is written 'key: value'; check this line and the one before it "
+        "for a missing ':' or a quote that is not closed",
+    ),
+    ("expected <block end>", "this line is not indented like the lines around it", _INDENT_HINT),
+    (
+        "did not find expected key",
+        "this line is not indented like the lines around it",
+        _INDENT_HINT,
+    ),
+    (
+        "did not find expected '-' indicator",
+        "this line is not indented like the items of the list above it",
+        _INDENT_HINT,
+    ),
+    (
+        "found another document",
+        "the file holds more than one YAML document",
+        "an agreement file is one document: remove the '---' line, or split the file in two",
+    ),
+    (
+        "found undefined alias",
+        "an alias ('*') refers to an anchor ('&') that is not defined",
+        "write the value out in full",
+    ),
+    (
+        "found unknown escape character",
+        "a double-quoted value contains an unknown escape ('\\')",
+        "write a backslash as \\\\, or put the value in single quotes instead",
+    ),
+    (
+        "expected ',' or '}'",
+        "a '{' is not closed by a matching '}'",
+        "values inside { } that contain ',' or ': ' must be put in quotes",
+    ),
+    (
+        "expected ',' or ']'",
+        "a '[' is not closed by a matching ']'",
+        "values inside [ ] that contain ',' or ': ' must be put in quotes",
+    ),
+    (
+        "that cannot start any token",
+        "a value starts with a character that YAML reserves",
+        "put the value in double quotes",
+    ),
+)
+
+
+def _syntax_problem(path: str, lines: _Lines, exc: yaml.MarkedYAMLError) -> Diagnostic:
+    problem = exc.problem or exc.context or "the text cannot be read"
+    mark = exc.problem_mark or exc.context_mark
+    hint: str | None = None
+    for clue, explanation, clue_hint in _EXPLANATIONS:
+        if clue in problem:
+            problem, hint = explanation, clue_hint
+            break
+    if "unexpected end of stream" in problem and "quoted scalar" in (exc.context or ""):
+        problem = "a quoted value is not closed"
+        hint = "add the closing quote; a quote mark inside the value is written twice ('') in"
+        hint += ' single quotes, or as \\" in double quotes'
+        mark = exc.context_mark or mark
+    index = min(mark.index, len(lines.text)) if mark is not None else 0
+    where = lines.location(path, _Span(index, index + 1))
+    return error(f"the YAML is malformed: {problem}", where, hint=hint, code="yaml-syntax")
+
+
+def _reader_problem(path: str, lines: _Lines, exc: yaml.reader.ReaderError) -> Diagnostic:
+    character = exc.character if isinstance(exc.character, str) else chr(exc.character)
+    message = f"the file contains a control character (#x{ord(character):04x}) that is not allowed"
+    hint = "remove it; it often comes with text copied from a PDF or a word processor"
+    where = lines.location(path, _Span(exc.position, exc.position + 1))
+    return error(message, where, hint=hint, code="yaml-syntax")
+
+
+# -- characters inside a scalar -------------------------------------------------------------------
+
+_ESCAPES = {
+    "0": "\0",
+    "a": "\x07",
+    "b": "\x08",
+    "t": "\t",
+    "\t": "\t",
+    "n": "\n",
+    "v": "\x0b",
+    "f": "\x0c",
+    "r": "\r",
+    "e": "\x1b",
+    " ": " ",
+    '"': '"',
+    "/": "/",
+    "\\": "\\",
+    "N": "\x85",
+    "_": "\xa0",
+    "L": "\u2028",
+    "P": "\u2029",
+}
+_ESCAPE_CODES = {"x": 2, "u": 4, "U": 8}
+
+
+def _character_spans(text: str, place: _Place) -> list[_Span] | None:
+    """The source span of each character of a scalar's value, or None if they cannot be matched."""
+    value = place.scalar
+    assert value is not None
+    if place.style in ("|", ">"):
+        return _block_spans(text, place.node, value, folded=place.style == ">")
+    found = _FlowScanner(text, place.node, place.style).scan()
+    if found is None or "".join(c for c, _ in found) != value:
+        return None
+    return [span for _, span in found]
+
+
+@dataclass(slots=True)
+class _FlowScanner:
+    """Re-reads a plain or quoted scalar as the YAML scanner does, keeping each character's span."""
+
+    text: str
+    node: _Span
+    style: str | None
+    out: list[tuple[str, _Span]] = field(default_factory=list)
+
+    def scan(self) -> list[tuple[str, _Span]] | None:
+        quotes = 1 if self.style in ("'", '"') else 0
+        blank = " \t" if quotes else " "
+        i, stop = self.node.start + quotes, self.node.end - quotes
+        while i < stop:
+            step = self._step(i, stop, blank)
+            if step is None:
+                return None
+            i = step
+        return self.out
+
+    def _step(self, i: int, stop: int, blank: str) -> int | None:
+        text, ch = self.text, self.text[i]
+        if ch in blank:
+            j = i
+            while j < stop and text[j] in blank:
+                j += 1
+            if j < stop and text[j] == "\n":
+                return self._fold(j, stop, blank, joins=True)
+            self.out.extend((text[k], _Span(k, k + 1)) for k in range(i, j))
+            return j
+        if ch == "\n":
+            return self._fold(i, stop, blank, joins=True)
+        if self.style == '"' and ch == "\\":
+            return self._escape(i, stop, blank)
+        if self.style == "'" and ch == "'" and text[i + 1 : i + 2] == "'":
+            self.out.append(("'", _Span(i + 1, i + 2)))
+            return i + 2
+        self.out.append((ch, _Span(i, i + 1)))
+        return i + 1
+
+    def _fold(self, i: int, stop: int, blank: str, *, joins: bool) -> int:
+        """A line break and the indentation after it: one space, or the blank lines kept."""
+        at, i, breaks = i, i + 1, []
+        while i < stop:
+            while i < stop and self.text[i] in blank:
+                i += 1
+            if i < stop and self.text[i] == "\n":
+                breaks.append(i)
+                i += 1
+            else:
+                break
+        if joins and not breaks:
+            self.out.append((" ", _Span(at, at + 1)))
+        self.out.extend(("\n", _Span(b, b + 1)) for b in breaks)
+        return i
+
+    def _escape(self, i: int, stop: int, blank: str) -> int | None:
+        code = self.text[i + 1 : i + 2]
+        if code == "\n":
+            return self._fold(i + 1, stop, blank, joins=False)
+        if code in _ESCAPES:
+            meant = _ESCAPES[code]
+            start = i + 1 if meant == code else i  # \" and \\ point at the character itself
+            self.out.append((meant, _Span(start, i + 2)))
+            return i + 2
+        size = _ESCAPE_CODES.get(code)
+        if size is None:
+            return None
+        try:
+            meant = chr(int(self.text[i + 2 : i + 2 + size], 16))
+        except ValueError:
+            return None
+        self.out.append((meant, _Span(i, i + 2 + size)))
+        return i + 2 + size
+
+
+def _block_spans(text: str, node: _Span, value: str, *, folded: bool) -> list[_Span] | None:
+    """Match a block scalar's value against its lines, after the header and the indentation."""
+    tokens = _block_tokens(text, node, value)
+    spans: list[_Span] = []
+    position = 0
+    for character in value:
+        while True:
+            if position >= len(tokens):
+                return None
+            token, span = tokens[position]
+            position += 1
+            if token == character or (folded and token == "\n" and character == " "):
+                spans.append(span)
+                break
+            if token != "\n":
+                return None
+    return spans
+
+
+def _block_tokens(text: str, node: _Span, value: str) -> list[tuple[str, _Span]]:
+    """The content characters of a block scalar's lines, each line followed by its break."""
+    first = text.find("\n", node.start, node.end)
+    if first < 0:
+        return []
+    raw_lines = text[first + 1 : node.end].split("\n")
+    indent = _block_indent(raw_lines, value)
+    tokens: list[tuple[str, _Span]] = []
+    start = first + 1
+    for raw in raw_lines:
+        skip = min(indent, len(raw) - len(raw.lstrip(" ")))
+        tokens.extend((raw[k], _Span(start + k, start + k + 1)) for k in range(skip, len(raw)))
+        tokens.append(("\n", _Span(start + len(raw), start + len(raw) + 1)))
+        start += len(raw) + 1
+    return tokens
+
+
+def _block_indent(raw_lines: list[str], value: str) -> int:
+    """The block's indentation: what the first content line has that its value line lacks."""
+    value_lines = value.split("\n")
+    k = next((n for n, line in enumerate(value_lines) if line.strip()), None)
+    if k is None or k >= len(raw_lines):
+        return min((len(r) - len(r.lstrip(" ")) for r in raw_lines if r.strip()), default=0)
+
+    def lead(line: str) -> int:
+        return len(line) - len(line.lstrip(" "))
+
+    return lead(raw_lines[k]) - lead(value_lines[k])
