@@ -245,14 +245,15 @@ def _formulas(library: Library) -> list[Diagnostic]:
 
 
 def _timeline(library: Library) -> list[Diagnostic]:
-    span = agreement_span(library)
-    if span is None:
-        return []
-    months = list(YearMonth.range(*span))
-    grid = {(m, month): govern(library, m, month) for m in library.municipalities for month in months}
+    grid: dict[tuple[str, YearMonth], Governance] = {}
+    for municipality in library.municipalities:
+        span = agreement_span(library, municipality)
+        if span is not None:
+            for month in YearMonth.range(*span):
+                grid[municipality, month] = govern(library, municipality, month)
     problems: list[Diagnostic] = []
     problems += _conflicts(grid)
-    problems += _gaps(library, grid, months)
+    problems += _gaps(library, grid)
     problems += _pending(grid)
     problems += _missing_figures(library, grid)
     return problems
@@ -295,9 +296,7 @@ def _parties(parties: Iterable[str]) -> str:
     return ", ".join(dict.fromkeys(parties))
 
 
-def _gaps(
-    library: Library, grid: dict[tuple[str, YearMonth], Governance], months: list[YearMonth]
-) -> list[Diagnostic]:
+def _gaps(library: Library, grid: dict[tuple[str, YearMonth], Governance]) -> list[Diagnostic]:
     gaps: dict[str, list[YearMonth]] = defaultdict(list)
     for (municipality, month), g in grid.items():
         if g.status is Status.STATUTE:
@@ -312,7 +311,7 @@ def _gaps(
             if set(municipalities) == set(library.municipalities)
             else ", ".join(municipalities)
         )
-        before = _ending_before(library, gap_months[0])
+        before = _ending_before(library, municipalities[0], gap_months[0])
         statute = next(iter(library.statutes), None)
         problems.append(
             warning(
@@ -327,9 +326,16 @@ def _gaps(
     return problems
 
 
-def _ending_before(library: Library, month: YearMonth) -> Agreement | Extension | None:
+def _ending_before(
+    library: Library, municipality: str, month: YearMonth
+) -> Agreement | Extension | None:
     """The agreement or extension whose validity ends just before a gap starts."""
-    docs: list[Agreement | Extension] = [*library.agreements, *library.extensions]
+    mine = [a for a in library.agreements if municipality in a.municipalities]
+    ids = {a.id for a in mine}
+    docs: list[Agreement | Extension] = [
+        *mine,
+        *(e for e in library.extensions if e.extends in ids),
+    ]
     ending = [d for d in docs if d.validity.last_month is not None]
     before = [d for d in ending if d.validity.last_month is not None and d.validity.last_month < month]
     return max(before, key=lambda d: d.validity.end or d.validity.start, default=None)

@@ -126,14 +126,15 @@ def govern(library: Library, municipality: str, month: YearMonth) -> Governance:
     )
 
 
-def agreement_span(library: Library) -> tuple[YearMonth, YearMonth] | None:
-    """The first and last month any agreement or extension on file covers."""
-    validities = [a.validity for a in library.agreements] + [
-        e.validity for e in library.extensions
+def agreement_span(library: Library, municipality: str) -> tuple[YearMonth, YearMonth] | None:
+    """The first and last month that any agreement of a municipality, or an extension, covers."""
+    mine = [a for a in library.agreements if municipality in a.municipalities]
+    ids = {a.id for a in mine}
+    validities = [a.validity for a in mine] + [
+        e.validity for e in library.extensions if e.extends in ids
     ]
     if not validities:
         return None
     first = min(v.first_month for v in validities)
-    ends = [v.last_month for v in validities if v.last_month is not None]
-    last = max(ends) if ends else first
-    return first, max(last, max(v.first_month for v in validities))
+    last = max(v.last_month or v.first_month for v in validities)
+    return first, last

@@ -437,10 +437,18 @@ def _syntax_problem(path: str, lines: _Lines, exc: yaml.MarkedYAMLError) -> Diag
         problem = "a quoted value is not closed"
         hint = "add the closing quote; a quote mark inside the value is written twice ('') in"
         hint += ' single quotes, or as \\" in double quotes'
+    if _points_at_opening(exc):
         mark = exc.context_mark or mark
     index = min(mark.index, len(lines.text)) if mark is not None else 0
     where = lines.location(path, _Span(index, index + 1))
     return error(f"the YAML is malformed: {problem}", where, hint=hint, code="yaml-syntax")
+
+
+def _points_at_opening(exc: yaml.MarkedYAMLError) -> bool:
+    """Whether the problem is best shown where an unclosed quote or bracket was opened."""
+    problem, context = exc.problem or "", exc.context or ""
+    unclosed_quote = "unexpected end of stream" in problem and "quoted scalar" in context
+    return unclosed_quote or "expected ',' or" in problem
 
 
 def _reader_problem(path: str, lines: _Lines, exc: yaml.reader.ReaderError) -> Diagnostic:
