@@ -13,7 +13,15 @@ from collections.abc import Iterable, Sequence
 from fractions import Fraction
 
 from agreement_engine.diagnostics import Diagnostic, Location, did_you_mean, error, warning
-from agreement_engine.documents import Agreement, Document, Extension, Routine, Statute
+from agreement_engine.documents import (
+    Agreement,
+    Counting,
+    Document,
+    Extension,
+    Routine,
+    Rule,
+    Statute,
+)
 from agreement_engine.evaluation import MonthEnvironment, ProbeFigures
 from agreement_engine.formula import Amount, FormulaError, MissingFigure
 from agreement_engine.formula.ast import NO_SPAN
@@ -134,12 +142,12 @@ def _unknown(
     )
 
 
-def _all_rules(doc: Document) -> list[object]:
-    rules: list[object] = list(getattr(doc, "rules", {}).values())
-    counting = getattr(doc, "counting", None)
+def _all_rules(doc: Document) -> list[Rule]:
+    rules: list[Rule] = list(getattr(doc, "rules", {}).values())
+    counting: Counting | None = getattr(doc, "counting", None)
     if counting is not None:
         rules += list(counting.rules.values()) + list(counting.aggregates.values())
-    return rules  # type: ignore[return-value]
+    return rules
 
 
 def _approvals(library: Library) -> list[Diagnostic]:
@@ -305,17 +313,17 @@ def _gaps(library: Library, grid: dict[tuple[str, YearMonth], Governance]) -> li
     for municipality, gap_months in gaps.items():
         by_months[tuple(gap_months)].append(municipality)
     problems = []
-    for gap_months, municipalities in by_months.items():
+    for gap_run, municipalities in by_months.items():
         who = (
             "any municipality"
             if set(municipalities) == set(library.municipalities)
             else ", ".join(municipalities)
         )
-        before = _ending_before(library, municipalities[0], gap_months[0])
+        before = _ending_before(library, municipalities[0], gap_run[0])
         statute = next(iter(library.statutes), None)
         problems.append(
             warning(
-                f"no agreement governs {_runs(gap_months)} for {who}, so the statute "
+                f"no agreement governs {_runs(gap_run)} for {who}, so the statute "
                 f"({statute.id if statute else 'Lag (2017:612)'}) governs these months",
                 before.validity.end_location if before else None,
                 hint="if an agreement for these months exists, add it; otherwise the months are "
@@ -337,7 +345,9 @@ def _ending_before(
         *(e for e in library.extensions if e.extends in ids),
     ]
     ending = [d for d in docs if d.validity.last_month is not None]
-    before = [d for d in ending if d.validity.last_month is not None and d.validity.last_month < month]
+    before = [
+        d for d in ending if d.validity.last_month is not None and d.validity.last_month < month
+    ]
     return max(before, key=lambda d: d.validity.end or d.validity.start, default=None)
 
 
@@ -389,8 +399,7 @@ def _missing_figures(
         source = _source_words(library, series.document, figure)
         problems.append(
             warning(
-                f"figure {name} for {key} is missing; it is needed for "
-                f"{_runs(list(months))}",
+                f"figure {name} for {key} is missing; it is needed for {_runs(list(months))}",
                 figure.location if figure else series.location,
                 hint=f"{source}add the value with its status and source when it is known; "
                 "results for these months cannot be final until then",
@@ -434,4 +443,3 @@ def _source_words(library: Library, document_id: str, figure: object) -> str:
     source = doc.sources.get(cite.source)
     title = source.title if source else cite.source
     return f"source: {title}; "
-

@@ -10,10 +10,16 @@ import json
 from collections.abc import Callable, Sequence
 
 from agreement_engine.checks import check_library
-from agreement_engine.diagnostics import render_text, summary, to_json
+from agreement_engine.diagnostics import Diagnostic, Severity, render_text, summary, to_json
 from agreement_engine.library import find_files, load
 
 DEBUG = False
+CROSS_FILE_SKIPPED = Diagnostic(
+    Severity.NOTE,
+    "references between files and the timeline were not checked, because of the errors above",
+    hint="fix those errors and run check again",
+    code="cross-file-skipped",
+)
 Action = Callable[[], tuple[str, int]]
 
 
@@ -21,8 +27,12 @@ def check(paths: Sequence[str], output_format: str) -> tuple[str, int]:
     """Load and check agreement files; exit code 1 when any error is found."""
     files = find_files(paths)
     library, problems = load(paths)
-    problems = problems + check_library(library)
-    problems.sort(key=lambda d: (not d.is_error, d.location.path if d.location else ""))
+    if any(d.is_error for d in problems):
+        # Checks across files would only echo these errors (a file that cannot be read is missing
+        # from the timeline, its assumptions unknown to the others): fix these first.
+        problems.append(CROSS_FILE_SKIPPED)
+    else:
+        problems = problems + check_library(library)
     code = 1 if any(d.is_error for d in problems) else 0
     if output_format == "json":
         payload = {

@@ -16,7 +16,7 @@ from typing import Any
 
 from agreement_engine.diagnostics import Diagnostic, Location, error
 from agreement_engine.formula import Expr, FormulaError, parse
-from agreement_engine.formula.types import UNITS, Quantity
+from agreement_engine.formula.types import DECLARABLE, UNITS, Quantity, Type
 from agreement_engine.months import YearMonth
 from agreement_engine.yamlsource import YamlDocument
 
@@ -78,7 +78,7 @@ class Rule:
 
     name: str
     formula: Formula
-    unit: Quantity | None
+    unit: Type | None
     unit_text: str | None
     cite: Citation | None
     assumes: tuple[tuple[str, Location], ...]
@@ -223,6 +223,7 @@ def build(yaml: YamlDocument) -> tuple[Document, list[Diagnostic]]:
 class _Builder:
     def __init__(self, yaml: YamlDocument) -> None:
         self.yaml = yaml
+        assert isinstance(yaml.data, dict)  # the schema has checked the shape
         self.data: dict[str, Any] = yaml.data
         self.problems: list[Diagnostic] = []
         self.citations: list[Citation] = []
@@ -370,7 +371,9 @@ class _Builder:
         node: Any = self.data
         for key in path:
             node = node.get(key) if isinstance(node, dict) else None
-        return {name: self._rule((*path, name), name, value) for name, value in (node or {}).items()}
+        return {
+            name: self._rule((*path, name), name, value) for name, value in (node or {}).items()
+        }
 
     def _rule(self, path: KeyPath, name: str, value: Any) -> Rule:
         if isinstance(value, str):
@@ -383,7 +386,7 @@ class _Builder:
         return Rule(
             name=name,
             formula=self._formula(formula_path, text),
-            unit=UNITS.get(unit_text) if unit_text else None,
+            unit=DECLARABLE.get(unit_text) if unit_text else None,
             unit_text=unit_text,
             cite=self._cite(entry.get("cite"), (*path, "cite")),
             assumes=tuple(

@@ -79,7 +79,7 @@ class YearMonth:
         return self.plus(-1)
 
     def months_until(self, other: YearMonth) -> int:
-        """How many months from this month to ``other``: 0 for the same month, negative if before."""
+        """Months from this month to ``other``: 0 for the same, negative for an earlier one."""
         return other._ordinal - self._ordinal
 
     def contains(self, day: date) -> bool:

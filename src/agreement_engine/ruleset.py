@@ -144,9 +144,10 @@ def _type_group(
                 )
             )
     order = _order(rules, problems)
+    untyped: dict[str, Type | None] = dict.fromkeys(rules)
     types: dict[str, Type] = {}
     for name in order:
-        scope = Scope({**inputs, **types}, params, episode)
+        scope = Scope({**inputs, **untyped, **types}, params, episode)
         t = _check_rule(rules[name], scope, problems)
         if t is not None:
             types[name] = t
@@ -203,7 +204,7 @@ def _expect(
 
 
 def _order(rules: Mapping[str, Rule], problems: list[Diagnostic]) -> list[str]:
-    """Rules ordered so each comes after those it uses; rules in a cycle are reported and left out."""
+    """Rules in an order where each comes after those it uses; cycles are reported, left out."""
     uses = {
         name: dependencies(rule.formula.expr) & set(rules) if rule.formula.expr else set()
         for name, rule in rules.items()
@@ -215,7 +216,7 @@ def _order(rules: Mapping[str, Rule], problems: list[Diagnostic]) -> list[str]:
         if state.get(name) == "done":
             return True
         if state.get(name) == "visiting":
-            cycle = trail[trail.index(name) :] + [name]
+            cycle = [*trail[trail.index(name) :], name]
             problems.append(
                 error(
                     "these rules depend on each other in a circle: " + " → ".join(cycle),
@@ -254,4 +255,3 @@ def _check_result(ruleset: RuleSet, types: Mapping[str, Type], problems: list[Di
 def _located(formula: Formula, problem: FormulaProblem) -> Diagnostic:
     location = formula.locate(problem.span.start, problem.span.end)
     return error(problem.message, location, hint=problem.hint, code="formula")
-

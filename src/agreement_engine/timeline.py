@@ -9,7 +9,7 @@ be evaluated as if approved (results then provisional).
 from __future__ import annotations
 
 from dataclasses import dataclass
-from enum import Enum
+from enum import StrEnum
 
 from agreement_engine.documents import Agreement, Approval, Extension, Routine, Statute
 from agreement_engine.library import Library
@@ -17,7 +17,7 @@ from agreement_engine.months import YearMonth
 from agreement_engine.ruleset import RuleSet, compose
 
 
-class Status(str, Enum):
+class Status(StrEnum):
     IN_FORCE = "in force"
     PENDING = "pending approval"
     STATUTE = "statute"

@@ -31,7 +31,7 @@ KeyPath: TypeAlias = tuple[str | int, ...]
 _STANDARD = "tag:yaml.org,2002:"
 _SCALAR_TAGS = frozenset({"str", "int", "float", "bool", "null", "timestamp", "value"})
 _MERGE_TAG = _STANDARD + "merge"
-_MAX_NODES = 250_000
+_MAX_NODES = 100_000
 _LINE_BREAKS = re.compile("[\n\x85\u2028\u2029]")
 _DECIMAL_INT = re.compile(r"[-+]?[0-9][0-9_]*")
 _HEX_INT = re.compile(r"[-+]?0x[0-9a-fA-F_]+")
@@ -188,22 +188,29 @@ def load_yaml(path: str, text: str) -> YamlDocument:
     text = text.removeprefix("\ufeff").replace("\r\n", "\n").replace("\r", "\n")
     lines = _Lines.of(text)
     try:
-        root = yaml.compose(text, Loader=yaml.SafeLoader)
+        return _load(path, lines)
+    except RecursionError:
+        hint = "write the values out instead of nesting them so deeply"
+        deep = error("the file is nested too deeply to read", None, hint=hint, code="yaml")
+        raise EngineError([deep]) from None
+
+
+def _load(path: str, lines: _Lines) -> YamlDocument:
+    try:
+        root = yaml.compose(lines.text, Loader=yaml.SafeLoader)
     except yaml.MarkedYAMLError as exc:
         raise EngineError([_syntax_problem(path, lines, exc)]) from None
     except yaml.reader.ReaderError as exc:
         raise EngineError([_reader_problem(path, lines, exc)]) from None
     if root is None or (isinstance(root, ScalarNode) and root.style is None and not root.value):
         hint = "an agreement file starts with 'format: agreement-engine/1'"
-        empty = error(
-            "the file is empty", lines.location(path, _Span(0, 1)), hint=hint, code="empty-file"
-        )
-        raise EngineError([empty])
+        where = lines.location(path, _Span(0, 1))
+        raise EngineError([error("the file is empty", where, hint=hint, code="empty-file")])
     builder = _Builder(path, lines)
     data = builder.value(root, (), None, frozenset())
     if builder.problems:
         raise EngineError(builder.problems)
-    return YamlDocument(path, text, data, builder.places, lines)
+    return YamlDocument(path, lines.text, data, builder.places, lines)
 
 
 @dataclass(slots=True)

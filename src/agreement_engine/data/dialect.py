@@ -15,11 +15,16 @@ Spellings accepted:
 - yes/no: ``ja``/``nej``, ``yes``/``no``, ``true``/``false``, ``sant``/``falskt``, ``1``/``0``, in
   any case; empty means not known.
 - dates ``2026-03-15`` (also ``2026-3-5``); times of day ``13:45``, ``13:45:30`` or ``13.45``.
+- municipality names: matched to the names asked for ignoring case and spaces, with or without
+  a trailing ``kommun`` (``Varbergs kommun`` and ``Kungsbacka kommun`` are Varberg and
+  Kungsbacka) and a leading four-digit municipality code (``1383 Varberg``).
 """
 
 from __future__ import annotations
 
+import difflib
 import re
+from collections.abc import Sequence
 from decimal import Decimal
 
 from agreement_engine.months import YearMonth
@@ -111,3 +116,38 @@ def normalise_name(text: str) -> str:
 def format_decimal(value: Decimal, decimal_mark: str) -> str:
     """A number written plainly (no exponent) with the given decimal mark."""
     return f"{value:f}".replace(".", decimal_mark)
+
+
+MISSPELLING_CUTOFF = 0.8
+"""How alike (difflib ratio) a name must be to a municipality asked for to count as a misspelling
+of it. Real Swedish municipality names are at most 0.78 alike to any of Halland's six (Lekeberg
+and Falkenberg), while one slip of the keyboard leaves a name of five letters or more above 0.8."""
+
+
+def municipality_forms(written: str) -> frozenset[str]:
+    """The normalised forms a written municipality name may stand for."""
+    name = re.sub(r"^[0-9]{4} ", "", normalise_name(written))
+    forms = {name}
+    if name.endswith(" kommun"):
+        base = name.removesuffix(" kommun")
+        forms.update({base, base.removesuffix("s")})
+    return frozenset(forms)
+
+
+def match_municipality(written: str, known: Sequence[str]) -> str | None:
+    """The name in ``known`` that ``written`` stands for, as spelt in ``known``; else None."""
+    forms = municipality_forms(written)
+    for name in known:
+        if normalise_name(name) in forms:
+            return name
+    return None
+
+
+def looks_misspelt(written: str, known: Sequence[str]) -> bool:
+    """Whether an unmatched name is so like a name in ``known`` that it is probably a misspelling
+    of it, rather than another municipality."""
+    pool = [normalise_name(k) for k in known]
+    return any(
+        difflib.get_close_matches(form, pool, n=1, cutoff=MISSPELLING_CUTOFF)
+        for form in municipality_forms(written)
+    )

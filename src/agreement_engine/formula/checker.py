@@ -26,6 +26,7 @@ from agreement_engine.formula.types import (
     is_ordered,
     unit_symbol,
 )
+from agreement_engine.formula.unparse import unparse
 
 
 @dataclass(frozen=True, slots=True)
@@ -41,10 +42,11 @@ class Scope:
     """The names a formula may use.
 
     ``episode`` is set where aggregates (``count``, ``sum``) are allowed: their arguments are
-    checked against it, one episode at a time.
+    checked against it, one episode at a time. A name whose type is None exists but could not be
+    typed (its own formula has a problem, reported there): using it reports nothing more.
     """
 
-    values: Mapping[str, Type]
+    values: Mapping[str, Type | None]
     parameters: Mapping[str, Parameter] = field(default_factory=dict)
     episode: Scope | None = None
 
@@ -168,7 +170,8 @@ class _Checker:
             return None
         if not function.arity_ok(len(node.args)):
             self.fail(
-                f"'{node.function}' takes {function.arity_words}, not {len(node.args)}",
+                f"'{node.function}' takes {function.arity_words}, not {len(node.args)}: "
+                f"{function.signature}",
                 node.span,
                 hint=f"for example {function.example}",
             )
@@ -226,14 +229,10 @@ class _Checker:
             )
             result = None
         if not (isinstance(mode, ast.Name) and mode.name in ROUNDING_MODES):
-            got = f"'{mode.name}'" if isinstance(mode, ast.Name) else "this"
-            matches = (
-                difflib.get_close_matches(mode.name, ROUNDING_MODES, n=1)
-                if isinstance(mode, ast.Name)
-                else []
-            )
+            written = unparse(mode).replace(" - ", "-")
+            matches = difflib.get_close_matches(written.replace("-", "_"), ROUNDING_MODES, n=1)
             self.fail(
-                f"{got} is not a rounding mode",
+                f"'{written}' is not a rounding mode",
                 mode.span,
                 hint=f"did you mean '{matches[0]}'?"
                 if matches
@@ -375,7 +374,8 @@ def _arithmetic_type(op: str, left: Type, right: Type) -> Type | None:
 def _unit_hint(left: ast.Expr, right: ast.Expr, lt: Type, rt: Type) -> str | None:
     """When one side is a bare number beside a unit, suggest writing the unit."""
     for node, t, other in ((left, lt, rt), (right, rt, lt)):
-        if isinstance(node, ast.Number) and node.unit is None and t == NUMBER:
-            if isinstance(other, Quantity) and other != NUMBER:
-                return f"write the unit after the number, like {node.value} {unit_symbol(other)}"
+        bare = isinstance(node, ast.Number) and node.unit is None and t == NUMBER
+        if bare and isinstance(other, Quantity) and other != NUMBER:
+            assert isinstance(node, ast.Number)
+            return f"write the unit after the number, like {node.value} {unit_symbol(other)}"
     return None

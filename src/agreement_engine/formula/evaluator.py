@@ -249,7 +249,8 @@ def to_decimal(value: Fraction) -> Decimal | None:
     places = max(twos, fives)
     scaled = value * 10**places
     assert scaled.denominator == 1
-    return Decimal(scaled.numerator).scaleb(-places)
+    # Built from text, which is exact; scaleb would round to the context's 28 digits.
+    return Decimal(f"{scaled.numerator}E-{places}")
 
 
 _EVALUATORS: dict[type, Callable[[ast.Expr, Environment], Value]] = {

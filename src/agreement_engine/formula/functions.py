@@ -22,6 +22,7 @@ class Function:
     min_args: int
     max_args: int | None
     example: str
+    signature: str
     parameters: tuple[tuple[Type, ...], ...] = ()
     result: Callable[[Sequence[Type]], Type] = lambda types: types[0]
     aggregate: bool = False
@@ -39,29 +40,38 @@ class Function:
 
 
 FUNCTIONS: dict[str, Function] = {
-    "min": Function(2, None, "min(excess, 10 days)"),
-    "max": Function(2, None, "max(0 days, average_days - benchmark)"),
-    "abs": Function(1, 1, "abs(difference)"),
-    "round": Function(3, 3, "round(gross_amount, 0, half_up)"),
+    "min": Function(2, None, "min(excess, 10 days)", "min(a, b, …)"),
+    "max": Function(2, None, "max(0 days, average_days - benchmark)", "max(a, b, …)"),
+    "abs": Function(1, 1, "abs(difference)", "abs(value)"),
+    "round": Function(3, 3, "round(gross_amount, 0, half_up)", "round(value, decimals, mode)"),
     "year_of": Function(
         1,
         1,
         "year_of(month)",
+        "year_of(month or date)",
         parameters=((Kind.MONTH, Kind.DATE),),
         result=lambda types: NUMBER,
     ),
     "month_of": Function(
-        1, 1, "month_of(discharge_date)", parameters=((Kind.DATE,),), result=lambda t: Kind.MONTH
+        1,
+        1,
+        "month_of(discharge_date)",
+        "month_of(date)",
+        parameters=((Kind.DATE,),),
+        result=lambda t: Kind.MONTH,
     ),
     "days_between": Function(
         2,
         2,
         "days_between(ready_date, discharge_date)",
+        "days_between(from, to)",
         parameters=((Kind.DATE,), (Kind.DATE,)),
         result=lambda types: DAYS,
     ),
-    "count": Function(1, 1, "count(days_ready >= 1 day)", aggregate=True),
-    "sum": Function(1, 2, "sum(days_ready, days_ready >= 1 day)", aggregate=True),
+    "count": Function(1, 1, "count(days_ready >= 1 day)", "count(condition)", aggregate=True),
+    "sum": Function(
+        1, 2, "sum(days_ready, days_ready >= 1 day)", "sum(value, condition)", aggregate=True
+    ),
 }
 
 

@@ -82,17 +82,16 @@ def parse(text: str) -> ast.Expr:
 
 def _syntax_error(text: str, exc: UnexpectedInput) -> FormulaError:
     if isinstance(exc, UnexpectedCharacters):
-        char = text[exc.pos_in_stream]
+        at = exc.pos_in_stream or 0
+        char = text[at]
         if char == ",":
             return FormulaError(
                 "unexpected ','",
-                ast.Span(exc.pos_in_stream, exc.pos_in_stream + 1),
+                ast.Span(at, at + 1),
                 hint="write decimals with a point (0.1, not 0,1); commas only separate arguments",
             )
         return FormulaError(
-            f"unexpected character '{char}'",
-            ast.Span(exc.pos_in_stream, exc.pos_in_stream + 1),
-            hint=_character_hint(char),
+            f"unexpected character '{char}'", ast.Span(at, at + 1), hint=_character_hint(char)
         )
     if isinstance(exc, UnexpectedEOF) or (
         isinstance(exc, UnexpectedToken) and exc.token.type == "$END"
@@ -134,15 +133,17 @@ def _expected_hint(expected: set[str] | frozenset[str]) -> str | None:
         if "NAME" in expected or "NUMBER" in expected:
             return "expected a value or a name here"
         closers = [_TOKEN_WORDS[e] for e in _CLOSERS if e in expected]
-        return "expected an operator (+ - * / = < > and or)" + "".join(
-            f", {c}" for c in closers[:-1]
-        ) + (f" or {closers[-1]}" if closers else "")
+        return (
+            "expected an operator (+ - * / = < > and or)"
+            + "".join(f", {c}" for c in closers[:-1])
+            + (f" or {closers[-1]}" if closers else "")
+        )
     return "expected " + ", ".join(words[:-1]) + (" or " if len(words) > 1 else "") + words[-1]
 
 
 def _character_hint(char: str) -> str | None:
     hints = {
-        "'": "write text in double quotes, like \"psykiatri\"",
+        "'": 'write text in double quotes, like "psykiatri"',
         "=": "compare with a single '=' and write '!=' for 'not equal'",
         "&": "write 'and' instead of '&'",
         "|": "write 'or' instead of '|'",
@@ -276,9 +277,7 @@ class _Builder:
         op_span: ast.Span,
         depth: int,
     ) -> ast.Expr:
-        return ast.Binary(
-            op, self._sub(left, depth), self._sub(right, depth), _span(node), op_span
-        )
+        return ast.Binary(op, self._sub(left, depth), self._sub(right, depth), _span(node), op_span)
 
 
 def _span(node: Tree[Token] | Token) -> ast.Span:
@@ -290,4 +289,3 @@ def _span(node: Tree[Token] | Token) -> ast.Span:
     if getattr(meta, "empty", True):
         return ast.NO_SPAN
     return ast.Span(meta.start_pos, meta.end_pos)
-

@@ -57,6 +57,16 @@ UNITS: dict[str, Quantity] = {
     "%": NUMBER,
 }
 
+# The types a rule may declare with `unit:` in an agreement file.
+DECLARABLE: dict[str, Type] = {
+    **UNITS,
+    "date": Kind.DATE,
+    "month": Kind.MONTH,
+    "time": Kind.TIME,
+    "boolean": Kind.BOOLEAN,
+    "text": Kind.TEXT,
+}
+
 _NAMED = {
     MONEY: "money (kr)",
     DAYS: "days",

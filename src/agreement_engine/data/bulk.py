@@ -1,0 +1,467 @@
+"""Reading a large data file (millions of rows) into a polars frame of text columns.
+
+The fields are read by polars' own CSV reader, every column as text; the file is read a second
+time, line by line and vectorised, to find the rows whose number of fields does not match the
+header, which polars would otherwise pad or cut silently. Only for the few rows with a problem
+is the line split again in Python, to find each field's character column for the caret.
+
+A file that is not UTF-8 (Windows-1252, UTF-16, or lines ended by a lone CR) is first copied to a
+temporary UTF-8 file, in chunks. XLSX files are read with openpyxl (at most about a million rows,
+Excel's limit), cell by cell into text columns.
+
+polars is imported inside the functions, so that importing this module stays cheap.
+"""
+
+from __future__ import annotations
+
+import codecs
+import tempfile
+from collections.abc import Callable, Collection, Iterator, Mapping
+from contextlib import contextmanager
+from dataclasses import dataclass
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from agreement_engine.data.report import MAX_ERRORS, Problems
+from agreement_engine.data.table import (
+    BOMS,
+    HEADER_SEARCH,
+    SEPARATORS,
+    Cell,
+    Row,
+    check_columns,
+    field_count_problem,
+    find_header,
+    make_row,
+    split_lines,
+    split_record,
+    stray_value,
+    undecodable,
+)
+from agreement_engine.data.xlsx import (
+    Sheet,
+    cell_text,
+    check_header_width,
+    column_letter,
+    find_header_row,
+    make_cell,
+    open_sheet,
+)
+from agreement_engine.diagnostics import Diagnostic, EngineError, Location, error
+
+if TYPE_CHECKING:
+    import polars as pl
+
+ROW = "_row"
+"""The column holding each row's number in the file (the header counts as a row)."""
+
+_CHUNK = 1 << 22
+_HEAD = 1 << 18
+_QUOTED = r'"(?:[^"]|"")*"'
+_SEPARATOR_NAMES = {";": "';'", "\t": "tab", ",": "','"}
+_REGEX_SEPARATORS = {";": ";", "\t": r"\t", ",": ","}
+
+Locate = Callable[[Mapping[tuple[int, int], str]], dict[tuple[int, int], Cell]]
+"""Cells for (row number, 0-based column) pairs, given the text each holds."""
+
+
+@dataclass(frozen=True, slots=True)
+class TextFrame:
+    """A data file as text columns ``c0``, ``c1``, … (one per header column) and ``_row``.
+
+    Rows whose fields do not match the header have been reported and left out.
+    """
+
+    path: str
+    form: str
+    header: Row
+    frame: pl.DataFrame
+    locate: Locate
+    notes: tuple[str, ...] = ()
+
+
+def column_name(index: int) -> str:
+    return f"c{index}"
+
+
+@contextmanager
+def open_text_frame(path: str, known: Collection[str], problems: Problems) -> Iterator[TextFrame]:
+    """The file at ``path`` as a :class:`TextFrame`, CSV or XLSX by its extension."""
+    if Path(path).suffix.casefold() in (".xlsx", ".xlsm"):
+        yield _xlsx_frame(path, known, problems)
+        return
+    with _utf8_copy(path) as (utf8_path, encoding):
+        yield _csv_frame(path, utf8_path, encoding, known, problems)
+
+
+# --- CSV ---------------------------------------------------------------------------------------
+
+
+@contextmanager
+def _utf8_copy(path: str) -> Iterator[tuple[str, str]]:
+    """A UTF-8 file polars can read with the same lines as ``path``, and the original encoding."""
+    codec, name = _encoding(path)
+    if codec == "utf-8" and not _lone_carriage_returns(path):
+        yield path, name
+        return
+    with tempfile.TemporaryDirectory(prefix="agreement-engine-") as folder:
+        copy = str(Path(folder) / "utf8.csv")
+        with (
+            open(path, encoding=codec, newline=None) as source,
+            open(copy, "w", encoding="utf-8", newline="\n") as target,
+        ):
+            while chunk := source.read(_CHUNK):
+                target.write(chunk)
+        yield copy, name
+
+
+def _encoding(path: str) -> tuple[str, str]:
+    """The codec to read a file with, and the encoding's name for people."""
+    try:
+        with open(path, "rb") as file:
+            start = file.read(4)
+    except OSError as exc:
+        raise EngineError(
+            [error(f"cannot read {path}: {exc.strerror}", code="data-file")]
+        ) from None
+    for bom, codec, name in BOMS:
+        if start.startswith(bom):
+            if codec == "utf-8-sig":
+                _check_stream(path, "utf-8", name)
+                return "utf-8", name
+            return codec, name
+    if _check_stream(path, "utf-8", None):
+        return "utf-8", "UTF-8"
+    _check_stream(path, "cp1252", "UTF-8 or Windows-1252")
+    return "cp1252", "Windows-1252"
+
+
+def _check_stream(path: str, codec: str, expected: str | None) -> bool:
+    """Whether the whole file decodes strictly; when it does not and ``expected`` is given,
+    raise the error for the first byte that cannot be read."""
+    decoder = codecs.getincrementaldecoder(codec)("strict")
+    lines = 0
+    with open(path, "rb") as file:
+        while True:
+            chunk = file.read(_CHUNK)
+            try:
+                decoder.decode(chunk, final=not chunk)
+            except UnicodeDecodeError as exc:
+                if expected is None:
+                    return False
+                raise EngineError([_undecodable_in(path, exc, lines, expected)]) from None
+            if not chunk:
+                return True
+            lines += chunk.count(b"\n")
+
+
+def _undecodable_in(path: str, exc: UnicodeDecodeError, lines: int, expected: str) -> Diagnostic:
+    """The error for a decoding failure in a chunk, after ``lines`` lines of earlier chunks.
+
+    The decoder's input (``exc.object``) is the chunk after at most a few bytes held over from
+    the last one, which hold no line end.
+    """
+    data = exc.object
+    start = data.rfind(b"\n", 0, exc.start) + 1
+    base = lines + data.count(b"\n", 0, start)
+    return undecodable(path, data[start:], exc.start - start, expected, base)
+
+
+def _lone_carriage_returns(path: str) -> bool:
+    """Whether lines end in a lone CR (old Mac files), which polars does not split on."""
+    with open(path, "rb") as file:
+        head = file.read(_HEAD)
+    return b"\r" in head and b"\n" not in head
+
+
+def _head_lines(utf8_path: str) -> list[str]:
+    """The complete lines at the start of a UTF-8 file (enough to find the header)."""
+    with open(utf8_path, "rb") as file:
+        head = file.read(_HEAD)
+    end = head.rfind(b"\n")
+    text = head[: end + 1] if end >= 0 else head
+    return split_lines(text.decode("utf-8-sig", errors="replace"))
+
+
+def _csv_frame(
+    path: str, utf8_path: str, encoding: str, known: Collection[str], problems: Problems
+) -> TextFrame:
+    import polars as pl
+
+    head = _head_lines(utf8_path)
+    header_index, separator = find_header(path, head, known)
+    fields, _ = split_record(head, header_index, separator)
+    header = make_row(path, head, header_index + 1, fields)
+    check_columns(header, separator)
+    width = len(header.cells)
+    frame = _read_fields(path, utf8_path, header_index, separator, width)
+    lines = pl.scan_lines(utf8_path).with_row_index("i").filter(pl.col("i") > header_index)
+    geometry = _Geometry(path, utf8_path, lines, separator, width, header_index)
+    frame = frame.with_columns(geometry.rows(frame.height))
+    frame = geometry.drop_bad_rows(frame, problems)
+    form = f"CSV ({encoding}, separated by {_SEPARATOR_NAMES[separator]})"
+    return TextFrame(path, form, header, frame, geometry.locate)
+
+
+def _read_fields(
+    path: str, utf8_path: str, header_index: int, separator: str, width: int
+) -> pl.DataFrame:
+    import polars as pl
+
+    try:
+        return pl.read_csv(
+            utf8_path,
+            has_header=False,
+            skip_lines=header_index + 1,
+            separator=separator,
+            quote_char='"',
+            schema={column_name(i): pl.String for i in range(width)},
+            missing_columns="insert",
+            truncate_ragged_lines=True,
+            empty_string_is_null=False,
+            raise_if_empty=False,
+            encoding="utf8",
+        )
+    except pl.exceptions.PolarsError as exc:
+        message = str(exc).splitlines()[0]
+        raise EngineError(
+            [error(f"cannot read {path} as CSV: {message}", code="data-file")]
+        ) from None
+
+
+class _Geometry:
+    """Which line each record of a CSV file starts on, and which records have the wrong number
+    of fields; found from the file's lines, vectorised."""
+
+    def __init__(
+        self,
+        path: str,
+        utf8_path: str,
+        lines: pl.LazyFrame,
+        separator: str,
+        width: int,
+        header_index: int,
+    ) -> None:
+        self.path, self.utf8_path, self.separator, self.width = path, utf8_path, separator, width
+        self.lines, self.header_index = lines, header_index
+        self.spans: dict[int, int] = {}  # first line index -> last, for multi-line records
+        self.suspects: list[int] = []  # single-line records that may have too few or many fields
+
+    def rows(self, records: int) -> pl.Series:
+        """The row number (1-based line of its start) of each of the records polars read."""
+        import polars as pl
+
+        odd = pl.col("line").str.count_matches('"', literal=True) % 2 == 1
+        wrong = self._wrong_field_count()
+        found = self.lines.select("i", odd=odd, wrong=wrong).filter(odd | wrong).collect()
+        suspects = found.filter(pl.col("wrong"))["i"].to_list()
+        if not found["odd"].any():
+            self.suspects = suspects
+            first = self.header_index + 2
+            return pl.Series(ROW, range(first, first + records), dtype=pl.UInt32)
+        rows = self._multiline_rows(records)
+        inside = {i for first, last in self.spans.items() for i in range(first, last + 1)}
+        self.suspects = [i for i in suspects if i not in inside]
+        return rows
+
+    def _wrong_field_count(self) -> pl.Expr:
+        """True for a line (as a whole record) with fewer fields than the header, or more that
+        are not empty; may also be true for a few that pass the exact check (``"";""``)."""
+        import polars as pl
+
+        sep = self.separator
+        plain = pl.col("line").str.replace_all(_QUOTED, "x")
+        fields = plain.str.count_matches(sep, literal=True) + 1
+        kept = plain.str.strip_chars_end(sep + " \t").str.count_matches(sep, literal=True) + 1
+        blank = plain.str.replace_all(f"[{_REGEX_SEPARATORS[sep]}\\s]", "") == ""
+        return ((fields < self.width) & ~blank) | (kept > self.width)
+
+    def _multiline_rows(self, records: int) -> pl.Series:
+        """Row numbers when quoted fields hold line breaks: a record starts on a line where the
+        quotes since the header pair up."""
+        import polars as pl
+
+        quotes = pl.col("line").str.count_matches('"', literal=True).cast(pl.Int64)
+        table = self.lines.select(pl.col("i"), q=quotes).collect()
+        before = table["q"].cum_sum() - table["q"]
+        starts = table.filter((before % 2) == 0)["i"]
+        if starts.len() != records:
+            raise EngineError([self._unpaired_quote(table)])
+        after_last = self.header_index + 1 + table.height
+        ends = starts.shift(-1).fill_null(after_last) - 1
+        for first, last in zip(starts.to_list(), ends.to_list(), strict=True):
+            if last > first:
+                self.spans[first] = last
+        return (starts + 1).cast(pl.UInt32).alias(ROW)
+
+    def _unpaired_quote(self, table: pl.DataFrame) -> Diagnostic:
+        import polars as pl
+
+        first_odd = int(table.filter(pl.col("q") % 2 == 1)["i"][0])
+        text = self._texts([first_odd])[first_odd]
+        return error(
+            "a double quote in this line is not paired, so the rows cannot be told apart",
+            Location(self.path, first_odd + 1, text.find('"') + 1, 1, text),
+            hint='put a value that holds quotes in double quotes, each quote written twice ("")',
+            code="data-quote",
+        )
+
+    def drop_bad_rows(self, frame: pl.DataFrame, problems: Problems) -> pl.DataFrame:
+        """Report the records whose number of fields does not match the header; leave them out.
+
+        Every multi-line record is checked; of the single-line suspects, the first ones are
+        checked exactly and reported, the rest counted.
+        """
+        import polars as pl
+
+        examined = sorted([*self.spans, *self.suspects[:MAX_ERRORS]])
+        if not examined:
+            return frame
+        texts = self._texts(self._record_lines(examined))
+        bad = []
+        for first in examined:
+            problem = field_count_problem(self._row(first, texts), self.width, self.separator)
+            if problem is not None:
+                problems.add(problem)
+                bad.append(first + 1)
+        unexamined = self.suspects[MAX_ERRORS:]
+        problems.add_unshown(len(unexamined))
+        numbers = pl.Series([*bad, *(i + 1 for i in unexamined)], dtype=pl.UInt32)
+        return frame.filter(~pl.col(ROW).is_in(numbers.implode()))
+
+    def _record_lines(self, firsts: list[int]) -> list[int]:
+        return [i for f in firsts for i in range(f, self.spans.get(f, f) + 1)]
+
+    def _texts(self, indexes: list[int]) -> dict[int, str]:
+        """The text of some lines, by 0-based index."""
+        import polars as pl
+
+        wanted = pl.Series(indexes, dtype=pl.UInt32).implode()
+        found = (
+            pl.scan_lines(self.utf8_path)
+            .with_row_index("i")
+            .filter(pl.col("i").is_in(wanted))
+            .collect()
+        )
+        return dict(zip(found["i"].to_list(), found["line"].to_list(), strict=True))
+
+    def _row(self, first: int, texts: Mapping[int, str]) -> Row:
+        """The record starting at line index ``first``, split in Python."""
+        last = self.spans.get(first, first)
+        lines = [texts[i] for i in range(first, last + 1)]
+        fields, _ = split_record(lines, 0, self.separator)
+        return _shift(make_row(self.path, lines, 1, fields), first)
+
+    def locate(self, requests: Mapping[tuple[int, int], str]) -> dict[tuple[int, int], Cell]:
+        firsts = sorted({number - 1 for number, _ in requests})
+        texts = self._texts(self._record_lines(firsts))
+        rows = {first + 1: self._row(first, texts) for first in firsts}
+        return {
+            (number, column): _with_text(rows[number].cell(column), text)
+            for (number, column), text in requests.items()
+        }
+
+
+def _shift(row: Row, first: int) -> Row:
+    """A row split from a window of lines, moved to where the window starts in the file."""
+
+    def moved(loc: Location) -> Location:
+        return Location(loc.path, loc.line + first, loc.column, loc.length, loc.source_line)
+
+    cells = tuple(Cell(c.text, moved(c.location), c.ref, c.day) for c in row.cells)
+    return Row(row.number + first, cells, moved(row.location))
+
+
+def _with_text(cell: Cell, text: str) -> Cell:
+    return Cell(text, cell.location, cell.ref, cell.day)
+
+
+# --- XLSX --------------------------------------------------------------------------------------
+
+
+def _xlsx_frame(path: str, known: Collection[str], problems: Problems) -> TextFrame:
+    import polars as pl
+
+    with open_sheet(path) as sheet:
+        header, rows = _xlsx_header(path, sheet, known)
+        width = len(header.cells)
+        columns: list[list[str]] = [[] for _ in range(width)]
+        numbers: list[int] = []
+        for number, values in rows:
+            texts = [cell_text(v)[0] for v in values]
+            for index in range(width, len(texts)):
+                if texts[index]:
+                    problems.add(
+                        stray_value(make_cell(path, number, index + 1, values[index]), index)
+                    )
+            texts.extend([""] * (width - len(texts)))
+            for column, text in zip(columns, texts, strict=False):
+                column.append(text)
+            numbers.append(number)
+        form, notes = sheet.form, sheet.notes
+    data = {column_name(i): pl.Series(c, dtype=pl.String) for i, c in enumerate(columns)}
+    frame = pl.DataFrame({**data, ROW: pl.Series(numbers, dtype=pl.UInt32)})
+    return TextFrame(path, form, header, _trim_blank_end(frame), _xlsx_locate(path), notes)
+
+
+def _xlsx_header(
+    path: str, sheet: Sheet, known: Collection[str]
+) -> tuple[Row, Iterator[tuple[int, tuple[object, ...]]]]:
+    """The header row, found among the first rows, and the rows after it."""
+    numbered = enumerate(sheet.rows, start=1)
+    first: list[tuple[Cell, ...]] = []
+    seen = 0
+    for number, values in numbered:
+        cells = tuple(make_cell(path, number, c, v) for c, v in enumerate(values, start=1))
+        first.append(cells)
+        seen += any(c.text for c in cells)
+        if seen == HEADER_SEARCH:
+            break
+    index = find_header_row(path, first, known)
+    named = [i for i, c in enumerate(first[index]) if c.text]
+    header_cells = first[index][: named[-1] + 1] if named else ()
+    header = Row(index + 1, header_cells, Location(path, index + 1, 1))
+    check_header_width(header)
+    buffered = [
+        (n, tuple(None if not c.text else _raw(c) for c in cells))
+        for n, cells in enumerate(first[index + 1 :], start=index + 2)
+    ]
+    return header, _chain(buffered, numbered)
+
+
+def _raw(cell: Cell) -> object:
+    """A buffered cell's value again: its text (already converted) stands for it."""
+    return cell.text
+
+
+def _chain(
+    buffered: list[tuple[int, tuple[object, ...]]],
+    rest: Iterator[tuple[int, tuple[object, ...]]],
+) -> Iterator[tuple[int, tuple[object, ...]]]:
+    yield from buffered
+    yield from rest
+
+
+def _trim_blank_end(frame: pl.DataFrame) -> pl.DataFrame:
+    """Leave out the empty rows after the last non-empty one (formatted but unused rows)."""
+    import polars as pl
+
+    texts = [pl.col(c) != "" for c in frame.columns if c != ROW]
+    filled = frame.select(pl.any_horizontal(texts) if texts else pl.lit(False)).to_series()
+    last = filled.arg_true()
+    return frame.head(int(last[-1]) + 1 if last.len() else 0)
+
+
+def _xlsx_locate(path: str) -> Locate:
+    def locate(requests: Mapping[tuple[int, int], str]) -> dict[tuple[int, int], Cell]:
+        return {
+            (row, column): Cell(
+                text, Location(path, row, column + 1), f"{column_letter(column + 1)}{row}"
+            )
+            for (row, column), text in requests.items()
+        }
+
+    return locate
+
+
+__all__ = ["ROW", "SEPARATORS", "TextFrame", "column_name", "open_text_frame"]

@@ -1,0 +1,49 @@
+"""Messages about the fields of data files, shared by the readers.
+
+Message text is part of the engine's interface (tests assert it word for word). A field is named
+by its column's header text as the file writes it, and for spreadsheets by its cell as well.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+from agreement_engine.data.report import and_list
+from agreement_engine.data.table import Cell
+from agreement_engine.diagnostics import Diagnostic, Location, did_you_mean, error
+
+_NAMES_LISTED = 12
+
+
+def subject(cell: Cell, title: str) -> str:
+    """How a message names a field: ``'Vårdtillfällen'``, or ``'Vårdtillfällen' in cell B7``."""
+    return f"'{title}'" + (f" in cell {cell.ref}" if cell.ref else "")
+
+
+def underline(cell: Cell) -> Location:
+    """The cell's location, underlining the whole field (at least one character)."""
+    loc = cell.location
+    return Location(loc.path, loc.line, loc.column, max(1, loc.length), loc.source_line)
+
+
+def bad_value(cell: Cell, title: str, expected: str) -> Diagnostic:
+    """The error for a field whose text is not what its column needs."""
+    if not cell.text:
+        message = f"{subject(cell, title)} is empty; it must be {expected}"
+    else:
+        message = f"{subject(cell, title)} must be {expected}, not '{cell.text}'"
+    return error(message, underline(cell), code="data-value")
+
+
+def unknown_municipality(cell: Cell, known: Sequence[str], notes: Sequence[str] = ()) -> Diagnostic:
+    """The error for a name so like a municipality asked for that it is probably misspelt."""
+    names = sorted(known)
+    rest = len(names) - _NAMES_LISTED
+    listed = and_list(names) if rest <= 0 else f"{', '.join(names[:_NAMES_LISTED])} and {rest} more"
+    return error(
+        f"unknown municipality '{cell.text}'",
+        underline(cell),
+        hint=did_you_mean(cell.text, known),
+        notes=[*notes, f"the municipalities asked for are {listed}"],
+        code="data-unknown-municipality",
+    )

@@ -1,0 +1,190 @@
+"""Reading the first sheet of an Excel workbook (``.xlsx``) as text cells.
+
+openpyxl reads the workbook in read-only mode with cached formula results (``data_only``).
+Every cell becomes the text it would be in a CSV file, so that one set of rules reads both:
+
+- whole numbers stay exact (``12``); a number with decimals, which Excel stores as a binary
+  float, becomes the shortest decimal that is that float (``Decimal(repr(x))``): a typed ``4,3``
+  is stored as 4.2999999999999998 and reads back as ``4.3``, what was typed;
+- a date becomes ``2026-03-15`` (and remembers the date, so a month column may hold the first of
+  the month, as Excel makes of a typed ``2026-03``); a date and time ``2026-03-15 08:30``; a time
+  of day ``13:45`` (``13:45:30`` with seconds), rounded to the second;
+- TRUE/FALSE become ``true``/``false``; text is kept as written, without surrounding spaces.
+
+Problems are located by row and column number, and messages name the cell (``cell B7``).
+"""
+
+from __future__ import annotations
+
+import zipfile
+from collections.abc import Collection, Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
+from datetime import date, datetime, time, timedelta
+from decimal import Decimal
+
+from agreement_engine.data.dialect import normalise_name
+from agreement_engine.data.report import Problems
+from agreement_engine.data.table import (
+    HEADER_SEARCH,
+    Cell,
+    Row,
+    Table,
+    drop_trailing_blanks,
+    stray_value,
+)
+from agreement_engine.diagnostics import Diagnostic, EngineError, Location, error
+
+
+@dataclass(frozen=True, slots=True)
+class Sheet:
+    """The first sheet of a workbook: its name, the other sheets' names, and its rows."""
+
+    name: str
+    others: tuple[str, ...]
+    rows: Iterator[tuple[object, ...]]
+
+    @property
+    def form(self) -> str:
+        return f"XLSX (sheet '{self.name}')"
+
+    @property
+    def notes(self) -> tuple[str, ...]:
+        if not self.others:
+            return ()
+        names = ", ".join(f"'{n}'" for n in self.others)
+        return (f"only the first sheet was read; not read: {names}",)
+
+
+@contextmanager
+def open_sheet(path: str) -> Iterator[Sheet]:
+    """The first sheet of the workbook at ``path``, open while the context lasts."""
+    from openpyxl import load_workbook  # type: ignore[import-untyped]
+
+    try:
+        book = load_workbook(path, read_only=True, data_only=True)
+    except (OSError, zipfile.BadZipFile, KeyError, ValueError) as exc:
+        raise EngineError([_unreadable(path, exc)]) from None
+    try:
+        sheet = book.worksheets[0]
+        sheet.reset_dimensions()  # do not trust the stored dimensions: they may cut rows short
+        rows = sheet.iter_rows(min_row=1, min_col=1, values_only=True)
+        others = tuple(str(s.title) for s in book.worksheets[1:])
+        yield Sheet(str(sheet.title), others, rows)
+    finally:
+        book.close()
+
+
+def _unreadable(path: str, exc: Exception) -> Diagnostic:
+    return error(
+        f"cannot read {path} as an Excel workbook ({exc})",
+        hint="save it from Excel as 'Excel Workbook (.xlsx)', or as CSV",
+        code="data-file",
+    )
+
+
+def cell_text(value: object) -> tuple[str, date | None]:
+    """The text a cell value stands for, and the date when it is a date cell (see module doc)."""
+    if value is None:
+        return "", None
+    if isinstance(value, bool):
+        return ("true" if value else "false"), None
+    if isinstance(value, int):
+        return str(value), None
+    if isinstance(value, float):
+        return f"{Decimal(repr(value)):f}", None
+    if isinstance(value, datetime):
+        return _datetime_text(_to_second(value))
+    if isinstance(value, date):
+        return value.isoformat(), value
+    if isinstance(value, time):
+        moment = _to_second(datetime.combine(date(2000, 1, 1), value))
+        return _time_text(moment.time()), None
+    return str(value).strip(), None
+
+
+def _to_second(moment: datetime) -> datetime:
+    """Round to the nearest second: Excel stores times as fractions of a day."""
+    whole = moment.replace(microsecond=0)
+    return whole + timedelta(seconds=1) if moment.microsecond >= 500_000 else whole
+
+
+def _datetime_text(moment: datetime) -> tuple[str, date | None]:
+    if moment.time() == time(0):
+        return moment.date().isoformat(), moment.date()
+    return f"{moment.date().isoformat()} {_time_text(moment.time())}", None
+
+
+def _time_text(moment: time) -> str:
+    return moment.strftime("%H:%M:%S" if moment.second else "%H:%M")
+
+
+def column_letter(column: int) -> str:
+    """The spreadsheet name of a 1-based column number: 1 is A, 27 is AA."""
+    letters = ""
+    while column:
+        column, rest = divmod(column - 1, 26)
+        letters = chr(ord("A") + rest) + letters
+    return letters
+
+
+def make_cell(path: str, row: int, column: int, value: object) -> Cell:
+    text, day = cell_text(value)
+    return Cell(text, Location(path, row, column), f"{column_letter(column)}{row}", day)
+
+
+def read_xlsx_table(path: str, known: Collection[str], problems: Problems) -> Table:
+    """The first sheet as a table; cells right of the header's last column must be empty."""
+    with open_sheet(path) as sheet:
+        rows = [_row(path, number, values) for number, values in enumerate(sheet.rows, start=1)]
+        form, notes = sheet.form, sheet.notes
+    header = rows[find_header_row(path, [r.cells for r in rows], known)]
+    width = _width(header)
+    header = Row(header.number, header.cells[:width], header.location)
+    check_header_width(header)
+    data: list[Row] = []
+    for row in rows[header.number :]:
+        for index, cell in enumerate(row.cells[width:], start=width):
+            if cell.text:
+                problems.add(stray_value(cell, index))
+        data.append(Row(row.number, row.cells[:width], row.location))
+    return Table(path, form, header, tuple(drop_trailing_blanks(data)), notes)
+
+
+def _row(path: str, number: int, values: tuple[object, ...]) -> Row:
+    cells = tuple(make_cell(path, number, col, v) for col, v in enumerate(values, start=1))
+    return Row(number, cells, Location(path, number, 1))
+
+
+def find_header_row(path: str, rows: list[tuple[Cell, ...]], known: Collection[str]) -> int:
+    """The index of the header: the row naming the most known columns among the first non-empty
+    rows; failing that, the first non-empty row."""
+    candidates = [i for i, cells in enumerate(rows) if any(c.text for c in cells)][:HEADER_SEARCH]
+    if not candidates:
+        raise EngineError(
+            [error(f"{path} is empty: its first sheet has no rows", code="data-empty")]
+        )
+    scores = [sum(normalise_name(c.text) in known for c in rows[i]) for i in candidates]
+    return candidates[scores.index(max(scores))]
+
+
+def _width(header: Row) -> int:
+    named = [i for i, c in enumerate(header.cells) if c.text]
+    return named[-1] + 1 if named else 0
+
+
+def check_header_width(header: Row) -> None:
+    """Stop at once when the header has a single column: the columns were not split."""
+    if len(header.cells) > 1:
+        return
+    raise EngineError(
+        [
+            error(
+                f"found only one column in the header row (row {header.number})",
+                header.location,
+                hint="put each column in a spreadsheet column of its own "
+                "(Excel: Data › Text to Columns)",
+                code="data-separator",
+            )
+        ]
+    )
