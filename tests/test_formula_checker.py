@@ -168,7 +168,7 @@ MISTAKES: dict[str, tuple[str, Scope, list[FormulaProblem]]] = {
         HALLAND,
         [
             FormulaProblem(
-                "'max' takes 2 or more arguments (max(a, b, …)), not 1",
+                "'max' takes 2 or more arguments, not 1: max(a, b, …)",
                 Span(0, 11),
                 "for example max(0 days, average_days - benchmark)",
             )
@@ -179,7 +179,7 @@ MISTAKES: dict[str, tuple[str, Scope, list[FormulaProblem]]] = {
         HALLAND,
         [
             FormulaProblem(
-                "'round' takes 3 arguments (round(value, decimals, mode)), not 2",
+                "'round' takes 3 arguments, not 2: round(value, decimals, mode)",
                 Span(0, 22),
                 "for example round(gross_amount, 0, half_up)",
             )
@@ -190,7 +190,7 @@ MISTAKES: dict[str, tuple[str, Scope, list[FormulaProblem]]] = {
         HALLAND,
         [
             FormulaProblem(
-                "'year_of' takes 1 argument (year_of(month or date)), not 2",
+                "'year_of' takes 1 argument, not 2: year_of(month or date)",
                 Span(0, 21),
                 "for example year_of(month)",
             )
@@ -201,7 +201,7 @@ MISTAKES: dict[str, tuple[str, Scope, list[FormulaProblem]]] = {
         HALLAND,
         [
             FormulaProblem(
-                "'year_of' takes 1 argument (year_of(month or date)), not 0",
+                "'year_of' takes 1 argument, not 0: year_of(month or date)",
                 Span(0, 9),
                 "for example year_of(month)",
             )
@@ -544,6 +544,12 @@ def test_one_mistake_gives_one_message() -> None:
     assert problems_in("(benchmrk + 1 kr) * episodes") == [
         FormulaProblem("unknown name 'benchmrk'", Span(1, 9), "did you mean 'benchmark'?"),
     ]
+
+
+def test_a_name_whose_own_formula_failed_reports_nothing_more() -> None:
+    """A broken rule is reported once, at its own formula, not again wherever it is used."""
+    scope = Scope(values={**HALLAND.values, "benchmark": None}, parameters=PARAMETERS)
+    assert check(parse("max(0 days, average_days - benchmark)"), scope) == (None, [])
 
 
 def test_a_mistake_in_a_lookup_key_still_gives_the_figure_its_unit() -> None:

@@ -264,7 +264,7 @@ def test_to_decimal_gives_none_when_the_expansion_never_ends(fraction: Fraction)
     [
         (kr(9300), "9300 kr"),
         (days("4.25"), "4.25 days"),
-        (days(Fraction(10, 3)), "3.333333… (10/3 exactly) days"),
+        (days(Fraction(10, 3)), "3.333333… days (10/3 exactly)"),
         (number(12), "12"),
         (Amount(Fraction(12000), PRICE_PER_DAY), "12000 kr/day"),
         (YearMonth(2023, 11), "2023-11"),

@@ -31,6 +31,33 @@ class Format(StrEnum):
     json = "json"
 
 
+class OutputFormat(StrEnum):
+    table = "table"
+    csv = "csv"
+    json = "json"
+    xlsx = "xlsx"
+
+
+AgreementsOption = Annotated[
+    list[str] | None,
+    typer.Option(
+        "--agreements", help="Agreement files or folders (repeatable; default agreements/)."
+    ),
+]
+MonthOption = Annotated[str, typer.Option("--month", help="The month to bill, like 2026-03.")]
+DataOption = Annotated[
+    str,
+    typer.Option("--data", help="Monthly aggregates or an episode-level extract (CSV or XLSX)."),
+]
+AssumeOption = Annotated[
+    bool,
+    typer.Option(
+        "--assume-approved",
+        help="Evaluate pending extensions as if approved (results marked provisional).",
+    ),
+]
+
+
 @app.callback()
 def _main(
     debug: Annotated[bool, typer.Option(help="Show Python tracebacks on internal errors.")] = False,
@@ -50,13 +77,67 @@ def check(
     _run(lambda: commands.check(paths or [DEFAULT_AGREEMENTS], format.value))
 
 
+@app.command()
+def evaluate(
+    month: MonthOption,
+    data: DataOption,
+    to: Annotated[str | None, typer.Option("--to", help="Last month of a range.")] = None,
+    agreements: AgreementsOption = None,
+    format: Annotated[OutputFormat, typer.Option("--format")] = OutputFormat.table,
+    output: Annotated[str | None, typer.Option("--output", help="Write to this file.")] = None,
+    assume_approved: AssumeOption = False,
+) -> None:
+    """Produce the invoice basis for a month or a range of months."""
+
+    def action() -> tuple[str, int]:
+        run = commands.evaluate(
+            agreements or [DEFAULT_AGREEMENTS], data, month, to, assume_approved
+        )
+        for line in commands.report_lines(run):
+            typer.echo(line, err=True)
+        payload = commands.render_basis(run.basis, format.value)
+        if output:
+            commands.write_whole(output, payload)
+            typer.echo(f"wrote {output}", err=True)
+            return "", 0
+        if format is OutputFormat.xlsx:
+            raise commands.UsageError("--format xlsx needs --output FILE")
+        return payload.decode("utf-8"), 0
+
+    _run(action)
+
+
+@app.command()
+def explain(
+    month: MonthOption,
+    municipality: Annotated[str, typer.Option("--municipality", help="The municipality.")],
+    data: DataOption,
+    to: Annotated[str | None, typer.Option("--to", help="Last month of a range.")] = None,
+    agreements: AgreementsOption = None,
+    assume_approved: AssumeOption = False,
+) -> None:
+    """Show the derivation of one municipality's month, step by step."""
+
+    def action() -> tuple[str, int]:
+        run = commands.evaluate(
+            agreements or [DEFAULT_AGREEMENTS], data, month, to, assume_approved, municipality
+        )
+        name = run.basis.municipalities[0]
+        return commands.explain_text(run, name), 0
+
+    _run(action)
+
+
 def _run(action: commands.Action) -> None:
     try:
         output, code = action()
     except EngineError as exc:
         for d in exc.diagnostics:
-            typer.echo(render_text(d), err=True)
+            typer.echo(render_text(d) + "\n", err=True)
         raise typer.Exit(1) from None
+    except commands.UsageError as exc:
+        typer.echo(f"error: {exc}", err=True)
+        raise typer.Exit(2) from None
     if output:
         sys.stdout.write(output if output.endswith("\n") else output + "\n")
     raise typer.Exit(code)

@@ -7,13 +7,43 @@ modules they call, so every command can be run and tested without a terminal.
 from __future__ import annotations
 
 import json
+import os
+import tempfile
 from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from pathlib import Path
 
+from agreement_engine import invoice_output
+from agreement_engine.billing import InvoiceBasis, bill
 from agreement_engine.checks import check_library
-from agreement_engine.diagnostics import Diagnostic, Severity, render_text, summary, to_json
-from agreement_engine.library import find_files, load
+from agreement_engine.data import ReadReport, read_aggregates, read_episodes_frame
+from agreement_engine.diagnostics import (
+    Diagnostic,
+    EngineError,
+    Severity,
+    did_you_mean,
+    render_text,
+    summary,
+    to_json,
+)
+from agreement_engine.explain import explain as explain_line
+from agreement_engine.library import Library, find_files, load
+from agreement_engine.months import YearMonth
+from agreement_engine.sources import AggregateData, EpisodeData, is_episode_file
 
 DEBUG = False
+AGREEMENT_ERRORS = Diagnostic(
+    Severity.NOTE,
+    "nothing was computed, because the agreement files have errors",
+    hint="run 'agreement-engine check' on them and fix the errors first",
+    code="agreements-have-errors",
+)
+
+
+class UsageError(Exception):
+    """The command was called wrongly (exit code 2)."""
+
+
 CROSS_FILE_SKIPPED = Diagnostic(
     Severity.NOTE,
     "references between files and the timeline were not checked, because of the errors above",
@@ -46,3 +76,109 @@ def check(paths: Sequence[str], output_format: str) -> tuple[str, int]:
     noun = "file" if len(files) == 1 else "files"
     lines.append(f"checked {len(files)} {noun}: {summary(problems)}")
     return "\n".join(lines), code
+
+
+@dataclass(frozen=True, slots=True)
+class Run:
+    """What evaluate and explain share: the files, the data and the invoice basis."""
+
+    library: Library
+    basis: InvoiceBasis
+    report: ReadReport
+    warnings: tuple[Diagnostic, ...]
+
+
+def evaluate(
+    agreements: Sequence[str],
+    data: str,
+    first: str,
+    last: str | None,
+    assume_approved: bool,
+    municipality: str | None = None,
+) -> Run:
+    """Load the files (refusing to go on if they have errors), read the data and bill."""
+    library, problems = load(agreements)
+    problems = problems + ([] if any(d.is_error for d in problems) else check_library(library))
+    errors = [d for d in problems if d.is_error]
+    if errors:
+        raise EngineError([*errors, AGREEMENT_ERRORS])
+    start = _month(first, "--month")
+    end = _month(last, "--to") if last else start
+    if end < start:
+        raise UsageError(f"--to {end} is before --month {start}")
+    municipalities = library.municipalities
+    if municipality is not None:
+        municipalities = [_municipality(municipality, municipalities)]
+    months = YearMonth.range(start, end)
+    if is_episode_file(data):
+        frame, report, warnings = read_episodes_frame(data, municipalities=library.municipalities)
+        source: AggregateData | EpisodeData = EpisodeData(frame)
+    else:
+        single = start if start == end else None
+        figures, report, warnings = read_aggregates(
+            data, month=single, municipalities=library.municipalities
+        )
+        source = AggregateData.of(figures)
+    basis = bill(library, source, months, municipalities, assume_approved=assume_approved)
+    return Run(library, basis, report, tuple(warnings))
+
+
+def _month(text: str, option: str) -> YearMonth:
+    try:
+        return YearMonth.parse(text)
+    except ValueError:
+        raise UsageError(
+            f"{option} takes a month written YYYY-MM, like 2026-03, not '{text}'"
+        ) from None
+
+
+def _municipality(name: str, known: Sequence[str]) -> str:
+    folded = {k.casefold(): k for k in known}
+    if name.casefold() in folded:
+        return folded[name.casefold()]
+    hint = did_you_mean(name, known) or "the municipalities are: " + ", ".join(known)
+    raise UsageError(f"unknown municipality '{name}'; {hint}")
+
+
+def render_basis(basis: InvoiceBasis, output_format: str) -> bytes:
+    """The invoice basis in the format asked for, as the bytes to write."""
+    if output_format == "csv":
+        return invoice_output.render_csv(basis).encode("utf-8")
+    if output_format == "json":
+        return invoice_output.render_json(basis).encode("utf-8")
+    if output_format == "xlsx":
+        return invoice_output.render_xlsx(basis)
+    return invoice_output.render_table(basis).encode("utf-8")
+
+
+def report_lines(run: Run) -> list[str]:
+    """What reading the data did, for the terminal: rows read, used and left out, and why."""
+    r = run.report
+    excluded = r.rows_read - r.rows_used
+    lines = [f"{r.path}: {r.rows_read} rows read, {r.rows_used} used, {excluded} excluded"]
+    lines += [f"  excluded: {e.describe()}" for e in r.excluded]
+    lines += [f"  note: {n}" for n in r.notes]
+    lines += [render_text(w) for w in run.warnings]
+    return lines
+
+
+def write_whole(path: str, data: bytes) -> None:
+    """Write a file whole or not at all: to a temporary file beside it, then renamed over it."""
+    target = Path(path)
+    folder = target.parent if str(target.parent) else Path(".")
+    if not folder.is_dir():
+        raise UsageError(f"cannot write {path}: the folder {folder} does not exist")
+    handle, temporary = tempfile.mkstemp(prefix=f".{target.name}.", dir=folder)
+    try:
+        with os.fdopen(handle, "wb") as stream:
+            stream.write(data)
+        os.replace(temporary, target)
+    except BaseException:
+        Path(temporary).unlink(missing_ok=True)
+        raise
+
+
+def explain_text(run: Run, municipality: str) -> str:
+    """The derivation of each month of one municipality."""
+    lines = [line for line in run.basis.lines if line.municipality == municipality]
+    return "\n".join(explain_line(line, run.library) for line in lines)

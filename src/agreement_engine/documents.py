@@ -137,6 +137,8 @@ class Figure:
     status: str  # official, provisional or missing
     cite: Citation | None
     location: Location
+    illustrative: bool  # made up for examples: every result using it says so
+    document: str
 
 
 @dataclass(frozen=True, slots=True)
@@ -418,6 +420,8 @@ class _Builder:
                     status=figure["status"],
                     cite=self._cite(figure.get("cite"), (*path, "values", key, "cite")),
                     location=self.yaml.locate((*path, "values", key), key=True),
+                    illustrative=illustrative,
+                    document=self.data["id"],
                 )
                 for key, figure in entry["values"].items()
             }

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import TypeVar
 
@@ -63,12 +63,24 @@ class Library:
 
     @property
     def parameters(self) -> dict[str, ParameterSeries]:
-        """Every parameter series by name. Illustrative files only fill names no other file has."""
+        """Every parameter series by name, the figures of all files merged.
+
+        A figure with a value wins over a missing one; an illustrative file (made-up figures for
+        examples) only fills figures that no real file gives a value for.
+        """
         out: dict[str, ParameterSeries] = {}
         sets = sorted(self.of_kind(ParameterSet), key=lambda s: s.illustrative)
         for parameter_set in sets:
             for name, series in parameter_set.parameters.items():
-                out.setdefault(name, series)
+                if name not in out:
+                    out[name] = series
+                    continue
+                figures = dict(out[name].figures)
+                for key, figure in series.figures.items():
+                    known = figures.get(key)
+                    if known is None or (known.value is None and figure.value is not None):
+                        figures[key] = figure
+                out[name] = replace(out[name], figures=figures)
         return out
 
     @property

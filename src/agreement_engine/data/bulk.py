@@ -22,6 +22,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from agreement_engine.data.dialect import SPACES
 from agreement_engine.data.report import MAX_ERRORS, Problems
 from agreement_engine.data.table import (
     BOMS,
@@ -57,9 +58,8 @@ ROW = "_row"
 
 _CHUNK = 1 << 22
 _HEAD = 1 << 18
-_QUOTED = r'"(?:[^"]|"")*"'
+_QUOTED = r'"[^"]*"'
 _SEPARATOR_NAMES = {";": "';'", "\t": "tab", ",": "','"}
-_REGEX_SEPARATORS = {";": ";", "\t": r"\t", ",": ","}
 
 Locate = Callable[[Mapping[tuple[int, int], str]], dict[tuple[int, int], Cell]]
 """Cells for (row number, 0-based column) pairs, given the text each holds."""
@@ -68,6 +68,8 @@ Locate = Callable[[Mapping[tuple[int, int], str]], dict[tuple[int, int], Cell]]
 @dataclass(frozen=True, slots=True)
 class TextFrame:
     """A data file as text columns ``c0``, ``c1``, … (one per header column) and ``_row``.
+
+    The texts are stripped of surrounding spaces (:data:`.dialect.SPACES`), as cells are.
 
     Rows whose fields do not match the header have been reported and left out.
     """
@@ -197,7 +199,9 @@ def _csv_frame(
     frame = _read_fields(path, utf8_path, header_index, separator, width)
     lines = pl.scan_lines(utf8_path).with_row_index("i").filter(pl.col("i") > header_index)
     geometry = _Geometry(path, utf8_path, lines, separator, width, header_index)
-    frame = frame.with_columns(geometry.rows(frame.height))
+    frame = frame.with_columns(
+        pl.col(pl.String).str.strip_chars(SPACES), geometry.rows(frame.height)
+    )
     frame = geometry.drop_bad_rows(frame, problems)
     form = f"CSV ({encoding}, separated by {_SEPARATOR_NAMES[separator]})"
     return TextFrame(path, form, header, frame, geometry.locate)
@@ -253,7 +257,11 @@ class _Geometry:
 
         odd = pl.col("line").str.count_matches('"', literal=True) % 2 == 1
         wrong = self._wrong_field_count()
-        found = self.lines.select("i", odd=odd, wrong=wrong).filter(odd | wrong).collect()
+        found = (
+            self.lines.select("i", odd=odd, wrong=wrong)
+            .filter(pl.col("odd") | pl.col("wrong"))
+            .collect()
+        )
         suspects = found.filter(pl.col("wrong"))["i"].to_list()
         if not found["odd"].any():
             self.suspects = suspects
@@ -270,10 +278,10 @@ class _Geometry:
         import polars as pl
 
         sep = self.separator
-        plain = pl.col("line").str.replace_all(_QUOTED, "x")
+        plain = pl.col("line").str.replace_all(_QUOTED, "x")  # "a""b" is two quoted parts
         fields = plain.str.count_matches(sep, literal=True) + 1
-        kept = plain.str.strip_chars_end(sep + " \t").str.count_matches(sep, literal=True) + 1
-        blank = plain.str.replace_all(f"[{_REGEX_SEPARATORS[sep]}\\s]", "") == ""
+        kept = plain.str.strip_chars_end(sep + SPACES).str.count_matches(sep, literal=True) + 1
+        blank = pl.col("line").str.strip_chars(sep + SPACES) == ""
         return ((fields < self.width) & ~blank) | (kept > self.width)
 
     def _multiline_rows(self, records: int) -> pl.Series:

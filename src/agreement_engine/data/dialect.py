@@ -40,9 +40,12 @@ TIME = "a time of day like 13:45"
 TRUE_WORDS = frozenset({"ja", "yes", "true", "sant", "1"})
 FALSE_WORDS = frozenset({"nej", "no", "false", "falskt", "0"})
 
+SPACES = " \t\r\n\u00a0\u202f"
+"""The characters stripped from around every field: spaces (also no-break), tabs, line breaks."""
+
 # Regular expressions shared with the vectorised episode reader (Rust regex syntax as well).
 DATE_PATTERN = r"^[0-9]{4}-[0-9]{1,2}-[0-9]{1,2}$"
-TIME_PATTERN = r"^([0-9]{1,2})[:.]([0-9]{2})(?:[:.]([0-9]{2}))?$"
+TIME_PATTERN = r"^[0-9]{1,2}[:.][0-9]{2}(?:[:.][0-9]{2})?$"
 
 _GROUP_SPACES = "\u0020\u00a0\u202f"
 _NUMBER = re.compile(
@@ -61,7 +64,7 @@ class BadValue(ValueError):
 
 def parse_decimal(text: str) -> Decimal:
     """A number of 0 or more, exactly as written (``12,5`` is ``Decimal('12.5')``)."""
-    match = _NUMBER.fullmatch(text.strip())
+    match = _NUMBER.fullmatch(text.strip(SPACES))
     if match is None:
         raise BadValue(NUMBER)
     if match["minus"]:
@@ -91,14 +94,14 @@ def decimals_written(value: Decimal) -> int:
 
 def parse_month(text: str) -> YearMonth:
     try:
-        return YearMonth.parse(text.strip())
+        return YearMonth.parse(text.strip(SPACES))
     except ValueError:
         raise BadValue(MONTH) from None
 
 
 def parse_yes_no(text: str) -> bool | None:
     """True, False, or None for an empty field (not known)."""
-    word = text.strip().casefold()
+    word = text.strip(SPACES).casefold()
     if not word:
         return None
     if word in TRUE_WORDS:

@@ -17,7 +17,7 @@ from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
 
-from agreement_engine.data.dialect import normalise_name
+from agreement_engine.data.dialect import SPACES, normalise_name
 from agreement_engine.data.report import Problems
 from agreement_engine.diagnostics import Diagnostic, EngineError, Location, error
 
@@ -241,7 +241,7 @@ def _unclosed_quote(path: str, lines: Sequence[str], last: Field) -> Diagnostic:
 
 def make_row(path: str, lines: Sequence[str], number: int, fields: Sequence[Field]) -> Row:
     cells = tuple(
-        Cell(f.text.strip(), Location(path, f.line, f.column, f.length, lines[f.line - 1]))
+        Cell(f.text.strip(SPACES), Location(path, f.line, f.column, f.length, lines[f.line - 1]))
         for f in fields
     )
     source = lines[number - 1]
@@ -266,7 +266,7 @@ def find_header(path: str, lines: Sequence[str], known: Collection[str]) -> tupl
 
 def header_names(line: str, separator: str) -> list[str]:
     fields, _ = split_record([line], 0, separator)
-    return [f.text.strip() for f in fields]
+    return [f.text.strip(SPACES) for f in fields]
 
 
 def sniff(line: str) -> str:

@@ -23,7 +23,7 @@ from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 from decimal import Decimal
 
-from agreement_engine.data.dialect import normalise_name
+from agreement_engine.data.dialect import SPACES, normalise_name
 from agreement_engine.data.report import Problems
 from agreement_engine.data.table import (
     HEADER_SEARCH,
@@ -59,7 +59,7 @@ class Sheet:
 @contextmanager
 def open_sheet(path: str) -> Iterator[Sheet]:
     """The first sheet of the workbook at ``path``, open while the context lasts."""
-    from openpyxl import load_workbook  # type: ignore[import-untyped]
+    from openpyxl import load_workbook
 
     try:
         book = load_workbook(path, read_only=True, data_only=True)
@@ -100,7 +100,7 @@ def cell_text(value: object) -> tuple[str, date | None]:
     if isinstance(value, time):
         moment = _to_second(datetime.combine(date(2000, 1, 1), value))
         return _time_text(moment.time()), None
-    return str(value).strip(), None
+    return str(value).strip(SPACES), None
 
 
 def _to_second(moment: datetime) -> datetime:

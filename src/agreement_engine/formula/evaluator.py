@@ -219,8 +219,10 @@ def format_value(value: Value) -> str:
         if exact is not None:
             number = _plain(exact)
         else:
-            approx = _plain(round(Decimal(value.value.numerator) / value.value.denominator, 6))
-            number = f"{approx}… ({value.value.numerator}/{value.value.denominator} exactly)"
+            shown = to_decimal(round_exact(value.value, 6, "half_even"))
+            approx = _plain(shown) if shown is not None else "?"
+            fraction = f"{value.value.numerator}/{value.value.denominator}"
+            return f"{approx}… {symbol} ({fraction} exactly)".replace("  ", " ")
         return f"{number} {symbol}".rstrip()
     if isinstance(value, dt.time):
         return value.strftime("%H:%M")

@@ -19,7 +19,7 @@ from agreement_engine.formula.problems import FormulaError
 from agreement_engine.months import YearMonth
 
 MAX_LENGTH = 2000
-MAX_DEPTH = 40
+MAX_DEPTH = 100
 
 _TOKEN_WORDS = {
     "NAME": "a name",
@@ -91,7 +91,7 @@ def _syntax_error(text: str, exc: UnexpectedInput) -> FormulaError:
                 hint="write decimals with a point (0.1, not 0,1); commas only separate arguments",
             )
         return FormulaError(
-            f"unexpected character '{char}'", ast.Span(at, at + 1), hint=_character_hint(char)
+            f"unexpected character {char!r}", ast.Span(at, at + 1), hint=_character_hint(char)
         )
     if isinstance(exc, UnexpectedEOF) or (
         isinstance(exc, UnexpectedToken) and exc.token.type == "$END"

@@ -1,0 +1,307 @@
+"""The invoice basis: each municipality's amount for each month, with every step that made it.
+
+For each municipality and month the engine finds the governing documents (:mod:`.timeline`),
+takes the monthly figures from the data under that document's counting rules (:mod:`.sources`),
+evaluates the rules exactly (:mod:`.evaluation`), and records the derivation. A line is **final**
+only when every figure it rests on is official and every approval is in; otherwise it is
+**provisional** with the reasons, or **not computed** when something it needs is missing.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
+from decimal import Decimal
+from enum import StrEnum
+from fractions import Fraction
+from typing import Protocol
+
+from agreement_engine.documents import Citation, Document, Rule
+from agreement_engine.evaluation import FigureUse, MonthEnvironment, ParameterFigures
+from agreement_engine.formula import Amount, FormulaError, MissingFigure, Value, to_decimal
+from agreement_engine.formula.ast import NO_SPAN
+from agreement_engine.formula.types import MONEY
+from agreement_engine.library import Library
+from agreement_engine.months import YearMonth
+from agreement_engine.ruleset import RESULT, RuleSet, Typed, type_rules
+from agreement_engine.timeline import Governance, Status, govern
+
+# The rules shown as columns of the invoice basis when an agreement has them.
+COLUMNS = (
+    "benchmark",
+    "average_days",
+    "excess",
+    "episodes",
+    "day_cost",
+    "gross_amount",
+    "discount",
+    "net_amount",
+)
+
+
+class LineStatus(StrEnum):
+    FINAL = "final"
+    PROVISIONAL = "provisional"
+    NOT_COMPUTED = "not computed"
+
+
+@dataclass(frozen=True, slots=True)
+class Step:
+    """One rule evaluated: its formula, the value it gave, and where it comes from."""
+
+    rule: str
+    formula: str
+    value: Value
+    document: str
+    cite: Citation | None
+    assumes: tuple[str, ...]
+    description: str | None
+
+
+@dataclass(frozen=True, slots=True)
+class InvoiceLine:
+    """One municipality's month."""
+
+    municipality: str
+    month: YearMonth
+    governance: Governance
+    documents: tuple[Document, ...]
+    status: LineStatus
+    reasons: tuple[str, ...]
+    inputs: dict[str, Amount]
+    steps: tuple[Step, ...]
+    figures: tuple[FigureUse, ...]
+    assumptions: tuple[str, ...]
+    amount: Decimal | None  # the net amount billed; None when not computed
+
+    def value(self, name: str) -> Value | None:
+        if name in self.inputs:
+            return self.inputs[name]
+        return next((s.value for s in self.steps if s.rule == name), None)
+
+
+@dataclass(frozen=True, slots=True)
+class InvoiceBasis:
+    """Every line of a run, in order of month then municipality."""
+
+    lines: tuple[InvoiceLine, ...]
+    months: tuple[YearMonth, ...]
+    municipalities: tuple[str, ...]
+    assume_approved: bool
+
+    def total(self, municipality: str | None = None) -> Decimal:
+        """The sum of the computed amounts (of one municipality, or all)."""
+        return sum(
+            (
+                line.amount
+                for line in self.lines
+                if line.amount is not None
+                and (municipality is None or line.municipality == municipality)
+            ),
+            Decimal(0),
+        )
+
+
+class MonthlyData(Protocol):
+    """Monthly figures per municipality, under a rule set's counting rules."""
+
+    def aggregates(
+        self, ruleset: RuleSet, typed: Typed, municipality: str, month: YearMonth
+    ) -> dict[str, Amount] | str:
+        """The aggregates the rule set needs, or a sentence saying why they cannot be had."""
+
+
+@dataclass
+class _Typing:
+    """Rule sets typed once per run, whatever the number of lines."""
+
+    library: Library
+    cache: dict[str, Typed] = field(default_factory=dict)
+
+    def __call__(self, ruleset: RuleSet) -> Typed:
+        if ruleset.name not in self.cache:
+            self.cache[ruleset.name] = type_rules(ruleset, self.library.parameters)
+        return self.cache[ruleset.name]
+
+
+def bill(
+    library: Library,
+    data: MonthlyData,
+    months: Sequence[YearMonth],
+    municipalities: Sequence[str],
+    *,
+    assume_approved: bool = False,
+) -> InvoiceBasis:
+    """The invoice basis for these months and municipalities."""
+    typing = _Typing(library)
+    parameters = library.parameters
+    lines = tuple(
+        _line(library, data, typing, parameters, municipality, month, assume_approved)
+        for month in months
+        for municipality in municipalities
+    )
+    return InvoiceBasis(lines, tuple(months), tuple(municipalities), assume_approved)
+
+
+def _line(
+    library: Library,
+    data: MonthlyData,
+    typing: _Typing,
+    parameters: Mapping[str, object],
+    municipality: str,
+    month: YearMonth,
+    assume_approved: bool,
+) -> InvoiceLine:
+    governance = govern(library, municipality, month)
+    ruleset = governance.ruleset(assume_approved)
+    if ruleset is None:
+        why = _ungoverned(governance)
+        return _not_computed(governance, (), (why,))
+    typed = typing(ruleset)
+    if typed.problems:
+        return _not_computed(
+            governance, ruleset.layers, ("the governing files have errors: run check",)
+        )
+    aggregates = data.aggregates(ruleset, typed, municipality, month)
+    if isinstance(aggregates, str):
+        return _not_computed(governance, ruleset.layers, (aggregates,))
+    figures = ParameterFigures(library.parameters)
+    env = MonthEnvironment(ruleset, month, aggregates, figures)
+    try:
+        for name in typed.order:
+            env.value(name, NO_SPAN)
+    except MissingFigure as missing:
+        reason = f"figure {missing.parameter} for {missing.key} is missing"
+        return _not_computed(governance, ruleset.layers, (reason,), aggregates, figures.used)
+    except FormulaError as exc:
+        reason = f"{exc.problem.message} (while computing {env.order[-1] if env.order else ''})"
+        return _not_computed(governance, ruleset.layers, (reason,), aggregates, figures.used)
+    return _computed(governance, ruleset, env, figures.used, assume_approved)
+
+
+def _computed(
+    governance: Governance,
+    ruleset: RuleSet,
+    env: MonthEnvironment,
+    used: Sequence[FigureUse],
+    assume_approved: bool,
+) -> InvoiceLine:
+    steps = tuple(_step(ruleset.rules[name], env.values[name]) for name in env.order)
+    reasons = list(_provisional_reasons(governance, used, assume_approved))
+    net = env.values[RESULT]
+    assert isinstance(net, Amount) and net.unit == MONEY
+    amount = to_decimal(net.value)
+    status = LineStatus.PROVISIONAL if reasons else LineStatus.FINAL
+    if amount is None:
+        reasons = [
+            f"{RESULT} is {net} — not a whole number of öre; the agreement must say how it "
+            "is rounded",
+            *reasons,
+        ]
+        status = LineStatus.NOT_COMPUTED
+    elif amount < 0:
+        reasons.insert(0, f"{RESULT} came out below zero ({amount} kr); nothing is billed")
+        amount = Decimal(0)
+        status = LineStatus.PROVISIONAL
+    return InvoiceLine(
+        municipality=governance.municipality,
+        month=governance.month,
+        governance=governance,
+        documents=ruleset.layers,
+        status=status,
+        reasons=tuple(reasons),
+        inputs=dict(env.aggregates),
+        steps=steps,
+        figures=tuple(used),
+        assumptions=_assumptions(steps),
+        amount=amount,
+    )
+
+
+def _step(rule: Rule, value: Value) -> Step:
+    return Step(
+        rule=rule.name,
+        formula=" ".join(rule.formula.text.split()),
+        value=value,
+        document=rule.document,
+        cite=rule.cite,
+        assumes=tuple(a for a, _ in rule.assumes),
+        description=rule.description,
+    )
+
+
+def _assumptions(steps: Sequence[Step]) -> tuple[str, ...]:
+    return tuple(dict.fromkeys(a for step in steps for a in step.assumes))
+
+
+def _provisional_reasons(
+    governance: Governance, used: Sequence[FigureUse], assume_approved: bool
+) -> list[str]:
+    reasons = []
+    if governance.governing is None and governance.pending is not None and assume_approved:
+        pending = governance.pending
+        reasons.append(
+            f"assumes approval of {pending.name}, still pending from "
+            + ", ".join(pending.waiting_for)
+        )
+    for use in used:
+        figure = use.figure
+        if figure is None:
+            continue
+        if figure.illustrative:
+            reasons.append(
+                f"figure {use.parameter} for {use.key} is illustrative, made up for examples "
+                f"({figure.document})"
+            )
+        elif figure.status != "official":
+            reasons.append(f"figure {use.parameter} for {use.key} is {figure.status}")
+    return reasons
+
+
+def _ungoverned(governance: Governance) -> str:
+    if governance.status is Status.CONFLICT:
+        names = " and ".join(c.name for c in governance.conflicts)
+        return f"{names} both govern this month: run check"
+    return "no agreement governs this month and no statute is loaded"
+
+
+def _not_computed(
+    governance: Governance,
+    layers: tuple[Document, ...],
+    reasons: tuple[str, ...],
+    inputs: Mapping[str, Amount] | None = None,
+    used: Sequence[FigureUse] = (),
+) -> InvoiceLine:
+    return InvoiceLine(
+        municipality=governance.municipality,
+        month=governance.month,
+        governance=governance,
+        documents=layers,
+        status=LineStatus.NOT_COMPUTED,
+        reasons=reasons,
+        inputs=dict(inputs or {}),
+        steps=(),
+        figures=tuple(used),
+        assumptions=(),
+        amount=None,
+    )
+
+
+def exact(value: Value) -> str:
+    """A value as exact text: a terminating decimal, or a fraction ('37/3') when it never ends."""
+    if isinstance(value, Amount):
+        number = to_decimal(value.value)
+        if number is not None:
+            return format(number, "f")
+        return f"{value.value.numerator}/{value.value.denominator}"
+    return str(value)
+
+
+def approximately(value: Fraction, places: int = 4) -> str:
+    """A display of a value that may not terminate, to a number of places, marked when cut."""
+    number = to_decimal(value)
+    if number is not None:
+        return format(number, "f")
+    scaled = value * 10**places
+    whole = scaled.numerator // scaled.denominator
+    return f"{Decimal(whole).scaleb(-places):f}…"

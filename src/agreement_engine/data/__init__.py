@@ -1,0 +1,28 @@
+"""Reading the engine's input data: monthly aggregates and episode-level extracts.
+
+Both are read exactly (numbers as ``Decimal``/``int`` from their text, never ``float``) from CSV
+(``;``, ``,`` or tab separated; UTF-8 with or without BOM, or Windows-1252; decimal comma or
+point) or XLSX (first sheet), with no options needed. Every problem names the file, row and
+column; all are collected and raised together as :class:`~agreement_engine.diagnostics.EngineError`.
+Every read also returns a :class:`ReadReport` of rows read, used and excluded.
+
+Importing this package does not import polars; :func:`read_episodes_frame` does, when called.
+"""
+
+from agreement_engine.data.aggregates import AGGREGATE_COLUMNS, MonthlyFigures, read_aggregates
+from agreement_engine.data.columns import Column
+from agreement_engine.data.episodes import EPISODE_COLUMNS, FIELDS, read_episodes_frame
+from agreement_engine.data.report import MAX_ERRORS, Exclusion, ReadReport
+
+__all__ = [
+    "AGGREGATE_COLUMNS",
+    "EPISODE_COLUMNS",
+    "FIELDS",
+    "MAX_ERRORS",
+    "Column",
+    "Exclusion",
+    "MonthlyFigures",
+    "ReadReport",
+    "read_aggregates",
+    "read_episodes_frame",
+]

@@ -1,0 +1,145 @@
+"""Where the monthly figures come from: an aggregates file, or an episode-level extract.
+
+An aggregates file gives, per municipality and month, the care episodes discharge-ready one day or
+more and their total days — the national indicator's "Vårdtillfällen" and "Totalt antal dagar".
+It can feed rules that need exactly those (``episodes`` and ``total_days``). An episode extract
+can feed any rule set: its episodes are counted by the governing document's own counting rules.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass, field
+from fractions import Fraction
+from typing import TYPE_CHECKING
+
+from agreement_engine.columnar import MONTH_COLUMN, compile_counting
+from agreement_engine.data import MonthlyFigures
+from agreement_engine.formula import Amount
+from agreement_engine.formula.types import DAYS, NUMBER, Quantity
+from agreement_engine.months import YearMonth
+from agreement_engine.ruleset import EPISODE_INPUTS, RuleSet, Typed
+
+if TYPE_CHECKING:
+    import polars as pl
+
+AGGREGATE_FIELDS: dict[str, Quantity] = {"episodes": NUMBER, "total_days": DAYS}
+
+
+@dataclass(frozen=True, slots=True)
+class AggregateData:
+    """Monthly figures read from an aggregates file."""
+
+    rows: Mapping[tuple[str, YearMonth], MonthlyFigures]
+
+    @classmethod
+    def of(cls, figures: Iterable[MonthlyFigures]) -> AggregateData:
+        return cls({(f.municipality, f.month): f for f in figures})
+
+    def aggregates(
+        self, ruleset: RuleSet, typed: Typed, municipality: str, month: YearMonth
+    ) -> dict[str, Amount] | str:
+        needed = set(typed.aggregate_types)
+        if not needed <= set(AGGREGATE_FIELDS):
+            return (
+                f"{ruleset.base.id} governs this month and counts "
+                f"{', '.join(sorted(needed - set(AGGREGATE_FIELDS)))} episode by episode; "
+                "monthly aggregates cannot show that, so give an episode-level extract"
+            )
+        row = self.rows.get((municipality, month))
+        if row is None:
+            return f"the data has no row for {municipality} {month}"
+        return {
+            "episodes": Amount(Fraction(row.episodes), NUMBER),
+            "total_days": Amount(Fraction(row.total_days), DAYS),
+        }
+
+
+@dataclass
+class EpisodeData:
+    """Episodes read from an extract, counted by each governing document's counting rules."""
+
+    frame: pl.DataFrame
+    counted: dict[str, dict[tuple[str, int], dict[str, int]]] = field(default_factory=dict)
+
+    def aggregates(
+        self, ruleset: RuleSet, typed: Typed, municipality: str, month: YearMonth
+    ) -> dict[str, Amount] | str:
+        counting = ruleset.counting
+        if counting is None:
+            return (
+                f"{ruleset.base.id} has no counting rules, so it cannot be billed from "
+                "episodes; give monthly aggregates"
+            )
+        if ruleset.base.id not in self.counted:
+            self.counted[ruleset.base.id] = count(self.frame, ruleset, typed)
+        key = (municipality, month.year * 12 + month.month - 1)
+        found = self.counted[ruleset.base.id].get(key, {})
+        return {
+            name: Amount(Fraction(found.get(name, 0)), t if isinstance(t, Quantity) else NUMBER)
+            for name, t in typed.aggregate_types.items()
+        }
+
+
+def count(
+    frame: pl.DataFrame, ruleset: RuleSet, typed: Typed
+) -> dict[tuple[str, int], dict[str, int]]:
+    """Every municipality's monthly aggregates under a rule set's counting rules, in columns."""
+    import polars as pl
+
+    assert ruleset.counting is not None
+    types = {**EPISODE_INPUTS, **typed.episode_types}
+    compiled = compile_counting(ruleset.counting, typed.episode_order, types)
+    lazy = frame.lazy()
+    for _name, expr in compiled.rules:
+        lazy = lazy.with_columns(expr)
+    grouped = (
+        lazy.with_columns(compiled.month)
+        .filter(pl.col(MONTH_COLUMN).is_not_null())
+        .group_by("municipality", MONTH_COLUMN)
+        .agg(*(expr for _, expr in compiled.aggregates))
+        .collect()
+    )
+    names = [name for name, _ in compiled.aggregates]
+    return {
+        (row["municipality"], row[MONTH_COLUMN]): {name: int(row[name]) for name in names}
+        for row in grouped.iter_rows(named=True)
+    }
+
+
+_EPISODE_ONLY = (
+    "episode_id",
+    "vårdtillfälle-id",
+    "ready_date",
+    "utskrivningsklar datum",
+    "utskrivningsklar",
+    "discharge_date",
+    "utskrivningsdatum",
+)
+
+
+def is_episode_file(path: str) -> bool:
+    """Whether a data file is an episode-level extract (else monthly aggregates), by its header."""
+    from agreement_engine.data.dialect import normalise_name
+    from agreement_engine.data.table import decode
+
+    wanted = {normalise_name(n) for n in _EPISODE_ONLY}
+    if path.lower().endswith(".xlsx"):
+        from openpyxl import load_workbook
+
+        workbook = load_workbook(path, read_only=True, data_only=True)
+        try:
+            sheet = workbook.worksheets[0]
+            rows = sheet.iter_rows(max_row=10, values_only=True)
+            names = {normalise_name(str(v)) for row in rows for v in row if v is not None}
+        finally:
+            workbook.close()
+        return bool(names & wanted)
+    with open(path, "rb") as handle:
+        head = handle.read(64 * 1024)
+    text, _ = decode(head, path) if head else ("", "")
+    for line in text.splitlines()[:10]:
+        for separator in (";", "\t", ","):
+            if {normalise_name(f.strip().strip('"')) for f in line.split(separator)} & wanted:
+                return True
+    return False
