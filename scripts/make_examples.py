@@ -141,9 +141,12 @@ def notice_time(rng: random.Random) -> str:
 
 
 def stay_days(rng: random.Random, mean: float) -> int:
-    """Days discharge-ready (1 or more): a long tail, exponential-like, capped at 30."""
-    extra = -math.log(1.0 - rng.random()) * (mean - 1)
-    return min(LONGEST_STAY, 1 + int(extra))
+    """Days discharge-ready, 1 to 30: a long tail, exponential-like (longer draws are redrawn,
+    so the tail thins out instead of piling up at 30)."""
+    while True:
+        days = 1 + int(-math.log(1.0 - rng.random()) * (mean - 1))
+        if days <= LONGEST_STAY:
+            return days
 
 
 # --- episodes ----------------------------------------------------------------------------------

@@ -264,7 +264,7 @@ SYNTAX_ERRORS: dict[str, tuple[str, FormulaProblem]] = {
     "single quotes": (
         "care_type = 'psykiatri'",
         FormulaProblem(
-            "unexpected character \"'\"",
+            'unexpected character "\'"',
             Span(12, 13),
             'write text in double quotes, like "psykiatri"',
         ),
