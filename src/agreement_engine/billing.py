@@ -53,7 +53,7 @@ class Step:
     formula: str
     value: Value
     document: str
-    cite: Citation | None
+    cites: tuple[Citation, ...]
     assumes: tuple[str, ...]
     description: str | None
 
@@ -224,7 +224,7 @@ def _step(rule: Rule, value: Value) -> Step:
         formula=" ".join(rule.formula.text.split()),
         value=value,
         document=rule.document,
-        cite=rule.cite,
+        cites=rule.cites,
         assumes=tuple(a for a, _ in rule.assumes),
         description=rule.description,
     )

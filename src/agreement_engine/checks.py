@@ -18,6 +18,8 @@ from agreement_engine.documents import (
     Counting,
     Document,
     Extension,
+    ParameterSeries,
+    ParameterSet,
     Routine,
     Rule,
     Statute,
@@ -146,7 +148,7 @@ def _all_rules(doc: Document) -> list[Rule]:
     rules: list[Rule] = list(getattr(doc, "rules", {}).values())
     counting: Counting | None = getattr(doc, "counting", None)
     if counting is not None:
-        rules += list(counting.rules.values()) + list(counting.aggregates.values())
+        rules += [counting.month, *counting.rules.values(), *counting.aggregates.values()]
     return rules
 
 
@@ -314,11 +316,7 @@ def _gaps(library: Library, grid: dict[tuple[str, YearMonth], Governance]) -> li
         by_months[tuple(gap_months)].append(municipality)
     problems = []
     for gap_run, municipalities in by_months.items():
-        who = (
-            "any municipality"
-            if set(municipalities) == set(library.municipalities)
-            else ", ".join(municipalities)
-        )
+        who = ", ".join(municipalities)
         before = _ending_before(library, municipalities[0], gap_run[0])
         statute = next(iter(library.statutes), None)
         problems.append(
@@ -392,14 +390,23 @@ def _missing_figures(
             needed[use].add(g.month)
     problems = []
     for (name, key), months in sorted(needed.items()):
-        series = parameters[name]
-        figure = series.figures.get(key)
-        if figure is not None and figure.value is not None:
+        merged = parameters[name].figures.get(key)
+        if merged is not None and merged.value is not None and not merged.illustrative:
             continue
+        series = _real_series(library, name)
+        if series is None:  # a made-up example figure that no real file claims
+            continue
+        figure = series.figures.get(key)
         source = _source_words(library, series.document, figure)
+        stand_in = (
+            f" (only a made-up illustrative value is loaded, from {merged.document})"
+            if merged is not None and merged.illustrative
+            else ""
+        )
         problems.append(
             warning(
-                f"figure {name} for {key} is missing; it is needed for {_runs(list(months))}",
+                f"figure {name} for {key} is missing{stand_in}; it is needed for "
+                f"{_runs(list(months))}",
                 figure.location if figure else series.location,
                 hint=f"{source}add the value with its status and source when it is known; "
                 "results for these months cannot be final until then",
@@ -407,6 +414,14 @@ def _missing_figures(
             )
         )
     return problems
+
+
+def _real_series(library: Library, name: str) -> ParameterSeries | None:
+    """A parameter as the real (not illustrative) files give it, if any does."""
+    for parameter_set in library.of_kind(ParameterSet):
+        if not parameter_set.illustrative and name in parameter_set.parameters:
+            return parameter_set.parameters[name]
+    return None
 
 
 def _ruleset_key(g: Governance) -> str:
@@ -436,10 +451,11 @@ def _figures_used(
 
 
 def _source_words(library: Library, document_id: str, figure: object) -> str:
-    cite = getattr(figure, "cite", None)
+    cites = getattr(figure, "cites", ())
     doc = library.by_id(document_id)
-    if cite is None or doc is None:
+    if not cites or doc is None:
         return ""
+    cite = cites[0]
     source = doc.sources.get(cite.source)
     title = source.title if source else cite.source
     return f"source: {title}; "

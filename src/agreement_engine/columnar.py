@@ -49,7 +49,7 @@ def compile_counting(
         expr = counting.rules[name].formula.expr
         assert expr is not None
         rules.append((name, translate(expr).alias(name)))
-    month = counting.month.expr
+    month = counting.month.formula.expr
     assert month is not None
     aggregates = []
     for name, rule in counting.aggregates.items():

@@ -48,7 +48,7 @@ class Assumption:
     id: str
     reading: str
     alternatives: tuple[str, ...]
-    cite: Citation | None
+    cites: tuple[Citation, ...]
     document: str
     location: Location
 
@@ -80,7 +80,7 @@ class Rule:
     formula: Formula
     unit: Type | None
     unit_text: str | None
-    cite: Citation | None
+    cites: tuple[Citation, ...]
     assumes: tuple[tuple[str, Location], ...]
     description: str | None
     document: str
@@ -91,7 +91,7 @@ class Rule:
 class Counting:
     """How an episode-level extract becomes the monthly figures."""
 
-    month: Formula
+    month: Rule
     rules: dict[str, Rule]
     aggregates: dict[str, Rule]
 
@@ -124,7 +124,7 @@ class Approval:
     status: str  # approved, pending or rejected
     date: str | None
     decision: str | None
-    evidence: Citation | None
+    evidence: tuple[Citation, ...]
     location: Location
 
 
@@ -135,7 +135,7 @@ class Figure:
     key: str
     value: Decimal | None
     status: str  # official, provisional or missing
-    cite: Citation | None
+    cites: tuple[Citation, ...]
     location: Location
     illustrative: bool  # made up for examples: every result using it says so
     document: str
@@ -297,15 +297,21 @@ class _Builder:
         """Every citation in the file, wherever it is, so its source id can be checked."""
         if isinstance(node, dict):
             for key, value in node.items():
-                if key in ("cite", "evidence") and isinstance(value, dict):
-                    cite = self._cite(value, (*path, key))
-                    if cite is not None:
-                        self.citations.append(cite)
+                if key in ("cite", "evidence"):
+                    self.citations.extend(self._cites(value, (*path, key)))
                 else:
                     self._collect_citations(value, (*path, key))
         elif isinstance(node, list):
             for i, value in enumerate(node):
                 self._collect_citations(value, (*path, i))
+
+    def _cites(self, value: Any, path: KeyPath) -> tuple[Citation, ...]:
+        """One citation or a list of them, as written under `cite`."""
+        if isinstance(value, list):
+            found = (self._cite(item, (*path, i)) for i, item in enumerate(value))
+            return tuple(c for c in found if c is not None)
+        cite = self._cite(value, path)
+        return (cite,) if cite is not None else ()
 
     def _cite(self, value: Any, path: KeyPath) -> Citation | None:
         if not isinstance(value, dict) or "source" not in value:
@@ -323,7 +329,7 @@ class _Builder:
             id=item["id"],
             reading=item["reading"].strip(),
             alternatives=tuple(a.strip() for a in item.get("alternatives") or []),
-            cite=self._cite(item.get("cite"), (*path, "cite")),
+            cites=self._cites(item.get("cite"), (*path, "cite")),
             document=self.data["id"],
             location=self.yaml.locate((*path, "id")),
         )
@@ -346,7 +352,7 @@ class _Builder:
                 status=entry["status"],
                 date=_text(entry.get("date")),
                 decision=_text(entry.get("decision")),
-                evidence=self._cite(entry.get("evidence"), ("approval", "by", party, "evidence")),
+                evidence=self._cites(entry.get("evidence"), ("approval", "by", party, "evidence")),
                 location=self.yaml.locate(("approval", "by", party), key=True),
             )
             for party, entry in by.items()
@@ -390,7 +396,7 @@ class _Builder:
             formula=self._formula(formula_path, text),
             unit=DECLARABLE.get(unit_text) if unit_text else None,
             unit_text=unit_text,
-            cite=self._cite(entry.get("cite"), (*path, "cite")),
+            cites=self._cites(entry.get("cite"), (*path, "cite")),
             assumes=tuple(
                 (a, self.yaml.locate((*path, "assumes", i)))
                 for i, a in enumerate(entry.get("assumes") or [])
@@ -403,7 +409,7 @@ class _Builder:
     def _counting(self) -> Counting:
         counting = self.data["counting"]
         return Counting(
-            month=self._formula(("counting", "month"), str(counting["month"])),
+            month=self._rule(("counting", "month"), "month", counting["month"]),
             rules=self._rules(("counting", "rules")),
             aggregates=self._rules(("counting", "aggregates")),
         )
@@ -418,7 +424,7 @@ class _Builder:
                     key=key,
                     value=_decimal(figure.get("value")),
                     status=figure["status"],
-                    cite=self._cite(figure.get("cite"), (*path, "values", key, "cite")),
+                    cites=self._cites(figure.get("cite"), (*path, "values", key, "cite")),
                     location=self.yaml.locate((*path, "values", key), key=True),
                     illustrative=illustrative,
                     document=self.data["id"],

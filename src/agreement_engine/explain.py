@@ -8,7 +8,15 @@ from, and the readings of ambiguous text it relies on.
 from __future__ import annotations
 
 from agreement_engine.billing import InvoiceLine, LineStatus, Step, exact
-from agreement_engine.documents import Agreement, Document, Extension, Routine, Statute, Validity
+from agreement_engine.documents import (
+    Agreement,
+    Citation,
+    Document,
+    Extension,
+    Routine,
+    Statute,
+    Validity,
+)
 from agreement_engine.evaluation import FigureUse
 from agreement_engine.formula import parse
 from agreement_engine.formula.ast import parameters_used
@@ -104,8 +112,7 @@ def _step(number: int, step: Step, line: InvoiceLine, library: Library) -> list[
     for use in line.figures:
         if use.parameter in parameters_used(expr):
             out.append(f"      where {_figure(use)}")
-    if step.cite is not None:
-        out.append(f"      source: {_citation(step, library)}")
+    out += [f"      source: {_citation(step, cite, library)}" for cite in step.cites]
     if step.assumes:
         out.append(f"      assumes: {', '.join(step.assumes)}")
     if "/" in exact(step.value):
@@ -122,9 +129,7 @@ def _figure(use: FigureUse) -> str:
     return f"{use.parameter}[{use.key}] = {value} ({note}; {figure.document})"
 
 
-def _citation(step: Step, library: Library) -> str:
-    cite = step.cite
-    assert cite is not None
+def _citation(step: Step, cite: Citation, library: Library) -> str:
     doc = library.by_id(step.document)
     source = doc.sources.get(cite.source) if doc else None
     parts = [source.title if source else cite.source]

@@ -112,7 +112,7 @@ def type_rules(ruleset: RuleSet, parameters: Mapping[str, ParameterSeries]) -> T
             counting.rules, EPISODE_INPUTS, params, problems, None
         )
         episode_scope = Scope({**EPISODE_INPUTS, **episode_types}, params)
-        _expect(counting.month, episode_scope, Kind.MONTH, "the counting month", problems)
+        _expect(counting.month.formula, episode_scope, Kind.MONTH, "the counting month", problems)
         aggregate_scope = Scope({}, params, episode=episode_scope)
         for name, rule in counting.aggregates.items():
             t = _check_rule(rule, aggregate_scope, problems)

@@ -210,21 +210,27 @@ def _csv_frame(
 def _read_fields(
     path: str, utf8_path: str, header_index: int, separator: str, width: int
 ) -> pl.DataFrame:
+    """Every field as text without surrounding spaces, read by polars (streaming, so that the
+    unstripped text is never held whole)."""
     import polars as pl
 
     try:
-        return pl.read_csv(
-            utf8_path,
-            has_header=False,
-            skip_lines=header_index + 1,
-            separator=separator,
-            quote_char='"',
-            schema={column_name(i): pl.String for i in range(width)},
-            missing_columns="insert",
-            truncate_ragged_lines=True,
-            empty_string_is_null=False,
-            raise_if_empty=False,
-            encoding="utf8",
+        return (
+            pl.scan_csv(
+                utf8_path,
+                has_header=False,
+                skip_lines=header_index + 1,
+                separator=separator,
+                quote_char='"',
+                schema={column_name(i): pl.String for i in range(width)},
+                missing_columns="insert",
+                truncate_ragged_lines=True,
+                empty_string_is_null=False,
+                raise_if_empty=False,
+                encoding="utf8",
+            )
+            .with_columns(pl.col(pl.String).str.strip_chars(SPACES))
+            .collect(engine="streaming")
         )
     except pl.exceptions.PolarsError as exc:
         message = str(exc).splitlines()[0]

@@ -175,7 +175,7 @@ class _Checker:
         if blank.height:
             rows = blank[ROW].head(10).to_list()
             self.exclusions.add_many("empty row", blank.height, rows)
-        return frame.filter(filled.head(frame.height))
+        return frame.filter(filled.head(frame.height)) if blank.height else frame
 
     def _unnamed(self, frame: pl.DataFrame) -> None:
         """Values under an empty header cell would be ignored: report them."""
