@@ -119,7 +119,7 @@ def _month_start(text: str) -> date:
 def uniform(index: pl.Series, seed: int, stream: int) -> pl.Series:
     """A uniform number in [0, 1) per row: SplitMix64 of (seed, row, stream), wrapping u64."""
     z = pl.select(
-        (pl.lit(seed, dtype=pl.UInt64) + (index * _STREAMS + (stream + 1)) * _u64(_GOLDEN))
+        pl.lit(seed, dtype=pl.UInt64) + (index * _STREAMS + (stream + 1)) * _u64(_GOLDEN)
     ).to_series()
     z = (z ^ (z // 2**30)) * _u64(_MIX1)
     z = (z ^ (z // 2**27)) * _u64(_MIX2)
@@ -175,9 +175,10 @@ def episodes_frame(count: int, start: date, end: date, seed: int) -> pl.DataFram
     )
     invitation = _yes_no(draw(10), yes=0.88, blank=0.04)
     frame = frame.with_columns(
-        pl.when(pl.col("SIP krävs") == "ja").then(invitation).otherwise(pl.lit("")).alias(
-            "Kallelse SIP"
-        ),
+        pl.when(pl.col("SIP krävs") == "ja")
+        .then(invitation)
+        .otherwise(pl.lit(None, dtype=pl.String))
+        .alias("Kallelse SIP"),
         pl.when(draw(11) < PSYCHIATRIC_SHARE)
         .then(pl.lit("psykiatrisk"))
         .otherwise(pl.lit("somatisk"))
@@ -202,19 +203,24 @@ def _notice_time(noon: pl.Series, hour_draw: pl.Series, minute_draw: pl.Series) 
     """Times over the day, mostly office hours; a share exactly 12:00."""
     hour = pick(cumulative(HOUR_WEIGHTS), hour_draw).cast(pl.Int32)
     minute = (minute_draw * 60).floor().cast(pl.Int32)
-    at = pl.when(noon < NOON_SHARE).then(pl.time(12, 0)).otherwise(pl.time(hour, minute))
-    return pl.DataFrame({"h": hour, "m": minute}).select(at).to_series()
+    drawn = pl.time(pl.col("hour"), pl.col("minute"))
+    at = pl.when(pl.col("noon") < NOON_SHARE).then(pl.time(12, 0)).otherwise(drawn)
+    return pl.DataFrame({"noon": noon, "hour": hour, "minute": minute}).select(at).to_series()
 
 
 def _yes_no(draw: pl.Series, *, yes: float, blank: float) -> pl.Series:
-    word = pl.when(draw < yes).then(pl.lit("ja")).when(draw < yes + blank).then(pl.lit(""))
+    """``ja``, ``nej``, or null (written as an empty field) for a blank."""
+    blank_word = pl.lit(None, dtype=pl.String)
+    word = pl.when(draw < yes).then(pl.lit("ja")).when(draw < yes + blank).then(blank_word)
     return pl.select(word.otherwise(pl.lit("nej"))).to_series()
 
 
 # --- monthly figures ---------------------------------------------------------------------------
 
 
-def aggregates_frame(episodes: pl.DataFrame, start: date, end: date) -> pl.DataFrame:
+def aggregates_frame(
+    episodes: pl.DataFrame, names: Sequence[str], start: date, end: date
+) -> pl.DataFrame:
     """Every municipality × month: episodes with 1 day or more counted in the month of
     discharge, their total days, and the average rounded to one decimal half up."""
     days = (pl.col("Utskrivningsdatum") - pl.col("Utskrivningsklar datum")).dt.total_days()
@@ -228,10 +234,11 @@ def aggregates_frame(episodes: pl.DataFrame, start: date, end: date) -> pl.DataF
         .group_by("Kommun", "Månad")
         .agg(pl.len().cast(pl.Int64).alias("Vårdtillfällen"), pl.col("days").sum().alias("total"))
     )
-    grid = pl.DataFrame({"Kommun": episodes["Kommun"].cat.get_categories()}).join(
+    grid = pl.DataFrame({"Kommun": list(names)}).join(
         pl.DataFrame({"Månad": month_names(start, end)}), how="cross"
     )
-    full = grid.join(counted, on=["Kommun", "Månad"], how="left").fill_null(0)
+    full = grid.join(counted, on=["Kommun", "Månad"], how="left", maintain_order="left")
+    full = full.fill_null(0)
     tenths = (20 * pl.col("total") + pl.col("Vårdtillfällen")) // (
         2 * pl.col("Vårdtillfällen")
     ).clip(1)
@@ -419,9 +426,10 @@ def main(argv: Sequence[str] | None = None) -> None:
     args.output.mkdir(parents=True, exist_ok=True)
     episodes_path, aggregates_path = data_paths(args.output, args.episodes)
     write_swedish_csv(episodes, episodes_path)
-    write_swedish_csv(aggregates_frame(episodes, start, end), aggregates_path)
+    write_swedish_csv(aggregates_frame(episodes, names, start, end), aggregates_path)
     done = time.perf_counter()
-    print(f"built {episodes.height:,} episodes in {built - began:.1f} s; written in {done - built:.1f} s")
+    took = f"built in {built - began:.1f} s, written in {done - built:.1f} s"
+    print(f"{episodes.height:,} episodes: {took}")
     for path in (episodes_path, aggregates_path):
         print(f"{path}: {path.stat().st_size / 1e6:,.1f} MB")
 

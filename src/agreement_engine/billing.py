@@ -9,7 +9,7 @@ only when every figure it rests on is official and every approval is in; otherwi
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from decimal import Decimal
 from enum import StrEnum
@@ -131,16 +131,23 @@ def bill(
     municipalities: Sequence[str],
     *,
     assume_approved: bool = False,
+    progress: Callable[[YearMonth, int, int], None] | None = None,
 ) -> InvoiceBasis:
-    """The invoice basis for these months and municipalities."""
+    """The invoice basis for these months and municipalities.
+
+    ``progress`` is told each month as it starts (month, its number, how many), for a terminal.
+    """
     typing = _Typing(library)
     parameters = library.parameters
-    lines = tuple(
-        _line(library, data, typing, parameters, municipality, month, assume_approved)
-        for month in months
-        for municipality in municipalities
-    )
-    return InvoiceBasis(lines, tuple(months), tuple(municipalities), assume_approved)
+    lines: list[InvoiceLine] = []
+    for number, month in enumerate(months, 1):
+        if progress is not None:
+            progress(month, number, len(months))
+        lines.extend(
+            _line(library, data, typing, parameters, municipality, month, assume_approved)
+            for municipality in municipalities
+        )
+    return InvoiceBasis(tuple(lines), tuple(months), tuple(municipalities), assume_approved)
 
 
 def _line(

@@ -9,7 +9,7 @@ governs, approvals still pending and national figures still missing are warnings
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable
 from fractions import Fraction
 
 from agreement_engine.diagnostics import Diagnostic, Location, did_you_mean, error, warning
@@ -29,7 +29,7 @@ from agreement_engine.formula import Amount, FormulaError, MissingFigure
 from agreement_engine.formula.ast import NO_SPAN
 from agreement_engine.formula.types import Quantity
 from agreement_engine.library import Library
-from agreement_engine.months import YearMonth
+from agreement_engine.months import YearMonth, describe_runs
 from agreement_engine.ruleset import RuleSet, Typed, compose, type_rules
 from agreement_engine.timeline import Governance, Status, agreement_span, govern
 
@@ -269,18 +269,6 @@ def _timeline(library: Library) -> list[Diagnostic]:
     return problems
 
 
-def _runs(months: Sequence[YearMonth]) -> str:
-    """Months as compact runs: '2024-11 – 2025-09, 2026-03'."""
-    ordered = sorted(set(months))
-    runs: list[tuple[YearMonth, YearMonth]] = []
-    for month in ordered:
-        if runs and runs[-1][1].next() == month:
-            runs[-1] = (runs[-1][0], month)
-        else:
-            runs.append((month, month))
-    return ", ".join(str(a) if a == b else f"{a} – {b}" for a, b in runs)
-
-
 def _conflicts(grid: dict[tuple[str, YearMonth], Governance]) -> list[Diagnostic]:
     clashes: dict[tuple[str, ...], list[tuple[str, YearMonth]]] = defaultdict(list)
     for (municipality, month), g in grid.items():
@@ -293,7 +281,7 @@ def _conflicts(grid: dict[tuple[str, YearMonth], Governance]) -> list[Diagnostic
         problems.append(
             error(
                 f"{' and '.join(names)} both govern "
-                f"{_runs([m for _, m in cells])} for {_parties([p for p, _ in cells])}",
+                f"{describe_runs([m for _, m in cells])} for {_parties([p for p, _ in cells])}",
                 doc.validity.start_location,
                 hint="only one agreement can govern a month: adjust the validity dates",
                 code="overlap",
@@ -321,7 +309,7 @@ def _gaps(library: Library, grid: dict[tuple[str, YearMonth], Governance]) -> li
         statute = next(iter(library.statutes), None)
         problems.append(
             warning(
-                f"no agreement governs {_runs(gap_run)} for {who}, so the statute "
+                f"no agreement governs {describe_runs(gap_run)} for {who}, so the statute "
                 f"({statute.id if statute else 'Lag (2017:612)'}) governs these months",
                 before.validity.end_location if before else None,
                 hint="if an agreement for these months exists, add it; otherwise the months are "
@@ -363,7 +351,7 @@ def _pending(grid: dict[tuple[str, YearMonth], Governance]) -> list[Diagnostic]:
             warning(
                 f"{name} is not in force: approval is still pending from "
                 f"{', '.join(candidate.waiting_for)}; until every party approves, the statute "
-                f"governs {_runs([g.month for g in cells])}",
+                f"governs {describe_runs([g.month for g in cells])}",
                 doc.yaml.locate(("approval", "by"), key=True),
                 hint="record each decision under approval.by as it is taken "
                 "(status, date, decision); 'evaluate --assume-approved' shows the provisional "
@@ -406,7 +394,7 @@ def _missing_figures(
         problems.append(
             warning(
                 f"figure {name} for {key} is missing{stand_in}; it is needed for "
-                f"{_runs(list(months))}",
+                f"{describe_runs(list(months))}",
                 figure.location if figure else series.location,
                 hint=f"{source}add the value with its status and source when it is known; "
                 "results for these months cannot be final until then",

@@ -13,6 +13,7 @@ import typer
 
 from agreement_engine import commands
 from agreement_engine.diagnostics import EngineError, render_text
+from agreement_engine.months import YearMonth
 
 app = typer.Typer(
     name="agreement-engine",
@@ -91,8 +92,15 @@ def evaluate(
 
     def action() -> tuple[str, int]:
         run = commands.evaluate(
-            agreements or [DEFAULT_AGREEMENTS], data, month, to, assume_approved
+            agreements or [DEFAULT_AGREEMENTS],
+            data,
+            month,
+            to,
+            assume_approved,
+            progress=_progress if sys.stderr.isatty() else None,
         )
+        if sys.stderr.isatty():
+            sys.stderr.write("\r\033[K")
         for line in commands.report_lines(run):
             typer.echo(line, err=True)
         payload = commands.render_basis(run.basis, format.value)
@@ -126,6 +134,12 @@ def explain(
         return commands.explain_text(run, name), 0
 
     _run(action)
+
+
+def _progress(month: YearMonth, number: int, count: int) -> None:
+    """Progress on a terminal (never in a pipe): which month, of how many."""
+    sys.stderr.write(f"\rbilling {month} ({number}/{count})")
+    sys.stderr.flush()
 
 
 def _run(action: commands.Action) -> None:

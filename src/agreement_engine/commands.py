@@ -95,6 +95,7 @@ def evaluate(
     last: str | None,
     assume_approved: bool,
     municipality: str | None = None,
+    progress: Callable[[YearMonth, int, int], None] | None = None,
 ) -> Run:
     """Load the files (refusing to go on if they have errors), read the data and bill."""
     library, problems = load(agreements)
@@ -119,7 +120,9 @@ def evaluate(
             data, month=single, municipalities=library.municipalities
         )
         source = AggregateData.of(figures)
-    basis = bill(library, source, months, municipalities, assume_approved=assume_approved)
+    basis = bill(
+        library, source, months, municipalities, assume_approved=assume_approved, progress=progress
+    )
     return Run(library, basis, report, tuple(warnings))
 
 
@@ -168,13 +171,18 @@ def write_whole(path: str, data: bytes) -> None:
     folder = target.parent if str(target.parent) else Path(".")
     if not folder.is_dir():
         raise UsageError(f"cannot write {path}: the folder {folder} does not exist")
-    handle, temporary = tempfile.mkstemp(prefix=f".{target.name}.", dir=folder)
+    try:
+        handle, temporary = tempfile.mkstemp(prefix=f".{target.name}.", dir=folder)
+    except OSError as exc:
+        raise UsageError(f"cannot write {path}: {exc.strerror}") from None
     try:
         with os.fdopen(handle, "wb") as stream:
             stream.write(data)
         os.replace(temporary, target)
-    except BaseException:
+    except BaseException as exc:
         Path(temporary).unlink(missing_ok=True)
+        if isinstance(exc, OSError):
+            raise UsageError(f"cannot write {path}: {exc.strerror}") from None
         raise
 
 

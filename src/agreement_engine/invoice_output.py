@@ -15,6 +15,7 @@ from typing import Any
 
 from agreement_engine.billing import COLUMNS, InvoiceBasis, InvoiceLine, exact
 from agreement_engine.formula import Amount, Value
+from agreement_engine.months import YearMonth, describe_runs
 
 FORMAT = "agreement-engine/invoice-basis/1"
 _HEADINGS = {
@@ -80,11 +81,31 @@ def render_table(basis: InvoiceBasis) -> str:
     out = [fmt(_HEADINGS), fmt({c: "-" * widths[c] for c in columns})]
     out += [fmt(r) for r in rows]
     out.append("")
+    out += _governing_text(basis)
+    out.append("")
     out += _totals_text(basis)
     notes = _reasons_text(basis)
     if notes:
         out += ["", *notes]
     return "\n".join(out) + "\n"
+
+
+def _governing_text(basis: InvoiceBasis) -> list[str]:
+    """Which documents governed which months: one line per combination of documents."""
+    months: dict[str, dict[str, list[YearMonth]]] = {}
+    for line in basis.lines:
+        by_party = months.setdefault(governed_by(line), {})
+        by_party.setdefault(line.municipality, []).append(line.month)
+    out = ["governed by:"]
+    for documents, by_party in months.items():
+        runs: dict[str, list[str]] = {}
+        for party, party_months in by_party.items():
+            runs.setdefault(describe_runs(party_months), []).append(party)
+        for run, parties in runs.items():
+            every = len(parties) == len(basis.municipalities)
+            who = "all municipalities" if every else ", ".join(parties)
+            out.append(f"  {documents}: {run} ({who})")
+    return out
 
 
 def _totals_text(basis: InvoiceBasis) -> list[str]:

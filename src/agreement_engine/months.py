@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import calendar
 import re
+from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date
 
@@ -89,3 +90,14 @@ class YearMonth:
     @property
     def _ordinal(self) -> int:
         return self.year * 12 + self.month - 1
+
+
+def describe_runs(months: Iterable[YearMonth]) -> str:
+    """Months as compact runs of consecutive months: ``2024-11 – 2025-09, 2026-03``."""
+    runs: list[list[YearMonth]] = []
+    for month in sorted(set(months)):
+        if runs and runs[-1][-1].next() == month:
+            runs[-1].append(month)
+        else:
+            runs.append([month])
+    return ", ".join(str(r[0]) if len(r) == 1 else f"{r[0]} – {r[-1]}" for r in runs)

@@ -8,6 +8,7 @@ can feed any rule set: its episodes are counted by the governing document's own 
 
 from __future__ import annotations
 
+import zipfile
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from fractions import Fraction
@@ -15,6 +16,7 @@ from typing import TYPE_CHECKING
 
 from agreement_engine.columnar import MONTH_COLUMN, compile_counting
 from agreement_engine.data import MonthlyFigures
+from agreement_engine.documents import Statute
 from agreement_engine.formula import Amount
 from agreement_engine.formula.types import DAYS, NUMBER, Quantity
 from agreement_engine.months import YearMonth
@@ -41,10 +43,15 @@ class AggregateData:
     ) -> dict[str, Amount] | str:
         needed = set(typed.aggregate_types)
         if not needed <= set(AGGREGATE_FIELDS):
+            what = ", ".join(sorted(needed - set(AGGREGATE_FIELDS)))
+            who = (
+                f"the statute ({ruleset.base.id}) governs this month"
+                if isinstance(ruleset.base, Statute)
+                else f"{ruleset.base.id} governs this month"
+            )
             return (
-                f"{ruleset.base.id} governs this month and counts "
-                f"{', '.join(sorted(needed - set(AGGREGATE_FIELDS)))} episode by episode; "
-                "monthly aggregates cannot show that, so give an episode-level extract"
+                f"{who} and counts {what} episode by episode; monthly aggregates cannot show "
+                "that, so give an episode-level extract"
             )
         row = self.rows.get((municipality, month))
         if row is None:
@@ -119,27 +126,55 @@ _EPISODE_ONLY = (
 
 
 def is_episode_file(path: str) -> bool:
-    """Whether a data file is an episode-level extract (else monthly aggregates), by its header."""
+    """Whether a data file is an episode-level extract (else monthly aggregates), by its header.
+
+    A file that cannot be opened is taken for aggregates: their reader says what is wrong with it.
+    """
     from agreement_engine.data.dialect import normalise_name
-    from agreement_engine.data.table import decode
 
     wanted = {normalise_name(n) for n in _EPISODE_ONLY}
-    if path.lower().endswith(".xlsx"):
-        from openpyxl import load_workbook
-
-        workbook = load_workbook(path, read_only=True, data_only=True)
-        try:
-            sheet = workbook.worksheets[0]
-            rows = sheet.iter_rows(max_row=10, values_only=True)
-            names = {normalise_name(str(v)) for row in rows for v in row if v is not None}
-        finally:
-            workbook.close()
-        return bool(names & wanted)
-    with open(path, "rb") as handle:
-        head = handle.read(64 * 1024)
-    text, _ = decode(head, path) if head else ("", "")
+    try:
+        if path.lower().endswith(".xlsx"):
+            return bool(_xlsx_head(path) & wanted)
+        with open(path, "rb") as handle:
+            head = handle.read(_HEAD_BYTES)
+    except (OSError, zipfile.BadZipFile, KeyError, ValueError):
+        return False
+    text = _head_text(head, path, whole=len(head) < _HEAD_BYTES)
     for line in text.splitlines()[:10]:
         for separator in (";", "\t", ","):
             if {normalise_name(f.strip().strip('"')) for f in line.split(separator)} & wanted:
                 return True
     return False
+
+
+_HEAD_BYTES = 64 * 1024
+
+
+def _xlsx_head(path: str) -> set[str]:
+    from openpyxl import load_workbook
+
+    from agreement_engine.data.dialect import normalise_name
+
+    workbook = load_workbook(path, read_only=True, data_only=True)
+    try:
+        sheet = workbook.worksheets[0]
+        rows = sheet.iter_rows(max_row=10, values_only=True)
+        return {normalise_name(str(v)) for row in rows for v in row if v is not None}
+    finally:
+        workbook.close()
+
+
+def _head_text(head: bytes, path: str, whole: bool) -> str:
+    """The first bytes of a file as text. A head cut short may end inside a character (up to
+    four bytes long): drop the last bytes of such a partial character rather than fail."""
+    from agreement_engine.data.table import decode
+    from agreement_engine.diagnostics import EngineError
+
+    for cut in range(1 if whole else 4):
+        try:
+            return decode(head[: len(head) - cut], path)[0] if head else ""
+        except EngineError:
+            if whole or cut == 3:
+                raise
+    raise AssertionError("unreachable")

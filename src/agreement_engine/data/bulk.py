@@ -196,12 +196,11 @@ def _csv_frame(
     header = make_row(path, head, header_index + 1, fields)
     check_columns(header, separator)
     width = len(header.cells)
-    frame = _read_fields(path, utf8_path, header_index, separator, width)
     lines = pl.scan_lines(utf8_path).with_row_index("i").filter(pl.col("i") > header_index)
     geometry = _Geometry(path, utf8_path, lines, separator, width, header_index)
-    frame = frame.with_columns(
-        pl.col(pl.String).str.strip_chars(SPACES), geometry.rows(frame.height)
-    )
+    geometry.measure()
+    frame = _read_fields(path, utf8_path, header_index, separator, width)
+    frame = geometry.number_rows(frame)
     frame = geometry.drop_bad_rows(frame, problems)
     form = f"CSV ({encoding}, separated by {_SEPARATOR_NAMES[separator]})"
     return TextFrame(path, form, header, frame, geometry.locate)
@@ -211,7 +210,7 @@ def _read_fields(
     path: str, utf8_path: str, header_index: int, separator: str, width: int
 ) -> pl.DataFrame:
     """Every field as text without surrounding spaces, read by polars (streaming, so that the
-    unstripped text is never held whole)."""
+    unstripped text is never held whole), and each row's number if records are lines."""
     import polars as pl
 
     try:
@@ -228,8 +227,10 @@ def _read_fields(
                 empty_string_is_null=False,
                 raise_if_empty=False,
                 encoding="utf8",
+                row_index_name=ROW,
+                row_index_offset=header_index + 2,
             )
-            .with_columns(pl.col(pl.String).str.strip_chars(SPACES))
+            .with_columns(pl.col(pl.String).str.strip_chars(SPACES), pl.col(ROW).cast(pl.UInt32))
             .collect(engine="streaming")
         )
     except pl.exceptions.PolarsError as exc:
@@ -256,9 +257,11 @@ class _Geometry:
         self.lines, self.header_index = lines, header_index
         self.spans: dict[int, int] = {}  # first line index -> last, for multi-line records
         self.suspects: list[int] = []  # single-line records that may have too few or many fields
+        self.starts: pl.Series | None = None  # where records start, when some span lines
+        self.first_odd = 0  # the first line with an odd number of quotes
 
-    def rows(self, records: int) -> pl.Series:
-        """The row number (1-based line of its start) of each of the records polars read."""
+    def measure(self) -> None:
+        """Find the lines with an odd number of quotes (multi-line records) and the suspects."""
         import polars as pl
 
         odd = pl.col("line").str.count_matches('"', literal=True) % 2 == 1
@@ -268,15 +271,22 @@ class _Geometry:
             .filter(pl.col("odd") | pl.col("wrong"))
             .collect()
         )
-        suspects = found.filter(pl.col("wrong"))["i"].to_list()
-        if not found["odd"].any():
-            self.suspects = suspects
-            first = self.header_index + 2
-            return pl.Series(ROW, range(first, first + records), dtype=pl.UInt32)
-        rows = self._multiline_rows(records)
-        inside = {i for first, last in self.spans.items() for i in range(first, last + 1)}
-        self.suspects = [i for i in suspects if i not in inside]
-        return rows
+        self.suspects = found.filter(pl.col("wrong"))["i"].to_list()
+        if found["odd"].any():
+            self.starts = self._record_starts()
+            inside = {i for first, last in self.spans.items() for i in range(first, last + 1)}
+            self.suspects = [i for i in self.suspects if i not in inside]
+
+    def number_rows(self, frame: pl.DataFrame) -> pl.DataFrame:
+        """The frame with each record's row number: polars numbered lines, which differ only
+        when records span lines."""
+        import polars as pl
+
+        if self.starts is None:
+            return frame
+        if self.starts.len() != frame.height:
+            raise EngineError([self._unpaired_quote()])
+        return frame.with_columns((self.starts + 1).cast(pl.UInt32).alias(ROW))
 
     def _wrong_field_count(self) -> pl.Expr:
         """True for a line (as a whole record) with fewer fields than the header, or more that
@@ -290,28 +300,25 @@ class _Geometry:
         blank = pl.col("line").str.strip_chars(sep + SPACES) == ""
         return ((fields < self.width) & ~blank) | (kept > self.width)
 
-    def _multiline_rows(self, records: int) -> pl.Series:
-        """Row numbers when quoted fields hold line breaks: a record starts on a line where the
-        quotes since the header pair up."""
+    def _record_starts(self) -> pl.Series:
+        """The 0-based line index each record starts on, when quoted fields hold line breaks: a
+        record starts on a line where the quotes since the header pair up."""
         import polars as pl
 
         quotes = pl.col("line").str.count_matches('"', literal=True).cast(pl.Int64)
         table = self.lines.select(pl.col("i"), q=quotes).collect()
         before = table["q"].cum_sum() - table["q"]
         starts = table.filter((before % 2) == 0)["i"]
-        if starts.len() != records:
-            raise EngineError([self._unpaired_quote(table)])
+        self.first_odd = int(table.filter(pl.col("q") % 2 == 1)["i"][0])
         after_last = self.header_index + 1 + table.height
         ends = starts.shift(-1).fill_null(after_last) - 1
         for first, last in zip(starts.to_list(), ends.to_list(), strict=True):
             if last > first:
                 self.spans[first] = last
-        return (starts + 1).cast(pl.UInt32).alias(ROW)
+        return starts
 
-    def _unpaired_quote(self, table: pl.DataFrame) -> Diagnostic:
-        import polars as pl
-
-        first_odd = int(table.filter(pl.col("q") % 2 == 1)["i"][0])
+    def _unpaired_quote(self) -> Diagnostic:
+        first_odd = self.first_odd
         text = self._texts([first_odd])[first_odd]
         return error(
             "a double quote in this line is not paired, so the rows cannot be told apart",
