@@ -10,7 +10,6 @@ from __future__ import annotations
 
 from collections import defaultdict
 from collections.abc import Iterable
-from fractions import Fraction
 
 from agreement_engine.diagnostics import Diagnostic, Location, did_you_mean, error, warning
 from agreement_engine.documents import (
@@ -24,10 +23,7 @@ from agreement_engine.documents import (
     Rule,
     Statute,
 )
-from agreement_engine.evaluation import MonthEnvironment, ProbeFigures
-from agreement_engine.formula import Amount, FormulaError, MissingFigure
-from agreement_engine.formula.ast import NO_SPAN
-from agreement_engine.formula.types import Quantity
+from agreement_engine.figures_needed import figures_used
 from agreement_engine.library import Library
 from agreement_engine.months import YearMonth, describe_runs
 from agreement_engine.ruleset import RuleSet, Typed, compose, type_rules
@@ -374,7 +370,7 @@ def _missing_figures(
         if ruleset is None:
             continue
         typed = typed_cache.setdefault(ruleset.name, type_rules(ruleset, parameters))
-        for use in _figures_used(ruleset, typed, g.month, library):
+        for use in figures_used(ruleset, typed, g.month, library):
             needed[use].add(g.month)
     problems = []
     for (name, key), months in sorted(needed.items()):
@@ -415,27 +411,6 @@ def _real_series(library: Library, name: str) -> ParameterSeries | None:
 def _ruleset_key(g: Governance) -> str:
     ruleset = g.ruleset(assume_approved=True)
     return ruleset.name if ruleset else ""
-
-
-def _figures_used(
-    ruleset: RuleSet, typed: Typed, month: YearMonth, library: Library
-) -> set[tuple[str, str]]:
-    """The figures a month's rules look up, found by evaluating them with stand-in data."""
-    if typed.problems:
-        return set()
-    figures = ProbeFigures(library.parameters)
-    stand_in = {
-        name: Amount(Fraction(1), t)
-        for name, t in typed.aggregate_types.items()
-        if isinstance(t, Quantity)
-    }
-    env = MonthEnvironment(ruleset, month, stand_in, figures)
-    for name in typed.order:
-        try:
-            env.value(name, NO_SPAN)
-        except (FormulaError, MissingFigure):
-            continue
-    return {(u.parameter, u.key) for u in figures.used}
 
 
 def _source_words(library: Library, document_id: str, figure: object) -> str:

@@ -20,7 +20,7 @@ from agreement_engine.documents import (
     build,
 )
 from agreement_engine.schema import validate
-from agreement_engine.yamlsource import read_yaml
+from agreement_engine.yamlsource import YamlDocument, load_yaml, read_yaml
 
 _D = TypeVar("_D", bound=Document)
 
@@ -131,11 +131,33 @@ def load(paths: Sequence[str]) -> tuple[Library, list[Diagnostic]]:
         except EngineError as exc:
             problems.extend(exc.diagnostics)
             continue
-        schema_problems = validate(yaml)
-        if schema_problems:
-            problems.extend(schema_problems)
-            continue
-        document, formula_problems = build(yaml)
-        documents.append(document)
-        problems.extend(formula_problems)
+        _add(yaml, documents, problems)
     return Library(tuple(documents)), problems
+
+
+def load_texts(files: Iterable[tuple[str, str]]) -> tuple[Library, list[Diagnostic]]:
+    """Like :func:`load`, for files given as (path, text) pairs: e.g. read from a git revision.
+
+    The path only names the file in problems; the files are taken in the order given.
+    """
+    documents: list[Document] = []
+    problems: list[Diagnostic] = []
+    for path, text in files:
+        try:
+            yaml = load_yaml(path, text)
+        except EngineError as exc:
+            problems.extend(exc.diagnostics)
+            continue
+        _add(yaml, documents, problems)
+    return Library(tuple(documents)), problems
+
+
+def _add(yaml: YamlDocument, documents: list[Document], problems: list[Diagnostic]) -> None:
+    """Validate one loaded file and build its document, collecting the problems met."""
+    schema_problems = validate(yaml)
+    if schema_problems:
+        problems.extend(schema_problems)
+        return
+    document, formula_problems = build(yaml)
+    documents.append(document)
+    problems.extend(formula_problems)

@@ -1,8 +1,10 @@
 """Checking a loaded file against the format's JSON Schema, with problems in the user's words.
 
 The schema (``schemas/agreement-engine.schema.json``, shipped with the package) is the same one
-editors use to complete and check files as staff type. jsonschema finds the problems; this module
-says them the way the reader of an agreement would, at the line and column where they are::
+editors use to complete and check files as staff type. Other files of the engine (the scenario
+tests) are checked the same way against their own schema, with their own examples. jsonschema
+finds the problems; this module says them the way the reader of an agreement would, at the line
+and column where they are::
 
     agreements/halland/2022.yaml:9:3: error: unknown key 'untill' in 'validity'
     hint: did you mean 'until'?
@@ -15,7 +17,7 @@ from __future__ import annotations
 import functools
 import json
 import re
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from decimal import Decimal
 from importlib.resources import files
@@ -105,27 +107,41 @@ class _Context:
 
     doc: YamlDocument
     kind_word: str
+    examples: Mapping[str, str]
 
 
 @functools.cache
-def load_schema() -> dict[str, Any]:
-    """The format's JSON Schema, read from the package data."""
-    text = files("agreement_engine").joinpath("schemas", SCHEMA_FILE).read_text("utf-8")
+def load_schema(name: str = SCHEMA_FILE) -> dict[str, Any]:
+    """A JSON Schema shipped in the package data (by default the agreement format's)."""
+    text = files("agreement_engine").joinpath("schemas", name).read_text("utf-8")
     schema: dict[str, Any] = json.loads(text)
     return schema
 
 
 @functools.cache
-def _validator() -> Draft202012Validator:
-    return Draft202012Validator(load_schema(), format_checker=Draft202012Validator.FORMAT_CHECKER)
+def _validator(name: str) -> Draft202012Validator:
+    return Draft202012Validator(
+        load_schema(name), format_checker=Draft202012Validator.FORMAT_CHECKER
+    )
 
 
-def validate(doc: YamlDocument) -> list[Diagnostic]:
-    """Every way the document breaks the format, in the user's words, in order of position."""
+def validate(
+    doc: YamlDocument,
+    *,
+    schema_file: str = SCHEMA_FILE,
+    examples: Mapping[str, str] | None = None,
+    file_word: str | None = None,
+) -> list[Diagnostic]:
+    """Every way the document breaks the format, in the user's words, in order of position.
+
+    By default the document is an agreement file. Another packaged schema can be named with
+    ``schema_file``, with the examples its hints give (by key) and what to call such a file.
+    """
     data = doc.data
     kind = data.get("kind") if isinstance(data, dict) else None
-    context = _Context(doc, _KIND_WORDS.get(kind, "file") if isinstance(kind, str) else "file")
-    errors = _without_shadowed(list(_validator().iter_errors(data)))
+    word = file_word or (_KIND_WORDS.get(kind, "file") if isinstance(kind, str) else "file")
+    context = _Context(doc, word, _EXAMPLES if examples is None else examples)
+    errors = _without_shadowed(list(_validator(schema_file).iter_errors(data)))
     return _tidy(d for e in errors for d in _explain(e, context))
 
 
@@ -202,9 +218,9 @@ def _listed(value: object) -> list[str]:
     return [str(v) for v in value] if isinstance(value, list) else []
 
 
-def _example(path: KeyPath) -> str | None:
+def _example(path: KeyPath, context: _Context) -> str | None:
     key = path[-1] if path else None
-    example = _EXAMPLES.get(key) if isinstance(key, str) else None
+    example = context.examples.get(key) if isinstance(key, str) else None
     return f"for example: {example}" if example else None
 
 
@@ -228,7 +244,7 @@ def _missing_key(e: ValidationError, context: _Context) -> list[Diagnostic]:
         error(
             f"missing required key '{key}' in {_where(path, context)}",
             where,
-            hint=_MISSING_VALUE_HINT if key == "value" else _example((key,)),
+            hint=_MISSING_VALUE_HINT if key == "value" else _example((key,), context),
             code="missing-key",
         )
         for key in _listed(e.validator_value)
@@ -317,8 +333,8 @@ def _type_problem(
     where = _at(context, path)
     if not path:
         message = f"the file must be {words} (format, kind, id, title, ...), not {_show(value)}"
-        return _invalid(message, where, _example(("format",)))
-    hint = _example(path)
+        return _invalid(message, where, _example(("format",), context))
+    hint = _example(path, context)
     if "string" in expected and isinstance(value, int | Decimal | bool):
         hint = "put it in double quotes to make it text"
     elif "array" in expected and isinstance(value, str):
@@ -332,7 +348,7 @@ def _empty(e: ValidationError, context: _Context) -> list[Diagnostic]:
         message = f"{_name(path)} must not be empty"
     else:
         message = f"{_name(path)} must have at least {least} items"
-    return [_invalid(message, _at(context, path), _example(path))]
+    return [_invalid(message, _at(context, path), _example(path, context))]
 
 
 def _repeated(e: ValidationError, context: _Context) -> list[Diagnostic]:

@@ -108,7 +108,7 @@ def read_aggregates(
     if municipalities is not None and not problems.errors:
         _check_complete(figures, month, municipalities, table, problems)
     problems.raise_if_errors()
-    report = _report(table, layout, len(figures), reader.exclusions)
+    report = _report(table, layout, len(figures), reader.exclusions, month)
     return figures, report, problems.sorted_warnings()
 
 
@@ -319,16 +319,19 @@ def _check_complete(
                 )
 
 
-def _report(table: Table, layout: Layout, used: int, exclusions: Exclusions) -> ReadReport:
-    excluded = exclusions.freeze()
+def _report(
+    table: Table, layout: Layout, used: int, exclusions: Exclusions, month: YearMonth | None
+) -> ReadReport:
+    month_given = not layout.has("month") and month is not None
+    notes = (f"no month column: every row is for {month}, the month given",) if month_given else ()
     return ReadReport(
         path=table.path,
         form=table.form,
         header_row=table.header.number,
         rows_read=len(table.rows),
         rows_used=used,
-        excluded=excluded,
+        excluded=exclusions.freeze(),
         ignored_columns=layout.ignored,
-        absent_columns=layout.absent,
-        notes=table.notes,
+        absent_columns=tuple(n for n in layout.absent if n != "Månad"),
+        notes=(*notes, *table.notes),
     )

@@ -27,7 +27,6 @@ from agreement_engine.data.report import MAX_ERRORS, Problems
 from agreement_engine.data.table import (
     BOMS,
     HEADER_SEARCH,
-    SEPARATORS,
     Cell,
     Row,
     check_columns,
@@ -199,45 +198,40 @@ def _csv_frame(
     lines = pl.scan_lines(utf8_path).with_row_index("i").filter(pl.col("i") > header_index)
     geometry = _Geometry(path, utf8_path, lines, separator, width, header_index)
     geometry.measure()
-    frame = _read_fields(path, utf8_path, header_index, separator, width)
+    try:
+        frame = _read_fields(utf8_path, header_index, separator, width)
+    except pl.exceptions.PolarsError as exc:
+        raise EngineError([geometry.read_failure(exc)]) from None
     frame = geometry.number_rows(frame)
     frame = geometry.drop_bad_rows(frame, problems)
     form = f"CSV ({encoding}, separated by {_SEPARATOR_NAMES[separator]})"
     return TextFrame(path, form, header, frame, geometry.locate)
 
 
-def _read_fields(
-    path: str, utf8_path: str, header_index: int, separator: str, width: int
-) -> pl.DataFrame:
+def _read_fields(utf8_path: str, header_index: int, separator: str, width: int) -> pl.DataFrame:
     """Every field as text without surrounding spaces, read by polars (streaming, so that the
     unstripped text is never held whole), and each row's number if records are lines."""
     import polars as pl
 
-    try:
-        return (
-            pl.scan_csv(
-                utf8_path,
-                has_header=False,
-                skip_lines=header_index + 1,
-                separator=separator,
-                quote_char='"',
-                schema={column_name(i): pl.String for i in range(width)},
-                missing_columns="insert",
-                truncate_ragged_lines=True,
-                empty_string_is_null=False,
-                raise_if_empty=False,
-                encoding="utf8",
-                row_index_name=ROW,
-                row_index_offset=header_index + 2,
-            )
-            .with_columns(pl.col(pl.String).str.strip_chars(SPACES), pl.col(ROW).cast(pl.UInt32))
-            .collect(engine="streaming")
+    return (
+        pl.scan_csv(
+            utf8_path,
+            has_header=False,
+            skip_lines=header_index + 1,
+            separator=separator,
+            quote_char='"',
+            schema={column_name(i): pl.String for i in range(width)},
+            missing_columns="insert",
+            truncate_ragged_lines=True,
+            empty_string_is_null=False,
+            raise_if_empty=False,
+            encoding="utf8",
+            row_index_name=ROW,
+            row_index_offset=header_index + 2,
         )
-    except pl.exceptions.PolarsError as exc:
-        message = str(exc).splitlines()[0]
-        raise EngineError(
-            [error(f"cannot read {path} as CSV: {message}", code="data-file")]
-        ) from None
+        .with_columns(pl.col(pl.String).str.strip_chars(SPACES), pl.col(ROW).cast(pl.UInt32))
+        .collect(engine="streaming")
+    )
 
 
 class _Geometry:
@@ -316,6 +310,13 @@ class _Geometry:
             if last > first:
                 self.spans[first] = last
         return starts
+
+    def read_failure(self, exc: Exception) -> Diagnostic:
+        """The error when polars cannot read the file: an unpaired quote, if there is one."""
+        if self.starts is not None:
+            return self._unpaired_quote()
+        message = str(exc).splitlines()[0]
+        return error(f"cannot read {self.path} as CSV: {message}", code="data-file")
 
     def _unpaired_quote(self) -> Diagnostic:
         first_odd = self.first_odd
@@ -422,7 +423,7 @@ def _xlsx_frame(path: str, known: Collection[str], problems: Problems) -> TextFr
         form, notes = sheet.form, sheet.notes
     data = {column_name(i): pl.Series(c, dtype=pl.String) for i, c in enumerate(columns)}
     frame = pl.DataFrame({**data, ROW: pl.Series(numbers, dtype=pl.UInt32)})
-    return TextFrame(path, form, header, _trim_blank_end(frame), _xlsx_locate(path), notes)
+    return TextFrame(path, form, header, frame, _xlsx_locate(path), notes)
 
 
 def _xlsx_header(
@@ -443,16 +444,11 @@ def _xlsx_header(
     header_cells = first[index][: named[-1] + 1] if named else ()
     header = Row(index + 1, header_cells, Location(path, index + 1, 1))
     check_header_width(header)
-    buffered = [
-        (n, tuple(None if not c.text else _raw(c) for c in cells))
+    buffered: list[tuple[int, tuple[object, ...]]] = [
+        (n, tuple(c.text or None for c in cells))  # the text stands for the value again
         for n, cells in enumerate(first[index + 1 :], start=index + 2)
     ]
     return header, _chain(buffered, numbered)
-
-
-def _raw(cell: Cell) -> object:
-    """A buffered cell's value again: its text (already converted) stands for it."""
-    return cell.text
 
 
 def _chain(
@@ -461,16 +457,6 @@ def _chain(
 ) -> Iterator[tuple[int, tuple[object, ...]]]:
     yield from buffered
     yield from rest
-
-
-def _trim_blank_end(frame: pl.DataFrame) -> pl.DataFrame:
-    """Leave out the empty rows after the last non-empty one (formatted but unused rows)."""
-    import polars as pl
-
-    texts = [pl.col(c) != "" for c in frame.columns if c != ROW]
-    filled = frame.select(pl.any_horizontal(texts) if texts else pl.lit(False)).to_series()
-    last = filled.arg_true()
-    return frame.head(int(last[-1]) + 1 if last.len() else 0)
 
 
 def _xlsx_locate(path: str) -> Locate:
@@ -485,4 +471,4 @@ def _xlsx_locate(path: str) -> Locate:
     return locate
 
 
-__all__ = ["ROW", "SEPARATORS", "TextFrame", "column_name", "open_text_frame"]
+__all__ = ["ROW", "TextFrame", "column_name", "open_text_frame"]

@@ -310,7 +310,8 @@ def field_count_problem(row: Row, columns: int, separator: str) -> Diagnostic | 
     else:
         where = Location(loc.path, loc.line, len(line) + 1, 1, line)
     return error(
-        f"this row has {count} fields, but the header has {columns} columns",
+        f"this row has {count} {'field' if count == 1 else 'fields'}, "
+        f"but the header has {columns} columns",
         where,
         hint=_field_count_hint(line, count > columns, separator),
         code="data-fields",

@@ -1,0 +1,485 @@
+"""`agreement-engine evaluate` and `explain`: exit codes, files written whole, and the formats.
+
+Exit codes are API: 0 all well, 1 the files or data have problems, 2 wrong usage. The data are
+small aggregates files written into tmp_path; the real national figures are partly missing, so a
+test-only parameters file marked ``illustrative: true`` fills them in (2021 average 5.6 days).
+The real file gives national_day_cost 2023: 10 500 kr (provisional).
+"""
+
+from __future__ import annotations
+
+import json
+import zipfile
+from io import BytesIO
+from pathlib import Path
+
+import pytest
+from typer.testing import CliRunner, Result
+
+from agreement_engine import commands
+from agreement_engine.cli import app
+from agreement_engine.library import load
+
+ROOT = Path(__file__).resolve().parent.parent
+AGREEMENTS = ROOT / "agreements"
+FIGURES = """\
+format: agreement-engine/1
+kind: parameters
+id: test-figures
+title: "Made-up figures for the tests - not real"
+illustrative: true
+sources:
+  invented:
+    title: "Invented for the tests"
+parameters:
+  national_average_days:
+    title: "Made-up national average, for tests only"
+    unit: days
+    period: year
+    values:
+      2021: {value: "5.6", status: provisional, cite: {source: invented}}
+"""
+# Each municipality's episodes and total days, the same in 2023-10 and 2023-11. With the
+# benchmark 5.6 days and 10 500 kr a day, gross = max(0, days − 5.6 × episodes) × 10 500:
+#   Kungsbacka 65 − 56 = 9 days     → 94 500 kr;  November (− 35 %) 61 425 kr
+#   Varberg    60 − 44.8 = 15.2     → 159 600 kr; November 103 740 kr
+#   Falkenberg 28 − 28 = 0          → 0 kr
+#   Halmstad   90 − 67.2 = 22.8     → 239 400 kr; November 155 610 kr
+#   Hylte      no episodes          → 0 kr
+#   Laholm     30 − 22.4 = 7.6      → 79 800 kr;  November 51 870 kr
+ROWS = {
+    "Kungsbacka": "10;65",
+    "Varberg": "8;60",
+    "Falkenberg": "5;28",
+    "Halmstad": "12;90",
+    "Hylte": "0;0",
+    "Laholm": "4;30",
+}
+
+
+@pytest.fixture
+def figures(tmp_path: Path) -> Path:
+    path = tmp_path / "test-figures.yaml"
+    path.write_text(FIGURES, encoding="utf-8")
+    return path
+
+
+@pytest.fixture
+def data(tmp_path: Path) -> Path:
+    path = tmp_path / "aggregates.csv"
+    lines = ["Kommun;Månad;Vårdtillfällen;Totalt antal dagar"]
+    lines += [
+        f"{name};{month};{row}" for month in ("2023-10", "2023-11") for name, row in ROWS.items()
+    ]
+    path.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    return path
+
+
+def run(*args: str | Path) -> Result:
+    return CliRunner().invoke(app, [str(a) for a in args])
+
+
+def evaluate(data: Path, figures: Path, *args: str | Path) -> Result:
+    files = ("--data", data, "--agreements", AGREEMENTS, "--agreements", figures)
+    return run("evaluate", *files, *args)
+
+
+def explain(data: Path, figures: Path, month: str, municipality: str) -> Result:
+    files = ("--data", data, "--agreements", AGREEMENTS, "--agreements", figures)
+    return run("explain", *files, "--month", month, "--municipality", municipality)
+
+
+# --- exit codes ---------------------------------------------------------------------------------
+
+
+def test_a_month_that_can_be_billed_exits_0_with_the_table_and_the_total(
+    data: Path, figures: Path
+) -> None:
+    """The ordinary run: the table on stdout, what was read on stderr."""
+    result = evaluate(data, figures, "--month", "2023-11")
+    assert result.exit_code == 0
+    lines = result.stdout.splitlines()
+    assert lines[0] == (
+        "month    municipality  benchmark  average days  excess  episodes  price/day   gross  "
+        "discount  net amount  status"
+    )
+    assert lines[2].split() == [
+        "2023-11",
+        "Kungsbacka",
+        "5.6",
+        "6.5",
+        "0.9",
+        "10",
+        "10500",
+        "94500",
+        "33075",
+        "61425",
+        "provisional",
+    ]
+    # 61 425 + 103 740 + 0 + 155 610 + 0 + 51 870 = 372 645 kr.
+    assert "total: 372645 kr" in lines
+    assert result.stderr == (
+        f"{data}: 12 rows read, 6 used, 6 excluded\n"
+        "  excluded: 6 rows (month other than 2023-11: 2023-10; rows 2, 3, 4, 5, 6, 7)\n"
+    )
+
+
+def test_a_data_file_with_a_mistake_exits_1_and_points_at_it(tmp_path: Path, figures: Path) -> None:
+    """A clerk fixes the file from the message: file, line, column, caret."""
+    bad = tmp_path / "bad.csv"
+    bad.write_text(
+        "Kommun;Månad;Vårdtillfällen;Totalt antal dagar\nKungsbacka;2023-11;tio;65\n",
+        encoding="utf-8",
+    )
+    result = evaluate(bad, figures, "--month", "2023-11")
+    assert result.exit_code == 1
+    assert result.stdout == ""
+    assert result.stderr == (
+        f"{bad}:2:20: error: 'Vårdtillfällen' must be a whole number, not 'tio'\n"
+        " 2 | Kungsbacka;2023-11;tio;65\n"
+        "   |                    ^^^\n\n"
+    )
+
+
+def test_a_data_file_that_does_not_exist_exits_1_without_a_traceback(
+    tmp_path: Path, figures: Path
+) -> None:
+    """A mistyped path is a problem with the data, told in one line."""
+    missing = tmp_path / "nowhere.csv"
+    result = evaluate(missing, figures, "--month", "2023-11")
+    assert result.exit_code == 1
+    assert result.stderr == f"error: cannot read {missing}: No such file or directory\n\n"
+    assert result.exception is None or isinstance(result.exception, SystemExit)
+
+
+def test_agreement_files_with_errors_exit_1_and_nothing_is_computed(
+    tmp_path: Path, data: Path
+) -> None:
+    """A typo in a formula stops billing; the message names the spot and the likely word."""
+    folder = tmp_path / "agreements"
+    for source in sorted(AGREEMENTS.rglob("*.yaml")):
+        target = folder / source.relative_to(AGREEMENTS)
+        target.parent.mkdir(parents=True, exist_ok=True)
+        text = source.read_text(encoding="utf-8")
+        if source.name == "2022-agreement.yaml":
+            text = text.replace(
+                "max(0 days, average_days - benchmark)", "max(0 days, average_days - benchmrk)"
+            )
+        target.write_text(text, encoding="utf-8")
+    result = run("evaluate", "--month", "2023-11", "--data", data, "--agreements", folder)
+    assert result.exit_code == 1
+    assert result.stdout == ""
+    broken = folder / "halland" / "2022-agreement.yaml"
+    assert result.stderr.startswith(f"{broken}:")
+    assert ": error: unknown name 'benchmrk'\n" in result.stderr
+    assert "hint: did you mean 'benchmark'?\n" in result.stderr
+    assert result.stderr.endswith(
+        "note: nothing was computed, because the agreement files have errors\n"
+        "hint: run 'agreement-engine check' on them and fix the errors first\n\n"
+    )
+
+
+@pytest.mark.parametrize(
+    ("args", "message"),
+    [
+        (
+            ["--month", "2026-13"],
+            "error: --month takes a month written YYYY-MM, like 2026-03, not '2026-13'\n",
+        ),
+        (
+            ["--month", "2023-11", "--to", "nov"],
+            "error: --to takes a month written YYYY-MM, like 2026-03, not 'nov'\n",
+        ),
+        (
+            ["--month", "2023-11", "--to", "2023-10"],
+            "error: --to 2023-10 is before --month 2023-11\n",
+        ),
+    ],
+)
+def test_a_month_written_wrongly_or_a_range_backwards_is_wrong_usage(
+    data: Path, figures: Path, args: list[str], message: str
+) -> None:
+    """Wrong usage exits 2 with one line that shows how to write it."""
+    result = evaluate(data, figures, *args)
+    assert result.exit_code == 2
+    assert result.stdout == ""
+    assert result.stderr == message
+
+
+@pytest.mark.parametrize(
+    ("name", "message"),
+    [
+        ("Kungsbaka", "error: unknown municipality 'Kungsbaka'; did you mean 'Kungsbacka'?\n"),
+        (
+            "Göteborg",
+            "error: unknown municipality 'Göteborg'; the municipalities are: Kungsbacka, "
+            "Varberg, Falkenberg, Halmstad, Hylte, Laholm\n",
+        ),
+    ],
+)
+def test_an_unknown_municipality_is_wrong_usage_with_a_suggestion(
+    data: Path, figures: Path, name: str, message: str
+) -> None:
+    """A near miss gets 'did you mean'; anything else gets the list to choose from."""
+    result = explain(data, figures, "2023-11", name)
+    assert result.exit_code == 2
+    assert result.stdout == ""
+    assert result.stderr == message
+
+
+def test_a_municipality_is_matched_regardless_of_case(data: Path, figures: Path) -> None:
+    """'varberg' is Varberg."""
+    result = explain(data, figures, "2023-11", "varberg")
+    assert result.exit_code == 0
+    assert result.stdout.startswith("Varberg, 2023-11\n")
+
+
+def test_an_unknown_option_or_format_is_wrong_usage(data: Path, figures: Path) -> None:
+    """typer's own usage errors keep code 2 too."""
+    assert evaluate(data, figures, "--month", "2023-11", "--format", "pdf").exit_code == 2
+    assert evaluate(data, figures, "--month", "2023-11", "--municipality", "Varberg").exit_code == 2
+    assert run("evaluate", "--data", data).exit_code == 2  # --month is required
+
+
+def test_xlsx_on_a_terminal_is_wrong_usage(data: Path, figures: Path) -> None:
+    """A workbook is bytes for a file, not for a terminal."""
+    result = evaluate(data, figures, "--month", "2023-11", "--format", "xlsx")
+    assert result.exit_code == 2
+    assert result.stdout == ""
+    assert result.stderr.endswith("error: --format xlsx needs --output FILE\n")
+
+
+# --- --output -----------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("output_format", ["table", "csv", "json"])
+def test_output_writes_the_whole_file_exactly_as_printed(
+    tmp_path: Path, data: Path, figures: Path, output_format: str
+) -> None:
+    """The file holds every byte the terminal would have shown, and nothing goes to stdout."""
+    options = ("--month", "2023-10", "--to", "2023-11", "--format", output_format)
+    printed = evaluate(data, figures, *options)
+    target = tmp_path / f"basis.{output_format}"
+    written = evaluate(data, figures, *options, "--output", target)
+    assert printed.exit_code == written.exit_code == 0
+    assert written.stdout == ""
+    assert written.stderr.endswith(f"wrote {target}\n")
+    assert target.read_bytes() == printed.stdout_bytes
+    assert sorted(p.name for p in tmp_path.iterdir()) == sorted(
+        [data.name, figures.name, target.name]
+    )
+
+
+def test_output_as_xlsx_is_a_workbook_with_numbers_as_numbers(
+    tmp_path: Path, data: Path, figures: Path
+) -> None:
+    """Finance opens the basis in Excel: amounts are numbers, totals on their own sheet."""
+    from openpyxl import load_workbook
+
+    target = tmp_path / "basis.xlsx"
+    result = evaluate(data, figures, "--month", "2023-11", "--format", "xlsx", "--output", target)
+    assert result.exit_code == 0
+    workbook = load_workbook(BytesIO(target.read_bytes()))
+    assert workbook.sheetnames == ["Fakturaunderlag", "Summa"]
+    rows = list(workbook["Fakturaunderlag"].iter_rows(values_only=True))
+    assert rows[1][:3] == ("2023-11", "Kungsbacka", "halland-2022 + halland-invoice-basis")
+    assert rows[1][-3] == 61425  # net amount
+    assert list(workbook["Summa"].iter_rows(values_only=True))[-1] == ("all", 372645)
+    assert zipfile.is_zipfile(target)
+
+
+def test_a_failed_run_leaves_no_file_behind_and_keeps_the_old_one(
+    tmp_path: Path, figures: Path
+) -> None:
+    """A half-written invoice basis must never be mistaken for a whole one."""
+    bad = tmp_path / "bad.csv"
+    bad.write_text(
+        "Kommun;Månad;Vårdtillfällen;Totalt antal dagar\nKungsbacka;2023-11;tio;65\n",
+        encoding="utf-8",
+    )
+    fresh = tmp_path / "fresh.csv"
+    result = evaluate(bad, figures, "--month", "2023-11", "--format", "csv", "--output", fresh)
+    assert result.exit_code == 1
+    old = tmp_path / "old.csv"
+    old.write_bytes(b"last month's basis")
+    result = evaluate(bad, figures, "--month", "2023-11", "--format", "csv", "--output", old)
+    assert result.exit_code == 1
+    assert old.read_bytes() == b"last month's basis"
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["bad.csv", "old.csv", "test-figures.yaml"]
+
+
+def test_a_write_that_fails_half_way_keeps_the_old_file_and_leaves_no_temporary(
+    tmp_path: Path, data: Path, figures: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The basis goes to a temporary file renamed over the target: never a torn file."""
+    old = tmp_path / "basis.csv"
+    old.write_bytes(b"last month's basis")
+
+    def full_disk(source: object, target: object) -> None:
+        raise OSError(28, "No space left on device")
+
+    monkeypatch.setattr(commands.os, "replace", full_disk)
+    result = evaluate(data, figures, "--month", "2023-11", "--format", "csv", "--output", old)
+    assert result.exit_code == 2
+    assert result.stderr.endswith(f"error: cannot write {old}: No space left on device\n")
+    assert old.read_bytes() == b"last month's basis"
+    assert sorted(p.name for p in tmp_path.iterdir()) == [
+        "aggregates.csv",
+        "basis.csv",
+        "test-figures.yaml",
+    ]
+
+
+def test_output_that_cannot_be_written_is_wrong_usage_and_leaves_no_temporary_file(
+    tmp_path: Path, data: Path, figures: Path
+) -> None:
+    """A folder given as the file, or a folder that does not exist: exit 2, nothing left over."""
+    folder = tmp_path / "a-folder"
+    folder.mkdir()
+    result = evaluate(data, figures, "--month", "2023-11", "--output", folder)
+    assert result.exit_code == 2
+    assert result.stderr.endswith(f"error: cannot write {folder}: Is a directory\n")
+    nowhere = tmp_path / "missing" / "basis.csv"
+    result = evaluate(data, figures, "--month", "2023-11", "--output", nowhere)
+    assert result.exit_code == 2
+    assert result.stderr.endswith(
+        f"error: cannot write {nowhere}: the folder {nowhere.parent} does not exist\n"
+    )
+    assert sorted(p.name for p in tmp_path.iterdir()) == [
+        "a-folder",
+        "aggregates.csv",
+        "test-figures.yaml",
+    ]
+    assert list(folder.iterdir()) == []
+
+
+# --- formats ------------------------------------------------------------------------------------
+
+
+def test_csv_is_for_a_swedish_spreadsheet(data: Path, figures: Path) -> None:
+    """Excel in Sweden: a BOM so it reads UTF-8, ';' between fields, decimal commas, CRLF."""
+    result = evaluate(data, figures, "--month", "2023-11", "--format", "csv")
+    assert result.exit_code == 0
+    raw = result.stdout_bytes
+    assert raw.startswith(b"\xef\xbb\xbf")
+    rows = raw.decode("utf-8-sig").split("\r\n")
+    assert rows[0] == (
+        "month;municipality;governed by;benchmark;average days;excess;episodes;price/day;"
+        "gross;discount;net amount;status;reasons"
+    )
+    reasons = (
+        "figure national_average_days for 2021 is illustrative, made up for examples "
+        "(test-figures) | figure national_day_cost for 2023 is provisional"
+    )
+    # Varberg: 60 / 8 = 7.5; 7.5 − 5.6 = 1.9; 1.9 × 8 × 10 500 = 159 600; 35 % = 55 860.
+    assert rows[2] == (
+        "2023-11;Varberg;halland-2022 + halland-invoice-basis;5,6;7,5;1,9;8;10500;159600;"
+        f"55860;103740;provisional;{reasons}"
+    )
+    assert len(rows) == 1 + 6 + 1 and rows[-1] == ""
+
+
+def test_json_for_a_range_has_a_total_per_municipality_and_overall(
+    data: Path, figures: Path
+) -> None:
+    """A machine reconciling a quarter needs each municipality's sum, not only the lines."""
+    result = evaluate(data, figures, "--month", "2023-10", "--to", "2023-11", "--format", "json")
+    assert result.exit_code == 0
+    basis = json.loads(result.stdout)
+    assert basis["months"] == ["2023-10", "2023-11"]
+    assert basis["totals"] == {
+        "by_municipality": {
+            "Kungsbacka": "155925",  # 94 500 + 61 425
+            "Varberg": "263340",  # 159 600 + 103 740
+            "Falkenberg": "0",
+            "Halmstad": "395010",  # 239 400 + 155 610
+            "Hylte": "0",
+            "Laholm": "131670",  # 79 800 + 51 870
+        },
+        "all": "945945",  # 155 925 + 263 340 + 395 010 + 131 670
+        "lines_not_computed": 0,
+    }
+    october = basis["lines"][0]
+    assert (october["municipality"], october["month"], october["net_amount"]) == (
+        "Kungsbacka",
+        "2023-10",
+        "94500",
+    )
+    assert october["documents"] == ["halland-2022"]
+    assert basis["lines"][6]["documents"] == ["halland-2022", "halland-invoice-basis"]
+
+
+# --- explain ------------------------------------------------------------------------------------
+
+
+def test_explain_shows_every_rule_with_its_formula_values_source_and_assumptions(
+    data: Path, figures: Path
+) -> None:
+    """Finance must be able to account for every krona, clause by clause."""
+    result = explain(data, figures, "2023-11", "Kungsbacka")
+    assert result.exit_code == 0
+    text = result.stdout
+    library, _ = load([str(AGREEMENTS), str(figures)])
+    halland, routine = library.by_id("halland-2022"), library.by_id("halland-invoice-basis")
+    assert halland is not None and routine is not None
+    rules = {**halland.rules, **routine.rules}
+    for number, name in enumerate(
+        [
+            "benchmark",
+            "average_days",
+            "excess",
+            "day_cost",
+            "gross_amount",
+            "discount",
+            "net_amount",
+        ],
+        1,
+    ):
+        rule = rules[name]
+        formula = " ".join(rule.formula.text.split())
+        assert f" {number}. {name} = {formula}\n" in text
+        quotes = [" ".join(c.quote.split()) for c in rule.cites if c.quote]
+        assert quotes
+        for quote in quotes:
+            assert f'"{quote}"' in text
+    for value in [
+        "      = 5.6 days\n",
+        "      where national_average_days[2021] = 5.6 days (provisional, illustrative — made up "
+        "for examples; test-figures)\n",
+        "      where national_day_cost[2023] = 10500 kr/day (provisional; national-figures)\n",
+        "      = 94500 kr\n",
+        "      = 33075 kr\n",
+        "      = 61425 kr\n",
+        "Result: net_amount = 61425 kr (provisional, because:)\n"
+        "  - figure national_average_days for 2021 is illustrative, made up for examples "
+        "(test-figures)\n"
+        "  - figure national_day_cost for 2023 is provisional\n",
+    ]:
+        assert value in text
+    assumptions = library.assumptions
+    for assumption_id in [
+        "benchmark-2024",
+        "pooling",
+        "rounding",
+        "day-cost-year",
+        "episode-month",
+        "discount-by-care-month",
+    ]:
+        reading = " ".join(assumptions[assumption_id].reading.split())
+        assert f"  {assumption_id}: {reading}\n" in text
+
+
+def test_explain_tells_why_a_month_is_not_computed(tmp_path: Path, figures: Path) -> None:
+    """In the gap the statute governs; aggregates cannot bill it, and explain says so."""
+    data = tmp_path / "gap.csv"
+    lines = ["Kommun;Månad;Vårdtillfällen;Totalt antal dagar"]
+    lines += [f"{name};2024-11;{row}" for name, row in ROWS.items()]
+    data.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    result = explain(data, figures, "2024-11", "Laholm")
+    assert result.exit_code == 0
+    assert "  No agreement on file covers 2024-11 for Laholm,\n" in result.stdout
+    assert result.stdout.endswith(
+        "Result: not computed, because:\n"
+        "  - the statute (lag-2017-612) governs this month and counts liable_days_total episode "
+        "by episode; monthly aggregates cannot show that, so give an episode-level extract\n"
+    )
