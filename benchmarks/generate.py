@@ -18,6 +18,10 @@ day for 2022–2026, so that ``agreement-engine evaluate`` computes every line.
 Everything is synthetic and deterministic: the random numbers are a SplitMix64 hash of the row
 number and a seed, computed with polars' wrapping 64-bit integer arithmetic (no numpy), so a
 given ``--episodes``, ``--months`` and ``--seed`` always write the same bytes.
+
+polars is imported inside the functions: ``run.py`` imports this module for its paths, and a
+child process's peak memory starts at its parent's size when forked, so the measuring process
+must stay small.
 """
 
 from __future__ import annotations
@@ -30,8 +34,10 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-import polars as pl
+if TYPE_CHECKING:
+    import polars as pl
 
 HERE = Path(__file__).resolve().parent
 DATA = HERE / "data"
@@ -52,7 +58,9 @@ OTHERS = 290
 
 ZERO_DAY_SHARE = 0.25
 """Same-day discharges (0 days), left out by the Halland model."""
-MEAN_DAYS = 5.0
+MEAN_DAYS = 4.0
+"""Before the stay factor (0.8–1.2): about half the municipality-months end above the
+benchmark agreement's 3.5 days."""
 LONGEST_STAY = 30
 PSYCHIATRIC_SHARE = 0.14
 NOON_SHARE = 0.04
@@ -118,6 +126,8 @@ def _month_start(text: str) -> date:
 
 def uniform(index: pl.Series, seed: int, stream: int) -> pl.Series:
     """A uniform number in [0, 1) per row: SplitMix64 of (seed, row, stream), wrapping u64."""
+    import polars as pl
+
     z = pl.select(
         pl.lit(seed, dtype=pl.UInt64) + (index * _STREAMS + (stream + 1)) * _u64(_GOLDEN)
     ).to_series()
@@ -128,16 +138,21 @@ def uniform(index: pl.Series, seed: int, stream: int) -> pl.Series:
 
 
 def _u64(value: int) -> pl.Series:
+    import polars as pl
+
     return pl.Series([value], dtype=pl.UInt64)
 
 
 def pick(cumulative: Sequence[float], draws: pl.Series) -> pl.Series:
     """The index each draw falls in, for cumulative weights ending at 1."""
+    import polars as pl
+
     bounds = pl.Series(cumulative, dtype=pl.Float64)
     return bounds.search_sorted(draws, side="right").cast(pl.UInt32)
 
 
 def cumulative(weights: Sequence[float]) -> list[float]:
+    """The running share of the total after each weight (the last is 1)."""
     total, running, out = sum(weights), 0.0, []
     for weight in weights:
         running += weight
@@ -150,6 +165,8 @@ def cumulative(weights: Sequence[float]) -> list[float]:
 
 def episodes_frame(count: int, start: date, end: date, seed: int) -> pl.DataFrame:
     """``count`` synthetic episodes discharged from ``start`` to ``end``, sorted by discharge."""
+    import polars as pl
+
     towns = municipalities(seed)
     row = pl.select(pl.int_range(0, count, dtype=pl.UInt64)).to_series()
 
@@ -192,6 +209,8 @@ def episodes_frame(count: int, start: date, end: date, seed: int) -> pl.DataFram
 def _days(zero: pl.Series, tail: pl.Series, factor: pl.Series) -> pl.Series:
     """Days discharge-ready: 0 for a share of episodes, else 1–30, a truncated exponential tail
     (inverse CDF, so no draw piles up at 30)."""
+    import polars as pl
+
     scale = factor * (MEAN_DAYS - 1)
     reach = 1 - (-LONGEST_STAY / scale).exp()
     longer = 1 + (-(1 - tail * reach).log() * scale).floor().cast(pl.Int32)
@@ -201,6 +220,8 @@ def _days(zero: pl.Series, tail: pl.Series, factor: pl.Series) -> pl.Series:
 
 def _notice_time(noon: pl.Series, hour_draw: pl.Series, minute_draw: pl.Series) -> pl.Series:
     """Times over the day, mostly office hours; a share exactly 12:00."""
+    import polars as pl
+
     hour = pick(cumulative(HOUR_WEIGHTS), hour_draw).cast(pl.Int32)
     minute = (minute_draw * 60).floor().cast(pl.Int32)
     drawn = pl.time(pl.col("hour"), pl.col("minute"))
@@ -210,6 +231,8 @@ def _notice_time(noon: pl.Series, hour_draw: pl.Series, minute_draw: pl.Series) 
 
 def _yes_no(draw: pl.Series, *, yes: float, blank: float) -> pl.Series:
     """``ja``, ``nej``, or null (written as an empty field) for a blank."""
+    import polars as pl
+
     blank_word = pl.lit(None, dtype=pl.String)
     word = pl.when(draw < yes).then(pl.lit("ja")).when(draw < yes + blank).then(blank_word)
     return pl.select(word.otherwise(pl.lit("nej"))).to_series()
@@ -223,6 +246,8 @@ def aggregates_frame(
 ) -> pl.DataFrame:
     """Every municipality × month: episodes with 1 day or more counted in the month of
     discharge, their total days, and the average rounded to one decimal half up."""
+    import polars as pl
+
     days = (pl.col("Utskrivningsdatum") - pl.col("Utskrivningsklar datum")).dt.total_days()
     counted = (
         episodes.select(
@@ -253,6 +278,7 @@ def aggregates_frame(
 
 
 def month_names(start: date, end: date) -> list[str]:
+    """Every month from ``start`` to ``end`` as ``YYYY-MM``."""
     names, year, month = [], start.year, start.month
     while (year, month) <= (end.year, end.month):
         names.append(f"{year:04d}-{month:02d}")
@@ -262,6 +288,7 @@ def month_names(start: date, end: date) -> list[str]:
 
 def write_swedish_csv(frame: pl.DataFrame, path: Path) -> None:
     """As Swedish Excel saves CSV: ``;``, UTF-8 with BOM, CRLF, ISO dates, times ``13:45``."""
+
     frame.write_csv(
         path,
         separator=";",
@@ -378,6 +405,7 @@ BENCHMARK_DAY_COST = {2022: 9_000, 2023: 9_500, 2024: 10_000, 2025: 10_500, 2026
 
 
 def agreement_text(names: Sequence[str]) -> str:
+    """The benchmark agreement: every municipality a party, every party approved."""
     parties = "\n".join(f'    - "{name}"' for name in names)
     evidence = '{status: approved, evidence: {source: synthetic, section: "benchmark"}}'
     approvals = "\n".join(f'    "{name}": {evidence}' for name in ["Benchmarkregionen", *names])
@@ -386,6 +414,7 @@ def agreement_text(names: Sequence[str]) -> str:
 
 
 def figures_text() -> str:
+    """The benchmark's parameters file: made-up prices per day, 2022–2026."""
     cite = '{source: synthetic, section: "illustrative figure"}'
     values = "\n".join(
         f"      {year}: {{value: {value}, status: provisional, cite: {cite}}}"
@@ -395,6 +424,7 @@ def figures_text() -> str:
 
 
 def write_agreements(folder: Path, names: Sequence[str]) -> None:
+    """Write the two agreement files (the same bytes for the same municipalities)."""
     folder.mkdir(parents=True, exist_ok=True)
     (folder / "benchmark-agreement.yaml").write_text(agreement_text(names), encoding="utf-8")
     (folder / "benchmark-figures.yaml").write_text(figures_text(), encoding="utf-8")

@@ -96,9 +96,12 @@ class Result:
 
 def run_once(command: Sequence[str]) -> Run:
     """Run ``command`` once, timing it and taking its peak memory."""
-    if Path(TIME).exists():
-        return _run_with_time(command)
-    return _run_with_wait4(command)
+    try:
+        if Path(TIME).exists():
+            return _run_with_time(command)
+        return _run_with_wait4(command)
+    except OSError as exc:  # the command could not be started at all
+        return Run(0.0, None, f"cannot run {command[0]!r}: {exc.strerror or exc}")
 
 
 def _run_with_time(command: Sequence[str]) -> Run:
@@ -162,6 +165,7 @@ def engine() -> str:
 
 
 def evaluate(data: Path, first: str, last: str, output: Path) -> list[str]:
+    """The ``evaluate`` command over ``data`` with the benchmark agreements, CSV output."""
     return [
         engine(),
         "evaluate",
@@ -181,6 +185,7 @@ def evaluate(data: Path, first: str, last: str, output: Path) -> list[str]:
 
 
 def episode_results(episodes: Path, months: tuple[str, str], repeat: int) -> list[Result]:
+    """(a): evaluate over the episodes, then the two floors over the same file."""
     python = sys.executable
     with tempfile.TemporaryDirectory(prefix="benchmark-") as folder:
         out = Path(folder)
@@ -196,6 +201,7 @@ def episode_results(episodes: Path, months: tuple[str, str], repeat: int) -> lis
 
 
 def aggregate_results(aggregates: Path, months: tuple[str, str], repeat: int) -> list[Result]:
+    """(b): evaluate over the aggregates, then only starting Python with the imports."""
     with tempfile.TemporaryDirectory(prefix="benchmark-") as folder:
         output = Path(folder) / "a.csv"
         return [

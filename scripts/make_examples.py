@@ -153,6 +153,7 @@ def stay_days(rng: random.Random, mean: float) -> int:
 
 
 def months(first: tuple[int, int], last: tuple[int, int]) -> Iterator[tuple[int, int]]:
+    """Every (year, month) from ``first`` to ``last``, both included."""
     year, month = first
     while (year, month) <= last:
         yield year, month
@@ -288,6 +289,7 @@ def write_csv(path: Path, header: Sequence[str], rows: Iterable[Sequence[str]]) 
 
 
 def episode_rows(episodes: Sequence[Episode]) -> Iterator[tuple[str, ...]]:
+    """The episodes as CSV fields, numbered ``VT0000001``… in the order given."""
     for number, found in enumerate(episodes, start=1):
         yield (
             f"VT{number:07d}",
@@ -304,6 +306,7 @@ def episode_rows(episodes: Sequence[Episode]) -> Iterator[tuple[str, ...]]:
 
 
 def aggregate_rows(figures: Sequence[Figures]) -> Iterator[tuple[str, ...]]:
+    """The monthly figures as CSV fields, with a month column."""
     for f in figures:
         month = f"{f.year:04d}-{f.month:02d}"
         yield (f.municipality, month, str(f.episodes), str(f.total_days), f.average)

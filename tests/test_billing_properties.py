@@ -153,6 +153,10 @@ def episode_scenarios(draw: st.DrawFn) -> tuple[tuple[YearMonth, ...], bool, lis
                 ready = discharge - dt.timedelta(days=days)
                 still_there = draw(st.integers(0, 9)) == 0
                 episodes.append(Episode(name, ready, None if still_there else discharge))
+    # An extract covers the period it was taken for: same-day discharges on its first and last
+    # day (which the Halland model leaves out) mark that span, as a real extract's episodes do.
+    first, last = months[0].previous().first_day, months[-1].next().last_day
+    episodes += [Episode(MUNICIPALITIES[0], first, first), Episode(MUNICIPALITIES[0], last, last)]
     return months, assume, episodes
 
 

@@ -9,6 +9,7 @@ The real file gives national_day_cost 2023: 10 500 kr (provisional).
 from __future__ import annotations
 
 import json
+import os
 import zipfile
 from io import BytesIO
 from pathlib import Path
@@ -16,8 +17,8 @@ from pathlib import Path
 import pytest
 from typer.testing import CliRunner, Result
 
-from agreement_engine import commands
 from agreement_engine.cli import app
+from agreement_engine.documents import Agreement, Routine
 from agreement_engine.library import load
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -119,8 +120,10 @@ def test_a_month_that_can_be_billed_exits_0_with_the_table_and_the_total(
     # 61 425 + 103 740 + 0 + 155 610 + 0 + 51 870 = 372 645 kr.
     assert "total: 372645 kr" in lines
     assert result.stderr == (
-        f"{data}: 12 rows read, 6 used, 6 excluded\n"
-        "  excluded: 6 rows (month other than 2023-11: 2023-10; rows 2, 3, 4, 5, 6, 7)\n"
+        f"{data}: CSV (UTF-8, separated by ';'), header on row 1; 12 rows read, 6 used, "
+        "6 excluded\n"
+        "  excluded 6 rows (month other than 2023-11: 2023-10; rows 2, 3, 4, 5, 6, 7)\n"
+        "  columns not in the file (values unknown): 'Snitt'\n"
     )
 
 
@@ -161,7 +164,7 @@ def test_agreement_files_with_errors_exit_1_and_nothing_is_computed(
         target = folder / source.relative_to(AGREEMENTS)
         target.parent.mkdir(parents=True, exist_ok=True)
         text = source.read_text(encoding="utf-8")
-        if source.name == "2022-agreement.yaml":
+        if source == AGREEMENTS / "halland" / "2022-agreement.yaml":
             text = text.replace(
                 "max(0 days, average_days - benchmark)", "max(0 days, average_days - benchmrk)"
             )
@@ -318,7 +321,7 @@ def test_a_write_that_fails_half_way_keeps_the_old_file_and_leaves_no_temporary(
     def full_disk(source: object, target: object) -> None:
         raise OSError(28, "No space left on device")
 
-    monkeypatch.setattr(commands.os, "replace", full_disk)
+    monkeypatch.setattr(os, "replace", full_disk)
     result = evaluate(data, figures, "--month", "2023-11", "--format", "csv", "--output", old)
     assert result.exit_code == 2
     assert result.stderr.endswith(f"error: cannot write {old}: No space left on device\n")
@@ -421,7 +424,7 @@ def test_explain_shows_every_rule_with_its_formula_values_source_and_assumptions
     text = result.stdout
     library, _ = load([str(AGREEMENTS), str(figures)])
     halland, routine = library.by_id("halland-2022"), library.by_id("halland-invoice-basis")
-    assert halland is not None and routine is not None
+    assert isinstance(halland, Agreement) and isinstance(routine, Routine)
     rules = {**halland.rules, **routine.rules}
     for number, name in enumerate(
         [
@@ -483,3 +486,30 @@ def test_explain_tells_why_a_month_is_not_computed(tmp_path: Path, figures: Path
         "  - the statute (lag-2017-612) governs this month and counts liable_days_total episode "
         "by episode; monthly aggregates cannot show that, so give an episode-level extract\n"
     )
+
+
+def test_a_large_utf8_extract_whose_first_64_kib_end_inside_a_letter_is_read(
+    tmp_path: Path, figures: Path
+) -> None:
+    """The kind of file is told from its first 64 KiB; a cut through 'ö' must not fail the run."""
+    header = (
+        "\ufeffVårdtillfälle-ID;Kommun;Utskrivningsklar datum;Underrättelse klockslag;"
+        "Utskrivningsdatum;Inskrivningsmeddelande;Underrättelse;SIP krävs;Kallelse SIP\r\n"
+    )
+    rows = [f"ö{n:06d};Varberg;2023-11-04;10:00;2023-11-14;ja;ja;nej;\r\n" for n in range(1300)]
+    head = len(header.encode("utf-8"))
+    size = len(rows[0].encode("utf-8"))
+    # Pad the first id so that the 2-byte 'ö' of some row starts at byte 65 535 and ends at 65 536.
+    pad = (65535 - head) % size
+    rows[0] = rows[0].replace("ö000000", "ö000000" + "x" * pad)
+    text = header + "".join(rows)
+    encoded = text.encode("utf-8")
+    assert encoded[65535:65537] == "ö".encode()
+    extract = tmp_path / "episodes.csv"
+    extract.write_bytes(encoded)
+    result = evaluate(extract, figures, "--month", "2023-11", "--format", "json")
+    assert result.exit_code == 0, result.stderr
+    basis = json.loads(result.stdout)
+    # Each episode: 11-14 − 11-04 = 10 days; average 10; 10 − 5.6 = 4.4 days over;
+    # 4.4 × 10 500 = 46 200 kr gross per episode; less 35 %: 30 030 kr. 1 300 × 30 030 kr.
+    assert basis["totals"]["by_municipality"]["Varberg"] == str(1300 * 30030)

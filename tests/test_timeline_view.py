@@ -526,3 +526,9 @@ def test_every_municipality_month_falls_in_exactly_one_run_showing_its_regime(
                 view = timeline.at(name, month)
                 assert view.regime == run.regime
                 assert set(view.figures) <= set(run.figures)
+
+
+def test_the_example_in_the_reviewers_page_is_the_real_output() -> None:
+    """docs/timeline.md shows the bundled view; it must not drift from what the command prints."""
+    page = (ROOT / "docs" / "timeline.md").read_text(encoding="utf-8")
+    assert "```\n" + HALLAND_VIEW + "```\n" in page

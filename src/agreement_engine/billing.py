@@ -88,6 +88,13 @@ class InvoiceBasis:
     months: tuple[YearMonth, ...]
     municipalities: tuple[str, ...]
     assume_approved: bool
+    library: Library
+
+    def library_document(self, document_id: str) -> Document:
+        """A loaded document by id (the figures files a line rests on, for the record)."""
+        found = self.library.by_id(document_id)
+        assert found is not None
+        return found
 
     def total(self, municipality: str | None = None) -> Decimal:
         """The sum of the computed amounts (of one municipality, or all)."""
@@ -147,7 +154,9 @@ def bill(
             _line(library, data, typing, parameters, municipality, month, assume_approved)
             for municipality in municipalities
         )
-    return InvoiceBasis(tuple(lines), tuple(months), tuple(municipalities), assume_approved)
+    return InvoiceBasis(
+        tuple(lines), tuple(months), tuple(municipalities), assume_approved, library
+    )
 
 
 def _line(
@@ -220,7 +229,7 @@ def _computed(
         inputs=dict(env.aggregates),
         steps=steps,
         figures=tuple(used),
-        assumptions=_assumptions(steps),
+        assumptions=_assumptions(ruleset, steps),
         amount=amount,
     )
 
@@ -237,8 +246,16 @@ def _step(rule: Rule, value: Value) -> Step:
     )
 
 
-def _assumptions(steps: Sequence[Step]) -> tuple[str, ...]:
-    return tuple(dict.fromkeys(a for step in steps for a in step.assumes))
+def _assumptions(ruleset: RuleSet, steps: Sequence[Step]) -> tuple[str, ...]:
+    """The readings the line relies on: those of its counting rules, then of its steps."""
+    counting = ruleset.counting
+    counted = (
+        [counting.month, *counting.rules.values(), *counting.aggregates.values()]
+        if counting is not None
+        else []
+    )
+    declared = [a for rule in counted for a, _ in rule.assumes]
+    return tuple(dict.fromkeys([*declared, *(a for step in steps for a in step.assumes)]))
 
 
 def _provisional_reasons(

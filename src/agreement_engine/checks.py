@@ -30,15 +30,19 @@ from agreement_engine.ruleset import RuleSet, Typed, compose, type_rules
 from agreement_engine.timeline import Governance, Status, agreement_span, govern
 
 
-def check_library(library: Library) -> list[Diagnostic]:
-    """Every problem across the loaded documents, errors and warnings, in file order."""
+def check_library(library: Library, *, warnings: bool = True) -> list[Diagnostic]:
+    """Every problem across the loaded documents, in file order.
+
+    With ``warnings=False`` only what can be an error is checked (for evaluate, which refuses
+    files with errors but has no use for the timeline's warnings).
+    """
     problems: list[Diagnostic] = []
     problems += _duplicate_ids(library)
     problems += _references(library)
     problems += _approvals(library)
     problems += _validities(library)
     problems += _formulas(library)
-    problems += _timeline(library)
+    problems += _timeline(library, warnings)
     return _unique(problems)
 
 
@@ -250,7 +254,7 @@ def _formulas(library: Library) -> list[Diagnostic]:
     return problems
 
 
-def _timeline(library: Library) -> list[Diagnostic]:
+def _timeline(library: Library, warnings: bool) -> list[Diagnostic]:
     grid: dict[tuple[str, YearMonth], Governance] = {}
     for municipality in library.municipalities:
         span = agreement_span(library, municipality)
@@ -259,9 +263,10 @@ def _timeline(library: Library) -> list[Diagnostic]:
                 grid[municipality, month] = govern(library, municipality, month)
     problems: list[Diagnostic] = []
     problems += _conflicts(grid)
-    problems += _gaps(library, grid)
-    problems += _pending(grid)
-    problems += _missing_figures(library, grid)
+    if warnings:
+        problems += _gaps(library, grid)
+        problems += _pending(grid)
+        problems += _missing_figures(library, grid)
     return problems
 
 

@@ -11,7 +11,7 @@ from typing import Annotated
 
 import typer
 
-from agreement_engine import commands
+from agreement_engine import commands, timeline_view
 from agreement_engine.diagnostics import EngineError, render_text
 from agreement_engine.months import YearMonth
 
@@ -91,6 +91,8 @@ def evaluate(
     """Produce the invoice basis for a month or a range of months."""
 
     def action() -> tuple[str, int]:
+        if format is OutputFormat.xlsx and not output:
+            raise commands.UsageError("--format xlsx needs --output FILE")
         run = commands.evaluate(
             agreements or [DEFAULT_AGREEMENTS],
             data,
@@ -108,8 +110,6 @@ def evaluate(
             commands.write_whole(output, payload)
             typer.echo(f"wrote {output}", err=True)
             return "", 0
-        if format is OutputFormat.xlsx:
-            raise commands.UsageError("--format xlsx needs --output FILE")
         return payload.decode("utf-8"), 0
 
     _run(action)
@@ -136,6 +136,18 @@ def explain(
     _run(action)
 
 
+@app.command()
+def timeline(
+    first: Annotated[str | None, typer.Option("--from", help="First month, like 2022-01.")] = None,
+    last: Annotated[str | None, typer.Option("--to", help="Last month, like 2027-12.")] = None,
+    agreements: AgreementsOption = None,
+    format: Annotated[str, typer.Option("--format", help="text, csv or json")] = "text",
+) -> None:
+    """Show which documents govern which months, party by party."""
+    paths = agreements or [DEFAULT_AGREEMENTS]
+    _run(lambda: timeline_view.timeline_command(paths, first, last, format))
+
+
 def _progress(month: YearMonth, number: int, count: int) -> None:
     """Progress on a terminal (never in a pipe): which month, of how many."""
     sys.stderr.write(f"\rbilling {month} ({number}/{count})")
@@ -152,6 +164,16 @@ def _run(action: commands.Action) -> None:
     except commands.UsageError as exc:
         typer.echo(f"error: {exc}", err=True)
         raise typer.Exit(2) from None
+    except Exception as exc:
+        if commands.DEBUG:
+            raise
+        typer.echo(
+            f"internal error: {type(exc).__name__}: {exc}\n"
+            "hint: this is a bug in agreement-engine, not in your files; run again with "
+            "--debug for the details and report it",
+            err=True,
+        )
+        raise typer.Exit(1) from None
     if output:
         sys.stdout.write(output if output.endswith("\n") else output + "\n")
     raise typer.Exit(code)

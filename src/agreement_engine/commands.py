@@ -98,15 +98,11 @@ def evaluate(
     progress: Callable[[YearMonth, int, int], None] | None = None,
 ) -> Run:
     """Load the files (refusing to go on if they have errors), read the data and bill."""
-    library, problems = load(agreements)
-    problems = problems + ([] if any(d.is_error for d in problems) else check_library(library))
-    errors = [d for d in problems if d.is_error]
-    if errors:
-        raise EngineError([*errors, AGREEMENT_ERRORS])
     start = _month(first, "--month")
     end = _month(last, "--to") if last else start
     if end < start:
         raise UsageError(f"--to {end} is before --month {start}")
+    library = load_without_errors(agreements)
     municipalities = library.municipalities
     if municipality is not None:
         municipalities = [_municipality(municipality, municipalities)]
@@ -116,14 +112,33 @@ def evaluate(
         source: AggregateData | EpisodeData = EpisodeData(frame)
     else:
         single = start if start == end else None
-        figures, report, warnings = read_aggregates(
-            data, month=single, municipalities=library.municipalities
-        )
+        try:
+            figures, report, warnings = read_aggregates(
+                data, month=single, municipalities=library.municipalities
+            )
+        except EngineError as exc:
+            if single is None and any(d.code == "data-no-month" for d in exc.diagnostics):
+                raise UsageError(
+                    f"{data} has no month column, so it holds one month: give that month with "
+                    "--month alone, without --to"
+                ) from None
+            raise
         source = AggregateData.of(figures)
     basis = bill(
         library, source, months, municipalities, assume_approved=assume_approved, progress=progress
     )
     return Run(library, basis, report, tuple(warnings))
+
+
+def load_without_errors(agreements: Sequence[str]) -> Library:
+    """The agreement files, or EngineError with their errors: nothing is billed from bad files."""
+    library, problems = load(agreements)
+    if not any(d.is_error for d in problems):
+        problems = check_library(library, warnings=False)
+    errors = [d for d in problems if d.is_error]
+    if errors:
+        raise EngineError([*errors, AGREEMENT_ERRORS])
+    return library
 
 
 def _month(text: str, option: str) -> YearMonth:
@@ -156,13 +171,7 @@ def render_basis(basis: InvoiceBasis, output_format: str) -> bytes:
 
 def report_lines(run: Run) -> list[str]:
     """What reading the data did, for the terminal: rows read, used and left out, and why."""
-    r = run.report
-    excluded = r.rows_read - r.rows_used
-    lines = [f"{r.path}: {r.rows_read} rows read, {r.rows_used} used, {excluded} excluded"]
-    lines += [f"  excluded: {e.describe()}" for e in r.excluded]
-    lines += [f"  note: {n}" for n in r.notes]
-    lines += [render_text(w) for w in run.warnings]
-    return lines
+    return [*run.report.lines(), *(render_text(w) for w in run.warnings)]
 
 
 def write_whole(path: str, data: bytes) -> None:

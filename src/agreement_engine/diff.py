@@ -16,24 +16,20 @@ versions of the library, rule by rule and figure by figure.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable, Mapping, Sequence
+from collections.abc import Mapping
 from dataclasses import dataclass, field, replace
 from decimal import Decimal
 from enum import StrEnum
 from typing import Any
 
-from agreement_engine.documents import Document, ParameterSet, Rule
-from agreement_engine.figures_needed import figures_used
+from agreement_engine.documents import Document
 from agreement_engine.formula import FormulaError, parse, unparse
 from agreement_engine.formula import ast as fa
+from agreement_engine.impact import Cell, Scope, Versions
 from agreement_engine.library import Library
-from agreement_engine.months import YearMonth, describe_runs
-from agreement_engine.ruleset import RuleSet, Typed, type_rules
-from agreement_engine.timeline import agreement_span, govern
 
 KeyPath = tuple[str, ...]
 Leaf = str | tuple[str, ...]  # a tuple is a set of values, sorted
-Cell = tuple[str, YearMonth]  # a municipality's month
 
 # Text whose line breaks and runs of spaces are layout, not meaning.
 _PROSE = frozenset({"title", "notes", "reading", "description", "text", "quote", "section", "note"})
@@ -82,19 +78,6 @@ class Style(StrEnum):
     PROSE = "prose"
     FORMULA = "formula"
     SET = "set"
-
-
-@dataclass(frozen=True, slots=True)
-class Scope:
-    """The municipality-months a change can move money in.
-
-    ``once_approved`` are those it reaches only through an agreement or extension still awaiting
-    approval. ``known`` is False when no agreement is loaded, so no month can be named.
-    """
-
-    cells: frozenset[Cell]
-    once_approved: frozenset[Cell] = frozenset()
-    known: bool = True
 
 
 @dataclass(frozen=True, slots=True)
@@ -302,25 +285,30 @@ def compare(
     national figures, the statute, …); a document named by either side replaces its copy there.
     It is used only to tell which months and parties a change can touch.
     """
-    named = {d.id for d in (*old.documents, *new.documents)}
-    kept = tuple(d for d in (context.documents if context else ()) if d.id not in named)
-    governed = _Governed(Library(kept + old.documents), Library(kept + new.documents))
+    versions = Versions(*in_context(old, new, context))
     before = {d.id: d for d in old.documents}
     after = {d.id: d for d in new.documents}
     diffs: list[DocumentDiff] = []
     reformatted: list[str] = []
     for doc_id in [*before, *(i for i in after if i not in before)]:
-        diff = _document_diff(before.get(doc_id), after.get(doc_id), governed)
+        diff = _document_diff(before.get(doc_id), after.get(doc_id), versions)
         if diff is not None:
             diffs.append(diff)
         elif before[doc_id].yaml.text != after[doc_id].yaml.text:
             reformatted.append(after[doc_id].path)
     diffs.sort(key=lambda d: d.new_path or d.old_path or "")
-    return Diff(old_label, new_label, tuple(diffs), tuple(reformatted), governed.everyone)
+    return Diff(old_label, new_label, tuple(diffs), tuple(reformatted), versions.everyone)
+
+
+def in_context(old: Library, new: Library, context: Library | None) -> tuple[Library, Library]:
+    """Both versions completed by the documents of ``context`` that neither side names."""
+    named = {d.id for d in (*old.documents, *new.documents)}
+    kept = tuple(d for d in (context.documents if context else ()) if d.id not in named)
+    return Library(kept + old.documents), Library(kept + new.documents)
 
 
 def _document_diff(
-    old: Document | None, new: Document | None, governed: _Governed
+    old: Document | None, new: Document | None, versions: Versions
 ) -> DocumentDiff | None:
     either = new or old
     assert either is not None
@@ -333,11 +321,11 @@ def _document_diff(
             None if old is None else old.title,
             None if new is None else new.title,
             Style.VALUE,
-            governed.document(either),
+            versions.document(either),
         )
         changes: tuple[Change, ...] = (change,)
     else:
-        changes = tuple(_changes(old, new, governed))
+        changes = tuple(_changes(old, new, versions))
         if not changes:
             return None
     return DocumentDiff(
@@ -350,7 +338,7 @@ def _document_diff(
     )
 
 
-def _changes(old: Document, new: Document, governed: _Governed) -> list[Change]:
+def _changes(old: Document, new: Document, versions: Versions) -> list[Change]:
     before, after = canonical(old), canonical(new)
     changes: list[Change] = []
     whole: list[KeyPath] = []  # parts present on one side only, reported as one change each
@@ -361,11 +349,11 @@ def _changes(old: Document, new: Document, governed: _Governed) -> list[Change]:
         if not (was and now):
             whole.append(entity)
             summaries = (_summary(entity, was), _summary(entity, now))
-            changes.append(_change((old, new), entity, *summaries, governed))
+            changes.append(_change((old, new), entity, *summaries, versions))
     for path in sorted(set(before) | set(after)):
         if before.get(path) == after.get(path) or any(path[: len(w)] == w for w in whole):
             continue
-        changes.append(_change((old, new), path, before.get(path), after.get(path), governed))
+        changes.append(_change((old, new), path, before.get(path), after.get(path), versions))
     changes.sort(key=_order)
     return changes
 
@@ -401,24 +389,26 @@ def _summary(entity: KeyPath, facts: Mapping[KeyPath, Leaf]) -> str | None:
     return ""
 
 
-def _order(change: Change) -> tuple[int, KeyPath]:
+def _order(change: Change) -> tuple[int, KeyPath, bool, KeyPath]:
+    """By section (what can move money first), then by subject, money first within it."""
     head = change.path[0] if change.path else ""
     rank = _SECTIONS.index(head) if head in _SECTIONS else len(_SECTIONS)
-    return rank, change.path
+    subject = change.path if _is_entity(change.path) else change.path[:-1]
+    return rank, subject, not change.touches_money, change.path
 
 
 def _change(
-    versions: tuple[Document, Document],
+    pair: tuple[Document, Document],
     path: KeyPath,
     before: Leaf | None,
     after: Leaf | None,
-    governed: _Governed,
+    versions: Versions,
 ) -> Change:
     subject, aspect = describe(path)
-    scope = governed.scope_of(versions, path) if _moves_money(path) else None
-    relied = governed.relying_on(path[1]) if path[0] == "assumptions" else ()
+    scope = versions.scope_of(pair, path) if _moves_money(path) else None
+    relied = versions.relying_on(path[1]) if path[0] == "assumptions" else ()
     style = Style.VALUE if _is_entity(path) else style_of(path)
-    return Change(versions[1].id, path, subject, aspect, before, after, style, scope, relied)
+    return Change(pair[1].id, path, subject, aspect, before, after, style, scope, relied)
 
 
 def _is_entity(path: KeyPath) -> bool:
@@ -444,7 +434,7 @@ def describe(path: KeyPath) -> tuple[str, str]:
         noun = "episode rule" if rest[0] == "rules" else "aggregate"
         return f"{noun} {rest[1]}", aspect(rest[2:])
     if head == "parameters" and len(rest) >= 3 and rest[1] == "values":
-        return f"figure {rest[0]} {rest[2]}", aspect(rest[3:])
+        return f"figure {rest[0]} {rest[2]}", aspect(rest[3:]).replace("citation", "source")
     if head == "approval" and rest[:1] == ("by",) and len(rest) >= 2:
         return f"approval by {rest[1]}", aspect(rest[2:])
     singular = {
@@ -473,126 +463,3 @@ def _moves_money(path: KeyPath) -> bool:
     if head == "parameters":
         return last in ("value", "status", "unit", "period") or _is_entity(path)
     return False
-
-
-# -- what a change can touch ----------------------------------------------------------------------
-
-
-_Test = Callable[[RuleSet, int, YearMonth], bool]
-
-
-class _Governed:
-    """Both versions of the library, month by month: what bills each municipality's month."""
-
-    def __init__(self, old: Library, new: Library) -> None:
-        self.libraries = (old, new)
-        everyone: dict[str, None] = {}
-        for library in self.libraries:
-            everyone.update(dict.fromkeys(library.municipalities))
-        self.everyone = tuple(everyone)
-        self.cells: dict[Cell, list[tuple[RuleSet | None, RuleSet | None]]] = {}
-        for municipality in self.everyone:
-            spans = [s for lib in self.libraries if (s := agreement_span(lib, municipality))]
-            if not spans:
-                continue
-            first, last = min(s[0] for s in spans), max(s[1] for s in spans)
-            for month in YearMonth.range(first, last):
-                governed = [govern(lib, municipality, month) for lib in self.libraries]
-                self.cells[municipality, month] = [(g.ruleset(), g.ruleset(True)) for g in governed]
-        self._typed: dict[tuple[int, str], Typed] = {}
-        self._used: dict[tuple[int, str, YearMonth], set[tuple[str, str]]] = {}
-
-    def scope(self, test: _Test) -> Scope:
-        cells: set[Cell] = set()
-        pending: set[Cell] = set()
-        for cell, per_library in self.cells.items():
-            month = cell[1]
-            in_force = any(r and test(r, i, month) for i, (r, _) in enumerate(per_library))
-            approved = any(r and test(r, i, month) for i, (_, r) in enumerate(per_library))
-            if in_force or approved:
-                cells.add(cell)
-            if approved and not in_force:
-                pending.add(cell)
-        return Scope(frozenset(cells), frozenset(pending), known=bool(self.cells))
-
-    def document(self, *versions: Document) -> Scope:
-        """Where a document takes part in billing: as a layer, or through its figures."""
-        doc_id = versions[0].id
-        if all(isinstance(v, ParameterSet) for v in versions):
-            names = {n for v in versions if isinstance(v, ParameterSet) for n in v.parameters}
-            return self.scope(lambda r, i, m: any(n in names for n, _ in self.used(r, i, m)))
-        return self.scope(lambda r, i, m: doc_id in {layer.id for layer in r.layers})
-
-    def scope_of(self, versions: tuple[Document, Document], path: KeyPath) -> Scope:
-        doc_id, head = versions[1].id, path[0]
-        if head == "rules" and len(path) >= 2:
-            name = path[1]
-            return self.scope(lambda r, i, m: _rule_from(r.rules.get(name), doc_id))
-        if head == "counting":
-            return self.scope(lambda r, i, m: r.base.id == doc_id and r.counting is not None)
-        if head == "parameters" and len(path) >= 4 and path[2] == "values":
-            name, key = path[1], path[3]
-            return self.scope(lambda r, i, m: self._figure(r, i, m, name, key, doc_id))
-        if head == "parameters":
-            name = path[1]
-            return self.scope(lambda r, i, m: any(n == name for n, _ in self.used(r, i, m)))
-        return self.document(*versions)
-
-    def used(self, ruleset: RuleSet, index: int, month: YearMonth) -> set[tuple[str, str]]:
-        """The figures a month's rules look up (probed, cached)."""
-        key = (index, ruleset.name, month)
-        if key not in self._used:
-            library = self.libraries[index]
-            typed = self._typed.get((index, ruleset.name))
-            if typed is None:
-                typed = self._typed[index, ruleset.name] = type_rules(ruleset, library.parameters)
-            self._used[key] = figures_used(ruleset, typed, month, library)
-        return self._used[key]
-
-    def _figure(
-        self, ruleset: RuleSet, index: int, month: YearMonth, name: str, key: str, doc_id: str
-    ) -> bool:
-        if (name, key) not in self.used(ruleset, index, month):
-            return False
-        series = self.libraries[index].parameters.get(name)
-        figure = series.figures.get(key) if series else None
-        return figure is not None and figure.document == doc_id
-
-    def relying_on(self, assumption: str) -> tuple[str, ...]:
-        """The rules, in either version, that name an assumption under ``assumes``."""
-        found: dict[str, None] = {}
-        for library in self.libraries:
-            for document in library.documents:
-                for label, rule in _all_rules(document):
-                    if any(a == assumption for a, _ in rule.assumes):
-                        found[f"{document.id} {label}"] = None
-        return tuple(found)
-
-
-def _rule_from(rule: Rule | None, doc_id: str) -> bool:
-    return rule is not None and rule.document == doc_id
-
-
-def _all_rules(document: Document) -> Iterable[tuple[str, Rule]]:
-    counting = getattr(document, "counting", None)
-    if counting is not None:
-        yield "counting month", counting.month
-        yield from ((f"episode rule {n}", r) for n, r in counting.rules.items())
-        yield from ((f"aggregate {n}", r) for n, r in counting.aggregates.items())
-    rules: dict[str, Rule] = getattr(document, "rules", {})
-    yield from ((f"rule {n}", r) for n, r in rules.items())
-
-
-def scope_groups(scope: Scope, everyone: Sequence[str]) -> list[tuple[str, tuple[str, ...], bool]]:
-    """A scope as groups of (months as runs, the municipalities, only once approved)."""
-    groups: dict[tuple[str, bool], list[str]] = {}
-    for pending in (False, True):
-        for municipality in everyone:
-            months = [
-                m
-                for (p, m) in scope.cells
-                if p == municipality and ((p, m) in scope.once_approved) == pending
-            ]
-            if months:
-                groups.setdefault((describe_runs(months), pending), []).append(municipality)
-    return [(runs, tuple(who), pending) for (runs, pending), who in groups.items()]

@@ -14,7 +14,7 @@ from decimal import Decimal
 from typing import Any
 
 from agreement_engine.billing import COLUMNS, InvoiceBasis, InvoiceLine, exact
-from agreement_engine.formula import Amount, Value
+from agreement_engine.formula import Amount, Value, round_exact, to_decimal
 from agreement_engine.months import YearMonth, describe_runs
 
 FORMAT = "agreement-engine/invoice-basis/1"
@@ -153,6 +153,10 @@ def to_json(basis: InvoiceBasis) -> dict[str, Any]:
     for line in basis.lines:
         for d in line.documents:
             documents[d.id] = {"id": d.id, "kind": d.kind, "path": d.path, "sha256": d.sha256}
+        for use in line.figures:
+            if use.figure is not None:
+                d = basis.library_document(use.figure.document)
+                documents[d.id] = {"id": d.id, "kind": d.kind, "path": d.path, "sha256": d.sha256}
     return {
         "format": FORMAT,
         "months": [str(m) for m in basis.months],
@@ -188,6 +192,7 @@ def _line_json(line: InvoiceLine) -> dict[str, Any]:
                 else format(u.figure.value, "f"),
                 "status": u.figure.status if u.figure else "missing",
                 "illustrative": bool(u.figure and u.figure.illustrative),
+                "document": u.figure.document if u.figure else u.series.document,
             }
             for u in line.figures
         ],
@@ -229,8 +234,10 @@ def _number(line: InvoiceLine, name: str) -> object:
         return line.amount
     value = line.value(name)
     if isinstance(value, Amount):
-        text = exact(value)
-        return Decimal(text) if "/" not in text else _shown(value, 10)
+        # A spreadsheet holds a number, not a fraction: decimals that never end are shown to
+        # 10 places (the exact value is in the JSON output and in explain).
+        shown = to_decimal(round_exact(value.value, 10, "half_even"))
+        return shown
     return None
 
 

@@ -1,10 +1,14 @@
-"""Agreement files as they were at a git revision, or as they are on disk.
+"""Agreement files and git: read at a revision, and shown by meaning in ``git diff``.
 
 A reviewer compares the files of a pull request with those of the main branch. Each side of a
 comparison is a path (a file or a folder) read either from the working tree or from a revision;
 git itself is asked (``git ls-tree``, ``git show``), so nothing is checked out and the working
 tree is never touched. Folders are searched as :func:`agreement_engine.library.find_files` does:
 YAML files only, scenario-test folders skipped.
+
+For ``git diff`` itself, :func:`textconv_command` prints one file in its canonical form (sorted
+``key: value`` lines, formulas in their canonical spelling), which git compares instead of the
+raw text once :func:`git_setup_text`'s two commands have been run.
 """
 
 from __future__ import annotations
@@ -15,7 +19,15 @@ from dataclasses import dataclass
 from pathlib import Path, PurePosixPath
 
 from agreement_engine.diagnostics import Diagnostic, EngineError, Location, error
+from agreement_engine.diff import Leaf, canonical
+from agreement_engine.documents import build
 from agreement_engine.library import SKIPPED_FOLDERS, YAML_SUFFIXES, Library, find_files, load_texts
+from agreement_engine.schema import validate
+from agreement_engine.yamlsource import read_yaml
+
+TEXTCONV = "agreement-engine diff --textconv"
+GIT_ATTRIBUTES = "agreements/**/*.yaml diff=agreement"
+UNREADABLE = "# agreement-engine: not readable as an agreement file (run check); shown as written"
 
 
 class RevisionError(Exception):
@@ -39,6 +51,7 @@ def parse_revisions(text: str | None) -> Revisions:
         return Revisions(None, None)
     if not text.strip():
         raise RevisionError("--rev needs a revision, like main~1 or v1..v2")
+    _git("rev-parse", "--git-dir")  # inside a repository, or a clear message
     if "..." in text:
         base, _, tip = text.partition("...")
         tip = tip or "HEAD"
@@ -154,3 +167,46 @@ def _git_bytes(*args: str) -> bytes:
             raise RevisionError("--rev works only inside a git repository")
         raise RevisionError(message[-1] if message else f"git {args[0]} failed")
     return done.stdout
+
+
+# -- git diff by meaning (textconv) ----------------------------------------------------------------
+
+
+def textconv_command(path: str) -> tuple[str, int]:
+    """``agreement-engine diff --textconv FILE``: one file's canonical form, for ``git diff``.
+
+    A file that is not a readable agreement file is shown as written, under a comment line, so
+    that ``git diff`` still works on it.
+    """
+    if not Path(path).is_file():
+        raise EngineError([error("the file does not exist", Location(path, 1, 1))])
+    try:
+        yaml = read_yaml(path)
+    except EngineError:
+        raw = Path(path).read_bytes().decode("utf-8", errors="replace")
+        return f"{UNREADABLE}\n{raw}", 0
+    if validate(yaml):
+        return f"{UNREADABLE}\n{yaml.text}", 0
+    document, _ = build(yaml)
+    return render_canonical(canonical(document)), 0
+
+
+def git_setup_text() -> str:
+    """The commands that make ``git diff`` show agreement files by meaning."""
+    return (
+        "# Show agreement files by meaning in `git diff`, from the repository root.\n"
+        "# Once per clone:\n"
+        f'git config diff.agreement.textconv "{TEXTCONV}"\n'
+        "# Once per repository (then commit .gitattributes):\n"
+        f"echo '{GIT_ATTRIBUTES}' >> .gitattributes\n"
+    )
+
+
+def render_canonical(facts: dict[tuple[str, ...], Leaf]) -> str:
+    """A document as sorted ``key: value`` lines; a set gives one line per member."""
+    lines: list[str] = []
+    for path in sorted(facts):
+        key, leaf = ".".join(path), facts[path]
+        members = leaf if isinstance(leaf, tuple) else (leaf,)
+        lines.extend(f"{key}: {member}" for member in members)
+    return "\n".join(lines) + "\n"

@@ -3,7 +3,7 @@
 A failure reads like a compiler's message, at the place in the test file where the expected value
 was written, followed by the part of ``explain``'s derivation that made the value::
 
-    agreements/halland/tests/2022-agreement.yaml:40:19: failed: just above the benchmark
+    agreements/halland/tests/2022-agreement.yaml:103:19: failed: just above the benchmark
     (Halmstad, 2023-03): net_amount expected 10501 kr, got 10500 kr
         Inputs:
           episodes = 30
@@ -29,7 +29,7 @@ from agreement_engine.library import Library
 from agreement_engine.ruleset import dependencies
 
 if TYPE_CHECKING:
-    from agreement_engine.scenarios import CaseResult, Failure, TestRun
+    from agreement_engine.scenarios import CaseResult, Failure, ScenarioRun
 
 _STEP = re.compile(r"\s*[0-9]+\. (\S+) = ")
 _INDENT = "    "
@@ -55,9 +55,8 @@ def shown(value: Value) -> str:
     """A value written exactly, with its decimals when it is a fraction that never ends."""
     text = written(value)
     if isinstance(value, Amount) and "/" in exact(value):
-        return f"{text} (≈ {approximately(value.value, 6)} {unit_symbol(value.unit)})".replace(
-            " )", ")"
-        )
+        approx = f"{approximately(value.value, 6)} {unit_symbol(value.unit)}".rstrip()
+        return f"{text} (≈ {approx})"
     return text
 
 
@@ -122,7 +121,7 @@ def _needed(line: InvoiceLine, rule: str) -> set[str]:
 # -- the whole run --------------------------------------------------------------------------------
 
 
-def render_text(run: TestRun) -> str:
+def render_text(run: ScenarioRun) -> str:
     """Problems in the test files, one line per failure with its derivation, and the summary."""
     blocks: list[str] = []
     for file in run.files:
@@ -140,7 +139,7 @@ def _failure_text(failure: Failure) -> str:
     return "\n".join(lines)
 
 
-def render_json(run: TestRun) -> str:
+def render_json(run: ScenarioRun) -> str:
     """The run as JSON: counts, the problems in the test files, and every case's outcome."""
     problems = [
         d

@@ -113,6 +113,22 @@ _MONTH = re.compile(r"[0-9]{4}-[0-9]{2}")
 _DATE = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}")
 _YEAR = re.compile(r"[0-9]{4}")
 _TIME = re.compile(r"([01]?[0-9]|2[0-3])[:.]([0-5][0-9])(?:[:.]([0-5][0-9]))?")
+# Units as people write them in Swedish and English, and how the formula language writes them.
+_UNIT_WORDS = {
+    "kronor": "kr",
+    "sek": "kr",
+    "kr.": "kr",
+    "dagar": "days",
+    "dag": "days",
+    "dygn": "days",
+    "vårddygn": "days",
+    "kr/dag": "kr/day",
+    "kr/dygn": "kr/day",
+    "kr/vårddygn": "kr/day",
+    "kr per day": "kr/day",
+    "procent": "%",
+    "percent": "%",
+}
 _VALUE_WORDS = "a value like 12345 kr, 5.3 days, 37/3 days or 12"
 _YES_NO_FIELDS = ("admission_notice_sent", "ready_notice_sent", "sip_required")
 
@@ -169,9 +185,11 @@ def _value_hint(text: str) -> str | None:
     with_unit = _WITH_UNIT.fullmatch(text)
     if with_unit and _QUANTITY.fullmatch(with_unit["number"].strip()):
         unit = with_unit["unit"]
+        meant = _UNIT_WORDS.get(unit.casefold())
+        if meant:
+            return f"write the unit as {meant}: {with_unit['number'].strip()} {meant}"
         close = did_you_mean(unit, ["kr", "days", "day", "kr/day", "%"])
-        units = "the units are kr, days, kr/day and %"
-        return f"unknown unit '{unit}': {close}" if close else f"unknown unit '{unit}': {units}"
+        return f"unknown unit '{unit}': {close or 'the units are kr, days, kr/day and %'}"
     return None
 
 
@@ -197,7 +215,7 @@ class Expectation:
 
 
 @dataclass(frozen=True, slots=True)
-class TestFigure:
+class ScenarioFigure:
     """A made-up dated figure, for the cases of one file or one case only."""
 
     parameter: str
@@ -233,7 +251,7 @@ class Case:
     municipality: str
     months: tuple[YearMonth, ...]
     assume_approved: bool
-    figures: Mapping[str, Mapping[str, TestFigure]]
+    figures: Mapping[str, Mapping[str, ScenarioFigure]]
     data: Aggregates | tuple[Episode, ...]
     outputs: tuple[Expectation, ...]
     status: LineStatus | None
@@ -290,7 +308,7 @@ class FileResult:
 
 
 @dataclass(frozen=True, slots=True)
-class TestRun:
+class ScenarioRun:
     """Every file run."""
 
     files: tuple[FileResult, ...]
@@ -369,9 +387,9 @@ def load_agreements(paths: Sequence[str]) -> Library:
     return library
 
 
-def run_tests(files: Iterable[Path | str], library: Library) -> TestRun:
+def run_tests(files: Iterable[Path | str], library: Library) -> ScenarioRun:
     """Read and run every case of every file."""
-    return TestRun(tuple(run_file(str(file), library) for file in files))
+    return ScenarioRun(tuple(run_file(str(file), library) for file in files))
 
 
 def run_file(path: str, library: Library) -> FileResult:
@@ -415,7 +433,7 @@ class _FileReader:
     doc: YamlDocument
     library: Library
     data: dict[str, Any] = field(default_factory=dict)
-    figures: dict[str, dict[str, TestFigure]] = field(default_factory=dict)
+    figures: dict[str, dict[str, ScenarioFigure]] = field(default_factory=dict)
 
     def at(self, keypath: KeyPath, *, key: bool = False) -> Location:
         return self.doc.locate(keypath, key=key)
@@ -675,13 +693,13 @@ class _FileReader:
 
     def read_figures(
         self, path: KeyPath
-    ) -> tuple[dict[str, dict[str, TestFigure]], list[Diagnostic]]:
+    ) -> tuple[dict[str, dict[str, ScenarioFigure]], list[Diagnostic]]:
         """The test figures under ``path`` (of the file, or of a case), checked."""
         node: Any = self.data
         for key in path:
             node = node.get(key) if isinstance(node, dict) else None
         problems: list[Diagnostic] = []
-        found: dict[str, dict[str, TestFigure]] = {}
+        found: dict[str, dict[str, ScenarioFigure]] = {}
         series = self.library.parameters
         for name, figures in (node or {}).items():
             if name not in series:
@@ -704,7 +722,7 @@ class _FileReader:
         key: str,
         written: object,
         problems: list[Diagnostic],
-    ) -> TestFigure | None:
+    ) -> ScenarioFigure | None:
         pattern, example = (_YEAR, "2021") if series.period == "year" else (_MONTH, "2023-11")
         if not pattern.fullmatch(key):
             problems.append(
@@ -744,7 +762,7 @@ class _FileReader:
                     code="test-figure-unused",
                 )
             )
-        return TestFigure(series.name, key, number, where)
+        return ScenarioFigure(series.name, key, number, where)
 
 
 def _example_figure(series: ParameterSeries) -> str:
@@ -765,8 +783,9 @@ def _shown(written: object) -> str:
 
 
 def _merged(
-    first: Mapping[str, Mapping[str, TestFigure]], then: Mapping[str, Mapping[str, TestFigure]]
-) -> dict[str, dict[str, TestFigure]]:
+    first: Mapping[str, Mapping[str, ScenarioFigure]],
+    then: Mapping[str, Mapping[str, ScenarioFigure]],
+) -> dict[str, dict[str, ScenarioFigure]]:
     """The file's test figures with a case's own on top."""
     merged = {name: dict(figures) for name, figures in first.items()}
     for name, figures in then.items():
@@ -793,17 +812,7 @@ def run_case(case: Case, library: Library) -> CaseResult:
     if case.refused:
         return _refused(case)
     if case.error is not None:
-        failure = Failure(
-            case.name,
-            case.municipality,
-            None,
-            "error",
-            f'"{case.error.text}"',
-            "none: the engine accepted the input",
-            case.error.location,
-            "",
-        )
-        return CaseResult(case.name, case.location, True, (failure,))
+        return _error_not_given(case, "no error: the engine accepted the input")
     library = with_figures(library, case.figures, case.yaml)
     basis = bill(
         library,
@@ -829,21 +838,18 @@ def _refused(case: Case) -> CaseResult:
     messages = [problem.message for problem in case.refused]
     if any(_contains(message, case.error.text) for message in messages):
         return CaseResult(case.name, case.location, True)
-    failure = Failure(
-        case.name,
-        case.municipality,
-        None,
-        "error",
-        f'"{case.error.text}"',
-        "; ".join(f'"{m}"' for m in messages),
-        case.error.location,
-        "",
-    )
+    return _error_not_given(case, "; ".join(f'"{m}"' for m in messages))
+
+
+def _error_not_given(case: Case, actual: str) -> CaseResult:
+    assert case.error is not None
+    expected, where = f'"{case.error.text}"', case.error.location
+    failure = Failure(case.name, case.municipality, None, "error", expected, actual, where, "")
     return CaseResult(case.name, case.location, True, (failure,))
 
 
 def with_figures(
-    library: Library, figures: Mapping[str, Mapping[str, TestFigure]], yaml: YamlDocument
+    library: Library, figures: Mapping[str, Mapping[str, ScenarioFigure]], yaml: YamlDocument
 ) -> Library:
     """The library with a case's test figures added as an illustrative parameters file."""
     if not figures:
@@ -932,7 +938,8 @@ class _Comparison:
 
     def failures(self) -> list[Failure]:
         found = [self._status(), *self._reasons(), *map(self._output, self.case.outputs)]
-        return [f for f in found if f is not None]
+        failures = [f for f in found if f is not None]
+        return sorted(failures, key=lambda f: (f.location.line, f.location.column))
 
     def _fail(self, subject: str, expected: str, actual: str, where: Location) -> Failure:
         return Failure(

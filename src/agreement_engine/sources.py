@@ -8,10 +8,12 @@ can feed any rule set: its episodes are counted by the governing document's own 
 
 from __future__ import annotations
 
+import datetime as dt
 import zipfile
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from fractions import Fraction
+from functools import cached_property
 from typing import TYPE_CHECKING
 
 from agreement_engine.columnar import MONTH_COLUMN, compile_counting
@@ -69,6 +71,16 @@ class EpisodeData:
     frame: pl.DataFrame
     counted: dict[str, dict[tuple[str, int], dict[str, int]]] = field(default_factory=dict)
 
+    @cached_property
+    def span(self) -> tuple[YearMonth, YearMonth]:
+        """The months the extract covers: first discharge-ready date to last discharge date."""
+        ready = self.frame.get_column("ready_date")
+        discharged = self.frame.get_column("discharge_date")
+        first, last = ready.min(), discharged.max()
+        if not isinstance(first, dt.date) or not isinstance(last, dt.date):
+            return YearMonth(9999, 12), YearMonth(1, 1)  # empty: covers nothing
+        return YearMonth.of(first), YearMonth.of(max(last, first))
+
     def aggregates(
         self, ruleset: RuleSet, typed: Typed, municipality: str, month: YearMonth
     ) -> dict[str, Amount] | str:
@@ -80,8 +92,14 @@ class EpisodeData:
             )
         if ruleset.base.id not in self.counted:
             self.counted[ruleset.base.id] = count(self.frame, ruleset, typed)
-        key = (municipality, month.year * 12 + month.month - 1)
-        found = self.counted[ruleset.base.id].get(key, {})
+        counted = self.counted[ruleset.base.id]
+        first, last = self.span
+        if not first <= month <= last:
+            return (
+                f"the episode extract covers {first} – {last} (from the first discharge-ready "
+                f"date to the last discharge date), not {month}"
+            )
+        found = counted.get((municipality, month.year * 12 + month.month - 1), {})
         return {
             name: Amount(Fraction(found.get(name, 0)), t if isinstance(t, Quantity) else NUMBER)
             for name, t in typed.aggregate_types.items()

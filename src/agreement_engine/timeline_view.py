@@ -20,11 +20,9 @@ from enum import StrEnum
 from typing import Any
 
 from agreement_engine import commands
-from agreement_engine.checks import check_library
-from agreement_engine.diagnostics import EngineError
 from agreement_engine.documents import ParameterSeries
 from agreement_engine.figures_needed import figures_used
-from agreement_engine.library import Library, load
+from agreement_engine.library import Library
 from agreement_engine.months import YearMonth
 from agreement_engine.ruleset import Typed, type_rules
 from agreement_engine.timeline import Governance, Status, agreement_span, govern
@@ -492,9 +490,4 @@ def _range(
 
 
 def _load(paths: Sequence[str]) -> Library:
-    library, problems = load(paths)
-    problems = problems + ([] if any(d.is_error for d in problems) else check_library(library))
-    errors = [d for d in problems if d.is_error]
-    if errors:
-        raise EngineError([*errors, commands.AGREEMENT_ERRORS])
-    return library
+    return commands.load_without_errors(paths)
