@@ -19,7 +19,7 @@ from typing import Any
 
 import pytest
 import yaml
-from hypothesis import HealthCheck, given, settings
+from hypothesis import HealthCheck, assume, given, settings
 from hypothesis import strategies as st
 
 from agreement_engine.commands import UsageError
@@ -162,6 +162,9 @@ def test_a_bundled_file_rewritten_in_another_layout_means_the_same(
         width=width,
         default_flow_style=flow,
     )
+    # PyYAML's emitter does not always read back its own multi-line strings in flow style at
+    # wide indents (a line break before spaces comes back as "\ "): skip those cases.
+    assume(yaml.safe_load(text) == data)
     rewritten = load_yaml(path, text)
     assert validate(rewritten) == []
     before, after = build(original)[0], build(rewritten)[0]
@@ -178,7 +181,7 @@ def _respaced(node: Any, path: tuple[str, ...], rnd: random.Random) -> Any:
     if isinstance(node, Decimal):
         return str(node)
     is_formula = path[-1:] == ("formula",) or (
-        len(path) >= 2 and path[-2] in ("rules", "aggregates") or path == ("counting", "month")
+        (len(path) >= 2 and path[-2] in ("rules", "aggregates")) or path == ("counting", "month")
     )
     if isinstance(node, str) and is_formula and '"' not in node:
         return "".join(rnd.choice([" ", "  ", "\n  ", " \n"]) if c == " " else c for c in node)

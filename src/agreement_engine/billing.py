@@ -14,6 +14,7 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 from enum import StrEnum
 from fractions import Fraction
+from functools import lru_cache
 from typing import Protocol
 
 from agreement_engine.documents import Citation, Document, Rule
@@ -237,13 +238,19 @@ def _computed(
 def _step(rule: Rule, value: Value) -> Step:
     return Step(
         rule=rule.name,
-        formula=" ".join(rule.formula.text.split()),
+        formula=one_line(rule.formula.text),
         value=value,
         document=rule.document,
         cites=rule.cites,
         assumes=tuple(a for a, _ in rule.assumes),
         description=rule.description,
     )
+
+
+@lru_cache(maxsize=1024)
+def one_line(text: str) -> str:
+    """A formula as written, on one line (formulas may be wrapped over several in a file)."""
+    return " ".join(text.split())
 
 
 def _assumptions(ruleset: RuleSet, steps: Sequence[Step]) -> tuple[str, ...]:

@@ -11,7 +11,7 @@ from typing import Annotated
 
 import typer
 
-from agreement_engine import commands, timeline_view
+from agreement_engine import commands, scenarios, timeline_view
 from agreement_engine.diagnostics import EngineError, render_text
 from agreement_engine.months import YearMonth
 
@@ -146,6 +146,21 @@ def timeline(
     """Show which documents govern which months, party by party."""
     paths = agreements or [DEFAULT_AGREEMENTS]
     _run(lambda: timeline_view.timeline_command(paths, first, last, format))
+
+
+@app.command("test")
+def test_(
+    paths: Annotated[
+        list[str] | None,
+        typer.Argument(help="Scenario test files or folders (default: agreements/)."),
+    ] = None,
+    agreements: AgreementsOption = None,
+    format: Annotated[Format, typer.Option("--format", help="text or json")] = Format.text,
+) -> None:
+    """Run the scenario tests written beside the agreements."""
+    tests = paths or [DEFAULT_AGREEMENTS]
+    files = agreements or [DEFAULT_AGREEMENTS]
+    _run(lambda: scenarios.test_command(tests, files, format.value))
 
 
 def _progress(month: YearMonth, number: int, count: int) -> None:

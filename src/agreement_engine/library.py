@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, replace
+from functools import cached_property
 from pathlib import Path
 from typing import TypeVar
 
@@ -29,39 +30,43 @@ YAML_SUFFIXES = (".yaml", ".yml")
 SKIPPED_FOLDERS = ("tests",)
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(frozen=True, eq=False)
 class Library:
-    """Every document loaded, by kind, in a stable order (by file path)."""
+    """Every document loaded, by kind, in a stable order (by file path).
+
+    What is derived from the documents is computed once (cached), so that billing thousands of
+    lines does not recompute it; a Library is compared and hashed by identity.
+    """
 
     documents: tuple[Document, ...]
 
     def of_kind(self, kind: type[_D]) -> list[_D]:
         return [d for d in self.documents if isinstance(d, kind)]
 
-    @property
+    @cached_property
     def agreements(self) -> list[Agreement]:
         return self.of_kind(Agreement)
 
-    @property
+    @cached_property
     def extensions(self) -> list[Extension]:
         return self.of_kind(Extension)
 
-    @property
+    @cached_property
     def routines(self) -> list[Routine]:
         return self.of_kind(Routine)
 
-    @property
+    @cached_property
     def statutes(self) -> list[Statute]:
         return self.of_kind(Statute)
 
     def by_id(self, document_id: str) -> Document | None:
         return next((d for d in self.documents if d.id == document_id), None)
 
-    @property
+    @cached_property
     def assumptions(self) -> dict[str, Assumption]:
         return {a.id: a for d in self.documents for a in d.assumptions}
 
-    @property
+    @cached_property
     def parameters(self) -> dict[str, ParameterSeries]:
         """Every parameter series by name, the figures of all files merged.
 
@@ -83,7 +88,7 @@ class Library:
                 out[name] = replace(out[name], figures=figures)
         return out
 
-    @property
+    @cached_property
     def municipalities(self) -> list[str]:
         """Every municipality named by an agreement, in order of first mention."""
         seen: dict[str, None] = {}

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from enum import StrEnum
+from functools import lru_cache
 
 from agreement_engine.documents import Agreement, Approval, Extension, Routine, Statute
 from agreement_engine.library import Library
@@ -80,18 +81,26 @@ def approval_state(
 
 def candidates(library: Library, municipality: str, month: YearMonth) -> list[Candidate]:
     """Every agreement (or extension of one) that covers this municipality's month."""
+    return [
+        c
+        for c in _every_candidate(library)
+        if municipality in c.agreement.municipalities
+        and (c.extension or c.agreement).validity.covers(month)
+    ]
+
+
+@lru_cache(maxsize=8)
+def _every_candidate(library: Library) -> tuple[Candidate, ...]:
+    """Each agreement and each of its extensions with its approval state, worked out once."""
     found = []
     for agreement in library.agreements:
-        if municipality not in agreement.municipalities:
-            continue
-        if agreement.validity.covers(month):
-            waiting, rejected = approval_state(agreement.approvals, agreement.parties)
-            found.append(Candidate(agreement, None, waiting, rejected))
+        waiting, rejected = approval_state(agreement.approvals, agreement.parties)
+        found.append(Candidate(agreement, None, waiting, rejected))
         for extension in library.extensions:
-            if extension.extends == agreement.id and extension.validity.covers(month):
+            if extension.extends == agreement.id:
                 waiting, rejected = approval_state(extension.approvals, agreement.parties)
                 found.append(Candidate(agreement, extension, waiting, rejected))
-    return found
+    return tuple(found)
 
 
 def govern(library: Library, municipality: str, month: YearMonth) -> Governance:

@@ -195,9 +195,41 @@ def load_yaml(path: str, text: str) -> YamlDocument:
         raise EngineError([deep]) from None
 
 
+def _compose(text: str) -> Node | None:
+    """The node tree, by libyaml when it is there (ten times faster), else by pure Python.
+
+    Both give the same marks; libyaml writes a plain scalar's style as '' where Python writes
+    None, so that is evened out. Syntax errors are always worded by the pure-Python parser, so
+    messages do not depend on how PyYAML was built.
+    """
+    fast = getattr(yaml, "CSafeLoader", None)
+    if fast is None:
+        return yaml.compose(text, Loader=yaml.SafeLoader)
+    try:
+        root = yaml.compose(text, Loader=fast)
+    except yaml.YAMLError:
+        return yaml.compose(text, Loader=yaml.SafeLoader)
+    _even_styles(root)
+    return root
+
+
+def _even_styles(node: Node | None) -> None:
+    stack = [node] if node is not None else []
+    while stack:
+        current = stack.pop()
+        if isinstance(current, ScalarNode):
+            if current.style == "":
+                current.style = None
+        elif isinstance(current, MappingNode):
+            for key, value in current.value:
+                stack += [key, value]
+        elif isinstance(current, SequenceNode):
+            stack += current.value
+
+
 def _load(path: str, lines: _Lines) -> YamlDocument:
     try:
-        root = yaml.compose(lines.text, Loader=yaml.SafeLoader)
+        root = _compose(lines.text)
     except yaml.MarkedYAMLError as exc:
         raise EngineError([_syntax_problem(path, lines, exc)]) from None
     except yaml.reader.ReaderError as exc:

@@ -26,6 +26,7 @@ import difflib
 import re
 from collections.abc import Sequence
 from decimal import Decimal
+from functools import lru_cache
 
 from agreement_engine.months import YearMonth
 
@@ -139,11 +140,17 @@ def municipality_forms(written: str) -> frozenset[str]:
 
 def match_municipality(written: str, known: Sequence[str]) -> str | None:
     """The name in ``known`` that ``written`` stands for, as spelt in ``known``; else None."""
-    forms = municipality_forms(written)
+    by_form = _normalised(tuple(known))
+    return next((by_form[f] for f in municipality_forms(written) if f in by_form), None)
+
+
+@lru_cache(maxsize=16)
+def _normalised(known: tuple[str, ...]) -> dict[str, str]:
+    """Each known name by its normalised form (the first spelling wins), built once per list."""
+    out: dict[str, str] = {}
     for name in known:
-        if normalise_name(name) in forms:
-            return name
-    return None
+        out.setdefault(normalise_name(name), name)
+    return out
 
 
 def looks_misspelt(written: str, known: Sequence[str]) -> bool:

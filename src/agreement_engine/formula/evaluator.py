@@ -12,6 +12,7 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from decimal import Decimal
 from fractions import Fraction
+from functools import lru_cache
 from typing import Protocol, TypeAlias
 
 from agreement_engine.formula import ast
@@ -55,10 +56,16 @@ def evaluate(expr: ast.Expr, env: Environment) -> Value:
 
 def _number(node: ast.Expr, env: Environment) -> Value:
     assert isinstance(node, ast.Number)
-    value = Fraction(node.value)
-    if node.unit == "%":
-        value /= 100
-    return Amount(value, UNITS[node.unit] if node.unit else NUMBER)
+    return _literal_amount(node.value, node.unit)
+
+
+@lru_cache(maxsize=4096)
+def _literal_amount(value: Decimal, unit: str | None) -> Amount:
+    """A literal's exact value, made once (literals recur in every line of a run)."""
+    exact = Fraction(value)
+    if unit == "%":
+        exact /= 100
+    return Amount(exact, UNITS[unit] if unit else NUMBER)
 
 
 def _literal(node: ast.Expr, env: Environment) -> Value:
