@@ -253,7 +253,7 @@ def test_a_long_text_is_cut_to_the_words_around_its_change() -> None:
     )
 
 
-# -- the two readings of the 2024 benchmark, and their impact ---------------------------------------
+# -- the two readings of the 2024 benchmark, and their impact --------------------------------------
 
 
 def benchmark_readings(output_format: str = "text") -> tuple[str, int]:
@@ -279,7 +279,8 @@ def test_the_two_readings_of_the_2024_benchmark_differ_in_one_formula_and_one_re
         "else national_average_days[2021]\n"
         "    + if month >= 2024-01 then national_average_days[«2021»] - 0.1 days "
         "else national_average_days[2021]\n"
-        "    money: 2022-11 – 2024-10 for Kungsbacka, Varberg, Falkenberg, Halmstad, Hylte, Laholm\n"
+        "    money: 2022-11 – 2024-10 for Kungsbacka, Varberg, Falkenberg, Halmstad, Hylte, "
+        "Laholm\n"
     ) in output
     assert (
         "    no effect on money; relied on by halland-2022 rule benchmark, "
@@ -571,3 +572,25 @@ def test_months_named_in_a_scope_are_real_months() -> None:
         for m in group["months"]
     ]
     assert months and all(str(YearMonth.parse(m)) == m for m in months)
+
+
+# -- the documentation shows real output ---------------------------------------------------------
+
+
+def _blocks(markdown: str) -> list[str]:
+    """The contents of the fenced code blocks without a language (report excerpts)."""
+    parts = markdown.split("\n```")
+    return [p.split("\n", 1)[1] + "\n" for p in parts[1::2] if p.startswith("\n")]
+
+
+def test_the_walk_through_in_docs_shows_the_report_as_the_engine_prints_it() -> None:
+    """docs/diff.md is what a reviewer learns from; its reports must be the real ones."""
+    docs = (ROOT / "docs" / "diff.md").read_text(encoding="utf-8")
+    blocks = _blocks(docs)
+    output, _ = benchmark_readings()
+    walk_through = [b for b in blocks if b.startswith(("agreements/halland", "impact on"))]
+    assert len(walk_through) == 2
+    assert all(block in output for block in walk_through)
+    example = next(b for b in blocks if b.startswith("tests/fixtures/diff/parameters"))
+    assert example == (FIXTURES / "parameters" / "expected.txt").read_text(encoding="utf-8")
+    assert f"```sh\n{git_setup_text()}```" in docs

@@ -11,7 +11,7 @@ from typing import Annotated
 
 import typer
 
-from agreement_engine import commands, scenarios, timeline_view
+from agreement_engine import commands, diff_output, scenarios, timeline_view
 from agreement_engine.diagnostics import EngineError, render_text
 from agreement_engine.months import YearMonth
 
@@ -146,6 +146,52 @@ def timeline(
     """Show which documents govern which months, party by party."""
     paths = agreements or [DEFAULT_AGREEMENTS]
     _run(lambda: timeline_view.timeline_command(paths, first, last, format))
+
+
+class DiffFormat(StrEnum):
+    text = "text"
+    markdown = "markdown"
+    json = "json"
+
+
+@app.command()
+def diff(
+    old: Annotated[str | None, typer.Argument(help="The old file or folder.")] = None,
+    new: Annotated[str | None, typer.Argument(help="The new file or folder.")] = None,
+    rev: Annotated[
+        str | None,
+        typer.Option("--rev", help="Git revision(s): REV (against the working tree), A..B, A...B."),
+    ] = None,
+    format: Annotated[DiffFormat, typer.Option("--format")] = DiffFormat.text,
+    impact: Annotated[
+        str | None, typer.Option("--impact", help="Bill both versions on this data.")
+    ] = None,
+    with_: Annotated[
+        list[str] | None,
+        typer.Option("--with", help="Documents both sides share (figures, statute); repeatable."),
+    ] = None,
+    assume_approved: AssumeOption = False,
+    textconv: Annotated[
+        str | None, typer.Option("--textconv", help="Print one file's meaning, for git diff.")
+    ] = None,
+    git_setup: Annotated[
+        bool, typer.Option("--git-setup", help="Print how to make git diff use the engine.")
+    ] = False,
+) -> None:
+    """Compare two versions of agreement files by meaning, and what the change does to money."""
+
+    def action() -> tuple[str, int]:
+        if git_setup:
+            return diff_output.git_setup_text(), 0
+        if textconv:
+            return diff_output.textconv_command(textconv)
+        if old is None or new is None:
+            raise commands.UsageError("diff needs OLD and NEW (or --textconv FILE, or --git-setup)")
+        return diff_output.diff_command(
+            old, new, rev, format.value, impact, assume_approved, context=with_ or []
+        )
+
+    _run(action)
 
 
 @app.command("test")

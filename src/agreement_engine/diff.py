@@ -181,31 +181,48 @@ def style_of(path: KeyPath) -> Style:
 
 def _walk(node: Any, path: KeyPath, out: dict[KeyPath, Leaf]) -> None:
     key = path[-1]
-    if key in _CITES:
-        out[path] = _citations(node)
-    elif key in _SETS:
-        out[path] = tuple(sorted({_scalar(key, v) for v in node}))
-    elif _is_rule(path):
+    if _is_rule(path):
         entry = node if isinstance(node, dict) else {"formula": node}
         for name, value in entry.items():
             if name == "formula":
                 out[(*path, name)] = canonical_formula(str(value))
             else:
                 _walk(value, (*path, name), out)
-    elif key == "assumptions" and len(path) == 1:
+    elif _is_name(path):  # a source, parameter, party or year, whatever it is called
+        _walk_mapping(node, path, out)
+    elif key in _CITES:
+        out[path] = _citations(node)
+    elif key in _SETS:
+        out[path] = tuple(sorted({_scalar(key, v) for v in node}))
+    elif path == ("assumptions",):
         for item in node:
             fields = {k: v for k, v in item.items() if k != "id"}
-            _walk(fields, (*path, item["id"]), out)
-    elif key == "extendable" and isinstance(node, str):
+            _walk_mapping(fields, (*path, item["id"]), out)
+    elif path == ("extendable",) and isinstance(node, str):
         out[(*path, "text")] = _fold(node)
-    elif isinstance(node, dict):
-        for name, value in node.items():
-            _walk(value, (*path, str(name)), out)
     elif isinstance(node, list):
         for index, value in enumerate(node, start=1):
-            _walk(value, (*path, str(index)), out)
+            _walk_mapping(value, (*path, str(index)), out)
+    elif isinstance(node, dict):
+        _walk_mapping(node, path, out)
     else:
         out[path] = _scalar(key, node)
+
+
+def _walk_mapping(node: Any, path: KeyPath, out: dict[KeyPath, Leaf]) -> None:
+    if isinstance(node, dict):
+        for name, value in node.items():
+            _walk(value, (*path, str(name)), out)
+    else:
+        out[path] = _scalar(path[-1], node)
+
+
+def _is_name(path: KeyPath) -> bool:
+    """Whether the last key is a name chosen by the file's author, not a key of the format."""
+    parent = path[:-1]
+    return parent in (("sources",), ("parameters",), ("approval", "by")) or (
+        len(parent) == 3 and parent[0] == "parameters" and parent[2] == "values"
+    )
 
 
 def _is_rule(path: KeyPath) -> bool:

@@ -51,7 +51,8 @@ FORMAT = "agreement-engine/diff/1"
 FORMATS = ("text", "markdown", "json")
 OPEN, CLOSE = "«", "»"
 CONTEXT_WORDS = 6  # unchanged words kept on each side of a change in a text; the rest is "…"
-_TOKEN = re.compile(r"\s+|\w+|[^\w\s]")  # words, spaces and single punctuation marks
+# Words (with their hyphens and apostrophes), runs of space, and single punctuation marks.
+_TOKEN = re.compile(r"\s+|\w+(?:[-'’]\w+)*|[^\w\s]")
 FILES_HAVE_ERRORS = Diagnostic(
     Severity.NOTE,
     "nothing was compared, because the files have errors",
@@ -348,7 +349,7 @@ def _mark(text: str) -> str:
 
 def _elided(tokens: list[str], *, first: bool, last: bool) -> str:
     """Unchanged text, cut to a few words beside the changes around it."""
-    words = [i for i, t in enumerate(tokens) if not t.isspace()]
+    words = [i for i, t in enumerate(tokens) if t[0].isalnum() or t[0] == "_"]
     keep = CONTEXT_WORDS
     if (first and last) or len(words) <= (keep if first or last else 2 * keep):
         return "".join(tokens)
@@ -432,7 +433,9 @@ def impact_reasons(impact: Impact) -> list[str]:
     grouped: dict[tuple[str, str], dict[str, list[Cell]]] = {}
     for line in impact.lines:
         for side, invoice in (("before", line.before), ("after", line.after)):
-            for reason in invoice.reasons:
+            for said in invoice.reasons:
+                # "no row for Alfa 2024-03": the months and municipalities are listed after it
+                reason = said.replace(f" for {line.municipality} {line.month}", "")
                 by_side = grouped.setdefault((invoice.status.value, reason), {})
                 by_side.setdefault(side, []).append((line.municipality, line.month))
     out = []

@@ -20,7 +20,15 @@ from decimal import Decimal
 from agreement_engine.billing import InvoiceLine, bill
 from agreement_engine.data import read_aggregates, read_episodes_frame
 from agreement_engine.diagnostics import Diagnostic
-from agreement_engine.documents import Document, ParameterSet, Rule
+from agreement_engine.documents import (
+    Agreement,
+    Document,
+    Extension,
+    ParameterSet,
+    Routine,
+    Rule,
+    Statute,
+)
 from agreement_engine.figures_needed import figures_used
 from agreement_engine.library import Library
 from agreement_engine.months import YearMonth
@@ -49,7 +57,12 @@ _Test = Callable[[RuleSet, int, YearMonth], bool]
 
 
 class Versions:
-    """Both versions of the library, month by month: what bills each municipality's month."""
+    """Both versions of the library, month by month: the rule set that bills each
+    municipality's month in each version, as things stand and if pending approvals came in.
+
+    Months run over the union of both versions' agreement spans per municipality; outside them
+    only the statute governs, and no change to an agreement can reach there.
+    """
 
     def __init__(self, old: Library, new: Library) -> None:
         self.libraries = (old, new)
@@ -70,12 +83,18 @@ class Versions:
         self._used: dict[tuple[int, str, YearMonth], set[tuple[str, str]]] = {}
 
     def scope(self, test: _Test) -> Scope:
+        """The municipality-months whose rule set passes ``test`` in either version, in force or
+        once a pending approval is in."""
         cells: set[Cell] = set()
         pending: set[Cell] = set()
         for cell, per_library in self.cells.items():
             month = cell[1]
-            in_force = any(r and test(r, i, month) for i, (r, _) in enumerate(per_library))
-            approved = any(r and test(r, i, month) for i, (_, r) in enumerate(per_library))
+            in_force = any(
+                r is not None and test(r, i, month) for i, (r, _) in enumerate(per_library)
+            )
+            approved = any(
+                r is not None and test(r, i, month) for i, (_, r) in enumerate(per_library)
+            )
             if in_force or approved:
                 cells.add(cell)
             if approved and not in_force:
@@ -91,6 +110,10 @@ class Versions:
         return self.scope(lambda r, i, m: doc_id in {layer.id for layer in r.layers})
 
     def scope_of(self, versions: tuple[Document, Document], path: KeyPath) -> Scope:
+        """Where a change at ``path`` of a document (old and new version) can move money: a rule
+        where the rule set takes that rule from this document, the counting where the document
+        is the base, a figure where the rules look it up and this document supplies it, anything
+        else (validity, parties, approvals, …) wherever the document takes part."""
         doc_id, head = versions[1].id, path[0]
         if head == "rules" and len(path) >= 2:
             name = path[1]
@@ -141,13 +164,14 @@ def _rule_from(rule: Rule | None, doc_id: str) -> bool:
 
 
 def _all_rules(document: Document) -> Iterable[tuple[str, Rule]]:
-    counting = getattr(document, "counting", None)
-    if counting is not None:
+    """Every rule of a document, named as the diff names it."""
+    if isinstance(document, Agreement | Statute) and document.counting is not None:
+        counting = document.counting
         yield "counting month", counting.month
         yield from ((f"episode rule {n}", r) for n, r in counting.rules.items())
         yield from ((f"aggregate {n}", r) for n, r in counting.aggregates.items())
-    rules: dict[str, Rule] = getattr(document, "rules", {})
-    yield from ((f"rule {n}", r) for n, r in rules.items())
+    if isinstance(document, Agreement | Extension | Routine | Statute):
+        yield from ((f"rule {n}", r) for n, r in document.rules.items())
 
 
 def scope_groups(

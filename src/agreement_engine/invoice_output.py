@@ -130,6 +130,8 @@ def _reasons_text(basis: InvoiceBasis) -> list[str]:
     out = []
     for reason, where in grouped.items():
         shown = ", ".join(where[:6]) + (f" and {len(where) - 6} more" if len(where) > 6 else "")
+        if len(where) == len(basis.lines) > 1:
+            shown = "all lines"
         out.append(f"{reason} — {shown}")
     return out
 
