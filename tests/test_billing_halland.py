@@ -16,6 +16,7 @@ from decimal import Decimal
 from pathlib import Path
 
 import pytest
+from figures import figures_file, illustrative, national_average_days, national_day_cost
 
 from agreement_engine import commands
 from agreement_engine.billing import InvoiceBasis, InvoiceLine, exact
@@ -25,42 +26,8 @@ ROOT = Path(__file__).resolve().parent.parent
 AGREEMENTS = ROOT / "agreements"
 MUNICIPALITIES = ("Kungsbacka", "Varberg", "Falkenberg", "Halmstad", "Hylte", "Laholm")
 
-AVERAGES = """\
-  national_average_days:
-    title: "Made-up national average, for tests only"
-    unit: days
-    period: year
-    values:
-      2021: {value: "5.6", status: provisional, cite: {source: invented}}
-      2023: {value: "5.4", status: provisional, cite: {source: invented}}
-"""
-DAY_COSTS = """\
-  national_day_cost:
-    title: "Made-up cost of a care day, for tests only"
-    unit: kr/day
-    period: year
-    values:
-      2024: {value: 11000, status: provisional, cite: {source: invented}}
-      2025: {value: 11500, status: provisional, cite: {source: invented}}
-      2026: {value: 12000, status: provisional, cite: {source: invented}}
-"""
-HEADER = """\
-format: agreement-engine/1
-kind: parameters
-id: test-figures
-title: "Made-up figures for the tests - not real"
-illustrative: true
-sources:
-  invented:
-    title: "Invented for the tests"
-parameters:
-"""
-
-
-def illustrative(kind: str, year: int) -> str:
-    return f"figure {kind} for {year} is illustrative, made up for examples (test-figures)"
-
-
+AVERAGE_DAYS = national_average_days({2021: "5.6", 2023: "5.4"})
+DAY_COSTS = national_day_cost({2024: 11000, 2025: 11500, 2026: 12000})
 AVG_2021 = illustrative("national_average_days", 2021)
 AVG_2023 = illustrative("national_average_days", 2023)
 COST_2022 = "figure national_day_cost for 2022 is provisional"
@@ -87,15 +54,6 @@ EXTENSION_2026 = (
     "halland-invoice-basis",
 )
 PROVISIONAL, NOT_COMPUTED = "provisional", "not computed"
-
-
-def figures_file(folder: Path, *, averages: bool = True, day_costs: bool = True) -> Path:
-    path = folder / "test-figures.yaml"
-    path.write_text(
-        HEADER + (AVERAGES if averages else "") + (DAY_COSTS if day_costs else ""),
-        encoding="utf-8",
-    )
-    return path
 
 
 def aggregates_file(folder: Path, month: str, rows: dict[str, tuple[int, str]]) -> Path:
@@ -140,7 +98,7 @@ def bill_month(
 ) -> InvoiceBasis:
     """A month billed from aggregates, under the real files and the made-up figures."""
     data = aggregates_file(tmp_path, month, rows)
-    agreements = [AGREEMENTS, figures_file(tmp_path)]
+    agreements = [AGREEMENTS, figures_file(tmp_path, AVERAGE_DAYS, DAY_COSTS)]
     return bill(data, month, agreements, assume_approved=assume_approved)
 
 
@@ -181,7 +139,7 @@ def test_before_the_model_the_statute_governs_and_aggregates_cannot_bill_it(
 def test_before_the_model_the_statute_bills_an_episode_extract(tmp_path: Path) -> None:
     """The statute is computable before the model, from episodes, at the real 2022 price."""
     data = episodes_file(tmp_path, ["E1;Kungsbacka;2022-10-03;09:00;2022-10-10;ja;ja;nej;"])
-    basis = bill(data, "2022-10", [AGREEMENTS, figures_file(tmp_path)])
+    basis = bill(data, "2022-10", [AGREEMENTS, figures_file(tmp_path, AVERAGE_DAYS, DAY_COSTS)])
     # Notice 09:00 on 10-03: liable from 10-06; discharged 10-10: 10 − 6 = 4 days.
     # 4 days × 9 300 kr = 37 200 kr.
     assert outcome(line_of(basis, "Kungsbacka")) == (
@@ -240,7 +198,9 @@ def test_the_discount_starts_with_the_months_of_care_from_2023_11_not_before(
     rows = ["Kommun;Månad;Vårdtillfällen;Totalt antal dagar"]
     rows += [f"{name};{month};10;65" for month in ("2023-10", "2023-11") for name in MUNICIPALITIES]
     data.write_text("\n".join(rows) + "\n", encoding="utf-8")
-    basis = bill(data, "2023-10", [AGREEMENTS, figures_file(tmp_path)], to="2023-11")
+    basis = bill(
+        data, "2023-10", [AGREEMENTS, figures_file(tmp_path, AVERAGE_DAYS, DAY_COSTS)], to="2023-11"
+    )
     october = line_of(basis, "Kungsbacka", "2023-10")
     november = line_of(basis, "Kungsbacka", "2023-11")
     # Both: 65 / 10 = 6.5; 6.5 − 5.6 = 0.9; 0.9 × 10 × 10 500 = 94 500 kr gross.
@@ -346,7 +306,7 @@ def test_in_the_gap_the_statute_bills_an_episode_extract(
 ) -> None:
     """Given episodes, the statute's months are computed day by day."""
     data = episodes_file(tmp_path, [episode])
-    basis = bill(data, month, [AGREEMENTS, figures_file(tmp_path)])
+    basis = bill(data, month, [AGREEMENTS, figures_file(tmp_path, AVERAGE_DAYS, DAY_COSTS)])
     assert outcome(line_of(basis, "Kungsbacka")) == (Decimal(net), PROVISIONAL, (reason,), STATUTE)
 
 
@@ -519,7 +479,7 @@ def test_an_agreement_declaring_half_even_rounds_the_same_case_to_even(tmp_path:
             text = text.replace(declared, "formula: round(gross_amount - discount, 0, half_even)")
         target.write_text(text, encoding="utf-8")
     data = aggregates_file(tmp_path, "2025-10", HALF_KRONA)
-    basis = bill(data, "2025-10", [folder, figures_file(tmp_path)])
+    basis = bill(data, "2025-10", [folder, figures_file(tmp_path, AVERAGE_DAYS, DAY_COSTS)])
     # 157 722.5 lies between 157 722 (even) and 157 723: half_even → 157 722.
     assert outcome(line_of(basis, "Kungsbacka")) == (
         Decimal(157722),
@@ -562,7 +522,7 @@ def test_without_the_made_up_figures_a_month_is_not_computed_and_names_the_figur
 def test_a_missing_day_cost_is_named_once_the_benchmark_is_known(tmp_path: Path) -> None:
     """With the averages but no 2024 price, the line names national_day_cost 2024."""
     data = aggregates_file(tmp_path, "2024-01", {"Kungsbacka": (10, "65")})
-    figures = figures_file(tmp_path, day_costs=False)
+    figures = figures_file(tmp_path, AVERAGE_DAYS)
     basis = bill(data, "2024-01", [AGREEMENTS, figures])
     line = line_of(basis, "Kungsbacka")
     assert outcome(line) == (

@@ -21,6 +21,7 @@ from fractions import Fraction
 from pathlib import Path
 
 import pytest
+from figures import figures_file, national_average_days, national_day_cost
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
@@ -36,32 +37,6 @@ from agreement_engine.sources import AggregateData, EpisodeData, is_episode_file
 ROOT = Path(__file__).resolve().parent.parent
 AGREEMENTS = ROOT / "agreements"
 MUNICIPALITIES = ("Kungsbacka", "Varberg", "Falkenberg", "Halmstad", "Hylte", "Laholm")
-FIGURES = """\
-format: agreement-engine/1
-kind: parameters
-id: test-figures
-title: "Made-up figures for the tests - not real"
-illustrative: true
-sources:
-  invented:
-    title: "Invented for the tests"
-parameters:
-  national_day_cost:
-    title: "Made-up cost of a care day, for tests only"
-    unit: kr/day
-    period: year
-    values:
-      2024: {value: 11000, status: provisional, cite: {source: invented}}
-      2025: {value: 11500, status: provisional, cite: {source: invented}}
-      2026: {value: 12000, status: provisional, cite: {source: invented}}
-  national_average_days:
-    title: "Made-up national average, for tests only"
-    unit: days
-    period: year
-    values:
-      2021: {value: "5.6", status: provisional, cite: {source: invented}}
-      2023: {value: "5.4", status: provisional, cite: {source: invented}}
-"""
 # The periods a Halland agreement governs, and whether the pending extension must be assumed.
 PERIODS = (
     (YearMonth(2022, 11), YearMonth(2024, 10), False),
@@ -75,9 +50,11 @@ LOWERED_FROM = YearMonth(2024, 1)
 
 @pytest.fixture(scope="module")
 def figures(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    path = tmp_path_factory.mktemp("figures") / "test-figures.yaml"
-    path.write_text(FIGURES, encoding="utf-8")
-    return path
+    return figures_file(
+        tmp_path_factory.mktemp("figures"),
+        national_day_cost({2024: 11000, 2025: 11500, 2026: 12000}),
+        national_average_days({2021: "5.6", 2023: "5.4"}),
+    )
 
 
 @pytest.fixture(scope="module")

@@ -17,6 +17,7 @@ from decimal import Decimal
 from pathlib import Path
 
 import pytest
+from figures import figures_file, national_day_cost
 
 from agreement_engine import commands
 from agreement_engine.billing import InvoiceBasis, InvoiceLine, exact
@@ -25,24 +26,7 @@ ROOT = Path(__file__).resolve().parent.parent
 AGREEMENTS = ROOT / "agreements"
 MUNICIPALITIES = ("Kungsbacka", "Varberg", "Falkenberg", "Halmstad", "Hylte", "Laholm")
 
-FIGURES = """\
-format: agreement-engine/1
-kind: parameters
-id: test-figures
-title: "Made-up figures for the tests - not real"
-illustrative: true
-sources:
-  invented:
-    title: "Invented for the tests"
-parameters:
-  national_day_cost:
-    title: "Made-up cost of a care day, for tests only"
-    unit: kr/day
-    period: year
-    values:
-      2024: {value: 11000, status: provisional, cite: {source: invented}}
-      2025: {value: 11500, status: provisional, cite: {source: invented}}
-"""
+DAY_COSTS = national_day_cost({2024: 11000, 2025: 11500})
 HEADER = (
     "Vårdtillfälle-ID;Kommun;Utskrivningsklar datum;Underrättelse klockslag;Utskrivningsdatum;"
     "Inskrivningsmeddelande;Underrättelse;SIP krävs;Kallelse SIP"
@@ -77,9 +61,7 @@ def bill(
     data.write_text("\n".join(lines) + "\n", encoding="utf-8")
     agreements = [str(AGREEMENTS)]
     if figures:
-        path = tmp_path / "test-figures.yaml"
-        path.write_text(FIGURES, encoding="utf-8")
-        agreements.append(str(path))
+        agreements.append(str(figures_file(tmp_path, DAY_COSTS)))
     return commands.evaluate(agreements, str(data), month, to, False).basis
 
 

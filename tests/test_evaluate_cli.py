@@ -15,6 +15,7 @@ from io import BytesIO
 from pathlib import Path
 
 import pytest
+from figures import figures_file, national_average_days
 from typer.testing import CliRunner, Result
 
 from agreement_engine.cli import app
@@ -23,23 +24,6 @@ from agreement_engine.library import load
 
 ROOT = Path(__file__).resolve().parent.parent
 AGREEMENTS = ROOT / "agreements"
-FIGURES = """\
-format: agreement-engine/1
-kind: parameters
-id: test-figures
-title: "Made-up figures for the tests - not real"
-illustrative: true
-sources:
-  invented:
-    title: "Invented for the tests"
-parameters:
-  national_average_days:
-    title: "Made-up national average, for tests only"
-    unit: days
-    period: year
-    values:
-      2021: {value: "5.6", status: provisional, cite: {source: invented}}
-"""
 # Each municipality's episodes and total days, the same in 2023-10 and 2023-11. With the
 # benchmark 5.6 days and 10 500 kr a day, gross = max(0, days − 5.6 × episodes) × 10 500:
 #   Kungsbacka 65 − 56 = 9 days     → 94 500 kr;  November (− 35 %) 61 425 kr
@@ -60,9 +44,7 @@ ROWS = {
 
 @pytest.fixture
 def figures(tmp_path: Path) -> Path:
-    path = tmp_path / "test-figures.yaml"
-    path.write_text(FIGURES, encoding="utf-8")
-    return path
+    return figures_file(tmp_path, national_average_days({2021: "5.6"}))
 
 
 @pytest.fixture
