@@ -7,7 +7,7 @@ from, and the readings of ambiguous text it relies on.
 
 from __future__ import annotations
 
-from agreement_engine.billing import InvoiceLine, LineStatus, Step, exact
+from agreement_engine.billing import InvoiceLine, LineStatus, Step, exact, one_line
 from agreement_engine.documents import (
     Agreement,
     Citation,
@@ -31,6 +31,7 @@ def explain(line: InvoiceLine, library: Library) -> str:
     out += _why(line)
     out += ["", "Inputs:"]
     out += [f"  {name} = {value}" for name, value in line.inputs.items()] or ["  (none)"]
+    out += _counting(line)
     if line.steps:
         out += ["", "Steps:"]
         for number, step in enumerate(line.steps, 1):
@@ -45,6 +46,20 @@ def explain(line: InvoiceLine, library: Library) -> str:
             reading = " ".join(assumption.reading.split()) if assumption else "(not declared)"
             out.append(f"  {assumption_id}: {reading}")
     return "\n".join(out) + "\n"
+
+
+def _counting(line: InvoiceLine) -> list[str]:
+    """How the inputs are counted from episodes, by the governing document's counting rules."""
+    base = line.documents[0] if line.documents else None
+    counting = getattr(base, "counting", None)
+    if base is None or counting is None or not line.inputs:
+        return []
+    out = [f"  counted by {base.id}'s rules, for each episode:"]
+    out.append(f"    counts in month = {one_line(counting.month.formula.text)}")
+    out += [f"    {n} = {one_line(r.formula.text)}" for n, r in counting.rules.items()]
+    out.append("  and for the month:")
+    out += [f"    {n} = {one_line(r.formula.text)}" for n, r in counting.aggregates.items()]
+    return out
 
 
 def _why(line: InvoiceLine) -> list[str]:
