@@ -25,13 +25,8 @@ from hypothesis import strategies as st
 from agreement_engine.commands import UsageError
 from agreement_engine.diagnostics import EngineError
 from agreement_engine.diff import canonical, canonical_formula, compare
-from agreement_engine.diff_output import (
-    diff_command,
-    git_setup_text,
-    mark_formulas,
-    mark_words,
-    textconv_command,
-)
+from agreement_engine.diff_marks import mark_formulas, mark_words
+from agreement_engine.diff_output import diff_command, git_setup_text, textconv_command
 from agreement_engine.documents import build
 from agreement_engine.formula import parse
 from agreement_engine.impact import Impact

@@ -10,7 +10,6 @@ from typing import Any
 import pytest
 from hypothesis import given
 from hypothesis import strategies as st
-from jsonschema import Draft202012Validator
 
 from agreement_engine import scenarios
 from agreement_engine.commands import UsageError
@@ -18,8 +17,7 @@ from agreement_engine.diagnostics import EngineError
 from agreement_engine.formula import Amount
 from agreement_engine.formula.types import DAYS, MONEY, NUMBER, PRICE_PER_DAY
 from agreement_engine.scenario_output import written
-from agreement_engine.scenarios import SCHEMA_FILE, parse_value
-from agreement_engine.schema import PATTERN_WORDS, load_schema
+from agreement_engine.scenario_values import parse_value
 from agreement_engine.yamlsource import read_yaml
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -308,52 +306,7 @@ def test_values_are_read_like_formula_literals(text: object, value: Amount) -> N
     assert parse_value(text) == value
 
 
-# -- the schema file ------------------------------------------------------------------------------
-
-
-def test_the_scenario_schema_is_a_valid_draft_2020_12_schema() -> None:
-    """Editors and jsonschema both read it."""
-    Draft202012Validator.check_schema(load_schema(SCHEMA_FILE))
-
-
-def test_the_scenario_schema_for_editors_is_the_one_the_engine_uses() -> None:
-    """schemas/ (named in every test file's modeline) links to the packaged schema."""
-    editors = ROOT / "schemas" / SCHEMA_FILE
-    assert editors.is_symlink()
-    assert json.loads(editors.read_text(encoding="utf-8")) == load_schema(SCHEMA_FILE)
-
-
-def _walk(node: Any) -> list[dict[str, Any]]:
-    if isinstance(node, dict):
-        return [node, *(n for value in node.values() for n in _walk(value))]
-    if isinstance(node, list):
-        return [n for value in node for n in _walk(value)]
-    return []
-
-
-def test_every_pattern_in_the_scenario_schema_can_be_said_in_words() -> None:
-    """A pattern the engine cannot explain would surface as a regular expression."""
-    patterns = {s["pattern"] for s in _walk(load_schema(SCHEMA_FILE)) if "pattern" in s}
-    assert patterns <= set(PATTERN_WORDS)
-
-
-def test_every_key_of_the_scenario_schema_has_help_for_editors() -> None:
-    """yaml-language-server shows a title or description as staff type each key."""
-    schema = load_schema(SCHEMA_FILE)
-
-    def helped(prop: dict[str, Any]) -> bool:
-        target = prop
-        if "$ref" in prop:
-            target = schema["$defs"][prop["$ref"].rsplit("/", 1)[1]]
-        return any(k in prop or k in target for k in ("title", "description"))
-
-    missing = [
-        name
-        for node in _walk(schema)
-        for name, prop in (node.get("properties") or {}).items()
-        if isinstance(prop, dict) and not prop.keys() <= {"const", "enum"} and not helped(prop)
-    ]
-    assert missing == []
+# -- the schema file (itself tested in test_schema.py) --------------------------------------------
 
 
 def test_every_case_book_file_names_the_schema_in_its_modeline() -> None:

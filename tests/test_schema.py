@@ -12,7 +12,8 @@ import pytest
 from jsonschema import Draft202012Validator
 
 from agreement_engine.diagnostics import render_text
-from agreement_engine.schema import PATTERN_WORDS, load_schema, validate
+from agreement_engine.scenario_files import SCHEMA_FILE as SCENARIO_SCHEMA
+from agreement_engine.schema import PATTERN_WORDS, SCHEMA_FILE, load_schema, validate
 from agreement_engine.yamlsource import load_yaml, read_yaml
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -399,19 +400,25 @@ def test_messages_carry_no_schema_jargon() -> None:
         assert not any(jargon.search(line) for line in expected), expected
 
 
-# -- the schema file itself ---------------------------------------------------------------------
+# -- the schema files themselves: the agreement files' and the scenario test files' ---------------
+
+SCHEMAS = pytest.mark.parametrize(
+    "schema_file", [SCHEMA_FILE, SCENARIO_SCHEMA], ids=["agreements", "tests"]
+)
 
 
-def test_the_schema_is_a_valid_draft_2020_12_schema() -> None:
+@SCHEMAS
+def test_the_schema_is_a_valid_draft_2020_12_schema(schema_file: str) -> None:
     """Editors and jsonschema both read it, so it must be valid JSON Schema."""
-    Draft202012Validator.check_schema(load_schema())
+    Draft202012Validator.check_schema(load_schema(schema_file))
 
 
-def test_the_schema_for_editors_is_the_one_the_engine_uses() -> None:
+@SCHEMAS
+def test_the_schema_for_editors_is_the_one_the_engine_uses(schema_file: str) -> None:
     """schemas/ (named in every file's modeline) links to the packaged schema."""
-    editors = ROOT / "schemas" / "agreement-engine.schema.json"
+    editors = ROOT / "schemas" / schema_file
     assert editors.is_symlink()
-    assert json.loads(editors.read_text(encoding="utf-8")) == load_schema()
+    assert json.loads(editors.read_text(encoding="utf-8")) == load_schema(schema_file)
 
 
 def walk(node: Any) -> Iterator[dict[str, Any]]:
@@ -424,15 +431,26 @@ def walk(node: Any) -> Iterator[dict[str, Any]]:
             yield from walk(value)
 
 
-def test_every_pattern_in_the_schema_can_be_said_in_words() -> None:
+@SCHEMAS
+def test_every_pattern_in_the_schema_can_be_said_in_words(schema_file: str) -> None:
     """A pattern the engine cannot explain would surface as a regular expression."""
-    patterns = {s["pattern"] for s in walk(load_schema()) if "pattern" in s}
+    patterns = {s["pattern"] for s in walk(load_schema(schema_file)) if "pattern" in s}
     assert patterns <= set(PATTERN_WORDS)
 
 
-def test_every_key_has_help_for_editors() -> None:
+# A property that only narrows one described elsewhere (to a constant, a choice, or - in the
+# agreement schema only - the names a figure's values are kept by) needs no help of its own.
+@pytest.mark.parametrize(
+    ("schema_file", "narrowing"),
+    [
+        (SCHEMA_FILE, {"const", "enum", "propertyNames"}),
+        (SCENARIO_SCHEMA, {"const", "enum"}),
+    ],
+    ids=["agreements", "tests"],
+)
+def test_every_key_has_help_for_editors(schema_file: str, narrowing: set[str]) -> None:
     """yaml-language-server shows a title or description as staff type each key."""
-    schema = load_schema()
+    schema = load_schema(schema_file)
 
     def helped(prop: dict[str, Any]) -> bool:
         target = prop
@@ -444,8 +462,6 @@ def test_every_key_has_help_for_editors() -> None:
         name
         for node in walk(schema)
         for name, prop in (node.get("properties") or {}).items()
-        if isinstance(prop, dict)
-        and not prop.keys() <= {"const", "enum", "propertyNames"}
-        and not helped(prop)
+        if isinstance(prop, dict) and not prop.keys() <= narrowing and not helped(prop)
     ]
     assert missing == []

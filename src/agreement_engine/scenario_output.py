@@ -29,7 +29,7 @@ from agreement_engine.library import Library
 from agreement_engine.ruleset import dependencies
 
 if TYPE_CHECKING:
-    from agreement_engine.scenarios import CaseResult, Failure, ScenarioRun
+    from agreement_engine.scenario_cases import CaseResult, Failure, ScenarioRun
 
 _STEP = re.compile(r"\s*[0-9]+\. (\S+) = ")
 _INDENT = "    "

@@ -12,7 +12,6 @@ The data is plain Python: mappings with ``str`` keys, lists, ``str``, ``int``, `
 
 from __future__ import annotations
 
-import bisect
 import os
 import re
 from collections.abc import Mapping
@@ -24,6 +23,7 @@ import yaml
 from yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
 
 from agreement_engine.diagnostics import Diagnostic, EngineError, Location, error
+from agreement_engine.yaml_positions import Lines, Place, Span, character_spans, span_at
 
 YamlValue: TypeAlias = "dict[str, YamlValue] | list[YamlValue] | str | int | Decimal | bool | None"
 KeyPath: TypeAlias = tuple[str | int, ...]
@@ -32,66 +32,10 @@ _STANDARD = "tag:yaml.org,2002:"
 _SCALAR_TAGS = frozenset({"str", "int", "float", "bool", "null", "timestamp", "value"})
 _MERGE_TAG = _STANDARD + "merge"
 _MAX_NODES = 100_000
-_LINE_BREAKS = re.compile("[\n\x85\u2028\u2029]")
 _DECIMAL_INT = re.compile(r"[-+]?[0-9][0-9_]*")
 _HEX_INT = re.compile(r"[-+]?0x[0-9a-fA-F_]+")
 _BINARY_INT = re.compile(r"[-+]?0b[01_]+")
 _BLOCK_HEADER = re.compile(r"[|>](?:[1-9][-+]?|[-+][1-9]?)?")
-
-
-# -- positions ------------------------------------------------------------------------------------
-
-
-@dataclass(frozen=True, slots=True)
-class _Span:
-    """Characters ``start`` up to ``end`` (exclusive) of the document text."""
-
-    start: int
-    end: int
-
-
-@dataclass(frozen=True, slots=True)
-class _Place:
-    """Where a key and its value were written; for scalars also how the value was written."""
-
-    key: _Span | None
-    value: _Span
-    node: _Span
-    style: str | None = None
-    scalar: str | None = None
-
-
-@dataclass(frozen=True, slots=True)
-class _Lines:
-    """The document's lines, to turn a character index into line and column."""
-
-    text: str
-    starts: tuple[int, ...]
-
-    @classmethod
-    def of(cls, text: str) -> _Lines:
-        return cls(text, (0, *(m.end() for m in _LINE_BREAKS.finditer(text))))
-
-    def line_of(self, index: int) -> int:
-        """The 0-based line that holds character ``index``."""
-        return bisect.bisect_right(self.starts, index) - 1
-
-    def line_end(self, line: int) -> int:
-        """The index just past the last character of ``line`` (its line break excluded)."""
-        end = self.starts[line + 1] - 1 if line + 1 < len(self.starts) else len(self.text)
-        return max(end, self.starts[line])
-
-    def source_line(self, line: int) -> str:
-        return self.text[self.starts[line] : self.line_end(line)]
-
-    def location(self, path: str, span: _Span) -> Location:
-        """The location of ``span``, underlined on its first line only."""
-        line = self.line_of(span.start)
-        source = self.source_line(line)
-        column = span.start - self.starts[line]
-        visible = len(source.rstrip())
-        end = min(span.end - self.starts[line], max(visible, column + 1))
-        return Location(path, line + 1, column + 1, max(1, end - column), source)
 
 
 # -- the document ---------------------------------------------------------------------------------
@@ -104,8 +48,8 @@ class YamlDocument:
     path: str
     text: str
     data: YamlValue
-    _places: Mapping[KeyPath, _Place] = field(repr=False, compare=False)
-    _lines: _Lines = field(repr=False, compare=False)
+    _places: Mapping[KeyPath, Place] = field(repr=False, compare=False)
+    _lines: Lines = field(repr=False, compare=False)
 
     def locate(self, keypath: KeyPath, *, key: bool = False) -> Location:
         """Where the value at ``keypath`` was written (or its key, with ``key=True``).
@@ -127,32 +71,20 @@ class YamlDocument:
         place = self._places.get(keypath)
         if place is None or place.scalar is None:
             return self.locate(keypath)
-        spans = _character_spans(self.text, place)
+        spans = character_spans(self.text, place)
         if spans is None:
             return self.locate(keypath)
-        first = _span_at(spans, place, offset)
-        last = _span_at(spans, place, offset + max(length, 1) - 1)
+        first = span_at(spans, place, offset)
+        last = span_at(spans, place, offset + max(length, 1) - 1)
         end = max(last.end, first.start + 1) if length > 0 else first.start + 1
-        return self._lines.location(self.path, _Span(first.start, end))
+        return self._lines.location(self.path, Span(first.start, end))
 
-    def _nearest(self, keypath: KeyPath) -> _Place:
+    def _nearest(self, keypath: KeyPath) -> Place:
         for size in range(len(keypath), -1, -1):
             place = self._places.get(keypath[:size])
             if place is not None:
                 return place
         raise KeyError(keypath)  # the root is always recorded
-
-
-def _span_at(spans: list[_Span], place: _Place, offset: int) -> _Span:
-    """The source span of value character ``offset``; past the end, the point after the value."""
-    if 0 <= offset < len(spans):
-        return spans[offset]
-    if offset < 0 and spans:
-        return spans[0]
-    if spans:
-        return _Span(spans[-1].end, spans[-1].end)
-    start = place.node.start + (1 if place.style in ("'", '"') else 0)
-    return _Span(start, start)
 
 
 # -- loading --------------------------------------------------------------------------------------
@@ -186,7 +118,7 @@ def load_yaml(path: str, text: str) -> YamlDocument:
     Raises :class:`EngineError` for malformed YAML, duplicate keys, tags and an empty file.
     """
     text = text.removeprefix("\ufeff").replace("\r\n", "\n").replace("\r", "\n")
-    lines = _Lines.of(text)
+    lines = Lines.of(text)
     try:
         return _load(path, lines)
     except RecursionError:
@@ -227,7 +159,7 @@ def _even_styles(node: Node | None) -> None:
             stack += current.value
 
 
-def _load(path: str, lines: _Lines) -> YamlDocument:
+def _load(path: str, lines: Lines) -> YamlDocument:
     try:
         root = _compose(lines.text)
     except yaml.MarkedYAMLError as exc:
@@ -236,7 +168,7 @@ def _load(path: str, lines: _Lines) -> YamlDocument:
         raise EngineError([_reader_problem(path, lines, exc)]) from None
     if root is None or (isinstance(root, ScalarNode) and root.style is None and not root.value):
         hint = "an agreement file starts with 'format: agreement-engine/1'"
-        where = lines.location(path, _Span(0, 1))
+        where = lines.location(path, Span(0, 1))
         raise EngineError([error("the file is empty", where, hint=hint, code="empty-file")])
     builder = _Builder(path, lines)
     data = builder.value(root, (), None, frozenset())
@@ -250,8 +182,8 @@ class _Builder:
     """Turns composed YAML nodes into plain data, recording places and collecting problems."""
 
     path: str
-    lines: _Lines
-    places: dict[KeyPath, _Place] = field(default_factory=dict)
+    lines: Lines
+    places: dict[KeyPath, Place] = field(default_factory=dict)
     problems: list[Diagnostic] = field(default_factory=list)
     count: int = 0
 
@@ -334,30 +266,30 @@ class _Builder:
         )
 
 
-def _place(text: str, node: Node, key: Node | None) -> _Place:
-    whole = _Span(node.start_mark.index, node.end_mark.index)
-    key_span = None if key is None else _Span(key.start_mark.index, key.end_mark.index)
+def _place(text: str, node: Node, key: Node | None) -> Place:
+    whole = Span(node.start_mark.index, node.end_mark.index)
+    key_span = None if key is None else Span(key.start_mark.index, key.end_mark.index)
     if isinstance(node, ScalarNode):
         underline = _scalar_underline(text, node, whole)
-        return _Place(key_span, underline, whole, node.style, node.value)
+        return Place(key_span, underline, whole, node.style, node.value)
     assert isinstance(node, MappingNode | SequenceNode)
-    return _Place(key_span, _collection_underline(node, whole), whole)
+    return Place(key_span, _collection_underline(node, whole), whole)
 
 
-def _scalar_underline(text: str, node: ScalarNode, whole: _Span) -> _Span:
+def _scalar_underline(text: str, node: ScalarNode, whole: Span) -> Span:
     if node.style in ("|", ">"):
         header = _BLOCK_HEADER.match(text, whole.start)
-        return _Span(whole.start, header.end() if header else whole.start + 1)
+        return Span(whole.start, header.end() if header else whole.start + 1)
     return whole
 
 
-def _collection_underline(node: MappingNode | SequenceNode, whole: _Span) -> _Span:
+def _collection_underline(node: MappingNode | SequenceNode, whole: Span) -> Span:
     if node.start_mark.line == node.end_mark.line or node.flow_style:
         return whole
     if isinstance(node, MappingNode) and node.value:
         first_key = node.value[0][0]
-        return _Span(whole.start, first_key.end_mark.index)
-    return _Span(whole.start, whole.start + 1)
+        return Span(whole.start, first_key.end_mark.index)
+    return Span(whole.start, whole.start + 1)
 
 
 def _scalar_value(node: ScalarNode) -> YamlValue:
@@ -464,7 +396,7 @@ _EXPLANATIONS: tuple[tuple[str, str, str | None], ...] = (
 )
 
 
-def _syntax_problem(path: str, lines: _Lines, exc: yaml.MarkedYAMLError) -> Diagnostic:
+def _syntax_problem(path: str, lines: Lines, exc: yaml.MarkedYAMLError) -> Diagnostic:
     problem = exc.problem or exc.context or "the text cannot be read"
     mark = exc.problem_mark or exc.context_mark
     hint: str | None = None
@@ -479,7 +411,7 @@ def _syntax_problem(path: str, lines: _Lines, exc: yaml.MarkedYAMLError) -> Diag
     if _points_at_opening(exc):
         mark = exc.context_mark or mark
     index = min(mark.index, len(lines.text)) if mark is not None else 0
-    where = lines.location(path, _Span(index, index + 1))
+    where = lines.location(path, Span(index, index + 1))
     return error(f"the YAML is malformed: {problem}", where, hint=hint, code="yaml-syntax")
 
 
@@ -490,171 +422,9 @@ def _points_at_opening(exc: yaml.MarkedYAMLError) -> bool:
     return unclosed_quote or "expected ',' or" in problem
 
 
-def _reader_problem(path: str, lines: _Lines, exc: yaml.reader.ReaderError) -> Diagnostic:
+def _reader_problem(path: str, lines: Lines, exc: yaml.reader.ReaderError) -> Diagnostic:
     character = exc.character if isinstance(exc.character, str) else chr(exc.character)
     message = f"the file contains a control character (#x{ord(character):04x}) that is not allowed"
     hint = "remove it; it often comes with text copied from a PDF or a word processor"
-    where = lines.location(path, _Span(exc.position, exc.position + 1))
+    where = lines.location(path, Span(exc.position, exc.position + 1))
     return error(message, where, hint=hint, code="yaml-syntax")
-
-
-# -- characters inside a scalar -------------------------------------------------------------------
-
-_ESCAPES = {
-    "0": "\0",
-    "a": "\x07",
-    "b": "\x08",
-    "t": "\t",
-    "\t": "\t",
-    "n": "\n",
-    "v": "\x0b",
-    "f": "\x0c",
-    "r": "\r",
-    "e": "\x1b",
-    " ": " ",
-    '"': '"',
-    "/": "/",
-    "\\": "\\",
-    "N": "\x85",
-    "_": "\xa0",
-    "L": "\u2028",
-    "P": "\u2029",
-}
-_ESCAPE_CODES = {"x": 2, "u": 4, "U": 8}
-
-
-def _character_spans(text: str, place: _Place) -> list[_Span] | None:
-    """The source span of each character of a scalar's value, or None if they cannot be matched."""
-    value = place.scalar
-    assert value is not None
-    if place.style in ("|", ">"):
-        return _block_spans(text, place.node, value, folded=place.style == ">")
-    found = _FlowScanner(text, place.node, place.style).scan()
-    if found is None or "".join(c for c, _ in found) != value:
-        return None
-    return [span for _, span in found]
-
-
-@dataclass(slots=True)
-class _FlowScanner:
-    """Re-reads a plain or quoted scalar as the YAML scanner does, keeping each character's span."""
-
-    text: str
-    node: _Span
-    style: str | None
-    out: list[tuple[str, _Span]] = field(default_factory=list)
-
-    def scan(self) -> list[tuple[str, _Span]] | None:
-        quotes = 1 if self.style in ("'", '"') else 0
-        blank = " \t" if quotes else " "
-        i, stop = self.node.start + quotes, self.node.end - quotes
-        while i < stop:
-            step = self._step(i, stop, blank)
-            if step is None:
-                return None
-            i = step
-        return self.out
-
-    def _step(self, i: int, stop: int, blank: str) -> int | None:
-        text, ch = self.text, self.text[i]
-        if ch in blank:
-            j = i
-            while j < stop and text[j] in blank:
-                j += 1
-            if j < stop and text[j] == "\n":
-                return self._fold(j, stop, blank, joins=True)
-            self.out.extend((text[k], _Span(k, k + 1)) for k in range(i, j))
-            return j
-        if ch == "\n":
-            return self._fold(i, stop, blank, joins=True)
-        if self.style == '"' and ch == "\\":
-            return self._escape(i, stop, blank)
-        if self.style == "'" and ch == "'" and text[i + 1 : i + 2] == "'":
-            self.out.append(("'", _Span(i + 1, i + 2)))
-            return i + 2
-        self.out.append((ch, _Span(i, i + 1)))
-        return i + 1
-
-    def _fold(self, i: int, stop: int, blank: str, *, joins: bool) -> int:
-        """A line break and the indentation after it: one space, or the blank lines kept."""
-        at, i, breaks = i, i + 1, []
-        while i < stop:
-            while i < stop and self.text[i] in blank:
-                i += 1
-            if i < stop and self.text[i] == "\n":
-                breaks.append(i)
-                i += 1
-            else:
-                break
-        if joins and not breaks:
-            self.out.append((" ", _Span(at, at + 1)))
-        self.out.extend(("\n", _Span(b, b + 1)) for b in breaks)
-        return i
-
-    def _escape(self, i: int, stop: int, blank: str) -> int | None:
-        code = self.text[i + 1 : i + 2]
-        if code == "\n":
-            return self._fold(i + 1, stop, blank, joins=False)
-        if code in _ESCAPES:
-            meant = _ESCAPES[code]
-            start = i + 1 if meant == code else i  # \" and \\ point at the character itself
-            self.out.append((meant, _Span(start, i + 2)))
-            return i + 2
-        size = _ESCAPE_CODES.get(code)
-        if size is None:
-            return None
-        try:
-            meant = chr(int(self.text[i + 2 : i + 2 + size], 16))
-        except ValueError:
-            return None
-        self.out.append((meant, _Span(i, i + 2 + size)))
-        return i + 2 + size
-
-
-def _block_spans(text: str, node: _Span, value: str, *, folded: bool) -> list[_Span] | None:
-    """Match a block scalar's value against its lines, after the header and the indentation."""
-    tokens = _block_tokens(text, node, value)
-    spans: list[_Span] = []
-    position = 0
-    for character in value:
-        while True:
-            if position >= len(tokens):
-                return None
-            token, span = tokens[position]
-            position += 1
-            if token == character or (folded and token == "\n" and character == " "):
-                spans.append(span)
-                break
-            if token != "\n":
-                return None
-    return spans
-
-
-def _block_tokens(text: str, node: _Span, value: str) -> list[tuple[str, _Span]]:
-    """The content characters of a block scalar's lines, each line followed by its break."""
-    first = text.find("\n", node.start, node.end)
-    if first < 0:
-        return []
-    raw_lines = text[first + 1 : node.end].split("\n")
-    indent = _block_indent(raw_lines, value)
-    tokens: list[tuple[str, _Span]] = []
-    start = first + 1
-    for raw in raw_lines:
-        skip = min(indent, len(raw) - len(raw.lstrip(" ")))
-        tokens.extend((raw[k], _Span(start + k, start + k + 1)) for k in range(skip, len(raw)))
-        tokens.append(("\n", _Span(start + len(raw), start + len(raw) + 1)))
-        start += len(raw) + 1
-    return tokens
-
-
-def _block_indent(raw_lines: list[str], value: str) -> int:
-    """The block's indentation: what the first content line has that its value line lacks."""
-    value_lines = value.split("\n")
-    k = next((n for n, line in enumerate(value_lines) if line.strip()), None)
-    if k is None or k >= len(raw_lines):
-        return min((len(r) - len(r.lstrip(" ")) for r in raw_lines if r.strip()), default=0)
-
-    def lead(line: str) -> int:
-        return len(line) - len(line.lstrip(" "))
-
-    return lead(raw_lines[k]) - lead(value_lines[k])

@@ -85,39 +85,138 @@ def column_name(index: int) -> str:
     return f"c{index}"
 
 
+@dataclass(frozen=True, slots=True)
+class CsvFile:
+    """A CSV file as polars reads it: a UTF-8 file (a copy, for other encodings), where its header
+    is, and whether any field can be quoted.
+
+    A copy lives as long as this object (or until :meth:`close`), so that the file can be read
+    again, column by column, as often as needed.
+    """
+
+    path: str
+    utf8_path: str
+    encoding: str
+    header: Row
+    header_index: int
+    """The header's 0-based line in the file; rows are numbered from the line after it."""
+    separator: str
+    quoted: bool
+    """Whether the file holds a double quote anywhere; without one, every record is one line."""
+    copy: tempfile.TemporaryDirectory[str] | None = None
+
+    @property
+    def width(self) -> int:
+        return len(self.header.cells)
+
+    @property
+    def form(self) -> str:
+        return f"CSV ({self.encoding}, separated by {_SEPARATOR_NAMES[self.separator]})"
+
+    def fields(self) -> pl.LazyFrame:
+        """Every field as text, as written (spaces kept), one column per header column, and each
+        record's number in ``_row`` (right while records are lines)."""
+        import polars as pl
+
+        return pl.scan_csv(
+            self.utf8_path,
+            has_header=False,
+            skip_lines=self.header_index + 1,
+            separator=self.separator,
+            quote_char='"',
+            schema={column_name(i): pl.String for i in range(self.width)},
+            missing_columns="insert",
+            truncate_ragged_lines=True,
+            empty_string_is_null=False,
+            raise_if_empty=False,
+            encoding="utf8",
+            row_index_name=ROW,
+            row_index_offset=self.header_index + 2,
+        )
+
+    def lines(self) -> pl.LazyFrame:
+        """The lines after the header (``line``), each with its number in ``_row``."""
+        import polars as pl
+
+        numbered = pl.scan_lines(self.utf8_path).with_row_index(ROW, offset=1)
+        return numbered.filter(pl.col(ROW) > self.header_index + 1)
+
+    def close(self) -> None:
+        """Remove the UTF-8 copy, if one was made."""
+        if self.copy is not None:
+            self.copy.cleanup()
+
+
+def column_name(index: int) -> str:
+    return f"c{index}"
+
+
+def open_csv(path: str, known: Collection[str]) -> CsvFile:
+    """The CSV file at ``path``, its header found among its first rows by the ``known`` names.
+
+    Raises :class:`EngineError` when the file cannot be read or decoded, or has no header.
+    """
+    utf8_path, encoding, copy, quoted = _utf8_file(path)
+    try:
+        head = _head_lines(utf8_path)
+        header_index, separator = find_header(path, head, known)
+        fields, _ = split_record(head, header_index, separator)
+        header = make_row(path, head, header_index + 1, fields)
+        check_columns(header, separator)
+    except BaseException:
+        if copy is not None:
+            copy.cleanup()
+        raise
+    return CsvFile(path, utf8_path, encoding, header, header_index, separator, quoted, copy)
+
+
 @contextmanager
 def open_text_frame(path: str, known: Collection[str], problems: Problems) -> Iterator[TextFrame]:
     """The file at ``path`` as a :class:`TextFrame`, CSV or XLSX by its extension."""
-    if Path(path).suffix.casefold() in (".xlsx", ".xlsm"):
+    if is_xlsx(path):
         yield _xlsx_frame(path, known, problems)
         return
-    with _utf8_copy(path) as (utf8_path, encoding):
-        yield _csv_frame(path, utf8_path, encoding, known, problems)
+    csv = open_csv(path, known)
+    try:
+        yield _csv_frame(csv, problems)
+    finally:
+        csv.close()
+
+
+def is_xlsx(path: str) -> bool:
+    """Whether a data file is read as a workbook (else as CSV), by its extension."""
+    return Path(path).suffix.casefold() in (".xlsx", ".xlsm")
 
 
 # --- CSV ---------------------------------------------------------------------------------------
 
 
-@contextmanager
-def _utf8_copy(path: str) -> Iterator[tuple[str, str]]:
-    """A UTF-8 file polars can read with the same lines as ``path``, and the original encoding."""
-    codec, name = _encoding(path)
+def _utf8_file(path: str) -> tuple[str, str, tempfile.TemporaryDirectory[str] | None, bool]:
+    """A UTF-8 file polars can read with the same lines as ``path``, the original encoding's name,
+    the temporary directory of the copy if one was made, and whether the file holds a quote."""
+    codec, name, quoted = _encoding(path)
     if codec == "utf-8" and not _lone_carriage_returns(path):
-        yield path, name
-        return
-    with tempfile.TemporaryDirectory(prefix="agreement-engine-") as folder:
-        copy = str(Path(folder) / "utf8.csv")
+        return path, name, None, quoted
+    folder = tempfile.TemporaryDirectory(prefix="agreement-engine-")
+    copy = str(Path(folder.name) / "utf8.csv")
+    quoted = False
+    try:
         with (
             open(path, encoding=codec, newline=None) as source,
             open(copy, "w", encoding="utf-8", newline="\n") as target,
         ):
             while chunk := source.read(_CHUNK):
+                quoted = quoted or '"' in chunk
                 target.write(chunk)
-        yield copy, name
+    except BaseException:
+        folder.cleanup()
+        raise
+    return copy, name, folder, quoted
 
 
-def _encoding(path: str) -> tuple[str, str]:
-    """The codec to read a file with, and the encoding's name for people."""
+def _encoding(path: str) -> tuple[str, str, bool]:
+    """The codec to read a file with, the encoding's name for people, and whether the file holds
+    a double quote (known only for files read in place; else False)."""
     try:
         with open(path, "rb") as file:
             start = file.read(4)
@@ -128,31 +227,39 @@ def _encoding(path: str) -> tuple[str, str]:
     for bom, codec, name in BOMS:
         if start.startswith(bom):
             if codec == "utf-8-sig":
-                _check_stream(path, "utf-8", name)
-                return "utf-8", name
-            return codec, name
-    if _check_stream(path, "utf-8", None):
-        return "utf-8", "UTF-8"
+                _, quoted = _check_stream(path, "utf-8", name)
+                return "utf-8", name, quoted
+            return codec, name, False
+    decodes, quoted = _check_stream(path, "utf-8", None)
+    if decodes:
+        return "utf-8", "UTF-8", quoted
     _check_stream(path, "cp1252", "UTF-8 or Windows-1252")
-    return "cp1252", "Windows-1252"
+    return "cp1252", "Windows-1252", False
 
 
-def _check_stream(path: str, codec: str, expected: str | None) -> bool:
-    """Whether the whole file decodes strictly; when it does not and ``expected`` is given,
-    raise the error for the first byte that cannot be read."""
+def _check_stream(path: str, codec: str, expected: str | None) -> tuple[bool, bool]:
+    """Whether the whole file decodes strictly, and whether it holds a double quote; when it does
+    not decode and ``expected`` is given, raise the error for the first byte that cannot be read.
+
+    Chunks of plain ASCII (most of a large extract) need no decoding: they are valid in both
+    encodings, provided no character is left half-read from the chunk before.
+    """
     decoder = codecs.getincrementaldecoder(codec)("strict")
     lines = 0
+    quoted = False
     with open(path, "rb") as file:
         while True:
             chunk = file.read(_CHUNK)
+            quoted = quoted or b'"' in chunk
             try:
-                decoder.decode(chunk, final=not chunk)
+                if not (chunk.isascii() and not decoder.getstate()[0]):
+                    decoder.decode(chunk, final=not chunk)
             except UnicodeDecodeError as exc:
                 if expected is None:
-                    return False
+                    return False, quoted
                 raise EngineError([_undecodable_in(path, exc, lines, expected)]) from None
             if not chunk:
-                return True
+                return True, quoted
             lines += chunk.count(b"\n")
 
 
@@ -184,75 +291,53 @@ def _head_lines(utf8_path: str) -> list[str]:
     return split_lines(text.decode("utf-8-sig", errors="replace"))
 
 
-def _csv_frame(
-    path: str, utf8_path: str, encoding: str, known: Collection[str], problems: Problems
-) -> TextFrame:
+def _csv_frame(csv: CsvFile, problems: Problems) -> TextFrame:
     import polars as pl
 
-    head = _head_lines(utf8_path)
-    header_index, separator = find_header(path, head, known)
-    fields, _ = split_record(head, header_index, separator)
-    header = make_row(path, head, header_index + 1, fields)
-    check_columns(header, separator)
-    width = len(header.cells)
-    lines = pl.scan_lines(utf8_path).with_row_index("i").filter(pl.col("i") > header_index)
-    geometry = _Geometry(path, utf8_path, lines, separator, width, header_index)
+    geometry = Geometry(csv)
     geometry.measure()
     try:
-        frame = _read_fields(utf8_path, header_index, separator, width)
+        frame = _read_fields(csv)
     except pl.exceptions.PolarsError as exc:
         raise EngineError([geometry.read_failure(exc)]) from None
     frame = geometry.number_rows(frame)
     frame = geometry.drop_bad_rows(frame, problems)
-    form = f"CSV ({encoding}, separated by {_SEPARATOR_NAMES[separator]})"
-    return TextFrame(path, form, header, frame, geometry.locate)
+    return TextFrame(csv.path, csv.form, csv.header, frame, geometry.locate)
 
 
-def _read_fields(utf8_path: str, header_index: int, separator: str, width: int) -> pl.DataFrame:
+def _read_fields(csv: CsvFile) -> pl.DataFrame:
     """Every field as text without surrounding spaces, read by polars (streaming, so that the
     unstripped text is never held whole), and each row's number if records are lines."""
     import polars as pl
 
     return (
-        pl.scan_csv(
-            utf8_path,
-            has_header=False,
-            skip_lines=header_index + 1,
-            separator=separator,
-            quote_char='"',
-            schema={column_name(i): pl.String for i in range(width)},
-            missing_columns="insert",
-            truncate_ragged_lines=True,
-            empty_string_is_null=False,
-            raise_if_empty=False,
-            encoding="utf8",
-            row_index_name=ROW,
-            row_index_offset=header_index + 2,
-        )
+        csv.fields()
         .with_columns(pl.col(pl.String).str.strip_chars(SPACES), pl.col(ROW).cast(pl.UInt32))
         .collect(engine="streaming")
     )
 
 
-class _Geometry:
+class Geometry:
     """Which line each record of a CSV file starts on, and which records have the wrong number
     of fields; found from the file's lines, vectorised."""
 
-    def __init__(
-        self,
-        path: str,
-        utf8_path: str,
-        lines: pl.LazyFrame,
-        separator: str,
-        width: int,
-        header_index: int,
-    ) -> None:
-        self.path, self.utf8_path, self.separator, self.width = path, utf8_path, separator, width
-        self.lines, self.header_index = lines, header_index
+    def __init__(self, csv: CsvFile) -> None:
+        import polars as pl
+
+        self.path, self.utf8_path = csv.path, csv.utf8_path
+        self.separator, self.width, self.header_index = csv.separator, csv.width, csv.header_index
+        numbered = pl.scan_lines(csv.utf8_path).with_row_index("i")
+        self.lines = numbered.filter(pl.col("i") > csv.header_index)
         self.spans: dict[int, int] = {}  # first line index -> last, for multi-line records
         self.suspects: list[int] = []  # single-line records that may have too few or many fields
         self.starts: pl.Series | None = None  # where records start, when some span lines
         self.first_odd = 0  # the first line with an odd number of quotes
+
+    @property
+    def plain(self) -> bool:
+        """After :meth:`measure`: whether every record is one line, with the header's number of
+        fields as far as the vectorised check can tell."""
+        return not self.suspects and self.starts is None
 
     def measure(self) -> None:
         """Find the lines with an odd number of quotes (multi-line records) and the suspects."""
@@ -471,4 +556,13 @@ def _xlsx_locate(path: str) -> Locate:
     return locate
 
 
-__all__ = ["ROW", "TextFrame", "column_name", "open_text_frame"]
+__all__ = [
+    "ROW",
+    "CsvFile",
+    "Geometry",
+    "TextFrame",
+    "column_name",
+    "is_xlsx",
+    "open_csv",
+    "open_text_frame",
+]
