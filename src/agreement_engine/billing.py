@@ -24,7 +24,7 @@ from agreement_engine.formula.ast import NO_SPAN
 from agreement_engine.formula.types import MONEY
 from agreement_engine.library import Library
 from agreement_engine.months import YearMonth
-from agreement_engine.ruleset import RESULT, RuleSet, Typed, type_rules
+from agreement_engine.ruleset import RESULT, RuleSet, Typed, dependencies, type_rules
 from agreement_engine.timeline import Governance, Status, govern
 
 # The rules shown as columns of the invoice basis when an agreement has them.
@@ -121,15 +121,49 @@ class MonthlyData(Protocol):
 
 @dataclass
 class _Typing:
-    """Rule sets typed once per run, whatever the number of lines."""
+    """What a run works out once, whatever the number of lines: each rule set's types, and the
+    values of its rules that depend on the month alone (the benchmark, the price of a day),
+    which every municipality's line of that month shares."""
 
     library: Library
     cache: dict[str, Typed] = field(default_factory=dict)
+    shared: dict[tuple[str, YearMonth], tuple[dict[str, Value], list[FigureUse]]] = field(
+        default_factory=dict
+    )
 
     def __call__(self, ruleset: RuleSet) -> Typed:
         if ruleset.name not in self.cache:
             self.cache[ruleset.name] = type_rules(ruleset, self.library.parameters)
         return self.cache[ruleset.name]
+
+    def month_values(
+        self, ruleset: RuleSet, typed: Typed, month: YearMonth
+    ) -> tuple[dict[str, Value], list[FigureUse]]:
+        """The month-only rules' values (as far as they can be computed) and the figures used."""
+        key = (ruleset.name, month)
+        if key not in self.shared:
+            figures = ParameterFigures(self.library.parameters)
+            env = MonthEnvironment(ruleset, month, {}, figures)
+            try:
+                for name in _month_only(ruleset, typed):
+                    env.value(name, NO_SPAN)
+            except (MissingFigure, FormulaError):
+                pass  # the line meets the same problem itself, and reports it
+            self.shared[key] = (env.values, figures.used)
+        return self.shared[key]
+
+
+def _month_only(ruleset: RuleSet, typed: Typed) -> list[str]:
+    """The rules, in order, whose values depend on the month alone, not on any aggregate."""
+    alone: list[str] = []
+    for name in typed.order:
+        expr = ruleset.rules[name].formula.expr
+        uses = dependencies(expr) if expr is not None else set()
+        if not uses & set(typed.aggregate_types) and all(
+            u in alone or u == "month" for u in uses & ({"month"} | set(ruleset.rules))
+        ):
+            alone.append(name)
+    return alone
 
 
 def bill(
@@ -182,8 +216,9 @@ def _line(
     aggregates = data.aggregates(ruleset, typed, municipality, month)
     if isinstance(aggregates, str):
         return _not_computed(governance, ruleset.layers, (aggregates,))
-    figures = ParameterFigures(library.parameters)
-    env = MonthEnvironment(ruleset, month, aggregates, figures)
+    shared, shared_uses = typing.month_values(ruleset, typed, month)
+    figures = ParameterFigures(library.parameters, list(shared_uses))
+    env = MonthEnvironment(ruleset, month, aggregates, figures, dict(shared))
     try:
         for name in typed.order:
             env.value(name, NO_SPAN)
@@ -191,19 +226,20 @@ def _line(
         reason = f"figure {missing.parameter} for {missing.key} is missing"
         return _not_computed(governance, ruleset.layers, (reason,), aggregates, figures.used)
     except FormulaError as exc:
-        reason = f"{exc.problem.message} (while computing {env.order[-1] if env.order else ''})"
+        reason = f"{exc.problem.message} (while computing {env.current})"
         return _not_computed(governance, ruleset.layers, (reason,), aggregates, figures.used)
-    return _computed(governance, ruleset, env, figures.used, assume_approved)
+    return _computed(governance, ruleset, typed, env, figures.used, assume_approved)
 
 
 def _computed(
     governance: Governance,
     ruleset: RuleSet,
+    typed: Typed,
     env: MonthEnvironment,
     used: Sequence[FigureUse],
     assume_approved: bool,
 ) -> InvoiceLine:
-    steps = tuple(_step(ruleset.rules[name], env.values[name]) for name in env.order)
+    steps = tuple(_step(ruleset.rules[name], env.values[name]) for name in typed.order)
     reasons = list(_provisional_reasons(governance, used, assume_approved))
     net = env.values[RESULT]
     assert isinstance(net, Amount) and net.unit == MONEY

@@ -80,6 +80,7 @@ class MonthEnvironment:
     figures: Figures
     values: dict[str, Value] = field(default_factory=dict)
     order: list[str] = field(default_factory=list)
+    current: str | None = None
 
     def value(self, name: str, span: Span) -> Value:
         if name == "month":
@@ -89,6 +90,7 @@ class MonthEnvironment:
         if name not in self.values:
             rule = self.ruleset.rules[name]
             assert rule.formula.expr is not None
+            self.current = name  # left at the innermost rule when evaluating it fails
             self.values[name] = evaluate(rule.formula.expr, self)
             self.order.append(name)
         return self.values[name]

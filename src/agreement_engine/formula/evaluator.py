@@ -8,12 +8,13 @@ says ``round``. Callers turn results into Decimal only at the edge (see :func:`t
 from __future__ import annotations
 
 import datetime as dt
+import operator
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from decimal import Decimal
 from fractions import Fraction
 from functools import lru_cache
-from typing import Protocol, TypeAlias
+from typing import Any, Protocol, TypeAlias
 
 from agreement_engine.formula import ast
 from agreement_engine.formula.functions import round_exact
@@ -116,17 +117,17 @@ def _binary(node: ast.Expr, env: Environment) -> Value:
 def _compare(op: str, left: Value, right: Value) -> bool:
     a = left.value if isinstance(left, Amount) else left
     b = right.value if isinstance(right, Amount) else right
-    if op == "=":
-        return a == b
-    if op == "!=":
-        return a != b
-    ordered: dict[str, Callable[[object, object], bool]] = {
-        "<": lambda x, y: x < y,  # type: ignore[operator]
-        "<=": lambda x, y: x <= y,  # type: ignore[operator]
-        ">": lambda x, y: x > y,  # type: ignore[operator]
-        ">=": lambda x, y: x >= y,  # type: ignore[operator]
-    }
-    return ordered[op](a, b)
+    return _COMPARISONS[op](a, b)
+
+
+_COMPARISONS: dict[str, Callable[[Any, Any], bool]] = {
+    "=": operator.eq,
+    "!=": operator.ne,
+    "<": operator.lt,
+    "<=": operator.le,
+    ">": operator.gt,
+    ">=": operator.ge,
+}
 
 
 def _arithmetic(node: ast.Binary, left: Value, right: Value) -> Value:
