@@ -16,7 +16,7 @@ from pathlib import Path
 from agreement_engine import invoice_output
 from agreement_engine.billing import InvoiceBasis, bill
 from agreement_engine.checks import check_library
-from agreement_engine.data import ReadReport, read_aggregates, read_episodes_frame
+from agreement_engine.data import ReadReport, read_aggregates, read_episodes
 from agreement_engine.diagnostics import (
     Diagnostic,
     EngineError,
@@ -108,8 +108,8 @@ def evaluate(
         municipalities = [_municipality(municipality, municipalities)]
     months = YearMonth.range(start, end)
     if is_episode_file(data):
-        frame, report, warnings = read_episodes_frame(data, municipalities=library.municipalities)
-        source: AggregateData | EpisodeData = EpisodeData(frame)
+        episodes, report, warnings = read_episodes(data, municipalities=library.municipalities)
+        source: AggregateData | EpisodeData = EpisodeData(episodes)
     else:
         single = start if start == end else None
         try:

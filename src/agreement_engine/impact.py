@@ -18,7 +18,7 @@ from dataclasses import dataclass
 from decimal import Decimal
 
 from agreement_engine.billing import InvoiceLine, bill
-from agreement_engine.data import read_aggregates, read_episodes_frame
+from agreement_engine.data import read_aggregates, read_episodes
 from agreement_engine.diagnostics import Diagnostic
 from agreement_engine.documents import (
     Agreement,
@@ -277,13 +277,13 @@ def assess(
     if not months:
         return Impact(data, (), (), (), assume_approved)
     if is_episode_file(data):
-        frame, _, warnings = read_episodes_frame(data, municipalities=list(everyone))
+        episodes, _, warnings = read_episodes(data, municipalities=list(everyone))
         # Each version counts episodes by its own rules (counts are cached per agreement id).
         before = bill(
-            old, EpisodeData(frame), months, municipalities, assume_approved=assume_approved
+            old, EpisodeData(episodes), months, municipalities, assume_approved=assume_approved
         )
         after = bill(
-            new, EpisodeData(frame), months, municipalities, assume_approved=assume_approved
+            new, EpisodeData(episodes), months, municipalities, assume_approved=assume_approved
         )
     else:
         single = months[0] if len(months) == 1 else None

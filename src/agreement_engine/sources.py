@@ -8,7 +8,6 @@ can feed any rule set: its episodes are counted by the governing document's own 
 
 from __future__ import annotations
 
-import datetime as dt
 import zipfile
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
@@ -17,7 +16,7 @@ from functools import cached_property
 from typing import TYPE_CHECKING
 
 from agreement_engine.columnar import MONTH_COLUMN, compile_counting
-from agreement_engine.data import MonthlyFigures
+from agreement_engine.data import Episodes, MonthlyFigures
 from agreement_engine.documents import Statute
 from agreement_engine.formula import Amount
 from agreement_engine.formula.types import DAYS, NUMBER, Quantity
@@ -66,18 +65,26 @@ class AggregateData:
 
 @dataclass
 class EpisodeData:
-    """Episodes read from an extract, counted by each governing document's counting rules."""
+    """Episodes read from an extract, counted by each governing document's counting rules.
 
-    frame: pl.DataFrame
+    ``episodes`` is what :func:`.read_episodes` gives (the file is read again for each count,
+    streaming) or a frame with the columns :func:`.read_episodes_frame` gives.
+    """
+
+    episodes: Episodes | pl.DataFrame
     counted: dict[str, dict[tuple[str, int], dict[str, int]]] = field(default_factory=dict)
+
+    @cached_property
+    def extract(self) -> Episodes:
+        """The episodes as counted: a frame given is wrapped, once."""
+        episodes = self.episodes
+        return episodes if isinstance(episodes, Episodes) else Episodes.of_frame(episodes)
 
     @cached_property
     def span(self) -> tuple[YearMonth, YearMonth]:
         """The months the extract covers: first discharge-ready date to last discharge date."""
-        ready = self.frame.get_column("ready_date")
-        discharged = self.frame.get_column("discharge_date")
-        first, last = ready.min(), discharged.max()
-        if not isinstance(first, dt.date) or not isinstance(last, dt.date):
+        first, last = self.extract.span
+        if first is None or last is None:
             return YearMonth(9999, 12), YearMonth(1, 1)  # empty: covers nothing
         return YearMonth.of(first), YearMonth.of(max(last, first))
 
@@ -91,7 +98,7 @@ class EpisodeData:
                 "episodes; give monthly aggregates"
             )
         if ruleset.base.id not in self.counted:
-            self.counted[ruleset.base.id] = count(self.frame, ruleset, typed)
+            self.counted[ruleset.base.id] = count(self.extract, ruleset, typed)
         counted = self.counted[ruleset.base.id]
         first, last = self.span
         if not first <= month <= last:
@@ -107,15 +114,23 @@ class EpisodeData:
 
 
 def count(
-    frame: pl.DataFrame, ruleset: RuleSet, typed: Typed
+    episodes: Episodes | pl.DataFrame, ruleset: RuleSet, typed: Typed
 ) -> dict[tuple[str, int], dict[str, int]]:
-    """Every municipality's monthly aggregates under a rule set's counting rules, in columns."""
+    """Every municipality's monthly aggregates under a rule set's counting rules, in columns.
+
+    One streaming query: polars reads only the columns the rules need. Municipalities are grouped
+    as written in the file first, then by the name each stands for (the aggregates are counts
+    and sums, which add up).
+    """
     import polars as pl
 
     assert ruleset.counting is not None
+    if not isinstance(episodes, Episodes):
+        episodes = Episodes.of_frame(episodes)
     types = {**EPISODE_INPUTS, **typed.episode_types}
     compiled = compile_counting(ruleset.counting, typed.episode_order, types)
-    lazy = frame.lazy()
+    names = [name for name, _ in compiled.aggregates]
+    lazy = episodes.lazy()
     for _name, expr in compiled.rules:
         lazy = lazy.with_columns(expr)
     grouped = (
@@ -123,12 +138,18 @@ def count(
         .filter(pl.col(MONTH_COLUMN).is_not_null())
         .group_by("municipality", MONTH_COLUMN)
         .agg(*(expr for _, expr in compiled.aggregates))
-        .collect()
     )
-    names = [name for name, _ in compiled.aggregates]
+    if episodes.names is not None:
+        written = pl.col("municipality")
+        grouped = (
+            grouped.filter(written.is_in(list(episodes.names)))
+            .with_columns(written.replace_strict(episodes.names, return_dtype=pl.String))
+            .group_by("municipality", MONTH_COLUMN)
+            .agg(pl.col(names).sum())
+        )
     return {
         (row["municipality"], row[MONTH_COLUMN]): {name: int(row[name]) for name in names}
-        for row in grouped.iter_rows(named=True)
+        for row in episodes.collect(grouped).iter_rows(named=True)
     }
 
 

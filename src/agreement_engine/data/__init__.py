@@ -6,12 +6,13 @@ point) or XLSX (first sheet), with no options needed. Every problem names the fi
 column; all are collected and raised together as :class:`~agreement_engine.diagnostics.EngineError`.
 Every read also returns a :class:`ReadReport` of rows read, used and excluded.
 
-Importing this package does not import polars; :func:`read_episodes_frame` does, when called.
+Importing this package does not import polars; :func:`read_episodes` does, when called.
 """
 
 from agreement_engine.data.aggregates import AGGREGATE_COLUMNS, MonthlyFigures, read_aggregates
 from agreement_engine.data.columns import Column
-from agreement_engine.data.episodes import EPISODE_COLUMNS, FIELDS, read_episodes_frame
+from agreement_engine.data.episode_fields import EPISODE_COLUMNS, FIELDS
+from agreement_engine.data.episodes import Episodes, read_episodes, read_episodes_frame
 from agreement_engine.data.report import MAX_ERRORS, Exclusion, ReadReport
 
 __all__ = [
@@ -20,9 +21,11 @@ __all__ = [
     "FIELDS",
     "MAX_ERRORS",
     "Column",
+    "Episodes",
     "Exclusion",
     "MonthlyFigures",
     "ReadReport",
     "read_aggregates",
+    "read_episodes",
     "read_episodes_frame",
 ]

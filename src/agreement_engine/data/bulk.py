@@ -126,6 +126,7 @@ class CsvFile:
             quote_char='"',
             schema={column_name(i): pl.String for i in range(self.width)},
             missing_columns="insert",
+            extra_columns="ignore",  # a first row with more fields must not set the width
             truncate_ragged_lines=True,
             empty_string_is_null=False,
             raise_if_empty=False,
@@ -145,10 +146,6 @@ class CsvFile:
         """Remove the UTF-8 copy, if one was made."""
         if self.copy is not None:
             self.copy.cleanup()
-
-
-def column_name(index: int) -> str:
-    return f"c{index}"
 
 
 def open_csv(path: str, known: Collection[str]) -> CsvFile:
@@ -245,7 +242,7 @@ def _check_stream(path: str, codec: str, expected: str | None) -> tuple[bool, bo
     encodings, provided no character is left half-read from the chunk before.
     """
     decoder = codecs.getincrementaldecoder(codec)("strict")
-    lines = 0
+    read = 0
     quoted = False
     with open(path, "rb") as file:
         while True:
@@ -257,10 +254,24 @@ def _check_stream(path: str, codec: str, expected: str | None) -> tuple[bool, bo
             except UnicodeDecodeError as exc:
                 if expected is None:
                     return False, quoted
+                lines = _count_lines(path, read)
                 raise EngineError([_undecodable_in(path, exc, lines, expected)]) from None
             if not chunk:
                 return True, quoted
+            read += len(chunk)
+
+
+def _count_lines(path: str, end: int) -> int:
+    """The line ends in the first ``end`` bytes of a file."""
+    lines = 0
+    with open(path, "rb") as file:
+        while end > 0:
+            chunk = file.read(min(_CHUNK, end))
+            if not chunk:
+                break
             lines += chunk.count(b"\n")
+            end -= len(chunk)
+    return lines
 
 
 def _undecodable_in(path: str, exc: UnicodeDecodeError, lines: int, expected: str) -> Diagnostic:
@@ -348,7 +359,7 @@ class Geometry:
         found = (
             self.lines.select("i", odd=odd, wrong=wrong)
             .filter(pl.col("odd") | pl.col("wrong"))
-            .collect()
+            .collect(engine="streaming")
         )
         self.suspects = found.filter(pl.col("wrong"))["i"].to_list()
         if found["odd"].any():

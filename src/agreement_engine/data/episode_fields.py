@@ -101,7 +101,9 @@ def typed(field: str) -> pl.Expr:
 def _date(text: pl.Expr) -> pl.Expr:
     import polars as pl
 
-    return pl.when(text.str.contains(DATE_PATTERN)).then(text.str.to_date(DATE_FORMAT, strict=False))
+    return pl.when(text.str.contains(DATE_PATTERN)).then(
+        text.str.to_date(DATE_FORMAT, strict=False)
+    )
 
 
 def _time(text: pl.Expr) -> pl.Expr:

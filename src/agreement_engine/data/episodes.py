@@ -24,28 +24,39 @@ Spellings of dates, times and yes/no are those of :mod:`.dialect`; an empty yes/
 
 Checks: every value spelt as its column needs; the discharge date not before the ready date;
 each episode id once.
+
+A CSV extract is checked in one streaming pass (:mod:`.episode_scan`) and read again, column by
+column, each time it is counted, so that ten million rows need little memory. When that pass
+sees a possible problem, the file is read again in memory, every field as text (:class:`_Checker`),
+to report each problem at its row and column; XLSX files are always read that way.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Collection, Mapping, Sequence
 from dataclasses import dataclass
+from datetime import date
 from os import PathLike
 from typing import TYPE_CHECKING
 
-from agreement_engine.data.bulk import ROW, TextFrame, column_name, open_text_frame
-from agreement_engine.data.columns import Column, Layout, known_names, resolve
-from agreement_engine.data.dialect import (
-    DATE,
-    DATE_PATTERN,
-    FALSE_WORDS,
-    TIME,
-    TIME_PATTERN,
-    TRUE_WORDS,
-    YES_NO,
-    looks_misspelt,
-    match_municipality,
+from agreement_engine.data.bulk import (
+    ROW,
+    TextFrame,
+    column_name,
+    is_xlsx,
+    open_csv,
+    open_text_frame,
 )
+from agreement_engine.data.columns import Layout, known_names, resolve
+from agreement_engine.data.episode_fields import (
+    EPISODE_COLUMNS,
+    EXPECTED,
+    FIELDS,
+    municipality_names,
+    required,
+    typed,
+)
+from agreement_engine.data.episode_scan import Extract, check, small_chunks
 from agreement_engine.data.messages import bad_value, subject, underline, unknown_municipality
 from agreement_engine.data.report import MAX_ERRORS, Exclusions, Problems, ReadReport
 from agreement_engine.data.table import Cell, stray_value
@@ -54,38 +65,82 @@ from agreement_engine.diagnostics import Diagnostic, Location, error, warning
 if TYPE_CHECKING:
     import polars as pl
 
-EPISODE_COLUMNS = (
-    Column("episode_id", ("Vårdtillfälle-ID", "episode_id", "Vårdtillfälle")),
-    Column("municipality", ("Kommun", "municipality")),
-    Column("ready_date", ("Utskrivningsklar datum", "ready_date", "Utskrivningsklar")),
-    Column("notice_time", ("Underrättelse klockslag", "notice_time"), required=False),
-    Column("discharge_date", ("Utskrivningsdatum", "discharge_date")),
-    Column("admission_notice_sent", ("Inskrivningsmeddelande", "admission_notice_sent"), False),
-    Column("ready_notice_sent", ("Underrättelse", "ready_notice_sent"), required=False),
-    Column("sip_required", ("SIP krävs", "sip_required"), required=False),
-    Column("sip_invitation_sent", ("Kallelse SIP", "sip_invitation_sent", "SIP-kallelse"), False),
-    Column("care_type", ("Vårdtyp", "care_type"), required=False),
-)
-YES_NO_FIELDS = (
-    "admission_notice_sent",
-    "ready_notice_sent",
-    "sip_required",
-    "sip_invitation_sent",
-)
-FIELDS = tuple(c.field for c in EPISODE_COLUMNS)
-"""The columns of the frame :func:`read_episodes_frame` returns, in order, before ``row``."""
-
 _VALUE = "_value"
 
 
 @dataclass(frozen=True, slots=True)
-class _Finding:
-    """A problem at a row and column, to be told once the field's place in the file is known."""
+class Episodes:
+    """The episodes of an extract, checked, ready to be counted.
 
-    row: int
-    column: int
-    text: str
-    build: Callable[[Cell], Diagnostic]
+    Either a CSV file, read again for each query (streaming, in little memory), or a frame in
+    memory: XLSX files, files the streaming check could not vouch for, and episodes made up by
+    scenarios.
+    """
+
+    source: Extract | pl.DataFrame
+    span: tuple[date | None, date | None]
+    """The first ready date and the last discharge date (None when there are none)."""
+
+    @classmethod
+    def of_frame(cls, frame: pl.DataFrame) -> Episodes:
+        """Episodes in a frame with the columns :func:`read_episodes_frame` gives."""
+        first = frame.get_column("ready_date").min()
+        last = frame.get_column("discharge_date").max()
+        return cls(frame, (_date_or_none(first), _date_or_none(last)))
+
+    @property
+    def names(self) -> Mapping[str, str] | None:
+        """How :meth:`lazy`'s ``municipality`` is written in the file, for each municipality used
+        (as asked for); None when it is already the name used, on every row."""
+        return self.source.names if isinstance(self.source, Extract) else None
+
+    def lazy(self) -> pl.LazyFrame:
+        """Every row's typed fields (:data:`FIELDS`) and ``row``, to query. With :attr:`names`,
+        ``municipality`` is as written, and rows of municipalities not in :attr:`names` (blank
+        rows, municipalities not asked for) are not used."""
+        if isinstance(self.source, Extract):
+            return self.source.typed()
+        return self.source.lazy()
+
+    def collect(self, query: pl.LazyFrame) -> pl.DataFrame:
+        """The result of a query over :meth:`lazy`, computed by polars' streaming engine."""
+        with small_chunks():
+            return query.collect(engine="streaming")
+
+    def frame(self) -> pl.DataFrame:
+        """The episodes used, in a frame: the columns of :data:`FIELDS` and ``row``."""
+        import polars as pl
+
+        names = self.names
+        if names is None:
+            assert not isinstance(self.source, Extract)
+            return self.source
+        written = pl.col("municipality")
+        used = (
+            self.lazy()
+            .filter(written.is_in(list(names)))
+            .with_columns(written.replace_strict(names, return_dtype=pl.String))
+        )
+        return self.collect(used)
+
+
+def read_episodes(
+    path: str | PathLike[str], *, municipalities: Sequence[str] | None = None
+) -> tuple[Episodes, ReadReport, list[Diagnostic]]:
+    """The episodes in a CSV or XLSX file, how the file was read, and any warnings.
+
+    ``municipalities`` works as for :func:`.aggregates.read_aggregates`: rows of other
+    municipalities are left out and reported, a probable misspelling is an error.
+
+    Raises :class:`EngineError` with every error found (up to a cap) and the warnings.
+    """
+    name = str(path)
+    if not is_xlsx(name):
+        streamed = _read_streaming(name, municipalities)
+        if streamed is not None:
+            return streamed
+    frame, report, warnings = _read_in_memory(name, municipalities)
+    return Episodes.of_frame(frame), report, warnings
 
 
 def read_episodes_frame(
@@ -96,14 +151,47 @@ def read_episodes_frame(
     The frame has the columns of :data:`FIELDS` and ``row`` (the row in the file, header = 1):
     ``episode_id``, ``municipality`` and ``care_type`` text; ``ready_date`` and
     ``discharge_date`` dates; ``notice_time`` a time of day; the yes/no columns booleans. All but
-    the first three may be null (not known).
-
-    ``municipalities`` works as for :func:`.aggregates.read_aggregates`: rows of other
-    municipalities are left out and reported, a probable misspelling is an error.
-
-    Raises :class:`EngineError` with every error found (up to a cap) and the warnings.
+    the first three may be null (not known). See :func:`read_episodes`, which does not hold the
+    episodes in memory.
     """
-    name = str(path)
+    episodes, report, warnings = read_episodes(path, municipalities=municipalities)
+    return episodes.frame(), report, warnings
+
+
+def _read_streaming(
+    name: str, municipalities: Sequence[str] | None
+) -> tuple[Episodes, ReadReport, list[Diagnostic]] | None:
+    """A CSV extract checked in one streaming pass; None when it must be read in memory."""
+    problems = Problems(name)
+    csv = open_csv(name, known_names(EPISODE_COLUMNS))
+    try:
+        layout = resolve(csv.header, EPISODE_COLUMNS, problems)
+        checked = check(csv, layout, municipalities) if layout is not None else None
+    except BaseException:
+        csv.close()
+        raise
+    if layout is None or checked is None:  # the in-memory reader says what is wrong
+        csv.close()
+        return None
+    if municipalities is not None:
+        _warn_incomplete(problems, municipalities, checked.present, csv.path, csv.header.number)
+    report = ReadReport(
+        path=name,
+        form=csv.form,
+        header_row=csv.header.number,
+        rows_read=checked.rows_read,
+        rows_used=checked.rows_used,
+        excluded=checked.excluded,
+        ignored_columns=layout.ignored,
+        absent_columns=layout.absent,
+    )
+    return Episodes(checked.extract, checked.span), report, problems.sorted_warnings()
+
+
+def _read_in_memory(
+    name: str, municipalities: Sequence[str] | None
+) -> tuple[pl.DataFrame, ReadReport, list[Diagnostic]]:
+    """The extract read in memory, every field as text, each problem found at its place."""
     problems = Problems(name)
     with open_text_frame(name, known_names(EPISODE_COLUMNS), problems) as source:
         layout = resolve(source.header, EPISODE_COLUMNS, problems)
@@ -125,6 +213,32 @@ def read_episodes_frame(
         notes=source.notes,
     )
     return frame, report, problems.sorted_warnings()
+
+
+def _warn_incomplete(
+    problems: Problems, asked: Sequence[str], present: Collection[object], path: str, header: int
+) -> None:
+    """Warn about each municipality asked for that has no episode in the file."""
+    where = Location(path, header, 1)
+    for name in asked:
+        if name not in present:
+            problems.add(
+                warning(f"no episodes for '{name}' in the file", where, code="data-incomplete")
+            )
+
+
+def _date_or_none(value: object) -> date | None:
+    return value if isinstance(value, date) else None
+
+
+@dataclass(frozen=True, slots=True)
+class _Finding:
+    """A problem at a row and column, to be told once the field's place in the file is known."""
+
+    row: int
+    column: int
+    text: str
+    build: Callable[[Cell], Diagnostic]
 
 
 class _Checker:
@@ -151,14 +265,16 @@ class _Checker:
         frame = self._fields(frame)
         frame = self._municipality(frame)
         frame = frame.with_columns(
-            _typed(field).alias(field + _VALUE) for field in FIELDS if field != "municipality"
+            typed(field).alias(field + _VALUE) for field in FIELDS if field != "municipality"
         )
         self._failed(frame)
         self._order(frame)
         self._duplicates(frame)
         self._report_findings()
         if self.municipalities is not None and not self.problems.errors:
-            self._complete(frame)
+            present = set(frame["municipality" + _VALUE].unique().to_list())
+            where = (self.source.path, self.source.header.number)
+            _warn_incomplete(self.problems, self.municipalities, present, *where)
         values = [pl.col(f + _VALUE).alias(f) for f in FIELDS]
         return frame.select(*values, pl.col(ROW).alias("row"))
 
@@ -206,12 +322,8 @@ class _Checker:
 
         names = [n for n in frame["municipality"].unique().to_list() if n]
         known = self.municipalities
-        if known is None:
-            mapping = {n: " ".join(n.split()) for n in names}
-        else:
-            mapping = {n: m for n in names if (m := match_municipality(n, known)) is not None}
-            misspelt = [n for n in names if n not in mapping and looks_misspelt(n, known)]
-            others = sorted(set(names) - set(mapping) - set(misspelt))
+        mapping, misspelt, others = municipality_names(names, known)
+        if known is not None:
             frame = self._leave_out(frame, others)
             for name in misspelt:
                 self._misspelt(frame, name, known)
@@ -246,14 +358,11 @@ class _Checker:
         """Fields whose text is not what the column needs (required ones also when empty)."""
         import polars as pl
 
-        expected = {"ready_date": DATE, "discharge_date": DATE, "notice_time": TIME}
-        expected |= dict.fromkeys(YES_NO_FIELDS, YES_NO)
-        expected["episode_id"] = "an episode id"
-        for field, wanted in expected.items():
+        for field, wanted in EXPECTED.items():
             if not self.layout.has(field):
                 continue
             failed = pl.col(field + _VALUE).is_null()
-            if not _required(field):
+            if not required(field):
                 failed = failed & (pl.col(field) != "")
             self._failed_field(frame, failed, field, wanted)
 
@@ -330,69 +439,9 @@ class _Checker:
         for finding in self.findings:
             self.problems.add(finding.build(cells[finding.row, finding.column]))
 
-    def _complete(self, frame: pl.DataFrame) -> None:
-        """Warn about each municipality asked for that has no episode in the file."""
-        assert self.municipalities is not None
-        present = set(frame["municipality" + _VALUE].unique().to_list())
-        where = Location(self.source.path, self.source.header.number, 1)
-        for name in self.municipalities:
-            if name not in present:
-                self.problems.add(
-                    warning(f"no episodes for '{name}' in the file", where, code="data-incomplete")
-                )
-
-
-def _required(field: str) -> bool:
-    return field in ("episode_id", "municipality", "ready_date")
-
 
 def _stray(index: int) -> Callable[[Cell], Diagnostic]:
     def build(cell: Cell) -> Diagnostic:
         return stray_value(cell, index)
 
     return build
-
-
-def _typed(field: str) -> pl.Expr:
-    """The typed value of a field's (stripped) text, or null when empty or not understood."""
-    import polars as pl
-
-    text = pl.col(field)
-    if field in ("ready_date", "discharge_date"):
-        return _date(text)
-    if field == "notice_time":
-        return _time(text)
-    if field in YES_NO_FIELDS:
-        return _yes_no(text)
-    if field == "care_type":
-        return pl.when(text != "").then(text.str.to_lowercase())
-    return pl.when(text != "").then(text)
-
-
-def _date(text: pl.Expr) -> pl.Expr:
-    import polars as pl
-
-    return pl.when(text.str.contains(DATE_PATTERN)).then(text.str.to_date("%Y-%m-%d", strict=False))
-
-
-def _time(text: pl.Expr) -> pl.Expr:
-    import polars as pl
-
-    written = text.str.replace(".", ":", literal=True)
-    parsed = pl.coalesce(
-        written.str.to_time("%H:%M", strict=False), written.str.to_time("%H:%M:%S", strict=False)
-    )
-    return pl.when(text.str.contains(TIME_PATTERN)).then(parsed)
-
-
-def _yes_no(text: pl.Expr) -> pl.Expr:
-    import polars as pl
-
-    word = text.str.to_lowercase()
-    return (
-        pl.when(word.is_in(sorted(TRUE_WORDS)))
-        .then(pl.lit(True))
-        .when(word.is_in(sorted(FALSE_WORDS)))
-        .then(pl.lit(False))
-        .otherwise(pl.lit(None, dtype=pl.Boolean))
-    )

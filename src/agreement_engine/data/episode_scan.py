@@ -1,0 +1,413 @@
+"""Checking a CSV episode extract in one streaming pass, and reading it again to count it.
+
+An extract can hold ten million rows. The in-memory reader (:mod:`.episodes`) holds every field
+as text so that it can point at each problem; here every row is checked in one pass of polars'
+streaming engine that keeps only what the checks need:
+
+- per municipality as written: its rows, its filled rows, the first and last row and dates, and
+  how many rows have a problem that shows within the row (discharged before ready, no id, a value
+  under a column without a name, the wrong number of fields);
+- per date, time, yes/no and care-type column: its distinct values (a few thousand at most,
+  however many rows), each then checked exactly as the in-memory reader checks a field;
+- a 64-bit hash of each episode id, sorted afterwards to find ids that repeat.
+
+The pass reports nothing itself. When it sees anything that may be a problem, or that it cannot
+vouch for (a municipality name that looks misspelt, ids that share a hash, a multi-line record),
+:func:`check` returns None and the in-memory reader reads the file again, to say exactly what is
+wrong and where — or, for the rare file that is fine after all, to read it.
+
+A checked extract is not held in memory: :meth:`Extract.typed` reads the file again, column by
+column, each time episodes are counted, the fields' typed values given by their distinct texts.
+
+polars is imported inside the functions, so that importing this module stays cheap.
+"""
+
+from __future__ import annotations
+
+import os
+import tempfile
+from collections.abc import Iterator, Mapping, Sequence
+from contextlib import contextmanager
+from dataclasses import dataclass
+from datetime import date
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from agreement_engine.data.bulk import ROW, CsvFile, Geometry, column_name
+from agreement_engine.data.columns import Layout
+from agreement_engine.data.dialect import SPACES
+from agreement_engine.data.episode_fields import (
+    DATE_FIELDS,
+    DATE_FORMAT,
+    FIELDS,
+    YES_NO_FIELDS,
+    municipality_names,
+    required,
+    typed,
+)
+from agreement_engine.data.report import Exclusion, Exclusions
+
+if TYPE_CHECKING:
+    import polars as pl
+
+CHECKED_BY_VALUE = (*DATE_FIELDS, "notice_time", *YES_NO_FIELDS, "care_type")
+"""Fields whose few distinct texts are checked, rather than every row's."""
+TYPED_BY_VALUE = ("notice_time", *YES_NO_FIELDS, "care_type")
+"""Fields whose typed values are looked up by their text when the file is read again."""
+
+_ROW_PROBLEMS = ("_early", "_no_id", "_stray", "_fields")
+"""Per row: discharged before ready; no episode id; a value in a column without a name in the
+header; fewer fields than the header, or more that are not empty."""
+_KEY, _FILLED, _FILLED_ROW = "_key", "_filled", "_filled_row"
+_READY, _DISCHARGED, _HASH = "_ready", "_discharged", "_hash"
+_SHORT, _LONG = "_short", "_long"
+_CHUNK_SIZES = ("POLARS_CSV_CHUNK_SIZE", "POLARS_NDJSON_CHUNK_SIZE")
+"""How polars is told the size of the chunks it reads CSV files and lines in."""
+_CHUNK_BYTES = str(4 << 20)
+"""Bytes per chunk: polars' default, tens of MiB at a time, holds twice the memory or more for
+no gain in speed."""
+_HASH_PARTITIONS = 1 << 60
+"""Id hashes are written in 16 parts by their top four bits, each then sorted on its own."""
+
+
+@dataclass(frozen=True, slots=True)
+class Extract:
+    """How to read a checked CSV extract again: the file and its layout, which municipalities as
+    written are used (and as which name), and the typed value of each text of some fields."""
+
+    csv: CsvFile
+    layout: Layout
+    names: Mapping[str, str]
+    values: Mapping[str, Mapping[str, Any]]
+    strip: frozenset[str]
+    """Date fields written with spaces around some values, to strip before reading them."""
+
+    def typed(self) -> pl.LazyFrame:
+        """Every row's typed fields (:data:`.FIELDS`) and its ``row``; ``municipality`` as
+        written (:attr:`names` says which are used, as what). Only the columns a query selects
+        are read."""
+        import polars as pl
+
+        dtypes = _field_types()
+        columns = []
+        for field in FIELDS:
+            if not self.layout.has(field):
+                columns.append(pl.lit(None, dtype=dtypes[field]).alias(field))
+                continue
+            text = pl.col(column_name(self.layout.index[field]))
+            value: pl.Expr
+            if field == "episode_id":
+                stripped = text.str.strip_chars(SPACES)
+                value = pl.when(stripped != "").then(stripped)
+            elif field in DATE_FIELDS:
+                written = text.str.strip_chars(SPACES) if field in self.strip else text
+                value = written.str.to_date(DATE_FORMAT, strict=False)
+            elif field == "municipality":
+                value = text
+            else:
+                by_text = self.values[field]
+                old = pl.Series(list(by_text), dtype=pl.String)
+                new = pl.Series(list(by_text.values()), dtype=dtypes[field])
+                value = text.replace_strict(old, new, default=None, return_dtype=dtypes[field])
+            columns.append(value.alias(field))
+        return self.csv.fields().select(*columns, pl.col(ROW).cast(pl.UInt32).alias("row"))
+
+
+@dataclass(frozen=True, slots=True)
+class Checked:
+    """A CSV extract with no problems: how to read it again, and what the report needs."""
+
+    extract: Extract
+    rows_read: int
+    excluded: tuple[Exclusion, ...]
+    present: frozenset[str]
+    """The municipalities (as asked for) that have episodes."""
+    span: tuple[date | None, date | None]
+    """The first ready date and the last discharge date of the rows used."""
+
+    @property
+    def rows_used(self) -> int:
+        return self.rows_read - sum(e.count for e in self.excluded)
+
+
+def _field_types() -> dict[str, pl.DataType]:
+    """The polars type of each field's values."""
+    import polars as pl
+
+    types: dict[str, pl.DataType] = dict.fromkeys(FIELDS, pl.String())
+    types.update(dict.fromkeys(DATE_FIELDS, pl.Date()))
+    types.update(dict.fromkeys(YES_NO_FIELDS, pl.Boolean()))
+    types["notice_time"] = pl.Time()
+    return types
+
+
+def check(csv: CsvFile, layout: Layout, municipalities: Sequence[str] | None) -> Checked | None:
+    """Check every row of a CSV extract in one streaming pass (two, when dates are written with
+    spaces around them); None when the in-memory reader must read it (see the module).
+
+    A file that may hold quotes has its records' lines and fields checked first, line by line
+    (:class:`Geometry`), as the in-memory reader does.
+    """
+    import polars as pl
+
+    try:
+        with small_chunks():
+            if csv.quoted and not _plain(csv):
+                return None
+            verdict = _Scan(csv, layout, frozenset()).run(municipalities)
+            if isinstance(verdict, frozenset):  # dates written with spaces: strip them, again
+                verdict = _Scan(csv, layout, verdict).run(municipalities)
+    except pl.exceptions.PolarsError:
+        return None
+    return verdict if isinstance(verdict, Checked) else None
+
+
+def _plain(csv: CsvFile) -> bool:
+    """Whether each record of a file with quotes is one line with the header's fields."""
+    geometry = Geometry(csv)
+    geometry.measure()
+    return geometry.plain
+
+
+class _Scan:
+    """One streaming pass over the rows, and what is made of it."""
+
+    def __init__(self, csv: CsvFile, layout: Layout, strip: frozenset[str]) -> None:
+        import polars as pl
+
+        self.csv, self.layout, self.strip = csv, layout, strip
+        self.categories = {
+            f: pl.Categories.random() for f in CHECKED_BY_VALUE if self.layout.has(f)
+        }
+        # polars forgets a mapping of categories that no data uses: keep each one in use.
+        self.keep = [pl.Series([], dtype=pl.Categorical(c)) for c in self.categories.values()]
+
+    def run(self, municipalities: Sequence[str] | None) -> Checked | frozenset[str] | None:
+        """The extract checked; or the date fields to strip and scan again; or None."""
+        import polars as pl
+
+        groups, repeated = self._summarise()
+        if repeated or _total(groups, "_stray") or _total(groups, "_fields"):
+            return None
+        filled = groups.filter(pl.col(_FILLED) > 0)
+        written = {key: key.strip(SPACES) for key in filled[_KEY].to_list()}
+        if "" in written.values():  # a filled row without a municipality
+            return None
+        mapping, misspelt, others = municipality_names(
+            sorted(set(written.values())), municipalities
+        )
+        if misspelt:
+            return None
+        names = {key: mapping[name] for key, name in written.items() if name in mapping}
+        used = groups.filter(pl.col(_KEY).is_in(list(names)))
+        if _total(used, "_early") or _total(used, "_no_id"):
+            return None
+        values, padded = self._values()
+        if values is None:
+            return None
+        if not padded <= self.strip:
+            return self.strip | padded
+        extract = Extract(self.csv, self.layout, names, values, self.strip)
+        other_keys = [key for key, name in written.items() if name in others]
+        rows_read, excluded = self._exclusions(groups, other_keys, others)
+        first, last = used[_READY].min(), used[_DISCHARGED].max()
+        span = (_date_or_none(first), _date_or_none(last))
+        return Checked(extract, rows_read, excluded, frozenset(names.values()), span)
+
+    # --- the pass --------------------------------------------------------------------------------
+
+    def _texts(self) -> pl.LazyFrame:
+        """Every field as written (``c0``, …), ``_row``, and whether the record has fewer fields
+        than the header (``_short``) or more that are not empty (``_long``).
+
+        Without quotes in the file each line is a record, split on the separator (which also
+        counts its fields); with quotes, polars' CSV reader splits them, after :class:`Geometry`
+        has checked the records' lines and fields.
+        """
+        import polars as pl
+
+        width, separator = self.csv.width, self.csv.separator
+        texts = [column_name(i) for i in range(width)]
+        if self.csv.quoted:
+            return self.csv.fields().with_columns(
+                pl.lit(False).alias(_SHORT), pl.lit(False).alias(_LONG)
+            )
+        rest = column_name(width)
+        parts = pl.col("line").str.splitn(separator, width + 1).struct.rename_fields([*texts, rest])
+        return (
+            self.csv.lines()
+            .select(pl.col(ROW), parts.alias("_parts"))
+            .unnest("_parts")
+            .select(
+                pl.col(ROW),
+                *(pl.col(t).fill_null("") for t in texts),
+                pl.col(texts[-1]).is_null().alias(_SHORT),
+                (pl.col(rest).str.strip_chars(separator + SPACES) != "")
+                .fill_null(False)
+                .alias(_LONG),
+            )
+        )
+
+    def _text(self, field: str) -> pl.Expr:
+        import polars as pl
+
+        if not self.layout.has(field):
+            return pl.lit("", dtype=pl.String)
+        text = pl.col(column_name(self.layout.index[field]))
+        return text.str.strip_chars(SPACES) if field in self.strip else text
+
+    def _rows(self) -> pl.LazyFrame:
+        """Per row, what the checks need."""
+        import polars as pl
+
+        filled = pl.col(_FILLED)
+        width = self.csv.width
+        unnamed = [
+            pl.col(column_name(i)) != ""
+            for i, cell in enumerate(self.csv.header.cells)
+            if not cell.text
+        ]
+        episode_id = pl.col(column_name(self.layout.index["episode_id"])).str.strip_chars(SPACES)
+        ready = self._text("ready_date").str.to_date(DATE_FORMAT, strict=False)
+        discharged = self._text("discharge_date").str.to_date(DATE_FORMAT, strict=False)
+        values = [
+            pl.when(filled)
+            .then(pl.col(column_name(self.layout.index[f])))
+            .cast(pl.Categorical(categories))
+            .to_physical()
+            .alias(f"_v_{f}")
+            for f, categories in self.categories.items()
+        ]
+        return (
+            self._texts()
+            .with_columns(
+                pl.any_horizontal(pl.col(column_name(i)) != "" for i in range(width)).alias(_FILLED)
+            )
+            .select(
+                pl.col(ROW),
+                pl.col(column_name(self.layout.index["municipality"])).alias(_KEY),
+                filled,
+                pl.when(filled).then(pl.col(ROW)).alias(_FILLED_ROW),
+                ready.alias(_READY),
+                discharged.alias(_DISCHARGED),
+                (filled & (discharged < ready).fill_null(False)).alias("_early"),
+                (filled & (episode_id == "")).alias("_no_id"),
+                (filled & pl.any_horizontal(unnamed or [pl.lit(False)])).alias("_stray"),
+                ((pl.col(_SHORT) & filled) | pl.col(_LONG)).alias("_fields"),
+                pl.when(filled & (episode_id != "")).then(episode_id.hash()).alias(_HASH),
+                *values,
+            )
+        )
+
+    def _summarise(self) -> tuple[pl.DataFrame, bool]:
+        """The pass: per municipality as written, the counts; and whether any id hash repeats."""
+        import polars as pl
+
+        rows = self._rows()
+        groups = rows.group_by(_KEY).agg(
+            pl.len().alias("rows"),
+            pl.col(_FILLED).sum(),
+            pl.col(_FILLED_ROW).max().alias("last_row"),
+            pl.col(_READY).min(),
+            pl.col(_DISCHARGED).max(),
+            *(pl.col(p).sum() for p in _ROW_PROBLEMS),
+            *(pl.col(f"_v_{f}").max() for f in self.categories),
+        )
+        hashes = rows.select(pl.col(_HASH), (pl.col(_HASH) // _HASH_PARTITIONS).alias("_part"))
+        with tempfile.TemporaryDirectory(prefix="agreement-engine-") as folder:
+            parts = pl.PartitionBy(folder, key="_part", include_key=False)
+            summary, _ = pl.collect_all(
+                [groups, hashes.drop_nulls().sink_ipc(parts, maintain_order=False, lazy=True)],
+                engine="streaming",
+            )
+            parts_written: dict[Path, list[Path]] = {}
+            for path in sorted(Path(folder).rglob("*.ipc")):
+                parts_written.setdefault(path.parent, []).append(path)
+            repeated = any(_repeats(files) for files in parts_written.values())
+        return summary, repeated
+
+    # --- what is made of it ----------------------------------------------------------------------
+
+    def _values(self) -> tuple[dict[str, dict[str, Any]] | None, frozenset[str]]:
+        """Each checked field's distinct texts checked as the in-memory reader checks a field,
+        and the typed value of each text of the fields in :data:`TYPED_BY_VALUE`; None when any
+        text is not understood. Also the date fields written with spaces around some value."""
+        import polars as pl
+
+        values: dict[str, dict[str, Any]] = {}
+        padded: set[str] = set()
+        for field, categories in self.categories.items():
+            texts = categories.to_series().cast(pl.String)
+            if texts.null_count():  # a category polars reserved but did not name: cannot tell
+                return None, frozenset()
+            table = pl.DataFrame({"text": texts}).with_columns(
+                pl.col("text").str.strip_chars(SPACES).alias(field)
+            )
+            table = table.with_columns(typed(field).alias("value"))
+            bad = pl.col("value").is_null()
+            if not required(field):
+                bad = bad & (pl.col(field) != "")
+            if table.select(bad.any()).item():
+                return None, frozenset()
+            if (
+                field in DATE_FIELDS
+                and table.select((pl.col("text") != pl.col(field)).any()).item()
+            ):
+                padded.add(field)
+            if field in TYPED_BY_VALUE:
+                values[field] = dict(table.select("text", "value").iter_rows())
+        return values, frozenset(padded)
+
+    def _exclusions(
+        self, groups: pl.DataFrame, other_keys: list[str], others: list[str]
+    ) -> tuple[int, tuple[Exclusion, ...]]:
+        """The rows read (to the last filled one), and those left out: empty rows among them,
+        and rows of municipalities not asked for."""
+        import polars as pl
+
+        last = groups["last_row"].max()
+        rows_read = int(last) - self.csv.header.number if isinstance(last, int) else 0
+        blank = rows_read - _total(groups, _FILLED)  # every filled row is among those read
+        exclusions = Exclusions()
+        if blank:
+            empty = ~pl.col(_FILLED) & (pl.col(ROW) <= self.csv.header.number + rows_read)
+            exclusions.add_many("empty row", blank, self._first_rows(empty))
+        if other_keys:
+            count = _total(groups.filter(pl.col(_KEY).is_in(other_keys)), "rows")
+            rows = self._first_rows(pl.col(_KEY).is_in(other_keys))
+            exclusions.add_many("municipality not asked for", count, rows, others)
+        return rows_read, exclusions.freeze()
+
+    def _first_rows(self, where: pl.Expr) -> list[int]:
+        """The first ten rows where a condition holds (polars stops reading once it has them)."""
+        with small_chunks():
+            found = self._rows().filter(where).select(ROW).head(10).collect(engine="streaming")
+        return [int(r) for r in found[ROW].to_list()]
+
+
+def _repeats(files: list[Path]) -> bool:
+    """Whether the files of one part of the id hashes hold one twice."""
+    import polars as pl
+
+    found = pl.scan_ipc(files).collect()[_HASH].sort()
+    return bool((found.slice(1) == found.slice(0, max(0, found.len() - 1))).any())
+
+
+def _total(groups: pl.DataFrame, column: str) -> int:
+    return int(groups[column].sum())
+
+
+def _date_or_none(value: object) -> date | None:
+    return value if isinstance(value, date) else None
+
+
+@contextmanager
+def small_chunks() -> Iterator[None]:
+    """Let polars read files in small chunks (:data:`_CHUNK_BYTES`), unless told otherwise."""
+    chosen = [name for name in _CHUNK_SIZES if name not in os.environ]
+    os.environ.update(dict.fromkeys(chosen, _CHUNK_BYTES))
+    try:
+        yield
+    finally:
+        for name in chosen:
+            os.environ.pop(name, None)

@@ -1,0 +1,288 @@
+"""The streaming check of episode extracts agrees with the in-memory reader, row for row."""
+
+from datetime import date
+from pathlib import Path
+
+import polars as pl
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from agreement_engine import commands
+from agreement_engine.data import episodes, read_episodes, read_episodes_frame
+from agreement_engine.diagnostics import EngineError, render_text
+
+ROOT = Path(__file__).resolve().parent.parent
+HALLAND = ("Falkenberg", "Halmstad", "Hylte", "Kungsbacka", "Laholm", "Varberg")
+HEADER = (
+    "Vårdtillfälle-ID;Kommun;Utskrivningsklar datum;Underrättelse klockslag;Utskrivningsdatum;"
+    "Inskrivningsmeddelande;Underrättelse;SIP krävs;Kallelse SIP;Vårdtyp"
+)
+
+Outcome = tuple[str, object, object, object]
+
+
+def outcome(path: Path, municipalities: tuple[str, ...] | None) -> Outcome:
+    """What reading a file gives: the frame's rows, the report and warnings; or the errors."""
+    try:
+        frame, report, warnings = read_episodes_frame(path, municipalities=municipalities)
+    except EngineError as exc:
+        return ("errors", "\n".join(render_text(d) for d in exc.diagnostics), None, None)
+    shown = [render_text(w) for w in warnings]
+    return ("read", (dict(frame.schema), frame.rows()), report.lines(), shown)
+
+
+def in_memory(
+    path: Path, municipalities: tuple[str, ...] | None, monkeypatch: pytest.MonkeyPatch
+) -> Outcome:
+    """The same, with the streaming check turned off."""
+    with monkeypatch.context() as patch:
+        patch.setattr(episodes, "check", lambda *args: None)
+        return outcome(path, municipalities)
+
+
+def streamed(path: Path, municipalities: tuple[str, ...] | None = HALLAND) -> bool:
+    """Whether the file was checked streaming (not read in memory)."""
+    found, _, _ = read_episodes(path, municipalities=municipalities)
+    return not isinstance(found.source, pl.DataFrame)
+
+
+def write(folder: Path, lines: list[str], name: str = "extract.csv", **options: str) -> Path:
+    path = folder / name
+    text = options.get("newline", "\n").join(lines) + options.get("newline", "\n")
+    path.write_bytes(text.encode(options.get("encoding", "utf-8")))
+    return path
+
+
+CLEAN = [
+    HEADER,
+    "VT-1;Varberg;2026-03-02;11:40;2026-03-06;ja;ja;nej;;Somatisk",
+    "VT-2;Halmstads kommun;2026-03-03;12:00:30;2026-03-03;JA;Ja;ja;ja;psykiatrisk",
+    "VT-3;Göteborg;2026-03-04;09:15;2026-03-09;ja;ja;nej;nej;somatisk",
+    "VT-4;Laholm;2026-3-5;13.05;;nej;ja;;;somatisk",
+    "VT-5;Hylte;2026-03-06;;2026-03-10;yes;no;true;false;",
+]
+
+VARIANTS = {
+    "clean": (CLEAN, {}),
+    "CRLF line ends": (CLEAN, {"newline": "\r\n"}),
+    "Windows-1252": (CLEAN, {"encoding": "cp1252"}),
+    "UTF-8 with BOM": (CLEAN, {"encoding": "utf-8-sig"}),
+    "UTF-16": (CLEAN, {"encoding": "utf-16"}),
+    "blank rows between and after": (
+        [*CLEAN[:2], "", ";;;;;;;;;", *CLEAN[2:], "", ";;;"],
+        {},
+    ),
+    "spaces around values": (
+        [
+            HEADER,
+            " VT-1 ;  Varberg ; 2026-03-02 ;11:40 ;2026-03-06\u00a0; ja;ja ;nej;; Somatisk ",
+            "VT-2;Varberg;2026-03-03; 12:00;2026-03-04;nej;ja;nej;;somatisk",
+        ],
+        {},
+    ),
+    "trailing separators": ([f"{line};;" for line in CLEAN], {}),
+    "trailing separators on the first row only": ([HEADER, f"{CLEAN[1]};;", *CLEAN[2:]], {}),
+    "quoted fields on one line": (
+        [HEADER, '"VT-1";"Varberg";"2026-03-02";"11:40";"2026-03-06";"ja";"ja";"nej";"";"a;b"'],
+        {},
+    ),
+    "a title above the header": (["Utdrag 2026-04-01", "", *CLEAN], {}),
+    "a column not used and one without a name": (
+        [f"{HEADER};Kommentar;", *(f"{line};x;" for line in CLEAN[1:])],
+        {},
+    ),
+    "English names and commas, columns left out": (
+        [
+            "episode_id,municipality,ready_date,discharge_date",
+            "E1,Kungsbacka,2026-03-01,2026-03-02",
+            "E2,Kungsbacka,2026-03-01,",
+        ],
+        {},
+    ),
+    "many other municipalities, interleaved": (
+        [
+            HEADER,
+            *(
+                f"X{n};{'Varberg' if n % 7 == 0 else f'Kommun {n % 30}'};2026-03-01;;;;;;;"
+                for n in range(60)
+            ),
+        ],
+        {},
+    ),
+    "only the header": ([HEADER], {}),
+    # Each of these is a problem, or may be one: the in-memory reader has the last word.
+    "a bad date": ([*CLEAN, "VT-6;Varberg;2026-02-30;;;;;;;"], {}),
+    "a bad date in a municipality left out": ([*CLEAN, "VT-6;Göteborg;2026-02-30;;;;;;;"], {}),
+    "a repeated id": ([*CLEAN, "VT-1;Hylte;2026-03-01;;;;;;;"], {}),
+    "an id repeated only in a municipality left out": (
+        [*CLEAN, "VT-3;Malmö;2026-03-01;;;;;;;"],
+        {},
+    ),
+    "an id that repeats once spaces are stripped": ([*CLEAN, "VT-1 ;Hylte;2026-03-01;;;;;;;"], {}),
+    "discharged before ready": ([*CLEAN, "VT-6;Varberg;2026-03-05;;2026-03-01;;;;;"], {}),
+    "discharged before ready, with spaces": (
+        [*CLEAN, "VT-6;Varberg;2026-03-05 ;;2026-03-01;;;;;"],
+        {},
+    ),
+    "a misspelt municipality": ([*CLEAN, "VT-6;Varbreg;2026-03-01;;;;;;;"], {}),
+    "no municipality": ([*CLEAN, "VT-6;;2026-03-01;;;;;;;"], {}),
+    "no id": ([*CLEAN, " ;Varberg;2026-03-01;;;;;;;"], {}),
+    "a row of spaces only": ([*CLEAN[:3], " ; ;;;;;;;;", *CLEAN[3:]], {}),
+    "too few fields": ([*CLEAN, "VT-6;Varberg;2026-03-01"], {}),
+    "too many fields": ([*CLEAN, "VT-6;Varberg;2026-03-01;;;;;;;;x"], {}),
+    "a value under a column without a name": (
+        [f"{HEADER};", *CLEAN[1:], "VT-6;Hylte;2026-03-01;;;;;;;;x"],
+        {},
+    ),
+    "a record over two lines": ([*CLEAN, 'VT-6;Varberg;2026-03-01;;;;;;;"somatisk', 'vård"'], {}),
+    "an unpaired quote": ([*CLEAN, 'VT-6;Var"berg;2026-03-01;;;;;;;'], {}),
+    "a bad time and yes/no": ([*CLEAN, "VT-6;Varberg;2026-03-01;25:00;;kanske;;;;"], {}),
+}
+
+
+@pytest.mark.parametrize("name", sorted(VARIANTS))
+@pytest.mark.parametrize("asked", [HALLAND, None], ids=["Halland asked for", "all"])
+def test_the_streaming_check_gives_what_the_in_memory_reader_gives(
+    name: str,
+    asked: tuple[str, ...] | None,
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """Same frame, same report, same warnings, same errors, word for word, whichever path."""
+    lines, options = VARIANTS[name]
+    path = write(tmp_path, lines, **options)
+    assert outcome(path, asked) == in_memory(path, asked, monkeypatch)
+
+
+@pytest.mark.parametrize(
+    "name",
+    [
+        "clean",
+        "CRLF line ends",
+        "Windows-1252",
+        "UTF-8 with BOM",
+        "UTF-16",
+        "blank rows between and after",
+        "spaces around values",
+        "trailing separators",
+        "trailing separators on the first row only",
+        "quoted fields on one line",
+        "a title above the header",
+        "English names and commas, columns left out",
+        "many other municipalities, interleaved",
+        "only the header",
+    ],
+)
+def test_a_sound_extract_is_checked_streaming_not_held_in_memory(name: str, tmp_path: Path) -> None:
+    """The usual ways of writing a good extract need no second, in-memory reading."""
+    lines, options = VARIANTS[name]
+    assert streamed(write(tmp_path, lines, **options))
+
+
+def test_a_streamed_extract_knows_its_span_and_municipalities_as_written(tmp_path: Path) -> None:
+    """Counting needs the months covered and which names in the file stand for whom."""
+    found, report, _ = read_episodes(write(tmp_path, CLEAN), municipalities=HALLAND)
+    assert found.span == (date(2026, 3, 2), date(2026, 3, 10))
+    assert found.names == {
+        "Varberg": "Varberg",
+        "Halmstads kommun": "Halmstad",
+        "Laholm": "Laholm",
+        "Hylte": "Hylte",
+    }
+    assert report.rows_used == 4
+
+
+def test_evaluate_bills_the_same_from_a_streamed_extract_as_from_one_in_memory(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """Counting by re-reading the file gives each line the same inputs, amount and status."""
+    arguments = (
+        [
+            str(ROOT / "agreements"),
+            str(ROOT / "examples" / "halland" / "illustrative-figures.yaml"),
+        ],
+        str(ROOT / "examples" / "halland" / "episodes.csv"),
+        "2022-11",
+        "2026-12",
+        True,
+    )
+
+    def lines() -> list[tuple[object, ...]]:
+        run = commands.evaluate(*arguments)
+        assert run.report.rows_used == 11772
+        return [
+            (line.municipality, line.month, line.inputs, line.amount, line.status, line.reasons)
+            for line in run.basis.lines
+        ]
+
+    streamed_lines = lines()
+    with monkeypatch.context() as patch:
+        patch.setattr(episodes, "check", lambda *args: None)
+        assert streamed_lines == lines()
+    assert sum(1 for line in streamed_lines if line[3]) > 100  # most lines have an amount
+
+
+# --- the law, over made-up extracts ------------------------------------------------------------
+
+
+def written(good: list[str], odd: list[str]) -> st.SearchStrategy[str]:
+    """Mostly a good spelling, now and then (one time in 40) an odd one: spaces, a mistake."""
+    choice = st.tuples(st.integers(0, 39), st.sampled_from(good), st.sampled_from(odd))
+    return choice.map(lambda drawn: drawn[2] if drawn[0] == 0 else drawn[1])
+
+
+NAMES = written(
+    ["Varberg", "Hylte", "Varbergs kommun", "Göteborg", "Malmö"], ["Varbreg", "", " ", " Laholm"]
+)
+READY = written(["2026-03-01", "2026-3-1"], ["2026-02-30", "", " 2026-03-02", "2026-03-07"])
+DISCHARGED = written(["2026-03-01", "2026-3-5", "2026-03-09", ""], ["1/3/2026", "2026-03-04 "])
+TIMES = written(["", "11:40", "9.05", "12:00:30"], ["25:00", " 08:00"])
+YES_NO = written(["", "ja", "NEJ", "yes", "0"], ["kanske", " ja"])
+CARE = written(["", "somatisk", "Psykiatrisk"], [" somatisk "])
+BLANK = st.sampled_from(["", ";;;;;;;;;", ";;;;;;;;;;;", " ; "])
+
+
+@st.composite
+def extracts(draw: st.DrawFn) -> list[str]:
+    """A small extract, mostly sound, with now and then a blank row, odd spacing or a mistake."""
+    rows = []
+    for number in range(draw(st.integers(0, 8))):
+        if draw(st.integers(0, 9)) == 0:
+            rows.append(draw(BLANK))
+            continue
+        episode = draw(written([f"E{number}"], ["E1", "", f" E{number}", "E1 "]))
+        fields = [
+            episode,
+            draw(NAMES),
+            draw(READY),
+            draw(TIMES),
+            draw(DISCHARGED),
+            *(draw(YES_NO) for _ in range(4)),
+            draw(CARE),
+        ]
+        quoted = [draw(written([field], [f'"{field}"'])) for field in fields]
+        rows.append(";".join(quoted) + draw(written(["", ";"], [";;x", ";; "])))
+    return [HEADER, *rows]
+
+
+@settings(
+    max_examples=150, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
+)
+@given(
+    extract=extracts(),
+    asked=st.sampled_from([HALLAND, None]),
+    newline=st.sampled_from(["\n", "\r\n"]),
+    encoding=st.sampled_from(["utf-8", "utf-8-sig", "cp1252"]),
+)
+def test_the_streaming_check_and_the_in_memory_reader_agree_on_any_extract(
+    extract: list[str],
+    asked: tuple[str, ...] | None,
+    newline: str,
+    encoding: str,
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """Whatever the extract holds, both ways of reading it come to the same, word for word."""
+    path = write(tmp_path, extract, newline=newline, encoding=encoding)
+    assert outcome(path, asked) == in_memory(path, asked, monkeypatch)
