@@ -21,12 +21,13 @@ from agreement_engine.documents import Statute
 from agreement_engine.formula import Amount
 from agreement_engine.formula.types import DAYS, NUMBER, Quantity
 from agreement_engine.months import YearMonth
-from agreement_engine.ruleset import EPISODE_INPUTS, RuleSet, Typed
+from agreement_engine.ruleset import DEFAULT_AGGREGATES, EPISODE_INPUTS, RuleSet, Typed
 
 if TYPE_CHECKING:
     import polars as pl
 
-AGGREGATE_FIELDS: dict[str, Quantity] = {"episodes": NUMBER, "total_days": DAYS}
+# What a monthly aggregates file gives: the national indicator's episodes and total days.
+AGGREGATE_FIELDS = frozenset(DEFAULT_AGGREGATES)
 
 
 @dataclass(frozen=True, slots=True)
@@ -43,8 +44,8 @@ class AggregateData:
         self, ruleset: RuleSet, typed: Typed, municipality: str, month: YearMonth
     ) -> dict[str, Amount] | str:
         needed = set(typed.aggregate_types)
-        if not needed <= set(AGGREGATE_FIELDS):
-            what = ", ".join(sorted(needed - set(AGGREGATE_FIELDS)))
+        if not needed <= AGGREGATE_FIELDS:
+            what = ", ".join(sorted(needed - AGGREGATE_FIELDS))
             who = (
                 f"the statute ({ruleset.base.id}) governs this month"
                 if isinstance(ruleset.base, Statute)
