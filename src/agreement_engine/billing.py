@@ -80,6 +80,14 @@ class InvoiceLine:
             return self.inputs[name]
         return next((s.value for s in self.steps if s.rule == name), None)
 
+    def values(self) -> dict[str, Value]:
+        """Every value of the line by name, as :meth:`value` gives each."""
+        found: dict[str, Value] = {}
+        for step in self.steps:
+            found.setdefault(step.rule, step.value)
+        found.update(self.inputs)
+        return found
+
 
 @dataclass(frozen=True, slots=True)
 class InvoiceBasis:
@@ -130,11 +138,24 @@ class _Typing:
     shared: dict[tuple[str, YearMonth], tuple[dict[str, Value], list[FigureUse]]] = field(
         default_factory=dict
     )
+    records: dict[str, tuple[tuple[_StepRecord, ...], tuple[str, ...]]] = field(
+        default_factory=dict
+    )
 
     def __call__(self, ruleset: RuleSet) -> Typed:
         if ruleset.name not in self.cache:
             self.cache[ruleset.name] = type_rules(ruleset, self.library.parameters)
         return self.cache[ruleset.name]
+
+    def record(
+        self, ruleset: RuleSet, typed: Typed
+    ) -> tuple[tuple[_StepRecord, ...], tuple[str, ...]]:
+        """What every line of a rule set records alike: each step but its value, in order, and
+        the assumptions the line relies on."""
+        if ruleset.name not in self.records:
+            records = tuple(_StepRecord.of(ruleset.rules[name]) for name in typed.order)
+            self.records[ruleset.name] = (records, _assumptions(ruleset, records))
+        return self.records[ruleset.name]
 
     def month_values(
         self, ruleset: RuleSet, typed: Typed, month: YearMonth
@@ -228,18 +249,21 @@ def _line(
     except FormulaError as exc:
         reason = f"{exc.problem.message} (while computing {env.current})"
         return _not_computed(governance, ruleset.layers, (reason,), aggregates, figures.used)
-    return _computed(governance, ruleset, typed, env, figures.used, assume_approved)
+    records, assumptions = typing.record(ruleset, typed)
+    return _computed(governance, ruleset, records, assumptions, env, figures.used, assume_approved)
 
 
 def _computed(
     governance: Governance,
     ruleset: RuleSet,
-    typed: Typed,
+    records: Sequence[_StepRecord],
+    assumptions: tuple[str, ...],
     env: MonthEnvironment,
     used: Sequence[FigureUse],
     assume_approved: bool,
 ) -> InvoiceLine:
-    steps = tuple(_step(ruleset.rules[name], env.values[name]) for name in typed.order)
+    values = env.values
+    steps = tuple(record.step(values[record.rule]) for record in records)
     reasons = list(_provisional_reasons(governance, used, assume_approved))
     net = env.values[RESULT]
     assert isinstance(net, Amount) and net.unit == MONEY
@@ -266,21 +290,43 @@ def _computed(
         inputs=dict(env.aggregates),
         steps=steps,
         figures=tuple(used),
-        assumptions=_assumptions(ruleset, steps),
+        assumptions=assumptions,
         amount=amount,
     )
 
 
-def _step(rule: Rule, value: Value) -> Step:
-    return Step(
-        rule=rule.name,
-        formula=one_line(rule.formula.text),
-        value=value,
-        document=rule.document,
-        cites=rule.cites,
-        assumes=tuple(a for a, _ in rule.assumes),
-        description=rule.description,
-    )
+@dataclass(frozen=True, slots=True)
+class _StepRecord:
+    """A rule's step without its value: the same on every line the rule set computes."""
+
+    rule: str
+    formula: str
+    document: str
+    cites: tuple[Citation, ...]
+    assumes: tuple[str, ...]
+    description: str | None
+
+    @classmethod
+    def of(cls, rule: Rule) -> _StepRecord:
+        return cls(
+            rule=rule.name,
+            formula=one_line(rule.formula.text),
+            document=rule.document,
+            cites=rule.cites,
+            assumes=tuple(a for a, _ in rule.assumes),
+            description=rule.description,
+        )
+
+    def step(self, value: Value) -> Step:
+        return Step(
+            self.rule,
+            self.formula,
+            value,
+            self.document,
+            self.cites,
+            self.assumes,
+            self.description,
+        )
 
 
 @lru_cache(maxsize=1024)
@@ -289,7 +335,7 @@ def one_line(text: str) -> str:
     return " ".join(text.split())
 
 
-def _assumptions(ruleset: RuleSet, steps: Sequence[Step]) -> tuple[str, ...]:
+def _assumptions(ruleset: RuleSet, steps: Sequence[_StepRecord]) -> tuple[str, ...]:
     """The readings the line relies on: those of its counting rules, then of its steps."""
     counting = ruleset.counting
     counted = (

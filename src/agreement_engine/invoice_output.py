@@ -57,8 +57,9 @@ def _cells(line: InvoiceLine) -> dict[str, str]:
         "municipality": line.municipality,
         "governed_by": governed_by(line),
     }
+    values = line.values()
     for name in COLUMNS:
-        cells[name] = _shown(line.value(name))
+        cells[name] = _shown(values.get(name))
     cells["net_amount"] = "" if line.amount is None else format(line.amount, "f")
     cells["status"] = line.status.value
     return cells

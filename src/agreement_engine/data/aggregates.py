@@ -260,8 +260,10 @@ def _average_disagreement(figure: MonthlyFigures, cell: Cell, layout: Layout) ->
     """A warning when the written average is further from total / episodes than its rounding
     allows (half a unit of its last decimal, boundary included)."""
     assert figure.average is not None
-    mark = "," if "," in cell.text else "."
     decimals = decimals_written(figure.average)
+    if figure.episodes != 0 and _within_rounding(figure, decimals):
+        return None
+    mark = "," if "," in cell.text else "."
     allowed = Fraction(1, 2 * 10**decimals)
     average_title = subject(cell, layout.titles["average"])
     total_title, episodes_title = layout.titles["total_days"], layout.titles["episodes"]
@@ -287,6 +289,18 @@ def _average_disagreement(figure: MonthlyFigures, cell: Cell, layout: Layout) ->
         f"'{layout.titles['average']}'; check the row against the source",
         code="data-average",
     )
+
+
+def _within_rounding(figure: MonthlyFigures, decimals: int) -> bool:
+    """Whether |total / episodes − average| <= 1 / (2·10^decimals), in whole numbers (the same
+    exact test as with fractions, which would be built for every row)."""
+    assert figure.average is not None
+    total, total_scale = figure.total_days.as_integer_ratio()
+    average, average_scale = figure.average.as_integer_ratio()
+    difference = total * average_scale - average * total_scale * figure.episodes
+    scale = total_scale * average_scale * figure.episodes
+    within: bool = 2 * 10**decimals * abs(difference) <= abs(scale)
+    return within
 
 
 def _show_quotient(quotient: Fraction, decimals: int, mark: str) -> str:

@@ -52,12 +52,34 @@ class Environment(Protocol):
 
 def evaluate(expr: ast.Expr, env: Environment) -> Value:
     """The value of a (checked) formula in an environment."""
-    return _EVALUATORS[type(expr)](expr, env)
+    return compiled(expr)(env)
 
 
-def _number(node: ast.Expr, env: Environment) -> Value:
+Compiled: TypeAlias = Callable[[Environment], Value]
+
+# Compiled formulas by node identity (equality ignores spans, which errors must keep). Each entry
+# holds its node, so the id cannot be reused while the entry lives.
+_COMPILED: dict[int, tuple[ast.Expr, Compiled]] = {}
+_COMPILED_LIMIT = 65536
+
+
+def compiled(expr: ast.Expr) -> Compiled:
+    """A formula turned once into nested closures, so evaluating it again skips the dispatch on
+    node types: the rules of a run are evaluated for every municipality and month."""
+    entry = _COMPILED.get(id(expr))
+    if entry is not None and entry[0] is expr:
+        return entry[1]
+    function = _COMPILERS[type(expr)](expr)
+    if len(_COMPILED) >= _COMPILED_LIMIT:
+        _COMPILED.clear()
+    _COMPILED[id(expr)] = (expr, function)
+    return function
+
+
+def _number(node: ast.Expr) -> Compiled:
     assert isinstance(node, ast.Number)
-    return _literal_amount(node.value, node.unit)
+    amount = _literal_amount(node.value, node.unit)
+    return lambda env: amount
 
 
 @lru_cache(maxsize=4096)
@@ -69,55 +91,69 @@ def _literal_amount(value: Decimal, unit: str | None) -> Amount:
     return Amount(exact, UNITS[unit] if unit else NUMBER)
 
 
-def _literal(node: ast.Expr, env: Environment) -> Value:
+def _literal(node: ast.Expr) -> Compiled:
     assert isinstance(
         node, ast.DateLiteral | ast.MonthLiteral | ast.TimeLiteral | ast.Text | ast.Boolean
     )
-    return node.value
+    value: Value = node.value
+    return lambda env: value
 
 
-def _name(node: ast.Expr, env: Environment) -> Value:
+def _name(node: ast.Expr) -> Compiled:
     assert isinstance(node, ast.Name)
-    return env.value(node.name, node.span)
+    name, span = node.name, node.span
+    return lambda env: env.value(name, span)
 
 
-def _lookup(node: ast.Expr, env: Environment) -> Value:
+def _lookup(node: ast.Expr) -> Compiled:
     assert isinstance(node, ast.Lookup)
-    return env.lookup(node.name, evaluate(node.key, env), node.span)
+    name, key, span = node.name, compiled(node.key), node.span
+    return lambda env: env.lookup(name, key(env), span)
 
 
-def _unary(node: ast.Expr, env: Environment) -> Value:
+def _unary(node: ast.Expr) -> Compiled:
     assert isinstance(node, ast.Unary)
-    operand = evaluate(node.operand, env)
+    operand = compiled(node.operand)
     if node.op == "not":
-        return not operand
-    assert isinstance(operand, Amount)
-    return Amount(-operand.value, operand.unit)
+        return lambda env: not operand(env)
+
+    def negate(env: Environment) -> Value:
+        value = operand(env)
+        assert isinstance(value, Amount)
+        return Amount(-value.value, value.unit)
+
+    return negate
 
 
-def _conditional(node: ast.Expr, env: Environment) -> Value:
+def _conditional(node: ast.Expr) -> Compiled:
     assert isinstance(node, ast.Conditional)
-    chosen = node.then if evaluate(node.condition, env) else node.otherwise
-    return evaluate(chosen, env)
+    condition, then, otherwise = (
+        compiled(node.condition),
+        compiled(node.then),
+        compiled(node.otherwise),
+    )
+    return lambda env: then(env) if condition(env) else otherwise(env)
 
 
-def _binary(node: ast.Expr, env: Environment) -> Value:
+def _binary(node: ast.Expr) -> Compiled:
     assert isinstance(node, ast.Binary)
+    left, right = compiled(node.left), compiled(node.right)
     if node.op == "and":
-        return bool(evaluate(node.left, env)) and bool(evaluate(node.right, env))
+        return lambda env: bool(left(env)) and bool(right(env))
     if node.op == "or":
-        return bool(evaluate(node.left, env)) or bool(evaluate(node.right, env))
-    left = evaluate(node.left, env)
-    right = evaluate(node.right, env)
+        return lambda env: bool(left(env)) or bool(right(env))
     if node.op in ast.COMPARISON:
-        return _compare(node.op, left, right)
+        compare = _COMPARISONS[node.op]
+
+        def comparison(env: Environment) -> Value:
+            a = left(env)
+            b = right(env)
+            return compare(
+                a.value if isinstance(a, Amount) else a, b.value if isinstance(b, Amount) else b
+            )
+
+        return comparison
     return _arithmetic(node, left, right)
-
-
-def _compare(op: str, left: Value, right: Value) -> bool:
-    a = left.value if isinstance(left, Amount) else left
-    b = right.value if isinstance(right, Amount) else right
-    return _COMPARISONS[op](a, b)
 
 
 _COMPARISONS: dict[str, Callable[[Any, Any], bool]] = {
@@ -130,23 +166,48 @@ _COMPARISONS: dict[str, Callable[[Any, Any], bool]] = {
 }
 
 
-def _arithmetic(node: ast.Binary, left: Value, right: Value) -> Value:
-    if isinstance(left, dt.date) or isinstance(right, dt.date):
-        return _date_arithmetic(node, left, right)
-    assert isinstance(left, Amount) and isinstance(right, Amount)
-    if node.op == "+":
-        return Amount(left.value + right.value, left.unit)
-    if node.op == "-":
-        return Amount(left.value - right.value, left.unit)
-    if node.op == "*":
-        return Amount(left.value * right.value, left.unit.times(right.unit))
-    if right.value == 0:
-        raise FormulaError(
-            "division by zero",
-            node.right.span,
-            hint="guard the division, like: if episodes = 0 then 0 days else total_days / episodes",
-        )
-    return Amount(left.value / right.value, left.unit.per(right.unit))
+def _arithmetic(node: ast.Binary, left: Compiled, right: Compiled) -> Compiled:
+    """Arithmetic on amounts, with dates (moved by days, or subtracted) handled aside."""
+    op = node.op
+    if op == "/":
+        return _division(node, left, right)
+    combine = _COMBINE[op]
+
+    def arithmetic(env: Environment) -> Value:
+        a = left(env)
+        b = right(env)
+        if isinstance(a, Amount) and isinstance(b, Amount):
+            return combine(a, b)
+        return _date_arithmetic(node, a, b)
+
+    return arithmetic
+
+
+_COMBINE: dict[str, Callable[[Amount, Amount], Amount]] = {
+    "+": lambda a, b: Amount(a.value + b.value, a.unit),
+    "-": lambda a, b: Amount(a.value - b.value, a.unit),
+    "*": lambda a, b: Amount(a.value * b.value, a.unit.times(b.unit)),
+}
+
+
+def _division(node: ast.Binary, left: Compiled, right: Compiled) -> Compiled:
+    span = node.right.span
+
+    def divide(env: Environment) -> Value:
+        a = left(env)
+        b = right(env)
+        if not (isinstance(a, Amount) and isinstance(b, Amount)):
+            return _date_arithmetic(node, a, b)
+        if b.value == 0:
+            raise FormulaError(
+                "division by zero",
+                span,
+                hint="guard the division, like: if episodes = 0 then 0 days else "
+                "total_days / episodes",
+            )
+        return Amount(a.value / b.value, a.unit.per(b.unit))
+
+    return divide
 
 
 def _date_arithmetic(node: ast.Binary, left: Value, right: Value) -> Value:
@@ -160,44 +221,72 @@ def _date_arithmetic(node: ast.Binary, left: Value, right: Value) -> Value:
     return date + dt.timedelta(days=step)
 
 
-def _call(node: ast.Expr, env: Environment) -> Value:
+def _call(node: ast.Expr) -> Compiled:
     assert isinstance(node, ast.Call)
     name = node.function
+    args = [compiled(a) for a in node.args]
     if name == "count":
-        return Amount(Fraction(sum(1 for e in env.episodes() if evaluate(node.args[0], e))), NUMBER)
+        condition = args[0]
+        return lambda env: Amount(Fraction(sum(1 for e in env.episodes() if condition(e))), NUMBER)
     if name == "sum":
-        return _sum(node, env)
+        return _sum(args)
     if name == "round":
-        value, decimals, mode = node.args
-        amount = evaluate(value, env)
+        return _round(node, args[0])
+    if name in ("min", "max"):
+        return _pick(min if name == "min" else max, args)
+    return lambda env: _plain_call(name, [a(env) for a in args])
+
+
+def _sum(args: list[Compiled]) -> Compiled:
+    value_of = args[0]
+    condition = args[1] if len(args) == 2 else None
+
+    def total_of(env: Environment) -> Value:
+        total = Fraction(0)
+        unit: Quantity | None = None
+        for episode in env.episodes():
+            if condition is not None and not condition(episode):
+                continue
+            value = value_of(episode)
+            assert isinstance(value, Amount)
+            total += value.value
+            unit = value.unit
+        # With no episodes the unit is unknown here; callers stamp the checked type on the result.
+        return Amount(total, unit if unit is not None else NUMBER)
+
+    return total_of
+
+
+def _round(node: ast.Call, value_of: Compiled) -> Compiled:
+    _, decimals, mode = node.args
+
+    def rounded(env: Environment) -> Value:
+        amount = value_of(env)
         assert isinstance(amount, Amount)
         assert isinstance(decimals, ast.Number) and isinstance(mode, ast.Name)
         return Amount(round_exact(amount.value, int(decimals.value), mode.name), amount.unit)
-    args = [evaluate(a, env) for a in node.args]
-    return _plain_call(name, args)
+
+    return rounded
 
 
-def _sum(node: ast.Call, env: Environment) -> Value:
-    total = Fraction(0)
-    unit: Quantity | None = None
-    for episode in env.episodes():
-        if len(node.args) == 2 and not evaluate(node.args[1], episode):
-            continue
-        value = evaluate(node.args[0], episode)
-        assert isinstance(value, Amount)
-        total += value.value
-        unit = value.unit
-    # With no episodes the unit is unknown here; callers stamp the checked type on the result.
-    return Amount(total, unit if unit is not None else NUMBER)
+def _pick(pick: Callable[..., Any], args: list[Compiled]) -> Compiled:
+    def picked(env: Environment) -> Value:
+        values = [a(env) for a in args]
+        if isinstance(values[0], Amount):
+            amounts = [a for a in values if isinstance(a, Amount)]
+            result: Value = pick(amounts, key=_amount_value)
+            return result
+        result = pick(values)
+        return result
+
+    return picked
+
+
+def _amount_value(amount: Amount) -> Fraction:
+    return amount.value
 
 
 def _plain_call(name: str, args: list[Value]) -> Value:
-    if name in ("min", "max"):
-        pick = min if name == "min" else max
-        if isinstance(args[0], Amount):
-            amounts = [a for a in args if isinstance(a, Amount)]
-            return pick(amounts, key=lambda a: a.value)
-        return pick(args, key=lambda a: a)  # type: ignore[arg-type,return-value]
     if name == "abs":
         value = args[0]
         assert isinstance(value, Amount)
@@ -257,13 +346,12 @@ def to_decimal(value: Fraction) -> Decimal | None:
     if denominator != 1:
         return None
     places = max(twos, fives)
-    scaled = value * 10**places
-    assert scaled.denominator == 1
+    scaled = value.numerator * (10**places // value.denominator)
     # Built from text, which is exact; scaleb would round to the context's 28 digits.
-    return Decimal(f"{scaled.numerator}E-{places}")
+    return Decimal(f"{scaled}E-{places}")
 
 
-_EVALUATORS: dict[type, Callable[[ast.Expr, Environment], Value]] = {
+_COMPILERS: dict[type, Callable[[ast.Expr], Compiled]] = {
     ast.Number: _number,
     ast.DateLiteral: _literal,
     ast.MonthLiteral: _literal,

@@ -5,7 +5,6 @@ Nothing outside this table can be called: the language has no access to Python.
 
 from __future__ import annotations
 
-import math
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from fractions import Fraction
@@ -82,30 +81,35 @@ def round_exact(value: Fraction, decimals: int, mode: str) -> Fraction:
     ``half_even`` to the even neighbour; ``up`` away from zero, ``down`` towards zero, ``ceiling``
     and ``floor`` towards plus and minus infinity.
     """
-    scale = Fraction(10) ** decimals
-    scaled = value * scale
-    floor = math.floor(scaled)
-    remainder = scaled - floor
+    # Whole-number arithmetic on numerator and denominator: the same exact result as Fraction
+    # arithmetic, without building a Fraction at every step.
+    numerator, denominator = value.numerator, value.denominator
+    if decimals >= 0:
+        numerator *= 10**decimals
+    else:
+        denominator *= 10**-decimals
+    floor, remainder = divmod(numerator, denominator)
     if mode == "floor":
         whole = floor
     elif mode == "ceiling":
-        whole = math.ceil(scaled)
+        whole = floor + 1 if remainder else floor
     elif mode == "down":
-        whole = math.trunc(scaled)
+        whole = floor + 1 if remainder and numerator < 0 else floor
     elif mode == "up":
-        whole = math.floor(scaled) if scaled < 0 else math.ceil(scaled)
+        whole = floor + 1 if remainder and numerator >= 0 else floor
     else:
-        whole = _round_half(scaled, floor, remainder, mode)
-    return Fraction(whole) / scale
+        whole = _round_half(numerator > 0, floor, 2 * remainder - denominator, mode)
+    if decimals >= 0:
+        return Fraction(whole, 10**decimals)
+    return Fraction(whole * 10**-decimals)
 
 
-def _round_half(scaled: Fraction, floor: int, remainder: Fraction, mode: str) -> int:
-    half = Fraction(1, 2)
-    if remainder != half:
-        return floor + 1 if remainder > half else floor
+def _round_half(away: bool, floor: int, past_half: int, mode: str) -> int:
+    """``past_half`` is above, at or below zero as the remainder is above, at or below a half."""
+    if past_half != 0:
+        return floor + 1 if past_half > 0 else floor
     if mode == "half_even":
         return floor if floor % 2 == 0 else floor + 1
-    away = scaled > 0
     if mode == "half_up":
         return floor + 1 if away else floor
     if mode == "half_down":
