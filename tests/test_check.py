@@ -124,3 +124,18 @@ def test_wrong_usage_exits_with_code_2() -> None:
     """Scripts tell misuse of the command apart from problems in the files."""
     code, _ = run("check", "--format", "xml")
     assert code == 2
+
+
+def test_a_scenario_test_file_among_agreements_is_not_read_as_an_agreement(
+    tmp_path: Path,
+) -> None:
+    """Staff keep test files where they like; check must not call them broken agreements."""
+    folder = tmp_path / "agreements"
+    folder.mkdir()
+    valid = ROOT / "tests" / "fixtures" / "valid" / "minimal-agreement.yaml"
+    (folder / "agreement.yaml").write_text(valid.read_text(encoding="utf-8"), encoding="utf-8")
+    (folder / "cases.yaml").write_text(
+        "format: agreement-engine-tests/1\ncases: []\n", encoding="utf-8"
+    )
+    code, output = run("check", str(folder))
+    assert (code, output.splitlines()[-1]) == (0, "checked 2 files: 0 errors, 0 warnings")

@@ -28,6 +28,7 @@ _D = TypeVar("_D", bound=Document)
 YAML_SUFFIXES = (".yaml", ".yml")
 # Folders of scenario tests sit beside agreements; they are not agreement documents.
 SKIPPED_FOLDERS = ("tests",)
+TESTS_FORMAT = "agreement-engine-tests/"
 
 
 @dataclass(frozen=True, eq=False)
@@ -158,7 +159,13 @@ def load_texts(files: Iterable[tuple[str, str]]) -> tuple[Library, list[Diagnost
 
 
 def _add(yaml: YamlDocument, documents: list[Document], problems: list[Diagnostic]) -> None:
-    """Validate one loaded file and build its document, collecting the problems met."""
+    """Validate one loaded file and build its document, collecting the problems met.
+
+    A scenario test file (format agreement-engine-tests/…) found among agreement files is not an
+    agreement document: it is passed over, wherever it lies.
+    """
+    if isinstance(yaml.data, dict) and str(yaml.data.get("format", "")).startswith(TESTS_FORMAT):
+        return
     schema_problems = validate(yaml)
     if schema_problems:
         problems.extend(schema_problems)
