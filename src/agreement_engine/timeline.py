@@ -103,8 +103,9 @@ def _every_candidate(library: Library) -> tuple[Candidate, ...]:
     return tuple(found)
 
 
+@lru_cache(maxsize=65536)
 def govern(library: Library, municipality: str, month: YearMonth) -> Governance:
-    """What governs this municipality's month."""
+    """What governs this municipality's month (worked out once per library, party and month)."""
     found = candidates(library, municipality, month)
     in_force = [c for c in found if c.approved]
     pending = next((c for c in found if c.waiting_for and not c.rejected_by), None)
