@@ -1,13 +1,21 @@
 """Reading monthly aggregates (the national indicator export and our own files), exactly."""
 
+import re
+import tempfile
 from datetime import datetime
 from decimal import Decimal
 from pathlib import Path
+from unittest import mock
 
 import openpyxl
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from agreement_engine.data import MAX_ERRORS, read_aggregates
+from agreement_engine.data.aggregates import _Reader
+from agreement_engine.data.dialect import parse_decimal, parse_whole_number
+from agreement_engine.data.table import split_lines
 from agreement_engine.diagnostics import EngineError, Severity, render_text
 from agreement_engine.months import YearMonth
 
@@ -385,3 +393,163 @@ def test_an_empty_file_says_it_is_empty(tmp_path: Path) -> None:
     assert (
         rendered_errors(str(path), month=MARCH) == f"error: {path} is empty: it has no header line"
     )
+
+
+def read_outcome(path: str, **options: object) -> object:
+    """Everything reading gives: figures, report and warnings, or the rendered errors."""
+    try:
+        figures, report, warnings = read_aggregates(path, **options)  # type: ignore[arg-type]
+    except EngineError as raised:
+        return [render_text(d) for d in raised.diagnostics]
+    return figures, report, [render_text(d) for d in warnings]
+
+
+def read_both_ways(path: str, **options: object) -> tuple[object, object]:
+    """The outcome of reading plain CSV lines the quick way, and of reading every line the
+    careful way (cell by cell), which alone builds the cells messages point at."""
+    quick = read_outcome(path, **options)
+    with mock.patch.object(_Reader, "_quick", lambda *_: False):
+        careful = read_outcome(path, **options)
+    return quick, careful
+
+
+TRICKY_ROWS = """\
+Kommun;Månad;Vårdtillfällen;Totalt antal dagar;Snitt;
+Varberg;2026-03;30;127,5;4,3;
+ Hylte ;2026-3; 6 ;19; 3,2 ;
+\u00a0Laholm\u00a0;2026-03;11,0;52.0;4,7;
+
+ Göteborg\u00a0;2026-03;250;1000;4;
+
+Falkenberg;2026-04;20;80;4;
+Falkenbergs kommun;2026-03;21;88;4,4;
+Kungsbacka;2026-02;35;140;4,0;
+1380 Halmstad;2026-03;0;0;;
+Halmstad;2026-04;1 200;4 800,5;4,00;
+;;;;;
+"Hylte";2026-04;"6";"19,5";3,25;
+Hylte;2026-05;6;19; ;;
+"Laholm
+";2026-05;6;19;;
+Stockholm;2026-05;600;2000;3;
+
+"""
+
+TRICKY_ERRORS = """\
+Kommun;Vårdtillfällen;;Totalt antal dagar
+Varberg;30;;127,5
+Varbreg;30;;127,5
+Hylte;0;;4
+Laholm;12;kommentar;60
+Halmstad;x;;-1
+Kungsbacka;12;;
+Göteborg;tolv;;x
+Falkenberg;1;;2;;
+Falkenberg;1;;2;3
+Varbergs kommun;31;;130
+"""
+
+
+@pytest.mark.parametrize("rows", [TRICKY_ROWS, TRICKY_ERRORS])
+def test_the_quick_way_and_the_careful_way_read_tricky_rows_alike(
+    rows: str, tmp_path: Path
+) -> None:
+    """Spaces, other municipalities and months, empty rows, quotes, Snitt warnings and bad
+    values: reading plain lines the quick way changes nothing the careful way gives."""
+    path = tmp_path / "tricky.csv"
+    path.write_text(rows, encoding="utf-8")
+    for options in [
+        {"month": MARCH},
+        {"month": MARCH, "municipalities": HALLAND},
+        {"municipalities": HALLAND},
+        {},
+    ]:
+        quick, careful = read_both_ways(str(path), **options)
+        assert quick == careful
+
+
+@pytest.mark.parametrize(
+    "name",
+    [f"valid/{p.name}" for p in sorted((FIXTURES / "valid").iterdir())]
+    + [f"invalid/{name}" for name in sorted(INVALID)],
+)
+def test_the_quick_way_and_the_careful_way_read_every_fixture_alike(
+    name: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Every valid and invalid fixture gives the same outcome either way."""
+    monkeypatch.chdir(FIXTURES)
+    for options in [{"month": MARCH}, {"month": MARCH, "municipalities": HALLAND}]:
+        quick, careful = read_both_ways(name, **options)
+        assert quick == careful
+
+
+# Spellings of each column that are read without an error, and some that are not.
+GOOD = {
+    "Kommun": [
+        "Varberg",
+        " Hylte ",
+        "Halmstads kommun",
+        "1383 Varberg",
+        " Göteborg\u00a0",
+        "\u00a0Laholm",
+        "LAHOLM",
+        "Stockholm",
+    ],
+    "Månad": ["2026-03", "2026-3", " 2026-03", "2026-02"],
+    "Vårdtillfällen": ["12", "12,0", " 12", "1 200", "007"],
+    "Totalt antal dagar": ["52", "52,5", "52.5", "0", " 60 ", "1 234,5", "\u00a048"],
+    "Snitt": ["", "4,3", "5", "4,40", " 4,3", "4,333", " ", "0"],
+}
+BAD = {
+    "Kommun": ["Varbreg", ""],
+    "Månad": ["mars", ""],
+    "Vårdtillfällen": ["0", "-3", "x", "", "12,5"],
+    "Totalt antal dagar": ["-1", "", "1e3"],
+    "Snitt": ["x", "-4"],
+}
+ODD_LINES = ["", ";;;;", '"Hylte";2026-03;6;19;3,2', "Hylte;2026-03;6", "x", "Hylte;2026-03;6;19;;"]
+
+
+def rows_of(spellings: dict[str, list[str]]) -> st.SearchStrategy[str]:
+    return st.tuples(*(st.sampled_from(s) for s in spellings.values())).map(";".join)
+
+
+@settings(max_examples=80, deadline=None)
+@given(
+    rows=st.one_of(
+        st.lists(st.one_of(rows_of(GOOD), st.sampled_from(ODD_LINES[:3])), max_size=10),
+        st.lists(
+            st.one_of(
+                rows_of(GOOD),
+                rows_of({c: GOOD[c] + BAD[c] for c in GOOD}),
+                st.sampled_from(ODD_LINES),
+            ),
+            max_size=10,
+        ),
+    ),
+    municipalities=st.sampled_from([None, HALLAND]),
+    month=st.sampled_from([None, MARCH]),
+)
+def test_the_quick_way_and_the_careful_way_agree_on_any_rows(
+    rows: list[str], municipalities: tuple[str, ...] | None, month: YearMonth | None
+) -> None:
+    """Whatever the rows hold, the quick way gives exactly what the careful way gives."""
+    with tempfile.TemporaryDirectory() as folder:
+        path = Path(folder) / "rows.csv"
+        path.write_text("\n".join([";".join(GOOD), *rows]) + "\n", encoding="utf-8")
+        quick, careful = read_both_ways(str(path), municipalities=municipalities, month=month)
+    assert quick == careful
+
+
+@given(text=st.text(alphabet="a;\r\n", max_size=30))
+def test_lines_end_at_crlf_lf_or_a_lone_cr(text: str) -> None:
+    """Splitting lines without a regular expression splits them as the expression did."""
+    lines = re.split(r"\r\n|\n|\r", text)
+    assert split_lines(text) == (lines[:-1] if lines[-1] == "" else lines)
+
+
+@given(digits=st.text(alphabet="0123456789", min_size=1, max_size=30))
+def test_plain_digits_are_read_as_the_full_spelling_rules_read_them(digits: str) -> None:
+    """Plain digits take a shortcut; with a space around them they take the full rules."""
+    assert parse_decimal(digits).as_tuple() == parse_decimal(f" {digits}").as_tuple()
+    assert parse_whole_number(digits) == parse_whole_number(f" {digits}")

@@ -28,7 +28,7 @@ they disagree, a warning says so.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Collection, Iterable, Sequence
 from dataclasses import dataclass
 from decimal import Decimal, localcontext
 from fractions import Fraction
@@ -37,6 +37,7 @@ from typing import TypeVar
 
 from agreement_engine.data.columns import Column, Layout, known_names, resolve
 from agreement_engine.data.dialect import (
+    SPACES,
     BadValue,
     decimals_written,
     format_decimal,
@@ -48,7 +49,15 @@ from agreement_engine.data.dialect import (
 )
 from agreement_engine.data.messages import bad_value, subject, underline, unknown_municipality
 from agreement_engine.data.report import Exclusions, Problems, ReadReport
-from agreement_engine.data.table import Cell, Row, Table, check_unnamed, read_table
+from agreement_engine.data.table import (
+    Cell,
+    CsvText,
+    Row,
+    Table,
+    check_unnamed,
+    open_table,
+    unnamed_columns,
+)
 from agreement_engine.diagnostics import Diagnostic, Location, error, warning
 from agreement_engine.months import YearMonth
 
@@ -93,22 +102,27 @@ def read_aggregates(
     """
     name = str(path)
     problems = Problems(name)
-    table = read_table(name, known_names(AGGREGATE_COLUMNS), problems)
-    layout = resolve(table.header, AGGREGATE_COLUMNS, problems)
+    source = open_table(name, known_names(AGGREGATE_COLUMNS), problems)
+    layout = resolve(source.header, AGGREGATE_COLUMNS, problems)
     if layout is not None and not layout.has("month") and month is None:
-        problems.add(_no_month(table.header))
+        problems.add(_no_month(source.header))
         layout = None
     if layout is None:  # without the columns, the rows cannot be read
+        if isinstance(source, CsvText):
+            source.rows(problems)  # for the problems of the rows, reported too
         problems.raise_if_errors()
         raise AssertionError("a layout is missing only after an error")
-    check_unnamed(table, problems)
-    reader = _Reader(table, layout, month, municipalities, problems)
-    figures = reader.read()
-    _check_duplicates(figures, problems)
+    reader = _Reader(name, layout, unnamed_columns(source.header), month, municipalities, problems)
+    if isinstance(source, CsvText):
+        reader.read_csv(source)
+    else:
+        reader.read_rows(source.rows)
+    figures = reader.figures
+    present = _check_duplicates(figures, problems)
     if municipalities is not None and not problems.errors:
-        _check_complete(figures, month, municipalities, table, problems)
+        _check_complete(present, month, municipalities, name, source.header, problems)
     problems.raise_if_errors()
-    report = _report(table, layout, len(figures), reader.exclusions, month)
+    report = _report(source, layout, reader, month)
     return figures, report, problems.sorted_warnings()
 
 
@@ -120,40 +134,192 @@ class _Excluded(Exception):
         self.reason, self.detail = reason, detail
 
 
+_Ratio = tuple[Decimal, int, int]
+"""A number as :func:`.dialect.parse_decimal` reads it, and its exact ratio."""
+
+_Average = tuple[Decimal, int, int, int]
+"""An average as read, its exact ratio, and twice the units of its last decimal (``4,3``: 20):
+it stands for any value at most 1 / that from it."""
+
+
+def _read_ratio(text: str) -> _Ratio:
+    value = parse_decimal(text)
+    numerator, denominator = value.as_integer_ratio()
+    return value, numerator, denominator
+
+
+def _read_average(text: str) -> _Average:
+    value, numerator, denominator = _read_ratio(text)
+    return value, numerator, denominator, 2 * 10 ** decimals_written(value)
+
+
 class _Reader:
     """Reads the rows of an aggregates table into figures, recording problems and exclusions.
 
     A row is used, or excluded (empty, another municipality, another month: then its figures
-    are not checked), or has errors.
+    are not checked), or has errors. Rows are taken in order; empty rows count only when a
+    non-empty one follows (the table ends at its last non-empty row).
+
+    A plain CSV line (no quotes, as many fields as the header has columns) is first read the
+    quick way (:meth:`_quick`), with the values of fields seen before remembered; any line
+    that would give a problem, a warning or an empty row is read the careful way instead,
+    which alone builds the cells that messages point at.
     """
 
     def __init__(
         self,
-        table: Table,
+        path: str,
         layout: Layout,
+        unnamed: tuple[int, ...],
         month: YearMonth | None,
         municipalities: Sequence[str] | None,
         problems: Problems,
     ) -> None:
-        self.table, self.layout, self.month = table, layout, month
+        self.path, self.layout, self.unnamed, self.month = path, layout, unnamed, month
         self.municipalities, self.problems = municipalities, problems
         self.exclusions = Exclusions()
+        self.figures: list[MonthlyFigures] = []
+        self.rows_read = 0
+        self._blank: list[int] = []  # empty rows not yet followed by a non-empty one
+        # For the quick way: the values of the fields seen so far, by their text as written.
+        index = layout.index
+        self._at = tuple(index.get(f, -1) for f in ("month", "episodes", "total_days", "average"))
+        self._at_municipality = index["municipality"]
+        self._asked: dict[str, str] = {}  # the names of municipalities asked for
+        self._others: set[str] = set()  # the names of other municipalities
+        self._unclear: set[str] = set()  # names left to the careful way: empty or misspelt
+        self._months: dict[str, YearMonth] = {}
+        self._other_month = f"month other than {month}"
+        self._counts: dict[str, int] = {}
+        self._totals: dict[str, _Ratio] = {}
+        self._averages: dict[str, _Average] = {}
 
-    def read(self) -> list[MonthlyFigures]:
-        figures = []
-        for row in self.table.rows:
-            try:
-                figure = self._figure(row)
-            except _Excluded as excluded:
-                self.exclusions.add(excluded.reason, row.number, excluded.detail or None)
-                continue
-            if figure is not None:
-                figures.append(figure)
-        return figures
+    def read_rows(self, rows: Iterable[Row]) -> None:
+        for row in rows:
+            self._take(row)
+
+    def read_csv(self, csv: CsvText) -> None:
+        lines, separator, columns = csv.lines, csv.separator, len(csv.header.cells)
+        index = csv.body
+        while index < len(lines):
+            line = lines[index]
+            if '"' not in line:
+                fields = line.split(separator)
+                if len(fields) == columns and self._quick(index + 1, line, fields):
+                    index += 1
+                    continue
+            row, index = csv.record(index, self.problems)
+            if row is not None:
+                self._take(row)
+
+    def _take(self, row: Row) -> None:
+        if row.blank:
+            self._blank.append(row.number)
+            return
+        self._count_row()
+        check_unnamed(row, self.unnamed, self.problems)
+        try:
+            figure = self._figure(row)
+        except _Excluded as excluded:
+            self.exclusions.add(excluded.reason, row.number, excluded.detail or None)
+            return
+        if figure is not None:
+            self.figures.append(figure)
+
+    def _count_row(self) -> None:
+        """Count a non-empty row, and the empty rows before it."""
+        if self._blank:
+            self._count_blank()
+        self.rows_read += 1
+
+    def _count_blank(self) -> None:
+        """Count the empty rows before a non-empty one: they are excluded."""
+        for number in self._blank:
+            self.exclusions.add("empty row", number)
+        self.rows_read += len(self._blank)
+        self._blank.clear()
+
+    def _quick(self, number: int, line: str, fields: list[str]) -> bool:
+        """Read a plain CSV line the quick way, if it is used or excluded without a word: True
+        when done; False, having done nothing, when it needs the careful way.
+
+        Fields are looked up as written: the parse functions ignore surrounding spaces. (One
+        function, as it runs for every row: each call costs.)
+        """
+        if self.unnamed and any(fields[i].strip(SPACES) for i in self.unnamed):
+            return False
+        municipality = self._asked.get(fields[self._at_municipality])
+        if municipality is None:
+            return self._quick_other(number, line, fields)
+        at_month, at_episodes, at_total, at_average = self._at
+        when = self.month
+        if at_month >= 0:
+            when = self._months.get(fields[at_month])
+            if when is None:
+                when = _learn(self._months, fields[at_month], parse_month)
+                if when is None:
+                    return False
+            if self.month is not None and when != self.month:
+                return self._quick_exclude(self._other_month, number, str(when))
+        assert when is not None
+        episodes = self._counts.get(fields[at_episodes])
+        if episodes is None:
+            episodes = _learn(self._counts, fields[at_episodes], parse_whole_number)
+        total = self._totals.get(fields[at_total])
+        if total is None:
+            total = _learn(self._totals, fields[at_total], _read_ratio)
+        if not episodes or total is None:  # with 0 episodes, days and Snitt are checked
+            return False
+        days, days_numerator, days_denominator = total
+        average = None
+        if at_average >= 0 and fields[at_average]:
+            written = self._averages.get(fields[at_average])
+            if written is None:
+                written = _learn(self._averages, fields[at_average], _read_average)
+            if written is None:
+                return False
+            average, numerator, denominator, rounding = written
+            # Within the rounding of the average: the test of _within_rounding.
+            difference = days_numerator * denominator - numerator * days_denominator * episodes
+            if rounding * abs(difference) > days_denominator * denominator * episodes:
+                return False  # a warning
+        if self._blank:
+            self._count_blank()
+        self.rows_read += 1
+        location = Location(self.path, number, 1, len(line), line)  # never empty: it has a name
+        self.figures.append(MonthlyFigures(municipality, when, episodes, days, average, location))
+        return True
+
+    def _quick_other(self, number: int, line: str, fields: list[str]) -> bool:
+        """The quick way for a municipality name not yet known to be one asked for."""
+        written = fields[self._at_municipality]
+        if written in self._others:
+            return self._quick_exclude("municipality not asked for", number, written.strip(SPACES))
+        if written in self._unclear or not self._learn_name(written):
+            return False
+        return self._quick(number, line, fields)
+
+    def _quick_exclude(self, reason: str, number: int, detail: str) -> bool:
+        self._count_row()
+        self.exclusions.add(reason, number, detail)
+        return True
+
+    def _learn_name(self, written: str) -> bool:
+        """Remember what a municipality name stands for; False when it is empty or misspelt."""
+        name = written.strip(SPACES)
+        if not name:
+            self._unclear.add(written)
+        elif self.municipalities is None:
+            self._asked[written] = " ".join(name.split())
+        elif (found := match_municipality(name, self.municipalities)) is not None:
+            self._asked[written] = found
+        elif looks_misspelt(name, self.municipalities):
+            self._unclear.add(written)
+        else:
+            self._others.add(written)
+        return written not in self._unclear
 
     def _figure(self, row: Row) -> MonthlyFigures | None:
-        if row.blank:
-            raise _Excluded("empty row", "")
         errors_before = len(self.problems.errors)
         municipality = self._municipality(row)
         when = self._month(row)
@@ -218,6 +384,15 @@ class _Reader:
         return found
 
 
+def _learn(seen: dict[str, _T], text: str, parse: Callable[[str], _T]) -> _T | None:
+    """The value of ``text`` as ``parse`` reads it, remembered in ``seen``; None when it is bad."""
+    try:
+        value = seen[text] = parse(text)
+    except BadValue:
+        return None
+    return value
+
+
 def _no_month(header: Row) -> Diagnostic:
     return error(
         "the file has no month column ('Månad' or 'month'), and no month was given",
@@ -237,11 +412,16 @@ def _days_without_episodes(cell: Cell, layout: Layout) -> Diagnostic:
     )
 
 
-def _check_duplicates(figures: list[MonthlyFigures], problems: Problems) -> None:
-    """Each municipality may have one row per month; name both rows of a repeat."""
-    seen: dict[tuple[str, YearMonth], MonthlyFigures] = {}
+_Present = Collection[tuple[int, int, str]]
+"""The months and municipalities that have figures, as (year, month, name): quick to hash."""
+
+
+def _check_duplicates(figures: list[MonthlyFigures], problems: Problems) -> _Present:
+    """Each municipality may have one row per month; name both rows of a repeat. Gives the
+    months and municipalities present."""
+    seen: dict[tuple[int, int, str], MonthlyFigures] = {}
     for figure in figures:
-        key = (figure.municipality, figure.month)
+        key = (figure.month.year, figure.month.month, figure.municipality)
         first = seen.setdefault(key, figure)
         if first is not figure:
             problems.add(
@@ -254,6 +434,7 @@ def _check_duplicates(figures: list[MonthlyFigures], problems: Problems) -> None
                     code="data-duplicate",
                 )
             )
+    return seen.keys()
 
 
 def _average_disagreement(figure: MonthlyFigures, cell: Cell, layout: Layout) -> Diagnostic | None:
@@ -315,37 +496,39 @@ def _show_quotient(quotient: Fraction, decimals: int, mark: str) -> str:
 
 
 def _check_complete(
-    figures: list[MonthlyFigures],
+    present: _Present,
     month: YearMonth | None,
     municipalities: Sequence[str],
-    table: Table,
+    path: str,
+    header: Row,
     problems: Problems,
 ) -> None:
     """Warn about each municipality asked for that has no row in a month the file covers."""
-    months = {f.month for f in figures} | ({month} if month is not None else set())
-    present = {(f.municipality, f.month) for f in figures}
-    where = Location(table.path, table.header.number, 1)
-    for when in sorted(months):
+    months = {(year, number) for year, number, _ in present}
+    months |= {(month.year, month.month)} if month is not None else set()
+    where = Location(path, header.number, 1)
+    for year, number in sorted(months):
+        when = YearMonth(year, number)
         for name in municipalities:
-            if (name, when) not in present:
+            if (year, number, name) not in present:
                 problems.add(
                     warning(f"no figures for '{name}' in {when}", where, code="data-incomplete")
                 )
 
 
 def _report(
-    table: Table, layout: Layout, used: int, exclusions: Exclusions, month: YearMonth | None
+    source: Table | CsvText, layout: Layout, reader: _Reader, month: YearMonth | None
 ) -> ReadReport:
     month_given = not layout.has("month") and month is not None
     notes = (f"no month column: every row is for {month}, the month given",) if month_given else ()
     return ReadReport(
-        path=table.path,
-        form=table.form,
-        header_row=table.header.number,
-        rows_read=len(table.rows),
-        rows_used=used,
-        excluded=exclusions.freeze(),
+        path=source.path,
+        form=source.form,
+        header_row=source.header.number,
+        rows_read=reader.rows_read,
+        rows_used=len(reader.figures),
+        excluded=reader.exclusions.freeze(),
         ignored_columns=layout.ignored,
         absent_columns=tuple(n for n in layout.absent if n != "Månad"),
-        notes=(*notes, *table.notes),
+        notes=(*notes, *(source.notes if isinstance(source, Table) else ())),
     )

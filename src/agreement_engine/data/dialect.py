@@ -53,6 +53,7 @@ _NUMBER = re.compile(
     rf"(?P<minus>[-\u2212])?(?P<whole>[0-9]+|[0-9]{{1,3}}(?:[{_GROUP_SPACES}][0-9]{{3}})+)"
     r"(?:[.,](?P<fraction>[0-9]+))?"
 )
+_GROUP_SPACE = re.compile(f"[{_GROUP_SPACES}]")
 
 
 class BadValue(ValueError):
@@ -65,18 +66,22 @@ class BadValue(ValueError):
 
 def parse_decimal(text: str) -> Decimal:
     """A number of 0 or more, exactly as written (``12,5`` is ``Decimal('12.5')``)."""
+    if text.isdigit() and text.isascii():  # the most common spelling
+        return Decimal(text)
     match = _NUMBER.fullmatch(text.strip(SPACES))
     if match is None:
         raise BadValue(NUMBER)
     if match["minus"]:
         raise BadValue(NOT_NEGATIVE)
-    whole = re.sub(f"[{_GROUP_SPACES}]", "", match["whole"])
+    whole = _GROUP_SPACE.sub("", match["whole"])
     fraction = match["fraction"]
     return Decimal(f"{whole}.{fraction}" if fraction is not None else whole)
 
 
 def parse_whole_number(text: str) -> int:
     """A whole number of 0 or more; ``12,0`` is 12, ``12,5`` is an error."""
+    if len(text) < 19 and text.isdigit() and text.isascii():  # the most common spelling
+        return int(text)
     try:
         value = parse_decimal(text)
     except BadValue as bad:
