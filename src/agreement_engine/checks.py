@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from collections import defaultdict
 from collections.abc import Iterable
+from dataclasses import dataclass
 
 from agreement_engine.diagnostics import Diagnostic, Location, did_you_mean, error, warning
 from agreement_engine.documents import (
@@ -27,7 +28,7 @@ from agreement_engine.figures_needed import figures_used
 from agreement_engine.library import Library
 from agreement_engine.months import YearMonth, describe_runs
 from agreement_engine.ruleset import RuleSet, Typed, compose, type_rules
-from agreement_engine.timeline import Governance, Status, agreement_span, govern
+from agreement_engine.timeline import Governance, Status, agreement_span, governance
 
 
 def check_library(library: Library, *, warnings: bool = True) -> list[Diagnostic]:
@@ -255,12 +256,7 @@ def _formulas(library: Library) -> list[Diagnostic]:
 
 
 def _timeline(library: Library, warnings: bool) -> list[Diagnostic]:
-    grid: dict[tuple[str, YearMonth], Governance] = {}
-    for municipality in library.municipalities:
-        span = agreement_span(library, municipality)
-        if span is not None:
-            for month in YearMonth.range(*span):
-                grid[municipality, month] = govern(library, municipality, month)
+    grid = _grid(library)
     problems: list[Diagnostic] = []
     problems += _conflicts(grid)
     if warnings:
@@ -270,14 +266,72 @@ def _timeline(library: Library, warnings: bool) -> list[Diagnostic]:
     return problems
 
 
-def _conflicts(grid: dict[tuple[str, YearMonth], Governance]) -> list[Diagnostic]:
+@dataclass(frozen=True, slots=True)
+class _Months:
+    """What governs each month of a municipality's agreements' span, and the months of note.
+
+    Municipalities party to the same agreements are governed alike, month by month, so their
+    months are worked out once and shared (each Governance then names the first of them).
+    """
+
+    governed: tuple[Governance, ...]
+    conflicts: tuple[Governance, ...]
+    gaps: tuple[YearMonth, ...]
+    pending: tuple[Governance, ...]
+
+    @classmethod
+    def governing(cls, library: Library, municipality: str) -> _Months | None:
+        """The months of a municipality's agreements, or None when it has none."""
+        span = agreement_span(library, municipality)
+        if span is None:
+            return None
+        governed = tuple(governance(library, municipality, m) for m in YearMonth.range(*span))
+        return cls(
+            governed,
+            tuple(g for g in governed if g.status is Status.CONFLICT),
+            tuple(g.month for g in governed if g.status is Status.STATUTE),
+            tuple(g for g in governed if g.status is Status.PENDING and g.pending is not None),
+        )
+
+
+# Each municipality (in library order) with its governed months; municipalities party to the
+# same agreements share one _Months.
+_Grid = list[tuple[str, _Months]]
+
+
+def _grid(library: Library) -> _Grid:
+    agreements_of: dict[str, list[int]] = defaultdict(list)
+    for index, agreement in enumerate(library.agreements):
+        for municipality in dict.fromkeys(agreement.municipalities):
+            agreements_of[municipality].append(index)
+    shared: dict[tuple[int, ...], _Months | None] = {}
+    grid: _Grid = []
+    for municipality in library.municipalities:
+        key = tuple(agreements_of[municipality])
+        if key not in shared:
+            shared[key] = _Months.governing(library, municipality)
+        months = shared[key]
+        if months is not None:
+            grid.append((municipality, months))
+    return grid
+
+
+def _distinct(grid: _Grid) -> list[_Months]:
+    """Each shared _Months once, in order of its first municipality."""
+    return list({id(months): months for _, months in grid}.values())
+
+
+def _conflicts(grid: _Grid) -> list[Diagnostic]:
     clashes: dict[tuple[str, ...], list[tuple[str, YearMonth]]] = defaultdict(list)
-    for (municipality, month), g in grid.items():
-        if g.status is Status.CONFLICT:
-            clashes[tuple(c.name for c in g.conflicts)].append((municipality, month))
+    firsts: dict[tuple[str, ...], Governance] = {}
+    for municipality, months in grid:
+        for g in months.conflicts:
+            names = tuple(c.name for c in g.conflicts)
+            clashes[names].append((municipality, g.month))
+            firsts.setdefault(names, g)
     problems = []
     for names, cells in clashes.items():
-        first = next(g for g in grid.values() if tuple(c.name for c in g.conflicts) == names)
+        first = firsts[names]
         doc = first.conflicts[-1].extension or first.conflicts[-1].agreement
         problems.append(
             error(
@@ -295,14 +349,11 @@ def _parties(parties: Iterable[str]) -> str:
     return ", ".join(dict.fromkeys(parties))
 
 
-def _gaps(library: Library, grid: dict[tuple[str, YearMonth], Governance]) -> list[Diagnostic]:
-    gaps: dict[str, list[YearMonth]] = defaultdict(list)
-    for (municipality, month), g in grid.items():
-        if g.status is Status.STATUTE:
-            gaps[municipality].append(month)
+def _gaps(library: Library, grid: _Grid) -> list[Diagnostic]:
     by_months: dict[tuple[YearMonth, ...], list[str]] = defaultdict(list)
-    for municipality, gap_months in gaps.items():
-        by_months[tuple(gap_months)].append(municipality)
+    for municipality, months in grid:
+        if months.gaps:
+            by_months[months.gaps].append(municipality)
     problems = []
     for gap_run, municipalities in by_months.items():
         who = ", ".join(municipalities)
@@ -338,10 +389,11 @@ def _ending_before(
     return max(before, key=lambda d: d.validity.end or d.validity.start, default=None)
 
 
-def _pending(grid: dict[tuple[str, YearMonth], Governance]) -> list[Diagnostic]:
+def _pending(grid: _Grid) -> list[Diagnostic]:
     pending: dict[str, list[Governance]] = defaultdict(list)
-    for g in grid.values():
-        if g.status is Status.PENDING and g.pending is not None:
+    for months in _distinct(grid):  # the others repeat the same months of the same documents
+        for g in months.pending:
+            assert g.pending is not None
             pending[g.pending.name].append(g)
     problems = []
     for name, cells in pending.items():
@@ -363,18 +415,18 @@ def _pending(grid: dict[tuple[str, YearMonth], Governance]) -> list[Diagnostic]:
     return problems
 
 
-def _missing_figures(
-    library: Library, grid: dict[tuple[str, YearMonth], Governance]
-) -> list[Diagnostic]:
+def _missing_figures(library: Library, grid: _Grid) -> list[Diagnostic]:
     """Figures that months in force (or pending) need but the parameter files lack."""
     parameters = library.parameters
     needed: dict[tuple[str, str], set[YearMonth]] = defaultdict(set)
     typed_cache: dict[str, Typed] = {}
-    for g in {(g.month, _ruleset_key(g)): g for g in grid.values()}.values():
+    for g in _by_month_and_ruleset(grid):
         ruleset = g.ruleset(assume_approved=True)
         if ruleset is None:
             continue
-        typed = typed_cache.setdefault(ruleset.name, type_rules(ruleset, parameters))
+        if ruleset.name not in typed_cache:
+            typed_cache[ruleset.name] = type_rules(ruleset, parameters)
+        typed = typed_cache[ruleset.name]
         for use in figures_used(ruleset, typed, g.month, library):
             needed[use].add(g.month)
     problems = []
@@ -403,6 +455,26 @@ def _missing_figures(
             )
         )
     return problems
+
+
+def _by_month_and_ruleset(grid: _Grid) -> list[Governance]:
+    """One governed month for each month and rule set it is governed by.
+
+    In the order the pairs first occur, municipality by municipality, each taken from the last
+    municipality that has it; that only matters when documents share an id (an error of its own).
+    """
+    distinct = _distinct(grid)
+    pairs = {
+        id(months): [(g.month, _ruleset_key(g)) for g in months.governed] for months in distinct
+    }
+    chosen: dict[tuple[YearMonth, str], Governance] = {}
+    for months in distinct:
+        for pair, g in zip(pairs[id(months)], months.governed, strict=True):
+            chosen.setdefault(pair, g)
+    last_row = {id(months): row for row, (_, months) in enumerate(grid)}
+    for months in sorted(distinct, key=lambda m: last_row[id(m)]):
+        chosen.update(zip(pairs[id(months)], months.governed, strict=True))
+    return list(chosen.values())
 
 
 def _real_series(library: Library, name: str) -> ParameterSeries | None:

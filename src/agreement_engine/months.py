@@ -16,6 +16,8 @@ from datetime import date
 _WRITTEN = re.compile(r"([0-9]{4})-([0-9]{1,2})")
 _FIRST_YEAR = 1
 _LAST_YEAR = 9999
+# Days in each month of a common year (index 1 is January); February of a leap year has 29.
+_DAYS = (0, 31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31)
 
 
 @dataclass(frozen=True, slots=True, order=True)
@@ -66,7 +68,8 @@ class YearMonth:
 
     @property
     def last_day(self) -> date:
-        return date(self.year, self.month, calendar.monthrange(self.year, self.month)[1])
+        days = 29 if self.month == 2 and calendar.isleap(self.year) else _DAYS[self.month]
+        return date(self.year, self.month, days)
 
     def plus(self, months: int) -> YearMonth:
         """The month ``months`` later (earlier when negative)."""

@@ -52,6 +52,8 @@ class RuleSet:
     layers: tuple[Document, ...]
     rules: dict[str, Rule]
     counting: Counting | None
+    name: str
+    """The layers' ids: 'halland-2025 + halland-2026-extension'."""
 
     @property
     def base(self) -> Agreement | Statute:
@@ -59,21 +61,34 @@ class RuleSet:
         assert isinstance(base, Agreement | Statute)
         return base
 
-    @property
-    def name(self) -> str:
-        return " + ".join(layer.id for layer in self.layers)
-
 
 def compose(
     base: Agreement | Statute, extension: Extension | None, routines: Sequence[Routine]
 ) -> RuleSet:
-    """Layer an extension's and routines' rules over the base document's; later layers win."""
+    """Layer an extension's and routines' rules over the base document's; later layers win.
+
+    Composed once for each combination of documents (loaded documents do not change): every
+    line a combination governs shares its rule set."""
+    parts = (base, extension, *routines)
+    key = tuple(map(id, parts))
+    found = _COMPOSED.get(key)
+    if found is not None and all(a is b for a, b in zip(found[0], parts, strict=True)):
+        return found[1]
     layers: list[Document] = [base]
     rules = dict(base.rules)
     for layer in ([extension] if extension else []) + list(routines):
         layers.append(layer)
         rules.update(layer.rules)
-    return RuleSet(tuple(layers), rules, base.counting)
+    name = " + ".join(layer.id for layer in layers)
+    ruleset = RuleSet(tuple(layers), rules, base.counting, name)
+    if len(_COMPOSED) >= _COMPOSED_LIMIT:
+        _COMPOSED.clear()
+    _COMPOSED[key] = (parts, ruleset)  # holding the documents, so no id is reused meanwhile
+    return ruleset
+
+
+_COMPOSED: dict[tuple[int, ...], tuple[tuple[Document | None, ...], RuleSet]] = {}
+_COMPOSED_LIMIT = 4096
 
 
 @dataclass(frozen=True, slots=True)

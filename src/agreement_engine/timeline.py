@@ -83,10 +83,19 @@ def candidates(library: Library, municipality: str, month: YearMonth) -> list[Ca
     """Every agreement (or extension of one) that covers this municipality's month."""
     return [
         c
-        for c in _every_candidate(library)
-        if municipality in c.agreement.municipalities
-        and (c.extension or c.agreement).validity.covers(month)
+        for c in _candidates_by_party(library).get(municipality, ())
+        if (c.extension or c.agreement).validity.covers(month)
     ]
+
+
+@lru_cache(maxsize=8)
+def _candidates_by_party(library: Library) -> dict[str, tuple[Candidate, ...]]:
+    """The candidates each municipality is party to, in library order, worked out once."""
+    by_party: dict[str, list[Candidate]] = {}
+    for candidate in _every_candidate(library):
+        for municipality in dict.fromkeys(candidate.agreement.municipalities):
+            by_party.setdefault(municipality, []).append(candidate)
+    return {municipality: tuple(found) for municipality, found in by_party.items()}
 
 
 @lru_cache(maxsize=8)
@@ -106,6 +115,11 @@ def _every_candidate(library: Library) -> tuple[Candidate, ...]:
 @lru_cache(maxsize=65536)
 def govern(library: Library, municipality: str, month: YearMonth) -> Governance:
     """What governs this municipality's month (worked out once per library, party and month)."""
+    return governance(library, municipality, month)
+
+
+def governance(library: Library, municipality: str, month: YearMonth) -> Governance:
+    """What governs this municipality's month, worked out afresh (not kept, unlike govern)."""
     found = candidates(library, municipality, month)
     in_force = [c for c in found if c.approved]
     pending = next((c for c in found if c.waiting_for and not c.rejected_by), None)

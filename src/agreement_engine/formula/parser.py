@@ -54,12 +54,16 @@ _CLOSERS = ("COMMA", "RPAR", "RSQB", "THEN", "ELSE", "$END")
 
 @lru_cache(maxsize=1)
 def _lark() -> Lark:
+    # Building the parse tables takes longer than loading a set of agreement files: lark keeps
+    # them in a file in the temporary folder, keyed by the grammar, the options and lark's
+    # version, and builds them again whenever one of those differs or the file cannot be read.
     return Lark.open(
         "grammar.lark",
         rel_to=__file__,
         parser="lalr",
         propagate_positions=True,
         maybe_placeholders=False,
+        cache=True,
     )
 
 
