@@ -15,12 +15,18 @@ from decimal import Decimal
 from enum import StrEnum
 from fractions import Fraction
 from functools import lru_cache
-from typing import Protocol
+from typing import NamedTuple, Protocol
 
-from agreement_engine.documents import Citation, Document, Rule
-from agreement_engine.evaluation import FigureUse, MonthEnvironment, ParameterFigures
+from agreement_engine.documents import Citation, Document, ParameterSeries, Rule
+from agreement_engine.evaluation import (
+    FigureUse,
+    LineEnvironment,
+    MonthEnvironment,
+    ParameterFigures,
+)
 from agreement_engine.formula import Amount, FormulaError, MissingFigure, Value, to_decimal
 from agreement_engine.formula.ast import NO_SPAN
+from agreement_engine.formula.evaluator import Compiled, compiled
 from agreement_engine.formula.types import MONEY
 from agreement_engine.library import Library
 from agreement_engine.months import YearMonth
@@ -46,17 +52,36 @@ class LineStatus(StrEnum):
     NOT_COMPUTED = "not computed"
 
 
-@dataclass(frozen=True, slots=True)
-class Step:
-    """One rule evaluated: its formula, the value it gave, and where it comes from."""
+class Step(NamedTuple):
+    """One rule evaluated: its formula, the value it gave, and where it comes from (a line has
+    one for each rule, tens of thousands in a run: a tuple is the cheapest to make)."""
 
-    rule: str
-    formula: str
+    record: StepRecord
     value: Value
-    document: str
-    cites: tuple[Citation, ...]
-    assumes: tuple[str, ...]
-    description: str | None
+
+    @property
+    def rule(self) -> str:
+        return self.record.rule
+
+    @property
+    def formula(self) -> str:
+        return self.record.formula
+
+    @property
+    def document(self) -> str:
+        return self.record.document
+
+    @property
+    def cites(self) -> tuple[Citation, ...]:
+        return self.record.cites
+
+    @property
+    def assumes(self) -> tuple[str, ...]:
+        return self.record.assumes
+
+    @property
+    def description(self) -> str | None:
+        return self.record.description
 
 
 @dataclass(frozen=True, slots=True)
@@ -127,51 +152,63 @@ class MonthlyData(Protocol):
         """The aggregates the rule set needs, or a sentence saying why they cannot be had."""
 
 
+@dataclass(frozen=True, slots=True)
+class _Plan:
+    """How every line of one rule set in one month is computed: the values its lines share (the
+    month, and the rules that depend on it alone, like the benchmark or the price of a day) and
+    the figures they used; the other rules, in order, each compiled once; and what every line
+    records alike."""
+
+    shared: dict[str, Value]
+    uses: tuple[FigureUse, ...]
+    remaining: tuple[tuple[str, Compiled], ...]
+    records: tuple[StepRecord, ...]
+    assumptions: tuple[str, ...]
+
+
 @dataclass
 class _Typing:
-    """What a run works out once, whatever the number of lines: each rule set's types, and the
-    values of its rules that depend on the month alone (the benchmark, the price of a day),
-    which every municipality's line of that month shares."""
+    """What a run works out once, whatever the number of lines: each rule set's types, and a
+    :class:`_Plan` per rule set and month."""
 
     library: Library
     cache: dict[str, Typed] = field(default_factory=dict)
-    shared: dict[tuple[str, YearMonth], tuple[dict[str, Value], list[FigureUse]]] = field(
-        default_factory=dict
-    )
-    records: dict[str, tuple[tuple[_StepRecord, ...], tuple[str, ...]]] = field(
-        default_factory=dict
-    )
+    plans: dict[tuple[str, YearMonth], _Plan] = field(default_factory=dict)
 
     def __call__(self, ruleset: RuleSet) -> Typed:
         if ruleset.name not in self.cache:
             self.cache[ruleset.name] = type_rules(ruleset, self.library.parameters)
         return self.cache[ruleset.name]
 
-    def record(
-        self, ruleset: RuleSet, typed: Typed
-    ) -> tuple[tuple[_StepRecord, ...], tuple[str, ...]]:
-        """What every line of a rule set records alike: each step but its value, in order, and
-        the assumptions the line relies on."""
-        if ruleset.name not in self.records:
-            records = tuple(_StepRecord.of(ruleset.rules[name]) for name in typed.order)
-            self.records[ruleset.name] = (records, _assumptions(ruleset, records))
-        return self.records[ruleset.name]
-
-    def month_values(
-        self, ruleset: RuleSet, typed: Typed, month: YearMonth
-    ) -> tuple[dict[str, Value], list[FigureUse]]:
-        """The month-only rules' values (as far as they can be computed) and the figures used."""
+    def plan(self, ruleset: RuleSet, typed: Typed, month: YearMonth) -> _Plan:
         key = (ruleset.name, month)
-        if key not in self.shared:
-            figures = ParameterFigures(self.library.parameters)
-            env = MonthEnvironment(ruleset, month, {}, figures)
-            try:
-                for name in _month_only(ruleset, typed):
-                    env.value(name, NO_SPAN)
-            except (MissingFigure, FormulaError):
-                pass  # the line meets the same problem itself, and reports it
-            self.shared[key] = (env.values, figures.used)
-        return self.shared[key]
+        found = self.plans.get(key)
+        if found is None:
+            found = self.plans[key] = self._plan(ruleset, typed, month)
+        return found
+
+    def _plan(self, ruleset: RuleSet, typed: Typed, month: YearMonth) -> _Plan:
+        figures = ParameterFigures(self.library.parameters)
+        env = MonthEnvironment(ruleset, month, {}, figures)
+        try:
+            for name in _month_only(ruleset, typed):
+                env.value(name, NO_SPAN)
+        except (MissingFigure, FormulaError):
+            pass  # each line meets the same problem itself, and reports it
+        shared: dict[str, Value] = {**env.values, "month": month}
+        remaining = []
+        for name in typed.order:
+            expr = ruleset.rules[name].formula.expr
+            if name not in shared and expr is not None:
+                remaining.append((name, compiled(expr)))
+        records = tuple(StepRecord.of(ruleset.rules[name]) for name in typed.order)
+        return _Plan(
+            shared,
+            tuple(figures.used),
+            tuple(remaining),
+            records,
+            _assumptions(ruleset, records),
+        )
 
 
 def _month_only(ruleset: RuleSet, typed: Typed) -> list[str]:
@@ -219,7 +256,7 @@ def _line(
     library: Library,
     data: MonthlyData,
     typing: _Typing,
-    parameters: Mapping[str, object],
+    parameters: Mapping[str, ParameterSeries],
     municipality: str,
     month: YearMonth,
     assume_approved: bool,
@@ -237,35 +274,36 @@ def _line(
     aggregates = data.aggregates(ruleset, typed, municipality, month)
     if isinstance(aggregates, str):
         return _not_computed(governance, ruleset.layers, (aggregates,))
-    shared, shared_uses = typing.month_values(ruleset, typed, month)
-    figures = ParameterFigures(library.parameters, list(shared_uses))
-    env = MonthEnvironment(ruleset, month, aggregates, figures, dict(shared))
+    plan = typing.plan(ruleset, typed, month)
+    values = {**plan.shared, **aggregates, "month": month}
+    figures = ParameterFigures(parameters, list(plan.uses))
+    env = LineEnvironment(values, figures)
+    name = RESULT
     try:
-        for name in typed.order:
-            env.value(name, NO_SPAN)
+        for name, formula in plan.remaining:
+            if name not in aggregates:  # an aggregate hides a rule of its name
+                values[name] = formula(env)
     except MissingFigure as missing:
         reason = f"figure {missing.parameter} for {missing.key} is missing"
         return _not_computed(governance, ruleset.layers, (reason,), aggregates, figures.used)
     except FormulaError as exc:
-        reason = f"{exc.problem.message} (while computing {env.current})"
+        reason = f"{exc.problem.message} (while computing {name})"
         return _not_computed(governance, ruleset.layers, (reason,), aggregates, figures.used)
-    records, assumptions = typing.record(ruleset, typed)
-    return _computed(governance, ruleset, records, assumptions, env, figures.used, assume_approved)
+    return _computed(governance, ruleset, plan, values, aggregates, figures.used, assume_approved)
 
 
 def _computed(
     governance: Governance,
     ruleset: RuleSet,
-    records: Sequence[_StepRecord],
-    assumptions: tuple[str, ...],
-    env: MonthEnvironment,
+    plan: _Plan,
+    values: Mapping[str, Value],
+    aggregates: Mapping[str, Amount],
     used: Sequence[FigureUse],
     assume_approved: bool,
 ) -> InvoiceLine:
-    values = env.values
-    steps = tuple(record.step(values[record.rule]) for record in records)
+    steps = tuple([Step(record, values[record.rule]) for record in plan.records])
     reasons = list(_provisional_reasons(governance, used, assume_approved))
-    net = env.values[RESULT]
+    net = values[RESULT]
     assert isinstance(net, Amount) and net.unit == MONEY
     amount = to_decimal(net.value)
     status = LineStatus.PROVISIONAL if reasons else LineStatus.FINAL
@@ -287,17 +325,18 @@ def _computed(
         documents=ruleset.layers,
         status=status,
         reasons=tuple(reasons),
-        inputs=dict(env.aggregates),
+        inputs=dict(aggregates),
         steps=steps,
         figures=tuple(used),
-        assumptions=assumptions,
+        assumptions=plan.assumptions,
         amount=amount,
     )
 
 
 @dataclass(frozen=True, slots=True)
-class _StepRecord:
-    """A rule's step without its value: the same on every line the rule set computes."""
+class StepRecord:
+    """A rule's step without its value: the same on every line the rule set computes, and shared
+    by the steps of all those lines."""
 
     rule: str
     formula: str
@@ -307,7 +346,7 @@ class _StepRecord:
     description: str | None
 
     @classmethod
-    def of(cls, rule: Rule) -> _StepRecord:
+    def of(cls, rule: Rule) -> StepRecord:
         return cls(
             rule=rule.name,
             formula=one_line(rule.formula.text),
@@ -317,17 +356,6 @@ class _StepRecord:
             description=rule.description,
         )
 
-    def step(self, value: Value) -> Step:
-        return Step(
-            self.rule,
-            self.formula,
-            value,
-            self.document,
-            self.cites,
-            self.assumes,
-            self.description,
-        )
-
 
 @lru_cache(maxsize=1024)
 def one_line(text: str) -> str:
@@ -335,7 +363,7 @@ def one_line(text: str) -> str:
     return " ".join(text.split())
 
 
-def _assumptions(ruleset: RuleSet, steps: Sequence[_StepRecord]) -> tuple[str, ...]:
+def _assumptions(ruleset: RuleSet, steps: Sequence[StepRecord]) -> tuple[str, ...]:
     """The readings the line relies on: those of its counting rules, then of its steps."""
     counting = ruleset.counting
     counted = (

@@ -102,6 +102,25 @@ class MonthEnvironment:
         return ()
 
 
+@dataclass(slots=True)
+class LineEnvironment:
+    """The names of one line whose rules are evaluated in order, each after the rules it uses:
+    every name a formula reads is already in ``values`` (the month, the aggregates, the rules
+    before it), so a name is one look-up."""
+
+    values: dict[str, Value]
+    figures: Figures
+
+    def value(self, name: str, span: Span) -> Value:
+        return self.values[name]
+
+    def lookup(self, name: str, key: Value, span: Span) -> Value:
+        return self.figures.get(name, key, span)
+
+    def episodes(self) -> Iterable[Environment]:
+        return ()
+
+
 def stamp(value: Value, unit: Quantity) -> Value:
     """Give an aggregate its checked unit (an empty sum does not know its own)."""
     if isinstance(value, Amount):
