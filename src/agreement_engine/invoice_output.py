@@ -2,6 +2,12 @@
 
 Output is deterministic: the same inputs give byte-identical output (no timestamps, stable order).
 CSV is written for a Swedish spreadsheet: ``;`` separators, decimal commas, UTF-8 with a BOM.
+
+A run can have tens of thousands of lines, and rendering is built for that. Values become text by
+whole-number arithmetic (the text :func:`billing.exact` gives, without a Decimal for each), all of
+a run's values at once, so that builtins do the work value by value where they can; what lines
+share (a month's benchmark, the documents, the reasons) becomes text once; and rows are joined as
+text rather than written cell by cell.
 """
 
 from __future__ import annotations
@@ -9,12 +15,20 @@ from __future__ import annotations
 import csv
 import io
 import json
-from collections.abc import Sequence
+import re
+import zipfile
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from decimal import Decimal
+from functools import lru_cache, partial
+from itertools import islice, repeat
+from operator import attrgetter
 from typing import Any
 
-from agreement_engine.billing import COLUMNS, InvoiceBasis, InvoiceLine, exact
+from agreement_engine.billing import COLUMNS, InvoiceBasis, InvoiceLine
+from agreement_engine.documents import Document
+from agreement_engine.evaluation import FigureUse
 from agreement_engine.formula import Amount, Value, round_exact, to_decimal
+from agreement_engine.formula.evaluator import decimal_places
 from agreement_engine.months import YearMonth, describe_runs
 
 FORMAT = "agreement-engine/invoice-basis/1"
@@ -32,55 +46,188 @@ _HEADINGS = {
     "net_amount": "net amount",
     "status": "status",
 }
+_TABLE = ("month", "municipality", *COLUMNS, "status")
+_SHEET = ("month", "municipality", "governed_by", *COLUMNS, "status", "reasons")
+_VALUE_COLUMNS = tuple(name for name in COLUMNS if name != "net_amount")
+
+_SHOWN_PLACES = 4  # decimals shown of a value whose decimals never end
+_SHOWN_SCALE = 10**_SHOWN_PLACES
+_DECIMAL_LIMIT = 10**28  # past 28 digits, Decimal (default context) rounds
+_SPREADSHEET_PLACES = 10  # decimals a spreadsheet cell keeps of such a value
+
+_ID = attrgetter("id")
+_NUMERATOR = attrgetter("value.numerator")
+_DENOMINATOR = attrgetter("value.denominator")
 
 
 def governed_by(line: InvoiceLine) -> str:
     """The governing documents, shortest form: 'halland-2022 + halland-invoice-basis'."""
-    return " + ".join(d.id for d in line.documents) or "—"
+    return " + ".join(map(_ID, line.documents)) or "—"
 
 
-def _shown(value: Value | None, places: int = 4) -> str:
-    if value is None:
-        return ""
+def headings(names: Iterable[str]) -> list[str]:
+    return [_HEADINGS.get(n, n) for n in names]
+
+
+# --- Values as text -----------------------------------------------------------------------------
+
+
+def _pointed(whole: int, places: int, point: str = ".") -> str:
+    """``whole`` × 10^-places as decimal text, ``places`` > 0: (-5, 3) gives '-0.005'."""
+    if whole < 0:
+        digits = str(-whole).rjust(places + 1, "0")
+        return f"-{digits[:-places]}{point}{digits[-places:]}"
+    digits = str(whole).rjust(places + 1, "0")
+    return f"{digits[:-places]}{point}{digits[-places:]}"
+
+
+def _fraction_exact(numerator: int, denominator: int) -> str:
+    """A fraction that is no whole number as :func:`billing.exact` writes it: '3.5' or '37/3'."""
+    decimals = decimal_places(denominator)
+    if decimals is None:
+        return f"{numerator}/{denominator}"
+    return _pointed(numerator * decimals[1], decimals[0])
+
+
+def _fraction_shown(numerator: int, denominator: int, point: str) -> str:
+    """A fraction that is no whole number in a column: exact when its decimals end, else cut to
+    four and marked '…' ('12.3333…')."""
+    decimals = decimal_places(denominator)
+    if decimals is not None:
+        return _pointed(numerator * decimals[1], decimals[0], point)
+    whole = numerator * _SHOWN_SCALE // denominator
+    if -_DECIMAL_LIMIT < whole < _DECIMAL_LIMIT:
+        return _pointed(whole, _SHOWN_PLACES, point) + "…"
+    return f"{Decimal(whole).scaleb(-_SHOWN_PLACES):f}…".replace(".", point)  # rounds as Decimal
+
+
+def _exact(value: Value) -> str:
+    """The text :func:`billing.exact` gives a value."""
     if isinstance(value, Amount):
-        text = exact(value)
-        if "/" in text:
-            whole = value.value.numerator * 10**places // value.value.denominator
-            return f"{Decimal(whole).scaleb(-places):f}…"
-        return text
+        number = value.value
+        if number.denominator == 1:
+            return str(number.numerator)
+        return _fraction_exact(number.numerator, number.denominator)
     return str(value)
 
 
-def _cells(line: InvoiceLine) -> dict[str, str]:
-    cells = {
-        "month": str(line.month),
-        "municipality": line.municipality,
-        "governed_by": governed_by(line),
-    }
-    values = line.values()
-    for name in COLUMNS:
-        cells[name] = _shown(values.get(name))
-    cells["net_amount"] = "" if line.amount is None else format(line.amount, "f")
-    cells["status"] = line.status.value
-    return cells
+def _shown(value: Value | Decimal | None, point: str) -> str:
+    """A value in a column (the amount billed, a Decimal, as it is), with a decimal ``point``."""
+    if isinstance(value, Amount):
+        number = value.value
+        if number.denominator == 1:
+            return str(number.numerator)
+        return _fraction_shown(number.numerator, number.denominator, point)
+    if value is None:
+        return ""
+    if isinstance(value, Decimal):
+        return format(value, "f").replace(".", point)
+    return str(value).replace(".", point)
+
+
+def _amounts_text(amounts: list[Amount], fraction: Callable[[int, int], str]) -> list[str]:
+    """The text of each amount: whole numbers by builtins, other fractions by ``fraction``, once
+    for each distinct one (the lines of a month share its benchmark)."""
+    numerators = list(map(_NUMERATOR, amounts))
+    denominators = list(map(_DENOMINATOR, amounts))
+    texts = list(map(str, numerators))
+    if denominators.count(1) < len(denominators):
+        written: dict[tuple[int, int], str] = {}
+        for i, denominator in enumerate(denominators):
+            if denominator != 1:
+                key = (numerators[i], denominator)
+                if key not in written:
+                    written[key] = fraction(*key)
+                texts[i] = written[key]
+    return texts
+
+
+def _exact_each(values: list[Any]) -> list[str]:
+    """:func:`_exact` of each value, the work value by value done by builtins where it can be."""
+    if all(map(isinstance, values, repeat(Amount))):
+        return _amounts_text(values, _fraction_exact)
+    return list(map(_exact, values))
+
+
+def _shown_each(values: list[Any], point: str) -> list[str]:
+    """:func:`_shown` of each value, the work value by value done by builtins where it can be."""
+    if all(map(isinstance, values, repeat(Amount))):
+        return _amounts_text(values, partial(_fraction_shown, point=point))
+    if all(map(isinstance, values, repeat(Decimal))):  # amounts billed
+        return list(map(str.replace, map(format, values, repeat("f")), repeat("."), repeat(point)))
+    present = [value for value in values if value is not None]
+    if len(present) < len(values):  # lines not computed: an empty cell for each None
+        shown = iter(_shown_each(present, point))
+        return ["" if value is None else next(shown) for value in values]
+    return [_shown(value, point) for value in values]
+
+
+# --- Cells of the lines -------------------------------------------------------------------------
+
+
+@lru_cache(maxsize=1024)
+def _month(month: YearMonth) -> str:
+    return str(month)
+
+
+_LINE_TEXTS: dict[str, Callable[[InvoiceLine], str]] = {
+    "month": lambda line: _month(line.month),
+    "municipality": attrgetter("municipality"),
+    "governed_by": governed_by,
+    "status": attrgetter("status.value"),
+    "reasons": lambda line: " | ".join(line.reasons),
+}
+
+
+def _cells(
+    basis: InvoiceBasis, names: Sequence[str], cells: Callable[[list[Any]], list[Any]]
+) -> list[list[Any]]:
+    """The named cells of every line, one list per name: those of COLUMNS made by ``cells``
+    from all the values at once (the amount billed, a Decimal, for the net amount), the others
+    as text."""
+    found: list[Any] = []
+    for line in basis.lines:  # line after line: a line's values lie together in memory
+        found += map(line.values().get, _VALUE_COLUMNS)
+    made = cells(found)
+    every = len(_VALUE_COLUMNS)
+    columns = {name: made[i::every] for i, name in enumerate(_VALUE_COLUMNS)}
+    columns["net_amount"] = cells([line.amount for line in basis.lines])
+    return [
+        columns[name] if name in COLUMNS else list(map(_LINE_TEXTS[name], basis.lines))
+        for name in names
+    ]
+
+
+def _totals(basis: InvoiceBasis) -> tuple[dict[str, Decimal], Decimal]:
+    """Each municipality's total and the total of all, as :meth:`InvoiceBasis.total` gives them
+    (the same sums in the same order), in one pass over the lines."""
+    by_municipality = {m: Decimal(0) for m in basis.municipalities}
+    everything = Decimal(0)
+    for line in basis.lines:
+        amount = line.amount
+        if amount is not None:
+            everything += amount
+            if line.municipality in by_municipality:
+                by_municipality[line.municipality] += amount
+    return by_municipality, everything
+
+
+# --- Table --------------------------------------------------------------------------------------
 
 
 def render_table(basis: InvoiceBasis) -> str:
     """A table readable in a terminal, with the reasons for every line not final below it."""
-    columns = ["month", "municipality", *COLUMNS, "status"]
-    rows = [_cells(line) for line in basis.lines]
-    widths = {c: max([len(_HEADINGS[c])] + [len(r[c]) for r in rows]) for c in columns}
-    numeric = set(COLUMNS)
-
-    def fmt(cells: dict[str, str]) -> str:
-        parts = [
-            cells[c].rjust(widths[c]) if c in numeric else cells[c].ljust(widths[c])
-            for c in columns
-        ]
-        return "  ".join(parts).rstrip()
-
-    out = [fmt(_HEADINGS), fmt({c: "-" * widths[c] for c in columns})]
-    out += [fmt(r) for r in rows]
+    texts: list[list[str]] = _cells(basis, _TABLE, partial(_shown_each, point="."))
+    widths = [
+        max(len(_HEADINGS[name]), max(map(len, cells), default=0))
+        for name, cells in zip(_TABLE, texts, strict=True)
+    ]
+    row = "  ".join(
+        f"{{:{'>' if name in COLUMNS else '<'}{width}}}"
+        for name, width in zip(_TABLE, widths, strict=True)
+    ).format
+    out = [row(*headings(_TABLE)).rstrip(), row(*("-" * w for w in widths)).rstrip()]
+    out += map(str.rstrip, map(row, *texts))
     out.append("")
     out += _governing_text(basis)
     out.append("")
@@ -97,11 +244,15 @@ def _governing_text(basis: InvoiceBasis) -> list[str]:
     for line in basis.lines:
         by_party = months.setdefault(governed_by(line), {})
         by_party.setdefault(line.municipality, []).append(line.month)
+    described: dict[tuple[YearMonth, ...], str] = {}  # the parties mostly share their months
     out = ["governed by:"]
     for documents, by_party in months.items():
         runs: dict[str, list[str]] = {}
         for party, party_months in by_party.items():
-            runs.setdefault(describe_runs(party_months), []).append(party)
+            key = tuple(party_months)
+            if key not in described:
+                described[key] = describe_runs(party_months)
+            runs.setdefault(described[key], []).append(party)
         for run, parties in runs.items():
             every = len(parties) == len(basis.municipalities)
             who = "all municipalities" if every else ", ".join(parties)
@@ -110,13 +261,14 @@ def _governing_text(basis: InvoiceBasis) -> list[str]:
 
 
 def _totals_text(basis: InvoiceBasis) -> list[str]:
+    by_municipality, everything = _totals(basis)
     lines = []
     if len(basis.months) > 1:
         for municipality in basis.municipalities:
-            lines.append(f"total {municipality}: {basis.total(municipality)} kr")
+            lines.append(f"total {municipality}: {by_municipality[municipality]} kr")
     missing = sum(1 for line in basis.lines if line.amount is None)
     suffix = f" ({missing} of {len(basis.lines)} lines not computed)" if missing else ""
-    lines.append(f"total: {basis.total()} kr{suffix}")
+    lines.append(f"total: {everything} kr{suffix}")
     return lines
 
 
@@ -124,10 +276,11 @@ def _reasons_text(basis: InvoiceBasis) -> list[str]:
     """Each distinct reason once, with the lines it concerns."""
     grouped: dict[str, list[str]] = {}
     for line in basis.lines:
-        for reason in line.reasons:
-            grouped.setdefault(f"{line.status.value}: {reason}", []).append(
-                f"{line.municipality} {line.month}"
-            )
+        if line.reasons:
+            status = line.status.value
+            concerned = f"{line.municipality} {_month(line.month)}"
+            for reason in line.reasons:
+                grouped.setdefault(f"{status}: {reason}", []).append(concerned)
     out = []
     for reason, where in grouped.items():
         shown = ", ".join(where[:6]) + (f" and {len(where) - 6} more" if len(where) > 6 else "")
@@ -137,68 +290,50 @@ def _reasons_text(basis: InvoiceBasis) -> list[str]:
     return out
 
 
+# --- CSV ----------------------------------------------------------------------------------------
+
+
 def render_csv(basis: InvoiceBasis) -> str:
     """CSV for a Swedish spreadsheet: ';' separated, decimal commas, a BOM so Excel reads UTF-8."""
-    buffer = io.StringIO()
-    writer = csv.writer(buffer, delimiter=";", lineterminator="\r\n")
-    columns = ["month", "municipality", "governed_by", *COLUMNS, "status", "reasons"]
-    writer.writerow([_HEADINGS.get(c, c) for c in columns])
-    for line in basis.lines:
-        cells = _cells(line)
-        cells["reasons"] = " | ".join(line.reasons)
-        writer.writerow([cells[c].replace(".", ",") if c in COLUMNS else cells[c] for c in columns])
+    texts: list[list[str]] = _cells(basis, _SHEET, partial(_shown_each, point=","))
+    rows = [headings(_SHEET), *zip(*texts, strict=True)]
+    text = "\r\n".join(map(";".join, rows)) + "\r\n"
+    if not _quoted(text, len(rows), len(_SHEET)):
+        return "\ufeff" + text
+    buffer = io.StringIO()  # some cell must be quoted: the csv module knows how
+    csv.writer(buffer, delimiter=";", lineterminator="\r\n").writerows(rows)
     return "\ufeff" + buffer.getvalue()
+
+
+def _quoted(text: str, rows: int, cells: int) -> bool:
+    """Whether the csv module would quote some cell of these rows, joined as they are: one that
+    holds a ';', a '"' or a line break (what it quotes, the same in Python 3.11 to 3.13)."""
+    return (
+        text.count(";") != rows * (cells - 1)
+        or text.count("\n") != rows
+        or text.count("\r") != rows
+        or '"' in text
+    )
+
+
+# --- JSON ---------------------------------------------------------------------------------------
 
 
 def to_json(basis: InvoiceBasis) -> dict[str, Any]:
     """The invoice basis as a plain mapping following schemas/invoice-basis.schema.json."""
-    documents: dict[str, dict[str, str]] = {}
-    for line in basis.lines:
-        for d in line.documents:
-            documents[d.id] = {"id": d.id, "kind": d.kind, "path": d.path, "sha256": d.sha256}
-        for use in line.figures:
-            if use.figure is not None:
-                d = basis.library_document(use.figure.document)
-                documents[d.id] = {"id": d.id, "kind": d.kind, "path": d.path, "sha256": d.sha256}
+    by_municipality, everything = _totals(basis)
+    values = iter(_exact_each([v for line in basis.lines for v in _named_values(line)]))
     return {
         "format": FORMAT,
         "months": [str(m) for m in basis.months],
         "assume_approved": basis.assume_approved,
-        "documents": [documents[k] for k in sorted(documents)],
-        "lines": [_line_json(line) for line in basis.lines],
+        "documents": _documents_json(basis),
+        "lines": [_line_json(line, values) for line in basis.lines],
         "totals": {
-            "by_municipality": {m: format(basis.total(m), "f") for m in basis.municipalities},
-            "all": format(basis.total(), "f"),
+            "by_municipality": {m: format(by_municipality[m], "f") for m in basis.municipalities},
+            "all": format(everything, "f"),
             "lines_not_computed": sum(1 for line in basis.lines if line.amount is None),
         },
-    }
-
-
-def _line_json(line: InvoiceLine) -> dict[str, Any]:
-    return {
-        "municipality": line.municipality,
-        "month": str(line.month),
-        "status": line.status.value,
-        "reasons": list(line.reasons),
-        "governance": line.governance.status.value,
-        "documents": [d.id for d in line.documents],
-        "inputs": {k: exact(v) for k, v in line.inputs.items()},
-        "values": {s.rule: exact(s.value) for s in line.steps},
-        "net_amount": None if line.amount is None else format(line.amount, "f"),
-        "assumptions": list(line.assumptions),
-        "figures": [
-            {
-                "parameter": u.parameter,
-                "key": u.key,
-                "value": None
-                if u.figure is None or u.figure.value is None
-                else format(u.figure.value, "f"),
-                "status": u.figure.status if u.figure else "missing",
-                "illustrative": bool(u.figure and u.figure.illustrative),
-                "document": u.figure.document if u.figure else u.series.document,
-            }
-            for u in line.figures
-        ],
     }
 
 
@@ -206,48 +341,108 @@ def render_json(basis: InvoiceBasis) -> str:
     return json.dumps(to_json(basis), ensure_ascii=False, indent=2) + "\n"
 
 
+def _named_values(line: InvoiceLine) -> list[Value]:
+    """A line's inputs, then the values of its steps, in order."""
+    return [*line.inputs.values(), *(step.value for step in line.steps)]
+
+
+def _line_json(line: InvoiceLine, values: Iterator[str]) -> dict[str, Any]:
+    """A line as JSON; the text of its inputs and step values are the next ones of ``values``."""
+    return {
+        "municipality": line.municipality,
+        "month": _month(line.month),
+        "status": line.status.value,
+        "reasons": list(line.reasons),
+        "governance": line.governance.status.value,
+        "documents": [d.id for d in line.documents],
+        "inputs": _next_values(list(line.inputs), values),
+        "values": _next_values([step.rule for step in line.steps], values),
+        "net_amount": None if line.amount is None else format(line.amount, "f"),
+        "assumptions": list(line.assumptions),
+        "figures": [_figure_json(use) for use in line.figures],
+    }
+
+
+def _next_values(names: list[str], values: Iterator[str]) -> dict[str, str]:
+    return dict(zip(names, islice(values, len(names)), strict=True))
+
+
+def _documents_json(basis: InvoiceBasis) -> list[dict[str, str]]:
+    """The documents the lines rest on, governing or holding their figures, sorted by id."""
+    documents: dict[str, Document] = {}
+    for line in basis.lines:
+        for d in line.documents:
+            documents[d.id] = d
+        for use in line.figures:
+            if use.figure is not None and use.figure.document not in documents:
+                documents[use.figure.document] = basis.library_document(use.figure.document)
+    return [
+        {"id": d.id, "kind": d.kind, "path": d.path, "sha256": d.sha256}
+        for d in (documents[k] for k in sorted(documents))
+    ]
+
+
+def _figure_json(use: FigureUse) -> dict[str, Any]:
+    figure = use.figure
+    return {
+        "parameter": use.parameter,
+        "key": use.key,
+        "value": None if figure is None or figure.value is None else format(figure.value, "f"),
+        "status": figure.status if figure else "missing",
+        "illustrative": bool(figure and figure.illustrative),
+        "document": figure.document if figure else use.series.document,
+    }
+
+
+# --- XLSX ---------------------------------------------------------------------------------------
+
+
 def render_xlsx(basis: InvoiceBasis) -> bytes:
-    """An XLSX workbook: one sheet of lines with numbers as numbers, one of totals."""
+    """An XLSX workbook: one sheet of lines with numbers as numbers, one of totals.
+
+    openpyxl writes it in its write-only mode, row after row, which is many times faster for
+    tens of thousands of rows than building the sheets cell by cell.
+    """
     from openpyxl import Workbook
 
-    workbook = Workbook()
-    sheet = workbook.active
-    assert sheet is not None
-    sheet.title = "Fakturaunderlag"
-    columns = ["month", "municipality", "governed_by", *COLUMNS, "status", "reasons"]
-    sheet.append([_HEADINGS.get(c, c) for c in columns])
-    for line in basis.lines:
-        row: list[object] = [str(line.month), line.municipality, governed_by(line)]
-        for name in COLUMNS:
-            row.append(_number(line, name))
-        row += [line.status.value, " | ".join(line.reasons)]
+    workbook = Workbook(write_only=True)
+    sheet = workbook.create_sheet("Fakturaunderlag")
+    sheet.append(headings(_SHEET))
+    for row in zip(*_cells(basis, _SHEET, _numbers), strict=True):
         sheet.append(row)
+    by_municipality, everything = _totals(basis)
     totals = workbook.create_sheet("Summa")
     totals.append(["municipality", "total (kr)"])
     for municipality in basis.municipalities:
-        totals.append([municipality, basis.total(municipality)])
-    totals.append(["all", basis.total()])
+        totals.append([municipality, by_municipality[municipality]])
+    totals.append(["all", everything])
     buffer = io.BytesIO()
     workbook.save(buffer)
     return _deterministic_zip(buffer.getvalue())
 
 
-def _number(line: InvoiceLine, name: str) -> object:
-    if name == "net_amount":
-        return line.amount
-    value = line.value(name)
-    if isinstance(value, Amount):
-        # A spreadsheet holds a number, not a fraction: decimals that never end are shown to
-        # 10 places (the exact value is in the JSON output and in explain).
-        shown = to_decimal(round_exact(value.value, 10, "half_even"))
-        return shown
-    return None
+def _numbers(values: list[Any]) -> list[Decimal | None]:
+    return list(map(_number, values))
+
+
+def _number(value: Value | Decimal | None) -> Decimal | None:
+    """A value in a spreadsheet cell: a number (the amount billed, a Decimal, as it is), or
+    None, an empty cell, for anything but an amount."""
+    if isinstance(value, Decimal):
+        return value
+    if not isinstance(value, Amount):
+        return None
+    # A spreadsheet holds a number, not a fraction: decimals that never end are shown to
+    # 10 places (the exact value is in the JSON output and in explain).
+    number = value.value
+    decimals = decimal_places(number.denominator)
+    if decimals is None or decimals[0] > _SPREADSHEET_PLACES:
+        number = round_exact(number, _SPREADSHEET_PLACES, "half_even")
+    return to_decimal(number)
 
 
 def _deterministic_zip(data: bytes) -> bytes:
     """The workbook with fixed zip timestamps, so that equal inputs give equal bytes."""
-    import zipfile
-
     source = zipfile.ZipFile(io.BytesIO(data))
     out = io.BytesIO()
     with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as target:
@@ -262,10 +457,4 @@ def _deterministic_zip(data: bytes) -> bytes:
 
 
 def _without_dates(xml: bytes) -> bytes:
-    import re
-
     return re.sub(rb"<dcterms:(created|modified)[^>]*>[^<]*</dcterms:\1>", b"", xml)
-
-
-def headings(names: Sequence[str]) -> list[str]:
-    return [_HEADINGS.get(n, n) for n in names]

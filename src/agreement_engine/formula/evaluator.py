@@ -335,20 +335,29 @@ def _plain(number: Decimal) -> str:
 
 def to_decimal(value: Fraction) -> Decimal | None:
     """The exact Decimal for a rational whose decimal expansion ends; None if it never ends."""
-    denominator = value.denominator
-    twos = fives = 0
-    while denominator % 2 == 0:
-        denominator //= 2
+    decimals = decimal_places(value.denominator)
+    if decimals is None:
+        return None
+    places, factor = decimals
+    # Built from text, which is exact; scaleb would round to the context's 28 digits.
+    return Decimal(f"{value.numerator * factor}E-{places}")
+
+
+@lru_cache(maxsize=4096)
+def decimal_places(denominator: int) -> tuple[int, int] | None:
+    """How many decimals the fractions of a denominator end after, and the factor that makes
+    such a fraction's numerator whole at that many decimals; None when they never end."""
+    rest, twos, fives = denominator, 0, 0
+    while rest % 2 == 0:
+        rest //= 2
         twos += 1
-    while denominator % 5 == 0:
-        denominator //= 5
+    while rest % 5 == 0:
+        rest //= 5
         fives += 1
-    if denominator != 1:
+    if rest != 1:
         return None
     places = max(twos, fives)
-    scaled = value.numerator * (10**places // value.denominator)
-    # Built from text, which is exact; scaleb would round to the context's 28 digits.
-    return Decimal(f"{scaled}E-{places}")
+    return places, 10**places // denominator
 
 
 _COMPILERS: dict[type, Callable[[ast.Expr], Compiled]] = {
