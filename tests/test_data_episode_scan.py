@@ -11,6 +11,10 @@ from hypothesis import strategies as st
 from agreement_engine import commands
 from agreement_engine.data import episodes, read_episodes, read_episodes_frame
 from agreement_engine.diagnostics import EngineError, render_text
+from agreement_engine.months import YearMonth
+from agreement_engine.ruleset import type_rules
+from agreement_engine.sources import count, read_episode_data
+from agreement_engine.timeline import govern
 
 ROOT = Path(__file__).resolve().parent.parent
 HALLAND = ("Falkenberg", "Halmstad", "Hylte", "Kungsbacka", "Laholm", "Varberg")
@@ -155,29 +159,55 @@ def test_the_streaming_check_gives_what_the_in_memory_reader_gives(
     assert outcome(path, asked) == in_memory(path, asked, monkeypatch)
 
 
-@pytest.mark.parametrize(
-    "name",
-    [
-        "clean",
-        "CRLF line ends",
-        "Windows-1252",
-        "UTF-8 with BOM",
-        "UTF-16",
-        "blank rows between and after",
-        "spaces around values",
-        "trailing separators",
-        "trailing separators on the first row only",
-        "quoted fields on one line",
-        "a title above the header",
-        "English names and commas, columns left out",
-        "many other municipalities, interleaved",
-        "only the header",
-    ],
-)
+SOUND = [
+    "clean",
+    "CRLF line ends",
+    "Windows-1252",
+    "UTF-8 with BOM",
+    "UTF-16",
+    "blank rows between and after",
+    "spaces around values",
+    "trailing separators",
+    "trailing separators on the first row only",
+    "quoted fields on one line",
+    "a title above the header",
+    "English names and commas, columns left out",
+    "many other municipalities, interleaved",
+    "only the header",
+]
+
+
+@pytest.mark.parametrize("name", SOUND)
 def test_a_sound_extract_is_checked_streaming_not_held_in_memory(name: str, tmp_path: Path) -> None:
     """The usual ways of writing a good extract need no second, in-memory reading."""
     lines, options = VARIANTS[name]
     assert streamed(write(tmp_path, lines, **options))
+
+
+@pytest.mark.parametrize("name", SOUND)
+def test_counting_taken_in_the_checking_pass_is_counting_the_checked_file_again(
+    name: str, tmp_path: Path
+) -> None:
+    """Every Halland document's counting (the statute's, with its notice times and yes/no facts,
+    among them), taken while the file is checked, gives exactly what counting it again gives."""
+    library = commands.load_without_errors([str(ROOT / "agreements")])
+    lines, options = VARIANTS[name]
+    path = write(tmp_path, lines, **options)
+    months = YearMonth.range(YearMonth(2022, 11), YearMonth(2027, 12))
+    data, _, _ = read_episode_data(str(path), library, months, HALLAND, True)
+    rulesets = {
+        ruleset.base.id: ruleset
+        for month in months
+        for ruleset in [govern(library, "Varberg", month).ruleset(True)]
+        if ruleset is not None and ruleset.counting is not None
+    }
+    assert len(rulesets) == 3  # the 2022 and 2025 agreements, and the statute
+    assert set(data.counted) == set(rulesets)
+    for document, ruleset in rulesets.items():
+        again = count(data.extract, ruleset, type_rules(ruleset, library.parameters))
+        assert data.counted[document] == again, document
+    if name == "clean":
+        assert any(sums for counted in data.counted.values() for sums in counted.values())
 
 
 def test_a_streamed_extract_knows_its_span_and_municipalities_as_written(tmp_path: Path) -> None:

@@ -28,43 +28,51 @@ if TYPE_CHECKING:  # polars is imported only when episode data is read
 
 @dataclass(frozen=True, slots=True)
 class Compiled:
-    """A counting section as polars expressions."""
+    """A counting section as polars expressions: the per-episode rules, each a column added in
+    order; the month each episode counts in (column ``prefix + MONTH_COLUMN``); and the
+    aggregates, counts and sums per month (each named ``prefix`` + its name)."""
 
     month: pl.Expr
     rules: tuple[tuple[str, pl.Expr], ...]
     aggregates: tuple[tuple[str, pl.Expr], ...]
+    prefix: str = ""
 
 
 def compile_counting(
-    counting: Counting, order: tuple[str, ...], types: Mapping[str, Type]
+    counting: Counting, order: tuple[str, ...], types: Mapping[str, Type], prefix: str = ""
 ) -> Compiled:
     """Translate an agreement's counting rules (already type-checked) to polars.
 
     ``order`` is the order of the per-episode rules; ``types`` the type of every episode-level
-    name (the inputs and those rules).
+    name (the inputs and those rules). The columns made are named with ``prefix``, so that the
+    counting of several agreements can be computed side by side over the same rows.
     """
-    translate = _Translator(types)
+    columns = {name: prefix + name for name in order}
+    translate = _Translator(types, columns)
     rules = []
     for name in order:
         expr = counting.rules[name].formula.expr
         assert expr is not None
-        rules.append((name, translate(expr).alias(name)))
+        rules.append((name, translate(expr).alias(columns[name])))
     month = counting.month.formula.expr
     assert month is not None
     aggregates = []
     for name, rule in counting.aggregates.items():
         expr = rule.formula.expr
         assert expr is not None
-        aggregates.append((name, translate.aggregate(expr).alias(name)))
-    return Compiled(translate(month).alias(MONTH_COLUMN), tuple(rules), tuple(aggregates))
+        aggregates.append((name, translate.aggregate(expr).alias(prefix + name)))
+    return Compiled(
+        translate(month).alias(prefix + MONTH_COLUMN), tuple(rules), tuple(aggregates), prefix
+    )
 
 
 MONTH_COLUMN = "_month"
 
 
 class _Translator:
-    def __init__(self, types: Mapping[str, Type]) -> None:
+    def __init__(self, types: Mapping[str, Type], columns: Mapping[str, str]) -> None:
         self.types = types
+        self.columns = columns
 
     def __call__(self, node: ast.Expr) -> pl.Expr:
         import polars as pl
@@ -83,7 +91,7 @@ class _Translator:
             case ast.Boolean(value=value):
                 return pl.lit(value)
             case ast.Name(name=name):
-                return pl.col(name)
+                return pl.col(self.columns.get(name, name))
             case ast.Unary(op="not", operand=operand):
                 return ~self(operand)
             case ast.Unary(operand=operand):

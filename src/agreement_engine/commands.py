@@ -16,7 +16,7 @@ from pathlib import Path
 from agreement_engine import invoice_output
 from agreement_engine.billing import InvoiceBasis, bill
 from agreement_engine.checks import check_library
-from agreement_engine.data import ReadReport, read_aggregates, read_episodes
+from agreement_engine.data import ReadReport, read_aggregates
 from agreement_engine.diagnostics import (
     Diagnostic,
     EngineError,
@@ -26,10 +26,14 @@ from agreement_engine.diagnostics import (
     summary,
     to_json,
 )
-from agreement_engine.explain import explain as explain_line
 from agreement_engine.library import Library, find_files, load
 from agreement_engine.months import YearMonth
-from agreement_engine.sources import AggregateData, EpisodeData, is_episode_file
+from agreement_engine.sources import (
+    AggregateData,
+    EpisodeData,
+    is_episode_file,
+    read_episode_data,
+)
 
 DEBUG = False
 AGREEMENT_ERRORS = Diagnostic(
@@ -108,8 +112,10 @@ def evaluate(
         municipalities = [_municipality(municipality, municipalities)]
     months = YearMonth.range(start, end)
     if is_episode_file(data):
-        episodes, report, warnings = read_episodes(data, municipalities=library.municipalities)
-        source: AggregateData | EpisodeData = EpisodeData(episodes)
+        source: AggregateData | EpisodeData
+        source, report, warnings = read_episode_data(
+            data, library, months, municipalities, assume_approved
+        )
     else:
         single = start if start == end else None
         try:
@@ -197,5 +203,7 @@ def write_whole(path: str, data: bytes) -> None:
 
 def explain_text(run: Run, municipality: str) -> str:
     """The derivation of each month of one municipality."""
+    from agreement_engine.explain import explain as explain_line  # only explain needs it
+
     lines = [line for line in run.basis.lines if line.municipality == municipality]
     return "\n".join(explain_line(line, run.library) for line in lines)

@@ -9,19 +9,28 @@ can feed any rule set: its episodes are counted by the governing document's own 
 from __future__ import annotations
 
 import zipfile
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from fractions import Fraction
 from functools import cached_property
 from typing import TYPE_CHECKING
 
-from agreement_engine.columnar import MONTH_COLUMN, compile_counting
-from agreement_engine.data import Episodes, MonthlyFigures
+from agreement_engine.columnar import MONTH_COLUMN, Compiled, compile_counting
+from agreement_engine.data import Episodes, MonthlyFigures, ReadReport, read_episodes
+from agreement_engine.diagnostics import Diagnostic
 from agreement_engine.documents import Statute
-from agreement_engine.formula import Amount
+from agreement_engine.formula import Amount, FormulaError
 from agreement_engine.formula.types import DAYS, NUMBER, Quantity
+from agreement_engine.library import Library
 from agreement_engine.months import YearMonth
-from agreement_engine.ruleset import DEFAULT_AGGREGATES, EPISODE_INPUTS, RuleSet, Typed
+from agreement_engine.ruleset import (
+    DEFAULT_AGGREGATES,
+    EPISODE_INPUTS,
+    RuleSet,
+    Typed,
+    type_rules,
+)
+from agreement_engine.timeline import govern
 
 if TYPE_CHECKING:
     import polars as pl
@@ -43,7 +52,7 @@ class AggregateData:
     def aggregates(
         self, ruleset: RuleSet, typed: Typed, municipality: str, month: YearMonth
     ) -> dict[str, Amount] | str:
-        needed = set(typed.aggregate_types)
+        needed = typed.aggregate_types.keys()
         if not needed <= AGGREGATE_FIELDS:
             what = ", ".join(sorted(needed - AGGREGATE_FIELDS))
             who = (
@@ -114,6 +123,53 @@ class EpisodeData:
         }
 
 
+def read_episode_data(
+    path: str,
+    library: Library,
+    months: Sequence[YearMonth],
+    municipalities: Sequence[str],
+    assume_approved: bool,
+) -> tuple[EpisodeData, ReadReport, list[Diagnostic]]:
+    """An episode extract, read for billing these months: the counting rules of every document
+    that governs any of them are taken in the pass that checks the file (see
+    :func:`.read_episodes`), so the file is read once."""
+    tallies = _tallies(library, months, municipalities, assume_approved)
+    episodes, report, warnings = read_episodes(
+        path, municipalities=library.municipalities, tallies=list(tallies.values())
+    )
+    counted = dict(zip(tallies, episodes.tallied, strict=True)) if episodes.tallied else {}
+    return EpisodeData(episodes, counted), report, warnings
+
+
+def _tallies(
+    library: Library,
+    months: Sequence[YearMonth],
+    municipalities: Sequence[str],
+    assume_approved: bool,
+) -> dict[str, Compiled]:
+    """The counting rules of each document that governs a municipality's month, by document."""
+    found: dict[str, Compiled] = {}
+    for month in months:
+        for municipality in municipalities:
+            ruleset = govern(library, municipality, month).ruleset(assume_approved)
+            if ruleset is None or ruleset.counting is None or ruleset.base.id in found:
+                continue
+            typed = type_rules(ruleset, library.parameters)
+            if typed.problems:
+                continue
+            try:
+                found[ruleset.base.id] = _compile(ruleset, typed, f"_tally{len(found)}_")
+            except FormulaError:
+                continue  # counting it when billing says what is wrong
+    return found
+
+
+def _compile(ruleset: RuleSet, typed: Typed, prefix: str = "") -> Compiled:
+    assert ruleset.counting is not None
+    types = {**EPISODE_INPUTS, **typed.episode_types}
+    return compile_counting(ruleset.counting, typed.episode_order, types, prefix)
+
+
 def count(
     episodes: Episodes | pl.DataFrame, ruleset: RuleSet, typed: Typed
 ) -> dict[tuple[str, int], dict[str, int]]:
@@ -125,11 +181,9 @@ def count(
     """
     import polars as pl
 
-    assert ruleset.counting is not None
     if not isinstance(episodes, Episodes):
         episodes = Episodes.of_frame(episodes)
-    types = {**EPISODE_INPUTS, **typed.episode_types}
-    compiled = compile_counting(ruleset.counting, typed.episode_order, types)
+    compiled = _compile(ruleset, typed)
     names = [name for name, _ in compiled.aggregates]
     lazy = episodes.lazy()
     for _name, expr in compiled.rules:

@@ -31,7 +31,7 @@ from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, Protocol
 
 from agreement_engine.data.bulk import ROW, CsvFile, Geometry, column_name
 from agreement_engine.data.columns import Layout
@@ -66,8 +66,31 @@ _CHUNK_SIZES = ("POLARS_CSV_CHUNK_SIZE", "POLARS_NDJSON_CHUNK_SIZE")
 _CHUNK_BYTES = str(4 << 20)
 """Bytes per chunk: polars' default, tens of MiB at a time, holds twice the memory or more for
 no gain in speed."""
-_HASH_PARTITIONS = 1 << 60
-"""Id hashes are written in 16 parts by their top four bits, each then sorted on its own."""
+_HASH_PARTS, _HASH_PART = 4, 1 << 62
+"""Id hashes are sorted in four parts, by their top two bits, to hold a quarter at a time."""
+
+Tallied = dict[tuple[str, int], dict[str, int]]
+"""Sums per municipality (as asked for) and month (year × 12 + month − 1), by name."""
+
+
+class Tally(Protocol):
+    """Monthly sums of the episodes to take in the checking pass, such as an agreement's counting
+    rules compiled by :mod:`agreement_engine.columnar`: columns added to every row in order, the
+    month a row counts in (a whole number, year × 12 + month − 1; null: not counted), and
+    aggregations that add up (counts and sums), each named ``prefix`` + its name. Their
+    expressions read the typed fields (:data:`.FIELDS`) by name."""
+
+    @property
+    def month(self) -> pl.Expr: ...
+
+    @property
+    def rules(self) -> tuple[tuple[str, pl.Expr], ...]: ...
+
+    @property
+    def aggregates(self) -> tuple[tuple[str, pl.Expr], ...]: ...
+
+    @property
+    def prefix(self) -> str: ...
 
 
 @dataclass(frozen=True, slots=True)
@@ -124,6 +147,8 @@ class Checked:
     """The municipalities (as asked for) that have episodes."""
     span: tuple[date | None, date | None]
     """The first ready date and the last discharge date of the rows used."""
+    tallied: tuple[Tallied, ...]
+    """The sums of each :class:`Tally` asked for, in order."""
 
     @property
     def rows_used(self) -> int:
@@ -141,9 +166,15 @@ def _field_types() -> dict[str, pl.DataType]:
     return types
 
 
-def check(csv: CsvFile, layout: Layout, municipalities: Sequence[str] | None) -> Checked | None:
+def check(
+    csv: CsvFile,
+    layout: Layout,
+    municipalities: Sequence[str] | None,
+    tallies: Sequence[Tally] = (),
+) -> Checked | None:
     """Check every row of a CSV extract in one streaming pass (two, when dates are written with
-    spaces around them); None when the in-memory reader must read it (see the module).
+    spaces around them), taking the sums of ``tallies`` in the same pass; None when the in-memory
+    reader must read it (see the module).
 
     A file that may hold quotes has its records' lines and fields checked first, line by line
     (:class:`Geometry`), as the in-memory reader does.
@@ -154,9 +185,9 @@ def check(csv: CsvFile, layout: Layout, municipalities: Sequence[str] | None) ->
         with small_chunks():
             if csv.quoted and not _plain(csv):
                 return None
-            verdict = _Scan(csv, layout, frozenset()).run(municipalities)
+            verdict = _Scan(csv, layout, frozenset(), tallies).run(municipalities)
             if isinstance(verdict, frozenset):  # dates written with spaces: strip them, again
-                verdict = _Scan(csv, layout, verdict).run(municipalities)
+                verdict = _Scan(csv, layout, verdict, tallies).run(municipalities)
     except pl.exceptions.PolarsError:
         return None
     return verdict if isinstance(verdict, Checked) else None
@@ -172,10 +203,12 @@ def _plain(csv: CsvFile) -> bool:
 class _Scan:
     """One streaming pass over the rows, and what is made of it."""
 
-    def __init__(self, csv: CsvFile, layout: Layout, strip: frozenset[str]) -> None:
+    def __init__(
+        self, csv: CsvFile, layout: Layout, strip: frozenset[str], tallies: Sequence[Tally]
+    ) -> None:
         import polars as pl
 
-        self.csv, self.layout, self.strip = csv, layout, strip
+        self.csv, self.layout, self.strip, self.tallies = csv, layout, strip, tallies
         self.categories = {
             f: pl.Categories.random() for f in CHECKED_BY_VALUE if self.layout.has(f)
         }
@@ -186,7 +219,7 @@ class _Scan:
         """The extract checked; or the date fields to strip and scan again; or None."""
         import polars as pl
 
-        groups, repeated = self._summarise()
+        groups, tallied, repeated = self._summarise()
         if repeated or _total(groups, "_stray") or _total(groups, "_fields"):
             return None
         filled = groups.filter(pl.col(_FILLED) > 0)
@@ -212,13 +245,18 @@ class _Scan:
         rows_read, excluded = self._exclusions(groups, other_keys, others)
         first, last = used[_READY].min(), used[_DISCHARGED].max()
         span = (_date_or_none(first), _date_or_none(last))
-        return Checked(extract, rows_read, excluded, frozenset(names.values()), span)
+        sums = tuple(
+            self._sums(found, tally, names)
+            for found, tally in zip(tallied, self.tallies, strict=True)
+        )
+        return Checked(extract, rows_read, excluded, frozenset(names.values()), span, sums)
 
     # --- the pass --------------------------------------------------------------------------------
 
     def _texts(self) -> pl.LazyFrame:
-        """Every field as written (``c0``, …), ``_row``, and whether the record has fewer fields
-        than the header (``_short``) or more that are not empty (``_long``).
+        """Every field as written (``c0``, …), ``_row``, whether some field is not empty
+        (``_filled``), and whether the record has fewer fields than the header (``_short``) or
+        more that are not empty (``_long``).
 
         Without quotes in the file each line is a record, split on the separator (which also
         counts its fields); with quotes, polars' CSV reader splits them, after :class:`Geometry`
@@ -230,16 +268,26 @@ class _Scan:
         texts = [column_name(i) for i in range(width)]
         if self.csv.quoted:
             return self.csv.fields().with_columns(
-                pl.lit(False).alias(_SHORT), pl.lit(False).alias(_LONG)
+                pl.any_horizontal(pl.col(t) != "" for t in texts).alias(_FILLED),
+                pl.lit(False).alias(_SHORT),
+                pl.lit(False).alias(_LONG),
             )
         rest = column_name(width)
         parts = pl.col("line").str.splitn(separator, width + 1).struct.rename_fields([*texts, rest])
         return (
             self.csv.lines()
-            .select(pl.col(ROW), parts.alias("_parts"))
+            .select(
+                pl.col(ROW),
+                parts.alias("_parts"),
+                # Some field is not empty: the line is not separators alone. (A line whose
+                # only text is past the header's columns is filled here, not by its fields:
+                # it has too many fields, a problem either way.)
+                (pl.col("line").str.strip_chars(separator) != "").alias(_FILLED),
+            )
             .unnest("_parts")
             .select(
                 pl.col(ROW),
+                pl.col(_FILLED),
                 *(pl.col(t).fill_null("") for t in texts),
                 pl.col(texts[-1]).is_null().alias(_SHORT),
                 (pl.col(rest).str.strip_chars(separator + SPACES) != "")
@@ -261,7 +309,6 @@ class _Scan:
         import polars as pl
 
         filled = pl.col(_FILLED)
-        width = self.csv.width
         unnamed = [
             pl.col(column_name(i)) != ""
             for i, cell in enumerate(self.csv.header.cells)
@@ -278,29 +325,49 @@ class _Scan:
             .alias(f"_v_{f}")
             for f, categories in self.categories.items()
         ]
-        return (
-            self._texts()
-            .with_columns(
-                pl.any_horizontal(pl.col(column_name(i)) != "" for i in range(width)).alias(_FILLED)
+        read = self._read_by_tallies()
+        by_text = [f for f in read if f in TYPED_BY_VALUE and self.layout.has(f)]
+        texts = self._texts()
+        if by_text:  # typed as Extract.typed types them, from their stripped texts
+            texts = texts.with_columns(
+                self._text(f).str.strip_chars(SPACES).alias(f) for f in by_text
             )
-            .select(
-                pl.col(ROW),
-                pl.col(column_name(self.layout.index["municipality"])).alias(_KEY),
-                filled,
-                pl.when(filled).then(pl.col(ROW)).alias(_FILLED_ROW),
-                ready.alias(_READY),
-                discharged.alias(_DISCHARGED),
-                (filled & (discharged < ready).fill_null(False)).alias("_early"),
-                (filled & (episode_id == "")).alias("_no_id"),
-                (filled & pl.any_horizontal(unnamed or [pl.lit(False)])).alias("_stray"),
-                ((pl.col(_SHORT) & filled) | pl.col(_LONG)).alias("_fields"),
-                pl.when(filled & (episode_id != "")).then(episode_id.hash()).alias(_HASH),
-                *values,
-            )
-        )
+        return texts.select(
+            pl.col(ROW),
+            pl.col(column_name(self.layout.index["municipality"])).alias(_KEY),
+            filled,
+            pl.when(filled).then(pl.col(ROW)).alias(_FILLED_ROW),
+            ready.alias(_READY),
+            discharged.alias(_DISCHARGED),
+            (filled & (discharged < ready).fill_null(False)).alias("_early"),
+            (filled & (episode_id == "")).alias("_no_id"),
+            (filled & pl.any_horizontal(unnamed or [pl.lit(False)])).alias("_stray"),
+            ((pl.col(_SHORT) & filled) | pl.col(_LONG)).alias("_fields"),
+            pl.when(filled & (episode_id != "")).then(episode_id.hash()).alias(_HASH),
+            *values,
+            *(typed(f).alias(f) for f in by_text),
+        ).with_columns(self._field(f) for f in read if f not in by_text)
 
-    def _summarise(self) -> tuple[pl.DataFrame, bool]:
-        """The pass: per municipality as written, the counts; and whether any id hash repeats."""
+    def _read_by_tallies(self) -> list[str]:
+        """The fields (:data:`.FIELDS`) the tallies read."""
+        names: set[str] = set()
+        for tally in self.tallies:
+            for _, expr in (*tally.rules, *tally.aggregates, ("month", tally.month)):
+                names.update(expr.meta.root_names())
+        return [field for field in FIELDS if field in names]
+
+    def _field(self, field: str) -> pl.Expr:
+        """A date field as :meth:`Extract.typed` gives it (parsed once, for the checks), or a
+        field not in the file."""
+        import polars as pl
+
+        if field in DATE_FIELDS:
+            return pl.col(_READY if field == "ready_date" else _DISCHARGED).alias(field)
+        return pl.lit(None, dtype=_field_types()[field]).alias(field)
+
+    def _summarise(self) -> tuple[pl.DataFrame, list[pl.DataFrame], bool]:
+        """The pass: per municipality as written, the counts; each tally's sums per municipality
+        as written and month; and whether any id hash repeats."""
         import polars as pl
 
         rows = self._rows()
@@ -313,18 +380,47 @@ class _Scan:
             *(pl.col(p).sum() for p in _ROW_PROBLEMS),
             *(pl.col(f"_v_{f}").max() for f in self.categories),
         )
-        hashes = rows.select(pl.col(_HASH), (pl.col(_HASH) // _HASH_PARTITIONS).alias("_part"))
+        tallied = []
+        for tally in self.tallies:
+            counted = rows
+            for _, expr in tally.rules:  # each after those before it, which it may read
+                counted = counted.with_columns(expr)
+            month = tally.month.meta.output_name()
+            tallied.append(
+                counted.with_columns(tally.month)
+                .filter(pl.col(month).is_not_null())
+                .group_by(_KEY, month)
+                .agg(expr for _, expr in tally.aggregates)
+            )
+        hashes = rows.select(pl.col(_HASH)).drop_nulls()
         with tempfile.TemporaryDirectory(prefix="agreement-engine-") as folder:
-            parts = pl.PartitionBy(folder, key="_part", include_key=False)
-            summary, _ = pl.collect_all(
-                [groups, hashes.drop_nulls().sink_ipc(parts, maintain_order=False, lazy=True)],
+            ids = Path(folder) / "ids.ipc"
+            found = pl.collect_all(
+                [groups, *tallied, hashes.sink_ipc(ids, maintain_order=False, lazy=True)],
                 engine="streaming",
             )
-            parts_written: dict[Path, list[Path]] = {}
-            for path in sorted(Path(folder).rglob("*.ipc")):
-                parts_written.setdefault(path.parent, []).append(path)
-            repeated = any(_repeats(files) for files in parts_written.values())
-        return summary, repeated
+            repeated = _repeats(ids)
+        return found[0], found[1 : 1 + len(tallied)], repeated
+
+    def _sums(self, found: pl.DataFrame, tally: Tally, names: Mapping[str, str]) -> Tallied:
+        """A tally's sums per municipality used (by the name each stands for) and month, from
+        those per municipality as written (counts and sums, which add up)."""
+        import polars as pl
+
+        month = tally.month.meta.output_name()
+        sums = [name for name, _ in tally.aggregates]
+        columns = [tally.prefix + name for name in sums]
+        written = pl.col(_KEY)
+        totals = (
+            found.filter(written.is_in(list(names)))
+            .with_columns(written.replace_strict(names, return_dtype=pl.String))
+            .group_by(_KEY, month)
+            .agg(pl.col(columns).sum())
+        )
+        return {
+            (key, int(number)): {name: int(value) for name, value in zip(sums, values, strict=True)}
+            for key, number, *values in totals.select(_KEY, month, *columns).iter_rows()
+        }
 
     # --- what is made of it ----------------------------------------------------------------------
 
@@ -385,12 +481,17 @@ class _Scan:
         return [int(r) for r in found[ROW].to_list()]
 
 
-def _repeats(files: list[Path]) -> bool:
-    """Whether the files of one part of the id hashes hold one twice."""
+def _repeats(ids: Path) -> bool:
+    """Whether the file of id hashes holds one twice: each part (:data:`_HASH_PARTS`) sorted."""
     import polars as pl
 
-    found = pl.scan_ipc(files).collect()[_HASH].sort()
-    return bool((found.slice(1) == found.slice(0, max(0, found.len() - 1))).any())
+    hashes = pl.scan_ipc(ids)
+    part = pl.col(_HASH) // _HASH_PART
+    for number in range(_HASH_PARTS):
+        found = hashes.filter(part == number).collect()[_HASH].sort()
+        if (found.slice(1) == found.slice(0, max(0, found.len() - 1))).any():
+            return True
+    return False
 
 
 def _total(groups: pl.DataFrame, column: str) -> int:

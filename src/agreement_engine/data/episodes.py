@@ -56,7 +56,7 @@ from agreement_engine.data.episode_fields import (
     required,
     typed,
 )
-from agreement_engine.data.episode_scan import Extract, check, small_chunks
+from agreement_engine.data.episode_scan import Extract, Tallied, Tally, check, small_chunks
 from agreement_engine.data.messages import bad_value, subject, underline, unknown_municipality
 from agreement_engine.data.report import MAX_ERRORS, Exclusions, Problems, ReadReport
 from agreement_engine.data.table import Cell, stray_value
@@ -80,6 +80,8 @@ class Episodes:
     source: Extract | pl.DataFrame
     span: tuple[date | None, date | None]
     """The first ready date and the last discharge date (None when there are none)."""
+    tallied: tuple[Tallied, ...] | None = None
+    """The sums of the tallies asked for, in order, when they were taken while reading."""
 
     @classmethod
     def of_frame(cls, frame: pl.DataFrame) -> Episodes:
@@ -125,18 +127,23 @@ class Episodes:
 
 
 def read_episodes(
-    path: str | PathLike[str], *, municipalities: Sequence[str] | None = None
+    path: str | PathLike[str],
+    *,
+    municipalities: Sequence[str] | None = None,
+    tallies: Sequence[Tally] = (),
 ) -> tuple[Episodes, ReadReport, list[Diagnostic]]:
     """The episodes in a CSV or XLSX file, how the file was read, and any warnings.
 
     ``municipalities`` works as for :func:`.aggregates.read_aggregates`: rows of other
-    municipalities are left out and reported, a probable misspelling is an error.
+    municipalities are left out and reported, a probable misspelling is an error. The sums of
+    ``tallies`` are taken in the checking pass of a CSV file, when it has one
+    (:attr:`Episodes.tallied`), so that counting needs no second pass over the file.
 
     Raises :class:`EngineError` with every error found (up to a cap) and the warnings.
     """
     name = str(path)
     if not is_xlsx(name):
-        streamed = _read_streaming(name, municipalities)
+        streamed = _read_streaming(name, municipalities, tallies)
         if streamed is not None:
             return streamed
     frame, report, warnings = _read_in_memory(name, municipalities)
@@ -159,14 +166,14 @@ def read_episodes_frame(
 
 
 def _read_streaming(
-    name: str, municipalities: Sequence[str] | None
+    name: str, municipalities: Sequence[str] | None, tallies: Sequence[Tally]
 ) -> tuple[Episodes, ReadReport, list[Diagnostic]] | None:
     """A CSV extract checked in one streaming pass; None when it must be read in memory."""
     problems = Problems(name)
     csv = open_csv(name, known_names(EPISODE_COLUMNS))
     try:
         layout = resolve(csv.header, EPISODE_COLUMNS, problems)
-        checked = check(csv, layout, municipalities) if layout is not None else None
+        checked = check(csv, layout, municipalities, tallies) if layout is not None else None
     except BaseException:
         csv.close()
         raise
@@ -185,7 +192,8 @@ def _read_streaming(
         ignored_columns=layout.ignored,
         absent_columns=layout.absent,
     )
-    return Episodes(checked.extract, checked.span), report, problems.sorted_warnings()
+    episodes = Episodes(checked.extract, checked.span, checked.tallied)
+    return episodes, report, problems.sorted_warnings()
 
 
 def _read_in_memory(
