@@ -238,6 +238,19 @@ def _ratio(engine_run: Run, other: Run) -> str:
     return f"{time_ratio:.1f}×"
 
 
+def compile_engine() -> None:
+    """Write the engine's bytecode, as installing a wheel does: an editable install leaves it to
+    be written on first import, which PYTHONDONTWRITEBYTECODE (set on some machines) forbids,
+    and then every run would compile the engine's modules afresh."""
+    import compileall
+    import importlib.util
+
+    spec = importlib.util.find_spec("agreement_engine")
+    folders = spec.submodule_search_locations if spec is not None else None
+    for folder in folders or []:
+        compileall.compile_dir(folder, quiet=1)
+
+
 def ensure_data(count: int, months: str) -> tuple[Path, Path]:
     """The data files for ``count`` episodes, generated first when missing."""
     episodes, aggregates = data_paths(DATA, count)
@@ -259,6 +272,7 @@ def main(argv: Sequence[str] | None = None) -> None:
     first, _, last = args.months.partition("..")
     months = (first, last or first)
     episodes, aggregates = ensure_data(args.episodes, args.months)
+    compile_engine()
     size = episodes.stat().st_size / 1e6
     print(f"(a) episode level: {episodes.name}, {args.episodes:,} episodes, {size:,.0f} MB")
     episode_level = episode_results(episodes, months, args.repeat)

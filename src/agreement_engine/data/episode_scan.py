@@ -245,10 +245,7 @@ class _Scan:
         rows_read, excluded = self._exclusions(groups, other_keys, others)
         first, last = used[_READY].min(), used[_DISCHARGED].max()
         span = (_date_or_none(first), _date_or_none(last))
-        sums = tuple(
-            self._sums(found, tally, names)
-            for found, tally in zip(tallied, self.tallies, strict=True)
-        )
+        sums = tuple(self._sums(tallied, tally, names) for tally in self.tallies)
         return Checked(extract, rows_read, excluded, frozenset(names.values()), span, sums)
 
     # --- the pass --------------------------------------------------------------------------------
@@ -365,46 +362,51 @@ class _Scan:
             return pl.col(_READY if field == "ready_date" else _DISCHARGED).alias(field)
         return pl.lit(None, dtype=_field_types()[field]).alias(field)
 
-    def _summarise(self) -> tuple[pl.DataFrame, list[pl.DataFrame], bool]:
-        """The pass: per municipality as written, the counts; each tally's sums per municipality
-        as written and month; and whether any id hash repeats."""
+    def _summarise(self) -> tuple[pl.DataFrame, pl.DataFrame, bool]:
+        """The pass: per municipality as written, the counts; the same per month of each tally
+        as well, with the tallies' sums; and whether any id hash repeats.
+
+        One grouping takes both (polars' streaming engine buffers a scan shared by more
+        outputs, in memory, when one falls behind another)."""
         import polars as pl
 
         rows = self._rows()
-        groups = rows.group_by(_KEY).agg(
-            pl.len().alias("rows"),
+        keys, tallied = [_KEY], rows
+        for tally in self.tallies:
+            for _, expr in tally.rules:  # each after those before it, which it may read
+                tallied = tallied.with_columns(expr)
+            tallied = tallied.with_columns(tally.month)
+            keys.append(tally.month.meta.output_name())
+        checks = (
             pl.col(_FILLED).sum(),
-            pl.col(_FILLED_ROW).max().alias("last_row"),
+            pl.col("last_row").max(),
             pl.col(_READY).min(),
             pl.col(_DISCHARGED).max(),
             *(pl.col(p).sum() for p in _ROW_PROBLEMS),
             *(pl.col(f"_v_{f}").max() for f in self.categories),
         )
-        tallied = []
-        for tally in self.tallies:
-            counted = rows
-            for _, expr in tally.rules:  # each after those before it, which it may read
-                counted = counted.with_columns(expr)
-            month = tally.month.meta.output_name()
-            tallied.append(
-                counted.with_columns(tally.month)
-                .filter(pl.col(month).is_not_null())
-                .group_by(_KEY, month)
-                .agg(expr for _, expr in tally.aggregates)
+        fine = (
+            tallied.with_columns(pl.col(_FILLED_ROW).alias("last_row"))
+            .group_by(keys)
+            .agg(
+                pl.len().alias("rows"),
+                *checks,
+                *(expr for tally in self.tallies for _, expr in tally.aggregates),
             )
+        )
         hashes = rows.select(pl.col(_HASH)).drop_nulls()
         with tempfile.TemporaryDirectory(prefix="agreement-engine-") as folder:
             ids = Path(folder) / "ids.ipc"
-            found = pl.collect_all(
-                [groups, *tallied, hashes.sink_ipc(ids, maintain_order=False, lazy=True)],
-                engine="streaming",
+            found, _ = pl.collect_all(
+                [fine, hashes.sink_ipc(ids, maintain_order=False, lazy=True)], engine="streaming"
             )
             repeated = _repeats(ids)
-        return found[0], found[1 : 1 + len(tallied)], repeated
+        groups = found.group_by(_KEY).agg(pl.col("rows").sum(), *checks)
+        return groups, found, repeated
 
     def _sums(self, found: pl.DataFrame, tally: Tally, names: Mapping[str, str]) -> Tallied:
         """A tally's sums per municipality used (by the name each stands for) and month, from
-        those per municipality as written (counts and sums, which add up)."""
+        those of the pass (counts and sums, which add up)."""
         import polars as pl
 
         month = tally.month.meta.output_name()
@@ -412,7 +414,7 @@ class _Scan:
         columns = [tally.prefix + name for name in sums]
         written = pl.col(_KEY)
         totals = (
-            found.filter(written.is_in(list(names)))
+            found.filter(written.is_in(list(names)) & pl.col(month).is_not_null())
             .with_columns(written.replace_strict(names, return_dtype=pl.String))
             .group_by(_KEY, month)
             .agg(pl.col(columns).sum())
