@@ -161,6 +161,8 @@ class _Plan:
 
     shared: dict[str, Value]
     uses: tuple[FigureUse, ...]
+    reasons: tuple[str, ...]
+    """Why a line resting on ``uses`` alone is provisional (:func:`_figure_reasons`)."""
     remaining: tuple[tuple[str, Compiled], ...]
     records: tuple[StepRecord, ...]
     assumptions: tuple[str, ...]
@@ -202,9 +204,11 @@ class _Typing:
             if name not in shared and expr is not None:
                 remaining.append((name, compiled(expr)))
         records = tuple(StepRecord.of(ruleset.rules[name]) for name in typed.order)
+        uses = tuple(figures.used)
         return _Plan(
             shared,
-            tuple(figures.used),
+            uses,
+            tuple(_figure_reasons(uses)),
             tuple(remaining),
             records,
             _assumptions(ruleset, records),
@@ -276,8 +280,7 @@ def _line(
         return _not_computed(governance, ruleset.layers, (aggregates,))
     plan = typing.plan(ruleset, typed, month)
     values = {**plan.shared, **aggregates, "month": month}
-    figures = ParameterFigures(parameters, list(plan.uses))
-    env = LineEnvironment(values, figures)
+    env = LineEnvironment(values, parameters, plan.uses)
     name = RESULT
     try:
         for name, formula in plan.remaining:
@@ -285,11 +288,14 @@ def _line(
                 values[name] = formula(env)
     except MissingFigure as missing:
         reason = f"figure {missing.parameter} for {missing.key} is missing"
-        return _not_computed(governance, ruleset.layers, (reason,), aggregates, figures.used)
+        return _not_computed(governance, ruleset.layers, (reason,), aggregates, env.used)
     except FormulaError as exc:
         reason = f"{exc.problem.message} (while computing {name})"
-        return _not_computed(governance, ruleset.layers, (reason,), aggregates, figures.used)
-    return _computed(governance, ruleset, plan, values, aggregates, figures.used, assume_approved)
+        return _not_computed(governance, ruleset.layers, (reason,), aggregates, env.used)
+    used = env.used
+    reasons = _approval_reasons(governance, assume_approved)
+    reasons += plan.reasons if used is plan.uses else _figure_reasons(used)
+    return _computed(governance, ruleset, plan, values, aggregates, used, reasons)
 
 
 def _computed(
@@ -298,11 +304,10 @@ def _computed(
     plan: _Plan,
     values: Mapping[str, Value],
     aggregates: Mapping[str, Amount],
-    used: Sequence[FigureUse],
-    assume_approved: bool,
+    used: tuple[FigureUse, ...],
+    reasons: list[str],
 ) -> InvoiceLine:
     steps = tuple([Step(record, values[record.rule]) for record in plan.records])
-    reasons = list(_provisional_reasons(governance, used, assume_approved))
     net = values[RESULT]
     assert isinstance(net, Amount) and net.unit == MONEY
     amount = to_decimal(net.value)
@@ -327,7 +332,7 @@ def _computed(
         reasons=tuple(reasons),
         inputs=dict(aggregates),
         steps=steps,
-        figures=tuple(used),
+        figures=used,
         assumptions=plan.assumptions,
         amount=amount,
     )
@@ -375,16 +380,18 @@ def _assumptions(ruleset: RuleSet, steps: Sequence[StepRecord]) -> tuple[str, ..
     return tuple(dict.fromkeys([*declared, *(a for step in steps for a in step.assumes)]))
 
 
-def _provisional_reasons(
-    governance: Governance, used: Sequence[FigureUse], assume_approved: bool
-) -> list[str]:
+def _approval_reasons(governance: Governance, assume_approved: bool) -> list[str]:
+    """Why a line is provisional for its approvals: it assumes one still pending."""
+    pending = governance.pending
+    if governance.governing is None and pending is not None and assume_approved:
+        waiting = ", ".join(pending.waiting_for)
+        return [f"assumes approval of {pending.name}, still pending from {waiting}"]
+    return []
+
+
+def _figure_reasons(used: Sequence[FigureUse]) -> list[str]:
+    """Why a line is provisional for the figures it rests on: any not official."""
     reasons = []
-    if governance.governing is None and governance.pending is not None and assume_approved:
-        pending = governance.pending
-        reasons.append(
-            f"assumes approval of {pending.name}, still pending from "
-            + ", ".join(pending.waiting_for)
-        )
     for use in used:
         figure = use.figure
         if figure is None:

@@ -106,15 +106,26 @@ class MonthEnvironment:
 class LineEnvironment:
     """The names of one line whose rules are evaluated in order, each after the rules it uses:
     every name a formula reads is already in ``values`` (the month, the aggregates, the rules
-    before it), so a name is one look-up."""
+    before it), so a name is one look-up. Figures are looked up in ``series``; the line rests
+    on ``shared`` (the figures of the rules it shares with its month) and on those it looks up
+    itself, recorded only if it does."""
 
     values: dict[str, Value]
-    figures: Figures
+    series: Mapping[str, ParameterSeries]
+    shared: tuple[FigureUse, ...]
+    figures: ParameterFigures | None = None
+
+    @property
+    def used(self) -> tuple[FigureUse, ...]:
+        """The figures the line rests on: ``shared`` itself when it looked none up."""
+        return self.shared if self.figures is None else tuple(self.figures.used)
 
     def value(self, name: str, span: Span) -> Value:
         return self.values[name]
 
     def lookup(self, name: str, key: Value, span: Span) -> Value:
+        if self.figures is None:
+            self.figures = ParameterFigures(self.series, list(self.shared))
         return self.figures.get(name, key, span)
 
     def episodes(self) -> Iterable[Environment]:
