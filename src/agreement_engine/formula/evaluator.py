@@ -270,6 +270,9 @@ def _round(node: ast.Call, value_of: Compiled) -> Compiled:
 
 
 def _pick(pick: Callable[..., Any], args: list[Compiled]) -> Compiled:
+    if len(args) == 2:  # the usual max(0 days, …): compared directly, as pick compares
+        return _pick_two(pick is max, *args)
+
     def picked(env: Environment) -> Value:
         values = [a(env) for a in args]
         if isinstance(values[0], Amount):
@@ -278,6 +281,19 @@ def _pick(pick: Callable[..., Any], args: list[Compiled]) -> Compiled:
             return result
         result = pick(values)
         return result
+
+    return picked
+
+
+def _pick_two(largest: bool, first: Compiled, second: Compiled) -> Compiled:
+    """max or min of two values: the second only when it is strictly larger (smaller), as the
+    builtins choose among equals."""
+
+    def picked(env: Environment) -> Value:
+        a, b = first(env), second(env)
+        x = a.value if isinstance(a, Amount) else a
+        y = b.value if isinstance(b, Amount) else b
+        return b if (y > x if largest else y < x) else a  # type: ignore[operator]
 
     return picked
 
