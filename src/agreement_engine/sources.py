@@ -77,8 +77,10 @@ class AggregateData:
 class EpisodeData:
     """Episodes read from an extract, counted by each governing document's counting rules.
 
-    ``episodes`` is what :func:`.read_episodes` gives (the file is read again for each count,
-    streaming) or a frame with the columns :func:`.read_episodes_frame` gives.
+    ``episodes`` is what :func:`.read_episodes` gives or a frame with the columns
+    :func:`.read_episodes_frame` gives. ``counted`` holds each document's counts by its id:
+    taken while the file was checked (:func:`read_episode_data`), or counted when first needed
+    (the file read again, streaming).
     """
 
     episodes: Episodes | pl.DataFrame

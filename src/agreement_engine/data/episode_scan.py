@@ -1,4 +1,4 @@
-"""Checking a CSV episode extract in one streaming pass, and reading it again to count it.
+"""Checking a CSV episode extract in one streaming pass, counting it in the same pass.
 
 An extract can hold ten million rows. The in-memory reader (:mod:`.episodes`) holds every field
 as text so that it can point at each problem; here every row is checked in one pass of polars'
@@ -9,7 +9,10 @@ streaming engine that keeps only what the checks need:
   under a column without a name, the wrong number of fields);
 - per date, time, yes/no and care-type column: its distinct values (a few thousand at most,
   however many rows), each then checked exactly as the in-memory reader checks a field;
-- a 64-bit hash of each episode id, sorted afterwards to find ids that repeat.
+- a 64-bit hash of each episode id, written to a file and sorted afterwards (a quarter at a
+  time) to find ids that repeat;
+- the sums of each :class:`Tally` asked for (an agreement's counting rules, compiled), per
+  municipality as written and month: so the file need not be read again to be counted.
 
 The pass reports nothing itself. When it sees anything that may be a problem, or that it cannot
 vouch for (a municipality name that looks misspelt, ids that share a hash, a multi-line record),
@@ -17,7 +20,8 @@ vouch for (a municipality name that looks misspelt, ids that share a hash, a mul
 wrong and where — or, for the rare file that is fine after all, to read it.
 
 A checked extract is not held in memory: :meth:`Extract.typed` reads the file again, column by
-column, each time episodes are counted, the fields' typed values given by their distinct texts.
+column, for a count not taken in the pass (as `diff --impact` counts), the fields' typed
+values given by their distinct texts.
 
 polars is imported inside the functions, so that importing this module stays cheap.
 """

@@ -25,8 +25,9 @@ Spellings of dates, times and yes/no are those of :mod:`.dialect`; an empty yes/
 Checks: every value spelt as its column needs; the discharge date not before the ready date;
 each episode id once.
 
-A CSV extract is checked in one streaming pass (:mod:`.episode_scan`) and read again, column by
-column, each time it is counted, so that ten million rows need little memory. When that pass
+A CSV extract is checked in one streaming pass (:mod:`.episode_scan`), which also takes the
+counts asked for (tallies), so that ten million rows are read once, in little memory; a count
+not taken then reads the file again, column by column. When that pass
 sees a possible problem, the file is read again in memory, every field as text (:class:`_Checker`),
 to report each problem at its row and column; XLSX files are always read that way.
 """
