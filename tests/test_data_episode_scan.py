@@ -13,7 +13,7 @@ from agreement_engine.data import episodes, read_episodes, read_episodes_frame
 from agreement_engine.diagnostics import EngineError, render_text
 from agreement_engine.months import YearMonth
 from agreement_engine.ruleset import type_rules
-from agreement_engine.sources import count, read_episode_data
+from agreement_engine.sources import Billing, count, read_episode_data
 from agreement_engine.timeline import govern
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -194,7 +194,7 @@ def test_counting_taken_in_the_checking_pass_is_counting_the_checked_file_again(
     lines, options = VARIANTS[name]
     path = write(tmp_path, lines, **options)
     months = YearMonth.range(YearMonth(2022, 11), YearMonth(2027, 12))
-    data, _, _ = read_episode_data(str(path), library, months, HALLAND, True)
+    [data], _, _ = read_episode_data(str(path), [Billing(library, months, HALLAND, True)], HALLAND)
     rulesets = {
         ruleset.base.id: ruleset
         for month in months

@@ -22,17 +22,20 @@ import yaml
 from hypothesis import HealthCheck, assume, given, settings
 from hypothesis import strategies as st
 
+from agreement_engine.billing import bill
 from agreement_engine.commands import UsageError
+from agreement_engine.data import read_episodes
 from agreement_engine.diagnostics import EngineError
 from agreement_engine.diff import canonical, canonical_formula, compare
 from agreement_engine.diff_marks import mark_formulas, mark_words
 from agreement_engine.diff_output import diff_command, git_setup_text, textconv_command
 from agreement_engine.documents import build
 from agreement_engine.formula import parse
-from agreement_engine.impact import Impact
+from agreement_engine.impact import Impact, assess
 from agreement_engine.library import Library, find_files, load, load_texts
 from agreement_engine.months import YearMonth
 from agreement_engine.schema import validate
+from agreement_engine.sources import EpisodeData
 from agreement_engine.yamlsource import load_yaml, read_yaml
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -589,3 +592,34 @@ def test_the_walk_through_in_docs_shows_the_report_as_the_engine_prints_it() -> 
     example = next(b for b in blocks if b.startswith("tests/fixtures/diff/parameters"))
     assert example == (FIXTURES / "parameters" / "expected.txt").read_text(encoding="utf-8")
     assert f"```sh\n{git_setup_text()}```" in docs
+
+
+def test_the_impact_on_an_episode_extract_counts_each_version_by_its_own_rules(
+    tmp_path: Path,
+) -> None:
+    """Both versions are counted in the one pass that checks the extract, each by its own
+    counting rules: here the new version counts only episodes ready two days or more, and each
+    side bills exactly what billing that version alone gives."""
+    changed = tmp_path / "agreements"
+    shutil.copytree(ROOT / "agreements", changed)
+    agreement = changed / "halland" / "2022-agreement.yaml"
+    text = agreement.read_text(encoding="utf-8")
+    assert text.count("days_ready >= 1 day") == 2
+    agreement.write_text(text.replace("days_ready >= 1 day", "days_ready >= 2 days"), "utf-8")
+    figures = str(ROOT / "examples" / "halland" / "illustrative-figures.yaml")
+    old, _ = load([str(ROOT / "agreements"), figures])
+    new, _ = load([str(changed), figures])
+    months = YearMonth.range(YearMonth(2022, 11), YearMonth(2023, 4))
+    cells = {(m, month) for m in old.municipalities for month in months}
+    data = str(ROOT / "examples" / "halland" / "episodes.csv")
+    impact = assess(old, new, data, cells, old.municipalities)
+    episodes, _, _ = read_episodes(data, municipalities=old.municipalities)
+    for version, side in ((old, "before"), (new, "after")):
+        alone = bill(version, EpisodeData(episodes), months, old.municipalities)
+        expected = {(x.municipality, x.month): (x.inputs, x.amount) for x in alone.lines}
+        found = {
+            (x.municipality, x.month): (getattr(x, side).inputs, getattr(x, side).amount)
+            for x in impact.lines
+        }
+        assert found == expected, side
+    assert any(line.before.amount != line.after.amount for line in impact.lines)

@@ -30,6 +30,7 @@ from agreement_engine.library import Library, find_files, load
 from agreement_engine.months import YearMonth
 from agreement_engine.sources import (
     AggregateData,
+    Billing,
     EpisodeData,
     is_episode_file,
     read_episode_data,
@@ -113,9 +114,8 @@ def evaluate(
     months = YearMonth.range(start, end)
     if is_episode_file(data):
         source: AggregateData | EpisodeData
-        source, report, warnings = read_episode_data(
-            data, library, months, municipalities, assume_approved
-        )
+        billing = Billing(library, months, municipalities, assume_approved)
+        [source], report, warnings = read_episode_data(data, [billing], library.municipalities)
     else:
         single = start if start == end else None
         try:

@@ -18,7 +18,7 @@ from dataclasses import dataclass
 from decimal import Decimal
 
 from agreement_engine.billing import InvoiceLine, bill
-from agreement_engine.data import read_aggregates, read_episodes
+from agreement_engine.data import read_aggregates
 from agreement_engine.diagnostics import Diagnostic
 from agreement_engine.documents import (
     Agreement,
@@ -33,7 +33,7 @@ from agreement_engine.figures_needed import figures_used
 from agreement_engine.library import Library
 from agreement_engine.months import YearMonth
 from agreement_engine.ruleset import RuleSet, Typed, type_rules
-from agreement_engine.sources import AggregateData, EpisodeData, is_episode_file
+from agreement_engine.sources import AggregateData, Billing, is_episode_file, read_episode_data
 from agreement_engine.timeline import agreement_span, govern
 
 Cell = tuple[str, YearMonth]  # a municipality's month
@@ -277,14 +277,11 @@ def assess(
     if not months:
         return Impact(data, (), (), (), assume_approved)
     if is_episode_file(data):
-        episodes, _, warnings = read_episodes(data, municipalities=list(everyone))
-        # Each version counts episodes by its own rules (counts are cached per agreement id).
-        before = bill(
-            old, EpisodeData(episodes), months, municipalities, assume_approved=assume_approved
-        )
-        after = bill(
-            new, EpisodeData(episodes), months, municipalities, assume_approved=assume_approved
-        )
+        # Each version counts episodes by its own rules, both in the pass that checks the file.
+        versions = [Billing(v, months, municipalities, assume_approved) for v in (old, new)]
+        (by_old, by_new), _, warnings = read_episode_data(data, versions, everyone)
+        before = bill(old, by_old, months, municipalities, assume_approved=assume_approved)
+        after = bill(new, by_new, months, municipalities, assume_approved=assume_approved)
     else:
         single = months[0] if len(months) == 1 else None
         figures, _, warnings = read_aggregates(data, month=single, municipalities=list(everyone))

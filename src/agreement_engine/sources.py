@@ -13,6 +13,7 @@ from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from fractions import Fraction
 from functools import cached_property
+from itertools import islice
 from typing import TYPE_CHECKING
 
 from agreement_engine.columnar import MONTH_COLUMN, Compiled, compile_counting
@@ -125,42 +126,53 @@ class EpisodeData:
         }
 
 
+@dataclass(frozen=True, slots=True)
+class Billing:
+    """What an extract is read for: billing these months and municipalities under a library."""
+
+    library: Library
+    months: Sequence[YearMonth]
+    municipalities: Sequence[str]
+    assume_approved: bool = False
+
+
 def read_episode_data(
-    path: str,
-    library: Library,
-    months: Sequence[YearMonth],
-    municipalities: Sequence[str],
-    assume_approved: bool,
-) -> tuple[EpisodeData, ReadReport, list[Diagnostic]]:
-    """An episode extract, read for billing these months: the counting rules of every document
-    that governs any of them are taken in the pass that checks the file (see
-    :func:`.read_episodes`), so the file is read once."""
-    tallies = _tallies(library, months, municipalities, assume_approved)
+    path: str, billings: Sequence[Billing], everyone: Sequence[str]
+) -> tuple[list[EpisodeData], ReadReport, list[Diagnostic]]:
+    """An episode extract, read once for each billing (two versions of the agreements, for
+    `diff --impact`): the counting rules of every document that governs one of their months are
+    taken in the pass that checks the file (see :func:`.read_episodes`), and each billing gets
+    the counts of its own documents. ``everyone`` is every municipality the file may name."""
+    tallies: list[dict[str, Compiled]] = []
+    for billing in billings:
+        tallies.append(_tallies(billing, prefix=f"_tally{len(tallies)}_"))
     episodes, report, warnings = read_episodes(
-        path, municipalities=library.municipalities, tallies=list(tallies.values())
+        path, municipalities=everyone, tallies=[t for found in tallies for t in found.values()]
     )
-    counted = dict(zip(tallies, episodes.tallied, strict=True)) if episodes.tallied else {}
-    return EpisodeData(episodes, counted), report, warnings
+    sums = iter(episodes.tallied or ())
+    data = []
+    for found in tallies:
+        counted = (
+            dict(zip(found, islice(sums, len(found)), strict=True)) if episodes.tallied else {}
+        )
+        data.append(EpisodeData(episodes, counted))
+    return data, report, warnings
 
 
-def _tallies(
-    library: Library,
-    months: Sequence[YearMonth],
-    municipalities: Sequence[str],
-    assume_approved: bool,
-) -> dict[str, Compiled]:
+def _tallies(billing: Billing, prefix: str) -> dict[str, Compiled]:
     """The counting rules of each document that governs a municipality's month, by document."""
+    library = billing.library
     found: dict[str, Compiled] = {}
-    for month in months:
-        for municipality in municipalities:
-            ruleset = govern(library, municipality, month).ruleset(assume_approved)
+    for month in billing.months:
+        for municipality in billing.municipalities:
+            ruleset = govern(library, municipality, month).ruleset(billing.assume_approved)
             if ruleset is None or ruleset.counting is None or ruleset.base.id in found:
                 continue
             typed = type_rules(ruleset, library.parameters)
             if typed.problems:
                 continue
             try:
-                found[ruleset.base.id] = _compile(ruleset, typed, f"_tally{len(found)}_")
+                found[ruleset.base.id] = _compile(ruleset, typed, f"{prefix}{len(found)}_")
             except FormulaError:
                 continue  # counting it when billing says what is wrong
     return found
