@@ -26,7 +26,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from agreement_engine import commands
-from agreement_engine.billing import InvoiceBasis, InvoiceLine, bill
+from agreement_engine.billing import InvoiceBasis, InvoiceLine, approximately, bill, exact_number
 from agreement_engine.data import read_aggregates, read_episodes_frame
 from agreement_engine.formula import Amount
 from agreement_engine.invoice_output import render_json
@@ -380,3 +380,26 @@ def test_output_is_byte_identical_across_processes_with_different_hash_seeds(
         outputs.append({p.name: p.read_bytes() for p in sorted(out.iterdir())})
     assert sorted(outputs[0]) == ["basis.csv", "basis.json", "basis.table", "basis.xlsx"]
     assert outputs[0] == outputs[1]
+
+
+@given(
+    st.fractions(min_value=-(10**40), max_value=10**40, max_denominator=10**8),
+    st.sampled_from([4, 6]),
+)
+def test_a_value_is_written_exactly_or_cut_toward_minus_infinity_and_marked(
+    value: Fraction, places: int
+) -> None:
+    """What every output writes of a value: its exact decimals when they end (however many,
+    however large the value: no Decimal context rounds it), else 'n/d' exactly, and on screen
+    the value cut to ``places`` decimals toward minus infinity, marked '…'."""
+    text, shown = exact_number(value), approximately(value, places)
+    if "/" in text:
+        assert text == f"{value.numerator}/{value.denominator}"
+        assert shown.endswith("…")
+        cut = Fraction(Decimal(shown[:-1]))
+        assert cut == Fraction(value.numerator * 10**places // value.denominator, 10**places)
+        assert len(shown[:-1].split(".")[1]) == places
+    else:
+        assert Fraction(Decimal(text)) == value
+        assert shown == text
+        assert "e" not in text.lower() and not text.endswith(".")

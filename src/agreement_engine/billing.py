@@ -26,7 +26,7 @@ from agreement_engine.evaluation import (
 )
 from agreement_engine.formula import Amount, FormulaError, MissingFigure, Value, to_decimal
 from agreement_engine.formula.ast import NO_SPAN
-from agreement_engine.formula.evaluator import Compiled, compiled
+from agreement_engine.formula.evaluator import Compiled, compiled, decimal_places
 from agreement_engine.formula.types import MONEY
 from agreement_engine.library import Library
 from agreement_engine.months import YearMonth
@@ -437,19 +437,31 @@ def _not_computed(
 
 def exact(value: Value) -> str:
     """A value as exact text: a terminating decimal, or a fraction ('37/3') when it never ends."""
-    if isinstance(value, Amount):
-        number = to_decimal(value.value)
-        if number is not None:
-            return format(number, "f")
-        return f"{value.value.numerator}/{value.value.denominator}"
-    return str(value)
+    return exact_number(value.value) if isinstance(value, Amount) else str(value)
+
+
+def exact_number(number: Fraction) -> str:
+    """A number as exact text: '12', '3.5', or '37/3' when its decimals never end."""
+    if number.denominator == 1:
+        return str(number.numerator)
+    decimals = decimal_places(number.denominator)
+    if decimals is None:
+        return f"{number.numerator}/{number.denominator}"
+    return _pointed(number.numerator * decimals[1], decimals[0])
 
 
 def approximately(value: Fraction, places: int = 4) -> str:
     """A display of a value that may not terminate, to a number of places, marked when cut."""
-    number = to_decimal(value)
-    if number is not None:
-        return format(number, "f")
-    scaled = value * 10**places
-    whole = scaled.numerator // scaled.denominator
-    return f"{Decimal(whole).scaleb(-places):f}…"
+    if value.denominator == 1:
+        return str(value.numerator)
+    decimals = decimal_places(value.denominator)
+    if decimals is not None:
+        return _pointed(value.numerator * decimals[1], decimals[0])
+    return _pointed(value.numerator * 10**places // value.denominator, places) + "…"
+
+
+def _pointed(whole: int, places: int) -> str:
+    """``whole`` × 10^-places as decimal text, by whole-number arithmetic (no Decimal, whose
+    context would round past 28 digits); ``places`` > 0: (-5, 3) gives '-0.005'."""
+    digits = str(abs(whole)).rjust(places + 1, "0")
+    return f"{'-' if whole < 0 else ''}{digits[:-places]}.{digits[-places:]}"

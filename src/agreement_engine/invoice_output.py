@@ -19,12 +19,20 @@ import re
 import zipfile
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from decimal import Decimal
+from fractions import Fraction
 from functools import lru_cache, partial
 from itertools import islice, repeat
 from operator import attrgetter
 from typing import Any
 
-from agreement_engine.billing import COLUMNS, InvoiceBasis, InvoiceLine
+from agreement_engine.billing import (
+    COLUMNS,
+    InvoiceBasis,
+    InvoiceLine,
+    approximately,
+    exact,
+    exact_number,
+)
 from agreement_engine.documents import Document
 from agreement_engine.evaluation import FigureUse
 from agreement_engine.formula import Amount, Value, round_exact, to_decimal
@@ -50,9 +58,6 @@ _TABLE = ("month", "municipality", *COLUMNS, "status")
 _SHEET = ("month", "municipality", "governed_by", *COLUMNS, "status", "reasons")
 _VALUE_COLUMNS = tuple(name for name in COLUMNS if name != "net_amount")
 
-_SHOWN_PLACES = 4  # decimals shown of a value whose decimals never end
-_SHOWN_SCALE = 10**_SHOWN_PLACES
-_DECIMAL_LIMIT = 10**28  # past 28 digits, Decimal (default context) rounds
 _SPREADSHEET_PLACES = 10  # decimals a spreadsheet cell keeps of such a value
 
 _ID = attrgetter("id")
@@ -72,52 +77,11 @@ def headings(names: Iterable[str]) -> list[str]:
 # --- Values as text -----------------------------------------------------------------------------
 
 
-def _pointed(whole: int, places: int, point: str = ".") -> str:
-    """``whole`` × 10^-places as decimal text, ``places`` > 0: (-5, 3) gives '-0.005'."""
-    if whole < 0:
-        digits = str(-whole).rjust(places + 1, "0")
-        return f"-{digits[:-places]}{point}{digits[-places:]}"
-    digits = str(whole).rjust(places + 1, "0")
-    return f"{digits[:-places]}{point}{digits[-places:]}"
-
-
-def _fraction_exact(numerator: int, denominator: int) -> str:
-    """A fraction that is no whole number as :func:`billing.exact` writes it: '3.5' or '37/3'."""
-    decimals = decimal_places(denominator)
-    if decimals is None:
-        return f"{numerator}/{denominator}"
-    return _pointed(numerator * decimals[1], decimals[0])
-
-
-def _fraction_shown(numerator: int, denominator: int, point: str) -> str:
-    """A fraction that is no whole number in a column: exact when its decimals end, else cut to
-    four and marked '…' ('12.3333…')."""
-    decimals = decimal_places(denominator)
-    if decimals is not None:
-        return _pointed(numerator * decimals[1], decimals[0], point)
-    whole = numerator * _SHOWN_SCALE // denominator
-    if -_DECIMAL_LIMIT < whole < _DECIMAL_LIMIT:
-        return _pointed(whole, _SHOWN_PLACES, point) + "…"
-    return f"{Decimal(whole).scaleb(-_SHOWN_PLACES):f}…".replace(".", point)  # rounds as Decimal
-
-
-def _exact(value: Value) -> str:
-    """The text :func:`billing.exact` gives a value."""
-    if isinstance(value, Amount):
-        number = value.value
-        if number.denominator == 1:
-            return str(number.numerator)
-        return _fraction_exact(number.numerator, number.denominator)
-    return str(value)
-
-
 def _shown(value: Value | Decimal | None, point: str) -> str:
-    """A value in a column (the amount billed, a Decimal, as it is), with a decimal ``point``."""
+    """A value in a column (the amount billed, a Decimal, as it is), with a decimal ``point``:
+    exact when its decimals end, else cut to four and marked '…' ('12.3333…')."""
     if isinstance(value, Amount):
-        number = value.value
-        if number.denominator == 1:
-            return str(number.numerator)
-        return _fraction_shown(number.numerator, number.denominator, point)
+        return approximately(value.value).replace(".", point)
     if value is None:
         return ""
     if isinstance(value, Decimal):
@@ -125,34 +89,35 @@ def _shown(value: Value | Decimal | None, point: str) -> str:
     return str(value).replace(".", point)
 
 
-def _amounts_text(amounts: list[Amount], fraction: Callable[[int, int], str]) -> list[str]:
+def _amounts_text(amounts: list[Amount], fraction: Callable[[Fraction], str]) -> list[str]:
     """The text of each amount: whole numbers by builtins, other fractions by ``fraction``, once
     for each distinct one (the lines of a month share its benchmark)."""
     numerators = list(map(_NUMERATOR, amounts))
     denominators = list(map(_DENOMINATOR, amounts))
     texts = list(map(str, numerators))
     if denominators.count(1) < len(denominators):
-        written: dict[tuple[int, int], str] = {}
+        written: dict[Fraction, str] = {}
         for i, denominator in enumerate(denominators):
             if denominator != 1:
-                key = (numerators[i], denominator)
-                if key not in written:
-                    written[key] = fraction(*key)
-                texts[i] = written[key]
+                number = amounts[i].value
+                if number not in written:
+                    written[number] = fraction(number)
+                texts[i] = written[number]
     return texts
 
 
 def _exact_each(values: list[Any]) -> list[str]:
-    """:func:`_exact` of each value, the work value by value done by builtins where it can be."""
+    """:func:`billing.exact` of each value, the work value by value done by builtins where it
+    can be."""
     if all(map(isinstance, values, repeat(Amount))):
-        return _amounts_text(values, _fraction_exact)
-    return list(map(_exact, values))
+        return _amounts_text(values, exact_number)
+    return list(map(exact, values))
 
 
 def _shown_each(values: list[Any], point: str) -> list[str]:
     """:func:`_shown` of each value, the work value by value done by builtins where it can be."""
     if all(map(isinstance, values, repeat(Amount))):
-        return _amounts_text(values, partial(_fraction_shown, point=point))
+        return _amounts_text(values, lambda number: approximately(number).replace(".", point))
     if all(map(isinstance, values, repeat(Decimal))):  # amounts billed
         return list(map(str.replace, map(format, values, repeat("f")), repeat("."), repeat(point)))
     present = [value for value in values if value is not None]

@@ -23,7 +23,7 @@ from agreement_engine.diff import Leaf, canonical
 from agreement_engine.documents import build
 from agreement_engine.library import SKIPPED_FOLDERS, YAML_SUFFIXES, Library, find_files, load_texts
 from agreement_engine.schema import validate
-from agreement_engine.yamlsource import read_yaml
+from agreement_engine.yamlsource import decode_utf8, read_yaml
 
 TEXTCONV = "agreement-engine diff --textconv"
 GIT_ATTRIBUTES = "agreements/**/*.yaml diff=agreement"
@@ -68,7 +68,8 @@ def read_side(path: str, revision: str | None) -> list[tuple[str, str]]:
     Names are the paths as a reviewer knows them; at a revision they read ``REV:path``.
     """
     if revision is None:
-        return [(str(file), _decoded(file.read_bytes(), str(file))) for file in find_files([path])]
+        files = find_files([path])
+        return [(str(file), decode_utf8(file.read_bytes(), str(file))) for file in files]
     names = _listed(path, revision)
     if not names:
         raise EngineError(
@@ -120,18 +121,7 @@ def _below(shown: str, base: PurePosixPath) -> bool:
 
 def _show(revision: str, full: str, shown: str) -> str:
     raw = _git_bytes("show", f"{revision}:{full}")
-    return _decoded(raw, f"{revision}:{shown}")
-
-
-def _decoded(raw: bytes, name: str) -> str:
-    try:
-        return raw.decode("utf-8-sig")
-    except UnicodeDecodeError as exc:
-        line = raw[: exc.start].count(b"\n") + 1
-        hint = "save the file as UTF-8 (most editors offer this under 'Save as' or 'Encoding')"
-        raise EngineError(
-            [error("the file is not UTF-8 text", Location(name, line, 1), hint=hint)]
-        ) from None
+    return decode_utf8(raw, f"{revision}:{shown}")
 
 
 def _commit(revision: str) -> str:

@@ -101,15 +101,19 @@ def read_yaml(path: str | os.PathLike[str]) -> YamlDocument:
     except OSError as exc:
         problem = f"the file cannot be read: {exc.strerror or exc}"
         raise EngineError([error(problem, Location(name, 1, 1))]) from None
+    return load_yaml(name, decode_utf8(raw, name))
+
+
+def decode_utf8(raw: bytes, name: str) -> str:
+    """A file's bytes as UTF-8 text (a byte-order mark is allowed), or the error at its line."""
     try:
-        text = raw.decode("utf-8-sig")
+        return raw.decode("utf-8-sig")
     except UnicodeDecodeError as exc:
         line = raw[: exc.start].count(b"\n") + 1
         hint = "save the file as UTF-8 (most editors offer this under 'Save as' or 'Encoding')"
         raise EngineError(
             [error("the file is not UTF-8 text", Location(name, line, 1), hint=hint)]
         ) from None
-    return load_yaml(name, text)
 
 
 def load_yaml(path: str, text: str) -> YamlDocument:
