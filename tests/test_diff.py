@@ -26,6 +26,7 @@ from agreement_engine.billing import bill
 from agreement_engine.commands import UsageError
 from agreement_engine.data import read_episodes
 from agreement_engine.diagnostics import EngineError
+from agreement_engine.diagnostics import render_text as render_diagnostic
 from agreement_engine.diff import canonical, canonical_formula, compare
 from agreement_engine.diff_marks import mark_formulas, mark_words
 from agreement_engine.diff_output import diff_command, git_setup_text, textconv_command
@@ -623,3 +624,22 @@ def test_the_impact_on_an_episode_extract_counts_each_version_by_its_own_rules(
         }
         assert found == expected, side
     assert any(line.before.amount != line.after.amount for line in impact.lines)
+
+
+def test_a_side_with_two_documents_of_one_id_is_refused_at_the_second(tmp_path: Path) -> None:
+    """Documents are matched by id, so a side with a repeated id cannot be compared: the error
+    points at the second document's id and names the first."""
+    new = tmp_path / "agreements"
+    shutil.copytree(ROOT / "agreements", new)
+    copy = new / "halland" / "2022-agreement-copy.yaml"
+    shutil.copy(new / "halland" / "2022-agreement.yaml", copy)
+    with pytest.raises(EngineError) as raised:
+        diff_command(str(ROOT / "agreements"), str(new), None, "text", None, False)
+    messages = [render_diagnostic(d) for d in raised.value.diagnostics]
+    repeated = [m for m in messages if "two documents have the id 'halland-2022'" in m]
+    assert len(repeated) == 1
+    second, first = new / "halland" / "2022-agreement.yaml", copy  # the copy is listed first
+    assert repeated[0].startswith(
+        f"{second}:4:5: error: two documents have the id 'halland-2022' (the other is {first})"
+    )
+    assert "hint: documents are matched by id: every document needs its own" in repeated[0]

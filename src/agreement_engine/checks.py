@@ -62,7 +62,10 @@ def _position(d: Diagnostic) -> tuple[int, str, int, int]:
     return (rank, loc.path if loc else "", loc.line if loc else 0, loc.column if loc else 0)
 
 
-def _duplicate_ids(library: Library) -> list[Diagnostic]:
+def duplicate_documents(
+    library: Library, hint: str = "every document needs its own id"
+) -> list[Diagnostic]:
+    """An error for each document whose id an earlier document has."""
     problems = []
     first: dict[str, Document] = {}
     for doc in library.documents:
@@ -71,11 +74,16 @@ def _duplicate_ids(library: Library) -> list[Diagnostic]:
                 error(
                     f"two documents have the id '{doc.id}' (the other is {first[doc.id].path})",
                     doc.location,
-                    hint="every document needs its own id",
+                    hint=hint,
                     code="duplicate-id",
                 )
             )
         first.setdefault(doc.id, doc)
+    return problems
+
+
+def _duplicate_ids(library: Library) -> list[Diagnostic]:
+    problems = duplicate_documents(library)
     declared: dict[str, Location] = {}
     for doc in library.documents:
         for assumption in doc.assumptions:

@@ -18,8 +18,9 @@ from collections.abc import Sequence
 from decimal import Decimal
 from typing import Any
 
+from agreement_engine.checks import duplicate_documents
 from agreement_engine.commands import UsageError
-from agreement_engine.diagnostics import Diagnostic, EngineError, Severity, error
+from agreement_engine.diagnostics import Diagnostic, EngineError, Severity
 from agreement_engine.diagnostics import render_text as render_diagnostic
 from agreement_engine.diff import Change, Diff, DocumentDiff, Leaf, Style, compare, in_context
 from agreement_engine.diff_marks import mark_formulas, mark_words
@@ -111,18 +112,9 @@ def diff_command(
 def _side(library: Library, problems: list[Diagnostic]) -> Library:
     """A side's documents, or the errors that keep it from being compared."""
     errors = [d for d in problems if d.is_error]
-    seen: dict[str, str] = {}
-    for document in library.documents:
-        if document.id in seen:
-            errors.append(
-                error(
-                    f"two documents have the id '{document.id}' (the other is {seen[document.id]})",
-                    document.location,
-                    hint="documents are matched by id: every document needs its own",
-                    code="duplicate-id",
-                )
-            )
-        seen.setdefault(document.id, document.path)
+    errors += duplicate_documents(
+        library, hint="documents are matched by id: every document needs its own"
+    )
     if errors:
         raise EngineError([*errors, FILES_HAVE_ERRORS])
     return library
