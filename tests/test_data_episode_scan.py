@@ -9,7 +9,8 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from agreement_engine import commands
-from agreement_engine.data import episodes, read_episodes, read_episodes_frame
+from agreement_engine.data import episode_scan, episodes, read_episodes, read_episodes_frame
+from agreement_engine.data.bulk import PlainLines, open_csv
 from agreement_engine.diagnostics import EngineError, render_text
 from agreement_engine.months import YearMonth
 from agreement_engine.ruleset import type_rules
@@ -134,6 +135,13 @@ VARIANTS = {
     "no id": ([*CLEAN, " ;Varberg;2026-03-01;;;;;;;"], {}),
     "a row of spaces only": ([*CLEAN[:3], " ; ;;;;;;;;", *CLEAN[3:]], {}),
     "too few fields": ([*CLEAN, "VT-6;Varberg;2026-03-01"], {}),
+    "one field too few": ([*CLEAN[:3], "VT-6;Varberg;2026-03-01;;;;;;", *CLEAN[3:]], {}),
+    "one field too few, CRLF": ([*CLEAN, "VT-6;Varberg;2026-03-01;;;;;;"], {"newline": "\r\n"}),
+    "one field too few, and a blank row": ([*CLEAN, "", "VT-6;Varberg;2026-03-01;;;;;;"], {}),
+    "one field too few, and a line in CRLF": (
+        [*CLEAN[:2], f"{CLEAN[2]}\r", "VT-6;Varberg;2026-03-01;;;;;;"],
+        {},
+    ),
     "too many fields": ([*CLEAN, "VT-6;Varberg;2026-03-01;;;;;;;;x"], {}),
     "a value under a column without a name": (
         [f"{HEADER};", *CLEAN[1:], "VT-6;Hylte;2026-03-01;;;;;;;;x"],
@@ -182,6 +190,101 @@ def test_a_sound_extract_is_checked_streaming_not_held_in_memory(name: str, tmp_
     """The usual ways of writing a good extract need no second, in-memory reading."""
     lines, options = VARIANTS[name]
     assert streamed(write(tmp_path, lines, **options))
+
+
+@pytest.mark.parametrize(
+    ("name", "scans"),
+    [
+        ("clean", [True]),
+        ("CRLF line ends", [True]),
+        ("Windows-1252", [True]),
+        ("UTF-16", [True]),
+        ("a title above the header", [True]),
+        ("only the header", [True]),
+        ("spaces around values", [True, True]),  # the dates' spaces stripped
+        ("blank rows between and after", [True, False]),
+        ("trailing separators", [True]),
+        ("trailing separators on the first row only", [True, False]),
+        ("quoted fields on one line", [False]),
+        # Not vouched for by the bytes: split line by line, which finds the short record.
+        ("one field too few", [True, False]),
+        ("one field too few, CRLF", [True, False]),
+        ("one field too few, and a blank row", [True, False]),
+        ("one field too few, and a line in CRLF", [False]),  # a CR in LF lines: not plain
+    ],
+)
+def test_a_plain_extract_is_split_by_polars_csv_reader_in_one_pass(
+    name: str, scans: list[bool], tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Fields are split by polars' CSV reader when the file's size can vouch that no record has
+    fewer fields (else line by line, split on the separator): which scans ran, by fields or not."""
+    ran: list[bool] = []
+    run = episode_scan._Scan.run
+
+    def recorded(scan: episode_scan._Scan, municipalities: tuple[str, ...]) -> object:
+        ran.append(scan.by_fields)
+        return run(scan, municipalities)
+
+    monkeypatch.setattr(episode_scan._Scan, "run", recorded)
+    lines, options = VARIANTS[name]
+    path = write(tmp_path, lines, **options)
+    if "too few" in name:
+        with pytest.raises(EngineError, match="has 9 fields, but the header has 10 columns"):
+            read_episodes(path, municipalities=HALLAND)
+    else:
+        assert streamed(path)
+    assert ran == scans
+
+
+@pytest.mark.parametrize(
+    ("text", "plain"),
+    [
+        (b"a;b\n1;2\n", PlainLines(4, 1)),
+        (b"a;b\r\n1;2\r\n", PlainLines(5, 2)),
+        (b"title\n\na;b\n1;2\n", PlainLines(4, 1)),
+        (b"a;b\n", PlainLines(0, 1)),
+        (b'a;b\n"1";2\n', None),  # quotes
+        (b"a;b\n1;2", None),  # no line end at the end
+        (b"a;b\n1;2\n\n", None),  # a blank line at the end
+        (b"a;b\r\n1;2\r\n\r\n", None),
+        (b"a;b\n1;2\r\n", None),  # LF and CRLF
+        (b"a;b\n1\r;2\n", None),
+    ],
+)
+def test_a_count_of_bytes_vouches_only_for_plain_lines(
+    text: bytes, plain: PlainLines | None, tmp_path: Path
+) -> None:
+    path = tmp_path / "extract.csv"
+    path.write_bytes(text)
+    csv = open_csv(str(path), ["a"])
+    assert csv.plain == plain
+
+
+@pytest.mark.parametrize(
+    ("text", "records", "text_bytes", "whole"),
+    [
+        (b"a;b;c\n1;22;3\n4;5;6\n", 2, 7, True),
+        (b"a;b;c\r\n1;22;3\r\n4;5;6\r\n", 2, 7, True),
+        (b"a;b;c\n1;22\n4;5;6\n", 2, 6, False),  # a record one field short
+        (b"a;b;c\n1;22;\n4;5;6\n", 2, 6, True),  # … and one with that field empty
+    ],
+)
+def test_the_bytes_not_in_fields_are_those_of_whole_records(
+    text: bytes, records: int, text_bytes: int, whole: bool, tmp_path: Path
+) -> None:
+    path = tmp_path / "extract.csv"
+    path.write_bytes(text)
+    csv = open_csv(str(path), ["a"])
+    found = (
+        csv.fields(whole=True)
+        .select(
+            pl.len(),
+            pl.sum_horizontal(pl.col("c0", "c1", "c2").str.len_bytes().cast(pl.UInt64)).sum(),
+        )
+        .collect()
+    )
+    assert found.row(0) == (records, text_bytes)
+    assert csv.whole_records(records, text_bytes) is whole
 
 
 @pytest.mark.parametrize("name", SOUND)

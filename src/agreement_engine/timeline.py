@@ -65,6 +65,19 @@ class Governance:
             return None
         return compose(self.statute, None, ())
 
+    def of(self, municipality: str) -> Governance:
+        """The same governance, of another municipality."""
+        return Governance(
+            municipality,
+            self.month,
+            self.status,
+            self.governing,
+            self.pending,
+            self.conflicts,
+            self.statute,
+            self.routines,
+        )
+
     def routines_for(self, candidate: Candidate) -> tuple[Routine, ...]:
         return tuple(r for r in self.routines if candidate.agreement.id in r.applies_to)
 
@@ -81,21 +94,36 @@ def approval_state(
 
 def candidates(library: Library, municipality: str, month: YearMonth) -> list[Candidate]:
     """Every agreement (or extension of one) that covers this municipality's month."""
-    return [
-        c
-        for c in _candidates_by_party(library).get(municipality, ())
-        if (c.extension or c.agreement).validity.covers(month)
-    ]
+    return _candidates_by_party(library).get(municipality, _NO_PARTIES).covering(month)
+
+
+@dataclass(frozen=True, eq=False)
+class _Parties:
+    """The candidates some municipalities are party to, in library order: one object for all of
+    them, compared and hashed by identity, so that what governs their months is worked out once
+    (national data names hundreds of municipalities, party to the same few agreements)."""
+
+    candidates: tuple[Candidate, ...]
+
+    def covering(self, month: YearMonth) -> list[Candidate]:
+        return [c for c in self.candidates if (c.extension or c.agreement).validity.covers(month)]
+
+
+_NO_PARTIES = _Parties(())
 
 
 @lru_cache(maxsize=8)
-def _candidates_by_party(library: Library) -> dict[str, tuple[Candidate, ...]]:
-    """The candidates each municipality is party to, in library order, worked out once."""
+def _candidates_by_party(library: Library) -> dict[str, _Parties]:
+    """The candidates each municipality is party to, worked out once."""
     by_party: dict[str, list[Candidate]] = {}
     for candidate in _every_candidate(library):
         for municipality in dict.fromkeys(candidate.agreement.municipalities):
             by_party.setdefault(municipality, []).append(candidate)
-    return {municipality: tuple(found) for municipality, found in by_party.items()}
+    shared: dict[tuple[int, ...], _Parties] = {}
+    return {
+        municipality: shared.setdefault(tuple(map(id, found)), _Parties(tuple(found)))
+        for municipality, found in by_party.items()
+    }
 
 
 @lru_cache(maxsize=8)
@@ -114,13 +142,27 @@ def _every_candidate(library: Library) -> tuple[Candidate, ...]:
 
 @lru_cache(maxsize=65536)
 def govern(library: Library, municipality: str, month: YearMonth) -> Governance:
-    """What governs this municipality's month (worked out once per library, party and month)."""
-    return governance(library, municipality, month)
+    """What governs this municipality's month: worked out once per library, month and set of
+    agreements a municipality is party to (national data names hundreds of municipalities that
+    share the same few), and kept."""
+    parties = _candidates_by_party(library).get(municipality, _NO_PARTIES)
+    return _govern_parties(library, parties, month).of(municipality)
+
+
+@lru_cache(maxsize=65536)
+def _govern_parties(library: Library, parties: _Parties, month: YearMonth) -> Governance:
+    """What governs a month for every municipality party to these candidates (named by none)."""
+    return _governance(library, "", month, parties.covering(month))
 
 
 def governance(library: Library, municipality: str, month: YearMonth) -> Governance:
     """What governs this municipality's month, worked out afresh (not kept, unlike govern)."""
-    found = candidates(library, municipality, month)
+    return _governance(library, municipality, month, candidates(library, municipality, month))
+
+
+def _governance(
+    library: Library, municipality: str, month: YearMonth, found: list[Candidate]
+) -> Governance:
     in_force = [c for c in found if c.approved]
     pending = next((c for c in found if c.waiting_for and not c.rejected_by), None)
     statute = next((s for s in library.statutes if s.validity.covers(month)), None)

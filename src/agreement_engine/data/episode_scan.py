@@ -35,7 +35,7 @@ from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, Protocol
+from typing import TYPE_CHECKING, Any, NamedTuple, Protocol
 
 from agreement_engine.data.bulk import ROW, CsvFile, Geometry, column_name
 from agreement_engine.data.columns import Layout
@@ -64,7 +64,7 @@ _ROW_PROBLEMS = ("_early", "_no_id", "_stray", "_fields")
 header; fewer fields than the header, or more that are not empty."""
 _KEY, _FILLED, _FILLED_ROW = "_key", "_filled", "_filled_row"
 _READY, _DISCHARGED, _HASH = "_ready", "_discharged", "_hash"
-_SHORT, _LONG = "_short", "_long"
+_SHORT, _LONG, _BYTES = "_short", "_long", "_bytes"
 _CHUNK_SIZES = ("POLARS_CSV_CHUNK_SIZE", "POLARS_NDJSON_CHUNK_SIZE")
 """How polars is told the size of the chunks it reads CSV files and lines in."""
 _CHUNK_BYTES = str(512 << 10)
@@ -187,16 +187,20 @@ def check(
     """
     import polars as pl
 
-    try:
-        with small_chunks():
-            if csv.quoted and not _plain(csv):
-                return None
-            verdict = _Scan(csv, layout, frozenset(), tallies).run(municipalities)
-            if isinstance(verdict, frozenset):  # dates written with spaces: strip them, again
-                verdict = _Scan(csv, layout, verdict, tallies).run(municipalities)
-    except pl.exceptions.PolarsError:
-        return None
-    return verdict if isinstance(verdict, Checked) else None
+    with small_chunks():
+        if csv.quoted and not _plain(csv):
+            return None
+        scan = _Scan(csv, layout, frozenset(), tallies, by_fields=csv.plain is not None)
+        while True:
+            try:
+                verdict = scan.run(municipalities)
+            except pl.exceptions.PolarsError:
+                if not scan.by_fields:
+                    return None
+                verdict = _Again(scan.strip, by_fields=False)  # a record with more fields
+            if not isinstance(verdict, _Again):
+                return verdict
+            scan = _Scan(csv, layout, verdict.strip, tallies, verdict.by_fields)
 
 
 def _plain(csv: CsvFile) -> bool:
@@ -206,26 +210,45 @@ def _plain(csv: CsvFile) -> bool:
     return geometry.plain
 
 
+class _Again(NamedTuple):
+    """Scan again: stripping these date fields (written with spaces around some values), and
+    splitting the fields by polars' CSV reader or, when a count of bytes could not vouch for
+    them, line by line."""
+
+    strip: frozenset[str]
+    by_fields: bool
+
+
 class _Scan:
     """One streaming pass over the rows, and what is made of it."""
 
     def __init__(
-        self, csv: CsvFile, layout: Layout, strip: frozenset[str], tallies: Sequence[Tally]
+        self,
+        csv: CsvFile,
+        layout: Layout,
+        strip: frozenset[str],
+        tallies: Sequence[Tally],
+        by_fields: bool,
     ) -> None:
         import polars as pl
 
         self.csv, self.layout, self.strip, self.tallies = csv, layout, strip, tallies
+        self.by_fields = by_fields
         self.categories = {
             f: pl.Categories.random() for f in CHECKED_BY_VALUE if self.layout.has(f)
         }
         # polars forgets a mapping of categories that no data uses: keep each one in use.
         self.keep = [pl.Series([], dtype=pl.Categorical(c)) for c in self.categories.values()]
 
-    def run(self, municipalities: Sequence[str] | None) -> Checked | frozenset[str] | None:
-        """The extract checked; or the date fields to strip and scan again; or None."""
+    def run(self, municipalities: Sequence[str] | None) -> Checked | _Again | None:
+        """The extract checked; or how to scan it again; or None."""
         import polars as pl
 
         groups, tallied, repeated = self._summarise()
+        if self.by_fields and not self.csv.whole_records(
+            _total(groups, "rows"), _total(groups, _BYTES)
+        ):
+            return _Again(self.strip, by_fields=False)
         if repeated or _total(groups, "_stray") or _total(groups, "_fields"):
             return None
         filled = groups.filter(pl.col(_FILLED) > 0)
@@ -245,7 +268,7 @@ class _Scan:
         if values is None:
             return None
         if not padded <= self.strip:
-            return self.strip | padded
+            return _Again(self.strip | padded, self.by_fields)
         extract = Extract(self.csv, self.layout, names, values, self.strip)
         other_keys = [key for key, name in written.items() if name in others]
         rows_read, excluded = self._exclusions(groups, other_keys, others)
@@ -261,19 +284,23 @@ class _Scan:
         (``_filled``), and whether the record has fewer fields than the header (``_short``) or
         more that are not empty (``_long``).
 
-        Without quotes in the file each line is a record, split on the separator (which also
-        counts its fields); with quotes, polars' CSV reader splits them, after :class:`Geometry`
-        has checked the records' lines and fields.
+        polars' CSV reader splits the records: in a file with quotes after :class:`Geometry` has
+        checked their lines and fields; in one without, failing on a record with more fields and
+        giving the bytes of each record's fields (``_bytes``), for
+        :meth:`CsvFile.whole_records` to vouch that none has fewer. Where it cannot, each line
+        is a record, split on the separator (which also counts its fields).
         """
         import polars as pl
 
         width, separator = self.csv.width, self.csv.separator
         texts = [column_name(i) for i in range(width)]
-        if self.csv.quoted:
-            return self.csv.fields().with_columns(
+        if self.csv.quoted or self.by_fields:
+            text_bytes = pl.sum_horizontal(pl.col(t).str.len_bytes().cast(pl.UInt64) for t in texts)
+            return self.csv.fields(whole=self.by_fields).with_columns(
                 pl.any_horizontal(pl.col(t) != "" for t in texts).alias(_FILLED),
                 pl.lit(False).alias(_SHORT),
                 pl.lit(False).alias(_LONG),
+                (text_bytes if self.by_fields else pl.lit(0, dtype=pl.UInt64)).alias(_BYTES),
             )
         rest = column_name(width)
         parts = pl.col("line").str.splitn(separator, width + 1).struct.rename_fields([*texts, rest])
@@ -281,6 +308,7 @@ class _Scan:
             self.csv.lines()
             .select(
                 pl.col(ROW),
+                pl.lit(0, dtype=pl.UInt64).alias(_BYTES),
                 parts.alias("_parts"),
                 # Some field is not empty: the line is not separators alone. (A line whose
                 # only text is past the header's columns is filled here, not by its fields:
@@ -290,6 +318,7 @@ class _Scan:
             .unnest("_parts")
             .select(
                 pl.col(ROW),
+                pl.col(_BYTES),
                 pl.col(_FILLED),
                 *(pl.col(t).fill_null("") for t in texts),
                 pl.col(texts[-1]).is_null().alias(_SHORT),
@@ -338,6 +367,7 @@ class _Scan:
         return texts.select(
             pl.col(ROW),
             pl.col(column_name(self.layout.index["municipality"])).alias(_KEY),
+            pl.col(_BYTES),
             filled,
             pl.when(filled).then(pl.col(ROW)).alias(_FILLED_ROW),
             ready.alias(_READY),
@@ -385,6 +415,7 @@ class _Scan:
             keys.append(tally.month.meta.output_name())
         checks = (
             pl.col(_FILLED).sum(),
+            pl.col(_BYTES).sum(),
             pl.col("last_row").max(),
             pl.col(_READY).min(),
             pl.col(_DISCHARGED).max(),
