@@ -96,13 +96,15 @@ def _amounts_text(amounts: list[Amount], fraction: Callable[[Fraction], str]) ->
     denominators = list(map(_DENOMINATOR, amounts))
     texts = list(map(str, numerators))
     if denominators.count(1) < len(denominators):
-        written: dict[Fraction, str] = {}
+        # Keyed by numerator and denominator: a Fraction's own hash is far slower to work out.
+        written: dict[tuple[int, int], str] = {}
         for i, denominator in enumerate(denominators):
             if denominator != 1:
-                number = amounts[i].value
-                if number not in written:
-                    written[number] = fraction(number)
-                texts[i] = written[number]
+                key = (numerators[i], denominator)
+                text = written.get(key)
+                if text is None:
+                    text = written[key] = fraction(amounts[i].value)
+                texts[i] = text
     return texts
 
 
