@@ -296,11 +296,14 @@ class _Scan:
         texts = [column_name(i) for i in range(width)]
         if self.csv.quoted or self.by_fields:
             text_bytes = pl.sum_horizontal(pl.col(t).str.len_bytes().cast(pl.UInt64) for t in texts)
-            return self.csv.fields(whole=self.by_fields).with_columns(
-                pl.any_horizontal(pl.col(t) != "" for t in texts).alias(_FILLED),
-                pl.lit(False).alias(_SHORT),
-                pl.lit(False).alias(_LONG),
-                (text_bytes if self.by_fields else pl.lit(0, dtype=pl.UInt64)).alias(_BYTES),
+            return (
+                self.csv.fields(whole=self.by_fields)
+                .with_columns(text_bytes.alias(_BYTES))
+                .with_columns(
+                    (pl.col(_BYTES) > 0).alias(_FILLED),  # some field is not empty
+                    pl.lit(False).alias(_SHORT),
+                    pl.lit(False).alias(_LONG),
+                )
             )
         rest = column_name(width)
         parts = pl.col("line").str.splitn(separator, width + 1).struct.rename_fields([*texts, rest])
@@ -349,14 +352,12 @@ class _Scan:
         episode_id = pl.col(column_name(self.layout.index["episode_id"])).str.strip_chars(SPACES)
         ready = self._text("ready_date").str.to_date(DATE_FORMAT, strict=False)
         discharged = self._text("discharge_date").str.to_date(DATE_FORMAT, strict=False)
-        values = [
-            pl.when(filled)
-            .then(pl.col(column_name(self.layout.index[f])))
-            .cast(pl.Categorical(categories))
-            .to_physical()
-            .alias(f"_v_{f}")
-            for f, categories in self.categories.items()
-        ]
+        values = []
+        for f, categories in self.categories.items():
+            text = pl.col(column_name(self.layout.index[f]))
+            if required(f):  # the empty texts of empty rows are not this field's
+                text = pl.when(filled).then(text)
+            values.append(text.cast(pl.Categorical(categories)).to_physical().alias(f"_v_{f}"))
         read = self._read_by_tallies()
         by_text = [f for f in read if f in TYPED_BY_VALUE and self.layout.has(f)]
         texts = self._texts()
