@@ -2,7 +2,10 @@
 
 An extract can hold ten million rows. The in-memory reader (:mod:`.episodes`) holds every field
 as text so that it can point at each problem; here every row is checked in one pass of polars'
-streaming engine that keeps only what the checks need:
+streaming engine that keeps only what the checks need. polars' CSV reader splits the fields; a
+record with fewer fields than the header, which it would pad silently, shows in a count of bytes
+(:meth:`.CsvFile.whole_records`), and where that cannot vouch for the file, each line is split
+on the separator instead. The pass keeps:
 
 - per municipality as written: its rows, its filled rows, the first and last row and dates, and
   how many rows have a problem that shows within the row (discharged before ready, no id, a value
