@@ -10,7 +10,7 @@ from hypothesis import strategies as st
 
 from agreement_engine import commands
 from agreement_engine.data import episode_scan, episodes, read_episodes, read_episodes_frame
-from agreement_engine.data.bulk import PlainLines, open_csv
+from agreement_engine.data.csv_file import PlainLines, open_csv
 from agreement_engine.diagnostics import EngineError, render_text
 from agreement_engine.months import YearMonth
 from agreement_engine.ruleset import type_rules

@@ -1,12 +1,10 @@
 """Reading a large data file (millions of rows) into a polars frame of text columns.
 
-The fields are read by polars' own CSV reader, every column as text; the file is read a second
-time, line by line and vectorised, to find the rows whose number of fields does not match the
-header, which polars would otherwise pad or cut silently. Only for the few rows with a problem
-is the line split again in Python, to find each field's character column for the caret.
-
-A file that is not UTF-8 (Windows-1252, UTF-16, or lines ended by a lone CR) is first copied to a
-temporary UTF-8 file, in chunks. XLSX files are read with openpyxl (at most about a million rows,
+The fields of a CSV file (:mod:`.csv_file`) are read by polars' own CSV reader, every column as
+text; the file is read a second time, line by line and vectorised, to find the rows whose number
+of fields does not match the header, which polars would otherwise pad or cut silently. Only for
+the few rows with a problem is the line split again in Python, to find each field's character
+column for the caret. XLSX files are read with openpyxl (at most about a million rows,
 Excel's limit), cell by cell into text columns.
 
 polars is imported inside the functions, so that importing this module stays cheap.
@@ -14,30 +12,23 @@ polars is imported inside the functions, so that importing this module stays che
 
 from __future__ import annotations
 
-import codecs
-import os
-import tempfile
 from collections.abc import Callable, Collection, Iterator, Mapping
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
-from typing import TYPE_CHECKING, NamedTuple
+from typing import TYPE_CHECKING
 
+from agreement_engine.data.csv_file import ROW, CsvFile, column_name, open_csv
 from agreement_engine.data.dialect import SPACES
 from agreement_engine.data.report import MAX_ERRORS, Problems
 from agreement_engine.data.table import (
-    BOMS,
     HEADER_SEARCH,
     Cell,
     Row,
-    check_columns,
     field_count_problem,
-    find_header,
     make_row,
-    split_lines,
     split_record,
     stray_value,
-    undecodable,
 )
 from agreement_engine.data.xlsx import (
     Sheet,
@@ -53,14 +44,7 @@ from agreement_engine.diagnostics import Diagnostic, EngineError, Location, erro
 if TYPE_CHECKING:
     import polars as pl
 
-ROW = "_row"
-"""The column holding each row's number in the file (the header counts as a row)."""
-
-_CHUNK = 1 << 22
-_HEAD = 1 << 18
 _QUOTED = r'"[^"]*"'
-_SEPARATOR_NAMES = {";": "';'", "\t": "tab", ",": "','"}
-
 Locate = Callable[[Mapping[tuple[int, int], str]], dict[tuple[int, int], Cell]]
 """Cells for (row number, 0-based column) pairs, given the text each holds."""
 
@@ -82,138 +66,6 @@ class TextFrame:
     notes: tuple[str, ...] = ()
 
 
-def column_name(index: int) -> str:
-    return f"c{index}"
-
-
-@dataclass(frozen=True, slots=True)
-class PlainLines:
-    """The rows of a file without quotes, every line ended alike and none left empty at the end:
-    what lets a count of bytes vouch for their fields (:meth:`CsvFile.whole_records`)."""
-
-    size: int
-    """The bytes after the header's line."""
-    ending: int
-    """The bytes that end each line: 1 (LF) or 2 (CRLF, which polars takes off)."""
-
-
-class _Marks(NamedTuple):
-    """Whether a file holds a double quote, and a carriage return, anywhere."""
-
-    quote: bool = False
-    carriage_return: bool = False
-
-    def seen(self, chunk: bytes) -> _Marks:
-        return _Marks(self.quote or b'"' in chunk, self.carriage_return or b"\r" in chunk)
-
-
-@dataclass(frozen=True, slots=True)
-class CsvFile:
-    """A CSV file as polars reads it: a UTF-8 file (a copy, for other encodings), where its header
-    is, and whether any field can be quoted.
-
-    A copy lives as long as this object (or until :meth:`close`), so that the file can be read
-    again, column by column, as often as needed.
-    """
-
-    path: str
-    utf8_path: str
-    encoding: str
-    header: Row
-    header_index: int
-    """The header's 0-based line in the file; rows are numbered from the line after it."""
-    separator: str
-    quoted: bool
-    """Whether the file holds a double quote anywhere; without one, every record is one line."""
-    copy: tempfile.TemporaryDirectory[str] | None = None
-    plain: PlainLines | None = None
-    """The rows' lines, when a count of bytes can vouch for their fields (see
-    :meth:`whole_records`)."""
-
-    @property
-    def width(self) -> int:
-        return len(self.header.cells)
-
-    @property
-    def form(self) -> str:
-        return f"CSV ({self.encoding}, separated by {_SEPARATOR_NAMES[self.separator]})"
-
-    def fields(self, whole: bool = False) -> pl.LazyFrame:
-        """Every field as text, as written (spaces kept), one column per header column, and each
-        record's number in ``_row`` (right while records are lines).
-
-        A record with fewer fields is padded with empty ones; one with more is cut to the
-        header's width, or, when ``whole``, fails the read (a polars error).
-        """
-        import polars as pl
-
-        return pl.scan_csv(
-            self.utf8_path,
-            has_header=False,
-            skip_lines=self.header_index + 1,
-            separator=self.separator,
-            quote_char='"',
-            schema={column_name(i): pl.String for i in range(self.width)},
-            missing_columns="insert",
-            # a first row with more fields must not set the width
-            extra_columns="raise" if whole else "ignore",
-            truncate_ragged_lines=not whole,
-            empty_string_is_null=False,
-            raise_if_empty=False,
-            encoding="utf8",
-            row_index_name=ROW,
-            row_index_offset=self.header_index + 2,
-        )
-
-    def lines(self) -> pl.LazyFrame:
-        """The lines after the header (``line``), each with its number in ``_row``."""
-        import polars as pl
-
-        numbered = pl.scan_lines(self.utf8_path).with_row_index(ROW, offset=1)
-        return numbered.filter(pl.col(ROW) > self.header_index + 1)
-
-    def whole_records(self, records: int, text_bytes: int) -> bool:
-        """Whether each of the ``records`` rows read by ``fields(whole=True)``, whose fields hold
-        ``text_bytes`` bytes in all, has exactly the header's fields.
-
-        Such a read fails on a record with more fields but pads one with fewer. The file's size
-        tells: the bytes that are not the fields' text are separators and line ends, and each
-        record holds at most the header's separators, so their count is exactly that of full
-        records only when no record is short. Unknown (False) unless :attr:`plain`.
-        """
-        plain = self.plain
-        if plain is None:
-            return False
-        return plain.size == text_bytes + records * (self.width - 1 + plain.ending)
-
-    def close(self) -> None:
-        """Remove the UTF-8 copy, if one was made."""
-        if self.copy is not None:
-            self.copy.cleanup()
-
-
-def open_csv(path: str, known: Collection[str]) -> CsvFile:
-    """The CSV file at ``path``, its header found among its first rows by the ``known`` names.
-
-    Raises :class:`EngineError` when the file cannot be read or decoded, or has no header.
-    """
-    utf8_path, encoding, copy, marks = _utf8_file(path)
-    try:
-        head = _head_lines(utf8_path)
-        header_index, separator = find_header(path, head, known)
-        fields, _ = split_record(head, header_index, separator)
-        header = make_row(path, head, header_index + 1, fields)
-        check_columns(header, separator)
-        plain = None if marks.quote else _plain_lines(utf8_path, header_index, marks)
-    except BaseException:
-        if copy is not None:
-            copy.cleanup()
-        raise
-    return CsvFile(
-        path, utf8_path, encoding, header, header_index, separator, marks.quote, copy, plain
-    )
-
-
 @contextmanager
 def open_text_frame(path: str, known: Collection[str], problems: Problems) -> Iterator[TextFrame]:
     """The file at ``path`` as a :class:`TextFrame`, CSV or XLSX by its extension."""
@@ -233,145 +85,6 @@ def is_xlsx(path: str) -> bool:
 
 
 # --- CSV ---------------------------------------------------------------------------------------
-
-
-def _utf8_file(path: str) -> tuple[str, str, tempfile.TemporaryDirectory[str] | None, _Marks]:
-    """A UTF-8 file polars can read with the same lines as ``path``, the original encoding's name,
-    the temporary directory of the copy if one was made, and what the UTF-8 file holds."""
-    codec, name, marks = _encoding(path)
-    if codec == "utf-8" and not _lone_carriage_returns(path):
-        return path, name, None, marks
-    folder = tempfile.TemporaryDirectory(prefix="agreement-engine-")
-    copy = str(Path(folder.name) / "utf8.csv")
-    quoted = False
-    try:
-        with (
-            open(path, encoding=codec, newline=None) as source,
-            open(copy, "w", encoding="utf-8", newline="\n") as target,
-        ):
-            while chunk := source.read(_CHUNK):
-                quoted = quoted or '"' in chunk
-                target.write(chunk)
-    except BaseException:
-        folder.cleanup()
-        raise
-    return copy, name, folder, _Marks(quote=quoted)  # lines end in LF alone in the copy
-
-
-def _encoding(path: str) -> tuple[str, str, _Marks]:
-    """The codec to read a file with, the encoding's name for people, and what the file holds
-    (known only for files read in place; else nothing)."""
-    try:
-        with open(path, "rb") as file:
-            start = file.read(4)
-    except OSError as exc:
-        raise EngineError(
-            [error(f"cannot read {path}: {exc.strerror}", code="data-file")]
-        ) from None
-    for bom, codec, name in BOMS:
-        if start.startswith(bom):
-            if codec == "utf-8-sig":
-                _, marks = _check_stream(path, "utf-8", name)
-                return "utf-8", name, marks
-            return codec, name, _Marks()
-    decodes, marks = _check_stream(path, "utf-8", None)
-    if decodes:
-        return "utf-8", "UTF-8", marks
-    _check_stream(path, "cp1252", "UTF-8 or Windows-1252")
-    return "cp1252", "Windows-1252", _Marks()
-
-
-def _check_stream(path: str, codec: str, expected: str | None) -> tuple[bool, _Marks]:
-    """Whether the whole file decodes strictly, and what it holds; when it does not decode and
-    ``expected`` is given, raise the error for the first byte that cannot be read.
-
-    Chunks of plain ASCII (most of a large extract) need no decoding: they are valid in both
-    encodings, provided no character is left half-read from the chunk before.
-    """
-    decoder = codecs.getincrementaldecoder(codec)("strict")
-    read = 0
-    marks = _Marks()
-    with open(path, "rb") as file:
-        while True:
-            chunk = file.read(_CHUNK)
-            marks = marks.seen(chunk)
-            try:
-                if not (chunk.isascii() and not decoder.getstate()[0]):
-                    decoder.decode(chunk, final=not chunk)
-            except UnicodeDecodeError as exc:
-                if expected is None:
-                    return False, marks
-                lines = _count_lines(path, read)
-                raise EngineError([_undecodable_in(path, exc, lines, expected)]) from None
-            if not chunk:
-                return True, marks
-            read += len(chunk)
-
-
-def _count_lines(path: str, end: int) -> int:
-    """The line ends in the first ``end`` bytes of a file."""
-    lines = 0
-    with open(path, "rb") as file:
-        while end > 0:
-            chunk = file.read(min(_CHUNK, end))
-            if not chunk:
-                break
-            lines += chunk.count(b"\n")
-            end -= len(chunk)
-    return lines
-
-
-def _undecodable_in(path: str, exc: UnicodeDecodeError, lines: int, expected: str) -> Diagnostic:
-    """The error for a decoding failure in a chunk, after ``lines`` lines of earlier chunks.
-
-    The decoder's input (``exc.object``) is the chunk after at most a few bytes held over from
-    the last one, which hold no line end.
-    """
-    data = exc.object
-    start = data.rfind(b"\n", 0, exc.start) + 1
-    base = lines + data.count(b"\n", 0, start)
-    return undecodable(path, data[start:], exc.start - start, expected, base)
-
-
-def _plain_lines(utf8_path: str, header_index: int, marks: _Marks) -> PlainLines | None:
-    """The rows' lines of a file without quotes, unless a line of the head ends in a lone CR,
-    or LF and CRLF both end lines (by the header's line and any CR), or the file does not end
-    in one line end."""
-    with open(utf8_path, "rb") as file:
-        head = file.read(_HEAD)
-        size = file.seek(0, os.SEEK_END)
-        file.seek(max(0, size - 3))
-        tail = file.read()
-    start = 0
-    for _ in range(header_index + 1):
-        start = head.find(b"\n", start) + 1
-        if not start:
-            return None
-    before = head[:start]
-    if before.count(b"\r") != before.count(b"\r\n"):
-        return None
-    crlf = before.endswith(b"\r\n")
-    if not crlf and marks.carriage_return:
-        return None
-    if not tail.endswith(b"\n") or tail.endswith((b"\n\n", b"\n\r\n")):
-        return None
-    return PlainLines(size - start, 2 if crlf else 1)
-
-
-def _lone_carriage_returns(path: str) -> bool:
-    """Whether lines end in a lone CR (old Mac files), which polars does not split on."""
-    with open(path, "rb") as file:
-        head = file.read(_HEAD)
-    return b"\r" in head and b"\n" not in head
-
-
-def _head_lines(utf8_path: str) -> list[str]:
-    """The complete lines at the start of a UTF-8 file (enough to find the header)."""
-    with open(utf8_path, "rb") as file:
-        head = file.read(_HEAD)
-    end = head.rfind(b"\n")
-    text = head[: end + 1] if end >= 0 else head
-    return split_lines(text.decode("utf-8-sig", errors="replace"))
 
 
 def _csv_frame(csv: CsvFile, problems: Problems) -> TextFrame:

@@ -40,8 +40,9 @@ from datetime import date
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, NamedTuple, Protocol
 
-from agreement_engine.data.bulk import ROW, CsvFile, Geometry, column_name
+from agreement_engine.data.bulk import Geometry
 from agreement_engine.data.columns import Layout
+from agreement_engine.data.csv_file import ROW, CsvFile, column_name
 from agreement_engine.data.dialect import SPACES
 from agreement_engine.data.episode_fields import (
     DATE_FIELDS,

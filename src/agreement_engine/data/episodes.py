@@ -40,15 +40,9 @@ from datetime import date
 from os import PathLike
 from typing import TYPE_CHECKING
 
-from agreement_engine.data.bulk import (
-    ROW,
-    TextFrame,
-    column_name,
-    is_xlsx,
-    open_csv,
-    open_text_frame,
-)
+from agreement_engine.data.bulk import TextFrame, is_xlsx, open_text_frame
 from agreement_engine.data.columns import Layout, known_names, resolve
+from agreement_engine.data.csv_file import ROW, column_name, open_csv
 from agreement_engine.data.episode_fields import (
     EPISODE_COLUMNS,
     EXPECTED,
