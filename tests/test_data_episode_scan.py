@@ -54,7 +54,8 @@ def streamed(path: Path, municipalities: tuple[str, ...] | None = HALLAND) -> bo
 
 def write(folder: Path, lines: list[str], name: str = "extract.csv", **options: str) -> Path:
     path = folder / name
-    text = options.get("newline", "\n").join(lines) + options.get("newline", "\n")
+    newline = options.get("newline", "\n")
+    text = newline.join(lines) + options.get("end", newline)
     path.write_bytes(text.encode(options.get("encoding", "utf-8")))
     return path
 
@@ -71,6 +72,7 @@ CLEAN = [
 VARIANTS = {
     "clean": (CLEAN, {}),
     "CRLF line ends": (CLEAN, {"newline": "\r\n"}),
+    "no line end at the end": (CLEAN, {"newline": "\r\n", "end": ""}),
     "Windows-1252": (CLEAN, {"encoding": "cp1252"}),
     "UTF-8 with BOM": (CLEAN, {"encoding": "utf-8-sig"}),
     "UTF-16": (CLEAN, {"encoding": "utf-16"}),
@@ -137,6 +139,10 @@ VARIANTS = {
     "too few fields": ([*CLEAN, "VT-6;Varberg;2026-03-01"], {}),
     "one field too few": ([*CLEAN[:3], "VT-6;Varberg;2026-03-01;;;;;;", *CLEAN[3:]], {}),
     "one field too few, CRLF": ([*CLEAN, "VT-6;Varberg;2026-03-01;;;;;;"], {"newline": "\r\n"}),
+    "one field too few, no line end at the end": (
+        [*CLEAN, "VT-6;Varberg;2026-03-01;;;;;;"],
+        {"end": ""},
+    ),
     "one field too few, and a blank row": ([*CLEAN, "", "VT-6;Varberg;2026-03-01;;;;;;"], {}),
     "one field too few, and a line in CRLF": (
         [*CLEAN[:2], f"{CLEAN[2]}\r", "VT-6;Varberg;2026-03-01;;;;;;"],
@@ -170,6 +176,7 @@ def test_the_streaming_check_gives_what_the_in_memory_reader_gives(
 SOUND = [
     "clean",
     "CRLF line ends",
+    "no line end at the end",
     "Windows-1252",
     "UTF-8 with BOM",
     "UTF-16",
@@ -197,6 +204,7 @@ def test_a_sound_extract_is_checked_streaming_not_held_in_memory(name: str, tmp_
     [
         ("clean", [True]),
         ("CRLF line ends", [True]),
+        ("no line end at the end", [True]),
         ("Windows-1252", [True]),
         ("UTF-16", [True]),
         ("a title above the header", [True]),
@@ -209,6 +217,7 @@ def test_a_sound_extract_is_checked_streaming_not_held_in_memory(name: str, tmp_
         # Not vouched for by the bytes: split line by line, which finds the short record.
         ("one field too few", [True, False]),
         ("one field too few, CRLF", [True, False]),
+        ("one field too few, no line end at the end", [True, False]),
         ("one field too few, and a blank row", [True, False]),
         ("one field too few, and a line in CRLF", [False]),  # a CR in LF lines: not plain
     ],
@@ -244,7 +253,9 @@ def test_a_plain_extract_is_split_by_polars_csv_reader_in_one_pass(
         (b"title\n\na;b\n1;2\n", PlainLines(4, 1)),
         (b"a;b\n", PlainLines(0, 1)),
         (b'a;b\n"1";2\n', None),  # quotes
-        (b"a;b\n1;2", None),  # no line end at the end
+        (b"a;b\n1;2", PlainLines(3, 1, ended=False)),
+        (b"a;b\r\n1;2", PlainLines(3, 2, ended=False)),
+        (b"a;b\r\n1;2\r", None),  # a CR at the very end
         (b"a;b\n1;2\n\n", None),  # a blank line at the end
         (b"a;b\r\n1;2\r\n\r\n", None),
         (b"a;b\n1;2\r\n", None),  # LF and CRLF
@@ -267,6 +278,8 @@ def test_a_count_of_bytes_vouches_only_for_plain_lines(
         (b"a;b;c\r\n1;22;3\r\n4;5;6\r\n", 2, 7, True),
         (b"a;b;c\n1;22\n4;5;6\n", 2, 6, False),  # a record one field short
         (b"a;b;c\n1;22;\n4;5;6\n", 2, 6, True),  # … and one with that field empty
+        (b"a;b;c\r\n1;22;3\r\n4;5;6", 2, 7, True),  # no line end at the end
+        (b"a;b;c\r\n1;22;3\r\n4;5", 2, 6, False),
     ],
 )
 def test_the_bytes_not_in_fields_are_those_of_whole_records(
@@ -394,6 +407,7 @@ def extracts(draw: st.DrawFn) -> list[str]:
             *(draw(YES_NO) for _ in range(4)),
             draw(CARE),
         ]
+        fields = fields[: draw(written([len(fields)], [len(fields) - 1, 3]))]  # a short row
         quoted = [draw(written([field], [f'"{field}"'])) for field in fields]
         rows.append(";".join(quoted) + draw(written(["", ";"], [";;x", ";; "])))
     return [HEADER, *rows]
@@ -406,16 +420,19 @@ def extracts(draw: st.DrawFn) -> list[str]:
     extract=extracts(),
     asked=st.sampled_from([HALLAND, None]),
     newline=st.sampled_from(["\n", "\r\n"]),
+    ended=st.booleans(),
     encoding=st.sampled_from(["utf-8", "utf-8-sig", "cp1252"]),
 )
 def test_the_streaming_check_and_the_in_memory_reader_agree_on_any_extract(
     extract: list[str],
     asked: tuple[str, ...] | None,
     newline: str,
+    ended: bool,
     encoding: str,
     tmp_path: Path,
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
     """Whatever the extract holds, both ways of reading it come to the same, word for word."""
-    path = write(tmp_path, extract, newline=newline, encoding=encoding)
+    end = newline if ended else ""
+    path = write(tmp_path, extract, newline=newline, end=end, encoding=encoding)
     assert outcome(path, asked) == in_memory(path, asked, monkeypatch)

@@ -55,6 +55,8 @@ class PlainLines:
     """The bytes after the header's line."""
     ending: int
     """The bytes that end each line: 1 (LF) or 2 (CRLF, which polars takes off)."""
+    ended: bool = True
+    """Whether the last line has its line end too."""
 
 
 class _Marks(NamedTuple):
@@ -144,7 +146,8 @@ class CsvFile:
         plain = self.plain
         if plain is None:
             return False
-        return plain.size == text_bytes + records * (self.width - 1 + plain.ending)
+        line_ends = records if plain.ended else records - 1
+        return plain.size == text_bytes + records * (self.width - 1) + line_ends * plain.ending
 
     def close(self) -> None:
         """Remove the UTF-8 copy, if one was made."""
@@ -274,8 +277,8 @@ def _undecodable_in(path: str, exc: UnicodeDecodeError, lines: int, expected: st
 
 def _plain_lines(utf8_path: str, header_index: int, marks: _Marks) -> PlainLines | None:
     """The rows' lines of a file without quotes, unless a line of the head ends in a lone CR,
-    or LF and CRLF both end lines (by the header's line and any CR), or the file does not end
-    in one line end."""
+    or LF and CRLF both end lines (by the header's line and any CR), or the file ends in a
+    blank line or a CR (which polars may take off)."""
     with open(utf8_path, "rb") as file:
         head = file.read(_HEAD)
         size = file.seek(0, os.SEEK_END)
@@ -292,9 +295,10 @@ def _plain_lines(utf8_path: str, header_index: int, marks: _Marks) -> PlainLines
     crlf = before.endswith(b"\r\n")
     if not crlf and marks.carriage_return:
         return None
-    if not tail.endswith(b"\n") or tail.endswith((b"\n\n", b"\n\r\n")):
+    ended = tail.endswith(b"\n")
+    if tail.endswith((b"\n\n", b"\n\r\n", b"\r")) or (size == start and not ended):
         return None
-    return PlainLines(size - start, 2 if crlf else 1)
+    return PlainLines(size - start, 2 if crlf else 1, ended)
 
 
 def _lone_carriage_returns(path: str) -> bool:
