@@ -8,10 +8,11 @@
 (b) Monthly aggregates (296 municipalities × 50 months): the whole ``evaluate`` process, versus
     only starting Python and importing the engine's dependencies.
 
-Each command runs in its own process, ``--repeat`` times (3 by default); the best wall time is
-reported, with the peak resident memory of that run (``/usr/bin/time -v`` where present, else
-the child's resource usage from ``os.wait4``). A command that fails is reported with its error
-and the rest still run::
+Each command runs in its own process, ``--repeat`` times (3 by default), the commands of a
+comparison taking turns, so that they share whatever load the machine has; the best wall time is
+reported, with the CPU time (user and system, on all cores) and the peak resident memory of that
+run (``/usr/bin/time -v`` where present, else the child's resource usage from ``os.wait4``). A
+command that fails is reported with its error and the rest still run::
 
     .venv/bin/python benchmarks/run.py
     .venv/bin/python benchmarks/run.py --episodes 1000000
@@ -76,11 +77,13 @@ IMPORTS_ONLY = "import yaml, jsonschema, lark, typer"
 
 @dataclass(frozen=True, slots=True)
 class Run:
-    """One run of a command: wall time (s), peak resident memory (MB) and any failure."""
+    """One run of a command: wall time (s), peak resident memory (MB), CPU time (s) and any
+    failure."""
 
     seconds: float
     peak_mb: float | None
     error: str | None = None
+    cpu: float | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -112,9 +115,11 @@ def _run_with_time(command: Sequence[str]) -> Run:
     seconds = time.perf_counter() - began
     found = re.search(r"Maximum resident set size \(kbytes\): (\d+)", done.stderr)
     peak = int(found[1]) / 1024 if found else None
+    times = re.findall(r"(?:User|System) time \(seconds\): ([\d.]+)", done.stderr)
+    cpu = sum(map(float, times)) if len(times) == 2 else None
     own_stderr = done.stderr.split("\tCommand being timed:")[0]
     own_stderr = re.sub(r"Command exited with non-zero status \d+\s*$", "", own_stderr.strip())
-    return Run(seconds, peak, _failure(done.returncode, own_stderr))
+    return Run(seconds, peak, _failure(done.returncode, own_stderr), cpu)
 
 
 def _run_with_wait4(command: Sequence[str]) -> Run:
@@ -129,7 +134,8 @@ def _run_with_wait4(command: Sequence[str]) -> Run:
         errors.seek(0)
         text = errors.read().decode("utf-8", errors="replace")
     scale = 1024 * 1024 if sys.platform == "darwin" else 1024
-    return Run(seconds, usage.ru_maxrss / scale, _failure(child.returncode, text))
+    cpu = usage.ru_utime + usage.ru_stime
+    return Run(seconds, usage.ru_maxrss / scale, _failure(child.returncode, text), cpu)
 
 
 def _failure(code: int, stderr: str) -> str | None:
@@ -140,19 +146,26 @@ def _failure(code: int, stderr: str) -> str | None:
     return f"exit {code}: {shown}"
 
 
-def measure(label: str, command: Sequence[str], repeat: int) -> Result:
-    """The best of ``repeat`` runs; a failing command is run once only."""
-    print(f"  {label} …", end="", flush=True)
-    runs = []
-    for _ in range(repeat):
-        outcome = run_once(command)
-        runs.append(outcome)
-        if outcome.error is not None:
-            break
-    failed = [r for r in runs if r.error is not None]
-    best = failed[0] if failed else min(runs, key=lambda r: r.seconds)
-    print(f" {'failed' if failed else f'{best.seconds:.2f} s'}")
-    return Result(label, best)
+def measure(commands: Sequence[tuple[str, Sequence[str]]], repeat: int) -> list[Result]:
+    """The best of ``repeat`` runs of each labelled command, the commands taking turns (one run
+    of each per round); a failing command is not run again."""
+    runs: dict[str, list[Run]] = {label: [] for label, _ in commands}
+    for round_number in range(1, repeat + 1):
+        print(f"  round {round_number}:", end="", flush=True)
+        for label, command in commands:
+            if any(r.error is not None for r in runs[label]):
+                continue
+            outcome = run_once(command)
+            runs[label].append(outcome)
+            print(
+                f"  {'failed' if outcome.error else f'{outcome.seconds:.2f} s'}", end="", flush=True
+            )
+        print()
+    results = []
+    for label, found in runs.items():
+        failed = [r for r in found if r.error is not None]
+        results.append(Result(label, failed[0] if failed else min(found, key=lambda r: r.seconds)))
+    return results
 
 
 # --- the comparisons ---------------------------------------------------------------------------
@@ -189,25 +202,26 @@ def episode_results(episodes: Path, months: tuple[str, str], repeat: int) -> lis
     python = sys.executable
     with tempfile.TemporaryDirectory(prefix="benchmark-") as folder:
         out = Path(folder)
-        return [
-            measure("evaluate (episodes)", evaluate(episodes, *months, out / "e.csv"), repeat),
-            measure("polars.read_csv, all text", [python, "-c", READ_ONLY, str(episodes)], repeat),
-            measure(
+        commands = [
+            ("evaluate (episodes)", evaluate(episodes, *months, out / "e.csv")),
+            ("polars.read_csv, all text", [python, "-c", READ_ONLY, str(episodes)]),
+            (
                 "hand-written polars query",
                 [python, "-c", HAND_QUERY, str(episodes), str(out / "q.csv")],
-                repeat,
             ),
         ]
+        return measure(commands, repeat)
 
 
 def aggregate_results(aggregates: Path, months: tuple[str, str], repeat: int) -> list[Result]:
     """(b): evaluate over the aggregates, then only starting Python with the imports."""
     with tempfile.TemporaryDirectory(prefix="benchmark-") as folder:
         output = Path(folder) / "a.csv"
-        return [
-            measure("evaluate (aggregates)", evaluate(aggregates, *months, output), repeat),
-            measure("python -c 'import …'", [sys.executable, "-c", IMPORTS_ONLY], repeat),
+        commands = [
+            ("evaluate (aggregates)", evaluate(aggregates, *months, output)),
+            ("python -c 'import …'", [sys.executable, "-c", IMPORTS_ONLY]),
         ]
+        return measure(commands, repeat)
 
 
 # --- reporting ---------------------------------------------------------------------------------
@@ -216,13 +230,15 @@ def aggregate_results(aggregates: Path, months: tuple[str, str], repeat: int) ->
 def table(title: str, results: Sequence[Result]) -> str:
     """The results side by side; the ratios are the first row (the engine) over each other."""
     engine_run = results[0].best
-    lines = [title, f"  {'':30} {'best wall':>10} {'peak RSS':>10} {'engine ÷ this':>14}"]
+    heading = f"{'best wall':>10} {'its CPU':>9} {'peak RSS':>10} {'engine ÷ this':>14}"
+    lines = [title, f"  {'':30} {heading}"]
     for result in results:
         run = result.best
         wall = "failed" if run.error else f"{run.seconds:.2f} s"
+        cpu = f"{run.cpu:.2f} s" if run.cpu is not None and not run.error else "?"
         memory = f"{run.peak_mb:,.0f} MB" if run.peak_mb is not None else "?"
         ratio = _ratio(engine_run, run) if result is not results[0] else ""
-        lines.append(f"  {result.label:30} {wall:>10} {memory:>10} {ratio:>14}")
+        lines.append(f"  {result.label:30} {wall:>10} {cpu:>9} {memory:>10} {ratio:>14}")
     for result in results:
         if result.best.error:
             lines.append(f"\n  {result.label} failed, {result.best.error}")
@@ -282,7 +298,10 @@ def main(argv: Sequence[str] | None = None) -> None:
     print(table(f"(a) episode level, {args.episodes:,} episodes", episode_level))
     print()
     print(table("(b) monthly aggregates", aggregate_level))
-    print(f"\nbest of {args.repeat} runs; the ratios are time / memory of evaluate over each row.")
+    print(
+        f"\nbest of {args.repeat} runs, the commands of each comparison taking turns; the ratios"
+        " are wall time / memory of evaluate over each row."
+    )
 
 
 if __name__ == "__main__":
