@@ -427,6 +427,11 @@ def test_explain_shows_every_rule_with_its_formula_values_source_and_assumptions
         assert quotes
         for quote in quotes:
             assert f'"{quote}"' in text
+    # The inputs' row: the header is row 1, October's six rows 2–7, Kungsbacka's November row 8.
+    assert (
+        "Inputs:\n  episodes = 10\n  total_days = 65 days\n"
+        f"  as given on row 8 of {data}; halland-2022 counts them so, for each episode:\n"
+    ) in text
     for value in [
         "      = 5.6 days\n",
         "      where national_average_days[2021] = 5.6 days (provisional, illustrative — made up "
@@ -452,6 +457,34 @@ def test_explain_shows_every_rule_with_its_formula_values_source_and_assumptions
     ]:
         reading = " ".join(assumptions[assumption_id].reading.split())
         assert f"  {assumption_id}: {reading}\n" in text
+
+
+def test_explain_says_where_the_inputs_come_from_aggregates_given_or_episodes_counted() -> None:
+    """The synthetic examples hold the same months as aggregates and as episodes: explain gives
+    the same derivation from either, and says which row gave the figures, or which file's
+    episodes were counted."""
+    examples = ROOT / "examples" / "halland"
+    figures = examples / "illustrative-figures.yaml"
+    given, counted = (
+        explain(examples / name, figures, "2023-12", "Halmstad")
+        for name in ("aggregates.csv", "episodes.csv")
+    )
+    assert given.exit_code == counted.exit_code == 0
+    row = next(
+        number
+        for number, text in enumerate((examples / "aggregates.csv").read_text().splitlines(), 1)
+        if text.startswith("Halmstad;2023-12;")
+    )
+    given_line = (
+        f"  as given on row {row} of {examples / 'aggregates.csv'}; halland-2022 counts them so, "
+        "for each episode:\n"
+    )
+    counted_line = (
+        f"  counted from the episodes in {examples / 'episodes.csv'} by halland-2022's rules, "
+        "for each episode:\n"
+    )
+    assert given_line in given.stdout and counted_line in counted.stdout
+    assert given.stdout.replace(given_line, counted_line) == counted.stdout
 
 
 def test_explain_tells_why_a_month_is_not_computed(tmp_path: Path, figures: Path) -> None:

@@ -91,6 +91,8 @@ class Run:
     basis: InvoiceBasis
     report: ReadReport
     warnings: tuple[Diagnostic, ...]
+    source: AggregateData | EpisodeData | None = None
+    """The data the lines were billed from (for where their aggregates came from)."""
 
 
 def evaluate(
@@ -133,7 +135,7 @@ def evaluate(
     basis = bill(
         library, source, months, municipalities, assume_approved=assume_approved, progress=progress
     )
-    return Run(library, basis, report, tuple(warnings))
+    return Run(library, basis, report, tuple(warnings), source)
 
 
 def load_without_errors(agreements: Sequence[str]) -> Library:
@@ -206,4 +208,8 @@ def explain_text(run: Run, municipality: str) -> str:
     from agreement_engine.explain import explain as explain_line  # only explain needs it
 
     lines = [line for line in run.basis.lines if line.municipality == municipality]
-    return "\n".join(explain_line(line, run.library) for line in lines)
+    source = run.source
+    return "\n".join(
+        explain_line(line, run.library, source.origin(municipality, line.month) if source else None)
+        for line in lines
+    )

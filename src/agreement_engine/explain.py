@@ -22,16 +22,17 @@ from agreement_engine.formula import parse
 from agreement_engine.formula.ast import parameters_used
 from agreement_engine.library import Library
 from agreement_engine.ruleset import dependencies
+from agreement_engine.sources import Origin
 from agreement_engine.timeline import Status
 
 
-def explain(line: InvoiceLine, library: Library) -> str:
-    """The whole derivation of a line as text."""
+def explain(line: InvoiceLine, library: Library, origin: Origin | None = None) -> str:
+    """The whole derivation of a line as text; ``origin`` says where its inputs come from."""
     out = [f"{line.municipality}, {line.month}", ""]
     out += _why(line)
     out += ["", "Inputs:"]
     out += [f"  {name} = {value}" for name, value in line.inputs.items()] or ["  (none)"]
-    out += _counting(line)
+    out += _counting(line, origin)
     if line.steps:
         out += ["", "Steps:"]
         for number, step in enumerate(line.steps, 1):
@@ -48,13 +49,21 @@ def explain(line: InvoiceLine, library: Library) -> str:
     return "\n".join(out) + "\n"
 
 
-def _counting(line: InvoiceLine) -> list[str]:
-    """How the inputs are counted from episodes, by the governing document's counting rules."""
+def _counting(line: InvoiceLine, origin: Origin | None) -> list[str]:
+    """Where the inputs come from, and how the governing document's counting rules count them
+    from episodes: counted so from an extract, or given (a row of monthly aggregates)."""
+    if not line.inputs:
+        return []
     base = line.documents[0] if line.documents else None
     counting = getattr(base, "counting", None)
-    if base is None or counting is None or not line.inputs:
-        return []
-    out = [f"  counted by {base.id}'s rules, for each episode:"]
+    if base is None or counting is None:
+        return [f"  as given on {origin.place}"] if origin and not origin.counted else []
+    if origin is None:
+        out = [f"  counted by {base.id}'s rules, for each episode:"]
+    elif origin.counted:
+        out = [f"  counted from {origin.place} by {base.id}'s rules, for each episode:"]
+    else:
+        out = [f"  as given on {origin.place}; {base.id} counts them so, for each episode:"]
     out.append(f"    counts in month = {one_line(counting.month.formula.text)}")
     out += [f"    {n} = {one_line(r.formula.text)}" for n, r in counting.rules.items()]
     out.append("  and for the month:")

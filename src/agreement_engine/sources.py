@@ -41,6 +41,16 @@ AGGREGATE_FIELDS = frozenset(DEFAULT_AGGREGATES)
 
 
 @dataclass(frozen=True, slots=True)
+class Origin:
+    """Where a line's aggregates come from, for ``explain``: ``place`` in words ('row 7 of
+    aggregates.csv', 'the episodes in extract.csv'), and whether the engine counted them there
+    by the governing document's counting rules (else they are given, as read)."""
+
+    place: str
+    counted: bool
+
+
+@dataclass(frozen=True, slots=True)
 class AggregateData:
     """Monthly figures read from an aggregates file."""
 
@@ -73,6 +83,13 @@ class AggregateData:
             "total_days": Amount(Fraction(row.total_days), DAYS),
         }
 
+    def origin(self, municipality: str, month: YearMonth) -> Origin | None:
+        """The row a municipality's month was read from; None when the data has none."""
+        row = self.rows.get((municipality, month))
+        if row is None:
+            return None
+        return Origin(f"row {row.location.line} of {row.location.path}", counted=False)
+
 
 @dataclass
 class EpisodeData:
@@ -86,6 +103,12 @@ class EpisodeData:
 
     episodes: Episodes | pl.DataFrame
     counted: dict[str, dict[tuple[str, int], dict[str, int]]] = field(default_factory=dict)
+    path: str | None = None
+    """The file the episodes were read from, if any."""
+
+    def origin(self, municipality: str, month: YearMonth) -> Origin | None:
+        """The file whose episodes are counted; None when they were not read from one."""
+        return Origin(f"the episodes in {self.path}", counted=True) if self.path else None
 
     @cached_property
     def extract(self) -> Episodes:
@@ -155,7 +178,7 @@ def read_episode_data(
         counted = (
             dict(zip(found, islice(sums, len(found)), strict=True)) if episodes.tallied else {}
         )
-        data.append(EpisodeData(episodes, counted))
+        data.append(EpisodeData(episodes, counted, path))
     return data, report, warnings
 
 
