@@ -9,6 +9,7 @@ one command needs is imported inside that command: ``evaluate`` does not load ``
 from __future__ import annotations
 
 import gc
+import os
 import sys
 from enum import StrEnum
 from typing import Annotated
@@ -16,6 +17,7 @@ from typing import Annotated
 import typer
 
 from agreement_engine import commands
+from agreement_engine.data.csv_file import remove_copies
 from agreement_engine.diagnostics import EngineError, render_text
 from agreement_engine.months import YearMonth
 
@@ -254,10 +256,32 @@ def main() -> None:
 
     A run builds tens of thousands of objects that live until it ends (lines, steps, figures);
     with Python's default thresholds the collector would sweep them all again and again. A run
-    is short and makes few reference cycles, so it collects far less often (as mypy does).
+    is short and makes few reference cycles, so it collects far less often; and it ends without
+    freeing them one by one (0.15 s for a national run), once its output is flushed and its
+    temporary copies removed: mypy does both the same way.
     """
     gc.set_threshold(200_000, 30, 30)
-    app()
+    try:
+        app()
+    except SystemExit as done:
+        status = _status(done)
+    else:  # pragma: no cover  (click ends every run with SystemExit)
+        status = 0
+    remove_copies()
+    try:
+        sys.stdout.flush()
+        sys.stderr.flush()
+    except OSError:  # the reader went away (a pipe closed early): nothing more to say
+        pass
+    os._exit(status)
+
+
+def _status(done: SystemExit) -> int:
+    """The exit status a SystemExit stands for, as the interpreter would take it."""
+    if done.code is None or isinstance(done.code, int):
+        return done.code or 0
+    print(done.code, file=sys.stderr)
+    return 1
 
 
 if __name__ == "__main__":  # pragma: no cover

@@ -13,6 +13,7 @@ from __future__ import annotations
 import codecs
 import os
 import tempfile
+import weakref
 from collections.abc import Collection
 from dataclasses import dataclass
 from pathlib import Path
@@ -40,6 +41,9 @@ _CHUNK = 1 << 22
 _HEAD = 1 << 18
 
 _SEPARATOR_NAMES = {";": "';'", "\t": "tab", ",": "','"}
+
+_COPIES: weakref.WeakSet[tempfile.TemporaryDirectory[str]] = weakref.WeakSet()
+"""The folders of the UTF-8 copies made, while they may still be on disk."""
 
 
 def column_name(index: int) -> str:
@@ -155,6 +159,13 @@ class CsvFile:
             self.copy.cleanup()
 
 
+def remove_copies() -> None:
+    """Remove every UTF-8 copy still on disk, for a process that ends without freeing its
+    objects (whose copies would otherwise be removed as they are freed)."""
+    for folder in list(_COPIES):
+        folder.cleanup()
+
+
 def open_csv(path: str, known: Collection[str]) -> CsvFile:
     """The CSV file at ``path``, its header found among its first rows by the ``known`` names.
 
@@ -184,6 +195,7 @@ def _utf8_file(path: str) -> tuple[str, str, tempfile.TemporaryDirectory[str] | 
     if codec == "utf-8" and not _lone_carriage_returns(path):
         return path, name, None, marks
     folder = tempfile.TemporaryDirectory(prefix="agreement-engine-")
+    _COPIES.add(folder)
     copy = str(Path(folder.name) / "utf8.csv")
     quoted = False
     try:
