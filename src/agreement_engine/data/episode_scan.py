@@ -192,7 +192,10 @@ def check(
     import polars as pl
 
     with small_chunks():
-        if csv.quoted and not _plain(csv):
+        try:
+            if csv.quoted and not _plain(csv):
+                return None
+        except pl.exceptions.PolarsError:
             return None
         scan = _Scan(csv, layout, frozenset(), tallies, by_fields=csv.plain is not None)
         while True:
