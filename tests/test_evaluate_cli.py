@@ -255,6 +255,87 @@ def test_output_writes_the_whole_file_exactly_as_printed(
     )
 
 
+@pytest.mark.parametrize("output_format", ["csv", "json", "xlsx"])
+def test_without_format_the_output_file_s_extension_chooses_it(
+    tmp_path: Path, data: Path, figures: Path, output_format: str
+) -> None:
+    """`--output basis.xlsx` writes a workbook, not the terminal's table under that name."""
+    chosen = tmp_path / "chosen"
+    chosen.mkdir()
+    told = evaluate(
+        data,
+        figures,
+        "--month",
+        "2023-11",
+        "--format",
+        output_format,
+        "--output",
+        chosen / f"told.{output_format}",
+    )
+    guessed = evaluate(
+        data, figures, "--month", "2023-11", "--output", chosen / f"guessed.{output_format.upper()}"
+    )
+    assert told.exit_code == guessed.exit_code == 0
+    written = (chosen / f"told.{output_format}").read_bytes()
+    if output_format == "xlsx":  # a workbook: the same cells (the zip's times may differ)
+        assert zipfile.is_zipfile(chosen / f"guessed.{output_format.upper()}")
+    else:
+        assert (chosen / f"guessed.{output_format.upper()}").read_bytes() == written
+
+
+def test_output_follows_a_link_keeps_the_file_s_permissions_and_writes_a_pipe_straight(
+    tmp_path: Path, data: Path, figures: Path
+) -> None:
+    """The file a link points to is written (the link stays a link); an existing file keeps its
+    permissions and a new one gets the umask's; a pipe (or /dev/stdout) is written, not
+    replaced by a file."""
+    import stat
+    import threading
+
+    options = ("--month", "2023-11", "--format", "csv")
+    printed = evaluate(data, figures, *options).stdout_bytes
+    real = tmp_path / "real.csv"
+    real.write_bytes(b"old")
+    real.chmod(0o640)
+    link = tmp_path / "link.csv"
+    link.symlink_to(real)
+    assert evaluate(data, figures, *options, "--output", link).exit_code == 0
+    assert link.is_symlink() and real.read_bytes() == printed
+    assert stat.S_IMODE(real.stat().st_mode) == 0o640
+    mask = os.umask(0o022)
+    try:
+        assert evaluate(data, figures, *options, "--output", tmp_path / "new.csv").exit_code == 0
+    finally:
+        os.umask(mask)
+    assert stat.S_IMODE((tmp_path / "new.csv").stat().st_mode) == 0o644
+    pipe = tmp_path / "pipe"
+    os.mkfifo(pipe)
+    received: list[bytes] = []
+    reader = threading.Thread(target=lambda: received.append(pipe.read_bytes()), daemon=True)
+    reader.start()
+    result = evaluate(data, figures, *options, "--output", pipe)
+    reader.join(timeout=30)
+    assert result.exit_code == 0
+    assert received == [printed] and stat.S_ISFIFO(pipe.stat().st_mode)
+
+
+def test_output_never_overwrites_a_file_the_run_reads(
+    tmp_path: Path, data: Path, figures: Path
+) -> None:
+    """A slip of the keyboard must not destroy the data or an agreement file: wrong usage."""
+    before = data.read_bytes(), figures.read_bytes()
+    for target in (data, figures, tmp_path / "." / data.name):
+        result = evaluate(data, figures, "--month", "2023-11", "--output", target)
+        assert result.exit_code == 2
+        assert "which this run reads; give another file name\n" in result.stderr
+    assert (data.read_bytes(), figures.read_bytes()) == before
+    result = evaluate(data, figures, "--month", "2023-11", "--output", f"{tmp_path}/basis.csv/")
+    assert result.exit_code == 2
+    assert result.stderr.endswith(
+        f"error: cannot write {tmp_path}/basis.csv/: that names a folder; give a file name\n"
+    )
+
+
 def test_output_as_xlsx_is_a_workbook_with_numbers_as_numbers(
     tmp_path: Path, data: Path, figures: Path
 ) -> None:

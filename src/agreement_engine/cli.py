@@ -90,14 +90,22 @@ def evaluate(
     data: DataOption,
     to: Annotated[str | None, typer.Option("--to", help="Last month of a range.")] = None,
     agreements: AgreementsOption = None,
-    format: Annotated[OutputFormat, typer.Option("--format")] = OutputFormat.table,
+    format: Annotated[
+        OutputFormat | None,
+        typer.Option(
+            "--format",
+            help="Default: by the --output file's extension (.csv, .json, .xlsx), else table.",
+            show_default=False,
+        ),
+    ] = None,
     output: Annotated[str | None, typer.Option("--output", help="Write to this file.")] = None,
     assume_approved: AssumeOption = False,
 ) -> None:
     """Produce the invoice basis for a month or a range of months."""
+    chosen = format or _format_of(output)
 
     def action() -> tuple[str, int]:
-        if format is OutputFormat.xlsx and not output:
+        if chosen is OutputFormat.xlsx and not output:
             raise commands.UsageError("--format xlsx needs --output FILE")
         run = commands.evaluate(
             agreements or [DEFAULT_AGREEMENTS],
@@ -111,9 +119,10 @@ def evaluate(
             sys.stderr.write("\r\033[K")
         for line in commands.report_lines(run):
             typer.echo(line, err=True)
-        payload = commands.render_basis(run.basis, format.value)
+        payload = commands.render_basis(run.basis, chosen.value)
         if output:
-            commands.write_whole(output, payload)
+            read = [data, *(document.path for document in run.library.documents)]
+            commands.write_whole(output, payload, inputs=read)
             typer.echo(f"wrote {output}", err=True)
             return "", 0
         return payload.decode("utf-8"), 0
@@ -224,6 +233,12 @@ def _progress(month: YearMonth, number: int, count: int) -> None:
     """Progress on a terminal (never in a pipe): which month, of how many."""
     sys.stderr.write(f"\rbilling {month} ({number}/{count})")
     sys.stderr.flush()
+
+
+def _format_of(output: str | None) -> OutputFormat:
+    """The format an output file's extension names (.csv, .json, .xlsx); else the table."""
+    suffix = os.path.splitext(output or "")[1].lower().lstrip(".")
+    return OutputFormat(suffix) if suffix in ("csv", "json", "xlsx") else OutputFormat.table
 
 
 def _run(action: commands.Action) -> None:
