@@ -184,8 +184,13 @@ def test_an_episode_across_a_month_end_is_billed_in_the_month_of_discharge(
 ) -> None:
     """Ready in November, discharged in December: all its liable days belong to December."""
     # Ready 11-28, notice 10:00: liable from 12-01; discharged 12-05: 5 − 1 = 4 days;
-    # 4 × 11 000 = 44 000 kr in 2024-12, nothing in 2024-11.
-    basis = bill(tmp_path, [episode("2024-11-28", "10:00", "2024-12-05")], "2024-11", "2024-12")
+    # 4 × 11 000 = 44 000 kr in 2024-12, nothing in 2024-11. The extract covers November too:
+    # it holds an episode discharged then (the same day it was ready: no liable day).
+    rows = [
+        episode("2024-11-28", "10:00", "2024-12-05"),
+        episode("2024-11-01", "10:00", "2024-11-01"),
+    ]
+    basis = bill(tmp_path, rows, "2024-11", "2024-12")
     november = line_of(basis, "Kungsbacka", "2024-11")
     december = line_of(basis, "Kungsbacka", "2024-12")
     assert liable(november) == ("0", "0")
@@ -203,6 +208,8 @@ def test_an_episode_across_new_year_is_priced_at_the_year_of_discharge(tmp_path:
         episode("2024-12-30", "13:00", "2025-01-10"),
         # Ready 12-31 10:00: liable from 2025-01-03; discharged 01-02: max(0, −1) = 0 days.
         episode("2024-12-31", "10:00", "2025-01-02"),
+        # Discharged the day it was ready, in December: the extract covers December.
+        episode("2024-12-01", "10:00", "2024-12-01"),
     ]
     basis = bill(tmp_path, rows, "2024-12", "2025-01")
     december = line_of(basis, "Kungsbacka", "2024-12")
@@ -270,3 +277,22 @@ def test_a_statute_month_with_an_official_price_is_final(tmp_path: Path) -> None
         (),
         STATUTE,
     )
+
+
+def test_a_month_before_the_extract_s_first_discharge_is_not_computed_however_early_the_ready_date(
+    tmp_path: Path,
+) -> None:
+    """An extract is taken for the episodes closed in a period: a month in which none of its
+    episodes is discharged may simply lie outside that period, so it is never billed 0 kr."""
+    rows = [
+        episode("1900-01-01", "10:00", "2024-11-20"),
+        episode("2024-12-01", "10:00", "2024-12-09"),
+    ]
+    basis = bill(tmp_path, rows, "2024-10", "2025-01")
+    reason = "the episode extract covers 2024-11 – 2024-12 (the months of its first and last "
+    reason += "discharge dates), not {}"
+    for month in ("2024-10", "2025-01"):
+        line = line_of(basis, "Kungsbacka", month)
+        assert (line.amount, line.status.value) == (None, "not computed")
+        assert line.reasons == (reason.format(month),)
+    assert line_of(basis, "Kungsbacka", "2024-11").amount is not None

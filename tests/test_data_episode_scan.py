@@ -329,7 +329,7 @@ def test_counting_taken_in_the_checking_pass_is_counting_the_checked_file_again(
 def test_a_streamed_extract_knows_its_span_and_municipalities_as_written(tmp_path: Path) -> None:
     """Counting needs the months covered and which names in the file stand for whom."""
     found, report, _ = read_episodes(write(tmp_path, CLEAN), municipalities=HALLAND)
-    assert found.span == (date(2026, 3, 2), date(2026, 3, 10))
+    assert found.span == (date(2026, 3, 3), date(2026, 3, 10))  # the first and last discharge
     assert found.names == {
         "Varberg": "Varberg",
         "Halmstads kommun": "Halmstad",

@@ -118,7 +118,7 @@ class EpisodeData:
 
     @cached_property
     def span(self) -> tuple[YearMonth, YearMonth]:
-        """The months the extract covers: first discharge-ready date to last discharge date."""
+        """The months the extract covers: those of its first and last discharge dates."""
         first, last = self.extract.span
         if first is None or last is None:
             return YearMonth(9999, 12), YearMonth(1, 1)  # empty: covers nothing
@@ -139,8 +139,8 @@ class EpisodeData:
         first, last = self.span
         if not first <= month <= last:
             return (
-                f"the episode extract covers {first} – {last} (from the first discharge-ready "
-                f"date to the last discharge date), not {month}"
+                f"the episode extract covers {first} – {last} (the months of its first and last "
+                f"discharge dates), not {month}"
             )
         found = counted.get((municipality, month.year * 12 + month.month - 1), {})
         return {

@@ -68,6 +68,7 @@ _ROW_PROBLEMS = ("_early", "_no_id", "_stray", "_fields")
 header; fewer fields than the header, or more that are not empty."""
 _KEY, _FILLED, _FILLED_ROW = "_key", "_filled", "_filled_row"
 _READY, _DISCHARGED, _HASH = "_ready", "_discharged", "_hash"
+_FIRST_DISCHARGED = "_first_discharged"
 _SHORT, _LONG, _BYTES = "_short", "_long", "_bytes"
 _CHUNK_SIZES = ("POLARS_CSV_CHUNK_SIZE", "POLARS_NDJSON_CHUNK_SIZE")
 """How polars is told the size of the chunks it reads CSV files and lines in."""
@@ -156,7 +157,7 @@ class Checked:
     present: frozenset[str]
     """The municipalities (as asked for) that have episodes."""
     span: tuple[date | None, date | None]
-    """The first ready date and the last discharge date of the rows used."""
+    """The first and the last discharge date of the rows used (see :attr:`.Episodes.span`)."""
     tallied: tuple[Tallied, ...]
     """The sums of each :class:`Tally` asked for, in order."""
 
@@ -279,7 +280,7 @@ class _Scan:
         extract = Extract(self.csv, self.layout, names, values, self.strip)
         other_keys = [key for key, name in written.items() if name in others]
         rows_read, excluded = self._exclusions(groups, other_keys, others)
-        first, last = used[_READY].min(), used[_DISCHARGED].max()
+        first, last = used[_FIRST_DISCHARGED].min(), used[_DISCHARGED].max()
         span = (_date_or_none(first), _date_or_none(last))
         sums = tuple(self._sums(tallied, tally, names) for tally in self.tallies)
         return Checked(extract, rows_read, excluded, frozenset(names.values()), span, sums)
@@ -380,6 +381,7 @@ class _Scan:
             pl.when(filled).then(pl.col(ROW)).alias(_FILLED_ROW),
             ready.alias(_READY),
             discharged.alias(_DISCHARGED),
+            discharged.alias(_FIRST_DISCHARGED),  # for its least (_DISCHARGED: its greatest)
             (filled & (discharged < ready).fill_null(False)).alias("_early"),
             (filled & (episode_id == "")).alias("_no_id"),
             (filled & pl.any_horizontal(unnamed or [pl.lit(False)])).alias("_stray"),
@@ -425,7 +427,7 @@ class _Scan:
             pl.col(_FILLED).sum(),
             pl.col(_BYTES).sum(),
             pl.col("last_row").max(),
-            pl.col(_READY).min(),
+            pl.col(_FIRST_DISCHARGED).min(),
             pl.col(_DISCHARGED).max(),
             *(pl.col(p).sum() for p in _ROW_PROBLEMS),
             *(pl.col(f"_v_{f}").max() for f in self.categories),

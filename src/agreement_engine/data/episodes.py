@@ -74,15 +74,17 @@ class Episodes:
 
     source: Extract | pl.DataFrame
     span: tuple[date | None, date | None]
-    """The first ready date and the last discharge date (None when there are none)."""
+    """The first and the last discharge date (None when no episode is discharged): an extract
+    is taken for the episodes closed in a period, and says nothing of the months before or after
+    it, however early its episodes were ready."""
     tallied: tuple[Tallied, ...] | None = None
     """The sums of the tallies asked for, in order, when they were taken while reading."""
 
     @classmethod
     def of_frame(cls, frame: pl.DataFrame) -> Episodes:
         """Episodes in a frame with the columns :func:`read_episodes_frame` gives."""
-        first = frame.get_column("ready_date").min()
-        last = frame.get_column("discharge_date").max()
+        discharged = frame.get_column("discharge_date")
+        first, last = discharged.min(), discharged.max()
         return cls(frame, (_date_or_none(first), _date_or_none(last)))
 
     @property
