@@ -568,6 +568,20 @@ def test_explain_says_where_the_inputs_come_from_aggregates_given_or_episodes_co
     assert given.stdout.replace(given_line, counted_line) == counted.stdout
 
 
+def test_explain_reports_the_rows_read_used_and_left_out_as_evaluate_does(
+    tmp_path: Path, data: Path, figures: Path
+) -> None:
+    """Nothing is left out silently, whichever command reads the data."""
+    result = explain(data, figures, "2023-11", "Kungsbacka")
+    assert result.exit_code == 0
+    assert result.stderr == (
+        f"{data}: CSV (UTF-8, separated by ';'), header on row 1; 12 rows read, 6 used, "
+        "6 excluded\n"
+        "  excluded 6 rows (month other than 2023-11: 2023-10; rows 2, 3, 4, 5, 6, 7)\n"
+        "  columns not in the file (values unknown): 'Snitt'\n"
+    )
+
+
 def test_explain_tells_why_a_month_is_not_computed(tmp_path: Path, figures: Path) -> None:
     """In the gap the statute governs; aggregates cannot bill it, and explain says so."""
     data = tmp_path / "gap.csv"

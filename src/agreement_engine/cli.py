@@ -145,6 +145,8 @@ def explain(
         run = commands.evaluate(
             agreements or [DEFAULT_AGREEMENTS], data, month, to, assume_approved, municipality
         )
+        for line in commands.report_lines(run):  # what reading the data did, as evaluate says
+            typer.echo(line, err=True)
         name = run.basis.municipalities[0]
         return commands.explain_text(run, name), 0
 
