@@ -106,18 +106,77 @@ def test_json_output_carries_file_line_and_column_for_machines() -> None:
     ]
 
 
+def test_a_file_nested_too_deeply_is_located_in_json_too(tmp_path: Path) -> None:
+    """An editor can only jump to a problem that carries its file, line and column."""
+    deep = tmp_path / "deep.yaml"
+    deep.write_text("a:\n  " + "[" * 5000 + "]" * 5000 + "\n", encoding="utf-8")
+    code, output = run("check", "--format", "json", str(deep))
+    assert code == 1
+    first = json.loads(output)["diagnostics"][0]
+    assert {k: first[k] for k in ("message", "file", "line", "column")} == {
+        "message": "the file is nested too deeply to read (more than 100 levels)",
+        "file": str(deep),
+        "line": 2,
+        "column": 102,
+    }
+
+
+def test_an_alias_that_refers_to_itself_ends_the_check_with_its_place(tmp_path: Path) -> None:
+    """Such a file once made check (and test and diff) run forever."""
+    looped = tmp_path / "looped.yaml"
+    looped.write_text("a: &a [*a]\n", encoding="utf-8")
+    code, output = run("check", str(looped))
+    assert code == 1
+    assert output.startswith(
+        f"{looped}:1:4: error: a value refers to itself through an alias ('*')\n"
+    )
+
+
 def test_a_valid_file_passes_with_no_problems() -> None:
     """A clean file gives exit code 0 and a clean summary."""
     code, output = run("check", "tests/fixtures/valid/minimal-agreement.yaml")
     assert (code, output) == (0, "checked 1 file: 0 errors, 0 warnings\n")
 
 
-def test_a_path_that_does_not_exist_is_a_problem_not_a_traceback() -> None:
-    """A mistyped folder gets a message and exit code 1."""
+def test_a_path_that_does_not_exist_is_wrong_usage_not_a_traceback() -> None:
+    """A mistyped folder is misuse of the command (exit 2), as it is for `test`."""
     code, output = run("check", "agreemnts")
-    assert code == 1
-    assert "error: no such file or folder: agreemnts" in output
-    assert "Traceback" not in output
+    assert (code, output) == (
+        2,
+        "error: no such file or folder: agreemnts\n"
+        "hint: give the folder of agreement files, like agreements/\n",
+    )
+
+
+def test_a_folder_without_agreement_files_is_wrong_usage_not_a_clean_check(
+    tmp_path: Path,
+) -> None:
+    """'checked 0 files: 0 errors' would pass a CI job that checks nothing at all."""
+    empty = tmp_path / "emptydir"
+    empty.mkdir()
+    code, output = run("check", str(empty))
+    assert (code, output) == (
+        2,
+        f"error: no agreement files in {empty}\n"
+        "hint: give the folder that holds the agreement .yaml files, like agreements/\n",
+    )
+
+
+def test_evaluate_refuses_a_folder_without_agreement_files_instead_of_billing_nothing(
+    tmp_path: Path,
+) -> None:
+    """An invoice basis of 0 kr with every row excluded is not a result but a wrong path."""
+    empty = tmp_path / "emptydir"
+    empty.mkdir()
+    code, output = run(
+        "evaluate", "--month", "2023-03", "--data", "examples/halland/aggregates.csv",
+        "--agreements", str(empty),
+    )  # fmt: skip
+    assert (code, output) == (
+        2,
+        f"error: no agreement files in {empty}\n"
+        "hint: give the folder that holds the agreement .yaml files, like agreements/\n",
+    )
 
 
 def test_wrong_usage_exits_with_code_2() -> None:
@@ -129,7 +188,7 @@ def test_wrong_usage_exits_with_code_2() -> None:
 def test_a_scenario_test_file_among_agreements_is_not_read_as_an_agreement(
     tmp_path: Path,
 ) -> None:
-    """Staff keep test files where they like; check must not call them broken agreements."""
+    """Staff keep test files where they like; check passes them over and says so."""
     folder = tmp_path / "agreements"
     folder.mkdir()
     valid = ROOT / "tests" / "fixtures" / "valid" / "minimal-agreement.yaml"
@@ -138,4 +197,24 @@ def test_a_scenario_test_file_among_agreements_is_not_read_as_an_agreement(
         "format: agreement-engine-tests/1\ncases: []\n", encoding="utf-8"
     )
     code, output = run("check", str(folder))
-    assert (code, output.splitlines()[-1]) == (0, "checked 2 files: 0 errors, 0 warnings")
+    cases = folder / "cases.yaml"
+    assert (code, output) == (
+        0,
+        f"{cases}:1:9: note: skipped: this is a scenario test file, not an agreement file\n"
+        " 1 | format: agreement-engine-tests/1\n"
+        "   |         ^^^^^^^^^^^^^^^^^^^^^^^^\n"
+        f"hint: scenario tests are run by 'agreement-engine test {cases}'\n"
+        "\n"
+        "checked 1 file: 0 errors, 0 warnings\n",
+    )
+
+
+def test_check_given_only_a_scenario_test_file_says_to_run_test_instead() -> None:
+    """'checked 1 file: 0 errors' for a file that was never checked would mislead."""
+    scenario = "agreements/halland/tests/2022-agreement.yaml"
+    code, output = run("check", scenario)
+    assert (code, output) == (
+        2,
+        f"error: {scenario} is a scenario test file, not an agreement file\n"
+        f"hint: scenario tests are run by 'agreement-engine test {scenario}'\n",
+    )

@@ -179,6 +179,10 @@ def test_agreement_files_with_errors_exit_1_and_nothing_is_computed(
             ["--month", "2023-11", "--to", "2023-10"],
             "error: --to 2023-10 is before --month 2023-11\n",
         ),
+        (
+            ["--month", "2023-11", "--to", ""],
+            "error: --to takes a month written YYYY-MM, like 2026-03, not ''\n",
+        ),
     ],
 )
 def test_a_month_written_wrongly_or_a_range_backwards_is_wrong_usage(
@@ -224,6 +228,8 @@ def test_an_unknown_option_or_format_is_wrong_usage(data: Path, figures: Path) -
     assert evaluate(data, figures, "--month", "2023-11", "--format", "pdf").exit_code == 2
     assert evaluate(data, figures, "--month", "2023-11", "--municipality", "Varberg").exit_code == 2
     assert run("evaluate", "--data", data).exit_code == 2  # --month is required
+    empty = run("evaluate", "--month", "2023-11", "--data", "", "--agreements", figures)
+    assert (empty.exit_code, empty.stderr) == (2, "error: --data needs the name of a data file\n")
 
 
 def test_xlsx_on_a_terminal_is_wrong_usage(data: Path, figures: Path) -> None:

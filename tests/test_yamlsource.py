@@ -222,6 +222,52 @@ def test_two_documents_in_one_file_are_refused() -> None:
     ]
 
 
+def test_an_alias_that_refers_to_itself_is_reported_not_followed_forever() -> None:
+    """A list that contains itself has no end; reading it must stop with a located error."""
+    assert problems("a: &a [*a]\n") == [
+        "a.yaml:1:4: error: a value refers to itself through an alias ('*')\n"
+        " 1 | a: &a [*a]\n"
+        "   |    ^^^^^^^"
+    ]
+
+
+def test_a_value_repeated_through_aliases_is_read_once_for_each_place() -> None:
+    """An alias used twice is the same value twice, not a cycle."""
+    doc = load_yaml("a.yaml", "a: &a [1, 2]\nb: *a\nc: [*a, *a]\n")
+    assert doc.data == {"a": [1, 2], "b": [1, 2], "c": [[1, 2], [1, 2]]}
+
+
+def test_a_file_nested_too_deeply_is_reported_where_the_limit_is_passed() -> None:
+    """Thousands of brackets must not crash the reader, and the message names file and line."""
+    text = "a: 1\nb: " + "[" * 5000 + "]" * 5000 + "\n"
+    [problem] = problems(text)
+    assert problem.splitlines()[0] == (
+        "a.yaml:2:103: error: the file is nested too deeply to read (more than 100 levels)"
+    )
+    assert problem.splitlines()[-1] == (
+        "hint: write the values out instead of nesting them so deeply"
+    )
+
+
+def test_nesting_a_hundred_levels_deep_is_still_read() -> None:
+    """The limit is far above what an agreement needs, and no lower than it says."""
+    doc = load_yaml("a.yaml", "- " * 99 + "x\n")
+    value = doc.data
+    for _ in range(99):
+        assert isinstance(value, list)
+        [value] = value
+    assert value == "x"
+
+
+def test_aliases_that_nest_too_deeply_are_reported_too() -> None:
+    """Aliases can build nesting deeper than the text shows; it is limited the same way."""
+    text = "a: &a " + "[" * 60 + "]" * 60 + "\nb: " + "[" * 60 + "*a" + "]" * 60 + "\n"
+    [problem] = problems(text)
+    assert problem.splitlines()[0] == (
+        "a.yaml:1:47: error: the file is nested too deeply to read (more than 100 levels)"
+    )
+
+
 def test_a_file_that_is_not_utf8_is_refused(tmp_path: Path) -> None:
     """A file saved in Latin-1 would garble Swedish letters, so it is refused up front."""
     file = tmp_path / "a.yaml"

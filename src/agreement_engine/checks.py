@@ -23,6 +23,7 @@ from agreement_engine.documents import (
     Routine,
     Rule,
     Statute,
+    Validity,
 )
 from agreement_engine.figures_needed import figures_used
 from agreement_engine.library import Library
@@ -42,6 +43,7 @@ def check_library(library: Library, *, warnings: bool = True) -> list[Diagnostic
     problems += _references(library)
     problems += _approvals(library)
     problems += _validities(library)
+    problems += _statute_overlaps(library)
     problems += _formulas(library)
     problems += _timeline(library, warnings)
     return _unique(problems)
@@ -99,7 +101,55 @@ def _duplicate_ids(library: Library) -> list[Diagnostic]:
                     )
                 )
             declared.setdefault(assumption.id, assumption.location)
+    return problems + _duplicate_parameters(library)
+
+
+def _duplicate_parameters(library: Library) -> list[Diagnostic]:
+    """An error for each parameter series that an earlier file defines too.
+
+    Which figure a formula gets must not depend on the order files are loaded in. The one case
+    where two files give the same series is by design: an illustrative file filling in figures a
+    real file lacks, kept in the same unit and period.
+    """
+    problems = []
+    first: dict[tuple[str, bool], ParameterSeries] = {}
+    for parameter_set in library.of_kind(ParameterSet):
+        for name, series in parameter_set.parameters.items():
+            other = first.get((name, series.illustrative)) or first.get(
+                (name, not series.illustrative)
+            )
+            if other is not None and (other.unit_text, other.period) != (
+                series.unit_text,
+                series.period,
+            ):
+                problems.append(_parameter_kept_otherwise(series, other))
+            elif other is not None and other.illustrative == series.illustrative:
+                problems.append(_parameter_defined_twice(series, other))
+            first.setdefault((name, series.illustrative), series)
     return problems
+
+
+def _parameter_defined_twice(series: ParameterSeries, other: ParameterSeries) -> Diagnostic:
+    where = other.location
+    return error(
+        f"parameter '{series.name}' is already defined in {where.path}:{where.line}",
+        series.location,
+        hint="give each parameter's figures in one file: move these figures there, or give "
+        "this parameter another name",
+        code="duplicate-parameter",
+    )
+
+
+def _parameter_kept_otherwise(series: ParameterSeries, other: ParameterSeries) -> Diagnostic:
+    where = other.location
+    return error(
+        f"parameter '{series.name}' is kept in {series.unit_text} by {series.period} here, but in "
+        f"{other.unit_text} by {other.period} in {where.path}:{where.line}",
+        series.location,
+        hint="a parameter has one unit and one period in every file: correct this one, or give "
+        "it another name",
+        code="duplicate-parameter",
+    )
 
 
 def _references(library: Library) -> list[Diagnostic]:
@@ -108,13 +158,11 @@ def _references(library: Library) -> list[Diagnostic]:
     assumptions = library.assumptions
     for doc in library.documents:
         if isinstance(doc, Extension) and doc.extends not in agreements:
-            problems.append(_unknown("agreement", doc.extends, agreements, doc, ("extends",)))
+            problems.append(_not_an_agreement(library, doc.extends, doc, ("extends",)))
         if isinstance(doc, Routine):
             for i, target in enumerate(doc.applies_to):
                 if target not in agreements:
-                    problems.append(
-                        _unknown("agreement", target, agreements, doc, ("applies_to", i))
-                    )
+                    problems.append(_not_an_agreement(library, target, doc, ("applies_to", i)))
         for cite in doc.citations:
             if cite.source not in doc.sources:
                 problems.append(
@@ -142,15 +190,35 @@ def _references(library: Library) -> list[Diagnostic]:
     return problems
 
 
-def _unknown(
-    what: str, name: str, known: set[str], doc: Document, path: tuple[str | int, ...]
+def _not_an_agreement(
+    library: Library, name: str, doc: Document, path: tuple[str | int, ...]
 ) -> Diagnostic:
+    """The error for a reference to an agreement that names none: unknown, or another kind."""
+    agreements = {a.id for a in library.agreements}
+    other = library.by_id(name)
+    if other is None:
+        message = f"unknown agreement '{name}'"
+        fallback = f"no loaded file has the id '{name}'"
+    else:
+        message = f"'{name}' is {_KIND_WORDS.get(other.kind, other.kind)}, not an agreement"
+        fallback = "give the id of an agreement (a file with 'kind: agreement')"
+        if agreements:
+            fallback += ": " + ", ".join(sorted(agreements))
     return error(
-        f"unknown {what} '{name}'",
+        message,
         doc.yaml.locate(path),
-        hint=did_you_mean(name, known) or f"no loaded file has the id '{name}'",
+        hint=did_you_mean(name, agreements) or fallback,
         code="unknown-reference",
     )
+
+
+_KIND_WORDS = {
+    "agreement": "an agreement",
+    "extension": "an extension",
+    "routine": "a routine",
+    "statute": "a statute",
+    "parameters": "a parameters file",
+}
 
 
 def _all_rules(doc: Document) -> list[Rule]:
@@ -234,6 +302,50 @@ def _validities(library: Library) -> list[Diagnostic]:
                 )
             )
     return problems
+
+
+def _statute_overlaps(library: Library) -> list[Diagnostic]:
+    """An error for each two statutes in force in the same month: only one can govern it.
+
+    Reported at the validity of the one that starts later, as two agreements are.
+    """
+    problems = []
+    statutes = library.statutes
+    for index, earlier in enumerate(statutes):
+        for later in statutes[index + 1 :]:
+            first, second = sorted((earlier, later), key=lambda s: s.validity.first_month)
+            months = _shared_months(first.validity, second.validity)
+            if months is None:
+                continue
+            problems.append(
+                error(
+                    f"{first.id} and {second.id} both govern {months}",
+                    second.validity.start_location,
+                    hint=_statute_overlap_hint(first, second),
+                    code="overlap",
+                )
+            )
+    return problems
+
+
+def _statute_overlap_hint(first: Statute, second: Statute) -> str:
+    hint = "only one statute can govern a month: adjust the validity dates"
+    if first.validity.first_month < second.validity.first_month:
+        day_before = second.validity.first_month.previous().last_day
+        hint += f", e.g. end {first.id} with 'until: {day_before}'"
+    return hint
+
+
+def _shared_months(first: Validity, second: Validity) -> str | None:
+    """The months both validities cover, in words, or None; ``second`` starts no earlier."""
+    start = second.first_month
+    ends = [v.last_month for v in (first, second) if v.last_month is not None]
+    end = min(ends, default=None)
+    if end is None:
+        return f"{start} and every month after"
+    if end < start:
+        return None
+    return describe_runs(YearMonth.range(start, end))
 
 
 def _has_rules(doc: Document) -> bool:

@@ -36,6 +36,7 @@ from agreement_engine.sources import (
     is_episode_file,
     read_episode_data,
 )
+from agreement_engine.yamlsource import YamlDocument
 
 DEBUG = False
 AGREEMENT_ERRORS = Diagnostic(
@@ -60,15 +61,23 @@ Action = Callable[[], tuple[str, int]]
 
 
 def check(paths: Sequence[str], output_format: str) -> tuple[str, int]:
-    """Load and check agreement files; exit code 1 when any error is found."""
-    files = find_files(paths)
+    """Load and check agreement files; exit code 1 when any error is found.
+
+    Paths that do not exist or hold no agreement file are wrong usage (:class:`UsageError`);
+    a scenario test file among the files is passed over with a note saying so.
+    """
+    found = _agreement_files(paths)
     library, problems = load(paths)
+    _refuse_only_scenario_files(library, found, paths)
+    skipped = {yaml.path for yaml in library.skipped}
+    files = [f for f in found if str(f) not in skipped]
     if any(d.is_error for d in problems):
         # Checks across files would only echo these errors (a file that cannot be read is missing
         # from the timeline, its assumptions unknown to the others): fix these first.
         problems.append(CROSS_FILE_SKIPPED)
     else:
         problems = problems + check_library(library)
+    problems += [_skipped_note(yaml) for yaml in library.skipped]
     code = 1 if any(d.is_error for d in problems) else 0
     if output_format == "json":
         payload = {
@@ -106,8 +115,10 @@ def evaluate(
     progress: Callable[[YearMonth, int, int], None] | None = None,
 ) -> Run:
     """Load the files (refusing to go on if they have errors), read the data and bill."""
+    if not data:
+        raise UsageError("--data needs the name of a data file")
     start = _month(first, "--month")
-    end = _month(last, "--to") if last else start
+    end = _month(last, "--to") if last is not None else start
     if end < start:
         raise UsageError(f"--to {end} is before --month {start}")
     library = load_without_errors(agreements)
@@ -140,14 +151,64 @@ def evaluate(
 
 
 def load_without_errors(agreements: Sequence[str]) -> Library:
-    """The agreement files, or EngineError with their errors: nothing is billed from bad files."""
+    """The agreement files, or EngineError with their errors: nothing is billed from bad files.
+
+    Paths that do not exist or hold no agreement file are wrong usage (:class:`UsageError`),
+    not an empty set of agreements that would bill nothing.
+    """
+    found = _agreement_files(agreements)
     library, problems = load(agreements)
+    _refuse_only_scenario_files(library, found, agreements)
     if not any(d.is_error for d in problems):
         problems = check_library(library, warnings=False)
     errors = [d for d in problems if d.is_error]
     if errors:
         raise EngineError([*errors, AGREEMENT_ERRORS])
     return library
+
+
+def _agreement_files(paths: Sequence[str]) -> list[Path]:
+    """The YAML files the paths name or hold; UsageError for a path that is missing or empty."""
+    found: list[Path] = []
+    for name in paths:
+        path = Path(name)
+        if not path.is_dir() and not path.is_file():
+            raise UsageError(
+                f"no such file or folder: {name}\n"
+                "hint: give the folder of agreement files, like agreements/"
+            )
+        files = find_files([name])
+        if not files:
+            raise UsageError(
+                f"no agreement files in {name}\n"
+                "hint: give the folder that holds the agreement .yaml files, like agreements/"
+            )
+        found += files
+    return sorted(dict.fromkeys(found))
+
+
+def _refuse_only_scenario_files(
+    library: Library, found: Sequence[Path], paths: Sequence[str]
+) -> None:
+    """UsageError when every file given is a scenario test file: there is nothing to check."""
+    if not library.skipped or len(library.skipped) < len(found):
+        return
+    given = " ".join(paths)
+    if len(paths) == 1 and len(found) == 1 and Path(paths[0]).is_file():
+        problem = f"{given} is a scenario test file, not an agreement file"
+    else:
+        problem = f"{given} holds scenario test files only, no agreement files"
+    raise UsageError(f"{problem}\nhint: scenario tests are run by 'agreement-engine test {given}'")
+
+
+def _skipped_note(yaml: YamlDocument) -> Diagnostic:
+    return Diagnostic(
+        Severity.NOTE,
+        "skipped: this is a scenario test file, not an agreement file",
+        yaml.locate(("format",)),
+        hint=f"scenario tests are run by 'agreement-engine test {yaml.path}'",
+        code="scenario-file-skipped",
+    )
 
 
 def _month(text: str, option: str) -> YearMonth:

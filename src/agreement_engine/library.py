@@ -40,6 +40,8 @@ class Library:
     """
 
     documents: tuple[Document, ...]
+    skipped: tuple[YamlDocument, ...] = ()
+    """Scenario test files met among the agreement files: read, but passed over."""
 
     def of_kind(self, kind: type[_D]) -> list[_D]:
         return [d for d in self.documents if isinstance(d, kind)]
@@ -127,9 +129,16 @@ def find_files(paths: Iterable[str]) -> list[Path]:
     return sorted(dict.fromkeys(files))
 
 
+def is_scenario_file(yaml: YamlDocument) -> bool:
+    """Whether a loaded file is a scenario test file (format agreement-engine-tests/…)."""
+    data = yaml.data
+    return isinstance(data, dict) and str(data.get("format", "")).startswith(TESTS_FORMAT)
+
+
 def load(paths: Sequence[str]) -> tuple[Library, list[Diagnostic]]:
     """Every document that could be read, and every problem met while reading them."""
     documents: list[Document] = []
+    skipped: list[YamlDocument] = []
     problems: list[Diagnostic] = []
     for file in find_files(paths):
         try:
@@ -137,8 +146,8 @@ def load(paths: Sequence[str]) -> tuple[Library, list[Diagnostic]]:
         except EngineError as exc:
             problems.extend(exc.diagnostics)
             continue
-        _add(yaml, documents, problems)
-    return Library(tuple(documents)), problems
+        _add(yaml, documents, skipped, problems)
+    return Library(tuple(documents), tuple(skipped)), problems
 
 
 def load_texts(files: Iterable[tuple[str, str]]) -> tuple[Library, list[Diagnostic]]:
@@ -147,6 +156,7 @@ def load_texts(files: Iterable[tuple[str, str]]) -> tuple[Library, list[Diagnost
     The path only names the file in problems; the files are taken in the order given.
     """
     documents: list[Document] = []
+    skipped: list[YamlDocument] = []
     problems: list[Diagnostic] = []
     for path, text in files:
         try:
@@ -154,17 +164,24 @@ def load_texts(files: Iterable[tuple[str, str]]) -> tuple[Library, list[Diagnost
         except EngineError as exc:
             problems.extend(exc.diagnostics)
             continue
-        _add(yaml, documents, problems)
-    return Library(tuple(documents)), problems
+        _add(yaml, documents, skipped, problems)
+    return Library(tuple(documents), tuple(skipped)), problems
 
 
-def _add(yaml: YamlDocument, documents: list[Document], problems: list[Diagnostic]) -> None:
+def _add(
+    yaml: YamlDocument,
+    documents: list[Document],
+    skipped: list[YamlDocument],
+    problems: list[Diagnostic],
+) -> None:
     """Validate one loaded file and build its document, collecting the problems met.
 
     A scenario test file (format agreement-engine-tests/…) found among agreement files is not an
-    agreement document: it is passed over, wherever it lies.
+    agreement document: it is passed over, wherever it lies, and kept in ``skipped`` so that
+    ``check`` can say so.
     """
-    if isinstance(yaml.data, dict) and str(yaml.data.get("format", "")).startswith(TESTS_FORMAT):
+    if is_scenario_file(yaml):
+        skipped.append(yaml)
         return
     schema_problems = validate(yaml)
     if schema_problems:

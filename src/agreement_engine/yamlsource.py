@@ -20,6 +20,7 @@ from decimal import Decimal, InvalidOperation
 from typing import TypeAlias
 
 import yaml
+from yaml.events import CollectionEndEvent, CollectionStartEvent
 from yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
 
 from agreement_engine.diagnostics import Diagnostic, EngineError, Location, error
@@ -32,6 +33,11 @@ _STANDARD = "tag:yaml.org,2002:"
 _SCALAR_TAGS = frozenset({"str", "int", "float", "bool", "null", "timestamp", "value"})
 _MERGE_TAG = _STANDARD + "merge"
 _MAX_NODES = 100_000
+# Agreement files nest a handful of levels; far deeper nesting would exhaust the reader's stack
+# (libyaml's composer even crashes the process, past some ten thousand levels).
+_MAX_DEPTH = 100
+_TOO_DEEP = f"the file is nested too deeply to read (more than {_MAX_DEPTH} levels)"
+_TOO_DEEP_HINT = "write the values out instead of nesting them so deeply"
 _DECIMAL_INT = re.compile(r"[-+]?[0-9][0-9_]*")
 _HEX_INT = re.compile(r"[-+]?0x[0-9a-fA-F_]+")
 _BINARY_INT = re.compile(r"[-+]?0b[01_]+")
@@ -119,16 +125,37 @@ def decode_utf8(raw: bytes, name: str) -> str:
 def load_yaml(path: str, text: str) -> YamlDocument:
     """Load one YAML document from ``text``; ``path`` is only used to name the file in problems.
 
-    Raises :class:`EngineError` for malformed YAML, duplicate keys, tags and an empty file.
+    Raises :class:`EngineError` for malformed YAML, duplicate keys, tags, an empty file and
+    nesting deeper than the reader can follow.
     """
     text = text.removeprefix("\ufeff").replace("\r\n", "\n").replace("\r", "\n")
     lines = Lines.of(text)
     try:
         return _load(path, lines)
-    except RecursionError:
-        hint = "write the values out instead of nesting them so deeply"
-        deep = error("the file is nested too deeply to read", None, hint=hint, code="yaml")
+    except RecursionError:  # a last resort: the depth is checked before and while building
+        deep = error(_TOO_DEEP, Location(path, 1, 1), hint=_TOO_DEEP_HINT, code="yaml")
         raise EngineError([deep]) from None
+
+
+def _too_deep(text: str) -> int | None:
+    """Where the nesting first goes past :data:`_MAX_DEPTH` levels, or None if it never does.
+
+    Read from the parser's events, which come without recursion, so that no depth of nesting can
+    exhaust the stack before the problem is found. Malformed YAML gives None: composing it then
+    reports the mistake in the usual words.
+    """
+    depth = 0
+    try:
+        for event in yaml.parse(text, Loader=getattr(yaml, "CSafeLoader", yaml.SafeLoader)):
+            if isinstance(event, CollectionStartEvent):
+                depth += 1
+                if depth > _MAX_DEPTH:
+                    return event.start_mark.index if event.start_mark is not None else 0
+            elif isinstance(event, CollectionEndEvent):
+                depth -= 1
+    except yaml.YAMLError:
+        return None
+    return None
 
 
 def _compose(text: str) -> Node | None:
@@ -150,9 +177,18 @@ def _compose(text: str) -> Node | None:
 
 
 def _even_styles(node: Node | None) -> None:
+    """Write libyaml's '' plain style as None, visiting each node once.
+
+    An alias makes the same node appear in several places, and one that refers to itself makes
+    a cycle; the builder reports that, but only if this walk ends first.
+    """
     stack = [node] if node is not None else []
+    seen: set[int] = set()
     while stack:
         current = stack.pop()
+        if id(current) in seen:
+            continue
+        seen.add(id(current))
         if isinstance(current, ScalarNode):
             if current.style == "":
                 current.style = None
@@ -164,6 +200,10 @@ def _even_styles(node: Node | None) -> None:
 
 
 def _load(path: str, lines: Lines) -> YamlDocument:
+    deep_at = _too_deep(lines.text)
+    if deep_at is not None:
+        where = lines.location(path, Span(deep_at, deep_at + 1))
+        raise EngineError([error(_TOO_DEEP, where, hint=_TOO_DEEP_HINT, code="yaml")])
     try:
         root = _compose(lines.text)
     except yaml.MarkedYAMLError as exc:
@@ -190,6 +230,7 @@ class _Builder:
     places: dict[KeyPath, Place] = field(default_factory=dict)
     problems: list[Diagnostic] = field(default_factory=list)
     count: int = 0
+    too_deep: bool = False
 
     def value(
         self, node: Node, keypath: KeyPath, key: Node | None, ancestors: frozenset[int]
@@ -197,6 +238,9 @@ class _Builder:
         self.count += 1
         if self.count > _MAX_NODES:
             self._too_large(node)
+            return None
+        if len(keypath) > _MAX_DEPTH:  # aliases can nest deeper than the text does
+            self._nested_too_deeply(node)
             return None
         self.places[keypath] = _place(self.lines.text, node, key)
         if not self._tag_allowed(node):
@@ -262,6 +306,11 @@ class _Builder:
         if self.count == _MAX_NODES + 1:
             hint = "write the values out instead of repeating them with aliases ('*')"
             self._problem(node, "the file is too large to read", hint)
+
+    def _nested_too_deeply(self, node: Node) -> None:
+        if not self.too_deep:
+            self.too_deep = True
+            self._problem(node, _TOO_DEEP, _TOO_DEEP_HINT)
 
     def _problem(self, node: Node, message: str, hint: str | None, code: str = "yaml") -> None:
         span = _place(self.lines.text, node, None).value
