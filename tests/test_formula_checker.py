@@ -477,6 +477,87 @@ MISTAKES: dict[str, tuple[str, Scope, list[FormulaProblem]]] = {
         EPISODE,
         [FormulaProblem("cannot negate a date", Span(0, 11))],
     ),
+    "abs of a month": (
+        "abs(month)",
+        HALLAND,
+        [FormulaProblem("'abs' needs a number, not a month", Span(4, 9))],
+    ),
+    "abs of a date": (
+        "abs(ready_date)",
+        EPISODE,
+        [FormulaProblem("'abs' needs a number, not a date", Span(4, 14))],
+    ),
+    "a date moved past the last day of the calendar": (
+        "9999-12-31 + 1 day",
+        HALLAND,
+        [
+            FormulaProblem(
+                "the date falls outside the years 1–9999",
+                Span(0, 18),
+                "dates run from 0001-01-01 to 9999-12-31",
+            )
+        ],
+    ),
+    "a date moved before the first day of the calendar": (
+        "0001-01-01 - 1 day",
+        HALLAND,
+        [
+            FormulaProblem(
+                "the date falls outside the years 1–9999",
+                Span(0, 18),
+                "dates run from 0001-01-01 to 9999-12-31",
+            )
+        ],
+    ),
+    "days in front of a date moved past the calendar": (
+        "1 day + 9999-12-31",
+        HALLAND,
+        [
+            FormulaProblem(
+                "the date falls outside the years 1–9999",
+                Span(0, 18),
+                "dates run from 0001-01-01 to 9999-12-31",
+            )
+        ],
+    ),
+    "a date moved by more days than the calendar has": (
+        "count(ready_date + 1000000000000 days > discharge_date)",
+        AGGREGATES,
+        [
+            FormulaProblem(
+                "a date moved by 1000000000000 days falls outside the years 1–9999",
+                Span(19, 37),
+                "a date can be moved by at most 3652058 days",
+            )
+        ],
+    ),
+    "a date moved back by a product of more days than the calendar has": (
+        "ready_date - 100000 days * 100",
+        EPISODE,
+        [
+            FormulaProblem(
+                "a date moved by 10000000 days falls outside the years 1–9999",
+                Span(13, 30),
+                "a date can be moved by at most 3652058 days",
+            )
+        ],
+    ),
+    "a date moved by more days than fit in 64 bits": (
+        "ready_date + 10000000000000000000 days",
+        EPISODE,
+        [
+            FormulaProblem(
+                "a date moved by 10000000000000000000 days falls outside the years 1–9999",
+                Span(13, 38),
+                "a date can be moved by at most 3652058 days",
+            )
+        ],
+    ),
+    "a date moved by half a day": (
+        "ready_date + 0.5 days",
+        EPISODE,
+        [FormulaProblem("a date can only be moved by whole days", Span(0, 21))],
+    ),
 }
 
 
@@ -486,6 +567,24 @@ def test_each_mistake_has_its_message_span_and_hint(
 ) -> None:
     """Policy staff fix formulas from these words and carets alone, so they are API."""
     assert problems_in(text, scope) == expected
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [("abs(-3 kr)", MONEY), ("abs(average_days - benchmark)", DAYS), ("abs(-2)", NUMBER)],
+)
+def test_abs_gives_the_unit_of_its_argument(text: str, expected: Type) -> None:
+    """abs is documented for any amount; it keeps kronor kronor and days days."""
+    assert type_of(text) == expected
+
+
+@pytest.mark.parametrize(
+    "text",
+    ["ready_date + 3652058 days", "ready_date - 3652058 days", "9999-12-31 - 3652058 days"],
+)
+def test_a_date_may_be_moved_by_as_many_days_as_the_calendar_has(text: str) -> None:
+    """From 0001-01-01 to 9999-12-31 is 3 652 058 days: a move that long can still be a date."""
+    assert type_of(text, EPISODE) == Kind.DATE
 
 
 def test_count_and_sum_check_against_the_episode_scope() -> None:

@@ -223,6 +223,42 @@ def test_a_date_moved_by_part_of_a_day_is_refused() -> None:
     )
 
 
+@pytest.mark.parametrize(
+    ("text", "values"),
+    [
+        ("ready_date + 1 day", {"ready_date": dt.date(9999, 12, 31)}),
+        ("ready_date - 1 day", {"ready_date": dt.date(1, 1, 1)}),
+        (
+            "ready_date + days_ready",
+            {"ready_date": dt.date(2023, 3, 1), "days_ready": days(8000 * 366)},
+        ),
+        (
+            "ready_date - days_ready",
+            {"ready_date": dt.date(2023, 3, 1), "days_ready": days(10**12)},
+        ),
+    ],
+)
+def test_a_date_moved_off_the_calendar_is_refused_in_plain_words(
+    text: str, values: dict[str, Value]
+) -> None:
+    """Python has no date before the year 1 or after 9999: a located error, not a crash."""
+    with pytest.raises(FormulaError) as raised:
+        run(text, **values)
+    assert raised.value.problem == FormulaProblem(
+        "the date falls outside the years 1–9999",
+        Span(0, len(text)),
+        "dates run from 0001-01-01 to 9999-12-31",
+    )
+
+
+@pytest.mark.parametrize("condition", ["true", "1 = 1", "not false"])
+def test_a_count_of_a_condition_always_met_counts_every_episode(condition: str) -> None:
+    """count(true) is the number of episodes, as the column counting gives it."""
+    month = Figures({}, episodes=[Figures({"days_ready": days(n)}) for n in (0, 1, 4, 7)])
+    assert evaluate(parse(f"count({condition})"), month) == number(4)
+    assert evaluate(parse("sum(3 days, days_ready >= 1 day)"), month) == days(9)
+
+
 def test_count_and_sum_go_over_the_months_episodes() -> None:
     """The Halland aggregates count episodes of at least one day and add up their days."""
     month = Figures({}, episodes=[Figures({"days_ready": days(n)}) for n in (0, 1, 4, 7)])

@@ -3,13 +3,25 @@
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Iterable
 from decimal import Decimal
 
 import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from agreement_engine.formula import FormulaError, FormulaProblem, Span, ast, parse, unparse
+from agreement_engine.formula import (
+    FormulaError,
+    FormulaProblem,
+    Scope,
+    Span,
+    Value,
+    ast,
+    check,
+    evaluate,
+    parse,
+    unparse,
+)
 from agreement_engine.months import YearMonth
 
 # Small builders, so expected trees read like the formulas they stand for. Spans are left out of
@@ -289,6 +301,30 @@ SYNTAX_ERRORS: dict[str, tuple[str, FormulaProblem]] = {
         "ready_date >= 2023-02-30",
         FormulaProblem("'2023-02-30' is not a real date", Span(14, 24)),
     ),
+    "a date with a one-digit month": (
+        "ready_date >= 2024-1-01",
+        FormulaProblem(
+            "'2024-1-01' is not a date as written: months and days take two digits",
+            Span(14, 23),
+            "write 2024-01-01",
+        ),
+    ),
+    "a date with one-digit month and day": (
+        "2024-1-1 + 1 day",
+        FormulaProblem(
+            "'2024-1-1' is not a date as written: months and days take two digits",
+            Span(0, 8),
+            "write 2024-01-01",
+        ),
+    ),
+    "a date with a one-digit day": (
+        "discharge_date - 2024-12-3",
+        FormulaProblem(
+            "'2024-12-3' is not a date as written: months and days take two digits",
+            Span(17, 26),
+            "write 2024-12-03",
+        ),
+    ),
     "not a time": (
         "notice_time > 25:00",
         FormulaProblem("'25:00' is not a time of day", Span(14, 19)),
@@ -330,6 +366,63 @@ def test_nesting_100_levels_deep_is_accepted() -> None:
 def test_a_long_flat_sum_is_not_mistaken_for_deep_nesting() -> None:
     """Sixty terms added up is an ordinary formula, not a nested one."""
     parse(" + ".join(["1 kr"] * 60))
+
+
+class NoNames:
+    """Where a formula of literals is evaluated: it reads no names."""
+
+    def value(self, name: str, span: Span) -> Value:
+        raise AssertionError(name)
+
+    def lookup(self, name: str, key: Value, span: Span) -> Value:
+        raise AssertionError(name)
+
+    def episodes(self) -> Iterable[NoNames]:
+        return ()
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        " + ".join(["1 kr"] * 110),
+        " * ".join(["2"] * 300),
+        " - ".join(["1 day"] * 150),
+        " and ".join(["true"] * 150),
+        " or ".join(["false"] * 200),
+        "(" * 60 + " * ".join(["2"] * 100) + ")" * 60,
+    ],
+    ids=["110 terms", "300 factors", "150 differences", "150 ands", "200 ors", "a product inside"],
+)
+def test_a_flat_run_of_operators_is_not_mistaken_for_deep_nesting(text: str) -> None:
+    """A long sum or product is flat as written; only every third operator counts as a level,
+    and the phases after parsing walk its tree without exhausting the stack."""
+    tree = parse(text)
+    assert parse(unparse(tree)) == tree
+    result, problems = check(tree, Scope({}))
+    assert problems == [] and result is not None
+    evaluate(tree, NoNames())
+
+
+def test_a_run_of_operators_still_nests_to_the_left() -> None:
+    """Built in a loop, a − b + c * d − e is still ((a − b) + c × d) − e, spans and all."""
+    tree = parse("a - b + c * d - e")
+    assert tree == binary(
+        binary(binary(name("a"), "-", name("b")), "+", binary(name("c"), "*", name("d"))),
+        "-",
+        name("e"),
+    )
+    assert isinstance(tree, ast.Binary) and isinstance(tree.left, ast.Binary)
+    assert (tree.span, tree.op_span) == (Span(0, 17), Span(14, 15))
+    assert (tree.left.span, tree.left.op_span) == (Span(0, 13), Span(6, 7))
+
+
+def test_a_run_of_more_than_300_terms_is_refused_before_it_exhausts_the_stack() -> None:
+    """Each operator is still a level of the tree that later phases walk recursively."""
+    assert syntax_error("+".join(["1"] * 301)) == FormulaProblem(
+        "the formula is nested too deeply (more than 100 levels)",
+        Span(0, 1),
+        "split it into several rules that refer to each other by name",
+    )
 
 
 def test_nesting_deeper_than_100_levels_is_refused() -> None:

@@ -9,9 +9,10 @@ every rule's type, reporting anything that does not fit.
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 
+from agreement_engine.columnar import aggregate_problems, episode_problems
 from agreement_engine.diagnostics import Diagnostic, error
 from agreement_engine.documents import (
     Agreement,
@@ -120,30 +121,47 @@ def type_rules(ruleset: RuleSet, parameters: Mapping[str, ParameterSeries]) -> T
     problems: list[Diagnostic] = []
     episode_types: dict[str, Type] = {}
     episode_order: tuple[str, ...] = ()
-    aggregate_types: dict[str, Type] = {}
     counting = ruleset.counting
     if counting is not None:
-        episode_order, episode_types = _type_group(
-            counting.rules, EPISODE_INPUTS, params, problems, None
-        )
-        episode_scope = Scope({**EPISODE_INPUTS, **episode_types}, params)
-        _expect(counting.month.formula, episode_scope, Kind.MONTH, "the counting month", problems)
-        aggregate_scope = Scope({}, params, episode=episode_scope)
-        for name, rule in counting.aggregates.items():
-            t = _check_rule(rule, aggregate_scope, problems)
-            if t is not None:
-                aggregate_types[name] = t
+        episode_order, episode_types, aggregate_types = _type_counting(counting, params, problems)
     else:
         aggregate_types = dict(DEFAULT_AGGREGATES)
-    inputs = {**MONTH_INPUTS, **aggregate_types}
+    # An aggregate whose formula has a problem (reported there) is still a name rules may use.
+    untyped = dict.fromkeys(counting.aggregates if counting is not None else ())
+    inputs: dict[str, Type | None] = {**MONTH_INPUTS, **untyped, **aggregate_types}
     order, types = _type_group(ruleset.rules, inputs, params, problems, None)
     _check_result(ruleset, types, problems)
     return Typed(episode_order, episode_types, aggregate_types, order, types, tuple(problems))
 
 
+def _type_counting(
+    counting: Counting, params: Mapping[str, Parameter], problems: list[Diagnostic]
+) -> tuple[tuple[str, ...], dict[str, Type], dict[str, Type]]:
+    """The order and types of the per-episode rules, and the types of the aggregates.
+
+    Formulas that type-check are then checked for what cannot be counted in columns (see
+    :func:`.columnar.episode_problems`); one with a type error gets no second message."""
+    order, episode_types = _type_group(counting.rules, EPISODE_INPUTS, params, problems, None)
+    episode_scope = Scope({**EPISODE_INPUTS, **episode_types}, params)
+    month = counting.month.formula
+    month_typed = _expect(month, episode_scope, Kind.MONTH, "the counting month", problems)
+    aggregate_scope = Scope({}, params, episode=episode_scope)
+    aggregate_types: dict[str, Type] = {}
+    for name, rule in counting.aggregates.items():
+        t = _check_rule(rule, aggregate_scope, problems)
+        if t is not None:
+            aggregate_types[name] = t
+    per_episode = [r.formula for name, r in counting.rules.items() if name in episode_types]
+    per_episode += [month] if month_typed else []
+    problems += _uncountable(per_episode, episode_problems)
+    aggregates = [r.formula for name, r in counting.aggregates.items() if name in aggregate_types]
+    problems += _uncountable(aggregates, aggregate_problems)
+    return order, episode_types, aggregate_types
+
+
 def _type_group(
     rules: Mapping[str, Rule],
-    inputs: Mapping[str, Type],
+    inputs: Mapping[str, Type | None],
     params: Mapping[str, Parameter],
     problems: list[Diagnostic],
     episode: Scope | None,
@@ -202,9 +220,10 @@ def _check_rule(rule: Rule, scope: Scope, problems: list[Diagnostic]) -> Type | 
 
 def _expect(
     formula: Formula, scope: Scope, wanted: Type, what: str, problems: list[Diagnostic]
-) -> None:
+) -> bool:
+    """Whether the formula gives what is wanted; what is wrong with it goes to ``problems``."""
     if formula.expr is None:
-        return
+        return False
     t, found = check(formula.expr, scope)
     problems.extend(_located(formula, p) for p in found)
     if t is not None and t != wanted:
@@ -216,6 +235,20 @@ def _expect(
                 code="wrong-type",
             )
         )
+    return t == wanted
+
+
+def _uncountable(
+    formulas: Sequence[Formula], problems_of: Callable[[Expr], list[FormulaProblem]]
+) -> list[Diagnostic]:
+    """What in counting formulas that type-check cannot be counted in columns (division, parts
+    of days, dated figures): found here, so that evaluating an extract never meets it."""
+    return [
+        _located(formula, problem)
+        for formula in formulas
+        if formula.expr is not None
+        for problem in problems_of(formula.expr)
+    ]
 
 
 def _order(rules: Mapping[str, Rule], problems: list[Diagnostic]) -> list[str]:

@@ -9,12 +9,20 @@ problems are reported about the expressions around it, so one mistake gives one 
 from __future__ import annotations
 
 import difflib
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
 
 from agreement_engine.formula import ast
+from agreement_engine.formula.evaluator import (
+    MAX_DAY_OFFSET,
+    Amount,
+    Environment,
+    Value,
+    evaluate,
+    format_value,
+)
 from agreement_engine.formula.functions import FUNCTIONS, ROUNDING_MODES
-from agreement_engine.formula.problems import FormulaProblem
+from agreement_engine.formula.problems import FormulaError, FormulaProblem
 from agreement_engine.formula.types import (
     DAYS,
     NUMBER,
@@ -202,6 +210,8 @@ class _Checker:
                 self.fail(f"'{name}' cannot compare {describe(first)}", node.span)
                 return None
             return first
+        if name == "abs":
+            return self._abs(node, types[0])
         expected = FUNCTIONS[name].parameters
         for arg, t, allowed in zip(node.args, types, expected, strict=True):
             if t not in allowed:
@@ -209,6 +219,13 @@ class _Checker:
                 self.fail(f"'{name}' needs {wanted}, not {describe(t)}", arg.span)
                 return None
         return FUNCTIONS[name].result(types)
+
+    def _abs(self, node: ast.Call, value: Type) -> Type | None:
+        """``abs`` takes any quantity (kronor, days, numbers) and gives the same unit."""
+        if not isinstance(value, Quantity):
+            self.fail(f"'abs' needs a number, not {describe(value)}", node.args[0].span)
+            return None
+        return value
 
     def _round(self, node: ast.Call) -> Type | None:
         value, decimals, mode = node.args
@@ -354,7 +371,57 @@ class _Checker:
                 node.span,
                 hint=_unit_hint(node.left, node.right, left, right),
             )
+        if result == Kind.DATE:
+            return self._moved_date(node, offset=node.right if left == Kind.DATE else node.left)
         return result
+
+    def _moved_date(self, node: ast.Binary, offset: ast.Expr) -> Type | None:
+        """A date moved by days. When the days are written as a constant, the move is worked
+        out here, so that a move no date survives, or a written date moved off the calendar, is
+        reported at its place rather than met while billing (or wrapped around by polars)."""
+        if not _is_constant(offset):
+            return Kind.DATE
+        try:
+            days = evaluate(offset, _NoNames())
+            assert isinstance(days, Amount)
+            if abs(days.value) > MAX_DAY_OFFSET:
+                self.fail(
+                    f"a date moved by {format_value(days)} falls outside the years 1–9999",
+                    offset.span,
+                    hint=f"a date can be moved by at most {MAX_DAY_OFFSET} days",
+                )
+                return None
+            if days.value.denominator != 1:
+                self.fail("a date can only be moved by whole days", node.span)
+                return None
+            if _is_constant(node):
+                evaluate(node, _NoNames())  # says what is wrong with the date, if anything
+        except FormulaError as exc:
+            self.problems.append(exc.problem)
+            return None
+        return Kind.DATE
+
+
+def _is_constant(node: ast.Expr) -> bool:
+    """Whether a formula is the same whatever its names stand for: it uses none."""
+    return not any(
+        isinstance(n, ast.Name | ast.Lookup)
+        or (isinstance(n, ast.Call) and n.function in ("count", "sum"))
+        for n in ast.walk(node)
+    )
+
+
+class _NoNames:
+    """Where a constant is worked out: it reads no names, figures or episodes."""
+
+    def value(self, name: str, span: ast.Span) -> Value:
+        raise AssertionError(f"a constant uses no name, but {name!r} was read")
+
+    def lookup(self, name: str, key: Value, span: ast.Span) -> Value:
+        raise AssertionError(f"a constant looks up no figure, but {name!r} was looked up")
+
+    def episodes(self) -> Iterable[Environment]:
+        return ()
 
 
 def _arithmetic_type(op: str, left: Type, right: Type) -> Type | None:

@@ -210,6 +210,11 @@ def _division(node: ast.Binary, left: Compiled, right: Compiled) -> Compiled:
     return divide
 
 
+# The most days a date of the years 1–9999 can be moved by and still be such a date.
+MAX_DAY_OFFSET = (dt.date.max - dt.date.min).days
+OUTSIDE_CALENDAR = "the date falls outside the years 1–9999"
+
+
 def _date_arithmetic(node: ast.Binary, left: Value, right: Value) -> Value:
     if isinstance(left, dt.date) and isinstance(right, dt.date):
         return Amount(Fraction((left - right).days), DAYS)
@@ -218,7 +223,12 @@ def _date_arithmetic(node: ast.Binary, left: Value, right: Value) -> Value:
     if days.value.denominator != 1:
         raise FormulaError("a date can only be moved by whole days", node.span)
     step = int(days.value) if node.op == "+" else -int(days.value)
-    return date + dt.timedelta(days=step)
+    try:
+        return date + dt.timedelta(days=step)
+    except OverflowError:  # past 9999-12-31 or before 0001-01-01: Python has no such date
+        raise FormulaError(
+            OUTSIDE_CALENDAR, node.span, hint="dates run from 0001-01-01 to 9999-12-31"
+        ) from None
 
 
 def _call(node: ast.Expr) -> Compiled:

@@ -20,12 +20,17 @@ from agreement_engine.months import YearMonth
 
 MAX_LENGTH = 2000
 MAX_DEPTH = 100
+# Operators in a run (a + b - c …, a and b and c …) count as one level of nesting for this
+# many: each is a level of the tree, which the phases after parsing walk recursively, so a run
+# of 300 terms is as deep as Python's stack allows with room to spare.
+OPERATORS_PER_LEVEL = 3
 
 _TOKEN_WORDS = {
     "NAME": "a name",
     "NUMBER": "a number",
     "UNIT": "a unit",
     "DATE": "a date",
+    "LOOSE_DATE": "a date",
     "MONTH": "a month",
     "TIME": "a time",
     "STRING": "a text in double quotes",
@@ -194,6 +199,16 @@ class _Builder:
             raise FormulaError(f"'{token}' is not a real date", _span(node)) from None
         return ast.DateLiteral(value, _span(node))
 
+    def _loose_date(self, node: Tree[Token], depth: int) -> ast.Expr:
+        token = str(node.children[0])
+        year, month, day = token.split("-")
+        written = f"{year}-{int(month):02d}-{int(day):02d}"
+        raise FormulaError(
+            f"'{token}' is not a date as written: months and days take two digits",
+            _span(node),
+            hint=f"write {written}",
+        )
+
     def _month(self, node: Tree[Token], depth: int) -> ast.Expr:
         token = node.children[0]
         try:
@@ -246,20 +261,43 @@ class _Builder:
         return ast.Unary("not", self._sub(node.children[0], depth), _span(node))
 
     def _arith(self, node: Tree[Token], depth: int) -> ast.Expr:
-        left, op, right = node.children
-        return self._binary(str(op), left, right, node, _span(op), depth)
+        return self._chain(node, depth)
 
     def _compare(self, node: Tree[Token], depth: int) -> ast.Expr:
         left, op, right = node.children
         return self._binary(str(op), left, right, node, _span(op), depth)
 
     def _and_(self, node: Tree[Token], depth: int) -> ast.Expr:
-        left, right = node.children
-        return self._binary("and", left, right, node, self._keyword("and", left, right), depth)
+        return self._chain(node, depth)
 
     def _or_(self, node: Tree[Token], depth: int) -> ast.Expr:
-        left, right = node.children
-        return self._binary("or", left, right, node, self._keyword("or", left, right), depth)
+        return self._chain(node, depth)
+
+    def _chain(self, node: Tree[Token], depth: int) -> ast.Expr:
+        """A run of operators, like ``a + b - c * d`` or ``a and b and c``: the grammar nests
+        it to the left, one level per operator, but it is flat as written, so it is built in a
+        loop and counts as one level of nesting for every few operators, not one each (the
+        tree is as deep as before, and the phases after parsing walk it recursively)."""
+        kind, links = node.data, []
+        first: Tree[Token] | Token = node
+        while isinstance(first, Tree) and first.data == kind:
+            links.append(first)
+            first = first.children[0]
+        depth += len(links) // OPERATORS_PER_LEVEL
+        built = self._sub(first, depth)
+        for link in reversed(links):
+            op, op_span = self._operator(link)
+            right = self._sub(link.children[-1], depth)
+            built = ast.Binary(op, built, right, _span(link), op_span)
+        return built
+
+    def _operator(self, link: Tree[Token]) -> tuple[str, ast.Span]:
+        if link.data == "arith":
+            op = link.children[1]
+            return str(op), _span(op)
+        word = "and" if link.data == "and_" else "or"
+        left, *_, right = link.children
+        return word, self._keyword(word, left, right)
 
     def _keyword(
         self, word: str, left: Tree[Token] | Token, right: Tree[Token] | Token
