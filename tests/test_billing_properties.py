@@ -278,6 +278,43 @@ def test_every_total_is_the_sum_of_its_lines_in_the_basis_and_in_json(
     assert totals["lines_not_computed"] == 0
 
 
+@st.composite
+def huge_scenarios(draw: st.DrawFn) -> Scenario:
+    """Scenarios whose days run to the 30 digits a data file may hold, so that an amount has
+    over 30 digits and a total more: past the 28 a default Decimal context keeps."""
+    months, assume = draw(months_of_a_period())
+    rows = {}
+    for month in months:
+        for name in MUNICIPALITIES:
+            episodes = draw(st.integers(1, 40))
+            tenths = draw(st.integers(10**25, 10**30 - 1))
+            days = Decimal(f"{tenths}E-1")  # from text: scaleb would round to 28 digits
+            rows[name, month] = (episodes, days)
+    return Scenario(months, assume, rows)
+
+
+@QUICK
+@given(scenario=huge_scenarios())
+def test_totals_stay_exact_however_many_digits_they_have(
+    library: Library, scenario: Scenario
+) -> None:
+    """A total is the exact sum of its lines, in the basis, the JSON and the table, written in
+    plain digits: no rounding past 28 digits, no exponent."""
+    basis = bill_aggregates(library, scenario)
+    rendered = json.loads(render_json(basis))["totals"]
+    table = commands.render_basis(basis, "table").decode()
+    overall = Fraction(0)
+    for name in MUNICIPALITIES:
+        exact = sum(Fraction(line.amount or 0) for line in basis.lines if line.municipality == name)
+        assert Fraction(basis.total(name)) == Fraction(rendered["by_municipality"][name]) == exact
+        if len(scenario.months) > 1:
+            assert f"total {name}: {rendered['by_municipality'][name]} kr\n" in table
+        overall += exact
+    assert Fraction(basis.total()) == Fraction(rendered["all"]) == overall > 10**28
+    assert f"total: {rendered['all']} kr\n" in table
+    assert overall.denominator == 1 and rendered["all"] == str(overall.numerator)
+
+
 @QUICK
 @given(
     scenario=scenarios(),

@@ -238,10 +238,12 @@ windows-1252-text-in-number.csv:2:7: error: 'Vårdtillfällen' must be a whole n
  2 | Hylte;sex;19
    |       ^^^""",
     "undecodable.csv": """\
-undecodable.csv:2:3: error: the file is not UTF-8 or Windows-1252 text: byte 0x81 cannot be read
+undecodable.csv:2:3: error: byte 0x81 on this row cannot be read as UTF-8, the encoding of the \
+text before it
  2 | Hy\ufffdte;6;19
    |   ^
-hint: save the file again as CSV with UTF-8 encoding (Excel: 'CSV UTF-8')""",
+hint: retype the character at the caret, which was written in another encoding than the rest \
+of the file, and save the file as UTF-8""",
     "bad-month.csv": """\
 bad-month.csv:2:7: error: 'month' must be a month like 2026-03, not 'mars 2026'
  2 | Hylte;mars 2026;6;19
@@ -553,3 +555,129 @@ def test_plain_digits_are_read_as_the_full_spelling_rules_read_them(digits: str)
     """Plain digits take a shortcut; with a space around them they take the full rules."""
     assert parse_decimal(digits).as_tuple() == parse_decimal(f" {digits}").as_tuple()
     assert parse_whole_number(digits) == parse_whole_number(f" {digits}")
+
+
+LONG = "1" * 4400
+TOO_MANY_DIGITS_HINT = (
+    "no count of episodes or days, nor their average, has more than 30 digits; "
+    "check the row against the source"
+)
+
+
+@pytest.mark.parametrize(
+    ("row", "column", "title", "digits"),
+    [
+        (f"Hylte;{LONG};19;", 7, "Vårdtillfällen", 4400),
+        (f"Hylte;2,{'0' * 4400};19;", 7, "Vårdtillfällen", 4401),
+        (f"Hylte;6;{LONG};", 9, "Totalt antal dagar", 4400),
+        (f"Hylte;6;1,{LONG};", 9, "Totalt antal dagar", 4401),
+        (f"Hylte;2;{'9' * 58};7,5", 9, "Totalt antal dagar", 58),
+        (f"Hylte;2;15;7,{'4' * 58}", 12, "Snitt", 59),
+        (f"Hylte;6;-{LONG};", 9, "Totalt antal dagar", 4400),
+    ],
+)
+def test_a_number_of_more_than_30_digits_is_an_error_at_its_cell_not_a_crash(
+    row: str, column: int, title: str, digits: int, tmp_path: Path
+) -> None:
+    """No count of episodes or days has so many digits: the cell is named, with the limit."""
+    path = tmp_path / "long.csv"
+    path.write_text(f"Kommun;Vårdtillfällen;Totalt antal dagar;Snitt\n{row}\n", encoding="utf-8")
+    quick, careful = read_both_ways(str(path), month=MARCH)
+    assert quick == careful
+    with pytest.raises(EngineError) as raised:
+        read_aggregates(str(path), month=MARCH)
+    got = [(d.location, d.message, d.hint, d.code) for d in raised.value.diagnostics]
+    assert [(at.line, at.column, message, hint, code) for at, message, hint, code in got if at] == [
+        (
+            2,
+            column,
+            f"'{title}' has {digits} digits, more than the 30 a number in this file may have",
+            TOO_MANY_DIGITS_HINT,
+            "data-value",
+        )
+    ]
+
+
+def test_a_number_of_31_digits_is_shown_with_its_cell_underlined(tmp_path: Path) -> None:
+    """The limit's message as finance staff see it, word for word."""
+    path = tmp_path / "long.csv"
+    path.write_text(
+        "Kommun;Vårdtillfällen;Totalt antal dagar\nHylte;6;1234567890123456789012345678901\n",
+        encoding="utf-8",
+    )
+    assert rendered_errors(str(path), month=MARCH) == (
+        f"{path}:2:9: error: 'Totalt antal dagar' has 31 digits, more than the 30 a number in "
+        "this file may have\n"
+        " 2 | Hylte;6;1234567890123456789012345678901\n"
+        "   |         ^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^\n"
+        f"hint: {TOO_MANY_DIGITS_HINT}"
+    )
+
+
+def test_numbers_of_30_digits_are_read_exactly_however_they_are_grouped(tmp_path: Path) -> None:
+    """The limit counts digits, not spaces or the decimal mark: 30 digits are read in full."""
+    path = tmp_path / "long.csv"
+    path.write_text(
+        "Kommun;Vårdtillfällen;Totalt antal dagar\n"
+        "Hylte;999999999999999999999999999999;123 456 789 012 345 678 901 234 567 890\n"
+        "Laholm;1;0,00000000000000000000000000001\n",
+        encoding="utf-8",
+    )
+    quick, careful = read_both_ways(str(path), month=MARCH)
+    assert quick == careful
+    assert figures_of(str(path), month=MARCH) == [
+        ("Hylte", "2026-03", 10**30 - 1, Decimal("123456789012345678901234567890"), None),
+        ("Laholm", "2026-03", 1, Decimal("1E-29"), None),
+    ]
+
+
+SNITT_ROWS = """\
+Kommun;Vårdtillfällen;Totalt antal dagar;Snitt
+Hylte;1;123456789012345678901234567890;0,00000000000000000000000000001
+Laholm;7;999999999999999999999999999999;142857142857142857142857142858
+Varberg;3;100000000000000000000000000000;33333333333333333333333333333,4
+Halmstad;3;100000000000000000000000000000;33333333333333333333333333333,3
+"""
+
+
+def test_the_snitt_check_is_exact_for_numbers_of_30_digits(tmp_path: Path) -> None:
+    """Long figures are checked and shown digit for digit: no 28-digit rounding, no crash.
+    (Halmstad's 33…33,3 is within 0,05 of 100…00 / 3 = 33…33,333…: no warning.)"""
+    path = tmp_path / "snitt.csv"
+    path.write_text(SNITT_ROWS, encoding="utf-8")
+    quick, careful = read_both_ways(str(path), month=MARCH)
+    assert quick == careful
+    figures, _, warnings = read_aggregates(str(path), month=MARCH)
+    assert len(figures) == 4
+    assert [d.message for d in warnings] == [
+        "'Snitt' is 0,00000000000000000000000000001, but 'Totalt antal dagar' / 'Vårdtillfällen' "
+        "is 123456789012345678901234567890 / 1 = 123456789012345678901234567890, more than the "
+        "rounding of 0,00000000000000000000000000001 allows (±0,000000000000000000000000000005)",
+        "'Snitt' is 142857142857142857142857142858, but 'Totalt antal dagar' / 'Vårdtillfällen' "
+        "is 999999999999999999999999999999 / 7 = 142857142857142857142857142857, more than the "
+        "rounding of 142857142857142857142857142858 allows (±0.5)",
+        "'Snitt' is 33333333333333333333333333333,4, but 'Totalt antal dagar' / 'Vårdtillfällen' "
+        "is 100000000000000000000000000000 / 3 ≈ 33333333333333333333333333333,333, more than "
+        "the rounding of 33333333333333333333333333333,4 allows (±0,05)",
+    ]
+
+
+@pytest.mark.parametrize(
+    ("row", "column", "byte"),
+    [(b"Hylte;6;1\xff5", 10, "0xFF"), ("Malmö;6;15".encode("cp1252"), 5, "0xF6")],
+)
+def test_a_byte_that_cannot_be_read_after_a_bom_is_placed_at_its_own_column(
+    row: bytes, column: int, byte: str, tmp_path: Path
+) -> None:
+    """The BOM's three bytes are no column of any row: the caret is on the byte itself."""
+    path = tmp_path / "bom.csv"
+    path.write_bytes(
+        b"\xef\xbb\xbfKommun;V\xc3\xa5rdtillf\xc3\xa4llen;Totalt antal dagar\r\n"
+        b"Varberg;30;127,5\r\n" + row + b"\r\n"
+    )
+    with pytest.raises(EngineError) as raised:
+        read_aggregates(str(path), month=MARCH)
+    (found,) = raised.value.diagnostics
+    assert found.location is not None
+    assert (found.location.line, found.location.column) == (3, column)
+    assert f"byte {byte} " in found.message

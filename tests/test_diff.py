@@ -643,3 +643,13 @@ def test_a_side_with_two_documents_of_one_id_is_refused_at_the_second(tmp_path: 
         f"{second}:4:5: error: two documents have the id 'halland-2022' (the other is {first})"
     )
     assert "hint: documents are matched by id: every document needs its own" in repeated[0]
+
+
+def test_the_money_impact_is_exact_however_many_digits_the_amounts_have() -> None:
+    """Before + difference = after, to the öre, past Decimal's 28 digits too."""
+    from decimal import Decimal
+
+    from agreement_engine.impact import Total
+
+    before, after = Decimal("1" * 35 + ".01"), Decimal("2" * 35 + ".03")
+    assert Total(before, after, left_out=0).difference == Decimal("1" * 35 + ".02")

@@ -11,7 +11,18 @@ from __future__ import annotations
 
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
-from decimal import Decimal
+from decimal import (
+    MAX_EMAX,
+    MAX_PREC,
+    MIN_EMIN,
+    Context,
+    Decimal,
+    DivisionByZero,
+    Inexact,
+    InvalidOperation,
+    Overflow,
+    localcontext,
+)
 from enum import StrEnum
 from fractions import Fraction
 from functools import lru_cache
@@ -114,6 +125,17 @@ class InvoiceLine:
         return found
 
 
+EXACT_SUMS = Context(
+    prec=MAX_PREC,
+    Emax=MAX_EMAX,
+    Emin=MIN_EMIN,
+    traps=[InvalidOperation, DivisionByZero, Overflow, Inexact],
+)
+"""The decimal context totals are added in. The default context keeps 28 digits and rounds the
+rest away without a word; this one keeps as many as Python can, so that every sum of amounts is
+exact, and it would stop with an error rather than round."""
+
+
 @dataclass(frozen=True, slots=True)
 class InvoiceBasis:
     """Every line of a run, in order of month then municipality."""
@@ -131,16 +153,18 @@ class InvoiceBasis:
         return found
 
     def total(self, municipality: str | None = None) -> Decimal:
-        """The sum of the computed amounts (of one municipality, or all)."""
-        return sum(
-            (
-                line.amount
-                for line in self.lines
-                if line.amount is not None
-                and (municipality is None or line.municipality == municipality)
-            ),
-            Decimal(0),
-        )
+        """The sum of the computed amounts (of one municipality, or all), exact however many
+        digits it has (see :data:`EXACT_SUMS`)."""
+        with localcontext(EXACT_SUMS):
+            return sum(
+                (
+                    line.amount
+                    for line in self.lines
+                    if line.amount is not None
+                    and (municipality is None or line.municipality == municipality)
+                ),
+                Decimal(0),
+            )
 
 
 class MonthlyData(Protocol):
@@ -320,7 +344,8 @@ def _computed(
         ]
         status = LineStatus.NOT_COMPUTED
     elif amount < 0:
-        reasons.insert(0, f"{RESULT} came out below zero ({amount} kr); nothing is billed")
+        below = format(amount, "f")
+        reasons.insert(0, f"{RESULT} came out below zero ({below} kr); nothing is billed")
         amount = Decimal(0)
         status = LineStatus.PROVISIONAL
     return InvoiceLine(

@@ -15,9 +15,9 @@ from __future__ import annotations
 
 from collections.abc import Callable, Collection, Iterable, Sequence
 from dataclasses import dataclass
-from decimal import Decimal
+from decimal import Decimal, localcontext
 
-from agreement_engine.billing import InvoiceLine, bill
+from agreement_engine.billing import EXACT_SUMS, InvoiceLine, bill
 from agreement_engine.data import read_aggregates
 from agreement_engine.diagnostics import Diagnostic
 from agreement_engine.documents import (
@@ -211,7 +211,8 @@ class ImpactLine:
         """After minus before; None when either version could not compute the month."""
         if self.before.amount is None or self.after.amount is None:
             return None
-        return self.after.amount - self.before.amount
+        with localcontext(EXACT_SUMS):
+            return self.after.amount - self.before.amount
 
     @property
     def changed(self) -> bool:
@@ -229,7 +230,8 @@ class Total:
 
     @property
     def difference(self) -> Decimal:
-        return self.after - self.before
+        with localcontext(EXACT_SUMS):
+            return self.after - self.before
 
 
 @dataclass(frozen=True, slots=True)
@@ -247,11 +249,10 @@ class Impact:
             line for line in self.lines if municipality is None or line.municipality == municipality
         ]
         both = [line for line in chosen if line.difference is not None]
-        return Total(
-            before=sum((line.before.amount or Decimal(0) for line in both), Decimal(0)),
-            after=sum((line.after.amount or Decimal(0) for line in both), Decimal(0)),
-            left_out=len(chosen) - len(both),
-        )
+        with localcontext(EXACT_SUMS):  # exact, however many digits
+            before = sum((line.before.amount or Decimal(0) for line in both), Decimal(0))
+            after = sum((line.after.amount or Decimal(0) for line in both), Decimal(0))
+        return Total(before, after, left_out=len(chosen) - len(both))
 
     @property
     def changed(self) -> list[ImpactLine]:

@@ -18,7 +18,7 @@ import json
 import re
 import zipfile
 from collections.abc import Callable, Iterable, Iterator, Sequence
-from decimal import Decimal
+from decimal import Decimal, localcontext
 from fractions import Fraction
 from functools import lru_cache, partial
 from itertools import islice, repeat
@@ -27,6 +27,7 @@ from typing import Any
 
 from agreement_engine.billing import (
     COLUMNS,
+    EXACT_SUMS,
     InvoiceBasis,
     InvoiceLine,
     approximately,
@@ -167,16 +168,22 @@ def _cells(
 
 def _totals(basis: InvoiceBasis) -> tuple[dict[str, Decimal], Decimal]:
     """Each municipality's total and the total of all, as :meth:`InvoiceBasis.total` gives them
-    (the same sums in the same order), in one pass over the lines."""
+    (the same exact sums in the same order), in one pass over the lines."""
     by_municipality = {m: Decimal(0) for m in basis.municipalities}
     everything = Decimal(0)
-    for line in basis.lines:
-        amount = line.amount
-        if amount is not None:
-            everything += amount
-            if line.municipality in by_municipality:
-                by_municipality[line.municipality] += amount
+    with localcontext(EXACT_SUMS):  # the default context would round past 28 digits
+        for line in basis.lines:
+            amount = line.amount
+            if amount is not None:
+                everything += amount
+                if line.municipality in by_municipality:
+                    by_municipality[line.municipality] += amount
     return by_municipality, everything
+
+
+def _plain(total: Decimal) -> str:
+    """A total as plain digits, never in exponent form ('9.2E+32')."""
+    return format(total, "f")
 
 
 # --- Table --------------------------------------------------------------------------------------
@@ -232,10 +239,10 @@ def _totals_text(basis: InvoiceBasis) -> list[str]:
     lines = []
     if len(basis.months) > 1:
         for municipality in basis.municipalities:
-            lines.append(f"total {municipality}: {by_municipality[municipality]} kr")
+            lines.append(f"total {municipality}: {_plain(by_municipality[municipality])} kr")
     missing = sum(1 for line in basis.lines if line.amount is None)
     suffix = f" ({missing} of {len(basis.lines)} lines not computed)" if missing else ""
-    lines.append(f"total: {everything} kr{suffix}")
+    lines.append(f"total: {_plain(everything)} kr{suffix}")
     return lines
 
 
@@ -297,8 +304,8 @@ def to_json(basis: InvoiceBasis) -> dict[str, Any]:
         "documents": _documents_json(basis),
         "lines": [_line_json(line, values) for line in basis.lines],
         "totals": {
-            "by_municipality": {m: format(by_municipality[m], "f") for m in basis.municipalities},
-            "all": format(everything, "f"),
+            "by_municipality": {m: _plain(by_municipality[m]) for m in basis.municipalities},
+            "all": _plain(everything),
             "lines_not_computed": sum(1 for line in basis.lines if line.amount is None),
         },
     }

@@ -259,10 +259,14 @@ _EPISODE_ONLY = (
 def is_episode_file(path: str) -> bool:
     """Whether a data file is an episode-level extract (else monthly aggregates), by its header.
 
-    A file that cannot be opened is taken for aggregates: their reader says what is wrong with it.
+    A path that is no regular file (missing, a folder, a pipe, a device) is refused at once
+    (:class:`EngineError`), before anything opens it; a file that cannot be read otherwise is
+    taken for aggregates: their reader says what is wrong with it.
     """
     from agreement_engine.data.dialect import normalise_name
+    from agreement_engine.data.table import check_data_file
 
+    check_data_file(path)
     wanted = {normalise_name(n) for n in _EPISODE_ONLY}
     try:
         if path.lower().endswith(".xlsx"):

@@ -24,21 +24,27 @@ are left out (and reported).
 so the two agree when they are at most half a unit of the last decimal apart (``4,3``: within
 0,05, both ends included, as 4,35 rounds to 4,3 or 4,4 depending on the rounding rule). When
 they disagree, a warning says so.
+
+A number is written with at most :data:`.dialect.MAX_DIGITS` (30) digits; a longer one is an
+error at its cell, as no count of episodes or days comes near it.
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable, Collection, Iterable, Sequence
 from dataclasses import dataclass
-from decimal import Decimal, localcontext
+from decimal import Decimal
 from fractions import Fraction
 from os import PathLike
 from typing import TypeVar
 
 from agreement_engine.data.columns import Column, Layout, known_names, resolve
 from agreement_engine.data.dialect import (
+    MAX_DIGITS,
     SPACES,
     BadValue,
+    TooManyDigits,
+    check_digits,
     decimals_written,
     format_decimal,
     looks_misspelt,
@@ -142,8 +148,20 @@ _Average = tuple[Decimal, int, int, int]
 it stands for any value at most 1 / that from it."""
 
 
+def _read_count(text: str) -> int:
+    """Episodes: a whole number of at most :data:`.dialect.MAX_DIGITS` digits."""
+    check_digits(text)
+    return parse_whole_number(text)
+
+
+def _read_number(text: str) -> Decimal:
+    """Days, or days per episode: a number of at most :data:`.dialect.MAX_DIGITS` digits."""
+    check_digits(text)
+    return parse_decimal(text)
+
+
 def _read_ratio(text: str) -> _Ratio:
-    value = parse_decimal(text)
+    value = _read_number(text)
     numerator, denominator = value.as_integer_ratio()
     return value, numerator, denominator
 
@@ -264,7 +282,7 @@ class _Reader:
         assert when is not None
         episodes = self._counts.get(fields[at_episodes])
         if episodes is None:
-            episodes = _learn(self._counts, fields[at_episodes], parse_whole_number)
+            episodes = _learn(self._counts, fields[at_episodes], _read_count)
         total = self._totals.get(fields[at_total])
         if total is None:
             total = _learn(self._totals, fields[at_total], _read_ratio)
@@ -323,9 +341,9 @@ class _Reader:
         errors_before = len(self.problems.errors)
         municipality = self._municipality(row)
         when = self._month(row)
-        episodes = self._value(row, "episodes", parse_whole_number)
-        total = self._value(row, "total_days", parse_decimal)
-        average = self._value(row, "average", parse_decimal, optional=True)
+        episodes = self._value(row, "episodes", _read_count)
+        total = self._value(row, "total_days", _read_number)
+        average = self._value(row, "average", _read_number, optional=True)
         if len(self.problems.errors) > errors_before:
             return None
         assert municipality is not None and when is not None
@@ -353,6 +371,9 @@ class _Reader:
             return None
         try:
             return parse(cell.text)
+        except TooManyDigits as long:
+            self.problems.add(_too_many_digits(cell, self.layout.titles[field], long.digits))
+            return None
         except BadValue as bad:
             self.problems.add(bad_value(cell, self.layout.titles[field], bad.expected))
             return None
@@ -399,6 +420,17 @@ def _no_month(header: Row) -> Diagnostic:
         header.location,
         hint="give the month the file is for: pass --month, e.g. --month 2026-03",
         code="data-no-month",
+    )
+
+
+def _too_many_digits(cell: Cell, title: str, digits: int) -> Diagnostic:
+    return error(
+        f"{subject(cell, title)} has {digits} digits, more than the {MAX_DIGITS} "
+        "a number in this file may have",
+        underline(cell),
+        hint=f"no count of episodes or days, nor their average, has more than {MAX_DIGITS} "
+        "digits; check the row against the source",
+        code="data-value",
     )
 
 
@@ -461,7 +493,7 @@ def _average_disagreement(figure: MonthlyFigures, cell: Cell, layout: Layout) ->
         message = (
             f"{average_title} is {cell.text}, but '{total_title}' / '{episodes_title}' is "
             f"{total} / {figure.episodes} {shown}, more than the rounding of {cell.text} allows "
-            f"(±{format_decimal(Decimal(allowed.numerator) / allowed.denominator, mark)})"
+            f"(±{_plain(5, decimals + 1, mark)})"
         )
     return warning(
         message,
@@ -485,14 +517,23 @@ def _within_rounding(figure: MonthlyFigures, decimals: int) -> bool:
 
 
 def _show_quotient(quotient: Fraction, decimals: int, mark: str) -> str:
-    """``= 5`` when exact within ``decimals`` places, else ``≈ 4,333`` rounded to them."""
-    with localcontext() as context:
-        context.prec = 60
-        exact = Decimal(quotient.numerator) / quotient.denominator
-        rounded = exact.quantize(Decimal(1).scaleb(-decimals))
-    if Fraction(rounded) == quotient:
-        return f"= {format_decimal(rounded.normalize(), mark)}"
-    return f"≈ {format_decimal(rounded, mark)}"
+    """``= 5`` when exact within ``decimals`` places, else ``≈ 4,333`` rounded to them (half to
+    even). Worked in whole numbers: a decimal context would round, or refuse, past its digits."""
+    scaled = quotient * 10**decimals
+    whole = round(scaled)
+    if whole != scaled:
+        return f"≈ {_plain(whole, decimals, mark)}"
+    while decimals and whole % 10 == 0:  # no trailing zeros: '= 4,35', not '= 4,350'
+        whole //= 10
+        decimals -= 1
+    return f"= {_plain(whole, decimals, mark)}"
+
+
+def _plain(whole: int, places: int, mark: str) -> str:
+    """``whole`` × 10^-``places`` written plainly with the decimal ``mark``: (5, 2) is '0,05'.
+    Exact for any number of digits (a Decimal built from its digits rounds nothing)."""
+    sign, digits, _ = Decimal(whole).as_tuple()
+    return format_decimal(Decimal((sign, digits, -places)), mark)
 
 
 def _check_complete(

@@ -320,7 +320,7 @@ def _xlsx_header(
         seen += any(c.text for c in cells)
         if seen == HEADER_SEARCH:
             break
-    index = find_header_row(path, first, known)
+    index = find_header_row(path, first, known, sheet)
     named = [i for i, c in enumerate(first[index]) if c.text]
     header_cells = first[index][: named[-1] + 1] if named else ()
     header = Row(index + 1, header_cells, Location(path, index + 1, 1))

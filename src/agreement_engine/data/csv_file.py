@@ -23,13 +23,16 @@ from agreement_engine.data.table import (
     BOMS,
     Row,
     check_columns,
+    check_text_start,
     find_header,
     make_row,
+    open_data_file,
     split_lines,
     split_record,
+    stray_byte,
     undecodable,
 )
-from agreement_engine.diagnostics import Diagnostic, EngineError, error
+from agreement_engine.diagnostics import Diagnostic, EngineError
 
 if TYPE_CHECKING:
     import polars as pl
@@ -178,7 +181,11 @@ def open_csv(path: str, known: Collection[str]) -> CsvFile:
         fields, _ = split_record(head, header_index, separator)
         header = make_row(path, head, header_index + 1, fields)
         check_columns(header, separator)
-        plain = None if marks.quote else _plain_lines(utf8_path, header_index, marks)
+        plain = (
+            None
+            if marks.quote
+            else _plain_lines(utf8_path, header_index, separator, len(header.cells), marks)
+        )
     except BaseException:
         if copy is not None:
             copy.cleanup()
@@ -214,30 +221,32 @@ def _utf8_file(path: str) -> tuple[str, str, tempfile.TemporaryDirectory[str] | 
 
 def _encoding(path: str) -> tuple[str, str, _Marks]:
     """The codec to read a file with, the encoding's name for people, and what the file holds
-    (known only for files read in place; else nothing)."""
-    try:
-        with open(path, "rb") as file:
-            start = file.read(4)
-    except OSError as exc:
-        raise EngineError(
-            [error(f"cannot read {path}: {exc.strerror}", code="data-file")]
-        ) from None
+    (known only for files read in place; else nothing).
+
+    A file without a BOM is UTF-8 when it decodes as such, or when the text before its first
+    undecodable byte holds letters beyond ASCII read as UTF-8 (then that byte is an error);
+    else Windows-1252.
+    """
+    with open_data_file(path) as file:
+        start = file.read(4)
     for bom, codec, name in BOMS:
         if start.startswith(bom):
             if codec == "utf-8-sig":
-                _, marks = _check_stream(path, "utf-8", name)
+                _, marks = _check_stream(path, "utf-8")
                 return "utf-8", name, marks
             return codec, name, _Marks()
-    decodes, marks = _check_stream(path, "utf-8", None)
+    check_text_start(path, start)
+    decodes, marks = _check_stream(path, "utf-8", probe=True)
     if decodes:
         return "utf-8", "UTF-8", marks
-    _check_stream(path, "cp1252", "UTF-8 or Windows-1252")
+    _check_stream(path, "cp1252")
     return "cp1252", "Windows-1252", _Marks()
 
 
-def _check_stream(path: str, codec: str, expected: str | None) -> tuple[bool, _Marks]:
-    """Whether the whole file decodes strictly, and what it holds; when it does not decode and
-    ``expected`` is given, raise the error for the first byte that cannot be read.
+def _check_stream(path: str, codec: str, probe: bool = False) -> tuple[bool, _Marks]:
+    """Whether the whole file decodes strictly, and what it holds; when it does not decode,
+    raise the error for the first byte that cannot be read, unless ``probe``: then give False,
+    but for a byte after UTF-8 letters (see :func:`_evidently_utf8`), which is still an error.
 
     Chunks of plain ASCII (most of a large extract) need no decoding: they are valid in both
     encodings, provided no character is left half-read from the chunk before.
@@ -245,21 +254,30 @@ def _check_stream(path: str, codec: str, expected: str | None) -> tuple[bool, _M
     decoder = codecs.getincrementaldecoder(codec)("strict")
     read = 0
     marks = _Marks()
+    letters = False  # whether a character beyond ASCII has been decoded
     with open(path, "rb") as file:
         while True:
             chunk = file.read(_CHUNK)
             marks = marks.seen(chunk)
             try:
                 if not (chunk.isascii() and not decoder.getstate()[0]):
-                    decoder.decode(chunk, final=not chunk)
+                    text = decoder.decode(chunk, final=not chunk)
+                    letters = letters or not text.isascii()
             except UnicodeDecodeError as exc:
-                if expected is None:
+                if probe and not _evidently_utf8(codec, letters, exc):
                     return False, marks
                 lines = _count_lines(path, read)
-                raise EngineError([_undecodable_in(path, exc, lines, expected)]) from None
+                raise EngineError([_undecodable_in(path, exc, lines, codec)]) from None
             if not chunk:
                 return True, marks
             read += len(chunk)
+
+
+def _evidently_utf8(codec: str, letters: bool, exc: UnicodeDecodeError) -> bool:
+    """Whether UTF-8 text held a character beyond ASCII before its first undecodable byte:
+    then the file is UTF-8 with a stray byte, not Windows-1252 text (whose letters fail as UTF-8
+    at once), and reading it as Windows-1252 would garble its letters."""
+    return codec == "utf-8" and (letters or not exc.object[: exc.start].isascii())
 
 
 def _count_lines(path: str, end: int) -> int:
@@ -275,8 +293,9 @@ def _count_lines(path: str, end: int) -> int:
     return lines
 
 
-def _undecodable_in(path: str, exc: UnicodeDecodeError, lines: int, expected: str) -> Diagnostic:
-    """The error for a decoding failure in a chunk, after ``lines`` lines of earlier chunks.
+def _undecodable_in(path: str, exc: UnicodeDecodeError, lines: int, codec: str) -> Diagnostic:
+    """The error for a decoding failure in a chunk, after ``lines`` lines of earlier chunks: a
+    stray byte in UTF-8 text, or a byte Windows-1252 cannot read either.
 
     The decoder's input (``exc.object``) is the chunk after at most a few bytes held over from
     the last one, which hold no line end.
@@ -284,17 +303,22 @@ def _undecodable_in(path: str, exc: UnicodeDecodeError, lines: int, expected: st
     data = exc.object
     start = data.rfind(b"\n", 0, exc.start) + 1
     base = lines + data.count(b"\n", 0, start)
-    return undecodable(path, data[start:], exc.start - start, expected, base)
+    if codec == "utf-8":
+        return stray_byte(path, data[start:], exc.start - start, base)
+    return undecodable(path, data[start:], exc.start - start, "UTF-8 or Windows-1252", base)
 
 
-def _plain_lines(utf8_path: str, header_index: int, marks: _Marks) -> PlainLines | None:
+def _plain_lines(
+    utf8_path: str, header_index: int, separator: str, width: int, marks: _Marks
+) -> PlainLines | None:
     """The rows' lines of a file without quotes, unless a line of the head ends in a lone CR,
     or LF and CRLF both end lines (by the header's line and any CR), or the file ends in a
-    blank line or a CR (which polars may take off)."""
+    blank line or, without a line end, in a CR (which polars may take off) or in a separator
+    past the header's columns (which polars does not count as a field)."""
     with open(utf8_path, "rb") as file:
         head = file.read(_HEAD)
         size = file.seek(0, os.SEEK_END)
-        file.seek(max(0, size - 3))
+        file.seek(max(0, size - _HEAD))
         tail = file.read()
     start = 0
     for _ in range(header_index + 1):
@@ -310,6 +334,10 @@ def _plain_lines(utf8_path: str, header_index: int, marks: _Marks) -> PlainLines
     ended = tail.endswith(b"\n")
     if tail.endswith((b"\n\n", b"\n\r\n", b"\r")) or (size == start and not ended):
         return None
+    if not ended and tail.endswith(sep := separator.encode()):
+        last = tail.rpartition(b"\n")[2]
+        if len(last) == len(tail) or last.count(sep) != width - 1:  # too long to see, or extra
+            return None
     return PlainLines(size - start, 2 if crlf else 1, ended)
 
 

@@ -10,7 +10,8 @@ Spellings accepted:
   no-break spaces) between groups of three digits (``1 234,5``); never a sign, an exponent or
   both a thousands mark and a decimal mark. A whole number may be written with zero decimals
   (``12,0``), as spreadsheets often do. Values are :class:`~decimal.Decimal` or ``int``, never
-  ``float``; the decimals as written are kept (``4,30`` has two).
+  ``float``; the decimals as written are kept (``4,30`` has two). A reader whose numbers are
+  counts may refuse those of more than :data:`MAX_DIGITS` digits (:func:`check_digits`).
 - months: ``2026-03`` (also ``2026-3``), see :meth:`YearMonth.parse`.
 - yes/no: ``ja``/``nej``, ``yes``/``no``, ``true``/``false``, ``sant``/``falskt``, ``1``/``0``, in
   any case; empty means not known.
@@ -38,6 +39,12 @@ YES_NO = "ja or nej (or empty when not known)"
 DATE = "a date like 2026-03-15"
 TIME = "a time of day like 13:45"
 
+MAX_DIGITS = 30
+"""The most digits a count (of episodes or days, or their average) may be written with, before and
+after the decimal mark together. No such count comes near it (all of Sweden's care in a century
+is counted in fewer than 12 digits): a longer number is a slip, like a pasted identifier, and
+refusing it keeps every figure small enough to check and show exactly."""
+
 TRUE_WORDS = frozenset({"ja", "yes", "true", "sant", "1"})
 FALSE_WORDS = frozenset({"nej", "no", "false", "falskt", "0"})
 
@@ -62,6 +69,24 @@ class BadValue(ValueError):
     def __init__(self, expected: str) -> None:
         super().__init__(expected)
         self.expected = expected
+
+
+class TooManyDigits(BadValue):
+    """A number written with more than :data:`MAX_DIGITS` digits; ``digits`` says how many."""
+
+    def __init__(self, digits: int) -> None:
+        super().__init__(f"a number of at most {MAX_DIGITS} digits")
+        self.digits = digits
+
+
+def check_digits(text: str) -> None:
+    """Raise :class:`TooManyDigits` when ``text`` holds more than :data:`MAX_DIGITS` digits (all
+    of them, before and after a decimal mark, leading zeros too); called before parsing, so that
+    no time goes into reading a number of thousands of digits."""
+    if len(text) > MAX_DIGITS:
+        digits = sum(map(text.count, "0123456789"))
+        if digits > MAX_DIGITS:
+            raise TooManyDigits(digits)
 
 
 def parse_decimal(text: str) -> Decimal:

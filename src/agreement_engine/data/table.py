@@ -5,16 +5,21 @@ Windows-1252; UTF-16 with BOM too, as Excel's "Unicode text" writes), its separa
 the header line (``;``, tab or ``,``), and each field kept with its line and character column so
 that a problem can be shown with a caret under it. An XLSX file is read by :mod:`.xlsx`.
 
+A data file must be a regular file (:func:`check_data_file`): it is read more than once.
+
 The header is the first non-empty row among the first ten that names known columns; rows above
 it (a title, an export date) are skipped and their number reported.
 """
 
 from __future__ import annotations
 
+import os
+import stat
 from collections.abc import Collection, Sequence
 from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
+from typing import BinaryIO
 
 from agreement_engine.data.dialect import SPACES, normalise_name
 from agreement_engine.data.report import Problems
@@ -176,26 +181,100 @@ def open_csv_text(path: str, known: Collection[str]) -> CsvText:
 
 
 def _read_bytes(path: str) -> bytes:
+    with open_data_file(path) as file:
+        return file.read()
+
+
+def open_data_file(path: str) -> BinaryIO:
+    """The data file at ``path``, open to read its bytes, once :func:`check_data_file` has
+    found it a regular file."""
+    check_data_file(path)
     try:
-        return Path(path).read_bytes()
+        return open(path, "rb")
     except OSError as exc:
-        raise EngineError(
-            [error(f"cannot read {path}: {exc.strerror}", code="data-file")]
-        ) from None
+        raise EngineError([_cannot_read(path, exc.strerror)]) from None
+
+
+def check_data_file(path: str) -> None:
+    """Stop at once unless ``path`` is a regular file: one that exists, and no folder, pipe or
+    device.
+
+    A data file is read more than once (to tell what it holds, to find its header, to read its
+    rows), but a pipe (``<(...)``, a FIFO) gives its bytes only once and a device such as
+    ``/dev/zero`` may never end; a pipe is even waited on, maybe forever, when it is opened. So
+    the path is looked at before it is opened.
+    """
+    try:
+        mode = os.stat(path).st_mode
+    except OSError as exc:
+        raise EngineError([_cannot_read(path, exc.strerror)]) from None
+    if stat.S_ISREG(mode):
+        return
+    if stat.S_ISDIR(mode):
+        hint = "give the path of the data file in the folder"
+        raise EngineError([_cannot_read(path, "it is a folder, not a file", hint)])
+    kind = "pipe" if stat.S_ISFIFO(mode) else "socket" if stat.S_ISSOCK(mode) else "device"
+    reason = f"it is a {kind}, not a regular file, so it cannot be read twice"
+    hint = "save the data to a file first, and give the path of that file"
+    raise EngineError([_cannot_read(path, reason, hint)])
+
+
+def _cannot_read(path: str, reason: str | None, hint: str | None = None) -> Diagnostic:
+    return error(f"cannot read {path}: {reason}", hint=hint, code="data-file")
+
+
+def check_text_start(path: str, start: bytes) -> None:
+    """Stop at once when the first bytes of a file without a byte-order mark show that it is no
+    text to read as UTF-8 or Windows-1252: an Excel workbook (a ZIP archive) under another name,
+    or UTF-16 or UTF-32 text (a NUL byte beside each letter of the header), whose encoding
+    cannot be told for sure without the mark."""
+    if start.startswith(b"PK\x03\x04"):
+        message = f"{path} looks like an Excel workbook, not a CSV text file"
+        hint = "name the file with the extension .xlsx, so that it is read as a workbook"
+        raise EngineError([error(message, hint=hint, code="data-file")])
+    encoding = _unmarked_unicode(start)
+    if encoding is not None:
+        message = (
+            f"{path} looks like {encoding} text without a byte-order mark (BOM), so its "
+            "encoding cannot be told for sure"
+        )
+        raise EngineError([error(message, hint=_SAVE_AS_UTF8, code="data-encoding")])
+
+
+def _unmarked_unicode(start: bytes) -> str | None:
+    """UTF-16 or UTF-32, when the first four bytes are NUL where such text of ASCII letters has
+    them (``K\\0o\\0`` is UTF-16, ``K\\0\\0\\0`` is UTF-32, each either way round)."""
+    shape = "".join("0" if byte == 0 else "x" for byte in start[:4])
+    return _UNMARKED_SHAPES.get(shape)
+
+
+_UNMARKED_SHAPES = {"x0x0": "UTF-16", "0x0x": "UTF-16", "x000": "UTF-32", "000x": "UTF-32"}
+
+_SAVE_AS_UTF8 = "save the file again as CSV with UTF-8 encoding (Excel: 'CSV UTF-8')"
 
 
 def decode(data: bytes, path: str) -> tuple[str, str]:
-    """The text of a file and the name of its encoding: UTF-8 (strictly), else Windows-1252."""
+    """The text of a file and the name of its encoding: UTF-8 (strictly), else Windows-1252.
+
+    A file whose text up to its first byte that is not UTF-8 holds UTF-8 letters (Swedish ones,
+    say) is taken for UTF-8 with a stray byte, reported there: read as Windows-1252, its letters
+    would be garbled into other columns' names.
+    """
     for bom, codec, name in BOMS:
         if data.startswith(bom):
             try:
                 return data.decode(codec), name
             except UnicodeDecodeError as exc:
-                raise EngineError([undecodable(path, data, exc.start, name)]) from None
+                offset = exc.start + len(data) - len(exc.object)  # utf-8-sig drops the BOM
+                if codec == "utf-8-sig":
+                    raise EngineError([stray_byte(path, data, offset)]) from None
+                raise EngineError([undecodable(path, data, offset, name)]) from None
+    check_text_start(path, data[:4])
     try:
         return data.decode("utf-8"), "UTF-8"
-    except UnicodeDecodeError:
-        pass
+    except UnicodeDecodeError as exc:
+        if not data[: exc.start].isascii():
+            raise EngineError([stray_byte(path, data, exc.start)]) from None
     try:
         return data.decode("cp1252"), "Windows-1252"
     except UnicodeDecodeError as exc:
@@ -210,18 +289,40 @@ def undecodable(
     ``data`` may be a window of a larger file: ``offset`` is within it and ``line_base`` counts
     the lines before it.
     """
+    return error(
+        f"the file is not {expected} text: byte 0x{data[offset]:02X} cannot be read",
+        _byte_location(path, data, offset, line_base, "cp1252"),
+        hint=_SAVE_AS_UTF8,
+        code="data-encoding",
+    )
+
+
+def stray_byte(path: str, data: bytes, offset: int, line_base: int = 0) -> Diagnostic:
+    """The error for a byte that is not UTF-8 in a file that is evidently UTF-8 (by its BOM, or
+    by the letters before the byte): most likely a character pasted in from a file saved in
+    another encoding. The row is shown as UTF-8; ``data``, ``offset`` and ``line_base`` are as
+    for :func:`undecodable`.
+    """
+    return error(
+        f"byte 0x{data[offset]:02X} on this row cannot be read as UTF-8, the encoding of the "
+        "text before it",
+        _byte_location(path, data, offset, line_base, "utf-8-sig"),
+        hint="retype the character at the caret, which was written in another encoding than "
+        "the rest of the file, and save the file as UTF-8",
+        code="data-encoding",
+    )
+
+
+def _byte_location(path: str, data: bytes, offset: int, line_base: int, codec: str) -> Location:
+    """Where the byte at ``offset`` is, its line shown as ``codec`` reads it (a character that
+    cannot be read shown as one)."""
     line_start = data.rfind(b"\n", 0, offset) + 1
     line_end = data.find(b"\n", offset)
     raw = data[line_start : line_end if line_end >= 0 else len(data)].rstrip(b"\r")
-    text = raw.decode("cp1252", errors="replace")
-    column = len(data[line_start:offset].decode("cp1252", errors="replace")) + 1
+    text = raw.decode(codec, errors="replace")
+    column = len(data[line_start:offset].decode(codec, errors="replace")) + 1
     line = line_base + data.count(b"\n", 0, offset) + 1
-    return error(
-        f"the file is not {expected} text: byte 0x{data[offset]:02X} cannot be read",
-        Location(path, line, column, 1, text),
-        hint="save the file again as CSV with UTF-8 encoding (Excel: 'CSV UTF-8')",
-        code="data-encoding",
-    )
+    return Location(path, line, column, 1, text)
 
 
 def split_lines(text: str) -> list[str]:

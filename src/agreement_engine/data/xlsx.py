@@ -17,11 +17,12 @@ Problems are located by row and column number, and messages name the cell (``cel
 from __future__ import annotations
 
 import zipfile
-from collections.abc import Collection, Iterator
+from collections.abc import Callable, Collection, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 from decimal import Decimal
+from typing import TYPE_CHECKING
 
 from agreement_engine.data.dialect import SPACES, normalise_name
 from agreement_engine.data.report import Problems
@@ -30,10 +31,14 @@ from agreement_engine.data.table import (
     Cell,
     Row,
     Table,
+    check_data_file,
     drop_trailing_blanks,
     stray_value,
 )
 from agreement_engine.diagnostics import Diagnostic, EngineError, Location, error
+
+if TYPE_CHECKING:
+    from openpyxl.workbook.workbook import Workbook
 
 
 @dataclass(frozen=True, slots=True)
@@ -43,6 +48,9 @@ class Sheet:
     name: str
     others: tuple[str, ...]
     rows: Iterator[tuple[object, ...]]
+    filled_other: Callable[[], str | None] = lambda: None
+    """The name of the first other sheet with a value, looked for only when asked: for the
+    first sheet found empty."""
 
     @property
     def form(self) -> str:
@@ -61,6 +69,7 @@ def open_sheet(path: str) -> Iterator[Sheet]:
     """The first sheet of the workbook at ``path``, open while the context lasts."""
     from openpyxl import load_workbook
 
+    check_data_file(path)
     try:
         book = load_workbook(path, read_only=True, data_only=True)
     except (OSError, zipfile.BadZipFile, KeyError, ValueError) as exc:
@@ -70,9 +79,19 @@ def open_sheet(path: str) -> Iterator[Sheet]:
         sheet.reset_dimensions()  # do not trust the stored dimensions: they may cut rows short
         rows = sheet.iter_rows(min_row=1, min_col=1, values_only=True)
         others = tuple(str(s.title) for s in book.worksheets[1:])
-        yield Sheet(str(sheet.title), others, rows)
+        yield Sheet(str(sheet.title), others, rows, lambda: _first_filled(book))
     finally:
         book.close()
+
+
+def _first_filled(book: Workbook) -> str | None:
+    """The name of the first sheet after the first with a value in a cell, if any."""
+    for sheet in book.worksheets[1:]:
+        sheet.reset_dimensions()
+        for values in sheet.iter_rows(values_only=True):
+            if any(cell_text(v)[0] for v in values):
+                return str(sheet.title)
+    return None
 
 
 def _unreadable(path: str, exc: Exception) -> Diagnostic:
@@ -137,8 +156,8 @@ def read_xlsx_table(path: str, known: Collection[str], problems: Problems) -> Ta
     """The first sheet as a table; cells right of the header's last column must be empty."""
     with open_sheet(path) as sheet:
         rows = [_row(path, number, values) for number, values in enumerate(sheet.rows, start=1)]
+        header = rows[find_header_row(path, [r.cells for r in rows], known, sheet)]
         form, notes = sheet.form, sheet.notes
-    header = rows[find_header_row(path, [r.cells for r in rows], known)]
     width = _width(header)
     header = Row(header.number, header.cells[:width], header.location)
     check_header_width(header)
@@ -156,16 +175,31 @@ def _row(path: str, number: int, values: tuple[object, ...]) -> Row:
     return Row(number, cells, Location(path, number, 1))
 
 
-def find_header_row(path: str, rows: list[tuple[Cell, ...]], known: Collection[str]) -> int:
+def find_header_row(
+    path: str, rows: list[tuple[Cell, ...]], known: Collection[str], sheet: Sheet
+) -> int:
     """The index of the header: the row naming the most known columns among the first non-empty
-    rows; failing that, the first non-empty row."""
+    rows of ``sheet``; failing that, the first non-empty row."""
     candidates = [i for i, cells in enumerate(rows) if any(c.text for c in cells)][:HEADER_SEARCH]
     if not candidates:
-        raise EngineError(
-            [error(f"{path} is empty: its first sheet has no rows", code="data-empty")]
-        )
+        raise EngineError([_empty_sheet(path, sheet)])
     scores = [sum(normalise_name(c.text) in known for c in rows[i]) for i in candidates]
     return candidates[scores.index(max(scores))]
+
+
+def _empty_sheet(path: str, sheet: Sheet) -> Diagnostic:
+    """The error for a workbook whose first sheet is empty; when another sheet has rows, the
+    hint names it, as only the first sheet is read."""
+    filled = sheet.filled_other() if sheet.others else None
+    hint = None
+    if filled is not None:
+        hint = (
+            f"only the first sheet, '{sheet.name}', is read, but sheet '{filled}' has rows: "
+            "move that sheet first (drag its tab to the far left), or delete the sheets "
+            "before it"
+        )
+    message = f"{path} is empty: its first sheet has no rows"
+    return error(message, hint=hint, code="data-empty")
 
 
 def _width(header: Row) -> int:
