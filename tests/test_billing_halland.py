@@ -496,6 +496,30 @@ def test_an_agreement_declaring_half_even_rounds_the_same_case_to_even(tmp_path:
     )
 
 
+def test_an_amount_past_the_ore_is_not_computed_until_the_agreement_says_how_to_round(
+    tmp_path: Path,
+) -> None:
+    """Money is billed in whole öre: 157 722.5 kr / 8 = 19 715.3125 kr ends, but past the öre,
+    so the line is not computed, as 1 kr / 3 is not."""
+    folder = tmp_path / "agreements"
+    for source in sorted(AGREEMENTS.rglob("*.yaml")):
+        target = folder / source.relative_to(AGREEMENTS)
+        target.parent.mkdir(parents=True, exist_ok=True)
+        text = source.read_text(encoding="utf-8")
+        if source == AGREEMENTS / "halland" / "2025-agreement.yaml":
+            declared = "formula: round(gross_amount - discount, 0, half_up)"
+            text = text.replace(declared, "formula: (gross_amount - discount) / 8")
+        target.write_text(text, encoding="utf-8")
+    data = aggregates_file(tmp_path, "2025-10", HALF_KRONA)
+    basis = bill(data, "2025-10", [folder, figures_file(tmp_path, AVERAGE_DAYS, DAY_COSTS)])
+    line = line_of(basis, "Kungsbacka")
+    assert (line.amount, line.status.value) == (None, "not computed")
+    assert line.reasons[0] == (
+        "net_amount is 19715.3125 kr — not a whole number of öre; the agreement must say how it "
+        "is rounded"
+    )
+
+
 # --- a missing figure ---------------------------------------------------------------------------
 
 

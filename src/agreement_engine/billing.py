@@ -336,13 +336,13 @@ def _computed(
     assert isinstance(net, Amount) and net.unit == MONEY
     amount = to_decimal(net.value)
     status = LineStatus.PROVISIONAL if reasons else LineStatus.FINAL
-    if amount is None:
+    if amount is None or _past_ore(amount):
         reasons = [
             f"{RESULT} is {net} — not a whole number of öre; the agreement must say how it "
             "is rounded",
             *reasons,
         ]
-        status = LineStatus.NOT_COMPUTED
+        amount, status = None, LineStatus.NOT_COMPUTED
     elif amount < 0:
         below = format(amount, "f")
         reasons.insert(0, f"{RESULT} came out below zero ({below} kr); nothing is billed")
@@ -391,6 +391,13 @@ class StepRecord:
 def one_line(text: str) -> str:
     """A formula as written, on one line (formulas may be wrapped over several in a file)."""
     return " ".join(text.split())
+
+
+def _past_ore(amount: Decimal) -> bool:
+    """Whether an amount in kronor has decimals past the öre (0.125 kr): to_decimal gives it
+    with no more decimals than it needs."""
+    exponent = amount.as_tuple().exponent
+    return isinstance(exponent, int) and exponent < -2
 
 
 def _assumptions(ruleset: RuleSet, steps: Sequence[StepRecord]) -> tuple[str, ...]:

@@ -221,9 +221,13 @@ def _month(text: str, option: str) -> YearMonth:
 
 
 def _municipality(name: str, known: Sequence[str]) -> str:
-    folded = {k.casefold(): k for k in known}
-    if name.casefold() in folded:
-        return folded[name.casefold()]
+    """The municipality ``--municipality`` names, spelt as data files may spell it ('hylte',
+    ' Hylte ', 'Hylte kommun'); else wrong usage, with a suggestion."""
+    from agreement_engine.data.dialect import match_municipality
+
+    found = match_municipality(name, known)
+    if found is not None:
+        return found
     hint = did_you_mean(name, known) or "the municipalities are: " + ", ".join(known)
     raise UsageError(f"unknown municipality '{name}'; {hint}")
 
