@@ -25,7 +25,7 @@ from agreement_engine.documents import (
     Rule,
     Statute,
 )
-from agreement_engine.formula import FormulaProblem, Parameter, Scope, check
+from agreement_engine.formula import FUNCTIONS, FormulaProblem, Parameter, Scope, check
 from agreement_engine.formula.ast import Call, Expr, Name, walk
 from agreement_engine.formula.types import DAYS, MONEY, NUMBER, Kind, Type, describe
 
@@ -167,10 +167,11 @@ def _type_group(
     episode: Scope | None,
 ) -> tuple[tuple[str, ...], dict[str, Type]]:
     for name, rule in rules.items():
-        if name in inputs:
+        taken = _name_taken(name, inputs, params)
+        if taken is not None:
             problems.append(
                 error(
-                    f"a rule cannot be called '{name}': that name is an input",
+                    f"a rule cannot be called '{name}': {taken}",
                     rule.location,
                     hint="choose another name for the rule",
                     code="rule-name-taken",
@@ -185,6 +186,25 @@ def _type_group(
         if t is not None:
             types[name] = t
     return tuple(order), types
+
+
+_LANGUAGE_WORDS = frozenset(
+    {"if", "then", "else", "and", "or", "not", "true", "false", "kr", "day", "days", *FUNCTIONS}
+)
+"""Words of the formula language: a rule of that name could not be written in a formula."""
+
+
+def _name_taken(
+    name: str, inputs: Mapping[str, Type | None], params: Mapping[str, Parameter]
+) -> str | None:
+    """Why a rule may not have this name, if it may not: one name, one meaning in a formula."""
+    if name in inputs:
+        return "that name is an input"
+    if name in _LANGUAGE_WORDS:
+        return "that word belongs to the formula language"
+    if name in params:
+        return "that is a parameter's name (a figure looked up like name[year])"
+    return None
 
 
 def _check_rule(rule: Rule, scope: Scope, problems: list[Diagnostic]) -> Type | None:
