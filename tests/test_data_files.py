@@ -271,3 +271,22 @@ def test_an_empty_workbook_is_empty_without_a_hint(
     book.create_sheet("Tom")
     book.save(path)
     assert rendered_errors(read, path) == f"error: {path} is empty: its first sheet has no rows"
+
+
+@pytest.mark.parametrize("suffix", [".xlsx", ".xlsm"])
+def test_a_workbook_of_episodes_is_told_from_aggregates_by_its_header_whatever_its_excel_suffix(
+    tmp_path: Path, suffix: str
+) -> None:
+    """A macro-enabled workbook (.xlsm) is a workbook too: its header says it holds episodes."""
+    from openpyxl import Workbook
+
+    from agreement_engine.sources import is_episode_file
+
+    book = Workbook()
+    sheet = book.active
+    assert sheet is not None
+    sheet.append(["Vårdtillfälle-ID", "Kommun", "Utskrivningsklar datum", "Utskrivningsdatum"])
+    sheet.append(["E1", "Varberg", "2026-03-01", "2026-03-04"])
+    path = tmp_path / f"extract{suffix}"
+    book.save(path)
+    assert is_episode_file(str(path))

@@ -685,3 +685,9 @@ DATE_ARITHMETIC: dict[str, tuple[str, Type]] = {
 def test_dates_and_days_combine_into_their_types(text: str, expected: Type) -> None:
     """Per-episode rules count days between dates and move dates by days."""
     assert type_of(text, EPISODE) == expected
+
+
+def test_dividing_by_a_written_zero_is_an_error_at_the_zero() -> None:
+    """1 kr / 0 can never be computed: check says so, rather than every line failing later."""
+    _, problems = check(parse("1 kr / 0"), Scope({}, {}))
+    assert [(p.message, p.span.start, p.span.end) for p in problems] == [("division by zero", 7, 8)]

@@ -34,14 +34,13 @@ from typing import TYPE_CHECKING, Any
 
 from agreement_engine import scenario_output
 from agreement_engine.billing import InvoiceLine, LineStatus, bill
-from agreement_engine.checks import check_library
-from agreement_engine.commands import AGREEMENT_ERRORS, UsageError
+from agreement_engine.commands import UsageError, load_without_errors
 from agreement_engine.data import FIELDS, MonthlyFigures
 from agreement_engine.diagnostics import Diagnostic, EngineError, Location, error
 from agreement_engine.documents import Figure, ParameterSeries, ParameterSet
 from agreement_engine.formula import Amount
 from agreement_engine.formula.types import NUMBER, describe, unit_symbol
-from agreement_engine.library import Library, load
+from agreement_engine.library import Library
 from agreement_engine.scenario_cases import (
     Aggregates,
     Case,
@@ -80,23 +79,13 @@ def test_command(
     if output_format not in OUTPUT_FORMATS:
         raise UsageError(f"--format takes text or json, not '{output_format}'")
     files = find_test_files(paths or [DEFAULT_FOLDER])
-    library = load_agreements(agreements or [DEFAULT_FOLDER])
+    library = load_without_errors(agreements or [DEFAULT_FOLDER])  # as evaluate loads them
     run = run_tests(files, library)
     if output_format == "json":
         output = scenario_output.render_json(run)
     else:
         output = scenario_output.render_text(run)
     return output, 0 if run.failed == 0 else 1
-
-
-def load_agreements(paths: Sequence[str]) -> Library:
-    """The agreement files, refusing to go on when they have errors (as evaluate does)."""
-    library, problems = load(paths)
-    problems = problems + ([] if any(d.is_error for d in problems) else check_library(library))
-    errors = [d for d in problems if d.is_error]
-    if errors:
-        raise EngineError([*errors, AGREEMENT_ERRORS])
-    return library
 
 
 def run_tests(files: Iterable[Path | str], library: Library) -> ScenarioRun:

@@ -263,13 +263,14 @@ def is_episode_file(path: str) -> bool:
     (:class:`EngineError`), before anything opens it; a file that cannot be read otherwise is
     taken for aggregates: their reader says what is wrong with it.
     """
+    from agreement_engine.data.bulk import is_xlsx
     from agreement_engine.data.dialect import normalise_name
     from agreement_engine.data.table import check_data_file
 
     check_data_file(path)
     wanted = {normalise_name(n) for n in _EPISODE_ONLY}
     try:
-        if path.lower().endswith(".xlsx"):
+        if is_xlsx(path):
             return bool(_xlsx_head(path) & wanted)
         with open(path, "rb") as handle:
             head = handle.read(_HEAD_BYTES)

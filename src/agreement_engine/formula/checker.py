@@ -373,6 +373,14 @@ class _Checker:
             )
         if result == Kind.DATE:
             return self._moved_date(node, offset=node.right if left == Kind.DATE else node.left)
+        if node.op == "/" and isinstance(node.right, ast.Number) and node.right.value == 0:
+            self.fail(
+                "division by zero",
+                node.right.span,
+                hint="divide by a number that is not 0, or guard it, like: if episodes = 0 then "
+                "0 days else total_days / episodes",
+            )
+            return None
         return result
 
     def _moved_date(self, node: ast.Binary, offset: ast.Expr) -> Type | None:
