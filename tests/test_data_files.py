@@ -290,3 +290,17 @@ def test_a_workbook_of_episodes_is_told_from_aggregates_by_its_header_whatever_i
     path = tmp_path / f"extract{suffix}"
     book.save(path)
     assert is_episode_file(str(path))
+
+
+def test_control_characters_from_a_file_are_shown_as_pictures_not_sent_to_the_terminal() -> None:
+    """An escape sequence in a cell must not colour or clear the terminal, and the caret must
+    stay under its place: each control character is shown as its picture, one column wide."""
+    from agreement_engine.diagnostics import Location, error
+
+    line = "Hylte\x1b[31m;2025-10;2;15"
+    problem = error("unknown municipality 'Hylte\x1b[31m'", Location("a.csv", 2, 1, 10, line))
+    assert render_text(problem) == (
+        "a.csv:2:1: error: unknown municipality 'Hylte␛[31m'\n"
+        " 2 | Hylte␛[31m;2025-10;2;15\n"
+        "   | ^^^^^^^^^^"
+    )

@@ -105,7 +105,11 @@ def did_you_mean(word: str, candidates: Iterable[str]) -> str | None:
 
 
 def render_text(diagnostic: Diagnostic) -> str:
-    """The problem as a compiler would print it: location, message, source line, caret, hint."""
+    """The problem as a compiler would print it: location, message, source line, caret, hint.
+
+    Control characters from a file (a NUL, an escape sequence that would colour the terminal)
+    are shown as their pictures (␀, ␛), one column each, so the caret stays under its place.
+    """
     d = diagnostic
     where = f"{d.location}: " if d.location else ""
     lines = [f"{where}{d.severity.value}: {d.message}"]
@@ -119,7 +123,15 @@ def render_text(diagnostic: Diagnostic) -> str:
     lines.extend(f"note: {n}" for n in d.notes)
     if d.hint:
         lines.append(f"hint: {d.hint}")
-    return "\n".join(lines)
+    return "\n".join(lines).translate(_PICTURES)
+
+
+_PICTURES = {
+    **{code: 0x2400 + code for code in range(0x20) if code not in (0x09, 0x0A)},
+    0x7F: 0x2421,
+    **dict.fromkeys(range(0x80, 0xA0), 0xFFFD),
+}
+"""Control characters (but tab and line feed) and the pictures shown for them."""
 
 
 def to_json(diagnostic: Diagnostic) -> dict[str, object]:
