@@ -653,3 +653,20 @@ def test_the_money_impact_is_exact_however_many_digits_the_amounts_have() -> Non
 
     before, after = Decimal("1" * 35 + ".01"), Decimal("2" * 35 + ".03")
     assert Total(before, after, left_out=0).difference == Decimal("1" * 35 + ".02")
+
+
+def test_a_scenario_test_file_is_not_diffed_as_an_empty_set_of_agreements() -> None:
+    """Two versions of a test file would otherwise both read as nothing: 'no change', always."""
+    book = str(ROOT / "agreements" / "halland" / "tests" / "2022-agreement.yaml")
+    with pytest.raises(UsageError, match="holds scenario test files only, no agreement files"):
+        diff_command(book, book, None, "text", None, False)
+
+
+def test_an_impact_data_file_that_cannot_be_read_is_said_even_when_nothing_changed() -> None:
+    """A mistyped --impact path must not pass as 'nothing to bill'."""
+    folder = str(ROOT / "agreements")
+    with pytest.raises(EngineError) as raised:
+        diff_command(folder, folder, None, "text", "no-such-extract.csv", False)
+    assert [d.message for d in raised.value.diagnostics] == [
+        "cannot read no-such-extract.csv: No such file or directory"
+    ]

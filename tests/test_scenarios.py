@@ -316,3 +316,31 @@ def test_every_case_book_file_names_the_schema_in_its_modeline() -> None:
         assert (
             first == "# yaml-language-server: $schema=../../../schemas/scenario-tests.schema.json"
         )
+
+
+def test_a_case_s_own_figures_win_over_the_file_s_and_fill_what_it_lacks(tmp_path: Path) -> None:
+    """docs/scenario-tests.md: a case's 'figures:' win over the file's. Under the statute (2027,
+    no agreement on file) one episode ready 02-01 after noon, discharged 02-08, is liable from
+    02-05: 3 days × the day cost."""
+    episode = (
+        "{ready_date: %s-02-01, notice_time: '13:00', discharge_date: %s-02-08, "
+        "admission_notice_sent: true, ready_notice_sent: true, sip_required: false}"
+    )
+    cases = "\n".join(
+        f"""  - name: {name}
+    municipality: Halmstad
+    month: {year}-02
+    figures: {{national_day_cost: {{{year}: 10000 kr/day}}}}
+    input: {{care_episodes: [{episode % (year, year)}]}}
+    output: {{net_amount: 30000 kr}}   # 3 days × 10 000 kr, not × the file's 12 500 kr"""
+        for name, year in (("the case's figure wins", 2027), ("the case's figure alone", 2028))
+    )
+    path = tmp_path / "tests" / "figures.yaml"
+    path.parent.mkdir()
+    path.write_text(
+        "format: agreement-engine-tests/1\ntitle: Case figures\n"
+        f"figures: {{national_day_cost: {{2027: 12500 kr/day}}}}\ncases:\n{cases}\n",
+        encoding="utf-8",
+    )
+    output, code = run(str(path), agreements="agreements")  # the real files: the statute
+    assert (output.splitlines()[-1], code) == ("2 passed, 0 failed", 0)

@@ -20,6 +20,7 @@ from typing import Any
 
 from agreement_engine.checks import duplicate_documents
 from agreement_engine.commands import UsageError
+from agreement_engine.data.table import check_data_file
 from agreement_engine.diagnostics import Diagnostic, EngineError, Severity
 from agreement_engine.diagnostics import render_text as render_diagnostic
 from agreement_engine.diff import Change, Diff, DocumentDiff, Leaf, Style, compare, in_context
@@ -75,10 +76,12 @@ def diff_command(
     """
     if output_format not in FORMATS:
         raise UsageError(f"--format takes text, markdown or json, not '{output_format}'")
+    if impact_data is not None:  # said at once, even when no change needs the data
+        check_data_file(impact_data)
     try:
         revisions = parse_revisions(rev)
-        old_library = _side(*load_side(old, revisions.old))
-        new_library = _side(*load_side(new, revisions.new))
+        old_library = _side(*load_side(old, revisions.old), name=old)
+        new_library = _side(*load_side(new, revisions.new), name=new)
     except RevisionError as exc:
         raise UsageError(str(exc)) from None
     shared = _side(*load(context)) if context else None
@@ -109,8 +112,14 @@ def diff_command(
     return text, 1 if result.changed else 0
 
 
-def _side(library: Library, problems: list[Diagnostic]) -> Library:
-    """A side's documents, or the errors that keep it from being compared."""
+def _side(library: Library, problems: list[Diagnostic], name: str = "") -> Library:
+    """A side's documents, or the errors that keep it from being compared; wrong usage when
+    it holds scenario test files only (which would compare as empty: no change)."""
+    if library.skipped and not library.documents:
+        raise UsageError(
+            f"{name} holds scenario test files only, no agreement files: diff compares "
+            "agreement files\nhint: a scenario test file is run by 'agreement-engine test'"
+        )
     errors = [d for d in problems if d.is_error]
     errors += duplicate_documents(
         library, hint="documents are matched by id: every document needs its own"

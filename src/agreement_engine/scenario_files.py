@@ -369,8 +369,13 @@ class FileReader:
     ) -> tuple[dict[str, dict[str, ScenarioFigure]], list[Diagnostic]]:
         """The test figures under ``path`` (of the file, or of a case), checked."""
         node: Any = self.data
-        for key in path:
-            node = node.get(key) if isinstance(node, dict) else None
+        for key in path:  # through mappings by name, and the list of cases by index
+            if isinstance(node, dict):
+                node = node.get(key)
+            elif isinstance(node, list) and isinstance(key, int) and key < len(node):
+                node = node[key]
+            else:
+                node = None
         problems: list[Diagnostic] = []
         found: dict[str, dict[str, ScenarioFigure]] = {}
         series = self.library.parameters
