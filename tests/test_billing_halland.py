@@ -340,14 +340,27 @@ def test_the_2025_agreement_keeps_the_2024_benchmark_and_the_discount(
 # --- the 2026 extension, pending approval --------------------------------------------------------
 
 
+EXTENSION_PENDING = (
+    "halland-2025-extension-2026 awaits approval from Region Halland, Kungsbacka, Varberg, "
+    "Falkenberg, Halmstad, Hylte, Laholm; until every party approves, the statute governs this "
+    "month (--assume-approved bills it as if approved)"
+)
+
+
 @pytest.mark.parametrize("month", ["2026-01", "2026-12"])
 def test_while_the_2026_extension_is_pending_the_statute_governs(
     tmp_path: Path, month: str
 ) -> None:
-    """A proposal is not in force: without every approval, the statute governs 2026."""
+    """A proposal is not in force: without every approval, the statute governs 2026, and the
+    line says that the extension awaits approval (it would be billed otherwise once approved)."""
     basis = bill_month(tmp_path, month, {"Kungsbacka": (10, "65")})
     line = line_of(basis, "Kungsbacka")
-    assert outcome(line) == (None, NOT_COMPUTED, (STATUTE_NEEDS_EPISODES,), STATUTE)
+    assert outcome(line) == (
+        None,
+        NOT_COMPUTED,
+        (STATUTE_NEEDS_EPISODES, EXTENSION_PENDING),
+        STATUTE,
+    )
     assert line.governance.status is Status.PENDING
     assert line.governance.pending is not None
     assert line.governance.pending.name == "halland-2025-extension-2026"

@@ -296,3 +296,22 @@ def test_a_month_before_the_extract_s_first_discharge_is_not_computed_however_ea
         assert (line.amount, line.status.value) == (None, "not computed")
         assert line.reasons == (reason.format(month),)
     assert line_of(basis, "Kungsbacka", "2024-11").amount is not None
+
+
+def test_a_month_the_statute_bills_while_an_extension_awaits_approval_is_provisional(
+    tmp_path: Path,
+) -> None:
+    """Once every party approves the 2026 extension, 2026 is billed by it instead: until then
+    the statute's bill is provisional, and says why."""
+    # Ready 01-05 10:00: liable from 01-08; discharged 01-12: 4 days × 12 000 = 48 000 kr.
+    data = tmp_path / "episodes.csv"
+    data.write_text(f"{HEADER}\nE1;{episode('2026-01-05', '10:00', '2026-01-12')}\n", "utf-8")
+    figures = figures_file(tmp_path, national_day_cost({2026: 12000}))
+    run = commands.evaluate([str(AGREEMENTS), str(figures)], str(data), "2026-01", None, False)
+    line = line_of(run.basis, "Kungsbacka", "2026-01")
+    assert (line.amount, line.status.value) == (Decimal(48000), "provisional")
+    assert line.reasons[0] == (
+        "halland-2025-extension-2026 awaits approval from Region Halland, Kungsbacka, Varberg, "
+        "Falkenberg, Halmstad, Hylte, Laholm; until every party approves, the statute governs "
+        "this month (--assume-approved bills it as if approved)"
+    )

@@ -301,7 +301,8 @@ def _line(
         )
     aggregates = data.aggregates(ruleset, typed, municipality, month)
     if isinstance(aggregates, str):
-        return _not_computed(governance, ruleset.layers, (aggregates,))
+        pending = _approval_reasons(governance, assume_approved)
+        return _not_computed(governance, ruleset.layers, (aggregates, *pending))
     plan = typing.plan(ruleset, typed, month)
     values = {**plan.shared, **aggregates, "month": month}
     env = LineEnvironment(values, parameters, plan.uses)
@@ -413,12 +414,18 @@ def _assumptions(ruleset: RuleSet, steps: Sequence[StepRecord]) -> tuple[str, ..
 
 
 def _approval_reasons(governance: Governance, assume_approved: bool) -> list[str]:
-    """Why a line is provisional for its approvals: it assumes one still pending."""
+    """Why a line is provisional for its approvals: it assumes one still pending; or, billed by
+    the statute meanwhile, it would be billed otherwise once every party approves."""
     pending = governance.pending
-    if governance.governing is None and pending is not None and assume_approved:
-        waiting = ", ".join(pending.waiting_for)
+    if governance.governing is not None or pending is None:
+        return []
+    waiting = ", ".join(pending.waiting_for)
+    if assume_approved:
         return [f"assumes approval of {pending.name}, still pending from {waiting}"]
-    return []
+    return [
+        f"{pending.name} awaits approval from {waiting}; until every party approves, the "
+        "statute governs this month (--assume-approved bills it as if approved)"
+    ]
 
 
 def _figure_reasons(used: Sequence[FigureUse]) -> list[str]:
