@@ -591,6 +591,17 @@ def test_explain_reports_the_rows_read_used_and_left_out_as_evaluate_does(
     )
 
 
+def test_a_range_reports_the_rows_of_other_months_as_left_out(data: Path, figures: Path) -> None:
+    """Only the rows of the months asked for are used; the others are left out, and said so."""
+    result = evaluate(data, figures, "--month", "2023-11", "--to", "2023-12")
+    assert result.exit_code == 0
+    assert result.stderr.startswith(
+        f"{data}: CSV (UTF-8, separated by ';'), header on row 1; 12 rows read, 6 used, "
+        "6 excluded\n"
+        "  excluded 6 rows (month outside 2023-11 – 2023-12: 2023-10; rows 2, 3, 4, 5, 6, 7)\n"
+    )
+
+
 def test_explain_tells_why_a_month_is_not_computed(tmp_path: Path, figures: Path) -> None:
     """In the gap the statute governs; aggregates cannot bill it, and explain says so."""
     data = tmp_path / "gap.csv"

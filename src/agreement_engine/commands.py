@@ -134,7 +134,10 @@ def evaluate(
         single = start if start == end else None
         try:
             figures, report, warnings = read_aggregates(
-                data, month=single, municipalities=library.municipalities
+                data,
+                month=single,
+                municipalities=library.municipalities,
+                within=None if single else (start, end),
             )
         except EngineError as exc:
             if single is None and any(d.code == "data-no-month" for d in exc.diagnostics):

@@ -95,10 +95,12 @@ def read_aggregates(
     *,
     month: YearMonth | None = None,
     municipalities: Sequence[str] | None = None,
+    within: tuple[YearMonth, YearMonth] | None = None,
 ) -> tuple[list[MonthlyFigures], ReadReport, list[Diagnostic]]:
     """The monthly figures in a CSV or XLSX file, how the file was read, and any warnings.
 
-    ``month`` is the month of a file without a month column (and filters a file with one).
+    ``month`` is the month of a file without a month column (and filters a file with one);
+    ``within`` (first, last) leaves out, and reports, the rows of months outside a range.
     ``municipalities`` are those asked for, spelt as the caller wants them back: rows naming
     one of them (see :func:`.dialect.match_municipality`) are used; a name so like one of them
     that it is probably misspelt is an error with a suggestion; any other name is another
@@ -119,6 +121,7 @@ def read_aggregates(
         problems.raise_if_errors()
         raise AssertionError("a layout is missing only after an error")
     reader = _Reader(name, layout, unnamed_columns(source.header), month, municipalities, problems)
+    reader.within = within
     if isinstance(source, CsvText):
         reader.read_csv(source)
     else:
@@ -208,6 +211,9 @@ class _Reader:
         self._unclear: set[str] = set()  # names left to the careful way: empty or misspelt
         self._months: dict[str, YearMonth] = {}
         self._other_month = f"month other than {month}"
+        self.within: tuple[YearMonth, YearMonth] | None = None
+        """The months to use (first, last), when a range is asked for; rows of others are left
+        out."""
         self._counts: dict[str, int] = {}
         self._totals: dict[str, _Ratio] = {}
         self._averages: dict[str, _Average] = {}
@@ -279,6 +285,8 @@ class _Reader:
                     return False
             if self.month is not None and when != self.month:
                 return self._quick_exclude(self._other_month, number, str(when))
+            if self._outside(when):
+                return self._quick_exclude(self._outside_reason(), number, str(when))
         assert when is not None
         episodes = self._counts.get(fields[at_episodes])
         if episodes is None:
@@ -388,7 +396,17 @@ class _Reader:
             written = self._value(row, "month", parse_month)
         if written is not None and self.month is not None and written != self.month:
             raise _Excluded(f"month other than {self.month}", str(written))
+        if written is not None and self._outside(written):
+            raise _Excluded(self._outside_reason(), str(written))
         return written
+
+    def _outside(self, month: YearMonth) -> bool:
+        return self.within is not None and not self.within[0] <= month <= self.within[1]
+
+    def _outside_reason(self) -> str:
+        assert self.within is not None
+        first, last = self.within
+        return f"month outside {first} – {last}"
 
     def _municipality(self, row: Row) -> str | None:
         cell = self._cell(row, "municipality")
