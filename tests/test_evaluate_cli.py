@@ -643,3 +643,27 @@ def test_a_large_utf8_extract_whose_first_64_kib_end_inside_a_letter_is_read(
     # Each episode: 11-14 − 11-04 = 10 days; average 10; 10 − 5.6 = 4.4 days over;
     # 4.4 × 10 500 = 46 200 kr gross per episode; less 35 %: 30 030 kr. 1 300 × 30 030 kr.
     assert basis["totals"]["by_municipality"]["Varberg"] == str(1300 * 30030)
+
+
+def test_a_name_that_looks_like_a_formula_stays_text_in_csv_and_xlsx(tmp_path: Path) -> None:
+    """A spreadsheet must never run text from the files as a formula ('=HYPERLINK(…)')."""
+    from openpyxl import load_workbook
+
+    agreement = (ROOT / "tests" / "fixtures" / "valid" / "minimal-agreement.yaml").read_text(
+        encoding="utf-8"
+    )
+    agreement = agreement.replace("[Alfa, Beta]", "['=1+1', Beta]").replace(
+        "    Alfa: {status", "    '=1+1': {status"
+    )
+    (tmp_path / "agreement.yaml").write_text(agreement, encoding="utf-8")
+    data = tmp_path / "data.csv"
+    data.write_text("Kommun;Månad;Vårdtillfällen;Totalt antal dagar\n=1+1;2024-03;10;40\n", "utf-8")
+    files = ("--data", data, "--agreements", tmp_path / "agreement.yaml", "--month", "2024-03")
+    csv_run = run("evaluate", *files, "--format", "csv")
+    assert csv_run.exit_code == 0
+    assert "\n2024-03;'=1+1;test-agreement;" in csv_run.stdout
+    target = tmp_path / "basis.xlsx"
+    assert run("evaluate", *files, "--output", target).exit_code == 0
+    workbook = load_workbook(target)
+    for cell in (workbook["Fakturaunderlag"]["B2"], workbook["Summa"]["A2"]):
+        assert (cell.value, cell.data_type) == ("=1+1", "s")

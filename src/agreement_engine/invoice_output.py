@@ -270,6 +270,10 @@ def _reasons_text(basis: InvoiceBasis) -> list[str]:
 def render_csv(basis: InvoiceBasis) -> str:
     """CSV for a Swedish spreadsheet: ';' separated, decimal commas, a BOM so Excel reads UTF-8."""
     texts: list[list[str]] = _cells(basis, _SHEET, partial(_shown_each, point=","))
+    texts = [
+        cells if name in COLUMNS else list(map(_inert, cells))
+        for name, cells in zip(_SHEET, texts, strict=True)
+    ]
     rows = [headings(_SHEET), *zip(*texts, strict=True)]
     text = "\r\n".join(map(";".join, rows)) + "\r\n"
     if not _quoted(text, len(rows), len(_SHEET)):
@@ -277,6 +281,16 @@ def render_csv(basis: InvoiceBasis) -> str:
     buffer = io.StringIO()  # some cell must be quoted: the csv module knows how
     csv.writer(buffer, delimiter=";", lineterminator="\r\n").writerows(rows)
     return "\ufeff" + buffer.getvalue()
+
+
+_FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+"""How a cell that a spreadsheet would take for a formula starts."""
+
+
+def _inert(text: str) -> str:
+    """A text cell a spreadsheet shows as text, never runs as a formula: one that starts like a
+    formula (a municipality named '=HYPERLINK(…)' in an agreement file) gets a leading "'"."""
+    return "'" + text if text.startswith(_FORMULA_STARTS) else text
 
 
 def _quoted(text: str, rows: int, cells: int) -> bool:
@@ -383,16 +397,28 @@ def render_xlsx(basis: InvoiceBasis) -> bytes:
     sheet = workbook.create_sheet("Fakturaunderlag")
     sheet.append(headings(_SHEET))
     for row in zip(*_cells(basis, _SHEET, _numbers), strict=True):
-        sheet.append(row)
+        sheet.append([_text_cell(sheet, value) for value in row])
     by_municipality, everything = _totals(basis)
     totals = workbook.create_sheet("Summa")
     totals.append(["municipality", "total (kr)"])
     for municipality in basis.municipalities:
-        totals.append([municipality, by_municipality[municipality]])
+        totals.append([_text_cell(totals, municipality), by_municipality[municipality]])
     totals.append(["all", everything])
     buffer = io.BytesIO()
     workbook.save(buffer)
     return _deterministic_zip(buffer.getvalue())
+
+
+def _text_cell(sheet: Any, value: Any) -> Any:
+    """A value for a write-only sheet; text that openpyxl would store as a formula (it starts
+    with '=') is stored as text."""
+    if not (isinstance(value, str) and value.startswith("=")):
+        return value
+    from openpyxl.cell import WriteOnlyCell
+
+    cell = WriteOnlyCell(sheet, value=value)
+    cell.data_type = "s"
+    return cell
 
 
 def _numbers(values: list[Any]) -> list[Decimal | None]:
