@@ -484,6 +484,41 @@ def test_json_for_a_range_has_a_total_per_municipality_and_overall(
     assert basis["lines"][6]["documents"] == ["halland-2022", "halland-invoice-basis"]
 
 
+def test_json_follows_its_schema_and_names_the_data_file_with_its_hash_rows_and_warnings(
+    tmp_path: Path, figures: Path
+) -> None:
+    """A basis must say what it was computed from, as it does for the documents: the data
+    file's path and SHA-256, the rows read, used and left out, and the warnings (a 'Snitt' that
+    disagrees with the days and episodes stays on record, not only on the terminal)."""
+    import hashlib
+
+    from jsonschema import Draft202012Validator
+
+    data = tmp_path / "aggregates.csv"
+    lines = ["Kommun;Månad;Vårdtillfällen;Totalt antal dagar;Snitt"]
+    lines += [f"{name};2023-11;{row};" for name, row in ROWS.items()]
+    lines[1] = "Kungsbacka;2023-11;10;65;7,5"  # 65 / 10 = 6.5, not 7.5
+    lines.append("Göteborg;2023-11;3;9;3")
+    data.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    result = evaluate(data, figures, "--month", "2023-11", "--format", "json")
+    assert result.exit_code == 0
+    basis = json.loads(result.stdout)
+    schema = json.loads((ROOT / "schemas" / "invoice-basis.schema.json").read_text("utf-8"))
+    assert list(Draft202012Validator(schema).iter_errors(basis)) == []
+    recorded = basis["data"]
+    assert {k: v for k, v in recorded.items() if k != "warnings"} == {
+        "path": str(data),
+        "sha256": hashlib.sha256(data.read_bytes()).hexdigest(),
+        "form": "CSV (UTF-8, separated by ';')",
+        "rows_read": 7,
+        "rows_used": 6,
+        "excluded": [{"reason": "municipality not asked for", "rows": 1, "first_rows": [8]}],
+    }
+    [warning] = recorded["warnings"]
+    assert (warning["severity"], warning["line"]) == ("warning", 2)
+    assert warning["message"].startswith("'Snitt' is 7,5")
+
+
 # --- explain ------------------------------------------------------------------------------------
 
 

@@ -119,7 +119,7 @@ def evaluate(
             sys.stderr.write("\r\033[K")
         for line in commands.report_lines(run):
             typer.echo(line, err=True)
-        payload = commands.render_basis(run.basis, chosen.value)
+        payload = commands.render_basis(run.basis, chosen.value, run)
         if output:
             read = [data, *(document.path for document in run.library.documents)]
             commands.write_whole(output, payload, inputs=read)

@@ -6,6 +6,7 @@ modules they call, so every command can be run and tested without a terminal.
 
 from __future__ import annotations
 
+import hashlib
 import json
 import os
 import stat
@@ -235,15 +236,39 @@ def _municipality(name: str, known: Sequence[str]) -> str:
     raise UsageError(f"unknown municipality '{name}'; {hint}")
 
 
-def render_basis(basis: InvoiceBasis, output_format: str) -> bytes:
-    """The invoice basis in the format asked for, as the bytes to write."""
+def render_basis(basis: InvoiceBasis, output_format: str, run: Run | None = None) -> bytes:
+    """The invoice basis in the format asked for, as the bytes to write; JSON says, from
+    ``run``, which data file it was computed from and how that was read."""
     if output_format == "csv":
         return invoice_output.render_csv(basis).encode("utf-8")
     if output_format == "json":
-        return invoice_output.render_json(basis).encode("utf-8")
+        data = data_json(run) if run is not None else None
+        return invoice_output.render_json(basis, data).encode("utf-8")
     if output_format == "xlsx":
         return invoice_output.render_xlsx(basis)
     return invoice_output.render_table(basis).encode("utf-8")
+
+
+def data_json(run: Run) -> dict[str, object]:
+    """The data file a run read, for the JSON output: its path and SHA-256 (as the documents
+    have theirs), how it was read, the rows left out and why, and the warnings met."""
+    report = run.report
+    digest = hashlib.sha256()
+    with open(report.path, "rb") as file:
+        while chunk := file.read(1 << 22):
+            digest.update(chunk)
+    return {
+        "path": report.path,
+        "sha256": digest.hexdigest(),
+        "form": report.form,
+        "rows_read": report.rows_read,
+        "rows_used": report.rows_used,
+        "excluded": [
+            {"reason": e.reason, "rows": e.count, "first_rows": list(e.rows)}
+            for e in report.excluded
+        ],
+        "warnings": [to_json(w) for w in run.warnings],
+    }
 
 
 def report_lines(run: Run) -> list[str]:

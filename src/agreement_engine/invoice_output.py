@@ -17,7 +17,7 @@ import io
 import json
 import re
 import zipfile
-from collections.abc import Callable, Iterable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from decimal import Decimal, localcontext
 from fractions import Fraction
 from functools import lru_cache, partial
@@ -307,8 +307,9 @@ def _quoted(text: str, rows: int, cells: int) -> bool:
 # --- JSON ---------------------------------------------------------------------------------------
 
 
-def to_json(basis: InvoiceBasis) -> dict[str, Any]:
-    """The invoice basis as a plain mapping following schemas/invoice-basis.schema.json."""
+def to_json(basis: InvoiceBasis, data: Mapping[str, Any] | None = None) -> dict[str, Any]:
+    """The invoice basis as a plain mapping following schemas/invoice-basis.schema.json;
+    ``data`` says which data file it was computed from and how that was read."""
     by_municipality, everything = _totals(basis)
     values = iter(_exact_each([v for line in basis.lines for v in _named_values(line)]))
     return {
@@ -316,6 +317,7 @@ def to_json(basis: InvoiceBasis) -> dict[str, Any]:
         "months": [str(m) for m in basis.months],
         "assume_approved": basis.assume_approved,
         "documents": _documents_json(basis),
+        **({"data": dict(data)} if data is not None else {}),
         "lines": [_line_json(line, values) for line in basis.lines],
         "totals": {
             "by_municipality": {m: _plain(by_municipality[m]) for m in basis.municipalities},
@@ -325,8 +327,8 @@ def to_json(basis: InvoiceBasis) -> dict[str, Any]:
     }
 
 
-def render_json(basis: InvoiceBasis) -> str:
-    return json.dumps(to_json(basis), ensure_ascii=False, indent=2) + "\n"
+def render_json(basis: InvoiceBasis, data: Mapping[str, Any] | None = None) -> str:
+    return json.dumps(to_json(basis, data), ensure_ascii=False, indent=2) + "\n"
 
 
 def _named_values(line: InvoiceLine) -> list[Value]:
