@@ -479,8 +479,8 @@ def test_half_a_krona_is_rounded_up_as_the_agreement_declares(tmp_path: Path) ->
     assert outcome(varberg) == (Decimal(12708), PROVISIONAL, (AVG_2023, COST_2025), MODEL_2025)
 
 
-def test_an_agreement_declaring_half_even_rounds_the_same_case_to_even(tmp_path: Path) -> None:
-    """The mode is the agreement's to declare: half_even gives 157 722 (even) and 12 708 (even)."""
+def agreements_with_net(tmp_path: Path, formula: str) -> Path:
+    """A copy of the real files whose 2025 agreement computes net_amount by ``formula``."""
     folder = tmp_path / "agreements"
     for source in sorted(AGREEMENTS.rglob("*.yaml")):
         target = folder / source.relative_to(AGREEMENTS)
@@ -489,8 +489,14 @@ def test_an_agreement_declaring_half_even_rounds_the_same_case_to_even(tmp_path:
         if source == AGREEMENTS / "halland" / "2025-agreement.yaml":
             declared = "formula: round(gross_amount - discount, 0, half_up)"
             assert text.count(declared) == 1
-            text = text.replace(declared, "formula: round(gross_amount - discount, 0, half_even)")
+            text = text.replace(declared, f"formula: {formula}")
         target.write_text(text, encoding="utf-8")
+    return folder
+
+
+def test_an_agreement_declaring_half_even_rounds_the_same_case_to_even(tmp_path: Path) -> None:
+    """The mode is the agreement's to declare: half_even gives 157 722 (even) and 12 708 (even)."""
+    folder = agreements_with_net(tmp_path, "round(gross_amount - discount, 0, half_even)")
     data = aggregates_file(tmp_path, "2025-10", HALF_KRONA)
     basis = bill(data, "2025-10", [folder, figures_file(tmp_path, AVERAGE_DAYS, DAY_COSTS)])
     # 157 722.5 lies between 157 722 (even) and 157 723: half_even → 157 722.
@@ -514,15 +520,7 @@ def test_an_amount_past_the_ore_is_not_computed_until_the_agreement_says_how_to_
 ) -> None:
     """Money is billed in whole öre: 157 722.5 kr / 8 = 19 715.3125 kr ends, but past the öre,
     so the line is not computed, as 1 kr / 3 is not."""
-    folder = tmp_path / "agreements"
-    for source in sorted(AGREEMENTS.rglob("*.yaml")):
-        target = folder / source.relative_to(AGREEMENTS)
-        target.parent.mkdir(parents=True, exist_ok=True)
-        text = source.read_text(encoding="utf-8")
-        if source == AGREEMENTS / "halland" / "2025-agreement.yaml":
-            declared = "formula: round(gross_amount - discount, 0, half_up)"
-            text = text.replace(declared, "formula: (gross_amount - discount) / 8")
-        target.write_text(text, encoding="utf-8")
+    folder = agreements_with_net(tmp_path, "(gross_amount - discount) / 8")
     data = aggregates_file(tmp_path, "2025-10", HALF_KRONA)
     basis = bill(data, "2025-10", [folder, figures_file(tmp_path, AVERAGE_DAYS, DAY_COSTS)])
     line = line_of(basis, "Kungsbacka")
