@@ -176,7 +176,9 @@ def open_csv(path: str, known: Collection[str]) -> CsvFile:
     """
     utf8_path, encoding, copy, marks = _utf8_file(path)
     try:
-        head = _head_lines(utf8_path)
+        with open(utf8_path, "rb") as file:
+            raw = file.read(_HEAD)
+        head = _head_lines(raw)
         header_index, separator = find_header(path, head, known)
         fields, _ = split_record(head, header_index, separator)
         header = make_row(path, head, header_index + 1, fields)
@@ -184,7 +186,7 @@ def open_csv(path: str, known: Collection[str]) -> CsvFile:
         plain = (
             None
             if marks.quote
-            else _plain_lines(utf8_path, header_index, separator, len(header.cells), marks)
+            else _plain_lines(utf8_path, raw, header_index, separator, len(header.cells), marks)
         )
     except BaseException:
         if copy is not None:
@@ -309,14 +311,14 @@ def _undecodable_in(path: str, exc: UnicodeDecodeError, lines: int, codec: str) 
 
 
 def _plain_lines(
-    utf8_path: str, header_index: int, separator: str, width: int, marks: _Marks
+    utf8_path: str, head: bytes, header_index: int, separator: str, width: int, marks: _Marks
 ) -> PlainLines | None:
     """The rows' lines of a file without quotes, unless a line of the head ends in a lone CR,
     or LF and CRLF both end lines (by the header's line and any CR), or the file ends in a
     blank line or, without a line end, in a CR (which polars may take off) or in a separator
-    past the header's columns (which polars does not count as a field)."""
+    past the header's columns (which polars does not count as a field). ``head`` is the file's
+    first bytes, as read to find the header."""
     with open(utf8_path, "rb") as file:
-        head = file.read(_HEAD)
         size = file.seek(0, os.SEEK_END)
         file.seek(max(0, size - _HEAD))
         tail = file.read()
@@ -348,10 +350,8 @@ def _lone_carriage_returns(path: str) -> bool:
     return b"\r" in head and b"\n" not in head
 
 
-def _head_lines(utf8_path: str) -> list[str]:
-    """The complete lines at the start of a UTF-8 file (enough to find the header)."""
-    with open(utf8_path, "rb") as file:
-        head = file.read(_HEAD)
+def _head_lines(head: bytes) -> list[str]:
+    """The complete lines of the first bytes of a UTF-8 file (enough to find the header)."""
     end = head.rfind(b"\n")
     text = head[: end + 1] if end >= 0 else head
     return split_lines(text.decode("utf-8-sig", errors="replace"))
