@@ -304,3 +304,15 @@ def test_control_characters_from_a_file_are_shown_as_pictures_not_sent_to_the_te
         " 2 | Hylte␛[31m;2025-10;2;15\n"
         "   | ^^^^^^^^^^"
     )
+
+
+def test_remove_copies_deletes_the_utf8_copy_of_a_file_still_open(tmp_path: Path) -> None:
+    """A run that ends without freeing its objects (os._exit) removes the copies itself: a
+    Windows-1252 extract's UTF-8 copy, still referenced, is gone after remove_copies."""
+    extract = tmp_path / "episodes.csv"
+    extract.write_bytes("Vårdtillfälle-ID;Kommun\nE1;Hylte\n".encode("cp1252"))
+    opened = csv_file.open_csv(str(extract), ["Vårdtillfälle-ID", "Kommun"])
+    copy = Path(opened.utf8_path)
+    assert copy != extract and copy.exists()
+    csv_file.remove_copies()
+    assert not copy.parent.exists()
