@@ -68,7 +68,9 @@ def check(paths: Sequence[str], output_format: str) -> tuple[str, int]:
     a scenario test file among the files is passed over with a note saying so.
     """
     found = _agreement_files(paths)
-    library, problems = load(paths)
+    library, problems = load(
+        [str(f) for f in found]
+    )  # not walked again
     _refuse_only_scenario_files(library, found, paths)
     skipped = {yaml.path for yaml in library.skipped}
     files = [f for f in found if str(f) not in skipped]
@@ -161,7 +163,7 @@ def load_without_errors(agreements: Sequence[str]) -> Library:
     not an empty set of agreements that would bill nothing.
     """
     found = _agreement_files(agreements)
-    library, problems = load(agreements)
+    library, problems = load([str(f) for f in found])
     _refuse_only_scenario_files(library, found, agreements)
     if not any(d.is_error for d in problems):
         problems = check_library(library, warnings=False)
