@@ -68,9 +68,7 @@ def check(paths: Sequence[str], output_format: str) -> tuple[str, int]:
     a scenario test file among the files is passed over with a note saying so.
     """
     found = _agreement_files(paths)
-    library, problems = load(
-        [str(f) for f in found]
-    )  # not walked again
+    library, problems = load([str(f) for f in found])  # not walked again
     _refuse_only_scenario_files(library, found, paths)
     skipped = {yaml.path for yaml in library.skipped}
     files = [f for f in found if str(f) not in skipped]
