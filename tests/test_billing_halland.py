@@ -18,7 +18,7 @@ from pathlib import Path
 import pytest
 from figures import figures_file, illustrative, national_average_days, national_day_cost
 
-from agreement_engine import commands
+from agreement_engine import billing, commands
 from agreement_engine.billing import InvoiceBasis, InvoiceLine, exact
 from agreement_engine.timeline import Status
 
@@ -570,3 +570,30 @@ def test_a_missing_day_cost_is_named_once_the_benchmark_is_known(tmp_path: Path)
         ("national_average_days", "2023"),
         ("national_day_cost", "2024"),
     ]
+
+
+@pytest.mark.parametrize("kind", ["aggregates", "episodes"])
+@pytest.mark.parametrize("assume", [False, True])
+def test_lines_computed_together_are_the_lines_computed_one_by_one(
+    kind: str, assume: bool, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Every month of the examples, each of its rule sets evaluated over all its lines at once,
+    gives the very lines that evaluating each line alone gives."""
+    agreements = [str(AGREEMENTS), str(ROOT / "examples/halland/illustrative-figures.yaml")]
+    data = str(ROOT / f"examples/halland/{kind}.csv")
+
+    def run() -> InvoiceBasis:
+        return commands.evaluate(agreements, data, "2022-11", "2026-12", assume).basis
+
+    alone = []
+    compute = billing._compute
+    monkeypatch.setattr(
+        billing, "_compute", lambda library, due: alone.append(due) or compute(library, due)
+    )
+    together = run()
+    computed = sum(line.amount is not None for line in together.lines)
+    assert computed > 150 and len(alone) < computed / 2  # most lines were computed together
+    monkeypatch.setattr(
+        billing, "_compute_together", lambda library, group: [compute(library, d) for d in group]
+    )
+    assert together.lines == run().lines

@@ -28,7 +28,7 @@ from fractions import Fraction
 from functools import lru_cache
 from typing import NamedTuple, Protocol
 
-from agreement_engine.documents import Citation, Document, ParameterSeries, Rule
+from agreement_engine.documents import Citation, Document, Rule
 from agreement_engine.evaluation import (
     FigureUse,
     LineEnvironment,
@@ -37,8 +37,9 @@ from agreement_engine.evaluation import (
 )
 from agreement_engine.formula import Amount, FormulaError, MissingFigure, Value, to_decimal
 from agreement_engine.formula.ast import NO_SPAN
+from agreement_engine.formula.batch import Batched, Column, Unbatchable, batched
 from agreement_engine.formula.evaluator import Compiled, compiled, decimal_places
-from agreement_engine.formula.types import MONEY
+from agreement_engine.formula.types import MONEY, Quantity, Type
 from agreement_engine.library import Library
 from agreement_engine.months import YearMonth
 from agreement_engine.ruleset import RESULT, RuleSet, Typed, dependencies, type_rules
@@ -188,6 +189,8 @@ class _Plan:
     reasons: tuple[str, ...]
     """Why a line resting on ``uses`` alone is provisional (:func:`_figure_reasons`)."""
     remaining: tuple[tuple[str, Compiled], ...]
+    batch: tuple[tuple[str, Batched, Type], ...]
+    """The same rules over columns (:mod:`.formula.batch`), each with its checked type."""
     records: tuple[StepRecord, ...]
     assumptions: tuple[str, ...]
 
@@ -222,11 +225,12 @@ class _Typing:
         except (MissingFigure, FormulaError):
             pass  # each line meets the same problem itself, and reports it
         shared: dict[str, Value] = {**env.values, "month": month}
-        remaining = []
+        remaining, batch = [], []
         for name in typed.order:
             expr = ruleset.rules[name].formula.expr
             if name not in shared and expr is not None:
                 remaining.append((name, compiled(expr)))
+                batch.append((name, batched(expr), typed.types[name]))
         records = tuple(StepRecord.of(ruleset.rules[name]) for name in typed.order)
         uses = tuple(figures.used)
         return _Plan(
@@ -234,6 +238,7 @@ class _Typing:
             uses,
             tuple(_figure_reasons(uses)),
             tuple(remaining),
+            tuple(batch),
             records,
             _assumptions(ruleset, records),
         )
@@ -266,29 +271,62 @@ def bill(
     ``progress`` is told each month as it starts (month, its number, how many), for a terminal.
     """
     typing = _Typing(library)
-    parameters = library.parameters
     lines: list[InvoiceLine] = []
     for number, month in enumerate(months, 1):
         if progress is not None:
             progress(month, number, len(months))
-        lines.extend(
-            _line(library, data, typing, parameters, municipality, month, assume_approved)
-            for municipality in municipalities
-        )
+        lines += _month(library, data, typing, municipalities, month, assume_approved)
     return InvoiceBasis(
         tuple(lines), tuple(months), tuple(municipalities), assume_approved, library
     )
 
 
-def _line(
+class _Due(NamedTuple):
+    """A line to compute: what governs it, its aggregates, and why it is provisional for its
+    approvals."""
+
+    governance: Governance
+    ruleset: RuleSet
+    plan: _Plan
+    aggregates: dict[str, Amount]
+    reasons: list[str]
+
+
+def _month(
     library: Library,
     data: MonthlyData,
     typing: _Typing,
-    parameters: Mapping[str, ParameterSeries],
+    municipalities: Sequence[str],
+    month: YearMonth,
+    assume_approved: bool,
+) -> list[InvoiceLine]:
+    """A month's lines, in the order of the municipalities. The lines one rule set computes are
+    computed together (:func:`_compute_together`)."""
+    found = [
+        _due(library, data, typing, municipality, month, assume_approved)
+        for municipality in municipalities
+    ]
+    together: dict[int, list[_Due]] = {}
+    for due in found:
+        if isinstance(due, _Due):
+            together.setdefault(id(due.plan), []).append(due)
+    computed = {
+        id(due): line
+        for group in together.values()
+        for due, line in zip(group, _compute_together(library, group), strict=True)
+    }
+    return [due if isinstance(due, InvoiceLine) else computed[id(due)] for due in found]
+
+
+def _due(
+    library: Library,
+    data: MonthlyData,
+    typing: _Typing,
     municipality: str,
     month: YearMonth,
     assume_approved: bool,
-) -> InvoiceLine:
+) -> _Due | InvoiceLine:
+    """What a line needs to be computed; or the line, when it cannot be."""
     governance = govern(library, municipality, month)
     ruleset = governance.ruleset(assume_approved)
     if ruleset is None:
@@ -300,12 +338,53 @@ def _line(
             governance, ruleset.layers, ("the governing files have errors: run check",)
         )
     aggregates = data.aggregates(ruleset, typed, municipality, month)
+    reasons = _approval_reasons(governance, assume_approved)
     if isinstance(aggregates, str):
-        pending = _approval_reasons(governance, assume_approved)
-        return _not_computed(governance, ruleset.layers, (aggregates, *pending))
+        return _not_computed(governance, ruleset.layers, (aggregates, *reasons))
     plan = typing.plan(ruleset, typed, month)
-    values = {**plan.shared, **aggregates, "month": month}
-    env = LineEnvironment(values, parameters, plan.uses)
+    return _Due(governance, ruleset, plan, aggregates, reasons)
+
+
+def _compute_together(library: Library, group: Sequence[_Due]) -> list[InvoiceLine]:
+    """The lines of one rule set in one month, each rule evaluated over all of them at once
+    (:mod:`.formula.batch`); one by one when that cannot be done (a line looks up a figure of
+    its own, or fails), which gives the same lines."""
+    plan = group[0].plan
+    names = group[0].aggregates.keys()
+    if any(due.aggregates.keys() != names for due in group):
+        return [_compute(library, due) for due in group]
+    rows = range(len(group))
+    columns: dict[str, Column] = {
+        name: [value.value if isinstance(value, Amount) else value] * len(group)
+        for name, value in plan.shared.items()
+    }
+    for name in names:
+        columns[name] = [due.aggregates[name].value for due in group]
+    try:
+        for name, formula, _ in plan.batch:
+            if name not in names:  # an aggregate hides a rule of its name
+                columns[name] = formula(columns, rows)
+    except Unbatchable:
+        return [_compute(library, due) for due in group]
+    evaluated = [(name, columns[name], t) for name, _, t in plan.batch if name not in names]
+    lines = []
+    for row, due in enumerate(group):
+        values: dict[str, Value] = {**plan.shared, **due.aggregates}
+        for name, column, t in evaluated:
+            value = column[row]
+            values[name] = Amount(value, t) if isinstance(t, Quantity) else value
+        reasons = [*due.reasons, *plan.reasons]
+        lines.append(
+            _computed(due.governance, due.ruleset, plan, values, due.aggregates, plan.uses, reasons)
+        )
+    return lines
+
+
+def _compute(library: Library, due: _Due) -> InvoiceLine:
+    """One line, its rules evaluated one by one."""
+    governance, ruleset, plan, aggregates, _ = due
+    values = {**plan.shared, **aggregates, "month": governance.month}
+    env = LineEnvironment(values, library.parameters, plan.uses)
     name = RESULT
     try:
         for name, formula in plan.remaining:
@@ -318,8 +397,7 @@ def _line(
         reason = f"{exc.problem.message} (while computing {name})"
         return _not_computed(governance, ruleset.layers, (reason,), aggregates, env.used)
     used = env.used
-    reasons = _approval_reasons(governance, assume_approved)
-    reasons += plan.reasons if used is plan.uses else _figure_reasons(used)
+    reasons = [*due.reasons, *(plan.reasons if used is plan.uses else _figure_reasons(used))]
     return _computed(governance, ruleset, plan, values, aggregates, used, reasons)
 
 

@@ -78,12 +78,12 @@ def compiled(expr: ast.Expr) -> Compiled:
 
 def _number(node: ast.Expr) -> Compiled:
     assert isinstance(node, ast.Number)
-    amount = _literal_amount(node.value, node.unit)
+    amount = literal_amount(node.value, node.unit)
     return lambda env: amount
 
 
 @lru_cache(maxsize=4096)
-def _literal_amount(value: Decimal, unit: str | None) -> Amount:
+def literal_amount(value: Decimal, unit: str | None) -> Amount:
     """A literal's exact value, made once (literals recur in every line of a run)."""
     exact = Fraction(value)
     if unit == "%":
@@ -143,7 +143,7 @@ def _binary(node: ast.Expr) -> Compiled:
     if node.op == "or":
         return lambda env: bool(left(env)) or bool(right(env))
     if node.op in ast.COMPARISON:
-        compare = _COMPARISONS[node.op]
+        compare = COMPARISONS[node.op]
 
         def comparison(env: Environment) -> Value:
             a = left(env)
@@ -156,7 +156,7 @@ def _binary(node: ast.Expr) -> Compiled:
     return _arithmetic(node, left, right)
 
 
-_COMPARISONS: dict[str, Callable[[Any, Any], bool]] = {
+COMPARISONS: dict[str, Callable[[Any, Any], bool]] = {
     "=": operator.eq,
     "!=": operator.ne,
     "<": operator.lt,
