@@ -165,13 +165,17 @@ VARIANTS = {
 
 @pytest.mark.parametrize("name", sorted(VARIANTS))
 @pytest.mark.parametrize("asked", [HALLAND, None], ids=["Halland asked for", "all"])
+@pytest.mark.parametrize("head", [20_000, 1], ids=["texts met in the first rows", "met later"])
 def test_the_streaming_check_gives_what_the_in_memory_reader_gives(
     name: str,
     asked: tuple[str, ...] | None,
+    head: int,
     tmp_path: Path,
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
-    """Same frame, same report, same warnings, same errors, word for word, whichever path."""
+    """Same frame, same report, same warnings, same errors, word for word, whichever path; also
+    when the yes/no and care-type texts are not all met in the first rows (see FEW_TEXTS)."""
+    monkeypatch.setattr(episode_scan, "_HEAD_ROWS", head)
     lines, options = VARIANTS[name]
     path = write(tmp_path, lines, **options)
     assert outcome(path, asked) == in_memory(path, asked, monkeypatch)
@@ -194,6 +198,25 @@ SOUND = [
     "many other municipalities, interleaved",
     "only the header",
 ]
+
+
+def test_a_yes_no_text_first_met_past_the_first_rows_is_checked_in_a_second_pass(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The clean extract's 'JA', 'yes', 'true' first come after its first row: the file is
+    scanned again with those fields' texts gathered, and is still not held in memory."""
+    monkeypatch.setattr(episode_scan, "_HEAD_ROWS", 1)
+    gathered = []
+    scan = episode_scan._Scan
+
+    def recorded(*args: object, **options: object) -> episode_scan._Scan:
+        made = scan(*args, **options)  # type: ignore[arg-type]
+        gathered.append(made.gathered)
+        return made
+
+    monkeypatch.setattr(episode_scan, "_Scan", recorded)
+    assert streamed(write(tmp_path, CLEAN))
+    assert gathered == [frozenset(), set(episode_scan.FEW_TEXTS)]
 
 
 @pytest.mark.parametrize("name", SOUND)
@@ -430,6 +453,7 @@ def extracts(draw: st.DrawFn) -> list[str]:
     newline=st.sampled_from(["\n", "\r\n"]),
     ended=st.booleans(),
     encoding=st.sampled_from(["utf-8", "utf-8-sig", "cp1252"]),
+    head=st.sampled_from([20_000, 2, 1]),
 )
 def test_the_streaming_check_and_the_in_memory_reader_agree_on_any_extract(
     extract: list[str],
@@ -437,10 +461,12 @@ def test_the_streaming_check_and_the_in_memory_reader_agree_on_any_extract(
     newline: str,
     ended: bool,
     encoding: str,
+    head: int,
     tmp_path: Path,
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
     """Whatever the extract holds, both ways of reading it come to the same, word for word."""
+    monkeypatch.setattr(episode_scan, "_HEAD_ROWS", head)
     end = newline if ended else ""
     path = write(tmp_path, extract, newline=newline, end=end, encoding=encoding)
     assert outcome(path, asked) == in_memory(path, asked, monkeypatch)

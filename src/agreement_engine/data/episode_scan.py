@@ -11,7 +11,8 @@ on the separator instead. The pass keeps:
   how many rows have a problem that shows within the row (discharged before ready, no id, a value
   under a column without a name, the wrong number of fields);
 - per date, time, yes/no and care-type column: its distinct values (a few thousand at most,
-  however many rows), each then checked exactly as the in-memory reader checks a field;
+  however many rows), each then checked exactly as the in-memory reader checks a field. (A
+  yes/no or care-type column only counts the texts not among those of the file's first rows.)
 - a 64-bit hash of each episode id, written to a file and sorted afterwards (a quarter at a
   time) to find ids that repeat;
 - the sums of each :class:`Tally` asked for (an agreement's counting rules, compiled), per
@@ -62,6 +63,12 @@ CHECKED_BY_VALUE = (*DATE_FIELDS, "notice_time", *YES_NO_FIELDS, "care_type")
 """Fields whose few distinct texts are checked, rather than every row's."""
 TYPED_BY_VALUE = ("notice_time", *YES_NO_FIELDS, "care_type")
 """Fields whose typed values are looked up by their text when the file is read again."""
+FEW_TEXTS = (*YES_NO_FIELDS, "care_type")
+"""Fields written with a handful of texts (ja, nej; a care type). Each row's text is looked up
+among those of the file's first rows (:data:`_HEAD_ROWS`), which are checked; gathering the
+distinct texts as categories costs several times more. A file with a text not among them is
+scanned again, that field's texts gathered as categories, as the other fields' are."""
+_HEAD_ROWS = 20_000
 
 _ROW_PROBLEMS = ("_early", "_no_id", "_stray", "_fields")
 """Per row: discharged before ready; no episode id; a value in a column without a name in the
@@ -205,10 +212,11 @@ def check(
             except pl.exceptions.PolarsError:
                 if not scan.by_fields:
                     return None
-                verdict = _Again(scan.strip, by_fields=False)  # a record with more fields
+                # a record with more fields
+                verdict = _Again(scan.strip, by_fields=False, gathered=scan.gathered)
             if not isinstance(verdict, _Again):
                 return verdict
-            scan = _Scan(csv, layout, verdict.strip, tallies, verdict.by_fields)
+            scan = _Scan(csv, layout, verdict.strip, tallies, verdict.by_fields, verdict.gathered)
 
 
 def _plain(csv: CsvFile) -> bool:
@@ -225,6 +233,9 @@ class _Again(NamedTuple):
 
     strip: frozenset[str]
     by_fields: bool
+    gathered: frozenset[str] = frozenset()
+    """Fields of :data:`FEW_TEXTS` whose distinct texts are gathered as categories (a text not
+    among those of the first rows was found)."""
 
 
 class _Scan:
@@ -237,13 +248,19 @@ class _Scan:
         strip: frozenset[str],
         tallies: Sequence[Tally],
         by_fields: bool,
+        gathered: frozenset[str] = frozenset(),
     ) -> None:
         import polars as pl
 
         self.csv, self.layout, self.strip, self.tallies = csv, layout, strip, tallies
-        self.by_fields = by_fields
+        self.by_fields, self.gathered = by_fields, gathered
+        self.heads = self._head_texts(
+            [f for f in FEW_TEXTS if self.layout.has(f) and f not in gathered]
+        )
         self.categories = {
-            f: pl.Categories.random() for f in CHECKED_BY_VALUE if self.layout.has(f)
+            f: pl.Categories.random()
+            for f in CHECKED_BY_VALUE
+            if self.layout.has(f) and f not in self.heads
         }
         # polars forgets a mapping of categories that no data uses: keep each one in use.
         self.keep = [pl.Series([], dtype=pl.Categorical(c)) for c in self.categories.values()]
@@ -256,9 +273,12 @@ class _Scan:
         if self.by_fields and not self.csv.whole_records(
             _total(groups, "rows"), _total(groups, _BYTES)
         ):
-            return _Again(self.strip, by_fields=False)
+            return _Again(self.strip, by_fields=False, gathered=self.gathered)
         if repeated or _total(groups, "_stray") or _total(groups, "_fields"):
             return None
+        unseen = frozenset(f for f in self.heads if _total(groups, f"_u_{f}"))
+        if unseen:
+            return _Again(self.strip, self.by_fields, self.gathered | unseen)
         filled = groups.filter(pl.col(_FILLED) > 0)
         written = {key: key.strip(SPACES) for key in filled[_KEY].to_list()}
         if "" in written.values():  # a filled row without a municipality
@@ -276,7 +296,7 @@ class _Scan:
         if values is None:
             return None
         if not padded <= self.strip:
-            return _Again(self.strip | padded, self.by_fields)
+            return _Again(self.strip | padded, self.by_fields, self.gathered)
         extract = Extract(self.csv, self.layout, names, values, self.strip)
         other_keys = [key for key, name in written.items() if name in others]
         rows_read, excluded = self._exclusions(groups, other_keys, others)
@@ -286,6 +306,24 @@ class _Scan:
         return Checked(extract, rows_read, excluded, frozenset(names.values()), span, sums)
 
     # --- the pass --------------------------------------------------------------------------------
+
+    def _head_texts(self, fields: Sequence[str]) -> dict[str, list[str]]:
+        """The distinct texts of these fields in the file's first rows, as the pass reads them
+        (in the order first met, so that a scan is repeatable)."""
+        import polars as pl
+
+        if not fields:
+            return {}
+        columns = {f: column_name(self.layout.index[f]) for f in fields}
+        try:
+            head = self.csv.fields().select(columns.values()).head(_HEAD_ROWS).collect()
+        except pl.exceptions.PolarsError:  # the pass will say; gather these texts meanwhile
+            return {}
+        # The empty text too, which empty rows have: checked with the others.
+        return {
+            f: list(dict.fromkeys([*head[c].unique(maintain_order=True).to_list(), ""]))
+            for f, c in columns.items()
+        }
 
     def _texts(self) -> pl.LazyFrame:
         """Every field as written (``c0``, …), ``_row``, whether some field is not empty
@@ -366,6 +404,10 @@ class _Scan:
             if required(f):  # the empty texts of empty rows are not this field's
                 text = pl.when(filled).then(text)
             values.append(text.cast(pl.Categorical(categories)).to_physical().alias(f"_v_{f}"))
+        for f, seen in self.heads.items():
+            text = pl.col(column_name(self.layout.index[f]))
+            known = pl.Series(seen, dtype=pl.String).implode()
+            values.append((~text.is_in(known)).alias(f"_u_{f}"))
         read = self._read_by_tallies()
         by_text = [f for f in read if f in TYPED_BY_VALUE and self.layout.has(f)]
         texts = self._texts()
@@ -431,6 +473,7 @@ class _Scan:
             pl.col(_DISCHARGED).max(),
             *(pl.col(p).sum() for p in _ROW_PROBLEMS),
             *(pl.col(f"_v_{f}").max() for f in self.categories),
+            *(pl.col(f"_u_{f}").sum() for f in self.heads),
         )
         fine = (
             tallied.with_columns(pl.col(_FILLED_ROW).alias("last_row"))
@@ -481,8 +524,9 @@ class _Scan:
 
         values: dict[str, dict[str, Any]] = {}
         padded: set[str] = set()
-        for field, categories in self.categories.items():
-            texts = categories.to_series().cast(pl.String)
+        distinct = {f: c.to_series().cast(pl.String) for f, c in self.categories.items()}
+        distinct.update((f, pl.Series(texts, dtype=pl.String)) for f, texts in self.heads.items())
+        for field, texts in distinct.items():
             if texts.null_count():  # a category polars reserved but did not name: cannot tell
                 return None, frozenset()
             table = pl.DataFrame({"text": texts}).with_columns(
