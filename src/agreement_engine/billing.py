@@ -302,10 +302,14 @@ def _month(
 ) -> list[InvoiceLine]:
     """A month's lines, in the order of the municipalities. The lines one rule set computes are
     computed together (:func:`_compute_together`)."""
-    found = [
-        _due(library, data, typing, municipality, month, assume_approved)
-        for municipality in municipalities
-    ]
+    rules: dict[tuple[object, ...], _Rules | _Unbillable] = {}
+    found = []
+    for municipality in municipalities:
+        governance = govern(library, municipality, month)
+        key = _governed_alike(governance)
+        if key not in rules:
+            rules[key] = _rules(typing, governance, assume_approved)
+        found.append(_due(data, governance, rules[key]))
     together: dict[int, list[_Due]] = {}
     for due in found:
         if isinstance(due, _Due):
@@ -318,31 +322,60 @@ def _month(
     return [due if isinstance(due, InvoiceLine) else computed[id(due)] for due in found]
 
 
-def _due(
-    library: Library,
-    data: MonthlyData,
-    typing: _Typing,
-    municipality: str,
-    month: YearMonth,
-    assume_approved: bool,
-) -> _Due | InvoiceLine:
-    """What a line needs to be computed; or the line, when it cannot be."""
-    governance = govern(library, municipality, month)
+def _governed_alike(governance: Governance) -> tuple[object, ...]:
+    """What the rules of a month depend on: municipalities party to the same agreements share
+    these very objects (see :func:`.timeline.govern`), so their identities tell them apart."""
+    g = governance
+    return (
+        g.status,
+        id(g.governing),
+        id(g.pending),
+        id(g.conflicts),
+        id(g.statute),
+        id(g.routines),
+    )
+
+
+class _Rules(NamedTuple):
+    """The rules that govern some municipalities' month, and why their lines are provisional
+    for its approvals."""
+
+    ruleset: RuleSet
+    typed: Typed
+    plan: _Plan
+    reasons: list[str]
+
+
+class _Unbillable(NamedTuple):
+    """Why no rules can bill some municipalities' month, and the documents that govern it."""
+
+    layers: tuple[Document, ...]
+    reason: str
+
+
+def _rules(typing: _Typing, governance: Governance, assume_approved: bool) -> _Rules | _Unbillable:
+    """The rules that govern a month; or why none can bill it."""
     ruleset = governance.ruleset(assume_approved)
     if ruleset is None:
-        why = _ungoverned(governance)
-        return _not_computed(governance, (), (why,))
+        return _Unbillable((), _ungoverned(governance))
     typed = typing(ruleset)
     if typed.problems:
-        return _not_computed(
-            governance, ruleset.layers, ("the governing files have errors: run check",)
-        )
-    aggregates = data.aggregates(ruleset, typed, municipality, month)
-    reasons = _approval_reasons(governance, assume_approved)
+        return _Unbillable(ruleset.layers, "the governing files have errors: run check")
+    plan = typing.plan(ruleset, typed, governance.month)
+    return _Rules(ruleset, typed, plan, _approval_reasons(governance, assume_approved))
+
+
+def _due(
+    data: MonthlyData, governance: Governance, rules: _Rules | _Unbillable
+) -> _Due | InvoiceLine:
+    """What a line needs to be computed; or the line, when it cannot be."""
+    if isinstance(rules, _Unbillable):
+        return _not_computed(governance, rules.layers, (rules.reason,))
+    ruleset, typed, plan, reasons = rules
+    aggregates = data.aggregates(ruleset, typed, governance.municipality, governance.month)
     if isinstance(aggregates, str):
         return _not_computed(governance, ruleset.layers, (aggregates, *reasons))
-    plan = typing.plan(ruleset, typed, month)
-    return _Due(governance, ruleset, plan, aggregates, reasons)
+    return _Due(governance, ruleset, plan, aggregates, list(reasons))
 
 
 def _compute_together(library: Library, group: Sequence[_Due]) -> list[InvoiceLine]:
