@@ -1,5 +1,6 @@
 """The streaming check of episode extracts agrees with the in-memory reader, row for row."""
 
+import threading
 from datetime import date
 from pathlib import Path
 
@@ -9,7 +10,13 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from agreement_engine import commands
-from agreement_engine.data import episode_scan, episodes, read_episodes, read_episodes_frame
+from agreement_engine.data import (
+    episode_scan,
+    episodes,
+    read_episodes,
+    read_episodes_frame,
+    read_episodes_then,
+)
 from agreement_engine.data.csv_file import PlainLines, open_csv
 from agreement_engine.diagnostics import EngineError, render_text
 from agreement_engine.months import YearMonth
@@ -341,7 +348,8 @@ def test_counting_taken_in_the_checking_pass_is_counting_the_checked_file_again(
     lines, options = VARIANTS[name]
     path = write(tmp_path, lines, **options)
     months = YearMonth.range(YearMonth(2022, 11), YearMonth(2027, 12))
-    [data], _, _ = read_episode_data(str(path), [Billing(library, months, HALLAND, True)], HALLAND)
+    billing = Billing(library, months, HALLAND, True)
+    [data], _, _ = read_episode_data(str(path), [billing], HALLAND, lambda found: found)
     rulesets = {
         ruleset.base.id: ruleset
         for month in months
@@ -367,7 +375,7 @@ def test_a_streamed_extract_knows_its_span_and_municipalities_as_written(tmp_pat
         "Laholm": "Laholm",
         "Hylte": "Hylte",
     }
-    assert report.rows_used == 4
+    assert report.rows_used == 5
 
 
 def test_evaluate_bills_the_same_from_a_streamed_extract_as_from_one_in_memory(
@@ -470,3 +478,47 @@ def test_the_streaming_check_and_the_in_memory_reader_agree_on_any_extract(
     end = newline if ended else ""
     path = write(tmp_path, extract, newline=newline, end=end, encoding=encoding)
     assert outcome(path, asked) == in_memory(path, asked, monkeypatch)
+
+
+def test_what_is_made_of_the_episodes_goes_on_while_the_ids_are_checked(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Billing need not wait for the sort of the id hashes: the check of repeated ids waits
+    here until ``then`` has started, and the read still ends, with what ``then`` made."""
+    started = threading.Event()
+    repeats = episode_scan._repeats
+
+    def after_then(ids: Path) -> bool:
+        assert started.wait(timeout=10), "then was not called while the ids were checked"
+        return repeats(ids)
+
+    monkeypatch.setattr(episode_scan, "_repeats", after_then)
+    path = write(tmp_path, CLEAN)
+    made, report, _ = read_episodes_then(path, lambda found: started.set() or found)
+    assert not isinstance(made.source, pl.DataFrame)
+    assert report.rows_used == 5
+
+
+def test_ids_that_share_a_hash_have_the_extract_read_in_memory_and_made_of_again(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Two ids with one hash (pretended here) may not be a repeat: the in-memory reader decides,
+    and what was made of the streamed episodes is made again of those it reads."""
+    monkeypatch.setattr(episode_scan, "_repeats", lambda ids: True)
+    path = write(tmp_path, CLEAN)
+    given: list[object] = []
+    made, _, _ = read_episodes_then(path, lambda found: given.append(found.source) or "made")
+    assert made == "made"
+    assert [isinstance(source, pl.DataFrame) for source in given] == [False, True]
+
+
+def test_a_repeated_id_found_after_billing_began_is_still_an_error(tmp_path: Path) -> None:
+    """evaluate bills while the ids are checked, but a repeated id stops it with the error."""
+    path = write(tmp_path, [*CLEAN, "VT-1;Hylte;2026-03-01;;;;;;;"])
+    agreements = [
+        str(ROOT / "agreements"),
+        str(ROOT / "examples/halland/illustrative-figures.yaml"),
+    ]
+    with pytest.raises(EngineError) as raised:
+        commands.evaluate(agreements, str(path), "2026-03", None, True)
+    assert "episode 'VT-1' appears on rows 2 and 7" in render_text(raised.value.diagnostics[0])

@@ -127,10 +127,24 @@ def evaluate(
     if municipality is not None:
         municipalities = [_municipality(municipality, municipalities)]
     months = YearMonth.range(start, end)
+
+    def billed(source: AggregateData | EpisodeData) -> InvoiceBasis:
+        return bill(
+            library,
+            source,
+            months,
+            municipalities,
+            assume_approved=assume_approved,
+            progress=progress,
+        )
+
     if is_episode_file(data):
-        source: AggregateData | EpisodeData
+        # Billed while the extract's last check runs; kept only once the extract has passed.
         billing = Billing(library, months, municipalities, assume_approved)
-        [source], report, warnings = read_episode_data(data, [billing], library.municipalities)
+        ([source], basis), report, warnings = read_episode_data(
+            data, [billing], library.municipalities, lambda found: (found, billed(found[0]))
+        )
+        return Run(library, basis, report, tuple(warnings), source)
     else:
         single = start if start == end else None
         try:
@@ -147,11 +161,8 @@ def evaluate(
                     "--month alone, without --to"
                 ) from None
             raise
-        source = AggregateData.of(figures)
-    basis = bill(
-        library, source, months, municipalities, assume_approved=assume_approved, progress=progress
-    )
-    return Run(library, basis, report, tuple(warnings), source)
+        aggregates = AggregateData.of(figures)
+    return Run(library, billed(aggregates), report, tuple(warnings), aggregates)
 
 
 def load_without_errors(agreements: Sequence[str]) -> Library:

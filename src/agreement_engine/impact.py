@@ -17,7 +17,7 @@ from collections.abc import Callable, Collection, Iterable, Sequence
 from dataclasses import dataclass
 from decimal import Decimal, localcontext
 
-from agreement_engine.billing import EXACT_SUMS, InvoiceLine, bill
+from agreement_engine.billing import EXACT_SUMS, InvoiceBasis, InvoiceLine, bill
 from agreement_engine.data import read_aggregates
 from agreement_engine.diagnostics import Diagnostic
 from agreement_engine.documents import (
@@ -33,7 +33,13 @@ from agreement_engine.figures_needed import figures_used
 from agreement_engine.library import Library
 from agreement_engine.months import YearMonth
 from agreement_engine.ruleset import RuleSet, Typed, type_rules
-from agreement_engine.sources import AggregateData, Billing, is_episode_file, read_episode_data
+from agreement_engine.sources import (
+    AggregateData,
+    Billing,
+    EpisodeData,
+    is_episode_file,
+    read_episode_data,
+)
 from agreement_engine.timeline import agreement_span, govern
 
 Cell = tuple[str, YearMonth]  # a municipality's month
@@ -280,9 +286,15 @@ def assess(
     if is_episode_file(data):
         # Each version counts episodes by its own rules, both in the pass that checks the file.
         versions = [Billing(v, months, municipalities, assume_approved) for v in (old, new)]
-        (by_old, by_new), _, warnings = read_episode_data(data, versions, everyone)
-        before = bill(old, by_old, months, municipalities, assume_approved=assume_approved)
-        after = bill(new, by_new, months, municipalities, assume_approved=assume_approved)
+
+        def both(found: list[EpisodeData]) -> tuple[InvoiceBasis, InvoiceBasis]:
+            by_old, by_new = found
+            return (
+                bill(old, by_old, months, municipalities, assume_approved=assume_approved),
+                bill(new, by_new, months, municipalities, assume_approved=assume_approved),
+            )
+
+        (before, after), _, warnings = read_episode_data(data, versions, everyone, both)
     else:
         single = months[0] if len(months) == 1 else None
         figures, _, warnings = read_aggregates(data, month=single, municipalities=list(everyone))

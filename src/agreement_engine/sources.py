@@ -9,15 +9,15 @@ can feed any rule set: its episodes are counted by the governing document's own 
 from __future__ import annotations
 
 import zipfile
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from fractions import Fraction
 from functools import cached_property
 from itertools import islice
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, TypeVar
 
 from agreement_engine.columnar import MONTH_COLUMN, Compiled, compile_counting
-from agreement_engine.data import Episodes, MonthlyFigures, ReadReport, read_episodes
+from agreement_engine.data import Episodes, MonthlyFigures, ReadReport, read_episodes_then
 from agreement_engine.diagnostics import Diagnostic
 from agreement_engine.documents import Statute
 from agreement_engine.formula import Amount, FormulaError
@@ -36,6 +36,7 @@ from agreement_engine.timeline import govern
 if TYPE_CHECKING:
     import polars as pl
 
+T = TypeVar("T")
 # What a monthly aggregates file gives: the national indicator's episodes and total days.
 AGGREGATE_FIELDS = frozenset(DEFAULT_AGGREGATES)
 
@@ -160,26 +161,33 @@ class Billing:
 
 
 def read_episode_data(
-    path: str, billings: Sequence[Billing], everyone: Sequence[str]
-) -> tuple[list[EpisodeData], ReadReport, list[Diagnostic]]:
-    """An episode extract, read once for each billing (two versions of the agreements, for
-    `diff --impact`): the counting rules of every document that governs one of their months are
-    taken in the pass that checks the file (see :func:`.read_episodes`), and each billing gets
-    the counts of its own documents. ``everyone`` is every municipality the file may name."""
+    path: str,
+    billings: Sequence[Billing],
+    everyone: Sequence[str],
+    then: Callable[[list[EpisodeData]], T],
+) -> tuple[T, ReadReport, list[Diagnostic]]:
+    """What ``then`` makes of an episode extract read once for each billing (two versions of
+    the agreements, for `diff --impact`): the counting rules of every document that governs one
+    of their months are taken in the pass that checks the file, and each billing gets the counts
+    of its own documents. ``then`` goes on while the file's last check runs, and what it makes is
+    returned once the file has passed (see :func:`.read_episodes_then`). ``everyone`` is every
+    municipality the file may name."""
     tallies: list[dict[str, Compiled]] = []
     for billing in billings:
         tallies.append(_tallies(billing, prefix=f"_tally{len(tallies)}_"))
-    episodes, report, warnings = read_episodes(
-        path, municipalities=everyone, tallies=[t for found in tallies for t in found.values()]
-    )
-    sums = iter(episodes.tallied or ())
-    data = []
-    for found in tallies:
-        counted = (
-            dict(zip(found, islice(sums, len(found)), strict=True)) if episodes.tallied else {}
-        )
-        data.append(EpisodeData(episodes, counted, path))
-    return data, report, warnings
+
+    def counted(episodes: Episodes) -> T:
+        sums = iter(episodes.tallied or ())
+        data = []
+        for found in tallies:
+            taken = (
+                dict(zip(found, islice(sums, len(found)), strict=True)) if episodes.tallied else {}
+            )
+            data.append(EpisodeData(episodes, taken, path))
+        return then(data)
+
+    every = [t for found in tallies for t in found.values()]
+    return read_episodes_then(path, counted, municipalities=everyone, tallies=every)
 
 
 def _tallies(billing: Billing, prefix: str) -> dict[str, Compiled]:

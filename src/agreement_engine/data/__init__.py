@@ -12,7 +12,12 @@ Importing this package does not import polars; :func:`read_episodes` does, when 
 from agreement_engine.data.aggregates import AGGREGATE_COLUMNS, MonthlyFigures, read_aggregates
 from agreement_engine.data.columns import Column
 from agreement_engine.data.episode_fields import EPISODE_COLUMNS, FIELDS
-from agreement_engine.data.episodes import Episodes, read_episodes, read_episodes_frame
+from agreement_engine.data.episodes import (
+    Episodes,
+    read_episodes,
+    read_episodes_frame,
+    read_episodes_then,
+)
 from agreement_engine.data.report import MAX_ERRORS, Exclusion, ReadReport
 
 __all__ = [
@@ -28,4 +33,5 @@ __all__ = [
     "read_aggregates",
     "read_episodes",
     "read_episodes_frame",
+    "read_episodes_then",
 ]

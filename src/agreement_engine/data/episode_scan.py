@@ -14,7 +14,7 @@ on the separator instead. The pass keeps:
   however many rows), each then checked exactly as the in-memory reader checks a field. (A
   yes/no or care-type column only counts the texts not among those of the file's first rows.)
 - a 64-bit hash of each episode id, written to a file and sorted afterwards (a quarter at a
-  time) to find ids that repeat;
+  time, in a thread of its own: :class:`Repeats`) to find ids that repeat;
 - the sums of each :class:`Tally` asked for (an agreement's counting rules, compiled), per
   municipality as written and month: so the file need not be read again to be counted.
 
@@ -35,6 +35,7 @@ from __future__ import annotations
 import os
 import tempfile
 from collections.abc import Iterator, Mapping, Sequence
+from concurrent.futures import Future, ThreadPoolExecutor
 from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import date
@@ -167,6 +168,8 @@ class Checked:
     """The first and the last discharge date of the rows used (see :attr:`.Episodes.span`)."""
     tallied: tuple[Tallied, ...]
     """The sums of each :class:`Tally` asked for, in order."""
+    repeats: Repeats
+    """Whether an episode id repeats: the one check still running when the rest is done."""
 
     @property
     def rows_used(self) -> int:
@@ -269,12 +272,12 @@ class _Scan:
         """The extract checked; or how to scan it again; or None."""
         import polars as pl
 
-        groups, tallied, repeated = self._summarise()
+        groups, tallied, repeats = self._summarise()
         if self.by_fields and not self.csv.whole_records(
             _total(groups, "rows"), _total(groups, _BYTES)
         ):
             return _Again(self.strip, by_fields=False, gathered=self.gathered)
-        if repeated or _total(groups, "_stray") or _total(groups, "_fields"):
+        if _total(groups, "_stray") or _total(groups, "_fields"):
             return None
         unseen = frozenset(f for f in self.heads if _total(groups, f"_u_{f}"))
         if unseen:
@@ -303,7 +306,8 @@ class _Scan:
         first, last = used[_FIRST_DISCHARGED].min(), used[_DISCHARGED].max()
         span = (_date_or_none(first), _date_or_none(last))
         sums = tuple(self._sums(tallied, tally, names) for tally in self.tallies)
-        return Checked(extract, rows_read, excluded, frozenset(names.values()), span, sums)
+        present = frozenset(names.values())
+        return Checked(extract, rows_read, excluded, present, span, sums, repeats)
 
     # --- the pass --------------------------------------------------------------------------------
 
@@ -450,9 +454,9 @@ class _Scan:
             return pl.col(_READY if field == "ready_date" else _DISCHARGED).alias(field)
         return pl.lit(None, dtype=_field_types()[field]).alias(field)
 
-    def _summarise(self) -> tuple[pl.DataFrame, pl.DataFrame, bool]:
+    def _summarise(self) -> tuple[pl.DataFrame, pl.DataFrame, Repeats]:
         """The pass: per municipality as written, the counts; the same per month of each tally
-        as well, with the tallies' sums; and whether any id hash repeats.
+        as well, with the tallies' sums; and whether any id hash repeats (being worked out).
 
         One grouping takes both (polars' streaming engine buffers a scan shared by more
         outputs, in memory, when one falls behind another)."""
@@ -485,14 +489,17 @@ class _Scan:
             )
         )
         hashes = rows.select(pl.col(_HASH)).drop_nulls()
-        with tempfile.TemporaryDirectory(prefix="agreement-engine-") as folder:
-            ids = Path(folder) / "ids.ipc"
+        folder = tempfile.TemporaryDirectory(prefix="agreement-engine-")
+        try:
+            ids = Path(folder.name) / "ids.ipc"
             found, _ = pl.collect_all(
                 [fine, hashes.sink_ipc(ids, maintain_order=False, lazy=True)], engine="streaming"
             )
-            repeated = _repeats(ids)
+        except BaseException:
+            folder.cleanup()
+            raise
         groups = found.group_by(_KEY).agg(pl.col("rows").sum(), *checks)
-        return groups, found, repeated
+        return groups, found, Repeats(folder, ids)
 
     def _sums(self, found: pl.DataFrame, tally: Tally, names: Mapping[str, str]) -> Tallied:
         """A tally's sums per municipality used (by the name each stands for) and month, from
@@ -572,6 +579,34 @@ class _Scan:
         with small_chunks():
             found = self._rows().filter(where).select(ROW).head(10).collect(engine="streaming")
         return [int(r) for r in found[ROW].to_list()]
+
+
+class Repeats:
+    """Whether the file of id hashes that a pass wrote holds one twice: sorting the hashes takes a
+    quarter of a second for ten million episodes, so it is done in a thread while the reader's
+    caller goes on with the episodes (see :func:`.read_episodes_then`). The file's folder is
+    removed when the answer is known."""
+
+    def __init__(self, folder: tempfile.TemporaryDirectory[str], ids: Path) -> None:
+        def work() -> bool:
+            try:
+                return _repeats(ids)
+            finally:
+                folder.cleanup()
+
+        pool = ThreadPoolExecutor(max_workers=1, thread_name_prefix="repeated-ids")
+        self._answer: Future[bool] = pool.submit(work)
+        pool.shutdown(wait=False)  # the thread ends with its work
+
+    def found(self) -> bool:
+        """Whether an id hash repeats, once known; True when the file could not be read (then
+        the in-memory reader must vouch for the ids)."""
+        import polars as pl
+
+        try:
+            return self._answer.result()
+        except (pl.exceptions.PolarsError, OSError):
+            return True
 
 
 def _repeats(ids: Path) -> bool:

@@ -38,7 +38,7 @@ from collections.abc import Callable, Collection, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date
 from os import PathLike
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, TypeVar
 
 from agreement_engine.data.bulk import TextFrame, is_xlsx, open_text_frame
 from agreement_engine.data.columns import Layout, known_names, resolve
@@ -51,7 +51,14 @@ from agreement_engine.data.episode_fields import (
     required,
     typed,
 )
-from agreement_engine.data.episode_scan import Extract, Tallied, Tally, check, small_chunks
+from agreement_engine.data.episode_scan import (
+    Extract,
+    Repeats,
+    Tallied,
+    Tally,
+    check,
+    small_chunks,
+)
 from agreement_engine.data.messages import bad_value, subject, underline, unknown_municipality
 from agreement_engine.data.report import MAX_ERRORS, Exclusions, Problems, ReadReport
 from agreement_engine.data.table import Cell, stray_value
@@ -61,6 +68,7 @@ if TYPE_CHECKING:
     import polars as pl
 
 _VALUE = "_value"
+T = TypeVar("T")
 
 
 @dataclass(frozen=True, slots=True)
@@ -138,13 +146,39 @@ def read_episodes(
 
     Raises :class:`EngineError` with every error found (up to a cap) and the warnings.
     """
+    return read_episodes_then(path, _themselves, municipalities=municipalities, tallies=tallies)
+
+
+def _themselves(episodes: Episodes) -> Episodes:
+    return episodes
+
+
+def read_episodes_then(
+    path: str | PathLike[str],
+    then: Callable[[Episodes], T],
+    *,
+    municipalities: Sequence[str] | None = None,
+    tallies: Sequence[Tally] = (),
+) -> tuple[T, ReadReport, list[Diagnostic]]:
+    """What ``then`` makes of the episodes in a file (see :func:`read_episodes`), how the file
+    was read, and any warnings.
+
+    A CSV extract checked in one pass is handed to ``then`` while its last check, that no
+    episode id repeats, is still running (:class:`.episode_scan.Repeats`), so billing need not
+    wait for it; what ``then`` gave is returned only once the check has passed. If an id
+    repeats, the file is read in memory, which says where (or, for two ids that only share a
+    hash, reads it), and ``then`` is called again with those episodes.
+    """
     name = str(path)
     if not is_xlsx(name):
         streamed = _read_streaming(name, municipalities, tallies)
         if streamed is not None:
-            return streamed
+            episodes, report, warnings, repeats = streamed
+            made = then(episodes)
+            if not repeats.found():
+                return made, report, warnings
     frame, report, warnings = _read_in_memory(name, municipalities)
-    return Episodes.of_frame(frame), report, warnings
+    return then(Episodes.of_frame(frame)), report, warnings
 
 
 def read_episodes_frame(
@@ -164,8 +198,9 @@ def read_episodes_frame(
 
 def _read_streaming(
     name: str, municipalities: Sequence[str] | None, tallies: Sequence[Tally]
-) -> tuple[Episodes, ReadReport, list[Diagnostic]] | None:
-    """A CSV extract checked in one streaming pass; None when it must be read in memory."""
+) -> tuple[Episodes, ReadReport, list[Diagnostic], Repeats] | None:
+    """A CSV extract checked in one streaming pass but for repeated ids (being worked out); None
+    when it must be read in memory."""
     problems = Problems(name)
     csv = open_csv(name, known_names(EPISODE_COLUMNS))
     try:
@@ -190,7 +225,7 @@ def _read_streaming(
         absent_columns=layout.absent,
     )
     episodes = Episodes(checked.extract, checked.span, checked.tallied)
-    return episodes, report, problems.sorted_warnings()
+    return episodes, report, problems.sorted_warnings(), checked.repeats
 
 
 def _read_in_memory(
