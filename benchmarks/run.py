@@ -6,7 +6,10 @@
     and versus a hand-written polars query of the same counting rule (month of discharge,
     days ≥ 1, count and sum per municipality and month).
 (b) Monthly aggregates (296 municipalities × 50 months): the whole ``evaluate`` process, versus
-    only starting Python and importing the engine's dependencies.
+    only starting Python and importing the engine's dependencies, and versus a hand-written
+    script that imports the same and works out each line's net amount exactly (fractions, the
+    benchmark agreement's rules typed in, the figures read from its file) and nothing else: no
+    checks, statuses, reasons or derivations.
 
 Each command runs in its own process, ``--repeat`` times (3 by default), the commands of a
 comparison taking turns, so that they share whatever load the machine has; the best wall time is
@@ -73,6 +76,29 @@ print(result.height)
 """
 
 IMPORTS_ONLY = "import yaml, jsonschema, lark, typer"
+
+HAND_EXACT = """\
+import csv, sys
+from fractions import Fraction
+import yaml, jsonschema, lark, typer
+figures = yaml.safe_load(open(sys.argv[2], encoding="utf-8"))["parameters"]
+cost = {int(y): Fraction(f["value"]) for y, f in figures["national_day_cost"]["values"].items()}
+benchmark, discount_from = Fraction(7, 2), (2023, 11)
+lines = []
+with open(sys.argv[1], encoding="utf-8-sig", newline="") as file:
+    rows = csv.reader(file, delimiter=";")
+    next(rows)
+    for name, month, episodes, days, *_ in rows:
+        n, year, number = int(episodes), int(month[:4]), int(month[5:])
+        average = Fraction(int(days), n) if n else Fraction(0)
+        gross = max(Fraction(0), average - benchmark) * n * cost[year]
+        net = gross * Fraction(65, 100) if (year, number) >= discount_from else gross
+        whole = (2 * net.numerator + net.denominator) // (2 * net.denominator)  # half up
+        lines.append(f"{month};{name};{n};{days};{whole}")
+with open(sys.argv[3], "w", encoding="utf-8") as file:
+    file.write("\\n".join(lines) + "\\n")
+print(len(lines))
+"""
 
 
 @dataclass(frozen=True, slots=True)
@@ -217,9 +243,12 @@ def aggregate_results(aggregates: Path, months: tuple[str, str], repeat: int) ->
     """(b): evaluate over the aggregates, then only starting Python with the imports."""
     with tempfile.TemporaryDirectory(prefix="benchmark-") as folder:
         output = Path(folder) / "a.csv"
+        figures = str(AGREEMENTS / "benchmark-figures.yaml")
+        hand = [sys.executable, "-c", HAND_EXACT, str(aggregates), figures, str(output) + ".hand"]
         commands = [
             ("evaluate (aggregates)", evaluate(aggregates, *months, output)),
             ("python -c 'import …'", [sys.executable, "-c", IMPORTS_ONLY]),
+            ("hand-written exact script", hand),
         ]
         return measure(commands, repeat)
 
