@@ -1,7 +1,7 @@
 """The streaming check of episode extracts agrees with the in-memory reader, row for row."""
 
 import threading
-from datetime import date
+from datetime import date, time
 from pathlib import Path
 
 import polars as pl
@@ -181,7 +181,7 @@ def test_the_streaming_check_gives_what_the_in_memory_reader_gives(
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
     """Same frame, same report, same warnings, same errors, word for word, whichever path; also
-    when the yes/no and care-type texts are not all met in the first rows (see FEW_TEXTS)."""
+    when some texts are neither usual ('2026-03-02', '11:40') nor met in the first rows."""
     monkeypatch.setattr(episode_scan, "_HEAD_ROWS", head)
     lines, options = VARIANTS[name]
     path = write(tmp_path, lines, **options)
@@ -207,11 +207,13 @@ SOUND = [
 ]
 
 
-def test_a_yes_no_text_first_met_past_the_first_rows_is_checked_in_a_second_pass(
+def test_a_text_first_met_past_the_first_rows_is_checked_in_a_second_pass(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    """The clean extract's 'JA', 'yes', 'true' first come after its first row: the file is
-    scanned again with those fields' texts gathered, and is still not held in memory."""
+    """The clean extract's 'JA', 'yes', 'true', 'psykiatrisk', '2026-3-5' and '13.05' first come
+    after its first row, and are not the usual forms of dates and times: the file is scanned
+    again with those fields' texts gathered, and is still not held in memory. Its other dates
+    ('2026-03-06', …) and the empty text of an optional field are known before the pass."""
     monkeypatch.setattr(episode_scan, "_HEAD_ROWS", 1)
     gathered = []
     scan = episode_scan._Scan
@@ -223,7 +225,18 @@ def test_a_yes_no_text_first_met_past_the_first_rows_is_checked_in_a_second_pass
 
     monkeypatch.setattr(episode_scan, "_Scan", recorded)
     assert streamed(write(tmp_path, CLEAN))
-    assert gathered == [frozenset(), set(episode_scan.FEW_TEXTS)]
+    assert gathered == [
+        frozenset(),
+        {
+            "ready_date",
+            "notice_time",
+            "admission_notice_sent",
+            "ready_notice_sent",
+            "sip_required",
+            "sip_invitation_sent",
+            "care_type",
+        },
+    ]
 
 
 @pytest.mark.parametrize("name", SOUND)
@@ -522,3 +535,14 @@ def test_a_repeated_id_found_after_billing_began_is_still_an_error(tmp_path: Pat
     with pytest.raises(EngineError) as raised:
         commands.evaluate(agreements, str(path), "2026-03", None, True)
     assert "episode 'VT-1' appears on rows 2 and 7" in render_text(raised.value.diagnostics[0])
+
+
+def test_the_usual_dates_and_times_known_before_a_long_file_is_read_all_pass() -> None:
+    """The usual forms known before the pass all pass the in-memory reader's check (none is
+    dropped as not understood), and each time has its typed value for counting."""
+    for field in ("ready_date", "discharge_date"):
+        texts = episode_scan._usual(field).texts
+        assert (texts.len(), texts[0], texts[-1]) == (36_525, "2000-01-01", "2099-12-31")
+    times = episode_scan._usual("notice_time")
+    assert times.texts.len() == len(times.values) == 1440
+    assert times.values["12:00"] == time(12, 0)

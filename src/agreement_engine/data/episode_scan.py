@@ -10,18 +10,22 @@ on the separator instead. The pass keeps:
 - per municipality as written: its rows, its filled rows, the first and last row and dates, and
   how many rows have a problem that shows within the row (discharged before ready, no id, a value
   under a column without a name, the wrong number of fields);
-- per date, time, yes/no and care-type column: its distinct values (a few thousand at most,
-  however many rows), each then checked exactly as the in-memory reader checks a field. (A
-  yes/no or care-type column only counts the texts not among those of the file's first rows.)
+- per date, time, yes/no and care-type column: how many of its texts are not among the texts
+  known before the pass (those of the file's first 20,000 rows; in a longer file, also every
+  date of 2000–2099 written YYYY-MM-DD and every time HH:MM), which are checked exactly as the
+  in-memory reader checks a field. A column with a text not known is scanned again, its distinct texts gathered (as
+  categories: a few thousand at most, however many rows) and checked the same way. Looking a
+  text up costs a fraction of gathering it;
 - a 64-bit hash of each episode id, written to a file and sorted afterwards (a quarter at a
   time, in a thread of its own: :class:`Repeats`) to find ids that repeat;
 - the sums of each :class:`Tally` asked for (an agreement's counting rules, compiled), per
   municipality as written and month: so the file need not be read again to be counted.
 
 The pass reports nothing itself. When it sees anything that may be a problem, or that it cannot
-vouch for (a municipality name that looks misspelt, ids that share a hash, a multi-line record),
-:func:`check` returns None and the in-memory reader reads the file again, to say exactly what is
-wrong and where — or, for the rare file that is fine after all, to read it.
+vouch for (a municipality name that looks misspelt, a multi-line record), :func:`check` returns
+None and the in-memory reader reads the file again, to say exactly what is wrong and where — or,
+for the rare file that is fine after all, to read it. So it does when ids share a hash, once the
+caller has been given the episodes (:class:`Repeats`).
 
 A checked extract is not held in memory: :meth:`Extract.typed` reads the file again, column by
 column, for a count not taken in the pass (as `diff --impact` counts), the fields' typed
@@ -39,6 +43,7 @@ from concurrent.futures import Future, ThreadPoolExecutor
 from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import date
+from functools import lru_cache
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, NamedTuple, Protocol
 
@@ -64,12 +69,10 @@ CHECKED_BY_VALUE = (*DATE_FIELDS, "notice_time", *YES_NO_FIELDS, "care_type")
 """Fields whose few distinct texts are checked, rather than every row's."""
 TYPED_BY_VALUE = ("notice_time", *YES_NO_FIELDS, "care_type")
 """Fields whose typed values are looked up by their text when the file is read again."""
-FEW_TEXTS = (*YES_NO_FIELDS, "care_type")
-"""Fields written with a handful of texts (ja, nej; a care type). Each row's text is looked up
-among those of the file's first rows (:data:`_HEAD_ROWS`), which are checked; gathering the
-distinct texts as categories costs several times more. A file with a text not among them is
-scanned again, that field's texts gathered as categories, as the other fields' are."""
 _HEAD_ROWS = 20_000
+"""The rows whose texts are known before the pass (see :meth:`_Scan._known_texts`)."""
+_CANONICAL_YEARS = (2000, 2099)
+"""The years whose dates, written YYYY-MM-DD, are known texts of a date field."""
 
 _ROW_PROBLEMS = ("_early", "_no_id", "_stray", "_fields")
 """Per row: discharged before ready; no episode id; a value in a column without a name in the
@@ -237,8 +240,8 @@ class _Again(NamedTuple):
     strip: frozenset[str]
     by_fields: bool
     gathered: frozenset[str] = frozenset()
-    """Fields of :data:`FEW_TEXTS` whose distinct texts are gathered as categories (a text not
-    among those of the first rows was found)."""
+    """Fields whose distinct texts are gathered as categories (a text not known before the pass
+    was found in them)."""
 
 
 class _Scan:
@@ -257,13 +260,13 @@ class _Scan:
 
         self.csv, self.layout, self.strip, self.tallies = csv, layout, strip, tallies
         self.by_fields, self.gathered = by_fields, gathered
-        self.heads = self._head_texts(
-            [f for f in FEW_TEXTS if self.layout.has(f) and f not in gathered]
+        self.usual, self.known = self._known_texts(
+            [f for f in CHECKED_BY_VALUE if self.layout.has(f) and f not in gathered]
         )
         self.categories = {
             f: pl.Categories.random()
             for f in CHECKED_BY_VALUE
-            if self.layout.has(f) and f not in self.heads
+            if self.layout.has(f) and f not in self.known
         }
         # polars forgets a mapping of categories that no data uses: keep each one in use.
         self.keep = [pl.Series([], dtype=pl.Categorical(c)) for c in self.categories.values()]
@@ -279,7 +282,7 @@ class _Scan:
             return _Again(self.strip, by_fields=False, gathered=self.gathered)
         if _total(groups, "_stray") or _total(groups, "_fields"):
             return None
-        unseen = frozenset(f for f in self.heads if _total(groups, f"_u_{f}"))
+        unseen = frozenset(f for f in self.known if _total(groups, f"_u_{f}"))
         if unseen:
             return _Again(self.strip, self.by_fields, self.gathered | unseen)
         filled = groups.filter(pl.col(_FILLED) > 0)
@@ -311,23 +314,30 @@ class _Scan:
 
     # --- the pass --------------------------------------------------------------------------------
 
-    def _head_texts(self, fields: Sequence[str]) -> dict[str, list[str]]:
-        """The distinct texts of these fields in the file's first rows, as the pass reads them
-        (in the order first met, so that a scan is repeatable)."""
+    def _known_texts(self, fields: Sequence[str]) -> tuple[bool, dict[str, list[str]]]:
+        """The texts of these fields known before the pass (see the module), to be checked with
+        the fields' values: those of the file's first rows, as the pass reads them; and, for a
+        file with more rows, their usual forms (:func:`_usual`, checked once): whether they are
+        known too, and the texts. An empty text is known where it is a value; where it is not (a
+        required field), it is not known, and an empty row's is not looked up."""
         import polars as pl
 
         if not fields:
-            return {}
+            return False, {}
         columns = {f: column_name(self.layout.index[f]) for f in fields}
         try:
             head = self.csv.fields().select(columns.values()).head(_HEAD_ROWS).collect()
         except pl.exceptions.PolarsError:  # the pass will say; gather these texts meanwhile
-            return {}
-        # The empty text too, which empty rows have: checked with the others.
-        return {
-            f: list(dict.fromkeys([*head[c].unique(maintain_order=True).to_list(), ""]))
-            for f, c in columns.items()
-        }
+            return False, {}
+        usual = head.height >= _HEAD_ROWS  # else the first rows are all the rows
+        known = {}
+        for field, column in columns.items():
+            met = head[column].unique().sort()
+            if usual:
+                met = met.filter(~met.is_in(_usual(field).texts.implode()))
+            found = met.filter(met != "").to_list()
+            known[field] = [*found, *([] if required(field) else [""])]
+        return usual, known
 
     def _texts(self) -> pl.LazyFrame:
         """Every field as written (``c0``, …), ``_row``, whether some field is not empty
@@ -408,10 +418,14 @@ class _Scan:
             if required(f):  # the empty texts of empty rows are not this field's
                 text = pl.when(filled).then(text)
             values.append(text.cast(pl.Categorical(categories)).to_physical().alias(f"_v_{f}"))
-        for f, seen in self.heads.items():
+        for f, known in self.known.items():
             text = pl.col(column_name(self.layout.index[f]))
-            known = pl.Series(seen, dtype=pl.String).implode()
-            values.append((~text.is_in(known)).alias(f"_u_{f}"))
+            unknown = ~text.is_in(pl.Series(known, dtype=pl.String).implode())
+            if self.usual:
+                unknown = unknown & ~text.is_in(_usual(f).texts.implode())
+            if required(f):  # the empty texts of empty rows are not this field's
+                unknown = filled & unknown
+            values.append(unknown.alias(f"_u_{f}"))
         read = self._read_by_tallies()
         by_text = [f for f in read if f in TYPED_BY_VALUE and self.layout.has(f)]
         texts = self._texts()
@@ -477,7 +491,7 @@ class _Scan:
             pl.col(_DISCHARGED).max(),
             *(pl.col(p).sum() for p in _ROW_PROBLEMS),
             *(pl.col(f"_v_{f}").max() for f in self.categories),
-            *(pl.col(f"_u_{f}").sum() for f in self.heads),
+            *(pl.col(f"_u_{f}").sum() for f in self.known),
         )
         fine = (
             tallied.with_columns(pl.col(_FILLED_ROW).alias("last_row"))
@@ -524,34 +538,27 @@ class _Scan:
     # --- what is made of it ----------------------------------------------------------------------
 
     def _values(self) -> tuple[dict[str, dict[str, Any]] | None, frozenset[str]]:
-        """Each checked field's distinct texts checked as the in-memory reader checks a field,
-        and the typed value of each text of the fields in :data:`TYPED_BY_VALUE`; None when any
-        text is not understood. Also the date fields written with spaces around some value."""
+        """Each checked field's texts checked as the in-memory reader checks a field: those
+        gathered in the pass, or those known before it; and the typed value of each text of the
+        fields in :data:`TYPED_BY_VALUE`. None when any text is not understood. Also the date
+        fields written with spaces around some value."""
         import polars as pl
 
         values: dict[str, dict[str, Any]] = {}
         padded: set[str] = set()
         distinct = {f: c.to_series().cast(pl.String) for f, c in self.categories.items()}
-        distinct.update((f, pl.Series(texts, dtype=pl.String)) for f, texts in self.heads.items())
+        distinct.update((f, pl.Series(texts, dtype=pl.String)) for f, texts in self.known.items())
         for field, texts in distinct.items():
             if texts.null_count():  # a category polars reserved but did not name: cannot tell
                 return None, frozenset()
-            table = pl.DataFrame({"text": texts}).with_columns(
-                pl.col("text").str.strip_chars(SPACES).alias(field)
-            )
-            table = table.with_columns(typed(field).alias("value"))
-            bad = pl.col("value").is_null()
-            if not required(field):
-                bad = bad & (pl.col(field) != "")
-            if table.select(bad.any()).item():
+            table = _checked(field, texts)
+            if table is None:
                 return None, frozenset()
-            if (
-                field in DATE_FIELDS
-                and table.select((pl.col("text") != pl.col(field)).any()).item()
-            ):
+            if field in DATE_FIELDS and table.select(pl.col("padded").any()).item():
                 padded.add(field)
             if field in TYPED_BY_VALUE:
-                values[field] = dict(table.select("text", "value").iter_rows())
+                usual = _usual(field).values if field in self.known and self.usual else {}
+                values[field] = {**usual, **dict(table.select("text", "value").iter_rows())}
         return values, frozenset(padded)
 
     def _exclusions(
@@ -579,6 +586,56 @@ class _Scan:
         with small_chunks():
             found = self._rows().filter(where).select(ROW).head(10).collect(engine="streaming")
         return [int(r) for r in found[ROW].to_list()]
+
+
+class _Usual(NamedTuple):
+    """How a field's values are usually written, and the typed value of each such text."""
+
+    texts: pl.Series
+    values: dict[str, Any]
+
+
+@lru_cache(maxsize=8)
+def _usual(field: str) -> _Usual:
+    """The usual texts of a field, known before the pass and checked once: every date of
+    :data:`_CANONICAL_YEARS` written YYYY-MM-DD; every time of day written HH:MM; none for the
+    others. (Should one not pass the check, it is not usual, and a row holding it gets its
+    column's texts gathered and checked in a second pass.)"""
+    import polars as pl
+
+    if field in DATE_FIELDS:
+        first, last = _CANONICAL_YEARS
+        days = pl.date_range(date(first, 1, 1), date(last, 12, 31), eager=True)
+        texts = days.dt.to_string(DATE_FORMAT)
+    elif field == "notice_time":
+        times = [f"{hour:02}:{minute:02}" for hour in range(24) for minute in range(60)]
+        texts = pl.Series(times, dtype=pl.String)
+    else:
+        texts = pl.Series([], dtype=pl.String)
+    table = _checked(field, texts, each=True)
+    assert table is not None
+    fine = table.filter(pl.col("value").is_not_null() & ~pl.col("padded"))
+    return _Usual(fine["text"], dict(fine.select("text", "value").iter_rows()))
+
+
+def _checked(field: str, texts: pl.Series, each: bool = False) -> pl.DataFrame | None:
+    """The texts of a field checked as the in-memory reader checks it: each with its typed
+    ``value`` and whether it is ``padded`` with spaces; None when one is not understood (unless
+    ``each``: then its value is null)."""
+    import polars as pl
+
+    table = pl.DataFrame({"text": texts}).with_columns(
+        pl.col("text").str.strip_chars(SPACES).alias(field)
+    )
+    table = table.with_columns(
+        typed(field).alias("value"), (pl.col("text") != pl.col(field)).alias("padded")
+    )
+    bad = pl.col("value").is_null()
+    if not required(field):
+        bad = bad & (pl.col(field) != "")
+    if not each and table.select(bad.any()).item():
+        return None
+    return table
 
 
 class Repeats:
