@@ -13,9 +13,9 @@ on the separator instead. The pass keeps:
 - per date, time, yes/no and care-type column: how many of its texts are not among the texts
   known before the pass (those of the file's first 20,000 rows; in a longer file, also every
   date of 2000–2099 written YYYY-MM-DD and every time HH:MM), which are checked exactly as the
-  in-memory reader checks a field. A column with a text not known is scanned again, its distinct texts gathered (as
-  categories: a few thousand at most, however many rows) and checked the same way. Looking a
-  text up costs a fraction of gathering it;
+  in-memory reader checks a field. A column with a text not known is scanned again, its
+  distinct texts gathered (as categories: a few thousand at most, however many rows) and checked
+  the same way. Looking a text up costs a fraction of gathering it;
 - a 64-bit hash of each episode id, written to a file and sorted afterwards (a quarter at a
   time, in a thread of its own: :class:`Repeats`) to find ids that repeat;
 - the sums of each :class:`Tally` asked for (an agreement's counting rules, compiled), per
