@@ -9,6 +9,7 @@ from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import openpyxl
+import polars as pl
 import pytest
 from typer.testing import CliRunner
 
@@ -217,6 +218,31 @@ def test_utf16_or_utf32_without_a_byte_order_mark_is_named_as_such(
         f"error: {path} looks like {name} text without a byte-order mark (BOM), so its encoding "
         f"cannot be told for sure\n{SAVE_AGAIN}"
     )
+
+
+@pytest.mark.parametrize(
+    ("mark", "codec", "name"),
+    [
+        (b"\xff\xfe\x00\x00", "utf-32-le", "UTF-32"),
+        (b"\x00\x00\xfe\xff", "utf-32-be", "UTF-32"),
+        (b"\xff\xfe", "utf-16-le", "UTF-16"),
+        (b"\xfe\xff", "utf-16-be", "UTF-16"),
+    ],
+)
+@each_reader
+def test_utf16_or_utf32_with_a_byte_order_mark_reads_as_its_utf8_twin(
+    read: Callable[[str], object], mark: bytes, codec: str, name: str, tmp_path: Path
+) -> None:
+    """With its mark the encoding is known: UTF-32's little-endian mark begins with UTF-16's, and
+    must not be taken for it (which read a NUL beside every letter)."""
+    text = AGGREGATES if read is read_as_aggregates else EPISODES + EPISODE_ROW.format(n=1)
+    path = tmp_path / "data.csv"
+    path.write_bytes(text.encode("utf-8"))
+    expected, _, _ = read(str(path))  # type: ignore[misc]
+    path.write_bytes(mark + text.encode(codec))
+    found, report, _ = read(str(path))  # type: ignore[misc]
+    assert found.equals(expected) if isinstance(found, pl.DataFrame) else found == expected
+    assert report.form == f"CSV ({name}, separated by ';')"
 
 
 @pytest.mark.parametrize("name", ["data.csv", "data"])

@@ -30,9 +30,13 @@ HEADER_SEARCH = 10
 _SEPARATOR_NAMES = {";": "';'", "\t": "tab", ",": "','"}
 BOMS = (
     (b"\xef\xbb\xbf", "utf-8-sig", "UTF-8 with BOM"),
+    # UTF-32's little-endian mark begins with UTF-16's: it is looked for first.
+    (b"\xff\xfe\x00\x00", "utf-32", "UTF-32"),
+    (b"\x00\x00\xfe\xff", "utf-32", "UTF-32"),
     (b"\xff\xfe", "utf-16", "UTF-16"),
     (b"\xfe\xff", "utf-16", "UTF-16"),
 )
+"""The byte-order marks a text file may begin with: the codec that reads it, and its name."""
 
 
 @dataclass(frozen=True, slots=True)
