@@ -17,7 +17,7 @@ from agreement_engine.data import (
     read_episodes_frame,
     read_episodes_then,
 )
-from agreement_engine.data.csv_file import PlainLines, open_csv
+from agreement_engine.data.csv_file import PlainLines, open_csv, remove_copies
 from agreement_engine.diagnostics import EngineError, render_text
 from agreement_engine.months import YearMonth
 from agreement_engine.ruleset import type_rules
@@ -546,3 +546,29 @@ def test_the_usual_dates_and_times_known_before_a_long_file_is_read_all_pass() -
     times = episode_scan._usual("notice_time")
     assert times.texts.len() == len(times.values) == 1440
     assert times.values["12:00"] == time(12, 0)
+
+
+def test_the_id_hashes_still_being_sorted_when_a_run_stops_are_removed_as_it_ends(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A run that stops with an error while the ids are sorted ends without waiting for the
+    thread (the CLI exits at once): the file of hashes must not be left behind."""
+    release = threading.Event()
+    folders: list[Path] = []
+
+    def slow(ids: Path) -> bool:
+        folders.append(ids.parent)
+        release.wait(timeout=10)
+        return False
+
+    def stop(found: object) -> object:
+        raise EngineError([])
+
+    monkeypatch.setattr(episode_scan, "_repeats", slow)
+    with pytest.raises(EngineError):
+        read_episodes_then(write(tmp_path, CLEAN), stop)
+    [folder] = folders
+    assert (folder / "ids.ipc").exists()
+    remove_copies()
+    assert not folder.exists()
+    release.set()

@@ -46,7 +46,8 @@ _HEAD = 1 << 18
 _SEPARATOR_NAMES = {";": "';'", "\t": "tab", ",": "','"}
 
 _COPIES: weakref.WeakSet[tempfile.TemporaryDirectory[str]] = weakref.WeakSet()
-"""The folders of the UTF-8 copies made, while they may still be on disk."""
+"""The temporary folders made (UTF-8 copies of data files, id hashes being sorted), while they
+may still be on disk."""
 
 
 def column_name(index: int) -> str:
@@ -163,10 +164,19 @@ class CsvFile:
 
 
 def remove_copies() -> None:
-    """Remove every UTF-8 copy still on disk, for a process that ends without freeing its
-    objects (whose copies would otherwise be removed as they are freed)."""
+    """Remove every temporary folder still on disk, for a process that ends without freeing its
+    objects (whose folders would otherwise be removed as they are freed) or waiting for its
+    threads (one may still be sorting id hashes when a run stops with an error)."""
     for folder in list(_COPIES):
         folder.cleanup()
+
+
+def temporary_folder() -> tempfile.TemporaryDirectory[str]:
+    """A temporary folder, removed by :func:`remove_copies` if it is still there then. Removing
+    it never fails: it may be removed by a thread and by the process ending at once."""
+    folder = tempfile.TemporaryDirectory(prefix="agreement-engine-", ignore_cleanup_errors=True)
+    _COPIES.add(folder)
+    return folder
 
 
 def open_csv(path: str, known: Collection[str]) -> CsvFile:
@@ -203,8 +213,7 @@ def _utf8_file(path: str) -> tuple[str, str, tempfile.TemporaryDirectory[str] | 
     codec, name, marks = _encoding(path)
     if codec == "utf-8" and not _lone_carriage_returns(path):
         return path, name, None, marks
-    folder = tempfile.TemporaryDirectory(prefix="agreement-engine-")
-    _COPIES.add(folder)
+    folder = temporary_folder()
     copy = str(Path(folder.name) / "utf8.csv")
     quoted = False
     try:

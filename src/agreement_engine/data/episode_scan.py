@@ -49,7 +49,7 @@ from typing import TYPE_CHECKING, Any, NamedTuple, Protocol
 
 from agreement_engine.data.bulk import Geometry
 from agreement_engine.data.columns import Layout
-from agreement_engine.data.csv_file import ROW, CsvFile, column_name
+from agreement_engine.data.csv_file import ROW, CsvFile, column_name, temporary_folder
 from agreement_engine.data.dialect import SPACES
 from agreement_engine.data.episode_fields import (
     DATE_FIELDS,
@@ -503,7 +503,7 @@ class _Scan:
             )
         )
         hashes = rows.select(pl.col(_HASH)).drop_nulls()
-        folder = tempfile.TemporaryDirectory(prefix="agreement-engine-")
+        folder = temporary_folder()
         try:
             ids = Path(folder.name) / "ids.ipc"
             found, _ = pl.collect_all(
