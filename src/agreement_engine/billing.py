@@ -289,7 +289,7 @@ class _Due(NamedTuple):
     ruleset: RuleSet
     plan: _Plan
     aggregates: dict[str, Amount]
-    reasons: list[str]
+    reasons: tuple[str, ...]
 
 
 def _month(
@@ -343,7 +343,7 @@ class _Rules(NamedTuple):
     ruleset: RuleSet
     typed: Typed
     plan: _Plan
-    reasons: list[str]
+    reasons: tuple[str, ...]
 
 
 class _Unbillable(NamedTuple):
@@ -362,7 +362,7 @@ def _rules(typing: _Typing, governance: Governance, assume_approved: bool) -> _R
     if typed.problems:
         return _Unbillable(ruleset.layers, "the governing files have errors: run check")
     plan = typing.plan(ruleset, typed, governance.month)
-    return _Rules(ruleset, typed, plan, _approval_reasons(governance, assume_approved))
+    return _Rules(ruleset, typed, plan, tuple(_approval_reasons(governance, assume_approved)))
 
 
 def _due(
@@ -375,7 +375,7 @@ def _due(
     aggregates = data.aggregates(ruleset, typed, governance.municipality, governance.month)
     if isinstance(aggregates, str):
         return _not_computed(governance, ruleset.layers, (aggregates, *reasons))
-    return _Due(governance, ruleset, plan, aggregates, list(reasons))
+    return _Due(governance, ruleset, plan, aggregates, reasons)
 
 
 def _compute_together(library: Library, group: Sequence[_Due]) -> list[InvoiceLine]:

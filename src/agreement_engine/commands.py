@@ -145,23 +145,22 @@ def evaluate(
             data, [billing], library.municipalities, lambda found: (found, billed(found[0]))
         )
         return Run(library, basis, report, tuple(warnings), source)
-    else:
-        single = start if start == end else None
-        try:
-            figures, report, warnings = read_aggregates(
-                data,
-                month=single,
-                municipalities=library.municipalities,
-                within=None if single else (start, end),
-            )
-        except EngineError as exc:
-            if single is None and any(d.code == "data-no-month" for d in exc.diagnostics):
-                raise UsageError(
-                    f"{data} has no month column, so it holds one month: give that month with "
-                    "--month alone, without --to"
-                ) from None
-            raise
-        aggregates = AggregateData.of(figures)
+    single = start if start == end else None
+    try:
+        figures, report, warnings = read_aggregates(
+            data,
+            month=single,
+            municipalities=library.municipalities,
+            within=None if single else (start, end),
+        )
+    except EngineError as exc:
+        if single is None and any(d.code == "data-no-month" for d in exc.diagnostics):
+            raise UsageError(
+                f"{data} has no month column, so it holds one month: give that month with "
+                "--month alone, without --to"
+            ) from None
+        raise
+    aggregates = AggregateData.of(figures)
     return Run(library, billed(aggregates), report, tuple(warnings), aggregates)
 
 
