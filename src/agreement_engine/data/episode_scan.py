@@ -421,8 +421,9 @@ class _Scan:
         for f, known in self.known.items():
             text = pl.col(column_name(self.layout.index[f]))
             unknown = ~text.is_in(pl.Series(known, dtype=pl.String).implode())
-            if self.usual:
-                unknown = unknown & ~text.is_in(_usual(f).texts.implode())
+            usual = _usual(f).texts if self.usual else None
+            if usual is not None and usual.len():
+                unknown = unknown & ~text.is_in(usual.implode())
             if required(f):  # the empty texts of empty rows are not this field's
                 unknown = filled & unknown
             values.append(unknown.alias(f"_u_{f}"))
