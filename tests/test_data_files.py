@@ -342,3 +342,52 @@ def test_remove_copies_deletes_the_utf8_copy_of_a_file_still_open(tmp_path: Path
     assert copy != extract and copy.exists()
     csv_file.remove_copies()
     assert not copy.parent.exists()
+
+
+# --- reading ahead -----------------------------------------------------------------------------
+
+
+def test_an_extract_read_ahead_is_opened_with_what_was_read(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The encoding worked out ahead is the one open_csv uses, and is used once."""
+    extract = tmp_path / "episodes.csv"
+    extract.write_bytes(("\ufeff" + EPISODES + EPISODE_ROW.format(n=1)).encode("utf-8"))
+    csv_file.read_ahead(str(extract))
+    monkeypatch.setattr(csv_file, "_encoding", lambda path: pytest.fail("read again"))
+    opened = csv_file.open_csv(str(extract), ["Vårdtillfälle-ID", "Kommun"])
+    assert opened.form == "CSV (UTF-8 with BOM, separated by ';')"
+    assert csv_file._identity(str(extract)) not in csv_file._READ_AHEAD
+
+
+def test_an_extract_changed_after_it_was_read_ahead_is_read_again(tmp_path: Path) -> None:
+    """What was read ahead is of the file as it was: once it changes, it is read anew."""
+    extract = tmp_path / "episodes.csv"
+    extract.write_bytes((EPISODES + EPISODE_ROW.format(n=1)).encode("utf-8"))
+    csv_file.read_ahead(str(extract))
+    extract.write_bytes((EPISODES + "E1;Växjö;2026-03-01;2026-03-04\n").encode("cp1252"))
+    opened = csv_file.open_csv(str(extract), ["Vårdtillfälle-ID", "Kommun"])
+    assert opened.form == "CSV (Windows-1252, separated by ';')"
+
+
+def test_a_problem_found_ahead_is_reported_when_the_extract_is_opened(tmp_path: Path) -> None:
+    """A stray byte found by the thread reading ahead is the error open_csv raises, as if it
+    had read the file itself."""
+    extract = tmp_path / "episodes.csv"
+    extract.write_bytes(b"\xef\xbb\xbf" + EPISODES.encode("utf-8") + b"E1;V\xe4rberg;x;y\n")
+    csv_file.read_ahead(str(extract))
+    with pytest.raises(EngineError) as ahead:
+        csv_file.open_csv(str(extract), ["Vårdtillfälle-ID", "Kommun"])
+    with pytest.raises(EngineError) as now:
+        csv_file.open_csv(str(extract), ["Vårdtillfälle-ID", "Kommun"])
+    assert render_text(ahead.value.diagnostics[0]) == render_text(now.value.diagnostics[0])
+    assert ":2:5: error:" in render_text(now.value.diagnostics[0])
+
+
+def test_a_pipe_is_not_read_ahead(tmp_path: Path) -> None:
+    """A FIFO gives its bytes once: reading it ahead would leave nothing to open."""
+    fifo = tmp_path / "pipe.csv"
+    os.mkfifo(fifo)
+    before = dict(csv_file._READ_AHEAD)
+    csv_file.read_ahead(str(fifo))
+    assert before == csv_file._READ_AHEAD

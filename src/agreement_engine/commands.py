@@ -122,6 +122,7 @@ def evaluate(
     end = _month(last, "--to") if last is not None else start
     if end < start:
         raise UsageError(f"--to {end} is before --month {start}")
+    _read_ahead(data)
     library = load_without_errors(agreements)
     municipalities = library.municipalities
     if municipality is not None:
@@ -162,6 +163,20 @@ def evaluate(
         raise
     aggregates = AggregateData.of(figures)
     return Run(library, billed(aggregates), report, tuple(warnings), aggregates)
+
+
+def _read_ahead(data: str) -> None:
+    """Have a CSV extract's encoding worked out while the agreements load (see
+    :func:`.csv_file.read_ahead`). A data file with a problem is left to say so in its turn,
+    after the agreements."""
+    from agreement_engine.data.bulk import is_xlsx
+    from agreement_engine.data.csv_file import read_ahead
+
+    try:
+        if not is_xlsx(data) and is_episode_file(data):
+            read_ahead(data)
+    except EngineError:
+        pass
 
 
 def load_without_errors(agreements: Sequence[str]) -> Library:

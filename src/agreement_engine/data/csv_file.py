@@ -3,7 +3,8 @@
 A file that is not UTF-8 (Windows-1252, UTF-16, or lines ended by a lone CR) is first copied to a
 temporary UTF-8 file, in chunks, so that polars can read it; the copy lives as long as the
 :class:`CsvFile`. The whole file is read once on opening, to check that it decodes and to note
-whether it holds a quote or a carriage return anywhere.
+whether it holds a quote or a carriage return anywhere; a caller that knows a file will be
+opened can have that reading begun in a thread beforehand (:func:`read_ahead`).
 
 polars is imported inside the functions, so that importing this module stays cheap.
 """
@@ -12,9 +13,11 @@ from __future__ import annotations
 
 import codecs
 import os
+import stat
 import tempfile
 import weakref
 from collections.abc import Collection
+from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, NamedTuple
@@ -207,10 +210,51 @@ def open_csv(path: str, known: Collection[str]) -> CsvFile:
     )
 
 
+_Identity = tuple[int, int, int, int]
+"""A regular file as the system knows it: device, inode, size and time of the last change."""
+
+_READ_AHEAD: dict[_Identity, Future[tuple[str, str, _Marks]]] = {}
+"""The encodings being worked out ahead (:func:`read_ahead`), by the file they are of."""
+
+
+def read_ahead(path: str) -> None:
+    """Begin reading a CSV file through for its encoding (see :func:`_encoding`) in a thread, for
+    :func:`open_csv` to take: on a large extract this takes a tenth of a second or more, which
+    goes on while the caller does other work (loads the agreements, imports polars); the thread
+    waits on the disk, mostly, not on Python. A path that is no regular file is left alone: it
+    is not to be read twice, and opening it says why."""
+    identity = _identity(path)
+    if identity is None or identity in _READ_AHEAD:
+        return
+    pool = ThreadPoolExecutor(max_workers=1, thread_name_prefix="read-ahead")
+    _READ_AHEAD[identity] = pool.submit(_encoding, path)
+    pool.shutdown(wait=False)  # the thread ends with its work
+
+
+def _identity(path: str) -> _Identity | None:
+    try:
+        found = os.stat(path)
+    except OSError:
+        return None
+    if not stat.S_ISREG(found.st_mode):
+        return None
+    return found.st_dev, found.st_ino, found.st_size, found.st_mtime_ns
+
+
+def _encoding_of(path: str) -> tuple[str, str, _Marks]:
+    """:func:`_encoding`, as read ahead if it was, and the file is still the one read (its
+    errors raised here, as if it were read now)."""
+    identity = _identity(path)
+    ahead = _READ_AHEAD.pop(identity, None) if identity is not None else None
+    if ahead is None:
+        return _encoding(path)
+    return ahead.result()
+
+
 def _utf8_file(path: str) -> tuple[str, str, tempfile.TemporaryDirectory[str] | None, _Marks]:
     """A UTF-8 file polars can read with the same lines as ``path``, the original encoding's name,
     the temporary directory of the copy if one was made, and what the UTF-8 file holds."""
-    codec, name, marks = _encoding(path)
+    codec, name, marks = _encoding_of(path)
     if codec == "utf-8" and not _lone_carriage_returns(path):
         return path, name, None, marks
     folder = temporary_folder()
