@@ -167,6 +167,18 @@ VARIANTS = {
     "a record over two lines": ([*CLEAN, 'VT-6;Varberg;2026-03-01;;;;;;;"somatisk', 'vård"'], {}),
     "an unpaired quote": ([*CLEAN, 'VT-6;Var"berg;2026-03-01;;;;;;;'], {}),
     "a bad time and yes/no": ([*CLEAN, "VT-6;Varberg;2026-03-01;25:00;;kanske;;;;"], {}),
+    "a date of the year 0": ([*CLEAN, "VT-6;Varberg;2026-03-01;;0000-03-04;;;;;"], {}),
+    # polars drops a byte-order mark that begins the first row, and only there
+    "a byte-order mark beginning the first row": ([HEADER, "\ufeff" + CLEAN[1], *CLEAN[2:]], {}),
+    "a marked first row and a row 3 fields short": (
+        [HEADER, "\ufeff" + CLEAN[1], "VT-2;Varberg;2026-03-03;11:40;2026-03-07;ja;ja"],
+        {},
+    ),
+    "a marked first row whose id repeats": (
+        [HEADER, "\ufeff" + CLEAN[1], "VT-1;Hylte;2026-03-03;;;;;;;"],
+        {},
+    ),
+    "a lone CR in a title line": (["Utdrag\r2026-04-01", *CLEAN], {}),
 }
 
 
@@ -572,3 +584,22 @@ def test_the_id_hashes_still_being_sorted_when_a_run_stops_are_removed_as_it_end
     remove_copies()
     assert not folder.exists()
     release.set()
+
+
+def test_a_date_of_the_year_0_is_a_bad_date_not_a_crash(tmp_path: Path) -> None:
+    """polars reads '0000-03-04' as a date, which Python's calendar has no room for: it is
+    reported like any other date that is not one."""
+    path = write(tmp_path, [*CLEAN, "VT-6;Varberg;2026-03-01;;0000-03-04;;;;;"])
+    kind, errors, _, _ = outcome(path, HALLAND)
+    assert kind == "errors"
+    expected = "7:26: error: 'Utskrivningsdatum' must be a date like 2026-03-15, not '0000-03-04'"
+    assert f"{path}:{expected}" in str(errors)
+
+
+def test_a_lone_cr_in_a_title_line_ends_no_line_so_no_row_is_lost(tmp_path: Path) -> None:
+    """polars ends lines at LF only: counting the lone CR as a line end too put the header a
+    line late, and the first row was skipped, on both paths."""
+    path = write(tmp_path, ["Utdrag\r2026-04-01", *CLEAN])
+    found, report, _ = read_episodes(path, municipalities=None)
+    assert (report.header_row, report.rows_read, report.rows_used) == (2, 5, 5)
+    assert found.frame()["episode_id"].to_list() == ["VT-1", "VT-2", "VT-3", "VT-4", "VT-5"]

@@ -30,7 +30,6 @@ from agreement_engine.data.table import (
     find_header,
     make_row,
     open_data_file,
-    split_lines,
     split_record,
     stray_byte,
     undecodable,
@@ -102,6 +101,9 @@ class CsvFile:
     plain: PlainLines | None = None
     """The rows' lines, when a count of bytes can vouch for their fields (see
     :meth:`whole_records`)."""
+    marked_first_row: bool = False
+    """Whether the first line after the header begins with a byte-order mark (U+FEFF), which
+    polars' CSV reader drops there, and only there: its fields are then not the file's."""
 
     @property
     def width(self) -> int:
@@ -201,13 +203,25 @@ def open_csv(path: str, known: Collection[str]) -> CsvFile:
             if marks.quote
             else _plain_lines(utf8_path, raw, header_index, separator, len(header.cells), marks)
         )
+        marked = _line_start(raw, header_index + 1).startswith(b"\xef\xbb\xbf")
     except BaseException:
         if copy is not None:
             copy.cleanup()
         raise
     return CsvFile(
-        path, utf8_path, encoding, header, header_index, separator, marks.quote, copy, plain
+        path, utf8_path, encoding, header, header_index, separator, marks.quote, copy, plain, marked
     )
+
+
+def _line_start(head: bytes, index: int) -> bytes:
+    """The first bytes of the 0-based line ``index`` (lines ended by LF), if the head holds its
+    start; else nothing."""
+    start = 0
+    for _ in range(index):
+        start = head.find(b"\n", start) + 1
+        if not start:
+            return b""
+    return head[start : start + 3]
 
 
 _Identity = tuple[int, int, int, int]
@@ -404,7 +418,14 @@ def _lone_carriage_returns(path: str) -> bool:
 
 
 def _head_lines(head: bytes) -> list[str]:
-    """The complete lines of the first bytes of a UTF-8 file (enough to find the header)."""
+    """The complete lines of the first bytes of a UTF-8 file (enough to find the header), as
+    polars counts the lines it skips to the rows: each ended by LF, a CR before it being no part
+    of the line. A lone CR ends no line for polars, so it ends none here either (else the rows
+    would start a line late, and the first be lost); a file whose lines all end in lone CRs is
+    read through a copy with LF line ends (:func:`_utf8_file`)."""
     end = head.rfind(b"\n")
     text = head[: end + 1] if end >= 0 else head
-    return split_lines(text.decode("utf-8-sig", errors="replace"))
+    lines = text.decode("utf-8-sig", errors="replace").split("\n")
+    if lines and lines[-1] == "":
+        lines.pop()
+    return [line.removesuffix("\r") for line in lines]

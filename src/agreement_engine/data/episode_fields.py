@@ -99,11 +99,12 @@ def typed(field: str) -> pl.Expr:
 
 
 def _date(text: pl.Expr) -> pl.Expr:
+    """A date written YYYY-MM-DD, of the years 1–9999 (polars reads the year 0000 too, which is
+    no year of the calendar the engine counts days in)."""
     import polars as pl
 
-    return pl.when(text.str.contains(DATE_PATTERN)).then(
-        text.str.to_date(DATE_FORMAT, strict=False)
-    )
+    date = text.str.to_date(DATE_FORMAT, strict=False)
+    return pl.when(text.str.contains(DATE_PATTERN) & (date.dt.year() >= 1)).then(date)
 
 
 def _time(text: pl.Expr) -> pl.Expr:

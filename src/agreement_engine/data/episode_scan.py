@@ -22,10 +22,11 @@ on the separator instead. The pass keeps:
   municipality as written and month: so the file need not be read again to be counted.
 
 The pass reports nothing itself. When it sees anything that may be a problem, or that it cannot
-vouch for (a municipality name that looks misspelt, a multi-line record), :func:`check` returns
-None and the in-memory reader reads the file again, to say exactly what is wrong and where — or,
-for the rare file that is fine after all, to read it. So it does when ids share a hash, once the
-caller has been given the episodes (:class:`Repeats`).
+vouch for (a municipality name that looks misspelt, a multi-line record, a first row beginning
+with a byte-order mark, which polars drops), :func:`check` returns None and the in-memory reader
+reads the file again, to say exactly what is wrong and where — or, for the rare file that is fine
+after all, to read it. So it does when ids share a hash, once the caller has been given the
+episodes (:class:`Repeats`).
 
 A checked extract is not held in memory: :meth:`Extract.typed` reads the file again, column by
 column, for a count not taken in the pass (as `diff --impact` counts), the fields' typed
@@ -205,6 +206,8 @@ def check(
     """
     import polars as pl
 
+    if csv.marked_first_row:
+        return None
     with small_chunks():
         try:
             if csv.quoted and not _plain(csv):
