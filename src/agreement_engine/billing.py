@@ -9,6 +9,7 @@ only when every figure it rests on is official and every approval is in; otherwi
 
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from decimal import (
@@ -586,8 +587,16 @@ def _not_computed(
 
 
 def exact(value: Value) -> str:
-    """A value as exact text: a terminating decimal, or a fraction ('37/3') when it never ends."""
-    return exact_number(value.value) if isinstance(value, Amount) else str(value)
+    """A value as exact text: a terminating decimal, or a fraction ('37/3') when it never ends;
+    other values as a formula writes them ('true', '13:45', '2026-03-05', '2026-03'), a text as
+    it is."""
+    if isinstance(value, Amount):
+        return exact_number(value.value)
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, dt.time):
+        return value.isoformat("seconds" if value.second else "minutes")
+    return str(value)
 
 
 def exact_number(number: Fraction) -> str:

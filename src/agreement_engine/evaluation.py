@@ -12,7 +12,15 @@ from fractions import Fraction
 from typing import Protocol
 
 from agreement_engine.documents import Figure, ParameterSeries
-from agreement_engine.formula import Amount, Environment, MissingFigure, Value, evaluate
+from agreement_engine.formula import (
+    Amount,
+    Environment,
+    FormulaError,
+    MissingFigure,
+    Value,
+    evaluate,
+    format_value,
+)
 from agreement_engine.formula.ast import Span
 from agreement_engine.formula.types import Quantity
 from agreement_engine.months import YearMonth
@@ -33,12 +41,19 @@ class Figures(Protocol):
     def get(self, name: str, key: Value, span: Span) -> Amount: ...
 
 
-def figure_key(series: ParameterSeries, key: Value) -> str:
-    """The key of the figure a lookup asks for: a year, or a month."""
+def figure_key(series: ParameterSeries, key: Value, span: Span) -> str:
+    """The key of the figure a lookup asks for: a year, or a month. A year worked out by a
+    formula must come out whole (FormulaError if not): 2023.5 is no year to look up."""
     if isinstance(key, YearMonth):
         return str(key.year) if series.period == "year" else str(key)
     assert isinstance(key, Amount)
-    return str(int(key.value))
+    if key.value.denominator != 1:
+        raise FormulaError(
+            f"a figure is looked up by a whole year, not {format_value(key)}",
+            span,
+            hint="round the year, like national_day_cost[year_of(month)]",
+        )
+    return str(key.value.numerator)
 
 
 @dataclass
@@ -50,7 +65,7 @@ class ParameterFigures:
 
     def get(self, name: str, key: Value, span: Span) -> Amount:
         series = self.series[name]
-        text = figure_key(series, key)
+        text = figure_key(series, key, span)
         figure = series.figures.get(text)
         if all(u.parameter != name or u.key != text for u in self.used):
             self.used.append(FigureUse(name, text, figure, series))

@@ -87,7 +87,7 @@ def _shown(value: Value | Decimal | None, point: str) -> str:
         return ""
     if isinstance(value, Decimal):
         return format(value, "f").replace(".", point)
-    return str(value).replace(".", point)
+    return exact(value)  # no number: a truth value, a date, a time or a text, as it is
 
 
 def _amounts_text(amounts: list[Amount], fraction: Callable[[Fraction], str]) -> list[str]:

@@ -79,10 +79,12 @@ class AggregateData:
         row = self.rows.get((municipality, month))
         if row is None:
             return f"the data has no row for {municipality} {month}"
-        return {
+        given = {
             "episodes": Amount(Fraction(row.episodes), NUMBER),
             "total_days": Amount(Fraction(row.total_days), DAYS),
         }
+        # Only those the counting section names: a rule may have the name of one it does not.
+        return {name: given[name] for name in needed}
 
     def origin(self, municipality: str, month: YearMonth) -> Origin | None:
         """The row a municipality's month was read from; None when the data has none."""
