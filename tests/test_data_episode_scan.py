@@ -179,6 +179,10 @@ VARIANTS = {
         {},
     ),
     "a lone CR in a title line": (["Utdrag\r2026-04-01", *CLEAN], {}),
+    "quotes inside fields and a field too many": (
+        [HEADER, 'VT"1;Var"berg;2026-03-02;11:40;2026-03-06;ja;ja;nej;;somatisk;EXTRA'],
+        {},
+    ),
 }
 
 
@@ -603,3 +607,14 @@ def test_a_lone_cr_in_a_title_line_ends_no_line_so_no_row_is_lost(tmp_path: Path
     found, report, _ = read_episodes(path, municipalities=None)
     assert (report.header_row, report.rows_read, report.rows_used) == (2, 5, 5)
     assert found.frame()["episode_id"].to_list() == ["VT-1", "VT-2", "VT-3", "VT-4", "VT-5"]
+
+
+def test_a_field_too_many_after_quotes_inside_fields_is_an_error_not_cut_off(
+    tmp_path: Path,
+) -> None:
+    """A quote inside a field is a character to polars: the separator after it counts, and the
+    eleventh field was cut off unseen when the two quotes were taken for a quoted field."""
+    line = 'VT"1;Var"berg;2026-03-02;11:40;2026-03-06;ja;ja;nej;;somatisk;EXTRA'
+    kind, errors, _, _ = outcome(write(tmp_path, [HEADER, line]), HALLAND)
+    assert kind == "errors"
+    assert "2:63: error: this row has 11 fields, but the header has 10 columns" in str(errors)

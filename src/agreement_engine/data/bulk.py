@@ -12,6 +12,7 @@ polars is imported inside the functions, so that importing this module stays che
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable, Collection, Iterator, Mapping
 from contextlib import contextmanager
 from dataclasses import dataclass
@@ -44,7 +45,6 @@ from agreement_engine.diagnostics import Diagnostic, EngineError, Location, erro
 if TYPE_CHECKING:
     import polars as pl
 
-_QUOTED = r'"[^"]*"'
 Locate = Callable[[Mapping[tuple[int, int], str]], dict[tuple[int, int], Cell]]
 """Cells for (row number, 0-based column) pairs, given the text each holds."""
 
@@ -169,7 +169,10 @@ class Geometry:
         import polars as pl
 
         sep = self.separator
-        plain = pl.col("line").str.replace_all(_QUOTED, "x")  # "a""b" is two quoted parts
+        # A quote opens a quoted field only where the field begins, as polars reads it: one
+        # inside a field (Var"berg) is a character, and the separators after it count.
+        quoted = f'(^|{re.escape(sep)})"(?:[^"]|"")*"'
+        plain = pl.col("line").str.replace_all(quoted, "${1}x")
         fields = plain.str.count_matches(sep, literal=True) + 1
         kept = plain.str.strip_chars_end(sep + SPACES).str.count_matches(sep, literal=True) + 1
         blank = pl.col("line").str.strip_chars(sep + SPACES) == ""
