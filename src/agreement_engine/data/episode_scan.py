@@ -423,10 +423,10 @@ class _Scan:
             values.append(text.cast(pl.Categorical(categories)).to_physical().alias(f"_v_{f}"))
         for f, known in self.known.items():
             text = pl.col(column_name(self.layout.index[f]))
-            unknown = ~text.is_in(pl.Series(known, dtype=pl.String).implode())
-            usual = _usual(f).texts if self.usual else None
-            if usual is not None and usual.len():
-                unknown = unknown & ~text.is_in(usual.implode())
+            looked_up = pl.Series(known, dtype=pl.String)
+            if self.usual:  # one look-up a row: usual and first rows' texts together
+                looked_up = pl.concat([_usual(f).texts, looked_up])
+            unknown = ~text.is_in(looked_up.implode())
             if required(f):  # the empty texts of empty rows are not this field's
                 unknown = filled & unknown
             values.append(unknown.alias(f"_u_{f}"))
