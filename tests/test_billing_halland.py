@@ -136,6 +136,17 @@ def test_before_the_model_the_statute_governs_and_aggregates_cannot_bill_it(
     assert basis.total() == Decimal(0)
 
 
+def test_before_the_statute_came_into_force_nothing_governs_and_nothing_is_billed(
+    tmp_path: Path,
+) -> None:
+    """Lag 2017:612 governs from 2018-01-01: in 2017 no agreement and no statute is in force
+    (the statute's file is loaded all the same)."""
+    basis = bill_month(tmp_path, "2017-12", {"Kungsbacka": (10, "65")})
+    line = line_of(basis, "Kungsbacka")
+    reason = "no agreement governs this month and no statute is in force"
+    assert outcome(line) == (None, NOT_COMPUTED, (reason,), ())
+
+
 def test_before_the_model_the_statute_bills_an_episode_extract(tmp_path: Path) -> None:
     """The statute is computable before the model, from episodes, at the real 2022 price."""
     data = episodes_file(tmp_path, ["E1;Kungsbacka;2022-10-03;09:00;2022-10-10;ja;ja;nej;"])

@@ -150,6 +150,15 @@ def test_the_bundled_timeline_reads_on_one_screen_word_for_word() -> None:
     assert max(len(line) for line in text.splitlines()) <= 100
 
 
+def test_months_before_the_statute_came_into_force_show_no_statute_in_force() -> None:
+    """The statute is loaded but governs from 2018-01: before that nothing governs, which the
+    view must not put down to a statute file missing."""
+    text, _ = timeline_command([AGREEMENTS], "2017-11", "2018-01", "text")
+    rows = [line.split("  ") for line in text.splitlines() if line[:1].isdigit()]
+    governed = [[cell.strip() for cell in row if cell.strip()][2] for row in rows]
+    assert governed == ["no statute in force", STATUTE]
+
+
 def test_by_default_the_timeline_shows_the_statute_one_month_either_side() -> None:
     """Before the first and after the last agreement month, the reviewer sees the statute."""
     library, _ = load([AGREEMENTS])

@@ -561,7 +561,8 @@ def _ungoverned(governance: Governance) -> str:
     if governance.status is Status.CONFLICT:
         names = " and ".join(c.name for c in governance.conflicts)
         return f"{names} both govern this month: run check"
-    return "no agreement governs this month and no statute is loaded"
+    # A statute may be loaded and yet not in force (Lag 2017:612 is from 2018-01-01).
+    return "no agreement governs this month and no statute is in force"
 
 
 def _not_computed(

@@ -59,7 +59,7 @@ class Regime:
         """The short name of what governs: the extension, the agreement or the statute."""
         if self.conflicts:
             return " and ".join(self.conflicts)
-        return self.extension or self.agreement or self.statute or "no statute loaded"
+        return self.extension or self.agreement or self.statute or "no statute in force"
 
 
 @dataclass(frozen=True, slots=True)
@@ -320,7 +320,7 @@ def _details(run: Run) -> list[tuple[str, str]]:
         meanwhile = (
             f"until every party has approved, {regime.statute} governs"
             if regime.statute
-            else "until every party has approved, nothing governs: no statute is loaded"
+            else "until every party has approved, nothing governs: no statute is in force"
         )
         who = ", ".join(regime.awaiting_approval)
         details.append(("awaiting approval from", f"{who}; {meanwhile}"))
