@@ -127,6 +127,9 @@ class Conditional:
     span: Span = field(default=NO_SPAN, compare=False)
 
 
+LITERALS = (DateLiteral, MonthLiteral, TimeLiteral, Text, Boolean)
+"""The nodes of values written as they are, each standing for itself (a number has a unit)."""
+
 Expr: TypeAlias = (
     Number
     | DateLiteral

@@ -60,9 +60,7 @@ def _number(node: ast.Expr) -> Batched:
 
 
 def _literal(node: ast.Expr) -> Batched:
-    assert isinstance(
-        node, ast.DateLiteral | ast.MonthLiteral | ast.TimeLiteral | ast.Text | ast.Boolean
-    )
+    assert isinstance(node, ast.LITERALS)
     value: object = node.value
     return lambda columns, rows: [value] * len(rows)
 
@@ -201,14 +199,9 @@ def _pick(largest: bool, args: list[Batched]) -> Batched:
     pick = max if largest else min
 
     def picked(columns: Mapping[str, Column], rows: Rows) -> Column:
-        return list(map(_first_of(pick), *(a(columns, rows) for a in args)))
+        return [pick(values) for values in zip(*(a(columns, rows) for a in args), strict=True)]
 
     return picked
-
-
-@lru_cache(maxsize=2)
-def _first_of(pick: Callable[..., Any]) -> Callable[..., Any]:
-    return lambda *values: pick(values)
 
 
 def _year_of(when: YearMonth | dt.date) -> Fraction:
@@ -233,11 +226,7 @@ _FUNCTIONS: dict[str, Callable[..., Any]] = {
 
 _COMPILERS: dict[type, Callable[[ast.Expr], Batched]] = {
     ast.Number: _number,
-    ast.DateLiteral: _literal,
-    ast.MonthLiteral: _literal,
-    ast.TimeLiteral: _literal,
-    ast.Text: _literal,
-    ast.Boolean: _literal,
+    **dict.fromkeys(ast.LITERALS, _literal),
     ast.Name: _name,
     ast.Lookup: _unbatchable,
     ast.Unary: _unary,

@@ -92,9 +92,7 @@ def literal_amount(value: Decimal, unit: str | None) -> Amount:
 
 
 def _literal(node: ast.Expr) -> Compiled:
-    assert isinstance(
-        node, ast.DateLiteral | ast.MonthLiteral | ast.TimeLiteral | ast.Text | ast.Boolean
-    )
+    assert isinstance(node, ast.LITERALS)
     value: Value = node.value
     return lambda env: value
 
@@ -388,11 +386,7 @@ def decimal_places(denominator: int) -> tuple[int, int] | None:
 
 _COMPILERS: dict[type, Callable[[ast.Expr], Compiled]] = {
     ast.Number: _number,
-    ast.DateLiteral: _literal,
-    ast.MonthLiteral: _literal,
-    ast.TimeLiteral: _literal,
-    ast.Text: _literal,
-    ast.Boolean: _literal,
+    **dict.fromkeys(ast.LITERALS, _literal),
     ast.Name: _name,
     ast.Lookup: _lookup,
     ast.Unary: _unary,
