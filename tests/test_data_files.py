@@ -365,6 +365,9 @@ def test_an_extract_changed_after_it_was_read_ahead_is_read_again(tmp_path: Path
     extract = tmp_path / "episodes.csv"
     extract.write_bytes((EPISODES + EPISODE_ROW.format(n=1)).encode("utf-8"))
     csv_file.read_ahead(str(extract))
+    identity = csv_file._identity(str(extract))
+    assert identity is not None
+    assert csv_file._READ_AHEAD[identity].result()[1] == "UTF-8"  # read before the change
     extract.write_bytes((EPISODES + "E1;Växjö;2026-03-01;2026-03-04\n").encode("cp1252"))
     opened = csv_file.open_csv(str(extract), ["Vårdtillfälle-ID", "Kommun"])
     assert opened.form == "CSV (Windows-1252, separated by ';')"

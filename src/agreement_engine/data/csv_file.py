@@ -16,11 +16,12 @@ import os
 import stat
 import tempfile
 import weakref
-from collections.abc import Collection
+from collections.abc import Callable, Collection
 from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass
+from functools import partial
 from pathlib import Path
-from typing import TYPE_CHECKING, NamedTuple
+from typing import TYPE_CHECKING, NamedTuple, TypeVar
 
 from agreement_engine.data.table import (
     BOMS,
@@ -38,6 +39,8 @@ from agreement_engine.diagnostics import Diagnostic, EngineError
 
 if TYPE_CHECKING:
     import polars as pl
+
+T = TypeVar("T")
 
 ROW = "_row"
 """The column holding each row's number in the file (the header counts as a row)."""
@@ -203,7 +206,8 @@ def open_csv(path: str, known: Collection[str]) -> CsvFile:
             if marks.quote
             else _plain_lines(utf8_path, raw, header_index, separator, len(header.cells), marks)
         )
-        marked = _line_start(raw, header_index + 1).startswith(b"\xef\xbb\xbf")
+        first_row = _line_offset(raw, header_index + 1)
+        marked = first_row is not None and raw.startswith(b"\xef\xbb\xbf", first_row)
     except BaseException:
         if copy is not None:
             copy.cleanup()
@@ -213,15 +217,15 @@ def open_csv(path: str, known: Collection[str]) -> CsvFile:
     )
 
 
-def _line_start(head: bytes, index: int) -> bytes:
-    """The first bytes of the 0-based line ``index`` (lines ended by LF), if the head holds its
-    start; else nothing."""
+def _line_offset(head: bytes, index: int) -> int | None:
+    """Where the 0-based line ``index`` (lines ended by LF) starts in the head; None when the
+    head does not hold its start."""
     start = 0
     for _ in range(index):
         start = head.find(b"\n", start) + 1
         if not start:
-            return b""
-    return head[start : start + 3]
+            return None
+    return start
 
 
 _Identity = tuple[int, int, int, int]
@@ -240,9 +244,17 @@ def read_ahead(path: str) -> None:
     identity = _identity(path)
     if identity is None or identity in _READ_AHEAD:
         return
-    pool = ThreadPoolExecutor(max_workers=1, thread_name_prefix="read-ahead")
-    _READ_AHEAD[identity] = pool.submit(_encoding, path)
-    pool.shutdown(wait=False)  # the thread ends with its work
+    _READ_AHEAD[identity] = in_thread(partial(_encoding, path), "read-ahead")
+
+
+def in_thread(work: Callable[[], T], name: str) -> Future[T]:
+    """``work`` begun in a thread of its own, which ends with it; its result (or error) when
+    asked for."""
+    pool = ThreadPoolExecutor(max_workers=1, thread_name_prefix=name)
+    try:
+        return pool.submit(work)
+    finally:
+        pool.shutdown(wait=False)
 
 
 def _identity(path: str) -> _Identity | None:
@@ -389,11 +401,9 @@ def _plain_lines(
         size = file.seek(0, os.SEEK_END)
         file.seek(max(0, size - _HEAD))
         tail = file.read()
-    start = 0
-    for _ in range(header_index + 1):
-        start = head.find(b"\n", start) + 1
-        if not start:
-            return None
+    start = _line_offset(head, header_index + 1)
+    if start is None:
+        return None
     before = head[:start]
     if before.count(b"\r") != before.count(b"\r\n"):
         return None

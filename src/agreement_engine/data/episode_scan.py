@@ -40,7 +40,7 @@ from __future__ import annotations
 import os
 import tempfile
 from collections.abc import Iterator, Mapping, Sequence
-from concurrent.futures import Future, ThreadPoolExecutor
+from concurrent.futures import Future
 from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import date
@@ -50,7 +50,13 @@ from typing import TYPE_CHECKING, Any, NamedTuple, Protocol
 
 from agreement_engine.data.bulk import Geometry
 from agreement_engine.data.columns import Layout
-from agreement_engine.data.csv_file import ROW, CsvFile, column_name, temporary_folder
+from agreement_engine.data.csv_file import (
+    ROW,
+    CsvFile,
+    column_name,
+    in_thread,
+    temporary_folder,
+)
 from agreement_engine.data.dialect import SPACES
 from agreement_engine.data.episode_fields import (
     DATE_FIELDS,
@@ -655,9 +661,7 @@ class Repeats:
             finally:
                 folder.cleanup()
 
-        pool = ThreadPoolExecutor(max_workers=1, thread_name_prefix="repeated-ids")
-        self._answer: Future[bool] = pool.submit(work)
-        pool.shutdown(wait=False)  # the thread ends with its work
+        self._answer: Future[bool] = in_thread(work, "repeated-ids")
 
     def found(self) -> bool:
         """Whether an id hash repeats, once known; True when the file could not be read (then
