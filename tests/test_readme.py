@@ -28,7 +28,7 @@ def engine_arguments(command: str) -> list[str]:
 
 def test_the_quick_start_command_produces_the_invoice_basis() -> None:
     """The first thing a newcomer runs must work and show a full, labelled result."""
-    first = next(line for line in README.splitlines() if line.startswith("python3 -m venv"))
+    first = next(line for line in README.splitlines() if line.startswith("bash scripts/install"))
     evaluate = first.split("&& ")[-1]
     result = CliRunner().invoke(app, engine_arguments(evaluate))
     assert result.exit_code == 0, result.output

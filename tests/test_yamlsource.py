@@ -237,8 +237,21 @@ def test_a_value_repeated_through_aliases_is_read_once_for_each_place() -> None:
     assert doc.data == {"a": [1, 2], "b": [1, 2], "c": [[1, 2], [1, 2]]}
 
 
-def test_a_file_nested_too_deeply_is_reported_where_the_limit_is_passed() -> None:
-    """Thousands of brackets must not crash the reader, and the message names file and line."""
+@pytest.fixture(params=["libyaml", "pure-python"])
+def yaml_loader(request: pytest.FixtureRequest, monkeypatch: pytest.MonkeyPatch) -> str:
+    """Each test using this runs with PyYAML's C loader (libyaml) and with its pure-Python one."""
+    import yaml
+
+    if request.param == "pure-python":
+        monkeypatch.delattr(yaml, "CSafeLoader", raising=False)
+    elif not hasattr(yaml, "CSafeLoader"):
+        pytest.skip("this PyYAML was built without libyaml")
+    return str(request.param)
+
+
+def test_a_file_nested_too_deeply_is_reported_where_the_limit_is_passed(yaml_loader: str) -> None:
+    """Thousands of brackets must not crash the reader, and the message names file and line,
+    the same whether PyYAML reads with libyaml (which has a nesting limit of its own) or not."""
     text = "a: 1\nb: " + "[" * 5000 + "]" * 5000 + "\n"
     [problem] = problems(text)
     assert problem.splitlines()[0] == (

@@ -14,13 +14,13 @@ from __future__ import annotations
 
 import os
 import re
-from collections.abc import Mapping
+from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field
 from decimal import Decimal, InvalidOperation
 from typing import TypeAlias
 
 import yaml
-from yaml.events import CollectionEndEvent, CollectionStartEvent
+from yaml.events import CollectionEndEvent, CollectionStartEvent, Event
 from yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
 
 from agreement_engine.diagnostics import Diagnostic, EngineError, Location, error
@@ -141,20 +141,33 @@ def _too_deep(text: str) -> int | None:
     """Where the nesting first goes past :data:`_MAX_DEPTH` levels, or None if it never does.
 
     Read from the parser's events, which come without recursion, so that no depth of nesting can
-    exhaust the stack before the problem is found. Malformed YAML gives None: composing it then
-    reports the mistake in the usual words.
+    exhaust the stack before the problem is found. libyaml (from 0.2.5) refuses nesting deeper
+    than its own limit before it yields the event that passes ours, so a file libyaml refuses is
+    read again by the pure-Python parser: the place reported is the same with either. Malformed
+    YAML gives None: composing it then reports the mistake in the usual words.
     """
-    depth = 0
+    fast = getattr(yaml, "CSafeLoader", None)
+    if fast is not None:
+        try:
+            return _depth_passed(yaml.parse(text, Loader=fast))
+        except yaml.YAMLError:
+            pass
     try:
-        for event in yaml.parse(text, Loader=getattr(yaml, "CSafeLoader", yaml.SafeLoader)):
-            if isinstance(event, CollectionStartEvent):
-                depth += 1
-                if depth > _MAX_DEPTH:
-                    return event.start_mark.index if event.start_mark is not None else 0
-            elif isinstance(event, CollectionEndEvent):
-                depth -= 1
+        return _depth_passed(yaml.parse(text, Loader=yaml.SafeLoader))
     except yaml.YAMLError:
         return None
+
+
+def _depth_passed(events: Iterator[Event]) -> int | None:
+    """The index where the events first nest past :data:`_MAX_DEPTH`, or None."""
+    depth = 0
+    for event in events:
+        if isinstance(event, CollectionStartEvent):
+            depth += 1
+            if depth > _MAX_DEPTH:
+                return event.start_mark.index if event.start_mark is not None else 0
+        elif isinstance(event, CollectionEndEvent):
+            depth -= 1
     return None
 
 
