@@ -1,5 +1,5 @@
 """``python -m agreement_engine``."""
 
-from agreement_engine.cli import main
+from agreement_engine.cli.app import main
 
 main()

@@ -104,7 +104,7 @@ Tallied = dict[tuple[str, int], dict[str, int]]
 
 class Tally(Protocol):
     """Monthly sums of the episodes to take in the checking pass, such as an agreement's counting
-    rules compiled by :mod:`agreement_engine.columnar`: columns added to every row in order, the
+    rules compiled by :mod:`.billing.counting`: columns added to every row in order, the
     month a row counts in (a whole number, year × 12 + month − 1; null: not counted), and
     aggregations that add up (counts and sums), each named ``prefix`` + its name. Their
     expressions read the typed fields (:data:`.FIELDS`) by name."""

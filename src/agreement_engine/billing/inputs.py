@@ -1,0 +1,326 @@
+"""Where the monthly figures come from: an aggregates file, or an episode-level extract.
+
+An aggregates file gives, per municipality and month, the care episodes discharge-ready one day or
+more and their total days — the national indicator's "Vårdtillfällen" and "Totalt antal dagar".
+It can feed rules that need exactly those (``episodes`` and ``total_days``). An episode extract
+can feed any rule set: its episodes are counted by the governing document's own counting rules.
+"""
+
+from __future__ import annotations
+
+import zipfile
+from collections.abc import Callable, Iterable, Mapping, Sequence
+from dataclasses import dataclass, field
+from fractions import Fraction
+from functools import cached_property
+from itertools import islice
+from typing import TYPE_CHECKING, TypeVar
+
+from agreement_engine.agreements.documents import Statute
+from agreement_engine.agreements.library import Library
+from agreement_engine.billing.counting import MONTH_COLUMN, Compiled, compile_counting
+from agreement_engine.billing.ruleset import (
+    DEFAULT_AGGREGATES,
+    EPISODE_INPUTS,
+    RuleSet,
+    Typed,
+    type_rules,
+)
+from agreement_engine.billing.timeline import govern
+from agreement_engine.data import Episodes, MonthlyFigures, ReadReport, read_episodes_then
+from agreement_engine.diagnostics import Diagnostic
+from agreement_engine.formula import Amount, FormulaError
+from agreement_engine.formula.types import DAYS, NUMBER, Quantity
+from agreement_engine.months import YearMonth
+
+if TYPE_CHECKING:
+    import polars as pl
+
+T = TypeVar("T")
+# What a monthly aggregates file gives: the national indicator's episodes and total days.
+AGGREGATE_FIELDS = frozenset(DEFAULT_AGGREGATES)
+
+
+@dataclass(frozen=True, slots=True)
+class Origin:
+    """Where a line's aggregates come from, for ``explain``: ``place`` in words ('row 7 of
+    aggregates.csv', 'the episodes in extract.csv'), and whether the engine counted them there
+    by the governing document's counting rules (else they are given, as read)."""
+
+    place: str
+    counted: bool
+
+
+@dataclass(frozen=True, slots=True)
+class AggregateData:
+    """Monthly figures read from an aggregates file."""
+
+    rows: Mapping[tuple[str, YearMonth], MonthlyFigures]
+
+    @classmethod
+    def of(cls, figures: Iterable[MonthlyFigures]) -> AggregateData:
+        return cls({(f.municipality, f.month): f for f in figures})
+
+    def aggregates(
+        self, ruleset: RuleSet, typed: Typed, municipality: str, month: YearMonth
+    ) -> dict[str, Amount] | str:
+        needed = typed.aggregate_types.keys()
+        if not needed <= AGGREGATE_FIELDS:
+            what = ", ".join(sorted(needed - AGGREGATE_FIELDS))
+            who = (
+                f"the statute ({ruleset.base.id}) governs this month"
+                if isinstance(ruleset.base, Statute)
+                else f"{ruleset.base.id} governs this month"
+            )
+            return (
+                f"{who} and counts {what} episode by episode; monthly aggregates cannot show "
+                "that, so give an episode-level extract"
+            )
+        row = self.rows.get((municipality, month))
+        if row is None:
+            return f"the data has no row for {municipality} {month}"
+        given = {
+            "episodes": Amount(Fraction(row.episodes), NUMBER),
+            "total_days": Amount(Fraction(row.total_days), DAYS),
+        }
+        # Only those the counting section names: a rule may have the name of one it does not.
+        return {name: given[name] for name in needed}
+
+    def origin(self, municipality: str, month: YearMonth) -> Origin | None:
+        """The row a municipality's month was read from; None when the data has none."""
+        row = self.rows.get((municipality, month))
+        if row is None:
+            return None
+        return Origin(f"row {row.location.line} of {row.location.path}", counted=False)
+
+
+@dataclass
+class EpisodeData:
+    """Episodes read from an extract, counted by each governing document's counting rules.
+
+    ``episodes`` is what :func:`.read_episodes` gives or a frame with the columns
+    :func:`.read_episodes_frame` gives. ``counted`` holds each document's counts by its id:
+    taken while the file was checked (:func:`read_episode_data`), or counted when first needed
+    (the file read again, streaming).
+    """
+
+    episodes: Episodes | pl.DataFrame
+    counted: dict[str, dict[tuple[str, int], dict[str, int]]] = field(default_factory=dict)
+    path: str | None = None
+    """The file the episodes were read from, if any."""
+
+    def origin(self, municipality: str, month: YearMonth) -> Origin | None:
+        """The file whose episodes are counted; None when they were not read from one."""
+        return Origin(f"the episodes in {self.path}", counted=True) if self.path else None
+
+    @cached_property
+    def extract(self) -> Episodes:
+        """The episodes as counted: a frame given is wrapped, once."""
+        episodes = self.episodes
+        return episodes if isinstance(episodes, Episodes) else Episodes.of_frame(episodes)
+
+    @cached_property
+    def span(self) -> tuple[YearMonth, YearMonth]:
+        """The months the extract covers: those of its first and last discharge dates."""
+        first, last = self.extract.span
+        if first is None or last is None:
+            return YearMonth(9999, 12), YearMonth(1, 1)  # empty: covers nothing
+        return YearMonth.of(first), YearMonth.of(max(last, first))
+
+    def aggregates(
+        self, ruleset: RuleSet, typed: Typed, municipality: str, month: YearMonth
+    ) -> dict[str, Amount] | str:
+        counting = ruleset.counting
+        if counting is None:
+            return (
+                f"{ruleset.base.id} has no counting rules, so it cannot be billed from "
+                "episodes; give monthly aggregates"
+            )
+        if ruleset.base.id not in self.counted:
+            self.counted[ruleset.base.id] = count(self.extract, ruleset, typed)
+        counted = self.counted[ruleset.base.id]
+        first, last = self.span
+        if not first <= month <= last:
+            return (
+                f"the episode extract covers {first} – {last} (the months of its first and last "
+                f"discharge dates), not {month}"
+            )
+        found = counted.get((municipality, month.year * 12 + month.month - 1), {})
+        return {
+            name: Amount(Fraction(found.get(name, 0)), t if isinstance(t, Quantity) else NUMBER)
+            for name, t in typed.aggregate_types.items()
+        }
+
+
+@dataclass(frozen=True, slots=True)
+class Billing:
+    """What an extract is read for: billing these months and municipalities under a library."""
+
+    library: Library
+    months: Sequence[YearMonth]
+    municipalities: Sequence[str]
+    assume_approved: bool = False
+
+
+def read_episode_data(
+    path: str,
+    billings: Sequence[Billing],
+    everyone: Sequence[str],
+    then: Callable[[list[EpisodeData]], T],
+) -> tuple[T, ReadReport, list[Diagnostic]]:
+    """What ``then`` makes of an episode extract read once for each billing (two versions of
+    the agreements, for `diff --impact`): the counting rules of every document that governs one
+    of their months are taken in the pass that checks the file, and each billing gets the counts
+    of its own documents. ``then`` goes on while the file's last check runs, and what it makes is
+    returned once the file has passed (see :func:`.read_episodes_then`). ``everyone`` is every
+    municipality the file may name."""
+    tallies: list[dict[str, Compiled]] = []
+    for billing in billings:
+        tallies.append(_tallies(billing, prefix=f"_tally{len(tallies)}_"))
+
+    def counted(episodes: Episodes) -> T:
+        sums = iter(episodes.tallied or ())
+        data = []
+        for found in tallies:
+            taken = (
+                dict(zip(found, islice(sums, len(found)), strict=True)) if episodes.tallied else {}
+            )
+            data.append(EpisodeData(episodes, taken, path))
+        return then(data)
+
+    every = [t for found in tallies for t in found.values()]
+    return read_episodes_then(path, counted, municipalities=everyone, tallies=every)
+
+
+def _tallies(billing: Billing, prefix: str) -> dict[str, Compiled]:
+    """The counting rules of each document that governs a municipality's month, by document."""
+    library = billing.library
+    found: dict[str, Compiled] = {}
+    for month in billing.months:
+        for municipality in billing.municipalities:
+            ruleset = govern(library, municipality, month).ruleset(billing.assume_approved)
+            if ruleset is None or ruleset.counting is None or ruleset.base.id in found:
+                continue
+            typed = type_rules(ruleset, library.parameters)
+            if typed.problems:
+                continue
+            try:
+                found[ruleset.base.id] = _compile(ruleset, typed, f"{prefix}{len(found)}_")
+            except FormulaError:
+                continue  # counting it when billing says what is wrong
+    return found
+
+
+def _compile(ruleset: RuleSet, typed: Typed, prefix: str = "") -> Compiled:
+    assert ruleset.counting is not None
+    types = {**EPISODE_INPUTS, **typed.episode_types}
+    return compile_counting(ruleset.counting, typed.episode_order, types, prefix)
+
+
+def count(
+    episodes: Episodes | pl.DataFrame, ruleset: RuleSet, typed: Typed
+) -> dict[tuple[str, int], dict[str, int]]:
+    """Every municipality's monthly aggregates under a rule set's counting rules, in columns.
+
+    One streaming query: polars reads only the columns the rules need. Municipalities are grouped
+    as written in the file first, then by the name each stands for (the aggregates are counts
+    and sums, which add up).
+    """
+    import polars as pl
+
+    if not isinstance(episodes, Episodes):
+        episodes = Episodes.of_frame(episodes)
+    compiled = _compile(ruleset, typed)
+    names = [name for name, _ in compiled.aggregates]
+    lazy = episodes.lazy()
+    for _name, expr in compiled.rules:
+        lazy = lazy.with_columns(expr)
+    grouped = (
+        lazy.with_columns(compiled.month)
+        .filter(pl.col(MONTH_COLUMN).is_not_null())
+        .group_by("municipality", MONTH_COLUMN)
+        .agg(*(expr for _, expr in compiled.aggregates))
+    )
+    if episodes.names is not None:
+        written = pl.col("municipality")
+        grouped = (
+            grouped.filter(written.is_in(list(episodes.names)))
+            .with_columns(written.replace_strict(episodes.names, return_dtype=pl.String))
+            .group_by("municipality", MONTH_COLUMN)
+            .agg(pl.col(names).sum())
+        )
+    return {
+        (row["municipality"], row[MONTH_COLUMN]): {name: int(row[name]) for name in names}
+        for row in episodes.collect(grouped).iter_rows(named=True)
+    }
+
+
+_EPISODE_ONLY = (
+    "episode_id",
+    "vårdtillfälle-id",
+    "ready_date",
+    "utskrivningsklar datum",
+    "utskrivningsklar",
+    "discharge_date",
+    "utskrivningsdatum",
+)
+
+
+def is_episode_file(path: str) -> bool:
+    """Whether a data file is an episode-level extract (else monthly aggregates), by its header.
+
+    A path that is no regular file (missing, a folder, a pipe, a device) is refused at once
+    (:class:`EngineError`), before anything opens it; a file that cannot be read otherwise is
+    taken for aggregates: their reader says what is wrong with it.
+    """
+    from agreement_engine.data.bulk import is_xlsx
+    from agreement_engine.data.dialect import normalise_name
+    from agreement_engine.data.table import check_data_file
+
+    check_data_file(path)
+    wanted = {normalise_name(n) for n in _EPISODE_ONLY}
+    try:
+        if is_xlsx(path):
+            return bool(_xlsx_head(path) & wanted)
+        with open(path, "rb") as handle:
+            head = handle.read(_HEAD_BYTES)
+    except (OSError, zipfile.BadZipFile, KeyError, ValueError):
+        return False
+    text = _head_text(head, path, whole=len(head) < _HEAD_BYTES)
+    for line in text.splitlines()[:10]:
+        for separator in (";", "\t", ","):
+            if {normalise_name(f.strip().strip('"')) for f in line.split(separator)} & wanted:
+                return True
+    return False
+
+
+_HEAD_BYTES = 64 * 1024
+
+
+def _xlsx_head(path: str) -> set[str]:
+    from openpyxl import load_workbook
+
+    from agreement_engine.data.dialect import normalise_name
+
+    workbook = load_workbook(path, read_only=True, data_only=True)
+    try:
+        sheet = workbook.worksheets[0]
+        rows = sheet.iter_rows(max_row=10, values_only=True)
+        return {normalise_name(str(v)) for row in rows for v in row if v is not None}
+    finally:
+        workbook.close()
+
+
+def _head_text(head: bytes, path: str, whole: bool) -> str:
+    """The first bytes of a file as text. A head cut short may end inside a character (up to
+    four bytes long): drop the last bytes of such a partial character rather than fail."""
+    from agreement_engine.data.table import decode
+    from agreement_engine.diagnostics import EngineError
+
+    for cut in range(1 if whole else 4):
+        try:
+            return decode(head[: len(head) - cut], path)[0] if head else ""
+        except EngineError:
+            if whole or cut == 3:
+                raise
+    raise AssertionError("unreachable")

@@ -1,0 +1,305 @@
+"""The command line: a thin shell that parses arguments, calls the library and prints.
+
+Exit codes: 0 all well, 1 the files or data have problems, 2 wrong usage.
+
+Start-up time counts (``check`` and ``evaluate`` run often, from scripts and editors), so what only
+one command needs is imported inside that command: ``evaluate`` does not load ``diff``.
+"""
+
+from __future__ import annotations
+
+import gc
+import os
+import sys
+from enum import StrEnum
+from typing import Annotated
+
+import typer
+
+from agreement_engine.cli import commands
+from agreement_engine.data.csv_file import remove_copies
+from agreement_engine.diagnostics import EngineError, render_text
+from agreement_engine.months import YearMonth
+
+app = typer.Typer(
+    name="agreement-engine",
+    help="Rules-as-code for the money side of inter-governmental agreements.",
+    no_args_is_help=True,
+    add_completion=False,
+    pretty_exceptions_enable=False,
+    rich_markup_mode=None,
+)
+
+DEFAULT_AGREEMENTS = "agreements"
+
+
+class Format(StrEnum):
+    text = "text"
+    json = "json"
+
+
+class OutputFormat(StrEnum):
+    table = "table"
+    csv = "csv"
+    json = "json"
+    xlsx = "xlsx"
+
+
+AgreementsOption = Annotated[
+    list[str] | None,
+    typer.Option(
+        "--agreements", help="Agreement files or folders (repeatable; default agreements/)."
+    ),
+]
+MonthOption = Annotated[str, typer.Option("--month", help="The month to bill, like 2026-03.")]
+DataOption = Annotated[
+    str,
+    typer.Option("--data", help="Monthly aggregates or an episode-level extract (CSV or XLSX)."),
+]
+AssumeOption = Annotated[
+    bool,
+    typer.Option(
+        "--assume-approved",
+        help="Evaluate pending extensions as if approved (results marked provisional).",
+    ),
+]
+
+
+@app.callback()
+def _main(
+    debug: Annotated[bool, typer.Option(help="Show Python tracebacks on internal errors.")] = False,
+) -> None:
+    commands.DEBUG = debug
+
+
+@app.command()
+def check(
+    paths: Annotated[
+        list[str] | None,
+        typer.Argument(help="Agreement files or folders (default: agreements/)."),
+    ] = None,
+    format: Annotated[Format, typer.Option("--format", help="text or json")] = Format.text,
+) -> None:
+    """Check agreement files: schema, formulas, references and the timeline."""
+    _run(lambda: commands.check(paths or [DEFAULT_AGREEMENTS], format.value))
+
+
+@app.command()
+def evaluate(
+    month: MonthOption,
+    data: DataOption,
+    to: Annotated[str | None, typer.Option("--to", help="Last month of a range.")] = None,
+    agreements: AgreementsOption = None,
+    format: Annotated[
+        OutputFormat | None,
+        typer.Option(
+            "--format",
+            help="Default: by the --output file's extension (.csv, .json, .xlsx), else table.",
+            show_default=False,
+        ),
+    ] = None,
+    output: Annotated[str | None, typer.Option("--output", help="Write to this file.")] = None,
+    assume_approved: AssumeOption = False,
+) -> None:
+    """Produce the invoice basis for a month or a range of months."""
+    chosen = format or _format_of(output)
+
+    def action() -> tuple[str, int]:
+        if chosen is OutputFormat.xlsx and not output:
+            raise commands.UsageError("--format xlsx needs --output FILE")
+        run = commands.evaluate(
+            agreements or [DEFAULT_AGREEMENTS],
+            data,
+            month,
+            to,
+            assume_approved,
+            progress=_progress if sys.stderr.isatty() else None,
+        )
+        if sys.stderr.isatty():
+            sys.stderr.write("\r\033[K")
+        for line in commands.report_lines(run):
+            typer.echo(line, err=True)
+        payload = commands.render_basis(run.basis, chosen.value, run)
+        if output:
+            read = [data, *(document.path for document in run.library.documents)]
+            commands.write_whole(output, payload, inputs=read)
+            typer.echo(f"wrote {output}", err=True)
+            return "", 0
+        return payload.decode("utf-8"), 0
+
+    _run(action)
+
+
+@app.command()
+def explain(
+    month: MonthOption,
+    municipality: Annotated[str, typer.Option("--municipality", help="The municipality.")],
+    data: DataOption,
+    to: Annotated[str | None, typer.Option("--to", help="Last month of a range.")] = None,
+    agreements: AgreementsOption = None,
+    assume_approved: AssumeOption = False,
+) -> None:
+    """Show the derivation of one municipality's month, step by step."""
+
+    def action() -> tuple[str, int]:
+        run = commands.evaluate(
+            agreements or [DEFAULT_AGREEMENTS], data, month, to, assume_approved, municipality
+        )
+        for line in commands.report_lines(run):  # what reading the data did, as evaluate says
+            typer.echo(line, err=True)
+        name = run.basis.municipalities[0]
+        return commands.explain_text(run, name), 0
+
+    _run(action)
+
+
+@app.command()
+def timeline(
+    first: Annotated[str | None, typer.Option("--from", help="First month, like 2022-01.")] = None,
+    last: Annotated[str | None, typer.Option("--to", help="Last month, like 2027-12.")] = None,
+    agreements: AgreementsOption = None,
+    format: Annotated[str, typer.Option("--format", help="text, csv or json")] = "text",
+) -> None:
+    """Show which documents govern which months, party by party."""
+    from agreement_engine.review import timeline_view
+
+    paths = agreements or [DEFAULT_AGREEMENTS]
+    _run(lambda: timeline_view.timeline_command(paths, first, last, format))
+
+
+class DiffFormat(StrEnum):
+    text = "text"
+    markdown = "markdown"
+    json = "json"
+
+
+@app.command()
+def diff(
+    old: Annotated[str | None, typer.Argument(help="The old file or folder.")] = None,
+    new: Annotated[str | None, typer.Argument(help="The new file or folder.")] = None,
+    rev: Annotated[
+        str | None,
+        typer.Option("--rev", help="Git revision(s): REV (against the working tree), A..B, A...B."),
+    ] = None,
+    format: Annotated[DiffFormat, typer.Option("--format")] = DiffFormat.text,
+    impact: Annotated[
+        str | None, typer.Option("--impact", help="Bill both versions on this data.")
+    ] = None,
+    with_: Annotated[
+        list[str] | None,
+        typer.Option("--with", help="Documents both sides share (figures, statute); repeatable."),
+    ] = None,
+    assume_approved: AssumeOption = False,
+    textconv: Annotated[
+        str | None, typer.Option("--textconv", help="Print one file's meaning, for git diff.")
+    ] = None,
+    git_setup: Annotated[
+        bool, typer.Option("--git-setup", help="Print how to make git diff use the engine.")
+    ] = False,
+) -> None:
+    """Compare two versions of agreement files by meaning, and what the change does to money."""
+    from agreement_engine.render import diff as diff_output
+
+    def action() -> tuple[str, int]:
+        if git_setup:
+            return diff_output.git_setup_text(), 0
+        if textconv:
+            return diff_output.textconv_command(textconv)
+        if old is None or new is None:
+            raise commands.UsageError("diff needs OLD and NEW (or --textconv FILE, or --git-setup)")
+        return diff_output.diff_command(
+            old, new, rev, format.value, impact, assume_approved, context=with_ or []
+        )
+
+    _run(action)
+
+
+@app.command("test")
+def test_(
+    paths: Annotated[
+        list[str] | None,
+        typer.Argument(help="Scenario test files or folders (default: agreements/)."),
+    ] = None,
+    agreements: AgreementsOption = None,
+    format: Annotated[Format, typer.Option("--format", help="text or json")] = Format.text,
+) -> None:
+    """Run the scenario tests written beside the agreements."""
+    from agreement_engine.scenarios import run as scenarios
+
+    tests = paths or [DEFAULT_AGREEMENTS]
+    files = agreements or [DEFAULT_AGREEMENTS]
+    _run(lambda: scenarios.test_command(tests, files, format.value))
+
+
+def _progress(month: YearMonth, number: int, count: int) -> None:
+    """Progress on a terminal (never in a pipe): which month, of how many."""
+    sys.stderr.write(f"\rbilling {month} ({number}/{count})")
+    sys.stderr.flush()
+
+
+def _format_of(output: str | None) -> OutputFormat:
+    """The format an output file's extension names (.csv, .json, .xlsx); else the table."""
+    suffix = os.path.splitext(output or "")[1].lower().lstrip(".")
+    return OutputFormat(suffix) if suffix in ("csv", "json", "xlsx") else OutputFormat.table
+
+
+def _run(action: commands.Action) -> None:
+    try:
+        output, code = action()
+    except EngineError as exc:
+        for d in exc.diagnostics:
+            typer.echo(render_text(d) + "\n", err=True)
+        raise typer.Exit(1) from None
+    except commands.UsageError as exc:
+        typer.echo(f"error: {exc}", err=True)
+        raise typer.Exit(2) from None
+    except Exception as exc:
+        if commands.DEBUG:
+            raise
+        typer.echo(
+            f"internal error: {type(exc).__name__}: {exc}\n"
+            "hint: this is a bug in agreement-engine, not in your files; run again with "
+            "--debug for the details and report it",
+            err=True,
+        )
+        raise typer.Exit(1) from None
+    if output:
+        sys.stdout.write(output if output.endswith("\n") else output + "\n")
+    raise typer.Exit(code)
+
+
+def main() -> None:
+    """Entry point of the console script.
+
+    A run builds tens of thousands of objects that live until it ends (lines, steps, figures);
+    with Python's default thresholds the collector would sweep them all again and again. A run
+    is short and makes few reference cycles, so it collects far less often; and it ends without
+    freeing them one by one (0.15 s for a national run), once its output is flushed and its
+    temporary copies removed: mypy does both the same way.
+    """
+    gc.set_threshold(200_000, 30, 30)
+    try:
+        app()
+    except SystemExit as done:
+        status = _status(done)
+    else:  # pragma: no cover  (click ends every run with SystemExit)
+        status = 0
+    remove_copies()
+    try:
+        sys.stdout.flush()
+        sys.stderr.flush()
+    except OSError:  # the reader went away (a pipe closed early): nothing more to say
+        pass
+    os._exit(status)
+
+
+def _status(done: SystemExit) -> int:
+    """The exit status a SystemExit stands for, as the interpreter would take it."""
+    if done.code is None or isinstance(done.code, int):
+        return done.code or 0
+    print(done.code, file=sys.stderr)
+    return 1
+
+
+if __name__ == "__main__":  # pragma: no cover
+    main()

@@ -1,0 +1,493 @@
+"""The timeline: month by month and party by party, what governs and on what footing.
+
+For every municipality and month: the agreement in force (or its extension) with the routines
+layered on it, or the statute; the status (in force, pending approval naming who has not approved,
+a gap between agreements where the statute governs, or the statute outside every agreement); and
+the figures the month's rules need that are missing or only provisional. The terminal view groups
+months into runs, so that a reviewer reads the whole history on one screen; CSV and JSON give one
+record per municipality and month, for machines.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+import textwrap
+from collections.abc import Callable, Mapping, Sequence
+from dataclasses import dataclass, field
+from enum import StrEnum
+from typing import Any
+
+from agreement_engine.agreements.documents import ParameterSeries
+from agreement_engine.agreements.library import Library
+from agreement_engine.billing.figures_needed import figures_used
+from agreement_engine.billing.ruleset import Typed, type_rules
+from agreement_engine.billing.timeline import Governance, Status, agreement_span, govern
+from agreement_engine.cli import commands
+from agreement_engine.months import YearMonth
+
+FORMAT = "agreement-engine/timeline/1"
+WIDTH = 100  # the text view wraps its detail lines to fit a terminal this wide
+FIGURE_STATES = ("missing", "provisional", "illustrative")  # in the order they are shown
+
+
+class TimelineStatus(StrEnum):
+    """The footing of a month, as a reviewer asks it: is an agreement in force, and if not, why."""
+
+    IN_FORCE = "in force"
+    PENDING = "pending approval"  # an agreement or extension awaits approvals; the statute governs
+    GAP = "gap"  # between the first and last month of the agreements: the statute governs
+    STATUTE = "statute"  # before or after every agreement of the municipality
+    CONFLICT = "conflict"  # two agreements in force at once: nothing can bill the month
+
+
+@dataclass(frozen=True, slots=True)
+class Regime:
+    """What governs a month and on what footing; the same for every month of a run."""
+
+    status: TimelineStatus
+    agreement: str | None  # in force, or pending approval
+    extension: str | None  # the extension of it that covers the month
+    routines: tuple[str, ...]  # in the order they took effect
+    statute: str | None  # when the statute governs: gap, statute, and while approval is pending
+    awaiting_approval: tuple[str, ...]  # parties that have not approved (pending only)
+    conflicts: tuple[str, ...]  # the agreements in force at once (conflict only)
+
+    @property
+    def governed_by(self) -> str:
+        """The short name of what governs: the extension, the agreement or the statute."""
+        if self.conflicts:
+            return " and ".join(self.conflicts)
+        return self.extension or self.agreement or self.statute or "no statute in force"
+
+
+@dataclass(frozen=True, slots=True)
+class FigureNote:
+    """A figure the month's rules need that is not official: missing, provisional, illustrative."""
+
+    parameter: str
+    key: str
+    status: str
+
+
+@dataclass(frozen=True, slots=True)
+class MonthView:
+    """One municipality's month."""
+
+    municipality: str
+    month: YearMonth
+    regime: Regime
+    figures: tuple[FigureNote, ...]
+
+
+@dataclass(frozen=True, slots=True)
+class Run:
+    """Consecutive months in which these municipalities stand alike (one row of the text view)."""
+
+    first: YearMonth
+    last: YearMonth
+    municipalities: tuple[str, ...]
+    regime: Regime
+    figures: tuple[FigureNote, ...]  # of every month of the run, each once
+
+    @property
+    def months(self) -> str:
+        return span_text(self.first, self.last)
+
+
+@dataclass(frozen=True, slots=True)
+class Timeline:
+    """Every municipality's months from ``first`` to ``last``, and the same grouped into runs."""
+
+    first: YearMonth
+    last: YearMonth
+    municipalities: tuple[str, ...]
+    months: tuple[MonthView, ...]  # month by month, municipalities in the order of the files
+    runs: tuple[Run, ...]
+
+    def at(self, municipality: str, month: YearMonth) -> MonthView:
+        return next(v for v in self.months if v.municipality == municipality and v.month == month)
+
+
+def span_text(first: YearMonth, last: YearMonth) -> str:
+    """'2022-11 – 2023-10', or one month alone."""
+    return str(first) if first == last else f"{first} – {last}"
+
+
+def default_range(library: Library) -> tuple[YearMonth, YearMonth] | None:
+    """The agreements' months plus one either side, so the statute shows before and after."""
+    spans = [s for m in library.municipalities if (s := agreement_span(library, m)) is not None]
+    if not spans:
+        return None
+    return min(s[0] for s in spans).previous(), max(s[1] for s in spans).next()
+
+
+def build_timeline(library: Library, first: YearMonth, last: YearMonth) -> Timeline:
+    """What governs each municipality's month from ``first`` to ``last``, grouped into runs."""
+    municipalities = tuple(library.municipalities)
+    spans = {m: agreement_span(library, m) for m in municipalities}
+    probe = _FigureProbe(library)
+    views = tuple(
+        MonthView(m, month, regime(g, spans[m]), probe.notes(g))
+        for month in YearMonth.range(first, last)
+        for m in municipalities
+        for g in (govern(library, m, month),)
+    )
+    return Timeline(first, last, municipalities, views, group_runs(views))
+
+
+def regime(g: Governance, span: tuple[YearMonth, YearMonth] | None) -> Regime:
+    """The footing of a governed month; ``span`` is the municipality's agreements' first and last
+    month, which tells a gap between agreements from the statute before or after them."""
+    statute = g.statute.id if g.statute is not None else None
+    if g.status is Status.CONFLICT:
+        names = tuple(c.name for c in g.conflicts)
+        return Regime(TimelineStatus.CONFLICT, None, None, (), None, (), names)
+    candidate = g.governing or g.pending
+    if candidate is not None:
+        in_force = g.status is Status.IN_FORCE
+        return Regime(
+            status=TimelineStatus.IN_FORCE if in_force else TimelineStatus.PENDING,
+            agreement=candidate.agreement.id,
+            extension=candidate.extension.id if candidate.extension is not None else None,
+            routines=tuple(r.id for r in sorted(g.routines, key=lambda r: r.validity.start)),
+            statute=None if in_force else statute,
+            awaiting_approval=() if in_force else candidate.waiting_for,
+            conflicts=(),
+        )
+    inside = span is not None and span[0] <= g.month <= span[1]
+    status = TimelineStatus.GAP if inside else TimelineStatus.STATUTE
+    return Regime(status, None, None, (), statute, (), ())
+
+
+@dataclass
+class _FigureProbe:
+    """The figures each month needs, probed once per combination of documents and month.
+
+    A month pending approval is probed under the pending rules (as ``check`` does): those are the
+    figures still needed before that month can be billed by the agreement.
+    """
+
+    library: Library
+    typed: dict[str, Typed] = field(default_factory=dict)
+    found: dict[tuple[str, YearMonth], tuple[FigureNote, ...]] = field(default_factory=dict)
+
+    def notes(self, g: Governance) -> tuple[FigureNote, ...]:
+        ruleset = g.ruleset(assume_approved=True)
+        if ruleset is None:
+            return ()
+        key = (ruleset.name, g.month)
+        if key not in self.found:
+            parameters = self.library.parameters
+            if ruleset.name not in self.typed:
+                self.typed[ruleset.name] = type_rules(ruleset, parameters)
+            used = figures_used(ruleset, self.typed[ruleset.name], g.month, self.library)
+            self.found[key] = _notes(used, parameters)
+        return self.found[key]
+
+
+def _notes(
+    used: set[tuple[str, str]], parameters: Mapping[str, ParameterSeries]
+) -> tuple[FigureNote, ...]:
+    notes = []
+    for name, key in used:
+        series = parameters.get(name)
+        figure = series.figures.get(key) if series is not None else None
+        if figure is None or figure.value is None:
+            notes.append(FigureNote(name, key, "missing"))
+        elif figure.illustrative:
+            notes.append(FigureNote(name, key, "illustrative"))
+        elif figure.status != "official":
+            notes.append(FigureNote(name, key, figure.status))
+    return _ordered(notes)
+
+
+def _ordered(notes: Sequence[FigureNote]) -> tuple[FigureNote, ...]:
+    def rank(n: FigureNote) -> tuple[int, str, str]:
+        state = FIGURE_STATES.index(n.status) if n.status in FIGURE_STATES else len(FIGURE_STATES)
+        return state, n.parameter, n.key
+
+    return tuple(sorted(set(notes), key=rank))
+
+
+def group_runs(views: Sequence[MonthView]) -> tuple[Run, ...]:
+    """Each municipality's months cut into runs in which it stands alike; municipalities whose runs
+    are the same (same months, standing alike) share one row. Rows are in order of their first
+    month, then of the municipalities.
+
+    Standing alike means the same regime and the same figures needed, in the same state. A figure
+    looked up for the month's own year (the price of a care day) counts as the same figure from
+    year to year, so a run is not cut at every new year; one looked up for a fixed year (the
+    benchmark's base year) does not, so a change of base year starts a new run.
+    """
+    order: dict[str, int] = {}
+    stretches: list[list[MonthView]] = []  # one municipality's consecutive months, alike
+    current: dict[str, list[MonthView]] = {}
+    for v in sorted(views, key=lambda v: v.month):
+        order.setdefault(v.municipality, len(order))
+        stretch = current.get(v.municipality)
+        if (
+            stretch is None
+            or stretch[-1].month.next() != v.month
+            or _signature(stretch[-1]) != _signature(v)
+        ):
+            stretch = current[v.municipality] = []
+            stretches.append(stretch)
+        stretch.append(v)
+    rows: dict[tuple[YearMonth, YearMonth, object], list[list[MonthView]]] = {}
+    for stretch in stretches:
+        key = (stretch[0].month, stretch[-1].month, _signature(stretch[0]))
+        rows.setdefault(key, []).append(stretch)
+    runs = [
+        Run(
+            first=first,
+            last=last,
+            municipalities=tuple(s[0].municipality for s in alike),
+            regime=alike[0][0].regime,
+            figures=_ordered([n for s in alike for v in s for n in v.figures]),
+        )
+        for (first, last, _), alike in rows.items()
+    ]
+    return tuple(sorted(runs, key=lambda r: (r.first, order[r.municipalities[0]])))
+
+
+def _signature(v: MonthView) -> tuple[Regime, frozenset[tuple[str, str, str]]]:
+    own = {str(v.month.year), str(v.month)}
+    figures = frozenset((n.parameter, n.status, "" if n.key in own else n.key) for n in v.figures)
+    return v.regime, figures
+
+
+# --- rendering ---------------------------------------------------------------------------------
+
+_HEADINGS = ("months", "parties", "governed by", "status")
+
+
+def render_text(timeline: Timeline) -> str:
+    """The runs as a table a person reads on one screen, details indented under each row."""
+    rows = [
+        (run.months, _parties(run, timeline.municipalities), run.regime.governed_by, _status(run))
+        for run in timeline.runs
+    ]
+    widths = [max(len(r[i]) for r in [_HEADINGS, *rows]) for i in range(len(_HEADINGS))]
+
+    def fmt(cells: Sequence[str]) -> str:
+        return "  ".join(c.ljust(w) for c, w in zip(cells, widths, strict=True)).rstrip()
+
+    span = span_text(timeline.first, timeline.last)
+    out = [f"timeline {span}: {', '.join(timeline.municipalities)}", ""]
+    out += [fmt(_HEADINGS), fmt(["-" * w for w in widths])]
+    indent = " " * (widths[0] + 2)
+    for run, row in zip(timeline.runs, rows, strict=True):
+        out.append(fmt(row))
+        for label, value in _details(run):
+            out += textwrap.wrap(
+                f"{label}: {value}",
+                width=WIDTH,
+                initial_indent=indent,
+                subsequent_indent=indent + "  ",
+                break_long_words=False,
+                break_on_hyphens=False,
+            )
+    return "\n".join(out) + "\n"
+
+
+def _parties(run: Run, everyone: Sequence[str]) -> str:
+    mine = run.municipalities
+    if len(mine) == len(everyone) and len(everyone) > 1:
+        return f"all {len(everyone)} municipalities"
+    others = [m for m in everyone if m not in mine]
+    if len(mine) > 2 and len(others) < len(mine):
+        return "all but " + ", ".join(others)
+    return ", ".join(mine)
+
+
+def _status(run: Run) -> str:
+    regime = run.regime
+    if regime.status is TimelineStatus.GAP and regime.statute is not None:
+        return "gap: statute governs"
+    if regime.status is TimelineStatus.CONFLICT:
+        return "conflict: run check"
+    return regime.status.value
+
+
+def _details(run: Run) -> list[tuple[str, str]]:
+    regime = run.regime
+    details = []
+    if regime.routines:
+        details.append(("routines", ", ".join(regime.routines)))
+    if regime.awaiting_approval:
+        meanwhile = (
+            f"until every party has approved, {regime.statute} governs"
+            if regime.statute
+            else "until every party has approved, nothing governs: no statute is in force"
+        )
+        who = ", ".join(regime.awaiting_approval)
+        details.append(("awaiting approval from", f"{who}; {meanwhile}"))
+    for state in FIGURE_STATES:
+        notes = [n for n in run.figures if n.status == state]
+        if notes:
+            details.append((f"{state} figures", _figures_text(notes)))
+    return details
+
+
+def _figures_text(notes: Sequence[FigureNote]) -> str:
+    """'national_average_days 2023; national_day_cost 2024, 2025'."""
+    keys: dict[str, list[str]] = {}
+    for n in notes:
+        keys.setdefault(n.parameter, []).append(n.key)
+    return "; ".join(f"{name} {', '.join(found)}" for name, found in keys.items())
+
+
+CSV_COLUMNS = (
+    "month",
+    "municipality",
+    "status",
+    "agreement",
+    "extension",
+    "routines",
+    "statute",
+    "awaiting_approval",
+    "conflicts",
+    "missing_figures",
+    "provisional_figures",
+    "illustrative_figures",
+)
+
+
+def render_csv(timeline: Timeline) -> str:
+    """One row per municipality and month, ';' separated; lists inside a cell joined by ', '."""
+    buffer = io.StringIO()
+    writer = csv.writer(buffer, delimiter=";", lineterminator="\n")
+    writer.writerow(CSV_COLUMNS)
+    for v in timeline.months:
+        r = v.regime
+        writer.writerow(
+            [
+                str(v.month),
+                v.municipality,
+                r.status.value,
+                r.agreement or "",
+                r.extension or "",
+                ", ".join(r.routines),
+                r.statute or "",
+                ", ".join(r.awaiting_approval),
+                ", ".join(r.conflicts),
+                *(
+                    ", ".join(f"{n.parameter}[{n.key}]" for n in v.figures if n.status == state)
+                    for state in FIGURE_STATES
+                ),
+            ]
+        )
+    return buffer.getvalue()
+
+
+def to_json(timeline: Timeline) -> dict[str, Any]:
+    """The timeline as plain data: the runs of the text view, and every municipality's month."""
+    return {
+        "format": FORMAT,
+        "from": str(timeline.first),
+        "to": str(timeline.last),
+        "municipalities": list(timeline.municipalities),
+        "runs": [
+            {
+                "from": str(run.first),
+                "to": str(run.last),
+                "municipalities": list(run.municipalities),
+                **_regime_json(run.regime),
+                "figures": _figures_json(run.figures),
+            }
+            for run in timeline.runs
+        ],
+        "months": [
+            {
+                "month": str(v.month),
+                "municipality": v.municipality,
+                **_regime_json(v.regime),
+                "figures": _figures_json(v.figures),
+            }
+            for v in timeline.months
+        ],
+    }
+
+
+def _regime_json(r: Regime) -> dict[str, Any]:
+    return {
+        "status": r.status.value,
+        "agreement": r.agreement,
+        "extension": r.extension,
+        "routines": list(r.routines),
+        "statute": r.statute,
+        "awaiting_approval": list(r.awaiting_approval),
+        "conflicts": list(r.conflicts),
+    }
+
+
+def _figures_json(notes: Sequence[FigureNote]) -> list[dict[str, str]]:
+    return [{"parameter": n.parameter, "key": n.key, "status": n.status} for n in notes]
+
+
+def render_json(timeline: Timeline) -> str:
+    return json.dumps(to_json(timeline), ensure_ascii=False, indent=2) + "\n"
+
+
+RENDERERS: dict[str, Callable[[Timeline], str]] = {
+    "text": render_text,
+    "csv": render_csv,
+    "json": render_json,
+}
+
+
+# --- the command -------------------------------------------------------------------------------
+
+
+def timeline_command(
+    paths: Sequence[str], first: str | None, last: str | None, output_format: str
+) -> tuple[str, int]:
+    """``agreement-engine timeline``: load the files (refusing to go on if they have errors) and
+    show what governs each month, by default over the agreements' months plus one either side."""
+    render = RENDERERS.get(output_format)
+    if render is None:
+        raise commands.UsageError(f"--format takes text, csv or json, not '{output_format}'")
+    start = _month(first, "--from") if first is not None else None
+    end = _month(last, "--to") if last is not None else None
+    library = _load(paths)
+    default = default_range(library)
+    if default is None:
+        raise commands.UsageError(
+            "no agreement is loaded, so there is no municipality to show; "
+            "give the folder of agreement files, like agreements/"
+        )
+    start, end = _range(start, end, default)
+    return render(build_timeline(library, start, end)), 0
+
+
+def _month(text: str, option: str) -> YearMonth:
+    try:
+        return YearMonth.parse(text)
+    except ValueError:
+        raise commands.UsageError(
+            f"{option} takes a month written YYYY-MM, like 2026-03, not '{text}'"
+        ) from None
+
+
+def _range(
+    start: YearMonth | None, end: YearMonth | None, default: tuple[YearMonth, YearMonth]
+) -> tuple[YearMonth, YearMonth]:
+    first, last = start or default[0], end or default[1]
+    if last < first:
+        if start is not None and end is not None:
+            raise commands.UsageError(f"--to {last} is before --from {first}")
+        if end is not None:
+            raise commands.UsageError(
+                f"--to {last} is before {first}, where the timeline starts by default; "
+                "give --from as well"
+            )
+        raise commands.UsageError(
+            f"--from {first} is after {last}, where the timeline ends by default; give --to as well"
+        )
+    return first, last
+
+
+def _load(paths: Sequence[str]) -> Library:
+    return commands.load_without_errors(paths)

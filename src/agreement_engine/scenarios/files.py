@@ -1,0 +1,488 @@
+"""Scenario test files: found beside the agreements, checked, and read into cases ready to run.
+
+A test file is checked against its schema first; then each case is read on its own, so that a
+mistake in one case keeps only that case from running. Every problem is located in the file and
+worded as ``check`` words the agreement files' problems. :mod:`.scenarios` runs the cases.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from agreement_engine.agreements.documents import (
+    Agreement,
+    Extension,
+    ParameterSeries,
+    Routine,
+    Statute,
+)
+from agreement_engine.agreements.library import YAML_SUFFIXES, Library
+from agreement_engine.agreements.schema import validate
+from agreement_engine.agreements.source import KeyPath, YamlDocument
+from agreement_engine.billing.bill import LineStatus
+from agreement_engine.billing.ruleset import DEFAULT_AGGREGATES
+from agreement_engine.cli.commands import UsageError
+from agreement_engine.diagnostics import Diagnostic, Location, did_you_mean, error, warning
+from agreement_engine.formula import Amount, Value, to_decimal
+from agreement_engine.formula.types import NUMBER, UNITS, describe
+from agreement_engine.months import YearMonth
+from agreement_engine.scenarios.cases import (
+    Aggregates,
+    Case,
+    Episode,
+    Expectation,
+    ScenarioFigure,
+    Written,
+)
+from agreement_engine.scenarios.values import MONTH, VALUE_WORDS, BadValue, parse_value
+
+FORMAT = "agreement-engine-tests/1"
+SCHEMA_FILE = "scenario-tests.schema.json"
+TESTS_FOLDER = "tests"
+STATUSES = {status.value: status for status in LineStatus}
+
+# The hints of schema problems, by key: "for example: month: 2023-11".
+EXAMPLES = {
+    "format": f"format: {FORMAT}",
+    "cases": "cases: [{name: ..., municipality: Varberg, month: 2023-11, input: {...}}]",
+    "name": 'name: "exactly at the benchmark, pays nothing"',
+    "municipality": "municipality: Varberg",
+    "month": "month: 2023-11",
+    "from": "from: 2022-11",
+    "to": "to: 2023-10",
+    "input": "input: {episodes: 10, total_days: 66}",
+    "episodes": "episodes: 10",
+    "total_days": "total_days: 66 days",
+    "care_episodes": "care_episodes: [{ready_date: 2025-03-03, notice_time: 11:59, "
+    "discharge_date: 2025-03-10}]",
+    "ready_date": "ready_date: 2025-03-03",
+    "discharge_date": "discharge_date: 2025-03-10",
+    "notice_time": "notice_time: 11:59",
+    "output": "output: {net_amount: 93000 kr}",
+    "status": "status: provisional",
+    "reasons": 'reasons: ["national_day_cost for 2022 is provisional"]',
+    "error": 'error: "before the ready_date"',
+    "figures": "figures: {national_average_days: {2021: 5.6 days}}",
+    "assume_approved": "assume_approved: true",
+    "source": "source: krf-2022",
+}
+_YEAR = re.compile(r"[0-9]{4}")
+_TIME = re.compile(r"([01]?[0-9]|2[0-3])[:.]([0-5][0-9])(?:[:.]([0-5][0-9]))?")
+
+
+# -- finding test files ---------------------------------------------------------------------------
+
+
+def find_test_files(paths: Iterable[str]) -> list[Path]:
+    """The YAML files named, and those in a folder named ``tests`` under the folders named."""
+    found: list[Path] = []
+    for name in paths:
+        path = Path(name)
+        if path.is_file():
+            found.append(path)
+        elif path.is_dir():
+            tests = sorted(
+                p
+                for p in path.rglob("*")
+                if p.suffix in YAML_SUFFIXES and p.parent.name == TESTS_FOLDER and p.is_file()
+            )
+            if not tests:
+                raise UsageError(
+                    f"no test files in {name}: test files are YAML files in a folder named "
+                    f"'{TESTS_FOLDER}', like agreements/halland/tests/2022-agreement.yaml"
+                )
+            found.extend(tests)
+        else:
+            raise UsageError(f"no such file or folder: {name}")
+    return sorted(dict.fromkeys(found))
+
+
+# -- reading a test file --------------------------------------------------------------------------
+
+
+@dataclass
+class FileReader:
+    """Checks a test file against the schema, then reads its cases one by one."""
+
+    doc: YamlDocument
+    library: Library
+    data: dict[str, Any] = field(default_factory=dict)
+    figures: dict[str, dict[str, ScenarioFigure]] = field(default_factory=dict)
+
+    def at(self, keypath: KeyPath, *, key: bool = False) -> Location:
+        return self.doc.locate(keypath, key=key)
+
+    def check_file(self) -> list[Diagnostic]:
+        """Problems of the file as a whole: its shape, and the figures it gives every case."""
+        if not isinstance(self.doc.data, dict):
+            hint = f"start the file with 'format: {FORMAT}' and put the cases under 'cases:'"
+            message = "a test file is a mapping of keys (format, cases, ...), not a list"
+            if not isinstance(self.doc.data, list):
+                message = "a test file is a mapping of keys (format, cases, ...)"
+            return [error(message, self.at(()), hint=hint, code="invalid-value")]
+        self.data = self.doc.data
+        problems = validate(
+            self.doc, schema_file=SCHEMA_FILE, examples=EXAMPLES, file_word="test file"
+        )
+        if problems:
+            return problems
+        self.figures, figure_problems = self.read_figures(("figures",))
+        return figure_problems
+
+    def case_places(self) -> tuple[tuple[str, Location], ...]:
+        """The name and place of every case, as far as a file that cannot be read shows them."""
+        cases = self.data.get("cases")
+        if not isinstance(cases, list) or not cases:
+            return ((self.doc.path, self.at(())),)
+        return tuple(
+            (_case_name(entry, index), self.at(("cases", index)))
+            for index, entry in enumerate(cases)
+        )
+
+    def case(self, index: int, entry: dict[str, Any]) -> tuple[Case | None, list[Diagnostic]]:
+        """One case, or None with the problems that keep it from running."""
+        path: KeyPath = ("cases", index)
+        problems: list[Diagnostic] = []
+        municipality = self._municipality(path, entry["municipality"], problems)
+        months = self._months((*path, "month"), entry["month"], problems)
+        own, figure_problems = self.read_figures((*path, "figures"))
+        problems += figure_problems
+        data, refused = self._input((*path, "input"), entry["input"], problems)
+        outputs = self._outputs((*path, "output"), entry.get("output") or {}, problems)
+        self._expects_something(path, entry, problems)
+        if any(p.is_error for p in problems) or data is None:
+            return None, problems
+        status = entry.get("status")
+        return Case(
+            name=entry["name"],
+            yaml=self.doc,
+            location=self.at((*path, "name")),
+            municipality=municipality,
+            months=months,
+            assume_approved=bool(entry.get("assume_approved", False)),
+            figures=_merged(self.figures, own),
+            data=data,
+            outputs=outputs,
+            status=STATUSES[status] if status else None,
+            status_location=self.at((*path, "status")) if status else None,
+            reasons=tuple(
+                Written(text, self.at((*path, "reasons", i)))
+                for i, text in enumerate(entry.get("reasons") or [])
+            ),
+            error=Written(entry["error"], self.at((*path, "error"))) if "error" in entry else None,
+            refused=tuple(refused),
+        ), problems
+
+    # -- parts of a case
+
+    def _municipality(self, path: KeyPath, name: str, problems: list[Diagnostic]) -> str:
+        known = self.library.municipalities
+        if name not in known:
+            hint = did_you_mean(name, known) or "the municipalities are " + ", ".join(known)
+            where = self.at((*path, "municipality"))
+            problems.append(
+                error(f"unknown municipality '{name}'", where, hint=hint, code="unknown-name")
+            )
+        return name
+
+    def _months(
+        self, path: KeyPath, written: str | dict[str, str], problems: list[Diagnostic]
+    ) -> tuple[YearMonth, ...]:
+        if isinstance(written, str):
+            return (YearMonth.parse(written),)
+        first, last = YearMonth.parse(written["from"]), YearMonth.parse(written["to"])
+        if last < first:
+            problems.append(
+                error(
+                    f"the range of months ends ({last}) before it starts ({first})",
+                    self.at((*path, "to")),
+                    hint="'from' is the first month of the range and 'to' the last",
+                    code="invalid-value",
+                )
+            )
+        return YearMonth.range(first, last)
+
+    def _input(
+        self, path: KeyPath, written: dict[str, Any], problems: list[Diagnostic]
+    ) -> tuple[Aggregates | tuple[Episode, ...] | None, list[Diagnostic]]:
+        """The input, and what the engine would refuse in it (an episode's dates, ...)."""
+        if "care_episodes" in written:
+            if "episodes" in written or "total_days" in written:
+                problems.append(
+                    error(
+                        "give either 'episodes' and 'total_days', or 'care_episodes', not both",
+                        self.at((*path, "care_episodes"), key=True),
+                        hint="the aggregates are counted from the care episodes",
+                        code="invalid-value",
+                    )
+                )
+                return None, []
+            return self._episodes((*path, "care_episodes"), written["care_episodes"], problems)
+        missing = [key for key in ("episodes", "total_days") if key not in written]
+        for key in missing:
+            problems.append(
+                error(
+                    f"missing required key '{key}' in 'input'",
+                    self.at(path, key=True),
+                    hint="give both episodes and total_days (for example: input: "
+                    "{episodes: 10, total_days: 66}), or the care episodes under 'care_episodes'",
+                    code="missing-key",
+                )
+            )
+        if missing:
+            return None, []
+        return self._aggregates(path, written, problems)
+
+    def _aggregates(
+        self, path: KeyPath, written: dict[str, Any], problems: list[Diagnostic]
+    ) -> tuple[Aggregates | None, list[Diagnostic]]:
+        where = self.at((*path, "total_days"))
+        days = self._value("total_days", written["total_days"], where, problems)
+        if days is None:
+            return None, []
+        if not isinstance(days, Amount) or days.unit not in (NUMBER, UNITS["days"]):
+            message = f"'total_days' must be a number of days, like 66 or 66 days, not {days}"
+            problems.append(error(message, where, code="invalid-value"))
+            return None, []
+        total = to_decimal(days.value)
+        if total is None or total < 0:
+            message = f"'total_days' must be 0 or more days, written as a decimal, not {days}"
+            problems.append(error(message, where, code="invalid-value"))
+            return None, []
+        episodes: int = written["episodes"]
+        refused = []
+        if episodes == 0 and total > 0:
+            refused.append(
+                error(
+                    f"'total_days' is {written['total_days']}, but 'episodes' is 0",
+                    where,
+                    hint="days can only be counted in episodes; check the figures",
+                    code="data-value",
+                )
+            )
+        return Aggregates(episodes, total, self.at(path)), refused
+
+    def _episodes(
+        self, path: KeyPath, written: list[dict[str, Any]], problems: list[Diagnostic]
+    ) -> tuple[tuple[Episode, ...] | None, list[Diagnostic]]:
+        episodes, refused = [], []
+        for index, entry in enumerate(written):
+            where: KeyPath = (*path, index)
+            fields: dict[str, object] = {}
+            for name, value in entry.items():
+                if name in ("ready_date", "discharge_date"):
+                    fields[name] = dt.date.fromisoformat(value)
+                elif name == "notice_time":
+                    fields[name] = self._time((*where, name), value, problems)
+                elif name == "care_type":
+                    fields[name] = value.lower()
+                else:
+                    fields[name] = value
+            ready, discharged = fields.get("ready_date"), fields.get("discharge_date")
+            if (
+                isinstance(ready, dt.date)
+                and isinstance(discharged, dt.date)
+                and discharged < ready
+            ):
+                refused.append(
+                    error(
+                        f"'discharge_date' is {discharged}, before the 'ready_date' {ready}",
+                        self.at((*where, "discharge_date")),
+                        hint="a patient is discharged on or after the day they are ready; "
+                        "check both dates",
+                        code="data-dates",
+                    )
+                )
+            episodes.append(Episode(fields, self.at(where)))
+        return tuple(episodes), refused
+
+    def _time(self, path: KeyPath, written: str, problems: list[Diagnostic]) -> dt.time | None:
+        found = _TIME.fullmatch(written.strip())
+        if found is None:
+            problems.append(
+                error(
+                    f"'notice_time' must be a time of day like 13:45, not '{written}'",
+                    self.at(path),
+                    code="invalid-value",
+                )
+            )
+            return None
+        return dt.time(int(found[1]), int(found[2]), int(found[3] or 0))
+
+    def _outputs(
+        self, path: KeyPath, written: dict[str, Any], problems: list[Diagnostic]
+    ) -> tuple[Expectation, ...]:
+        known = _rule_names(self.library)
+        expectations = []
+        for name, text in written.items():
+            if name not in known:
+                hint = did_you_mean(name, known) or "the rules are " + ", ".join(sorted(known))
+                where = self.at((*path, name), key=True)
+                problems.append(
+                    error(
+                        f"unknown rule '{name}' in 'output'", where, hint=hint, code="unknown-rule"
+                    )
+                )
+                continue
+            where = self.at((*path, name))
+            value = self._value(name, text, where, problems)
+            if value is not None:
+                expectations.append(Expectation(name, value, _shown(text), where))
+        return tuple(expectations)
+
+    def _value(
+        self, name: str, written: object, where: Location, problems: list[Diagnostic]
+    ) -> Value | None:
+        try:
+            return parse_value(written)
+        except BadValue as bad:
+            message = f"'{name}' must be {VALUE_WORDS}, not '{_shown(written)}'"
+            problems.append(error(message, where, hint=bad.hint, code="invalid-value"))
+            return None
+
+    def _expects_something(
+        self, path: KeyPath, entry: dict[str, Any], problems: list[Diagnostic]
+    ) -> None:
+        expects = [key for key in ("output", "status", "reasons") if key in entry]
+        if "error" in entry and expects:
+            problems.append(
+                error(
+                    f"a case that expects an error cannot also expect '{expects[0]}'",
+                    self.at((*path, "error"), key=True),
+                    hint="an input the engine refuses gives no values: make it two cases",
+                    code="invalid-value",
+                )
+            )
+        elif "error" not in entry and not expects:
+            problems.append(
+                error(
+                    f"the case '{entry['name']}' expects nothing",
+                    self.at((*path, "name")),
+                    hint="say what the engine must give: output, status (and reasons) or error",
+                    code="missing-key",
+                )
+            )
+
+    # -- test figures
+
+    def read_figures(
+        self, path: KeyPath
+    ) -> tuple[dict[str, dict[str, ScenarioFigure]], list[Diagnostic]]:
+        """The test figures under ``path`` (of the file, or of a case), checked."""
+        node: Any = self.data
+        for key in path:  # through mappings by name, and the list of cases by index
+            if isinstance(node, dict):
+                node = node.get(key)
+            elif isinstance(node, list) and isinstance(key, int) and key < len(node):
+                node = node[key]
+            else:
+                node = None
+        problems: list[Diagnostic] = []
+        found: dict[str, dict[str, ScenarioFigure]] = {}
+        series = self.library.parameters
+        for name, figures in (node or {}).items():
+            if name not in series:
+                hint = did_you_mean(name, series) or "the figures are " + ", ".join(sorted(series))
+                where = self.at((*path, name), key=True)
+                problems.append(
+                    error(f"unknown figure '{name}'", where, hint=hint, code="unknown-name")
+                )
+                continue
+            for key, written in figures.items():
+                figure = self._figure(series[name], (*path, name, key), key, written, problems)
+                if figure is not None:
+                    found.setdefault(name, {})[key] = figure
+        return found, problems
+
+    def _figure(
+        self,
+        series: ParameterSeries,
+        path: KeyPath,
+        key: str,
+        written: object,
+        problems: list[Diagnostic],
+    ) -> ScenarioFigure | None:
+        pattern, example = (_YEAR, "2021") if series.period == "year" else (MONTH, "2023-11")
+        if not pattern.fullmatch(key):
+            problems.append(
+                error(
+                    f"the figures of '{series.name}' are kept by {series.period}: write the "
+                    f"{series.period} like {example}, not '{key}'",
+                    self.at(path, key=True),
+                    code="invalid-value",
+                )
+            )
+            return None
+        where = self.at(path)
+        value = self._value(series.name, written, where, problems)
+        if value is None:
+            return None
+        number = to_decimal(value.value) if isinstance(value, Amount) else None
+        if not isinstance(value, Amount) or value.unit != series.unit or number is None:
+            problems.append(
+                error(
+                    f"'{series.name}' is {describe(series.unit)}, so its figure must be too, "
+                    f"written as a decimal, not '{_shown(written)}'",
+                    where,
+                    hint=f"for example: {key}: {_example_figure(series)}",
+                    code="invalid-value",
+                )
+            )
+            return None
+        real = series.figures.get(key)
+        if real is not None and real.value is not None:
+            problems.append(
+                warning(
+                    f"the real figure {series.name} for {key} is known ({real.value} "
+                    f"{series.unit_text}, {real.document}), so this test figure is not used",
+                    where,
+                    hint="test figures only fill figures that no real file gives a value for; "
+                    "remove this one",
+                    code="test-figure-unused",
+                )
+            )
+        return ScenarioFigure(series.name, key, number, where)
+
+
+def _example_figure(series: ParameterSeries) -> str:
+    """A figure written as this parameter needs, for hints."""
+    examples = {"kr/day": "11000 kr/day", "kr": "100000 kr", "days": "5.6 days", "day": "5.6 days"}
+    return examples.get(series.unit_text, "0.35")
+
+
+def _case_name(entry: object, index: int) -> str:
+    name = entry.get("name") if isinstance(entry, dict) else None
+    return name if isinstance(name, str) and name else f"case {index + 1}"
+
+
+def _shown(written: object) -> str:
+    if isinstance(written, bool):
+        return "true" if written else "false"
+    return str(written)
+
+
+def _merged(
+    first: Mapping[str, Mapping[str, ScenarioFigure]],
+    then: Mapping[str, Mapping[str, ScenarioFigure]],
+) -> dict[str, dict[str, ScenarioFigure]]:
+    """The file's test figures with a case's own on top."""
+    merged = {name: dict(figures) for name, figures in first.items()}
+    for name, figures in then.items():
+        merged.setdefault(name, {}).update(figures)
+    return merged
+
+
+def _rule_names(library: Library) -> set[str]:
+    """Every name a case may expect a value of: rules and the monthly aggregates."""
+    names = set(DEFAULT_AGGREGATES)
+    for document in library.documents:
+        if isinstance(document, Agreement | Extension | Routine | Statute):
+            names.update(document.rules)
+        if isinstance(document, Agreement | Statute) and document.counting is not None:
+            names.update(document.counting.aggregates)
+    return names
