@@ -86,6 +86,11 @@ def warning(
     return Diagnostic(Severity.WARNING, message, location, hint, code, tuple(notes))
 
 
+class UsageError(Exception):
+    """A call that makes no sense: a missing file named, a month range backwards, an unknown
+    municipality. The command line shows it as ``error: …`` and exits 2."""
+
+
 class EngineError(Exception):
     """Raised when work cannot go on; carries the problems that stopped it."""
 

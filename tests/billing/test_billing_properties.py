@@ -38,7 +38,7 @@ from agreement_engine.cli import commands
 from agreement_engine.data import read_aggregates, read_episodes_frame
 from agreement_engine.formula import Amount
 from agreement_engine.months import YearMonth
-from agreement_engine.render.invoice import render_json
+from agreement_engine.render.invoice import render_basis, render_json
 
 ROOT = Path(__file__).resolve().parents[2]
 AGREEMENTS = ROOT / "agreements"
@@ -308,7 +308,7 @@ def test_totals_stay_exact_however_many_digits_they_have(
     plain digits: no rounding past 28 digits, no exponent."""
     basis = bill_aggregates(library, scenario)
     rendered = json.loads(render_json(basis))["totals"]
-    table = commands.render_basis(basis, "table").decode()
+    table = render_basis(basis, "table").decode()
     overall = Fraction(0)
     for name in MUNICIPALITIES:
         exact = sum(Fraction(line.amount or 0) for line in basis.lines if line.municipality == name)
@@ -367,7 +367,7 @@ def test_episodes_and_the_aggregates_counted_from_them_give_the_same_invoice(
         from_episodes = bill_file(library, episode_file, months, assume)
         from_aggregates = bill_file(library, aggregate_file, months, assume)
     for output_format in ("json", "csv"):
-        assert commands.render_basis(from_episodes, output_format) == commands.render_basis(
+        assert render_basis(from_episodes, output_format) == render_basis(
             from_aggregates, output_format
         )
     assert all(line.amount is not None for line in from_episodes.lines)
@@ -385,19 +385,18 @@ def test_identical_inputs_give_byte_identical_csv_json_and_xlsx(
         first = evaluate(figures, data, scenario.months, scenario.assume_approved)
         second = evaluate(figures, data, scenario.months, scenario.assume_approved)
     for output_format in ("csv", "json", "xlsx", "table"):
-        assert commands.render_basis(first, output_format) == commands.render_basis(
-            second, output_format
-        )
+        assert render_basis(first, output_format) == render_basis(second, output_format)
 
 
 RENDER_ALL = """
 import sys
 from pathlib import Path
 from agreement_engine.cli import commands
+from agreement_engine.render.invoice import render_basis
 agreements, data, out = sys.argv[1:4]
 run = commands.evaluate(agreements.split("|"), data, "2022-11", "2026-12", True)
 for output_format in ("csv", "json", "xlsx", "table"):
-    Path(out, "basis." + output_format).write_bytes(commands.render_basis(run.basis, output_format))
+    Path(out, "basis." + output_format).write_bytes(render_basis(run.basis, output_format))
 """
 
 

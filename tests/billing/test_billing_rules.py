@@ -7,8 +7,9 @@ import json
 import textwrap
 from pathlib import Path
 
+from agreement_engine.api import Evaluation
 from agreement_engine.cli import commands
-from agreement_engine.cli.commands import render_basis
+from agreement_engine.render.invoice import render_basis
 
 APPROVED = "{status: approved, evidence: {source: minutes}}"
 
@@ -70,7 +71,7 @@ def aggregates(folder: Path, episodes: int, days: int) -> str:
     return str(path)
 
 
-def bill(folder: Path, data: str) -> commands.Run:
+def bill(folder: Path, data: str) -> Evaluation:
     return commands.evaluate([str(folder)], data, "2024-03", None, False)
 
 
@@ -131,7 +132,7 @@ def test_truth_values_times_and_texts_are_shown_as_formulas_write_them(tmp_path:
         net_amount: total_days * day_price[year_of(month)]
         """
     run = bill(agreement(tmp_path, rules), aggregates(tmp_path, 2, 9))
-    line = json.loads(render_basis(run.basis, "json", run))["lines"][0]
+    line = json.loads(commands.render_basis(run, "json"))["lines"][0]
     assert {k: line["values"][k] for k in ("long_stay", "cut_off", "benchmark")} == {
         "long_stay": "true",
         "cut_off": "12:00",

@@ -28,13 +28,12 @@ from agreement_engine.agreements.schema import validate
 from agreement_engine.agreements.source import load_yaml, read_yaml
 from agreement_engine.billing.bill import bill
 from agreement_engine.billing.inputs import EpisodeData
-from agreement_engine.cli.commands import UsageError
+from agreement_engine.cli.commands import diff_command, git_setup_text, textconv_command
 from agreement_engine.data import read_episodes
-from agreement_engine.diagnostics import EngineError
+from agreement_engine.diagnostics import EngineError, UsageError
 from agreement_engine.diagnostics import render_text as render_diagnostic
 from agreement_engine.formula import parse
 from agreement_engine.months import YearMonth
-from agreement_engine.render.diff import diff_command, git_setup_text, textconv_command
 from agreement_engine.render.marks import mark_formulas, mark_words
 from agreement_engine.review.diff import canonical, canonical_formula, compare
 from agreement_engine.review.impact import Impact, assess
@@ -536,7 +535,7 @@ def test_git_diff_with_the_textconv_shows_changes_in_meaning_only(repo: Path) ->
     a re-wrapped formula shows nothing in `git diff`; a changed number shows that one line."""
     textconv = (
         f"'{sys.executable}' -c 'import sys; "
-        "from agreement_engine.render.diff import textconv_command; "
+        "from agreement_engine.cli.commands import textconv_command; "
         "out, code = textconv_command(sys.argv[1]); sys.stdout.write(out); sys.exit(code)'"
     )
     git(repo, "config", "diff.agreement.textconv", textconv)

@@ -13,8 +13,9 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from agreement_engine.agreements.library import Library, load
-from agreement_engine.cli.commands import AGREEMENT_ERRORS, UsageError
-from agreement_engine.diagnostics import EngineError
+from agreement_engine.api import AGREEMENT_ERRORS
+from agreement_engine.cli.commands import timeline_command
+from agreement_engine.diagnostics import EngineError, UsageError
 from agreement_engine.months import YearMonth
 from agreement_engine.review.timeline_view import (
     CSV_COLUMNS,
@@ -23,7 +24,6 @@ from agreement_engine.review.timeline_view import (
     TimelineStatus,
     build_timeline,
     default_range,
-    timeline_command,
 )
 
 ROOT = Path(__file__).resolve().parents[2]

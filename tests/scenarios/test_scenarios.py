@@ -12,12 +12,11 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from agreement_engine.agreements.source import read_yaml
-from agreement_engine.cli.commands import UsageError
-from agreement_engine.diagnostics import EngineError
+from agreement_engine.cli.commands import run_tests_command
+from agreement_engine.diagnostics import EngineError, UsageError
 from agreement_engine.formula import Amount
 from agreement_engine.formula.types import DAYS, MONEY, NUMBER, PRICE_PER_DAY
 from agreement_engine.render.scenarios import written
-from agreement_engine.scenarios import run as scenarios
 from agreement_engine.scenarios.values import parse_value
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -33,7 +32,7 @@ def _at_repository_root(monkeypatch: pytest.MonkeyPatch) -> None:
 
 
 def run(*paths: str, agreements: str = AGREEMENTS, output_format: str = "text") -> tuple[str, int]:
-    return scenarios.test_command(list(paths), [agreements], output_format)
+    return run_tests_command(list(paths), [agreements], output_format)
 
 
 def expected(path: Path | str) -> str:
@@ -45,7 +44,7 @@ def expected(path: Path | str) -> str:
 
 def test_the_halland_case_book_passes() -> None:
     """What the negotiators wrote down is what the agreement files produce, exactly."""
-    output, code = scenarios.test_command([CASE_BOOK], ["agreements"], "text")
+    output, code = run_tests_command([CASE_BOOK], ["agreements"], "text")
     assert code == 0, output
     assert output.endswith(" passed, 0 failed\n")
     assert output.splitlines() == [output.splitlines()[-1]]  # no problem, no failure
@@ -55,7 +54,7 @@ def test_the_pytest_suite_runs_every_case_of_the_book() -> None:
     """The summary counts every case of every file in the book, none skipped."""
     files = sorted((ROOT / CASE_BOOK).glob("*.yaml"))
     cases = sum(len(_data(read_yaml(str(f)).data)["cases"]) for f in files)
-    output, _ = scenarios.test_command([CASE_BOOK], ["agreements"], "text")
+    output, _ = run_tests_command([CASE_BOOK], ["agreements"], "text")
     assert output == f"{cases} passed, 0 failed\n"
 
 
@@ -226,9 +225,9 @@ def test_only_yaml_files_in_folders_named_tests_are_test_files(tmp_path: Path) -
 
 def test_the_defaults_run_the_case_books_under_agreements() -> None:
     """`agreement-engine test` with no arguments runs agreements/**/tests/*.yaml."""
-    output, code = scenarios.test_command([], [], "text")
+    output, code = run_tests_command([], [], "text")
     assert code == 0, output
-    assert output == scenarios.test_command([CASE_BOOK], ["agreements"], "text")[0]
+    assert output == run_tests_command([CASE_BOOK], ["agreements"], "text")[0]
 
 
 def test_agreement_folders_skip_the_tests_beside_them() -> None:

@@ -14,12 +14,15 @@ import sys
 from enum import StrEnum
 from typing import Annotated
 
+import click
 import typer
 
+from agreement_engine.api import DEFAULT_AGREEMENTS
+from agreement_engine.api import explain as explain_lines
 from agreement_engine.cli import commands
+from agreement_engine.cli import output as files
 from agreement_engine.data.csv_file import remove_copies
-from agreement_engine.diagnostics import EngineError, render_text
-from agreement_engine.months import YearMonth
+from agreement_engine.diagnostics import EngineError, UsageError, render_text
 
 app = typer.Typer(
     name="agreement-engine",
@@ -29,8 +32,6 @@ app = typer.Typer(
     pretty_exceptions_enable=False,
     rich_markup_mode=None,
 )
-
-DEFAULT_AGREEMENTS = "agreements"
 
 
 class Format(StrEnum):
@@ -67,9 +68,10 @@ AssumeOption = Annotated[
 
 @app.callback()
 def _main(
+    context: typer.Context,
     debug: Annotated[bool, typer.Option(help="Show Python tracebacks on internal errors.")] = False,
 ) -> None:
-    commands.DEBUG = debug
+    context.obj = debug  # read by _run: each command's context has this one as its parent
 
 
 @app.command()
@@ -102,27 +104,27 @@ def evaluate(
     assume_approved: AssumeOption = False,
 ) -> None:
     """Produce the invoice basis for a month or a range of months."""
-    chosen = format or _format_of(output)
+    chosen = format.value if format else files.format_of(output)
 
     def action() -> tuple[str, int]:
-        if chosen is OutputFormat.xlsx and not output:
-            raise commands.UsageError("--format xlsx needs --output FILE")
+        if chosen == "xlsx" and not output:
+            raise UsageError("--format xlsx needs --output FILE")
         run = commands.evaluate(
             agreements or [DEFAULT_AGREEMENTS],
             data,
             month,
             to,
             assume_approved,
-            progress=_progress if sys.stderr.isatty() else None,
+            progress=files.progress if sys.stderr.isatty() else None,
         )
         if sys.stderr.isatty():
             sys.stderr.write("\r\033[K")
         for line in commands.report_lines(run):
             typer.echo(line, err=True)
-        payload = commands.render_basis(run.basis, chosen.value, run)
+        payload = commands.render_basis(run, chosen)
         if output:
             read = [data, *(document.path for document in run.library.documents)]
-            commands.write_whole(output, payload, inputs=read)
+            files.write_whole(output, payload, inputs=read)
             typer.echo(f"wrote {output}", err=True)
             return "", 0
         return payload.decode("utf-8"), 0
@@ -148,7 +150,7 @@ def explain(
         for line in commands.report_lines(run):  # what reading the data did, as evaluate says
             typer.echo(line, err=True)
         name = run.basis.municipalities[0]
-        return commands.explain_text(run, name), 0
+        return explain_lines(run, name), 0
 
     _run(action)
 
@@ -161,10 +163,8 @@ def timeline(
     format: Annotated[str, typer.Option("--format", help="text, csv or json")] = "text",
 ) -> None:
     """Show which documents govern which months, party by party."""
-    from agreement_engine.review import timeline_view
-
     paths = agreements or [DEFAULT_AGREEMENTS]
-    _run(lambda: timeline_view.timeline_command(paths, first, last, format))
+    _run(lambda: commands.timeline_command(paths, first, last, format))
 
 
 class DiffFormat(StrEnum):
@@ -198,16 +198,15 @@ def diff(
     ] = False,
 ) -> None:
     """Compare two versions of agreement files by meaning, and what the change does to money."""
-    from agreement_engine.render import diff as diff_output
 
     def action() -> tuple[str, int]:
         if git_setup:
-            return diff_output.git_setup_text(), 0
+            return commands.git_setup_text(), 0
         if textconv:
-            return diff_output.textconv_command(textconv)
+            return commands.textconv_command(textconv)
         if old is None or new is None:
-            raise commands.UsageError("diff needs OLD and NEW (or --textconv FILE, or --git-setup)")
-        return diff_output.diff_command(
+            raise UsageError("diff needs OLD and NEW (or --textconv FILE, or --git-setup)")
+        return commands.diff_command(
             old, new, rev, format.value, impact, assume_approved, context=with_ or []
         )
 
@@ -224,37 +223,25 @@ def test_(
     format: Annotated[Format, typer.Option("--format", help="text or json")] = Format.text,
 ) -> None:
     """Run the scenario tests written beside the agreements."""
-    from agreement_engine.scenarios import run as scenarios
-
     tests = paths or [DEFAULT_AGREEMENTS]
-    files = agreements or [DEFAULT_AGREEMENTS]
-    _run(lambda: scenarios.test_command(tests, files, format.value))
-
-
-def _progress(month: YearMonth, number: int, count: int) -> None:
-    """Progress on a terminal (never in a pipe): which month, of how many."""
-    sys.stderr.write(f"\rbilling {month} ({number}/{count})")
-    sys.stderr.flush()
-
-
-def _format_of(output: str | None) -> OutputFormat:
-    """The format an output file's extension names (.csv, .json, .xlsx); else the table."""
-    suffix = os.path.splitext(output or "")[1].lower().lstrip(".")
-    return OutputFormat(suffix) if suffix in ("csv", "json", "xlsx") else OutputFormat.table
+    where = agreements or [DEFAULT_AGREEMENTS]
+    _run(lambda: commands.run_tests_command(tests, where, format.value))
 
 
 def _run(action: commands.Action) -> None:
+    """The one error boundary: a known problem becomes its message and exit code; anything else
+    is a bug, shown as one line (with its traceback under --debug)."""
     try:
         output, code = action()
     except EngineError as exc:
         for d in exc.diagnostics:
             typer.echo(render_text(d) + "\n", err=True)
         raise typer.Exit(1) from None
-    except commands.UsageError as exc:
+    except UsageError as exc:
         typer.echo(f"error: {exc}", err=True)
         raise typer.Exit(2) from None
     except Exception as exc:
-        if commands.DEBUG:
+        if click.get_current_context().find_root().obj:  # --debug
             raise
         typer.echo(
             f"internal error: {type(exc).__name__}: {exc}\n"

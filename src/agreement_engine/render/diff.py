@@ -1,14 +1,9 @@
-"""The diff as people and machines read it, and the commands that produce it.
+"""The diff as people and machines read it.
 
 Text for the terminal, Markdown to paste into a review, JSON for tools, and the canonical
 rendering of one file that ``git diff`` uses as a textconv. The changed part of a formula or a
 text is marked with «guillemets», which read the same in a terminal, in a Markdown code block and
 in a plain e-mail. Output is deterministic: the same files give the same bytes.
-
-The command functions return (output text, exit code), like those in :mod:`.commands`: exit 0
-when nothing changed in meaning, 1 when something did (as ``diff`` does); wrong usage raises
-:class:`~agreement_engine.cli.commands.UsageError` (exit 2) and unreadable files
-:class:`~agreement_engine.diagnostics.EngineError` (exit 1).
 """
 
 from __future__ import annotations
@@ -18,123 +13,13 @@ from collections.abc import Sequence
 from decimal import Decimal
 from typing import Any
 
-from agreement_engine.agreements.library import Library, load
-from agreement_engine.cli.commands import UsageError
-from agreement_engine.data.table import check_data_file
-from agreement_engine.diagnostics import Diagnostic, EngineError, Severity
 from agreement_engine.diagnostics import render_text as render_diagnostic
 from agreement_engine.months import describe_runs
 from agreement_engine.render.marks import mark_formulas, mark_words
-from agreement_engine.review.checks import duplicate_documents
-from agreement_engine.review.diff import (
-    Change,
-    Diff,
-    DocumentDiff,
-    Leaf,
-    Style,
-    compare,
-    in_context,
-)
-from agreement_engine.review.impact import Cell, Impact, ImpactLine, Scope, assess, scope_groups
-from agreement_engine.review.revisions import (
-    RevisionError,
-    git_setup_text,
-    label,
-    load_side,
-    parse_revisions,
-    textconv_command,
-)
-
-__all__ = [
-    "diff_command",
-    "git_setup_text",
-    "render_markdown",
-    "render_text",
-    "textconv_command",
-    "to_json",
-]
+from agreement_engine.review.diff import Change, Diff, DocumentDiff, Leaf, Style
+from agreement_engine.review.impact import Cell, Impact, ImpactLine, Scope, scope_groups
 
 FORMAT = "agreement-engine/diff/1"
-FORMATS = ("text", "markdown", "json")
-FILES_HAVE_ERRORS = Diagnostic(
-    Severity.NOTE,
-    "nothing was compared, because the files have errors",
-    hint="run 'agreement-engine check' on them and fix the errors first",
-    code="agreements-have-errors",
-)
-
-
-# -- commands -------------------------------------------------------------------------------------
-
-
-def diff_command(
-    old: str,
-    new: str,
-    rev: str | None,
-    output_format: str,
-    impact_data: str | None,
-    assume_approved: bool,
-    context: Sequence[str] = (),
-) -> tuple[str, int]:
-    """``agreement-engine diff OLD NEW``: what changed in meaning; exit 1 when anything did.
-
-    ``rev`` reads OLD (and NEW, for ``A..B``) from git; ``impact_data`` bills both versions on
-    that data; ``context`` names the rest of the library (files or folders read from disk) that
-    both versions share, to tell which months a change touches and to bill them.
-    """
-    if output_format not in FORMATS:
-        raise UsageError(f"--format takes text, markdown or json, not '{output_format}'")
-    if impact_data is not None:  # said at once, even when no change needs the data
-        check_data_file(impact_data)
-    try:
-        revisions = parse_revisions(rev)
-        old_library = _side(*load_side(old, revisions.old), name=old)
-        new_library = _side(*load_side(new, revisions.new), name=new)
-    except RevisionError as exc:
-        raise UsageError(str(exc)) from None
-    shared = _side(*load(context)) if context else None
-    result = compare(
-        old_library,
-        new_library,
-        context=shared,
-        old_label=label(old, revisions.old),
-        new_label=label(new, revisions.new),
-    )
-    impact = None
-    if impact_data is not None:
-        before, after = in_context(old_library, new_library, shared)
-        impact = assess(
-            before,
-            after,
-            impact_data,
-            result.cells,
-            result.everyone,
-            assume_approved=assume_approved,
-        )
-    if output_format == "json":
-        text = json.dumps(to_json(result, impact), ensure_ascii=False, indent=2) + "\n"
-    elif output_format == "markdown":
-        text = render_markdown(result, impact)
-    else:
-        text = render_text(result, impact)
-    return text, 1 if result.changed else 0
-
-
-def _side(library: Library, problems: list[Diagnostic], name: str = "") -> Library:
-    """A side's documents, or the errors that keep it from being compared; wrong usage when
-    it holds scenario test files only (which would compare as empty: no change)."""
-    if library.skipped and not library.documents:
-        raise UsageError(
-            f"{name} holds scenario test files only, no agreement files: diff compares "
-            "agreement files\nhint: a scenario test file is run by 'agreement-engine test'"
-        )
-    errors = [d for d in problems if d.is_error]
-    errors += duplicate_documents(
-        library, hint="documents are matched by id: every document needs its own"
-    )
-    if errors:
-        raise EngineError([*errors, FILES_HAVE_ERRORS])
-    return library
 
 
 # -- text -----------------------------------------------------------------------------------------
@@ -475,3 +360,8 @@ def _impact_json(impact: Impact) -> dict[str, Any]:
         "total": total(None),
         "reasons": impact_reasons(impact),
     }
+
+
+def render_json(diff: Diff, impact: Impact | None = None) -> str:
+    """The diff (and its impact) as JSON text, for tools."""
+    return json.dumps(to_json(diff, impact), ensure_ascii=False, indent=2) + "\n"

@@ -36,6 +36,9 @@ from agreement_engine.billing.bill import (
     exact_number,
 )
 from agreement_engine.billing.evaluation import FigureUse
+from agreement_engine.data.report import ReadReport
+from agreement_engine.diagnostics import Diagnostic
+from agreement_engine.diagnostics import to_json as diagnostic_json
 from agreement_engine.formula import Amount, Value, round_exact, to_decimal
 from agreement_engine.formula.evaluator import decimal_places
 from agreement_engine.months import YearMonth, describe_runs
@@ -460,3 +463,34 @@ def _deterministic_zip(data: bytes) -> bytes:
 
 def _without_dates(xml: bytes) -> bytes:
     return re.sub(rb"<dcterms:(created|modified)[^>]*>[^<]*</dcterms:\1>", b"", xml)
+
+
+def data_json(report: ReadReport, sha256: str, warnings: Sequence[Diagnostic]) -> dict[str, object]:
+    """The data file a run read, for the JSON output: its path and SHA-256 (as the documents
+    have theirs), how it was read, the rows left out and why, and the warnings met."""
+    return {
+        "path": report.path,
+        "sha256": sha256,
+        "form": report.form,
+        "rows_read": report.rows_read,
+        "rows_used": report.rows_used,
+        "excluded": [
+            {"reason": e.reason, "rows": e.count, "first_rows": list(e.rows)}
+            for e in report.excluded
+        ],
+        "warnings": [diagnostic_json(w) for w in warnings],
+    }
+
+
+def render_basis(
+    basis: InvoiceBasis, output_format: str, data: Mapping[str, Any] | None = None
+) -> bytes:
+    """The invoice basis in a format (table, csv, json, xlsx), as the bytes to write; the
+    JSON names ``data``, the data file it was computed from (:func:`data_json`)."""
+    if output_format == "csv":
+        return render_csv(basis).encode("utf-8")
+    if output_format == "json":
+        return render_json(basis, data).encode("utf-8")
+    if output_format == "xlsx":
+        return render_xlsx(basis)
+    return render_table(basis).encode("utf-8")

@@ -24,7 +24,6 @@ from agreement_engine.agreements.library import Library
 from agreement_engine.billing.figures_needed import figures_used
 from agreement_engine.billing.ruleset import Typed, type_rules
 from agreement_engine.billing.timeline import Governance, Status, agreement_span, govern
-from agreement_engine.cli import commands
 from agreement_engine.months import YearMonth
 
 FORMAT = "agreement-engine/timeline/1"
@@ -436,58 +435,3 @@ RENDERERS: dict[str, Callable[[Timeline], str]] = {
     "csv": render_csv,
     "json": render_json,
 }
-
-
-# --- the command -------------------------------------------------------------------------------
-
-
-def timeline_command(
-    paths: Sequence[str], first: str | None, last: str | None, output_format: str
-) -> tuple[str, int]:
-    """``agreement-engine timeline``: load the files (refusing to go on if they have errors) and
-    show what governs each month, by default over the agreements' months plus one either side."""
-    render = RENDERERS.get(output_format)
-    if render is None:
-        raise commands.UsageError(f"--format takes text, csv or json, not '{output_format}'")
-    start = _month(first, "--from") if first is not None else None
-    end = _month(last, "--to") if last is not None else None
-    library = _load(paths)
-    default = default_range(library)
-    if default is None:
-        raise commands.UsageError(
-            "no agreement is loaded, so there is no municipality to show; "
-            "give the folder of agreement files, like agreements/"
-        )
-    start, end = _range(start, end, default)
-    return render(build_timeline(library, start, end)), 0
-
-
-def _month(text: str, option: str) -> YearMonth:
-    try:
-        return YearMonth.parse(text)
-    except ValueError:
-        raise commands.UsageError(
-            f"{option} takes a month written YYYY-MM, like 2026-03, not '{text}'"
-        ) from None
-
-
-def _range(
-    start: YearMonth | None, end: YearMonth | None, default: tuple[YearMonth, YearMonth]
-) -> tuple[YearMonth, YearMonth]:
-    first, last = start or default[0], end or default[1]
-    if last < first:
-        if start is not None and end is not None:
-            raise commands.UsageError(f"--to {last} is before --from {first}")
-        if end is not None:
-            raise commands.UsageError(
-                f"--to {last} is before {first}, where the timeline starts by default; "
-                "give --from as well"
-            )
-        raise commands.UsageError(
-            f"--from {first} is after {last}, where the timeline ends by default; give --to as well"
-        )
-    return first, last
-
-
-def _load(paths: Sequence[str]) -> Library:
-    return commands.load_without_errors(paths)

@@ -26,8 +26,14 @@ from agreement_engine.agreements.schema import validate
 from agreement_engine.agreements.source import KeyPath, YamlDocument
 from agreement_engine.billing.bill import LineStatus
 from agreement_engine.billing.ruleset import DEFAULT_AGGREGATES
-from agreement_engine.cli.commands import UsageError
-from agreement_engine.diagnostics import Diagnostic, Location, did_you_mean, error, warning
+from agreement_engine.diagnostics import (
+    Diagnostic,
+    Location,
+    UsageError,
+    did_you_mean,
+    error,
+    warning,
+)
 from agreement_engine.formula import Amount, Value, to_decimal
 from agreement_engine.formula.types import NUMBER, UNITS, describe
 from agreement_engine.months import YearMonth

@@ -37,12 +37,13 @@ from agreement_engine.agreements.library import Library
 from agreement_engine.agreements.source import YamlDocument, read_yaml
 from agreement_engine.billing.bill import InvoiceLine, LineStatus, bill
 from agreement_engine.billing.inputs import AggregateData, EpisodeData
-from agreement_engine.cli.commands import UsageError, load_without_errors
 from agreement_engine.data import FIELDS, MonthlyFigures
 from agreement_engine.diagnostics import Diagnostic, EngineError, Location, error
 from agreement_engine.formula import Amount
 from agreement_engine.formula.types import NUMBER, describe, unit_symbol
-from agreement_engine.render import scenarios as scenario_output
+from agreement_engine.render import (
+    scenarios as scenario_output,  # shown, written: to formula/values
+)
 from agreement_engine.scenarios.cases import (
     Aggregates,
     Case,
@@ -54,38 +55,16 @@ from agreement_engine.scenarios.cases import (
     ScenarioFigure,
     ScenarioRun,
 )
-from agreement_engine.scenarios.files import FileReader, find_test_files
+from agreement_engine.scenarios.files import FileReader
 
 if TYPE_CHECKING:
     import polars as pl
 
-DEFAULT_FOLDER = "agreements"
-OUTPUT_FORMATS = ("text", "json")
 TEST_FIGURES = "test figures"
 _YES_NO_FIELDS = ("admission_notice_sent", "ready_notice_sent", "sip_required")
 
 
-# -- the command ----------------------------------------------------------------------------------
-
-
-def test_command(
-    paths: Sequence[str], agreements: Sequence[str], output_format: str
-) -> tuple[str, int]:
-    """Run every case in the test files found under ``paths`` against the agreement files.
-
-    Exit code 0 when every case passes, 1 when any fails (or has an error in it); wrong usage
-    raises :class:`UsageError`, agreement files with errors :class:`EngineError`.
-    """
-    if output_format not in OUTPUT_FORMATS:
-        raise UsageError(f"--format takes text or json, not '{output_format}'")
-    files = find_test_files(paths or [DEFAULT_FOLDER])
-    library = load_without_errors(agreements or [DEFAULT_FOLDER])  # as evaluate loads them
-    run = run_tests(files, library)
-    if output_format == "json":
-        output = scenario_output.render_json(run)
-    else:
-        output = scenario_output.render_text(run)
-    return output, 0 if run.failed == 0 else 1
+# -- running the files ----------------------------------------------------------------------------
 
 
 def run_tests(files: Iterable[Path | str], library: Library) -> ScenarioRun:

@@ -1,0 +1,416 @@
+"""The engine as a Python library: what the command line does, as functions returning results.
+
+Every command of ``agreement-engine`` is built on these functions and nothing else; a notebook or
+another program calls them the same way. They take months as :class:`.YearMonth` and return
+result objects; turning those into text, CSV, JSON or XLSX is :mod:`agreement_engine.render`'s
+work. Problems in the files or the data raise :class:`.EngineError` (with every problem found),
+a call that makes no sense raises :class:`.UsageError`.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from agreement_engine.agreements.library import Library, find_files, load
+from agreement_engine.agreements.source import YamlDocument
+from agreement_engine.billing.bill import InvoiceBasis, InvoiceLine, bill
+from agreement_engine.billing.inputs import (
+    AggregateData,
+    Billing,
+    EpisodeData,
+    is_episode_file,
+    read_episode_data,
+)
+from agreement_engine.data import ReadReport, read_aggregates
+from agreement_engine.diagnostics import (
+    Diagnostic,
+    EngineError,
+    Severity,
+    UsageError,
+    did_you_mean,
+)
+from agreement_engine.months import YearMonth
+from agreement_engine.review.checks import check_library
+
+if TYPE_CHECKING:
+    import polars as pl
+
+    from agreement_engine.review.diff import Diff
+    from agreement_engine.review.impact import Impact
+    from agreement_engine.review.timeline_view import Timeline
+    from agreement_engine.scenarios.cases import ScenarioRun
+
+DEFAULT_AGREEMENTS = "agreements"
+AGREEMENT_ERRORS = Diagnostic(
+    Severity.NOTE,
+    "nothing was computed, because the agreement files have errors",
+    hint="run 'agreement-engine check' on them and fix the errors first",
+    code="agreements-have-errors",
+)
+CROSS_FILE_SKIPPED = Diagnostic(
+    Severity.NOTE,
+    "references between files and the timeline were not checked, because of the errors above",
+    hint="fix those errors and run check again",
+    code="cross-file-skipped",
+)
+Progress = Callable[[YearMonth, int, int], None]
+"""Told each month as billing starts it: the month, its number, how many months there are."""
+
+
+# -- agreement files ------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True, slots=True)
+class CheckReport:
+    """What ``check`` found: the agreement files checked and every problem, in order."""
+
+    files: tuple[str, ...]
+    diagnostics: tuple[Diagnostic, ...]
+
+    @property
+    def errors(self) -> int:
+        return sum(d.is_error for d in self.diagnostics)
+
+    @property
+    def warnings(self) -> int:
+        return sum(not d.is_error for d in self.diagnostics)
+
+
+def check(paths: Sequence[str] = (DEFAULT_AGREEMENTS,)) -> CheckReport:
+    """Load and check agreement files: schema, formulas, references and the timeline.
+
+    Paths that do not exist or hold no agreement file are wrong usage (:class:`UsageError`);
+    a scenario test file among the files is passed over with a note saying so.
+    """
+    found = _agreement_files(paths)
+    library, problems = load([str(f) for f in found])  # not walked again
+    _refuse_only_scenario_files(library, found, paths)
+    skipped = {yaml.path for yaml in library.skipped}
+    files = tuple(str(f) for f in found if str(f) not in skipped)
+    if any(d.is_error for d in problems):
+        # Checks across files would only echo these errors (a file that cannot be read is missing
+        # from the timeline, its assumptions unknown to the others): fix these first.
+        problems.append(CROSS_FILE_SKIPPED)
+    else:
+        problems = problems + check_library(library)
+    problems += [_skipped_note(yaml) for yaml in library.skipped]
+    return CheckReport(files, tuple(problems))
+
+
+def load_library(paths: Sequence[str] = (DEFAULT_AGREEMENTS,)) -> Library:
+    """The agreement files, checked; :class:`EngineError` with their errors if they have any:
+    nothing is billed from bad files.
+
+    Paths that do not exist or hold no agreement file are wrong usage (:class:`UsageError`),
+    not an empty set of agreements that would bill nothing.
+    """
+    found = _agreement_files(paths)
+    library, problems = load([str(f) for f in found])
+    _refuse_only_scenario_files(library, found, paths)
+    if not any(d.is_error for d in problems):
+        problems = check_library(library, warnings=False)
+    errors = [d for d in problems if d.is_error]
+    if errors:
+        raise EngineError([*errors, AGREEMENT_ERRORS])
+    return library
+
+
+def _agreement_files(paths: Sequence[str]) -> list[Path]:
+    """The YAML files the paths name or hold; UsageError for a path that is missing or empty."""
+    found: list[Path] = []
+    for name in paths:
+        path = Path(name)
+        if not path.is_dir() and not path.is_file():
+            raise UsageError(
+                f"no such file or folder: {name}\n"
+                "hint: give the folder of agreement files, like agreements/"
+            )
+        files = find_files([name])
+        if not files:
+            raise UsageError(
+                f"no agreement files in {name}\n"
+                "hint: give the folder that holds the agreement .yaml files, like agreements/"
+            )
+        found += files
+    return sorted(dict.fromkeys(found))
+
+
+def _refuse_only_scenario_files(
+    library: Library, found: Sequence[Path], paths: Sequence[str]
+) -> None:
+    """UsageError when every file given is a scenario test file: there is nothing to check."""
+    if not library.skipped or len(library.skipped) < len(found):
+        return
+    given = " ".join(paths)
+    if len(paths) == 1 and len(found) == 1 and Path(paths[0]).is_file():
+        problem = f"{given} is a scenario test file, not an agreement file"
+    else:
+        problem = f"{given} holds scenario test files only, no agreement files"
+    raise UsageError(f"{problem}\nhint: scenario tests are run by 'agreement-engine test {given}'")
+
+
+def _skipped_note(yaml: YamlDocument) -> Diagnostic:
+    return Diagnostic(
+        Severity.NOTE,
+        "skipped: this is a scenario test file, not an agreement file",
+        yaml.locate(("format",)),
+        hint=f"scenario tests are run by 'agreement-engine test {yaml.path}'",
+        code="scenario-file-skipped",
+    )
+
+
+# -- billing --------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True, slots=True)
+class Evaluation:
+    """An invoice basis and how it was made: the agreement files, and the data as read."""
+
+    library: Library
+    basis: InvoiceBasis
+    report: ReadReport
+    """What reading the data did: rows read, used and left out, and why."""
+    warnings: tuple[Diagnostic, ...]
+    source: AggregateData | EpisodeData | None = None
+    """The data the lines were billed from (for where their aggregates came from)."""
+
+    def lines_of(self, municipality: str) -> list[InvoiceLine]:
+        """One municipality's lines, in month order."""
+        return [line for line in self.basis.lines if line.municipality == municipality]
+
+    def data_sha256(self) -> str:
+        """The SHA-256 of the data file, as the documents have theirs."""
+        digest = hashlib.sha256()
+        with open(self.report.path, "rb") as file:
+            while chunk := file.read(1 << 22):
+                digest.update(chunk)
+        return digest.hexdigest()
+
+
+def evaluate(
+    data: str,
+    first: YearMonth,
+    last: YearMonth | None = None,
+    *,
+    agreements: Sequence[str] = (DEFAULT_AGREEMENTS,),
+    assume_approved: bool = False,
+    municipality: str | None = None,
+    progress: Progress | None = None,
+) -> Evaluation:
+    """The invoice basis of the months ``first`` to ``last`` (or ``first`` alone), from a data
+    file of monthly aggregates or an episode-level extract, under the agreement files.
+
+    The agreement files are loaded first and must have no errors (:func:`load_library`).
+    ``municipality`` bills that one only (spelt as data files may spell it).
+    """
+    if not data:
+        raise UsageError("--data needs the name of a data file")
+    end = last if last is not None else first
+    if end < first:
+        raise UsageError(f"--to {end} is before --month {first}")
+    _read_ahead(data)
+    library = load_library(agreements)
+    municipalities = library.municipalities
+    if municipality is not None:
+        municipalities = [find_municipality(municipality, municipalities)]
+    months = YearMonth.range(first, end)
+
+    def billed(source: AggregateData | EpisodeData) -> InvoiceBasis:
+        return bill(
+            library,
+            source,
+            months,
+            municipalities,
+            assume_approved=assume_approved,
+            progress=progress,
+        )
+
+    if is_episode_file(data):
+        # Billed while the extract's last check runs; kept only once the extract has passed.
+        billing = Billing(library, months, municipalities, assume_approved)
+        ([source], basis), report, warnings = read_episode_data(
+            data, [billing], library.municipalities, lambda found: (found, billed(found[0]))
+        )
+        return Evaluation(library, basis, report, tuple(warnings), source)
+    single = first if first == end else None
+    figures, report, warnings = read_aggregates(
+        data,
+        month=single,
+        municipalities=library.municipalities,
+        within=None if single else (first, end),
+    )
+    aggregates = AggregateData.of(figures)
+    return Evaluation(library, billed(aggregates), report, tuple(warnings), aggregates)
+
+
+def _read_ahead(data: str) -> None:
+    """Have a CSV extract's encoding worked out while the agreements load (see
+    :func:`.csv_file.read_ahead`). A data file with a problem is left to say so in its turn,
+    after the agreements."""
+    from agreement_engine.data.bulk import is_xlsx
+    from agreement_engine.data.csv_file import read_ahead
+
+    try:
+        if not is_xlsx(data) and is_episode_file(data):
+            read_ahead(data)
+    except EngineError:
+        pass
+
+
+def find_municipality(name: str, known: Sequence[str]) -> str:
+    """The municipality ``name`` names, spelt as data files may spell it ('hylte', ' Hylte ',
+    'Hylte kommun'); else wrong usage, with a suggestion."""
+    from agreement_engine.data.dialect import match_municipality
+
+    found = match_municipality(name, known)
+    if found is not None:
+        return found
+    hint = did_you_mean(name, known) or "the municipalities are: " + ", ".join(known)
+    raise UsageError(f"unknown municipality '{name}'; {hint}")
+
+
+def explain(evaluation: Evaluation, municipality: str) -> str:
+    """The derivation of each of a municipality's months, step by step, as text."""
+    from agreement_engine.render.explain import explain as explain_line
+
+    source = evaluation.source
+    return "\n".join(
+        explain_line(
+            line,
+            evaluation.library,
+            source.origin(municipality, line.month) if source else None,
+        )
+        for line in evaluation.lines_of(municipality)
+    )
+
+
+def to_polars(basis: InvoiceBasis) -> pl.DataFrame:
+    """The invoice basis as a polars DataFrame: one row per line, the amounts as exact
+    decimals (``pl.Decimal``), the status and its reasons, the documents that govern."""
+    import polars as pl
+
+    from agreement_engine.billing.bill import COLUMNS, exact
+
+    rows = []
+    for line in basis.lines:
+        row: dict[str, object] = {
+            "municipality": line.municipality,
+            "month": str(line.month),
+            "governed_by": " + ".join(d.id for d in line.documents),
+            "status": line.status.value,
+            "reasons": list(line.reasons),
+            "amount": line.amount,
+        }
+        for name in COLUMNS:
+            value = line.value(name)
+            row[name] = exact(value) if value is not None else None
+        rows.append(row)
+    schema: dict[str, pl.DataType | type[pl.DataType]] = {
+        "municipality": pl.String,
+        "month": pl.String,
+        "governed_by": pl.String,
+        "status": pl.String,
+        "reasons": pl.List(pl.String),
+        "amount": pl.Decimal(scale=2),
+        **dict.fromkeys(COLUMNS, pl.String),
+    }
+    return pl.DataFrame(rows, schema=schema, orient="row" if not rows else None)
+
+
+# -- review ---------------------------------------------------------------------------------------
+
+
+def timeline(
+    agreements: Sequence[str] = (DEFAULT_AGREEMENTS,),
+    first: YearMonth | None = None,
+    last: YearMonth | None = None,
+) -> Timeline:
+    """What governs each month for each municipality, by default over the agreements' months
+    plus one either side."""
+    from agreement_engine.review.timeline_view import build_timeline, default_range
+
+    library = load_library(agreements)
+    default = default_range(library)
+    if default is None:
+        raise UsageError(
+            "no agreement is loaded, so there is no municipality to show; "
+            "give the folder of agreement files, like agreements/"
+        )
+    start, end = _timeline_range(first, last, default)
+    return build_timeline(library, start, end)
+
+
+def _timeline_range(
+    start: YearMonth | None, end: YearMonth | None, default: tuple[YearMonth, YearMonth]
+) -> tuple[YearMonth, YearMonth]:
+    first, last = start or default[0], end or default[1]
+    if last < first:
+        if start is not None and end is not None:
+            raise UsageError(f"--to {last} is before --from {first}")
+        if end is not None:
+            raise UsageError(
+                f"--to {last} is before {first}, where the timeline starts by default; "
+                "give --from as well"
+            )
+        raise UsageError(
+            f"--from {first} is after {last}, where the timeline ends by default; give --to as well"
+        )
+    return first, last
+
+
+@dataclass(frozen=True, slots=True)
+class Comparison:
+    """Two versions of agreement files compared by meaning, and, when data was given, what the
+    change does to each municipality's money."""
+
+    diff: Diff
+    impact: Impact | None
+
+
+def diff(
+    old: str,
+    new: str,
+    *,
+    rev: str | None = None,
+    impact_data: str | None = None,
+    context: Sequence[str] = (),
+    assume_approved: bool = False,
+) -> Comparison:
+    """What changed in meaning between two versions of agreement files (files, folders, or
+    git revisions with ``rev``); ``impact_data`` bills both versions on that data; ``context``
+    names the rest of the library that both versions share."""
+    from agreement_engine.review.compare import compare_versions
+
+    found, impact = compare_versions(old, new, rev, impact_data, assume_approved, context)
+    return Comparison(found, impact)
+
+
+def run_tests(
+    paths: Sequence[str] = (DEFAULT_AGREEMENTS,),
+    agreements: Sequence[str] = (DEFAULT_AGREEMENTS,),
+) -> ScenarioRun:
+    """Run every case of the scenario test files found under ``paths`` against the agreement
+    files (loaded as :func:`evaluate` loads them)."""
+    from agreement_engine.scenarios.files import find_test_files
+    from agreement_engine.scenarios.run import run_tests as run
+
+    files = find_test_files(paths)
+    return run(files, load_library(agreements))
+
+
+def canonical_text(path: str) -> str:
+    """One agreement file's meaning as sorted ``key: value`` lines, for ``git diff``."""
+    from agreement_engine.review.revisions import textconv_command
+
+    return textconv_command(path)[0]
+
+
+def git_setup() -> str:
+    """The commands that make ``git diff`` show agreement files by meaning."""
+    from agreement_engine.review.revisions import git_setup_text
+
+    return git_setup_text()
