@@ -318,7 +318,15 @@ def to_polars(basis: InvoiceBasis) -> pl.DataFrame:
         "amount": pl.Decimal(scale=2),
         **dict.fromkeys(COLUMNS, pl.String),
     }
-    return pl.DataFrame(rows, schema=schema, orient="row" if not rows else None)
+    return pl.DataFrame(rows, schema=schema)
+
+
+def remove_temporary_files() -> None:
+    """Remove the temporary files a run made (UTF-8 copies of data files, id hashes being
+    sorted) that are still on disk: for a process that ends without freeing its objects."""
+    from agreement_engine.data.csv_file import remove_copies
+
+    remove_copies()
 
 
 # -- review ---------------------------------------------------------------------------------------

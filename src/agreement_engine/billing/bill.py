@@ -60,6 +60,8 @@ COLUMNS = (
 
 
 class LineStatus(StrEnum):
+    """How far a line can be trusted: final, provisional (with reasons) or not computed."""
+
     FINAL = "final"
     PROVISIONAL = "provisional"
     NOT_COMPUTED = "not computed"

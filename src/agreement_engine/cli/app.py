@@ -17,11 +17,10 @@ from typing import Annotated
 import click
 import typer
 
-from agreement_engine.api import DEFAULT_AGREEMENTS
+from agreement_engine.api import DEFAULT_AGREEMENTS, remove_temporary_files
 from agreement_engine.api import explain as explain_lines
 from agreement_engine.cli import commands
 from agreement_engine.cli import output as files
-from agreement_engine.data.csv_file import remove_copies
 from agreement_engine.diagnostics import EngineError, UsageError, render_text
 
 app = typer.Typer(
@@ -271,7 +270,7 @@ def main() -> None:
         status = _status(done)
     else:  # pragma: no cover  (click ends every run with SystemExit)
         status = 0
-    remove_copies()
+    remove_temporary_files()
     try:
         sys.stdout.flush()
         sys.stderr.flush()
