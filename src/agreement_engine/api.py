@@ -404,9 +404,9 @@ def run_tests(
 
 def canonical_text(path: str) -> str:
     """One agreement file's meaning as sorted ``key: value`` lines, for ``git diff``."""
-    from agreement_engine.review.revisions import textconv_command
+    from agreement_engine.review.revisions import canonical_text as text_of
 
-    return textconv_command(path)[0]
+    return text_of(path)
 
 
 def git_setup() -> str:

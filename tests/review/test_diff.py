@@ -35,7 +35,8 @@ from agreement_engine.diagnostics import render_text as render_diagnostic
 from agreement_engine.formula import parse
 from agreement_engine.months import YearMonth
 from agreement_engine.render.marks import mark_formulas, mark_words
-from agreement_engine.review.diff import canonical, canonical_formula, compare
+from agreement_engine.review.canonical import canonical, canonical_formula
+from agreement_engine.review.diff import compare
 from agreement_engine.review.impact import Impact, assess
 
 ROOT = Path(__file__).resolve().parents[2]

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import datetime as dt
 import hashlib
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Any
 
@@ -21,6 +21,7 @@ from agreement_engine.formula.types import DECLARABLE, UNITS, Quantity, Type
 from agreement_engine.months import YearMonth
 
 KeyPath = tuple[str | int, ...]
+FORMAT = "agreement-engine/1"
 
 
 @dataclass(frozen=True, slots=True)
@@ -39,6 +40,16 @@ class Source:
     title: str
     reference: str | None
     date: str | None
+    file: str | None = None  # where a copy of the source document is kept
+
+
+@dataclass(frozen=True, slots=True)
+class Passage:
+    """Text kept for the record (a provision, how an agreement may be extended), with its
+    citations: nothing is billed from it."""
+
+    text: str
+    cites: tuple[Citation, ...]
 
 
 @dataclass(frozen=True, slots=True)
@@ -104,6 +115,7 @@ class Validity:
     end: dt.date | None
     start_location: Location
     end_location: Location | None
+    cites: tuple[Citation, ...] = ()
 
     def covers(self, month: YearMonth) -> bool:
         """Whether the document is in force on any day of the month."""
@@ -129,6 +141,15 @@ class Approval:
 
 
 @dataclass(frozen=True, slots=True)
+class ApprovalTerms:
+    """Who must approve a document before it is in force (``all-parties`` in format 1), and
+    where that is written."""
+
+    required: str
+    cites: tuple[Citation, ...]
+
+
+@dataclass(frozen=True, slots=True)
 class Figure:
     """One dated value of a parameter; ``value`` is None exactly when the status is missing."""
 
@@ -139,6 +160,7 @@ class Figure:
     location: Location
     illustrative: bool  # made up for examples: every result using it says so
     document: str
+    note: str | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -152,6 +174,8 @@ class ParameterSeries:
     illustrative: bool
     document: str
     location: Location
+    description: str | None = None
+    notes: str | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -167,6 +191,8 @@ class Document:
     assumptions: tuple[Assumption, ...]
     citations: tuple[Citation, ...]
     yaml: YamlDocument
+    format: str = field(default=FORMAT, kw_only=True)
+    notes: str | None = field(default=None, kw_only=True)
 
     @property
     def location(self) -> Location:
@@ -181,6 +207,8 @@ class Agreement(Document):
     approvals: tuple[Approval, ...]
     counting: Counting | None
     rules: dict[str, Rule]
+    approval: ApprovalTerms = field(default=ApprovalTerms("all-parties", ()), kw_only=True)
+    extendable: Passage | None = field(default=None, kw_only=True)
 
     @property
     def parties(self) -> tuple[str, ...]:
@@ -193,6 +221,7 @@ class Extension(Document):
     validity: Validity
     approvals: tuple[Approval, ...]
     rules: dict[str, Rule]
+    approval: ApprovalTerms = field(default=ApprovalTerms("all-parties", ()), kw_only=True)
 
 
 @dataclass(frozen=True, slots=True)
@@ -200,6 +229,7 @@ class Routine(Document):
     applies_to: tuple[str, ...]
     validity: Validity
     rules: dict[str, Rule]
+    provisions: tuple[Passage, ...] = field(default=(), kw_only=True)
 
 
 @dataclass(frozen=True, slots=True)
@@ -243,6 +273,8 @@ class _Builder:
                 approvals=self._approvals(),
                 counting=self._counting() if "counting" in self.data else None,
                 rules=self._rules(("rules",)),
+                approval=self._approval_terms(),
+                extendable=self._extendable(),
             )
         if kind == "extension":
             return Extension(
@@ -251,6 +283,7 @@ class _Builder:
                 validity=self._validity(),
                 approvals=self._approvals(),
                 rules=self._rules(("rules",)),
+                approval=self._approval_terms(),
             )
         if kind == "routine":
             return Routine(
@@ -258,6 +291,7 @@ class _Builder:
                 applies_to=tuple(self.data["applies_to"]),
                 validity=self._validity(),
                 rules=self._rules(("rules",)),
+                provisions=self._provisions(),
             )
         if kind == "statute":
             return Statute(
@@ -274,7 +308,13 @@ class _Builder:
 
     def _common(self) -> dict[str, Any]:
         sources = {
-            key: Source(key, value["title"], value.get("reference"), _text(value.get("date")))
+            key: Source(
+                key,
+                value["title"],
+                value.get("reference"),
+                _text(value.get("date")),
+                value.get("file"),
+            )
             for key, value in (self.data.get("sources") or {}).items()
         }
         assumptions = tuple(
@@ -291,6 +331,8 @@ class _Builder:
             "assumptions": assumptions,
             "citations": tuple(self.citations),
             "yaml": self.yaml,
+            "format": self.data["format"],
+            "notes": _prose(self.data.get("notes")),
         }
 
     def _collect_citations(self, node: Any, path: KeyPath) -> None:
@@ -342,6 +384,27 @@ class _Builder:
             end=dt.date.fromisoformat(until) if until else None,
             start_location=self.yaml.locate(("validity", "from")),
             end_location=self.yaml.locate(("validity", "until")) if until else None,
+            cites=self._cites(validity.get("cite"), ("validity", "cite")),
+        )
+
+    def _approval_terms(self) -> ApprovalTerms:
+        approval = self.data["approval"]
+        cites = self._cites(approval.get("cite"), ("approval", "cite"))
+        return ApprovalTerms(approval["required"], cites)
+
+    def _extendable(self) -> Passage | None:
+        extendable = self.data.get("extendable")
+        if extendable is None:
+            return None
+        if isinstance(extendable, str):
+            return Passage(extendable.strip(), ())
+        cites = self._cites(extendable.get("cite"), ("extendable", "cite"))
+        return Passage(extendable["text"].strip(), cites)
+
+    def _provisions(self) -> tuple[Passage, ...]:
+        return tuple(
+            Passage(item["text"].strip(), self._cites(item.get("cite"), ("provisions", i, "cite")))
+            for i, item in enumerate(self.data.get("provisions") or [])
         )
 
     def _approvals(self) -> tuple[Approval, ...]:
@@ -358,7 +421,8 @@ class _Builder:
             for party, entry in by.items()
         )
 
-    def _formula(self, path: KeyPath, text: str) -> Formula:
+    def _formula(self, path: KeyPath, text: str, rule: KeyPath) -> Formula:
+        """The formula at ``path``, parsed; a syntax error is reported about ``rule``."""
         try:
             expr: Expr | None = parse(text)
         except FormulaError as exc:
@@ -371,6 +435,7 @@ class _Builder:
                     formula.locate(span.start, span.end),
                     hint=exc.problem.hint,
                     code="formula-syntax",
+                    path=(self.data["id"], *map(str, rule)),
                 )
             )
         return Formula(text, expr, self.yaml, path)
@@ -393,7 +458,7 @@ class _Builder:
         unit_text = entry.get("unit")
         return Rule(
             name=name,
-            formula=self._formula(formula_path, text),
+            formula=self._formula(formula_path, text, path),
             unit=DECLARABLE.get(unit_text) if unit_text else None,
             unit_text=unit_text,
             cites=self._cites(entry.get("cite"), (*path, "cite")),
@@ -401,7 +466,7 @@ class _Builder:
                 (a, self.yaml.locate((*path, "assumes", i)))
                 for i, a in enumerate(entry.get("assumes") or [])
             ),
-            description=(entry.get("description") or "").strip() or None,
+            description=_prose(entry.get("description")),
             document=self.data["id"],
             location=self.yaml.locate(path, key=True),
         )
@@ -428,6 +493,7 @@ class _Builder:
                     location=self.yaml.locate((*path, "values", key), key=True),
                     illustrative=illustrative,
                     document=self.data["id"],
+                    note=_prose(figure.get("note")),
                 )
                 for key, figure in entry["values"].items()
             }
@@ -441,6 +507,8 @@ class _Builder:
                 illustrative=illustrative,
                 document=self.data["id"],
                 location=self.yaml.locate(path, key=True),
+                description=_prose(entry.get("description")),
+                notes=_prose(entry.get("notes")),
             )
         return out
 
@@ -453,3 +521,8 @@ def _decimal(value: Any) -> Decimal | None:
 
 def _text(value: Any) -> str | None:
     return None if value is None else str(value)
+
+
+def _prose(value: Any) -> str | None:
+    """Free text as written, without the blank space around it; None when there is none."""
+    return (value or "").strip() or None
