@@ -670,3 +670,19 @@ def test_an_impact_data_file_that_cannot_be_read_is_said_even_when_nothing_chang
     assert [d.message for d in raised.value.diagnostics] == [
         "cannot read no-such-extract.csv: No such file or directory"
     ]
+
+
+def test_comparing_two_files_needs_neither_the_billing_of_lines_nor_the_data_readers() -> None:
+    """diff depends on the documents and the timeline only: a change to billing or to reading
+    data cannot change what diff says, nor slow its start."""
+    script = (
+        "import sys, agreement_engine.review.diff\n"
+        "loaded = sorted(m for m in sys.modules if m.startswith(("
+        "'agreement_engine.billing.bill', 'agreement_engine.billing.inputs', "
+        "'agreement_engine.data', 'agreement_engine.review.impact', 'polars')))\n"
+        "print(loaded)\n"
+    )
+    done = subprocess.run(
+        [sys.executable, "-c", script], capture_output=True, text=True, check=True
+    )
+    assert done.stdout == "[]\n"
