@@ -41,7 +41,7 @@ if TYPE_CHECKING:
 
     from agreement_engine.review.diff import Diff
     from agreement_engine.review.impact import Impact
-    from agreement_engine.review.timeline_view import Timeline
+    from agreement_engine.review.timeline import Timeline
     from agreement_engine.scenarios.cases import ScenarioRun
 
 DEFAULT_AGREEMENTS = "agreements"
@@ -331,7 +331,7 @@ def timeline(
 ) -> Timeline:
     """What governs each month for each municipality, by default over the agreements' months
     plus one either side."""
-    from agreement_engine.review.timeline_view import build_timeline, default_range
+    from agreement_engine.review.timeline import build_timeline, default_range
 
     library = load_library(agreements)
     default = default_range(library)
