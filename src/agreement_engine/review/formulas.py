@@ -33,8 +33,8 @@ def formula_problems(library: Library) -> Problems:
     rules = _RulePlaces(library)
     seen: set[tuple[object, ...]] = set()
     for ruleset in rulesets(library):
-        for problem in type_rules(ruleset, parameters).problems:
-            problem = replace(problem, path=rules.about(problem))
+        for found in type_rules(ruleset, parameters).problems:
+            problem = replace(found, path=rules.about(found))
             identity = _identity(problem)
             if identity not in seen:
                 seen.add(identity)
