@@ -3,7 +3,9 @@
 Documents are built from YAML that has already passed the JSON Schema, so the shapes here can be
 trusted; what the schema cannot see (formulas, references between files, the timeline) is checked
 in :mod:`.review.checks`. Every part remembers where it was written, so later problems
-point at the right line.
+point at the right line. The model keeps everything a file says, words and citations included:
+``diff`` compares files by the canonical form read off it (:mod:`.review.canonical`), never by
+walking the YAML again.
 """
 
 from __future__ import annotations
@@ -40,7 +42,7 @@ class Source:
     title: str
     reference: str | None
     date: str | None
-    file: str | None = None  # where a copy of the source document is kept
+    file: str | None  # where a copy of the source document is kept
 
 
 @dataclass(frozen=True, slots=True)
@@ -115,7 +117,7 @@ class Validity:
     end: dt.date | None
     start_location: Location
     end_location: Location | None
-    cites: tuple[Citation, ...] = ()
+    cites: tuple[Citation, ...]
 
     def covers(self, month: YearMonth) -> bool:
         """Whether the document is in force on any day of the month."""
@@ -189,7 +191,6 @@ class Document:
     sha256: str
     sources: dict[str, Source]
     assumptions: tuple[Assumption, ...]
-    citations: tuple[Citation, ...]
     yaml: YamlDocument
     format: str = field(default=FORMAT, kw_only=True)
     notes: str | None = field(default=None, kw_only=True)
@@ -207,8 +208,8 @@ class Agreement(Document):
     approvals: tuple[Approval, ...]
     counting: Counting | None
     rules: dict[str, Rule]
-    approval: ApprovalTerms = field(default=ApprovalTerms("all-parties", ()), kw_only=True)
-    extendable: Passage | None = field(default=None, kw_only=True)
+    approval: ApprovalTerms = field(kw_only=True)
+    extendable: Passage | None = field(kw_only=True)
 
     @property
     def parties(self) -> tuple[str, ...]:
@@ -221,7 +222,7 @@ class Extension(Document):
     validity: Validity
     approvals: tuple[Approval, ...]
     rules: dict[str, Rule]
-    approval: ApprovalTerms = field(default=ApprovalTerms("all-parties", ()), kw_only=True)
+    approval: ApprovalTerms = field(kw_only=True)
 
 
 @dataclass(frozen=True, slots=True)
@@ -229,7 +230,7 @@ class Routine(Document):
     applies_to: tuple[str, ...]
     validity: Validity
     rules: dict[str, Rule]
-    provisions: tuple[Passage, ...] = field(default=(), kw_only=True)
+    provisions: tuple[Passage, ...] = field(kw_only=True)
 
 
 @dataclass(frozen=True, slots=True)
@@ -258,7 +259,6 @@ class _Builder:
         assert isinstance(yaml.data, dict)  # the schema has checked the shape
         self.data: dict[str, Any] = yaml.data
         self.problems: list[Diagnostic] = []
-        self.citations: list[Citation] = []
 
     def document(self) -> Document:
         kind = self.data["kind"]
@@ -320,7 +320,6 @@ class _Builder:
         assumptions = tuple(
             self._assumption(i, item) for i, item in enumerate(self.data.get("assumptions") or [])
         )
-        self._collect_citations(self.data, ())
         return {
             "kind": self.data["kind"],
             "id": self.data["id"],
@@ -329,23 +328,10 @@ class _Builder:
             "sha256": hashlib.sha256(self.yaml.text.encode("utf-8")).hexdigest(),
             "sources": sources,
             "assumptions": assumptions,
-            "citations": tuple(self.citations),
             "yaml": self.yaml,
             "format": self.data["format"],
             "notes": _prose(self.data.get("notes")),
         }
-
-    def _collect_citations(self, node: Any, path: KeyPath) -> None:
-        """Every citation in the file, wherever it is, so its source id can be checked."""
-        if isinstance(node, dict):
-            for key, value in node.items():
-                if key in ("cite", "evidence"):
-                    self.citations.extend(self._cites(value, (*path, key)))
-                else:
-                    self._collect_citations(value, (*path, key))
-        elif isinstance(node, list):
-            for i, value in enumerate(node):
-                self._collect_citations(value, (*path, i))
 
     def _cites(self, value: Any, path: KeyPath) -> tuple[Citation, ...]:
         """One citation or a list of them, as written under `cite`."""
