@@ -1,8 +1,8 @@
 """The timeline as people and machines read it: text, CSV and JSON.
 
-The terminal view shows the runs of :class:`.review.timeline.Timeline`, so that a reviewer reads
-the whole history on one screen; CSV and JSON give one record per municipality and month, for
-machines (JSON has the runs too).
+The terminal view shows the runs of a :class:`~agreement_engine.review.timeline.Timeline`, so
+that a reviewer reads the whole history on one screen; CSV and JSON give one record per
+municipality and month, for machines (JSON has the runs too).
 """
 
 from __future__ import annotations
@@ -26,8 +26,6 @@ from agreement_engine.review.timeline import (
 
 FORMAT = "agreement-engine/timeline/1"
 WIDTH = 100  # the text view wraps its detail lines to fit a terminal this wide
-
-
 _HEADINGS = ("months", "parties", "governed by", "status")
 
 
