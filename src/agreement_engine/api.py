@@ -41,7 +41,7 @@ if TYPE_CHECKING:
 
     from agreement_engine.review.diff import Diff
     from agreement_engine.review.impact import Impact
-    from agreement_engine.review.timeline_view import Timeline
+    from agreement_engine.review.timeline import Timeline
     from agreement_engine.scenarios.cases import ScenarioRun
 
 DEFAULT_AGREEMENTS = "agreements"
@@ -339,7 +339,7 @@ def timeline(
 ) -> Timeline:
     """What governs each month for each municipality, by default over the agreements' months
     plus one either side."""
-    from agreement_engine.review.timeline_view import build_timeline, default_range
+    from agreement_engine.review.timeline import build_timeline, default_range
 
     library = load_library(agreements)
     default = default_range(library)
@@ -412,9 +412,9 @@ def run_tests(
 
 def canonical_text(path: str) -> str:
     """One agreement file's meaning as sorted ``key: value`` lines, for ``git diff``."""
-    from agreement_engine.review.revisions import textconv_command
+    from agreement_engine.review.revisions import canonical_text as text_of
 
-    return textconv_command(path)[0]
+    return text_of(path)
 
 
 def git_setup() -> str:

@@ -58,6 +58,9 @@ class Diagnostic:
     hint: str | None = None
     code: str = "problem"
     notes: tuple[str, ...] = field(default=())
+    path: tuple[str, ...] = ()
+    """What the problem is about, as a key path: the document's id, then the keys down to the
+    part, e.g. ``("halland-2022", "rules", "benchmark")``; empty when it is about no one part."""
 
     @property
     def is_error(self) -> bool:
@@ -71,8 +74,9 @@ def error(
     hint: str | None = None,
     code: str = "problem",
     notes: Sequence[str] = (),
+    path: Sequence[str] = (),
 ) -> Diagnostic:
-    return Diagnostic(Severity.ERROR, message, location, hint, code, tuple(notes))
+    return Diagnostic(Severity.ERROR, message, location, hint, code, tuple(notes), tuple(path))
 
 
 def warning(
@@ -82,8 +86,9 @@ def warning(
     hint: str | None = None,
     code: str = "problem",
     notes: Sequence[str] = (),
+    path: Sequence[str] = (),
 ) -> Diagnostic:
-    return Diagnostic(Severity.WARNING, message, location, hint, code, tuple(notes))
+    return Diagnostic(Severity.WARNING, message, location, hint, code, tuple(notes), tuple(path))
 
 
 class UsageError(Exception):
@@ -140,7 +145,7 @@ _PICTURES = {
 
 
 def to_json(diagnostic: Diagnostic) -> dict[str, object]:
-    """The problem as a plain mapping, for ``--format json``."""
+    """The problem as a plain mapping, for ``--format json``; ``path`` only when it has one."""
     d = diagnostic
     out: dict[str, object] = {"severity": d.severity.value, "code": d.code, "message": d.message}
     if d.location is not None:
@@ -150,6 +155,8 @@ def to_json(diagnostic: Diagnostic) -> dict[str, object]:
             column=d.location.column,
             length=d.location.length,
         )
+    if d.path:
+        out["path"] = list(d.path)
     if d.hint:
         out["hint"] = d.hint
     if d.notes:

@@ -9,6 +9,8 @@ import pytest
 from typer.testing import CliRunner
 
 from agreement_engine.cli.app import app
+from agreement_engine.diagnostics import Diagnostic, Location, Severity, error, warning
+from agreement_engine.review.checks import relevance
 
 ROOT = Path(__file__).resolve().parents[2]
 INVALID = ROOT / "tests" / "fixtures" / "invalid"
@@ -101,6 +103,7 @@ def test_json_output_carries_file_line_and_column_for_machines() -> None:
             "line": 28,
             "column": 38,
             "length": 8,
+            "path": ["test-agreement", "rules", "excess"],
             "hint": "did you mean 'benchmark'?",
         }
     ]
@@ -218,3 +221,168 @@ def test_check_given_only_a_scenario_test_file_says_to_run_test_instead() -> Non
         f"error: {scenario} is a scenario test file, not an agreement file\n"
         f"hint: scenario tests are run by 'agreement-engine test {scenario}'\n",
     )
+
+
+def codes_and_paths(*paths: str) -> list[tuple[str, list[str] | None]]:
+    _, output = run("check", "--format", "json", *paths)
+    return [(d["code"], d.get("path")) for d in json.loads(output)["diagnostics"]]
+
+
+@pytest.mark.parametrize(
+    ("fixture", "expected"),
+    [
+        (
+            "unknown-source.yaml",
+            [("unknown-source", ["test-agreement", "rules", "gross_amount", "cite"])],
+        ),
+        (
+            "unknown-assumption.yaml",
+            [("unknown-assumption", ["test-agreement", "rules", "net_amount", "assumes"])],
+        ),
+        (
+            "approval-by-a-stranger.yaml",
+            [
+                ("approval-missing", ["test-agreement", "approval", "by"]),
+                ("unknown-party", ["test-agreement", "approval", "by", "Betta"]),
+                ("pending-approval", ["test-agreement", "approval", "by"]),
+            ],
+        ),
+        ("missing-net-amount.yaml", [("no-net-amount", ["test-agreement", "rules"])]),
+        ("rules-in-a-circle.yaml", [("rule-cycle", ["test-agreement", "rules", "benchmark"])]),
+        (
+            "declared-unit-wrong.yaml",
+            [
+                ("unit-mismatch", ["test-agreement", "rules", "day_cost"]),
+                ("unit-mismatch", ["test-agreement", "rules", "gross_amount"]),
+            ],
+        ),
+        ("until-before-from.yaml", [("validity-order", ["test-agreement", "validity", "until"])]),
+        (
+            "unfinished-formula.yaml",
+            [
+                ("formula-syntax", ["test-agreement", "rules", "average_days"]),
+                ("cross-file-skipped", None),
+            ],
+        ),
+        ("two-agreements-overlap", [("overlap", ["test-agreement-2", "validity"])]),
+        (
+            "parameter-defined-twice",
+            [("duplicate-parameter", ["test-more-figures", "parameters", "national_day_cost"])],
+        ),
+        ("extension-of-a-routine", [("unknown-reference", ["test-extension", "extends"])]),
+    ],
+)
+def test_json_says_which_document_and_part_each_problem_is_about(
+    fixture: str, expected: list[tuple[str, list[str] | None]]
+) -> None:
+    """Tools group and link problems by the key path: document id, then the keys to the part."""
+    assert codes_and_paths(f"tests/fixtures/invalid/{fixture}") == expected
+
+
+def test_the_warnings_on_the_bundled_files_name_the_document_and_part_they_point_at() -> None:
+    """The gap at the 2022 agreement's end, the pending approvals, each missing figure by key."""
+    figures = ["national-figures", "parameters"]
+    assert codes_and_paths("agreements") == [
+        ("gap", ["halland-2022", "validity", "until"]),
+        ("pending-approval", ["halland-2025-extension-2026", "approval", "by"]),
+        *(
+            ("missing-figure", [*figures, name, "values", year])
+            for name, year in [
+                ("national_day_cost", "2024"),
+                ("national_day_cost", "2025"),
+                ("national_day_cost", "2026"),
+                ("national_average_days", "2021"),
+                ("national_average_days", "2023"),
+            ]
+        ),
+    ]
+
+
+def test_problems_about_no_one_part_have_no_path_in_json() -> None:
+    """JSON outputs of other commands, whose problems have no key path, keep their shape."""
+    _, output = run("check", "--format", "json", "tests/fixtures/invalid/unfinished-formula.yaml")
+    note = json.loads(output)["diagnostics"][-1]
+    assert note["code"] == "cross-file-skipped"
+    assert "path" not in note
+
+
+SHARED_RULE_FILES = {
+    "agreement.yaml": (INVALID / "unknown-name.yaml").read_text(encoding="utf-8"),
+    "extension.yaml": """\
+format: agreement-engine/1
+kind: extension
+id: test-extension
+title: An extension for tests
+sources:
+  minutes: {title: Minutes of the test council}
+extends: test-agreement
+validity: {from: 2025-01-01, until: 2025-12-31}
+approval:
+  required: all-parties
+  by:
+    Region Test: {status: approved, evidence: {source: minutes}}
+    Alfa: {status: approved, evidence: {source: minutes}}
+    Beta: {status: approved, evidence: {source: minutes}}
+rules:
+  discount: 1 kr
+""",
+    "routine.yaml": """\
+format: agreement-engine/1
+kind: routine
+id: test-routine
+title: A routine for tests
+applies_to: [test-agreement]
+validity: {from: 2024-06-01}
+rules:
+  discount: 2 kr
+""",
+}
+
+
+def test_a_formula_error_in_a_rule_of_several_rule_sets_is_reported_once(tmp_path: Path) -> None:
+    """The agreement's rule is checked alone, with the extension and with the routine: one error."""
+    for name, text in SHARED_RULE_FILES.items():
+        (tmp_path / name).write_text(text, encoding="utf-8")
+    code, output = run("check", "--format", "json", str(tmp_path))
+    formula = [d for d in json.loads(output)["diagnostics"] if d["code"] == "formula"]
+    assert code == 1
+    assert [(d["message"], d["path"]) for d in formula] == [
+        ("unknown name 'benchmrk'", ["test-agreement", "rules", "excess"])
+    ]
+
+
+def test_errors_come_before_warnings_whatever_the_file_order() -> None:
+    """The error a reviewer must fix first is on top, though its file sorts after the warnings'."""
+    code, output = run("check", "agreements", "tests/fixtures/invalid/rules-in-a-circle.yaml")
+    headlines = [
+        line for line in output.splitlines() if ": error: " in line or ": warning: " in line
+    ]
+    assert code == 1
+    assert headlines[0].startswith("tests/fixtures/invalid/rules-in-a-circle.yaml:26:3: error: ")
+    places = [h.split(": warning: ")[0] for h in headlines[1:]]
+    assert places == [
+        "agreements/halland/2022-agreement.yaml:42:10",
+        "agreements/halland/2026-extension.yaml:48:3",
+        "agreements/national/national-figures.yaml:70:7",
+        "agreements/national/national-figures.yaml:73:7",
+        "agreements/national/national-figures.yaml:76:7",
+        "agreements/national/national-figures.yaml:85:7",
+        "agreements/national/national-figures.yaml:88:7",
+    ]
+
+
+def test_relevance_orders_errors_warnings_notes_then_file_line_and_column() -> None:
+    """The order of check_library, spelt out on made-up problems."""
+    note = Diagnostic(Severity.NOTE, "n", Location("a.yaml", 1, 1))
+    late_error = error("e2", Location("b.yaml", 9, 1))
+    early_error = error("e1", Location("b.yaml", 2, 5))
+    placeless_warning = warning("w0")
+    warning_in_a = warning("w1", Location("a.yaml", 3, 1))
+    shuffled = [note, warning_in_a, late_error, placeless_warning, early_error]
+    assert sorted(shuffled, key=relevance) == [
+        early_error,
+        late_error,
+        placeless_warning,
+        warning_in_a,
+        note,
+    ]

@@ -35,7 +35,8 @@ from agreement_engine.diagnostics import render_text as render_diagnostic
 from agreement_engine.formula import parse
 from agreement_engine.months import YearMonth
 from agreement_engine.render.marks import mark_formulas, mark_words
-from agreement_engine.review.diff import canonical, canonical_formula, compare
+from agreement_engine.review.canonical import canonical, canonical_formula
+from agreement_engine.review.diff import compare
 from agreement_engine.review.impact import Impact, assess
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -516,6 +517,154 @@ def test_textconv_shows_a_file_as_sorted_key_value_lines() -> None:
     assert "parties.municipalities: Alfa" in lines and "parties.municipalities: Beta" in lines
 
 
+EVERY_KEY = {
+    "agreement.yaml": """\
+format: agreement-engine/1
+kind: agreement
+id: every-key
+title: "An agreement
+  using every key"
+notes: Kept for
+  reviewers.
+sources:
+  minutes: {title: Minutes, reference: "RS  1", date: 2024-01-02, file: seeds/minutes.txt}
+assumptions:
+  - id: whole-kronor
+    reading: Rounded  to whole kronor.
+    alternatives: [" öre ", half even]
+    cite: [{source: minutes, section: "§ 1", quote: "hela  kronor"}]
+parties: {region: Region Test, municipalities: [Beta, Alfa]}
+validity: {from: 2024-01-01, until: 2024-12-31, cite: {source: minutes}}
+approval:
+  required: all-parties
+  cite: {source: minutes, section: "§ 9"}
+  by:
+    Region Test:
+      {status: approved, date: 2024-01-02, decision: "RS  1", evidence: {source: minutes}}
+    Alfa: {status: approved, evidence: {source: minutes}}
+    Beta: {status: pending, evidence: {source: minutes}}
+extendable: {text: Three months  at a time., cite: {source: minutes}}
+counting:
+  month: month_of(discharge_date)
+  aggregates: {episodes: count(discharge_date >= ready_date)}
+rules:
+  net_amount:
+    formula: round(episodes * 100.00 kr, 0, half_up)
+    unit: kr
+    cite: {source: minutes}
+    assumes: [whole-kronor]
+    description: " What is billed. "
+""",
+    "routine.yaml": """\
+format: agreement-engine/1
+kind: routine
+id: every-key-routine
+title: A routine
+sources: {minutes: {title: Minutes}}
+applies_to: [every-key]
+validity: {from: 2024-01-01}
+provisions:
+  - {text: Meet  monthly., cite: {source: minutes}}
+  - {text: Write it down.}
+""",
+    "figures.yaml": """\
+format: agreement-engine/1
+kind: parameters
+id: every-key-figures
+title: Figures
+illustrative: true
+sources: {notice: {title: Notice}}
+parameters:
+  day_price:
+    title: Price  of a day
+    unit: kr/day
+    period: year
+    description: What a day  costs.
+    notes: From the notice.
+    values:
+      2024: {value: "9300.00", status: official, cite: {source: notice}, note: As  set.}
+      2025: {status: missing}
+""",
+}
+
+
+def test_textconv_shows_every_key_of_the_format_from_the_document_model(tmp_path: Path) -> None:
+    """The canonical form is read off the typed documents: each key a file may hold is there."""
+    for name, text in EVERY_KEY.items():
+        (tmp_path / name).write_text(text, encoding="utf-8")
+    shown = {name: textconv_command(str(tmp_path / name))[0] for name in EVERY_KEY}
+    assert shown["agreement.yaml"] == (
+        "approval.by.Alfa.evidence: minutes\n"
+        "approval.by.Alfa.status: approved\n"
+        "approval.by.Beta.evidence: minutes\n"
+        "approval.by.Beta.status: pending\n"
+        "approval.by.Region Test.date: 2024-01-02\n"
+        "approval.by.Region Test.decision: RS 1\n"
+        "approval.by.Region Test.evidence: minutes\n"
+        "approval.by.Region Test.status: approved\n"
+        'approval.cite: minutes, section "§ 9"\n'
+        "approval.required: all-parties\n"
+        "assumptions.whole-kronor.alternatives: half even\n"
+        "assumptions.whole-kronor.alternatives: öre\n"
+        'assumptions.whole-kronor.cite: minutes, section "§ 1", quote "hela kronor"\n'
+        "assumptions.whole-kronor.reading: Rounded to whole kronor.\n"
+        "counting.aggregates.episodes.formula: count(discharge_date >= ready_date)\n"
+        "counting.month.formula: month_of(discharge_date)\n"
+        "extendable.cite: minutes\n"
+        "extendable.text: Three months at a time.\n"
+        "format: agreement-engine/1\n"
+        "id: every-key\n"
+        "kind: agreement\n"
+        "notes: Kept for reviewers.\n"
+        "parties.municipalities: Alfa\n"
+        "parties.municipalities: Beta\n"
+        "parties.region: Region Test\n"
+        "rules.net_amount.assumes: whole-kronor\n"
+        "rules.net_amount.cite: minutes\n"
+        "rules.net_amount.description: What is billed.\n"
+        "rules.net_amount.formula: round(episodes * 100 kr, 0, half_up)\n"
+        "rules.net_amount.unit: kr\n"
+        "sources.minutes.date: 2024-01-02\n"
+        "sources.minutes.file: seeds/minutes.txt\n"
+        "sources.minutes.reference: RS 1\n"
+        "sources.minutes.title: Minutes\n"
+        "title: An agreement using every key\n"
+        "validity.cite: minutes\n"
+        "validity.from: 2024-01-01\n"
+        "validity.until: 2024-12-31\n"
+    )
+    assert shown["routine.yaml"].splitlines()[:5] == [
+        "applies_to: every-key",
+        "format: agreement-engine/1",
+        "id: every-key-routine",
+        "kind: routine",
+        "provisions.1.cite: minutes",
+    ]
+    assert (
+        "provisions.1.text: Meet monthly.\nprovisions.2.text: Write it down.\n"
+        in (shown["routine.yaml"])
+    )
+    assert shown["figures.yaml"].splitlines()[:3] == [
+        "format: agreement-engine/1",
+        "id: every-key-figures",
+        "illustrative: true",
+    ]
+    assert "\n".join(
+        line for line in shown["figures.yaml"].splitlines() if line.startswith("parameters.")
+    ) == (
+        "parameters.day_price.description: What a day costs.\n"
+        "parameters.day_price.notes: From the notice.\n"
+        "parameters.day_price.period: year\n"
+        "parameters.day_price.title: Price of a day\n"
+        "parameters.day_price.unit: kr/day\n"
+        "parameters.day_price.values.2024.cite: notice\n"
+        "parameters.day_price.values.2024.note: As set.\n"
+        "parameters.day_price.values.2024.status: official\n"
+        "parameters.day_price.values.2024.value: 9300\n"
+        "parameters.day_price.values.2025.status: missing"
+    )
+
+
 def test_textconv_shows_an_unreadable_file_as_written(tmp_path: Path) -> None:
     """git diff must still work on a file that is not (yet) a valid agreement file."""
     broken = tmp_path / "broken.yaml"
@@ -669,3 +818,19 @@ def test_an_impact_data_file_that_cannot_be_read_is_said_even_when_nothing_chang
     assert [d.message for d in raised.value.diagnostics] == [
         "cannot read no-such-extract.csv: No such file or directory"
     ]
+
+
+def test_comparing_two_files_needs_neither_the_billing_of_lines_nor_the_data_readers() -> None:
+    """diff depends on the documents and the timeline only: a change to billing or to reading
+    data cannot change what diff says, nor slow its start."""
+    script = (
+        "import sys, agreement_engine.review.diff\n"
+        "loaded = sorted(m for m in sys.modules if m.startswith(("
+        "'agreement_engine.billing.bill', 'agreement_engine.billing.inputs', "
+        "'agreement_engine.data', 'agreement_engine.review.impact', 'polars')))\n"
+        "print(loaded)\n"
+    )
+    done = subprocess.run(
+        [sys.executable, "-c", script], capture_output=True, text=True, check=True
+    )
+    assert done.stdout == "[]\n"

@@ -3,14 +3,16 @@
 Documents are built from YAML that has already passed the JSON Schema, so the shapes here can be
 trusted; what the schema cannot see (formulas, references between files, the timeline) is checked
 in :mod:`.review.checks`. Every part remembers where it was written, so later problems
-point at the right line.
+point at the right line. The model keeps everything a file says, words and citations included:
+``diff`` compares files by the canonical form read off it (:mod:`.review.canonical`), never by
+walking the YAML again.
 """
 
 from __future__ import annotations
 
 import datetime as dt
 import hashlib
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Any
 
@@ -21,6 +23,7 @@ from agreement_engine.formula.types import DECLARABLE, UNITS, Quantity, Type
 from agreement_engine.months import YearMonth
 
 KeyPath = tuple[str | int, ...]
+FORMAT = "agreement-engine/1"
 
 
 @dataclass(frozen=True, slots=True)
@@ -39,6 +42,16 @@ class Source:
     title: str
     reference: str | None
     date: str | None
+    file: str | None  # where a copy of the source document is kept
+
+
+@dataclass(frozen=True, slots=True)
+class Passage:
+    """Text kept for the record (a provision, how an agreement may be extended), with its
+    citations: nothing is billed from it."""
+
+    text: str
+    cites: tuple[Citation, ...]
 
 
 @dataclass(frozen=True, slots=True)
@@ -104,6 +117,7 @@ class Validity:
     end: dt.date | None
     start_location: Location
     end_location: Location | None
+    cites: tuple[Citation, ...]
 
     def covers(self, month: YearMonth) -> bool:
         """Whether the document is in force on any day of the month."""
@@ -129,6 +143,15 @@ class Approval:
 
 
 @dataclass(frozen=True, slots=True)
+class ApprovalTerms:
+    """Who must approve a document before it is in force (``all-parties`` in format 1), and
+    where that is written."""
+
+    required: str
+    cites: tuple[Citation, ...]
+
+
+@dataclass(frozen=True, slots=True)
 class Figure:
     """One dated value of a parameter; ``value`` is None exactly when the status is missing."""
 
@@ -139,6 +162,7 @@ class Figure:
     location: Location
     illustrative: bool  # made up for examples: every result using it says so
     document: str
+    note: str | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -152,6 +176,8 @@ class ParameterSeries:
     illustrative: bool
     document: str
     location: Location
+    description: str | None = None
+    notes: str | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -165,8 +191,9 @@ class Document:
     sha256: str
     sources: dict[str, Source]
     assumptions: tuple[Assumption, ...]
-    citations: tuple[Citation, ...]
     yaml: YamlDocument
+    format: str = field(default=FORMAT, kw_only=True)
+    notes: str | None = field(default=None, kw_only=True)
 
     @property
     def location(self) -> Location:
@@ -181,6 +208,8 @@ class Agreement(Document):
     approvals: tuple[Approval, ...]
     counting: Counting | None
     rules: dict[str, Rule]
+    approval: ApprovalTerms = field(kw_only=True)
+    extendable: Passage | None = field(kw_only=True)
 
     @property
     def parties(self) -> tuple[str, ...]:
@@ -193,6 +222,7 @@ class Extension(Document):
     validity: Validity
     approvals: tuple[Approval, ...]
     rules: dict[str, Rule]
+    approval: ApprovalTerms = field(kw_only=True)
 
 
 @dataclass(frozen=True, slots=True)
@@ -200,6 +230,7 @@ class Routine(Document):
     applies_to: tuple[str, ...]
     validity: Validity
     rules: dict[str, Rule]
+    provisions: tuple[Passage, ...] = field(kw_only=True)
 
 
 @dataclass(frozen=True, slots=True)
@@ -228,7 +259,6 @@ class _Builder:
         assert isinstance(yaml.data, dict)  # the schema has checked the shape
         self.data: dict[str, Any] = yaml.data
         self.problems: list[Diagnostic] = []
-        self.citations: list[Citation] = []
 
     def document(self) -> Document:
         kind = self.data["kind"]
@@ -243,6 +273,8 @@ class _Builder:
                 approvals=self._approvals(),
                 counting=self._counting() if "counting" in self.data else None,
                 rules=self._rules(("rules",)),
+                approval=self._approval_terms(),
+                extendable=self._extendable(),
             )
         if kind == "extension":
             return Extension(
@@ -251,6 +283,7 @@ class _Builder:
                 validity=self._validity(),
                 approvals=self._approvals(),
                 rules=self._rules(("rules",)),
+                approval=self._approval_terms(),
             )
         if kind == "routine":
             return Routine(
@@ -258,6 +291,7 @@ class _Builder:
                 applies_to=tuple(self.data["applies_to"]),
                 validity=self._validity(),
                 rules=self._rules(("rules",)),
+                provisions=self._provisions(),
             )
         if kind == "statute":
             return Statute(
@@ -274,13 +308,18 @@ class _Builder:
 
     def _common(self) -> dict[str, Any]:
         sources = {
-            key: Source(key, value["title"], value.get("reference"), _text(value.get("date")))
+            key: Source(
+                key,
+                value["title"],
+                value.get("reference"),
+                _text(value.get("date")),
+                value.get("file"),
+            )
             for key, value in (self.data.get("sources") or {}).items()
         }
         assumptions = tuple(
             self._assumption(i, item) for i, item in enumerate(self.data.get("assumptions") or [])
         )
-        self._collect_citations(self.data, ())
         return {
             "kind": self.data["kind"],
             "id": self.data["id"],
@@ -289,21 +328,10 @@ class _Builder:
             "sha256": hashlib.sha256(self.yaml.text.encode("utf-8")).hexdigest(),
             "sources": sources,
             "assumptions": assumptions,
-            "citations": tuple(self.citations),
             "yaml": self.yaml,
+            "format": self.data["format"],
+            "notes": _prose(self.data.get("notes")),
         }
-
-    def _collect_citations(self, node: Any, path: KeyPath) -> None:
-        """Every citation in the file, wherever it is, so its source id can be checked."""
-        if isinstance(node, dict):
-            for key, value in node.items():
-                if key in ("cite", "evidence"):
-                    self.citations.extend(self._cites(value, (*path, key)))
-                else:
-                    self._collect_citations(value, (*path, key))
-        elif isinstance(node, list):
-            for i, value in enumerate(node):
-                self._collect_citations(value, (*path, i))
 
     def _cites(self, value: Any, path: KeyPath) -> tuple[Citation, ...]:
         """One citation or a list of them, as written under `cite`."""
@@ -342,6 +370,27 @@ class _Builder:
             end=dt.date.fromisoformat(until) if until else None,
             start_location=self.yaml.locate(("validity", "from")),
             end_location=self.yaml.locate(("validity", "until")) if until else None,
+            cites=self._cites(validity.get("cite"), ("validity", "cite")),
+        )
+
+    def _approval_terms(self) -> ApprovalTerms:
+        approval = self.data["approval"]
+        cites = self._cites(approval.get("cite"), ("approval", "cite"))
+        return ApprovalTerms(approval["required"], cites)
+
+    def _extendable(self) -> Passage | None:
+        extendable = self.data.get("extendable")
+        if extendable is None:
+            return None
+        if isinstance(extendable, str):
+            return Passage(extendable.strip(), ())
+        cites = self._cites(extendable.get("cite"), ("extendable", "cite"))
+        return Passage(extendable["text"].strip(), cites)
+
+    def _provisions(self) -> tuple[Passage, ...]:
+        return tuple(
+            Passage(item["text"].strip(), self._cites(item.get("cite"), ("provisions", i, "cite")))
+            for i, item in enumerate(self.data.get("provisions") or [])
         )
 
     def _approvals(self) -> tuple[Approval, ...]:
@@ -358,7 +407,8 @@ class _Builder:
             for party, entry in by.items()
         )
 
-    def _formula(self, path: KeyPath, text: str) -> Formula:
+    def _formula(self, path: KeyPath, text: str, rule: KeyPath) -> Formula:
+        """The formula at ``path``, parsed; a syntax error is reported about ``rule``."""
         try:
             expr: Expr | None = parse(text)
         except FormulaError as exc:
@@ -371,6 +421,7 @@ class _Builder:
                     formula.locate(span.start, span.end),
                     hint=exc.problem.hint,
                     code="formula-syntax",
+                    path=(self.data["id"], *map(str, rule)),
                 )
             )
         return Formula(text, expr, self.yaml, path)
@@ -393,7 +444,7 @@ class _Builder:
         unit_text = entry.get("unit")
         return Rule(
             name=name,
-            formula=self._formula(formula_path, text),
+            formula=self._formula(formula_path, text, path),
             unit=DECLARABLE.get(unit_text) if unit_text else None,
             unit_text=unit_text,
             cites=self._cites(entry.get("cite"), (*path, "cite")),
@@ -401,7 +452,7 @@ class _Builder:
                 (a, self.yaml.locate((*path, "assumes", i)))
                 for i, a in enumerate(entry.get("assumes") or [])
             ),
-            description=(entry.get("description") or "").strip() or None,
+            description=_prose(entry.get("description")),
             document=self.data["id"],
             location=self.yaml.locate(path, key=True),
         )
@@ -428,6 +479,7 @@ class _Builder:
                     location=self.yaml.locate((*path, "values", key), key=True),
                     illustrative=illustrative,
                     document=self.data["id"],
+                    note=_prose(figure.get("note")),
                 )
                 for key, figure in entry["values"].items()
             }
@@ -441,6 +493,8 @@ class _Builder:
                 illustrative=illustrative,
                 document=self.data["id"],
                 location=self.yaml.locate(path, key=True),
+                description=_prose(entry.get("description")),
+                notes=_prose(entry.get("notes")),
             )
         return out
 
@@ -453,3 +507,8 @@ def _decimal(value: Any) -> Decimal | None:
 
 def _text(value: Any) -> str | None:
     return None if value is None else str(value)
+
+
+def _prose(value: Any) -> str | None:
+    """Free text as written, without the blank space around it; None when there is none."""
+    return (value or "").strip() or None

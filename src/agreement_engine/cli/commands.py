@@ -99,7 +99,7 @@ def timeline_command(
     paths: Sequence[str], first: str | None, last: str | None, output_format: str
 ) -> tuple[str, int]:
     """``agreement-engine timeline``: what governs each month, party by party."""
-    from agreement_engine.review.timeline_view import RENDERERS
+    from agreement_engine.render.timeline import RENDERERS
 
     render = RENDERERS.get(output_format)
     if render is None:

@@ -1,9 +1,9 @@
 """The diff as people and machines read it.
 
-Text for the terminal, Markdown to paste into a review, JSON for tools, and the canonical
-rendering of one file that ``git diff`` uses as a textconv. The changed part of a formula or a
-text is marked with «guillemets», which read the same in a terminal, in a Markdown code block and
-in a plain e-mail. Output is deterministic: the same files give the same bytes.
+Text for the terminal, Markdown to paste into a review, and JSON for tools, each with the
+impact on the money when both versions were billed. The changed part of a formula or a text is
+marked with «guillemets» (:mod:`.marks`), which read the same in a terminal, in a Markdown code
+block and in a plain e-mail. Output is deterministic: the same files give the same bytes.
 """
 
 from __future__ import annotations
@@ -16,8 +16,10 @@ from typing import Any
 from agreement_engine.diagnostics import render_text as render_diagnostic
 from agreement_engine.months import describe_runs
 from agreement_engine.render.marks import mark_formulas, mark_words
-from agreement_engine.review.diff import Change, Diff, DocumentDiff, Leaf, Style
-from agreement_engine.review.impact import Cell, Impact, ImpactLine, Scope, scope_groups
+from agreement_engine.review.canonical import Leaf, Style
+from agreement_engine.review.diff import Change, Diff, DocumentDiff
+from agreement_engine.review.impact import Impact, ImpactLine
+from agreement_engine.review.scope import Cell, Scope, scope_groups
 
 FORMAT = "agreement-engine/diff/1"
 

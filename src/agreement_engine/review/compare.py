@@ -12,9 +12,9 @@ from collections.abc import Sequence
 from agreement_engine.agreements.library import Library, load
 from agreement_engine.data.table import check_data_file
 from agreement_engine.diagnostics import Diagnostic, EngineError, Severity, UsageError
-from agreement_engine.review.checks import duplicate_documents
 from agreement_engine.review.diff import Diff, compare, in_context
 from agreement_engine.review.impact import Impact, assess
+from agreement_engine.review.references import duplicate_documents
 from agreement_engine.review.revisions import RevisionError, label, load_side, parse_revisions
 
 FILES_HAVE_ERRORS = Diagnostic(

@@ -1,42 +1,26 @@
 """What changed in meaning between two versions of the agreement files.
 
-Each document is first brought to a canonical form (:func:`canonical`): a flat mapping from a key
-path such as ``("rules", "benchmark", "formula")`` to a canonical value. Formulas are parsed and
-printed back in one spelling, prose has its line breaks and runs of spaces folded, numbers lose
-trailing zeros, and lists whose order carries no meaning (municipalities, ``assumes``,
-citations, …) become sets. Two files that differ only in layout, quoting, key order or the
-wrapping of a formula have the same canonical form, so the diff of the canonical forms is what
-changed in meaning.
+Each document is brought to its canonical form (:mod:`.canonical`): every fact it states, under
+a key path such as ``("rules", "benchmark", "formula")``, in one spelling. The diff of the
+canonical forms is what changed in meaning; layout, quoting, key order and the wrapping of a
+formula are not.
 
 Documents are matched by id. Each change is classified by what it can touch: nothing billed
 (titles, notes, citations, provisions, descriptions, assumption readings), or money in the months
-where the changed part bills — found with :func:`agreement_engine.billing.timeline.govern` over both
-versions of the library, rule by rule and figure by figure.
+where the changed part bills (:mod:`.scope`, from the timeline of both versions, rule by rule and
+figure by figure). Nothing here reads data or bills a line: that is :mod:`.impact`'s work.
 """
 
 from __future__ import annotations
 
 from collections.abc import Mapping
-from dataclasses import dataclass, field, replace
-from decimal import Decimal
-from enum import StrEnum
-from typing import Any
+from dataclasses import dataclass, field
 
 from agreement_engine.agreements.documents import Document
 from agreement_engine.agreements.library import Library
-from agreement_engine.formula import FormulaError, parse, unparse
-from agreement_engine.formula import ast as fa
-from agreement_engine.review.impact import Cell, Scope, Versions
+from agreement_engine.review.canonical import Fact, KeyPath, Leaf, Style, describe, facts
+from agreement_engine.review.scope import Cell, Scope, Versions
 
-KeyPath = tuple[str, ...]
-Leaf = str | tuple[str, ...]  # a tuple is a set of values, sorted
-
-# Text whose line breaks and runs of spaces are layout, not meaning.
-_PROSE = frozenset({"title", "notes", "reading", "description", "text", "quote", "section", "note"})
-_FOLDED = _PROSE | {"reference", "decision", "alternatives"}
-# Lists whose order carries no meaning.
-_SETS = frozenset({"municipalities", "applies_to", "assumes", "alternatives"})
-_CITES = frozenset({"cite", "evidence"})
 # Parts of a document that appear or disappear whole: (pattern, where None matches any key).
 _ENTITIES: tuple[tuple[str | None, ...], ...] = (
     ("rules", None),
@@ -69,15 +53,6 @@ _SECTIONS = (
     "sources",
     "notes",
 )
-
-
-class Style(StrEnum):
-    """How a value is best shown: inline, as marked text, as a marked formula, or as a set."""
-
-    VALUE = "value"
-    PROSE = "prose"
-    FORMULA = "formula"
-    SET = "set"
 
 
 @dataclass(frozen=True, slots=True)
@@ -143,146 +118,6 @@ class Diff:
     def cells(self) -> frozenset[Cell]:
         """Every municipality-month that some change can move money in."""
         return frozenset(cell for c in self.changes if c.scope for cell in c.scope.cells)
-
-
-# -- the canonical form ---------------------------------------------------------------------------
-
-
-def canonical(document: Document) -> dict[KeyPath, Leaf]:
-    """The document's meaning as flat key paths and canonical values (empty values left out)."""
-    out: dict[KeyPath, Leaf] = {}
-    data = document.yaml.data
-    assert isinstance(data, dict)
-    for key, value in data.items():
-        _walk(value, (key,), out)
-    return {path: leaf for path, leaf in out.items() if leaf not in ("", ())}
-
-
-def canonical_formula(text: str) -> str:
-    """A formula in the one spelling that :func:`~agreement_engine.formula.unparse` gives.
-
-    Numbers lose trailing zeros (``0.10`` is ``0.1``) and ``day`` is written ``days``, so equal
-    formulas print equal. A formula that does not parse is kept as written, spaces folded.
-    """
-    try:
-        return unparse(_normal(parse(text)))
-    except FormulaError:
-        return _fold(text)
-
-
-def style_of(path: KeyPath) -> Style:
-    key = path[-1] if path else ""
-    if key == "formula":
-        return Style.FORMULA
-    if key in _CITES or key in _SETS:
-        return Style.SET
-    return Style.PROSE if key in _PROSE else Style.VALUE
-
-
-def _walk(node: Any, path: KeyPath, out: dict[KeyPath, Leaf]) -> None:
-    key = path[-1]
-    if _is_rule(path):
-        entry = node if isinstance(node, dict) else {"formula": node}
-        for name, value in entry.items():
-            if name == "formula":
-                out[(*path, name)] = canonical_formula(str(value))
-            else:
-                _walk(value, (*path, name), out)
-    elif _is_name(path):  # a source, parameter, party or year, whatever it is called
-        _walk_mapping(node, path, out)
-    elif key in _CITES:
-        out[path] = _citations(node)
-    elif key in _SETS:
-        out[path] = tuple(sorted({_scalar(key, v) for v in node}))
-    elif path == ("assumptions",):
-        for item in node:
-            fields = {k: v for k, v in item.items() if k != "id"}
-            _walk_mapping(fields, (*path, item["id"]), out)
-    elif path == ("extendable",) and isinstance(node, str):
-        out[(*path, "text")] = _fold(node)
-    elif isinstance(node, list):
-        for index, value in enumerate(node, start=1):
-            _walk_mapping(value, (*path, str(index)), out)
-    elif isinstance(node, dict):
-        _walk_mapping(node, path, out)
-    else:
-        out[path] = _scalar(key, node)
-
-
-def _walk_mapping(node: Any, path: KeyPath, out: dict[KeyPath, Leaf]) -> None:
-    if isinstance(node, dict):
-        for name, value in node.items():
-            _walk(value, (*path, str(name)), out)
-    else:
-        out[path] = _scalar(path[-1], node)
-
-
-def _is_name(path: KeyPath) -> bool:
-    """Whether the last key is a name chosen by the file's author, not a key of the format."""
-    parent = path[:-1]
-    return parent in (("sources",), ("parameters",), ("approval", "by")) or (
-        len(parent) == 3 and parent[0] == "parameters" and parent[2] == "values"
-    )
-
-
-def _is_rule(path: KeyPath) -> bool:
-    return (
-        (len(path) == 2 and path[0] == "rules")
-        or path == ("counting", "month")
-        or (len(path) == 3 and path[:2] in (("counting", "rules"), ("counting", "aggregates")))
-    )
-
-
-def _scalar(key: str, value: Any) -> str:
-    if isinstance(value, bool):
-        return "true" if value else "false"
-    if key == "value" or isinstance(value, Decimal):
-        return format(_decimal(Decimal(str(value))), "f")
-    text = "" if value is None else str(value)
-    return _fold(text) if key in _FOLDED else text
-
-
-def _citations(node: Any) -> tuple[str, ...]:
-    items = node if isinstance(node, list) else [node]
-    return tuple(sorted({_citation(item) for item in items if isinstance(item, dict)}))
-
-
-def _citation(item: Mapping[str, Any]) -> str:
-    parts = [str(item["source"])]
-    if item.get("section"):
-        parts.append(f'section "{_fold(str(item["section"]))}"')
-    if item.get("quote"):
-        parts.append(f'quote "{_fold(str(item["quote"]))}"')
-    return ", ".join(parts)
-
-
-def _fold(text: str) -> str:
-    return " ".join(text.split())
-
-
-def _decimal(value: Decimal) -> Decimal:
-    """The same number without trailing zeros, and never in exponent form (``1E+1``)."""
-    normal = value.normalize()
-    exponent = normal.as_tuple().exponent
-    return normal.quantize(Decimal(1)) if isinstance(exponent, int) and exponent > 0 else normal
-
-
-def _normal(node: fa.Expr) -> fa.Expr:
-    """The same tree with numbers and units in one spelling."""
-    match node:
-        case fa.Number(value=value, unit=unit):
-            return replace(node, value=_decimal(value), unit="days" if unit == "day" else unit)
-        case fa.Lookup(key=key):
-            return replace(node, key=_normal(key))
-        case fa.Call(args=args):
-            return replace(node, args=tuple(_normal(a) for a in args))
-        case fa.Unary(operand=operand):
-            return replace(node, operand=_normal(operand))
-        case fa.Binary(left=left, right=right):
-            return replace(node, left=_normal(left), right=_normal(right))
-        case fa.Conditional(condition=c, then=t, otherwise=o):
-            return replace(node, condition=_normal(c), then=_normal(t), otherwise=_normal(o))
-    return node
 
 
 # -- comparing ------------------------------------------------------------------------------------
@@ -356,7 +191,8 @@ def _document_diff(
 
 
 def _changes(old: Document, new: Document, versions: Versions) -> list[Change]:
-    before, after = canonical(old), canonical(new)
+    stated = facts(old), facts(new)
+    before, after = (_values(side) for side in stated)
     changes: list[Change] = []
     whole: list[KeyPath] = []  # parts present on one side only, reported as one change each
     for entity in _entities(before, after):
@@ -366,13 +202,24 @@ def _changes(old: Document, new: Document, versions: Versions) -> list[Change]:
         if not (was and now):
             whole.append(entity)
             summaries = (_summary(entity, was), _summary(entity, now))
-            changes.append(_change((old, new), entity, *summaries, versions))
+            changes.append(_change((old, new), entity, *summaries, Style.VALUE, versions))
     for path in sorted(set(before) | set(after)):
         if before.get(path) == after.get(path) or any(path[: len(w)] == w for w in whole):
             continue
-        changes.append(_change((old, new), path, before.get(path), after.get(path), versions))
+        style = _style(path, *stated)
+        change = _change((old, new), path, before.get(path), after.get(path), style, versions)
+        changes.append(change)
     changes.sort(key=_order)
     return changes
+
+
+def _values(stated: Mapping[KeyPath, Fact]) -> dict[KeyPath, Leaf]:
+    return {path: fact.value for path, fact in stated.items()}
+
+
+def _style(path: KeyPath, *sides: Mapping[KeyPath, Fact]) -> Style:
+    """How the value at a path is shown: as the documents state it (alike on either side)."""
+    return next(side[path].style for side in sides if path in side)
 
 
 def _entities(*sides: Mapping[KeyPath, Leaf]) -> list[KeyPath]:
@@ -388,21 +235,21 @@ def _entities(*sides: Mapping[KeyPath, Leaf]) -> list[KeyPath]:
     return sorted(found, key=lambda e: (len(e), e))
 
 
-def _under(facts: Mapping[KeyPath, Leaf], prefix: KeyPath) -> dict[KeyPath, Leaf]:
-    return {p[len(prefix) :]: v for p, v in facts.items() if p[: len(prefix)] == prefix}
+def _under(side: Mapping[KeyPath, Leaf], prefix: KeyPath) -> dict[KeyPath, Leaf]:
+    return {p[len(prefix) :]: v for p, v in side.items() if p[: len(prefix)] == prefix}
 
 
-def _summary(entity: KeyPath, facts: Mapping[KeyPath, Leaf]) -> str | None:
+def _summary(entity: KeyPath, part: Mapping[KeyPath, Leaf]) -> str | None:
     """A whole part in one line: a rule's formula, a figure's value and status, …"""
-    if not facts:
+    if not part:
         return None
     if entity[-2:-1] == ("values",) and len(entity) == 4:
-        status = str(facts.get(("status",), ""))
-        value = facts.get(("value",))
+        status = str(part.get(("status",), ""))
+        value = part.get(("value",))
         return f"{value} ({status})" if value is not None else status
     for key in ("formula", "reading", "status", "title", "text"):
-        if (key,) in facts:
-            return str(facts[(key,)])
+        if (key,) in part:
+            return str(part[(key,)])
     return ""
 
 
@@ -419,12 +266,12 @@ def _change(
     path: KeyPath,
     before: Leaf | None,
     after: Leaf | None,
+    style: Style,
     versions: Versions,
 ) -> Change:
     subject, aspect = describe(path)
     scope = versions.scope_of(pair, path) if _moves_money(path) else None
     relied = versions.relying_on(path[1]) if path[0] == "assumptions" else ()
-    style = Style.VALUE if _is_entity(path) else style_of(path)
     return Change(pair[1].id, path, subject, aspect, before, after, style, scope, relied)
 
 
@@ -433,36 +280,6 @@ def _is_entity(path: KeyPath) -> bool:
         len(path) == len(p) and all(x is None or x == k for x, k in zip(p, path, strict=True))
         for p in _ENTITIES
     )
-
-
-def describe(path: KeyPath) -> tuple[str, str]:
-    """The subject a key path is about, and the aspect of it that changed, in plain words."""
-    head, rest = path[0], path[1:]
-    aspects = {"cite": "citation", "evidence": "evidence"}
-
-    def aspect(keys: KeyPath) -> str:
-        return " ".join(aspects.get(k, k) for k in keys)
-
-    if head == "rules":
-        return f"rule {rest[0]}", aspect(rest[1:])
-    if head == "counting":
-        if rest[0] == "month":
-            return "counting month", aspect(rest[1:])
-        noun = "episode rule" if rest[0] == "rules" else "aggregate"
-        return f"{noun} {rest[1]}", aspect(rest[2:])
-    if head == "parameters" and len(rest) >= 3 and rest[1] == "values":
-        return f"figure {rest[0]} {rest[2]}", aspect(rest[3:]).replace("citation", "source")
-    if head == "approval" and rest[:1] == ("by",) and len(rest) >= 2:
-        return f"approval by {rest[1]}", aspect(rest[2:])
-    singular = {
-        "parameters": "parameter",
-        "assumptions": "assumption",
-        "sources": "source",
-        "provisions": "provision",
-    }
-    if head in singular and rest:
-        return f"{singular[head]} {rest[0]}", aspect(rest[1:])
-    return head.replace("_", " "), aspect(rest)
 
 
 def _moves_money(path: KeyPath) -> bool:

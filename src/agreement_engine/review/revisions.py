@@ -6,7 +6,7 @@ git itself is asked (``git ls-tree``, ``git show``), so nothing is checked out a
 tree is never touched. Folders are searched as :func:`.agreements.library.find_files` does:
 YAML files only, scenario-test folders skipped.
 
-For ``git diff`` itself, :func:`textconv_command` prints one file in its canonical form (sorted
+For ``git diff`` itself, :func:`canonical_text` gives one file in its canonical form (sorted
 ``key: value`` lines, formulas in their canonical spelling), which git compares instead of the
 raw text once :func:`git_setup_text`'s two commands have been run.
 """
@@ -29,7 +29,7 @@ from agreement_engine.agreements.library import (
 from agreement_engine.agreements.schema import validate
 from agreement_engine.agreements.source import decode_utf8, read_yaml
 from agreement_engine.diagnostics import Diagnostic, EngineError, Location, error
-from agreement_engine.review.diff import Leaf, canonical
+from agreement_engine.review.canonical import KeyPath, Leaf, canonical
 
 TEXTCONV = "agreement-engine diff --textconv"
 GIT_ATTRIBUTES = "agreements/**/*.yaml diff=agreement"
@@ -168,11 +168,11 @@ def _git_bytes(*args: str) -> bytes:
 # -- git diff by meaning (textconv) ----------------------------------------------------------------
 
 
-def textconv_command(path: str) -> tuple[str, int]:
-    """``agreement-engine diff --textconv FILE``: one file's canonical form, for ``git diff``.
+def canonical_text(path: str) -> str:
+    """One file's canonical form as text, for ``git diff`` (``diff --textconv FILE``).
 
     A file that is not a readable agreement file is shown as written, under a comment line, so
-    that ``git diff`` still works on it.
+    that ``git diff`` still works on it; a file that does not exist is an :class:`EngineError`.
     """
     if not Path(path).is_file():
         raise EngineError([error("the file does not exist", Location(path, 1, 1))])
@@ -180,11 +180,11 @@ def textconv_command(path: str) -> tuple[str, int]:
         yaml = read_yaml(path)
     except EngineError:
         raw = Path(path).read_bytes().decode("utf-8", errors="replace")
-        return f"{UNREADABLE}\n{raw}", 0
+        return f"{UNREADABLE}\n{raw}"
     if validate(yaml):
-        return f"{UNREADABLE}\n{yaml.text}", 0
+        return f"{UNREADABLE}\n{yaml.text}"
     document, _ = build(yaml)
-    return render_canonical(canonical(document)), 0
+    return render_canonical(canonical(document))
 
 
 def git_setup_text() -> str:
@@ -198,7 +198,7 @@ def git_setup_text() -> str:
     )
 
 
-def render_canonical(facts: dict[tuple[str, ...], Leaf]) -> str:
+def render_canonical(facts: dict[KeyPath, Leaf]) -> str:
     """A document as sorted ``key: value`` lines; a set gives one line per member."""
     lines: list[str] = []
     for path in sorted(facts):

@@ -181,7 +181,6 @@ def with_figures(
         sha256=hashlib.sha256(yaml.text.encode("utf-8")).hexdigest(),
         sources={},
         assumptions=(),
-        citations=(),
         yaml=yaml,
         illustrative=True,
         parameters=parameters,

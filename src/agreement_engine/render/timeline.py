@@ -1,0 +1,204 @@
+"""The timeline as people and machines read it: text, CSV and JSON.
+
+The terminal view shows the runs of a :class:`~agreement_engine.review.timeline.Timeline`, so
+that a reviewer reads the whole history on one screen; CSV and JSON give one record per
+municipality and month, for machines (JSON has the runs too).
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+import textwrap
+from collections.abc import Callable, Sequence
+from typing import Any
+
+from agreement_engine.review.timeline import (
+    FIGURE_STATES,
+    FigureNote,
+    Regime,
+    Run,
+    Timeline,
+    TimelineStatus,
+    span_text,
+)
+
+FORMAT = "agreement-engine/timeline/1"
+WIDTH = 100  # the text view wraps its detail lines to fit a terminal this wide
+_HEADINGS = ("months", "parties", "governed by", "status")
+
+
+def render_text(timeline: Timeline) -> str:
+    """The runs as a table a person reads on one screen, details indented under each row."""
+    rows = [
+        (run.months, _parties(run, timeline.municipalities), run.regime.governed_by, _status(run))
+        for run in timeline.runs
+    ]
+    widths = [max(len(r[i]) for r in [_HEADINGS, *rows]) for i in range(len(_HEADINGS))]
+
+    def fmt(cells: Sequence[str]) -> str:
+        return "  ".join(c.ljust(w) for c, w in zip(cells, widths, strict=True)).rstrip()
+
+    span = span_text(timeline.first, timeline.last)
+    out = [f"timeline {span}: {', '.join(timeline.municipalities)}", ""]
+    out += [fmt(_HEADINGS), fmt(["-" * w for w in widths])]
+    indent = " " * (widths[0] + 2)
+    for run, row in zip(timeline.runs, rows, strict=True):
+        out.append(fmt(row))
+        for label, value in _details(run):
+            out += textwrap.wrap(
+                f"{label}: {value}",
+                width=WIDTH,
+                initial_indent=indent,
+                subsequent_indent=indent + "  ",
+                break_long_words=False,
+                break_on_hyphens=False,
+            )
+    return "\n".join(out) + "\n"
+
+
+def _parties(run: Run, everyone: Sequence[str]) -> str:
+    mine = run.municipalities
+    if len(mine) == len(everyone) and len(everyone) > 1:
+        return f"all {len(everyone)} municipalities"
+    others = [m for m in everyone if m not in mine]
+    if len(mine) > 2 and len(others) < len(mine):
+        return "all but " + ", ".join(others)
+    return ", ".join(mine)
+
+
+def _status(run: Run) -> str:
+    regime = run.regime
+    if regime.status is TimelineStatus.GAP and regime.statute is not None:
+        return "gap: statute governs"
+    if regime.status is TimelineStatus.CONFLICT:
+        return "conflict: run check"
+    return regime.status.value
+
+
+def _details(run: Run) -> list[tuple[str, str]]:
+    regime = run.regime
+    details = []
+    if regime.routines:
+        details.append(("routines", ", ".join(regime.routines)))
+    if regime.awaiting_approval:
+        meanwhile = (
+            f"until every party has approved, {regime.statute} governs"
+            if regime.statute
+            else "until every party has approved, nothing governs: no statute is in force"
+        )
+        who = ", ".join(regime.awaiting_approval)
+        details.append(("awaiting approval from", f"{who}; {meanwhile}"))
+    for state in FIGURE_STATES:
+        notes = [n for n in run.figures if n.status == state]
+        if notes:
+            details.append((f"{state} figures", _figures_text(notes)))
+    return details
+
+
+def _figures_text(notes: Sequence[FigureNote]) -> str:
+    """'national_average_days 2023; national_day_cost 2024, 2025'."""
+    keys: dict[str, list[str]] = {}
+    for n in notes:
+        keys.setdefault(n.parameter, []).append(n.key)
+    return "; ".join(f"{name} {', '.join(found)}" for name, found in keys.items())
+
+
+CSV_COLUMNS = (
+    "month",
+    "municipality",
+    "status",
+    "agreement",
+    "extension",
+    "routines",
+    "statute",
+    "awaiting_approval",
+    "conflicts",
+    "missing_figures",
+    "provisional_figures",
+    "illustrative_figures",
+)
+
+
+def render_csv(timeline: Timeline) -> str:
+    """One row per municipality and month, ';' separated; lists inside a cell joined by ', '."""
+    buffer = io.StringIO()
+    writer = csv.writer(buffer, delimiter=";", lineterminator="\n")
+    writer.writerow(CSV_COLUMNS)
+    for v in timeline.months:
+        r = v.regime
+        writer.writerow(
+            [
+                str(v.month),
+                v.municipality,
+                r.status.value,
+                r.agreement or "",
+                r.extension or "",
+                ", ".join(r.routines),
+                r.statute or "",
+                ", ".join(r.awaiting_approval),
+                ", ".join(r.conflicts),
+                *(
+                    ", ".join(f"{n.parameter}[{n.key}]" for n in v.figures if n.status == state)
+                    for state in FIGURE_STATES
+                ),
+            ]
+        )
+    return buffer.getvalue()
+
+
+def to_json(timeline: Timeline) -> dict[str, Any]:
+    """The timeline as plain data: the runs of the text view, and every municipality's month."""
+    return {
+        "format": FORMAT,
+        "from": str(timeline.first),
+        "to": str(timeline.last),
+        "municipalities": list(timeline.municipalities),
+        "runs": [
+            {
+                "from": str(run.first),
+                "to": str(run.last),
+                "municipalities": list(run.municipalities),
+                **_regime_json(run.regime),
+                "figures": _figures_json(run.figures),
+            }
+            for run in timeline.runs
+        ],
+        "months": [
+            {
+                "month": str(v.month),
+                "municipality": v.municipality,
+                **_regime_json(v.regime),
+                "figures": _figures_json(v.figures),
+            }
+            for v in timeline.months
+        ],
+    }
+
+
+def _regime_json(r: Regime) -> dict[str, Any]:
+    return {
+        "status": r.status.value,
+        "agreement": r.agreement,
+        "extension": r.extension,
+        "routines": list(r.routines),
+        "statute": r.statute,
+        "awaiting_approval": list(r.awaiting_approval),
+        "conflicts": list(r.conflicts),
+    }
+
+
+def _figures_json(notes: Sequence[FigureNote]) -> list[dict[str, str]]:
+    return [{"parameter": n.parameter, "key": n.key, "status": n.status} for n in notes]
+
+
+def render_json(timeline: Timeline) -> str:
+    return json.dumps(to_json(timeline), ensure_ascii=False, indent=2) + "\n"
+
+
+RENDERERS: dict[str, Callable[[Timeline], str]] = {
+    "text": render_text,
+    "csv": render_csv,
+    "json": render_json,
+}
