@@ -1,5 +1,5 @@
-"""``python -m agreement_engine``."""
+"""``python -m agreement_engine``: the same program as the console script."""
 
-from agreement_engine.cli import main
+from agreement_engine.console import main
 
 main()

@@ -16,7 +16,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from agreement_engine import invoice_output
-from agreement_engine.billing import InvoiceBasis, bill
+from agreement_engine.billing import InvoiceBasis, LineStatus, bill
 from agreement_engine.checks import check_library
 from agreement_engine.data import ReadReport, read_aggregates
 from agreement_engine.diagnostics import (
@@ -40,6 +40,8 @@ from agreement_engine.sources import (
 from agreement_engine.yamlsource import YamlDocument
 
 DEBUG = False
+SOME_NOT_COMPUTED = 3
+"""The exit code of a run that wrote its output, but with some lines not computed."""
 AGREEMENT_ERRORS = Diagnostic(
     Severity.NOTE,
     "nothing was computed, because the agreement files have errors",
@@ -242,7 +244,7 @@ def _skipped_note(yaml: YamlDocument) -> Diagnostic:
 
 def _month(text: str, option: str) -> YearMonth:
     try:
-        return YearMonth.parse(text)
+        return YearMonth.parse_option(text)
     except ValueError:
         raise UsageError(
             f"{option} takes a month written YYYY-MM, like 2026-03, not '{text}'"
@@ -294,6 +296,40 @@ def data_json(run: Run) -> dict[str, object]:
         ],
         "warnings": [to_json(w) for w in run.warnings],
     }
+
+
+def billed_code(basis: InvoiceBasis) -> int:
+    """The exit code of a run that billed: 0 when every line was computed, 3 when some were not
+    (each line says why), 1 when none was: nothing at all could be billed, and a script must
+    not take the run for done (:func:`nothing_billed` says why)."""
+    missing = sum(line.status is LineStatus.NOT_COMPUTED for line in basis.lines)
+    if not missing:
+        return 0
+    return SOME_NOT_COMPUTED if missing < len(basis.lines) else 1
+
+
+def nothing_billed(basis: InvoiceBasis, written: bool = False) -> Diagnostic:
+    """The error for a run none of whose lines could be computed, naming the first reasons;
+    ``written`` when the output (an explanation) was shown all the same."""
+    count = len(basis.lines)
+    shown: dict[str, None] = {}
+    for line in basis.lines:
+        shown.setdefault(f"{line.municipality} {line.month}: {'; '.join(line.reasons)}")
+    notes = list(shown)[:_REASONS_SHOWN]
+    if len(shown) > len(notes):
+        notes.append(f"and {len(shown) - len(notes)} more lines not computed")
+    what = "the one line could not" if count == 1 else f"none of the {count} lines could"
+    hint = "the notes say why, and the report above what was read from the data"
+    return Diagnostic(
+        Severity.ERROR,
+        f"nothing could be billed: {what} be computed",
+        hint=hint if written else f"no output was written; {hint}",
+        code="nothing-billed",
+        notes=tuple(notes),
+    )
+
+
+_REASONS_SHOWN = 3
 
 
 def report_lines(run: Run) -> list[str]:

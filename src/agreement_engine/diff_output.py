@@ -58,6 +58,9 @@ FILES_HAVE_ERRORS = Diagnostic(
 
 # -- commands -------------------------------------------------------------------------------------
 
+CHANGED = 4
+"""The exit code of ``diff --exit-code`` when the versions differ in meaning."""
+
 
 def diff_command(
     old: str,
@@ -68,7 +71,8 @@ def diff_command(
     assume_approved: bool,
     context: Sequence[str] = (),
 ) -> tuple[str, int]:
-    """``agreement-engine diff OLD NEW``: what changed in meaning; exit 1 when anything did.
+    """``agreement-engine diff OLD NEW``: what changed in meaning, and 4 when anything did (the
+    code of ``diff --exit-code``; without that flag the CLI exits 0 either way).
 
     ``rev`` reads OLD (and NEW, for ``A..B``) from git; ``impact_data`` bills both versions on
     that data; ``context`` names the rest of the library (files or folders read from disk) that
@@ -109,7 +113,7 @@ def diff_command(
         text = render_markdown(result, impact)
     else:
         text = render_text(result, impact)
-    return text, 1 if result.changed else 0
+    return text, CHANGED if result.changed else 0
 
 
 def _side(library: Library, problems: list[Diagnostic], name: str = "") -> Library:

@@ -464,7 +464,7 @@ def timeline_command(
 
 def _month(text: str, option: str) -> YearMonth:
     try:
-        return YearMonth.parse(text)
+        return YearMonth.parse_option(text)
     except ValueError:
         raise commands.UsageError(
             f"{option} takes a month written YYYY-MM, like 2026-03, not '{text}'"
