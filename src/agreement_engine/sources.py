@@ -16,6 +16,7 @@ from functools import cached_property
 from itertools import islice
 from typing import TYPE_CHECKING, TypeVar
 
+from agreement_engine.absent_inputs import absent_reasons
 from agreement_engine.columnar import MONTH_COLUMN, Compiled, compile_counting
 from agreement_engine.data import Episodes, MonthlyFigures, ReadReport, read_episodes_then
 from agreement_engine.diagnostics import Diagnostic
@@ -86,6 +87,10 @@ class AggregateData:
         # Only those the counting section names: a rule may have the name of one it does not.
         return {name: given[name] for name in needed}
 
+    def caveats(self, ruleset: RuleSet) -> tuple[str, ...]:
+        """Nothing: an aggregates file gives the figures as they are."""
+        return ()
+
     def origin(self, municipality: str, month: YearMonth) -> Origin | None:
         """The row a municipality's month was read from; None when the data has none."""
         row = self.rows.get((municipality, month))
@@ -126,6 +131,11 @@ class EpisodeData:
         if first is None or last is None:
             return YearMonth(9999, 12), YearMonth(1, 1)  # empty: covers nothing
         return YearMonth.of(first), YearMonth.of(max(last, first))
+
+    def caveats(self, ruleset: RuleSet) -> tuple[str, ...]:
+        """Why every line the rule set counts from the extract is provisional: a value its
+        counting rules read that the file has no column for (:mod:`.absent_inputs`)."""
+        return absent_reasons(ruleset.counting, self.extract.absent)
 
     def aggregates(
         self, ruleset: RuleSet, typed: Typed, municipality: str, month: YearMonth
