@@ -18,7 +18,7 @@ from agreement_engine.formula import Amount, Span, Value, evaluate
 from agreement_engine.formula.types import DAYS, NUMBER
 from agreement_engine.library import load_texts
 from agreement_engine.ruleset import EPISODE_INPUTS, RuleSet, Typed, compose, type_rules
-from agreement_engine.sources import count
+from agreement_engine.sources import ROWS_COUNTED, count
 
 ROOT = Path(__file__).resolve().parent.parent
 HALLAND = ROOT / "agreements" / "halland" / "2022-agreement.yaml"
@@ -73,7 +73,9 @@ def counted_in_columns(ruleset: RuleSet, typed: Typed) -> dict[str, int]:
             "discharge_date": [discharged for _, discharged in EPISODES],
         }
     )
-    return count(frame, ruleset, typed)[("Kungsbacka", MARCH)]
+    sums = count(frame, ruleset, typed)[("Kungsbacka", MARCH)]
+    assert sums.pop(ROWS_COUNTED) == 4  # the four episodes discharged in March
+    return sums
 
 
 class Episode:

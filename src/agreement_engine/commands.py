@@ -18,6 +18,7 @@ from pathlib import Path
 from agreement_engine import invoice_output
 from agreement_engine.billing import InvoiceBasis, LineStatus, bill
 from agreement_engine.checks import check_library
+from agreement_engine.counted_rows import counted_report
 from agreement_engine.data import ReadReport, read_aggregates
 from agreement_engine.diagnostics import (
     Diagnostic,
@@ -147,6 +148,7 @@ def evaluate(
         ([source], basis), report, warnings = read_episode_data(
             data, [billing], library.municipalities, lambda found: (found, billed(found[0]))
         )
+        report = counted_report(report, basis, source)  # the rows the lines counted
         return Run(library, basis, report, tuple(warnings), source)
     single = start if start == end else None
     try:

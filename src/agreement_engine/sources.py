@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import zipfile
 from collections.abc import Callable, Iterable, Mapping, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from fractions import Fraction
 from functools import cached_property
 from itertools import islice
@@ -222,9 +222,19 @@ def _tallies(billing: Billing, prefix: str) -> dict[str, Compiled]:
 
 
 def _compile(ruleset: RuleSet, typed: Typed, prefix: str = "") -> Compiled:
+    """A rule set's counting, with one more sum per month: :data:`ROWS_COUNTED`, the rows
+    counted in it, so that a run can say how many rows its lines used."""
+    import polars as pl
+
     assert ruleset.counting is not None
     types = {**EPISODE_INPUTS, **typed.episode_types}
-    return compile_counting(ruleset.counting, typed.episode_order, types, prefix)
+    compiled = compile_counting(ruleset.counting, typed.episode_order, types, prefix)
+    rows = (ROWS_COUNTED, pl.len().alias(prefix + ROWS_COUNTED))
+    return replace(compiled, aggregates=(*compiled.aggregates, rows))
+
+
+ROWS_COUNTED = "rows counted"
+"""The name of the number of rows counted in a month (no formula can name it: it has a space)."""
 
 
 def count(

@@ -36,6 +36,8 @@ class Exclusion:
             names = ", ".join(self.details[:_DETAILS_SHOWN])
             rest = len(self.details) - _DETAILS_SHOWN
             what += f": {names}" + (f" and {rest} more" if rest > 0 else "")
+        if not self.rows:  # counted, not read row by row
+            return f"{what})"
         return f"{what}; {_plural(self.count, 'row')} {shown}{more})"
 
 
