@@ -205,7 +205,7 @@ def _agreement_files(paths: Sequence[str]) -> list[Path]:
     found: list[Path] = []
     for name in paths:
         path = Path(name)
-        if not path.is_dir() and not path.is_file():
+        if not os.path.lexists(path):  # a link, pipe or device is found: reading says what it is
             raise UsageError(
                 f"no such file or folder: {name}\n"
                 "hint: give the folder of agreement files, like agreements/"

@@ -23,7 +23,7 @@ from agreement_engine.diff import Leaf, canonical
 from agreement_engine.documents import build
 from agreement_engine.library import SKIPPED_FOLDERS, YAML_SUFFIXES, Library, find_files, load_texts
 from agreement_engine.schema import validate
-from agreement_engine.yamlsource import decode_utf8, read_yaml
+from agreement_engine.yamlsource import decode_utf8, read_text, read_yaml
 
 TEXTCONV = "agreement-engine diff --textconv"
 GIT_ATTRIBUTES = "agreements/**/*.yaml diff=agreement"
@@ -69,7 +69,7 @@ def read_side(path: str, revision: str | None) -> list[tuple[str, str]]:
     """
     if revision is None:
         files = find_files([path])
-        return [(str(file), decode_utf8(file.read_bytes(), str(file))) for file in files]
+        return [(str(file), read_text(file)) for file in files]
     names = _listed(path, revision)
     if not names:
         raise EngineError(

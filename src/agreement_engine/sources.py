@@ -321,7 +321,9 @@ def _xlsx_head(path: str) -> set[str]:
     from openpyxl import load_workbook
 
     from agreement_engine.data.dialect import normalise_name
+    from agreement_engine.data.limits import check_workbook
 
+    check_workbook(path)
     workbook = load_workbook(path, read_only=True, data_only=True)
     try:
         sheet = workbook.worksheets[0]

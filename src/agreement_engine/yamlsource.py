@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import os
 import re
+import stat
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field
 from decimal import Decimal, InvalidOperation
@@ -99,19 +100,73 @@ class YamlDocument:
 def read_yaml(path: str | os.PathLike[str]) -> YamlDocument:
     """Read and load a UTF-8 YAML file (a byte-order mark is allowed)."""
     name = os.fspath(path)
+    return load_yaml(name, read_text(name))
+
+
+def read_text(path: str | os.PathLike[str]) -> str:
+    """The text of an agreement (or scenario test) file, read only if it is a regular file of
+    at most :data:`MAX_FILE_BYTES`: a pipe would block the reading, a device such as
+    ``/dev/zero`` never end, and a link that leads nowhere is a mistake to show, never a file
+    to pass over. The file is opened without waiting (a pipe would wait for a writer) and
+    looked at once open, so it cannot be swapped for another kind in between."""
+    name = os.fspath(path)
     try:
-        with open(name, "rb") as stream:
-            raw = stream.read()
-    except FileNotFoundError:
-        raise EngineError([error("the file does not exist", Location(name, 1, 1))]) from None
+        handle = os.open(name, os.O_RDONLY | getattr(os, "O_NONBLOCK", 0))
     except OSError as exc:
-        problem = f"the file cannot be read: {exc.strerror or exc}"
-        raise EngineError([error(problem, Location(name, 1, 1))]) from None
-    return load_yaml(name, decode_utf8(raw, name))
+        raise EngineError([_unreadable(name, exc)]) from None
+    with os.fdopen(handle, "rb") as stream:
+        kind = _kind(os.fstat(handle).st_mode)
+        if kind is not None:
+            raise EngineError([_not_a_file(name, kind)])
+        raw = stream.read(MAX_FILE_BYTES + 1)
+    return decode_utf8(raw, name)
+
+
+MAX_FILE_BYTES = 1 << 20
+"""The largest agreement or scenario test file read: the bundled ones are 2–14 KiB."""
+
+
+def _kind(mode: int) -> str | None:
+    """What a file that is not a regular file is, in words; None for a regular file."""
+    if stat.S_ISREG(mode):
+        return None
+    if stat.S_ISDIR(mode):
+        return "a folder"
+    if stat.S_ISFIFO(mode):
+        return "a pipe (FIFO)"
+    return "a socket" if stat.S_ISSOCK(mode) else "a device"
+
+
+def _not_a_file(name: str, kind: str) -> Diagnostic:
+    link = f"a link to '{os.readlink(name)}', " if os.path.islink(name) else ""
+    return error(
+        f"the file is {link}{kind}, not a regular file, so it cannot be read",
+        Location(name, 1, 1),
+        hint="agreement files are plain text files: put the file itself here, or remove this",
+        code="not-a-file",
+    )
+
+
+def _unreadable(name: str, exc: OSError) -> Diagnostic:
+    where = Location(name, 1, 1)
+    if os.path.islink(name) and not os.path.exists(name):
+        message = f"the file is a link to '{os.readlink(name)}', which does not exist"
+        hint = "point the link at the agreement file, or remove it"
+        return error(message, where, hint=hint, code="not-a-file")
+    if isinstance(exc, FileNotFoundError):
+        return error("the file does not exist", where)
+    if isinstance(exc, IsADirectoryError):
+        return _not_a_file(name, "a folder")
+    return error(f"the file cannot be read: {exc.strerror or exc}", where)
 
 
 def decode_utf8(raw: bytes, name: str) -> str:
-    """A file's bytes as UTF-8 text (a byte-order mark is allowed), or the error at its line."""
+    """A file's bytes as UTF-8 text (a byte-order mark is allowed), or the error at its line;
+    an error too past :data:`MAX_FILE_BYTES`."""
+    if len(raw) > MAX_FILE_BYTES:
+        message = f"the file is larger than {MAX_FILE_BYTES // 1024} KiB, the most it may be"
+        hint = "an agreement file holds one document; split a larger one into several files"
+        raise EngineError([error(message, Location(name, 1, 1), hint=hint, code="file-limit")])
     try:
         return raw.decode("utf-8-sig")
     except UnicodeDecodeError as exc:
@@ -318,7 +373,11 @@ class _Builder:
     def _too_large(self, node: Node) -> None:
         if self.count == _MAX_NODES + 1:
             hint = "write the values out instead of repeating them with aliases ('*')"
-            self._problem(node, "the file is too large to read", hint)
+            message = (
+                f"the file holds more than {_MAX_NODES} values, the most a file may hold "
+                "(a value repeated by an alias ('*') counts each time)"
+            )
+            self._problem(node, message, hint)
 
     def _nested_too_deeply(self, node: Node) -> None:
         if not self.too_deep:

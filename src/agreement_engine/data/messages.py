@@ -30,8 +30,9 @@ def bad_value(cell: Cell, title: str, expected: str) -> Diagnostic:
     """The error for a field whose text is not what its column needs."""
     if not cell.text:
         message = f"{subject(cell, title)} is empty; it must be {expected}"
-    else:
-        message = f"{subject(cell, title)} must be {expected}, not '{cell.text}'"
+        code = "data-empty-cell" if cell.ref else "data-value"  # a formula, maybe: see .xlsx
+        return error(message, underline(cell), code=code)
+    message = f"{subject(cell, title)} must be {expected}, not '{cell.text}'"
     return error(message, underline(cell), code="data-value")
 
 

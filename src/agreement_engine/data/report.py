@@ -129,7 +129,7 @@ class Problems:
         """Raise :class:`EngineError` with the first errors, a count of the rest, and warnings."""
         if not self.errors and not self.unshown:
             return
-        ordered = sorted(self.errors, key=_position)
+        ordered = sorted(_said_once(self.errors), key=_position)
         shown = ordered[:MAX_ERRORS]
         rest = len(ordered) - len(shown) + self.unshown
         closing = []
@@ -140,6 +140,13 @@ class Problems:
 
     def sorted_warnings(self) -> list[Diagnostic]:
         return sorted(self.warnings, key=_position)
+
+
+def _said_once(errors: list[Diagnostic]) -> list[Diagnostic]:
+    """The errors without those a more exact one says at the same place: a spreadsheet cell
+    read as empty that holds a formula without a saved value (:mod:`.xlsx_formulas`)."""
+    formulas = {_position(e) for e in errors if e.code == "data-formula"}
+    return [e for e in errors if not (e.code == "data-empty-cell" and _position(e) in formulas)]
 
 
 def quote_list(names: tuple[str, ...] | list[str]) -> str:

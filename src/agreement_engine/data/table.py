@@ -22,6 +22,7 @@ from pathlib import Path
 from typing import BinaryIO
 
 from agreement_engine.data.dialect import SPACES, normalise_name
+from agreement_engine.data.limits import too_many_columns
 from agreement_engine.data.report import Problems
 from agreement_engine.diagnostics import Diagnostic, EngineError, Location, error
 
@@ -432,7 +433,11 @@ def sniff(line: str) -> str:
 
 
 def check_columns(header: Row, separator: str) -> None:
-    """Stop at once when the header has a single column: the separator must be wrong."""
+    """Stop at once when the header has a single column (the separator must be wrong) or more
+    than :data:`.limits.MAX_COLUMNS`."""
+    too_many = too_many_columns(len(header.cells))
+    if too_many is not None:
+        raise EngineError([error(too_many, header.location, code="data-limit")])
     if len(header.cells) > 1:
         return
     raise EngineError(

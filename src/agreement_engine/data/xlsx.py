@@ -25,6 +25,7 @@ from decimal import Decimal
 from typing import TYPE_CHECKING
 
 from agreement_engine.data.dialect import SPACES, normalise_name
+from agreement_engine.data.limits import bounded_rows, check_workbook
 from agreement_engine.data.report import Problems
 from agreement_engine.data.table import (
     HEADER_SEARCH,
@@ -35,6 +36,7 @@ from agreement_engine.data.table import (
     drop_trailing_blanks,
     stray_value,
 )
+from agreement_engine.data.xlsx_formulas import unvalued_formulas
 from agreement_engine.diagnostics import Diagnostic, EngineError, Location, error
 
 if TYPE_CHECKING:
@@ -70,6 +72,7 @@ def open_sheet(path: str) -> Iterator[Sheet]:
     from openpyxl import load_workbook
 
     check_data_file(path)
+    check_workbook(path)
     try:
         book = load_workbook(path, read_only=True, data_only=True)
     except (OSError, zipfile.BadZipFile, KeyError, ValueError) as exc:
@@ -77,18 +80,19 @@ def open_sheet(path: str) -> Iterator[Sheet]:
     try:
         sheet = book.worksheets[0]
         sheet.reset_dimensions()  # do not trust the stored dimensions: they may cut rows short
-        rows = sheet.iter_rows(min_row=1, min_col=1, values_only=True)
+        rows = bounded_rows(path, sheet.iter_rows(min_row=1, min_col=1, values_only=True))
         others = tuple(str(s.title) for s in book.worksheets[1:])
-        yield Sheet(str(sheet.title), others, rows, lambda: _first_filled(book))
+        yield Sheet(str(sheet.title), others, rows, lambda: _first_filled(book, path))
     finally:
         book.close()
 
 
-def _first_filled(book: Workbook) -> str | None:
+def _first_filled(book: Workbook, path: str) -> str | None:
     """The name of the first sheet after the first with a value in a cell, if any."""
     for sheet in book.worksheets[1:]:
         sheet.reset_dimensions()
-        for values in sheet.iter_rows(values_only=True):
+        where = f"sheet '{sheet.title}' of {path}"
+        for values in bounded_rows(where, sheet.iter_rows(values_only=True)):
             if any(cell_text(v)[0] for v in values):
                 return str(sheet.title)
     return None
@@ -161,6 +165,8 @@ def read_xlsx_table(path: str, known: Collection[str], problems: Problems) -> Ta
     width = _width(header)
     header = Row(header.number, header.cells[:width], header.location)
     check_header_width(header)
+    for problem in unvalued_formulas(path, header, known):
+        problems.add(problem)
     data: list[Row] = []
     for row in rows[header.number :]:
         for index, cell in enumerate(row.cells[width:], start=width):
