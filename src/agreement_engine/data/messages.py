@@ -10,7 +10,15 @@ from collections.abc import Sequence
 
 from agreement_engine.data.report import and_list
 from agreement_engine.data.table import Cell
-from agreement_engine.diagnostics import Diagnostic, Location, did_you_mean, error
+from agreement_engine.diagnostics import (
+    Diagnostic,
+    Location,
+    did_you_mean,
+    error,
+    invisible,
+    visible,
+    without_invisible,
+)
 
 _NAMES_LISTED = 12
 
@@ -32,7 +40,7 @@ def bad_value(cell: Cell, title: str, expected: str) -> Diagnostic:
         message = f"{subject(cell, title)} is empty; it must be {expected}"
         code = "data-empty-cell" if cell.ref else "data-value"  # a formula, maybe: see .xlsx
         return error(message, underline(cell), code=code)
-    message = f"{subject(cell, title)} must be {expected}, not '{cell.text}'"
+    message = f"{subject(cell, title)} must be {expected}, not '{visible(cell.text)}'"
     return error(message, underline(cell), code="data-value")
 
 
@@ -42,9 +50,26 @@ def unknown_municipality(cell: Cell, known: Sequence[str], notes: Sequence[str] 
     rest = len(names) - _NAMES_LISTED
     listed = and_list(names) if rest <= 0 else f"{', '.join(names[:_NAMES_LISTED])} and {rest} more"
     return error(
-        f"unknown municipality '{cell.text}'",
+        f"unknown municipality '{visible(cell.text)}'",
         underline(cell),
-        hint=did_you_mean(cell.text, known),
+        hint=invisible_hint(cell.text, known, "delete {them}")
+        or did_you_mean(without_invisible(cell.text), known),
         notes=[*notes, f"the municipalities asked for are {listed}"],
         code="data-unknown-municipality",
+    )
+
+
+def invisible_hint(text: str, names: Sequence[str], fix: str) -> str | None:
+    """The hint for a text that is one of ``names`` (as data files may spell it) but for
+    characters no one can see: which they are, and ``fix`` ('delete {them}')."""
+    from agreement_engine.data.dialect import normalise_name
+
+    seen = without_invisible(text)
+    if seen == text or normalise_name(seen) not in {normalise_name(n) for n in names}:
+        return None
+    unseen = invisible(text)
+    them = "it" if len(unseen) == 1 else "them"
+    return (
+        f"'{visible(text)}' is '{seen}' with {and_list(unseen)} in it, which cannot be seen: "
+        + fix.format(them=them)
     )

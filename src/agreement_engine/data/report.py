@@ -10,7 +10,7 @@ from __future__ import annotations
 from collections import defaultdict
 from dataclasses import dataclass, field
 
-from agreement_engine.diagnostics import Diagnostic, EngineError, Location, Severity
+from agreement_engine.diagnostics import Diagnostic, EngineError, Location, Severity, visible
 
 MAX_ERRORS = 50
 """Errors shown per file; the rest are counted in a closing note."""
@@ -33,7 +33,7 @@ class Exclusion:
         more = ", …" if self.count > len(self.rows) else ""
         what = f"{self.count} {_plural(self.count, 'row')} ({self.reason}"
         if self.details:
-            names = ", ".join(self.details[:_DETAILS_SHOWN])
+            names = ", ".join(visible(d) for d in self.details[:_DETAILS_SHOWN])
             rest = len(self.details) - _DETAILS_SHOWN
             what += f": {names}" + (f" and {rest} more" if rest > 0 else "")
         if not self.rows:  # counted, not read row by row
