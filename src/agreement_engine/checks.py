@@ -3,7 +3,8 @@
 References between files (an extension's agreement, a routine's agreements, assumption and source
 ids), approvals, validity dates, every formula in every combination of documents that can govern a
 month, and the timeline per municipality and month: overlaps are errors; months no agreement
-governs, approvals still pending and national figures still missing are warnings.
+governs, approvals still pending, national figures still missing and divisions that can be by zero
+(:mod:`.division_checks`) are warnings.
 """
 
 from __future__ import annotations
@@ -13,6 +14,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 
 from agreement_engine.diagnostics import Diagnostic, Location, did_you_mean, error, warning
+from agreement_engine.division_checks import zero_divisors
 from agreement_engine.documents import (
     Agreement,
     Counting,
@@ -46,6 +48,8 @@ def check_library(library: Library, *, warnings: bool = True) -> list[Diagnostic
     problems += _statute_overlaps(library)
     problems += _formulas(library)
     problems += _timeline(library, warnings)
+    if warnings:
+        problems += zero_divisors(_rulesets(library), library.parameters)
     return _unique(problems)
 
 
