@@ -150,6 +150,8 @@ class EpisodeData:
             self.counted[ruleset.base.id] = count(self.extract, ruleset, typed)
         counted = self.counted[ruleset.base.id]
         first, last = self.span
+        if last < first:
+            return "the episode extract has no discharged episode, so it covers no month"
         if not first <= month <= last:
             return (
                 f"the episode extract covers {first} – {last} (the months of its first and last "

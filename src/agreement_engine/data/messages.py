@@ -7,7 +7,9 @@ by its column's header text as the file writes it, and for spreadsheets by its c
 from __future__ import annotations
 
 from collections.abc import Sequence
+from datetime import date, timedelta
 
+from agreement_engine.data.dialect import DATE
 from agreement_engine.data.report import and_list
 from agreement_engine.data.table import Cell
 from agreement_engine.diagnostics import (
@@ -41,7 +43,24 @@ def bad_value(cell: Cell, title: str, expected: str) -> Diagnostic:
         code = "data-empty-cell" if cell.ref else "data-value"  # a formula, maybe: see .xlsx
         return error(message, underline(cell), code=code)
     message = f"{subject(cell, title)} must be {expected}, not '{visible(cell.text)}'"
-    return error(message, underline(cell), code="data-value")
+    hint = _serial_date_hint(cell.text) if expected == DATE else None
+    return error(message, underline(cell), hint=hint, code="data-value")
+
+
+def _serial_date_hint(text: str) -> str | None:
+    """What to do about a date written as the number a spreadsheet counts days by (45689 is
+    2025-02-01): its column was not formatted as dates when the file was saved."""
+    if not (text.isdigit() and len(text) == 5):
+        return None
+    day = _EXCEL_EPOCH + timedelta(days=int(text))
+    return (
+        f"{text} looks like a date as a spreadsheet counts days ({day.isoformat()}): format "
+        "the column as dates (YYYY-MM-DD) and save the file again"
+    )
+
+
+_EXCEL_EPOCH = date(1899, 12, 30)
+"""Day 0 of the day numbers Excel and LibreOffice give dates (for dates after 1900-02-28)."""
 
 
 def unknown_municipality(cell: Cell, known: Sequence[str], notes: Sequence[str] = ()) -> Diagnostic:
