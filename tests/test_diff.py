@@ -668,5 +668,5 @@ def test_an_impact_data_file_that_cannot_be_read_is_said_even_when_nothing_chang
     with pytest.raises(EngineError) as raised:
         diff_command(folder, folder, None, "text", "no-such-extract.csv", False)
     assert [d.message for d in raised.value.diagnostics] == [
-        "cannot read no-such-extract.csv: No such file or directory"
+        "cannot read no-such-extract.csv: it does not exist"
     ]

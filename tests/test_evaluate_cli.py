@@ -138,7 +138,7 @@ def test_a_data_file_that_does_not_exist_exits_1_without_a_traceback(
     missing = tmp_path / "nowhere.csv"
     result = evaluate(missing, figures, "--month", "2023-11")
     assert result.exit_code == 1
-    assert result.stderr == f"error: cannot read {missing}: No such file or directory\n\n"
+    assert result.stderr == f"error: cannot read {missing}: it does not exist\n\n"
     assert result.exception is None or isinstance(result.exception, SystemExit)
 
 

@@ -107,9 +107,9 @@ def did_you_mean(word: str, candidates: Iterable[str]) -> str | None:
 def visible(text: str) -> str:
     """Text from a file as a message quotes it, with each character that cannot be seen written
     as its code point: ``'\ufeffKommun'`` (a stray byte-order mark) as ``'<U+FEFF>Kommun'``,
-    a zero-width or no-break space as ``<U+200B>`` or ``<U+00A0>``. Otherwise 'Kommun' would
-    be said to be missing with 'Kommun' beside it. Control characters are left to
-    :func:`render_text`, which shows them as pictures."""
+    a zero-width or no-break space as ``<U+200B>`` or ``<U+00A0>``, a tab as ``<U+0009>``.
+    Otherwise 'Kommun' would be said to be missing with 'Kommun' beside it. Other control
+    characters are left to :func:`render_text`, which shows them as pictures."""
     if text.isprintable():
         return text
     return "".join(f"<U+{ord(c):04X}>" if _unseen(c) else c for c in text)
@@ -128,7 +128,7 @@ def without_invisible(text: str) -> str:
 
 
 def _unseen(character: str) -> bool:
-    return not (character.isprintable() or character in "\t\n" or ord(character) in _PICTURES)
+    return not (character.isprintable() or ord(character) in _PICTURES)
 
 
 _INVISIBLE = {
