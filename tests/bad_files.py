@@ -157,3 +157,9 @@ def wide_csv(folder: Path, columns: int) -> None:
 def link_to(folder: Path, name: str, target: str) -> None:
     """``name`` in ``folder``, a link to ``target`` (in ``folder``), which does not exist."""
     (folder / name).symlink_to(folder / target)
+
+
+def malformed_sheet(folder: Path) -> None:
+    """A sheet whose XML names a cell no spreadsheet has (';A2'), as a broken writer might."""
+    path = workbook(folder, "broken.xlsx", [HEADER, ["Halmstad", 57, 309]])
+    with_sheet_xml(path, (b'r="A2"', b'r=";A2"'))

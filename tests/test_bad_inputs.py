@@ -1221,6 +1221,18 @@ CASES = [
         ),
     ),
     Case(
+        "data-utf-16-mark-on-utf-8-text",
+        (*FEBRUARY, "data/utf16-mark-on-utf8-text.csv"),
+        1,
+        (
+            "data/utf16-mark-on-utf8-text.csv:9:51: error: the file is not UTF-16 text: byte "
+            "0x0A cannot be read\n"
+            " 9 | VT8;Halmstad;2025-02-20;08:00;;ja;ja;nej;;somatisk\n"
+            "   |                                                   ^\n"
+            "hint: save the file again as CSV with UTF-8 encoding (Excel: 'CSV UTF-8')\n"
+        ),
+    ),
+    Case(
         "data-a-pipe",
         (*OCTOBER, "TMP/pipe.csv"),
         1,
@@ -1292,6 +1304,17 @@ CASES = [
             "hint: save it from Excel as 'Excel Workbook (.xlsx)', or as CSV\n"
         ),
         make=bad_files.renamed_csv,
+    ),
+    Case(
+        "xlsx-malformed-sheet",
+        (*OCTOBER, "TMP/broken.xlsx"),
+        1,
+        (
+            "error: cannot read TMP/broken.xlsx as an Excel workbook (';A' is not a valid column "
+            "name. Column names are from A to ZZZ)\n"
+            "hint: save it from Excel as 'Excel Workbook (.xlsx)', or as CSV\n"
+        ),
+        make=bad_files.malformed_sheet,
     ),
     Case(
         "xlsx-day-numbers",

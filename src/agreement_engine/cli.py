@@ -15,6 +15,7 @@ import gc
 import os
 import signal
 import sys
+import warnings
 from enum import StrEnum
 from types import FrameType
 from typing import Annotated
@@ -305,6 +306,9 @@ def main() -> None:
     """
     gc.set_threshold(200_000, 30, 30)
     signal.signal(signal.SIGINT, _interrupt)
+    # openpyxl warns of what it tidies in a workbook from another program, in its own words
+    # and with its source path: not a message for the user, who gets ours if it cannot read.
+    warnings.filterwarnings("ignore", module="openpyxl")
     try:
         app()
     except SystemExit as done:

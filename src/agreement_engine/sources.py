@@ -8,7 +8,6 @@ can feed any rule set: its episodes are counted by the governing document's own 
 
 from __future__ import annotations
 
-import zipfile
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from fractions import Fraction
@@ -19,7 +18,7 @@ from typing import TYPE_CHECKING, TypeVar
 from agreement_engine.absent_inputs import absent_reasons
 from agreement_engine.columnar import MONTH_COLUMN, Compiled, compile_counting
 from agreement_engine.data import Episodes, MonthlyFigures, ReadReport, read_episodes_then
-from agreement_engine.diagnostics import Diagnostic
+from agreement_engine.diagnostics import Diagnostic, EngineError
 from agreement_engine.documents import Statute
 from agreement_engine.formula import Amount, FormulaError
 from agreement_engine.formula.types import DAYS, NUMBER, Quantity
@@ -306,7 +305,9 @@ def is_episode_file(path: str) -> bool:
             return bool(_xlsx_head(path) & wanted)
         with open(path, "rb") as handle:
             head = handle.read(_HEAD_BYTES)
-    except (OSError, zipfile.BadZipFile, KeyError, ValueError):
+    except EngineError:
+        raise
+    except Exception:  # a workbook openpyxl cannot read: its reader says what is wrong
         return False
     text = _head_text(head, path, whole=len(head) < _HEAD_BYTES)
     for line in text.splitlines()[:10]:

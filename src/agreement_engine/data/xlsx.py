@@ -16,7 +16,6 @@ Problems are located by row and column number, and messages name the cell (``cel
 
 from __future__ import annotations
 
-import zipfile
 from collections.abc import Callable, Collection, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
@@ -75,16 +74,32 @@ def open_sheet(path: str) -> Iterator[Sheet]:
     check_workbook(path)
     try:
         book = load_workbook(path, read_only=True, data_only=True)
-    except (OSError, zipfile.BadZipFile, KeyError, ValueError) as exc:
+    except Exception as exc:  # openpyxl's own, for parts it cannot make sense of: any kind
         raise EngineError([_unreadable(path, exc)]) from None
     try:
+        if not book.worksheets:
+            raise EngineError([_unreadable(path, ValueError("it has no sheet"))])
         sheet = book.worksheets[0]
         sheet.reset_dimensions()  # do not trust the stored dimensions: they may cut rows short
-        rows = bounded_rows(path, sheet.iter_rows(min_row=1, min_col=1, values_only=True))
+        cells = sheet.iter_rows(min_row=1, min_col=1, values_only=True)
+        rows = bounded_rows(path, guarded(path, cells))
         others = tuple(str(s.title) for s in book.worksheets[1:])
         yield Sheet(str(sheet.title), others, rows, lambda: _first_filled(book, path))
     finally:
         book.close()
+
+
+def guarded(path: str, rows: Iterator[tuple[object, ...]]) -> Iterator[tuple[object, ...]]:
+    """openpyxl's rows, read as they are needed; what it raises on XML it cannot make sense of
+    (of any kind: it checks little) is said as a workbook that cannot be read."""
+    while True:
+        try:
+            values = next(rows)
+        except StopIteration:
+            return
+        except Exception as exc:
+            raise EngineError([_unreadable(path, exc)]) from None
+        yield values
 
 
 def _first_filled(book: Workbook, path: str) -> str | None:
@@ -92,7 +107,7 @@ def _first_filled(book: Workbook, path: str) -> str | None:
     for sheet in book.worksheets[1:]:
         sheet.reset_dimensions()
         where = f"sheet '{sheet.title}' of {path}"
-        for values in bounded_rows(where, sheet.iter_rows(values_only=True)):
+        for values in bounded_rows(where, guarded(path, sheet.iter_rows(values_only=True))):
             if any(cell_text(v)[0] for v in values):
                 return str(sheet.title)
     return None

@@ -71,14 +71,19 @@ def _formulas(path: str, after: int) -> Iterator[tuple[int, int, str]]:
     first sheet."""
     from openpyxl import load_workbook
 
-    book = load_workbook(path, read_only=True)
+    try:
+        book = load_workbook(path, read_only=True)
+    except Exception:  # a workbook openpyxl cannot read: the reader of its values says so
+        return
     try:
         # openpyxl's own reader of the sheet's part (no public name): without it, nothing is
         # found, which tests/test_bad_inputs.py would show.
-        source = getattr(book.worksheets[0], "_get_source", None)
+        source = getattr(book.worksheets[0], "_get_source", None) if book.worksheets else None
         if source is None or not _has_formula(source()):
             return
         yield from _cells(source(), after)
+    except ElementTree.ParseError:
+        return  # XML that is not well-formed: the reader of the values says where
     finally:
         book.close()
 
