@@ -1,5 +1,5 @@
-"""``python -m agreement_engine``."""
+"""``python -m agreement_engine``: the same program as the console script."""
 
-from agreement_engine.cli.app import main
+from agreement_engine.cli.console import main
 
 main()

@@ -10,6 +10,7 @@ a call that makes no sense raises :class:`.UsageError`.
 from __future__ import annotations
 
 import hashlib
+import os
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -17,7 +18,8 @@ from typing import TYPE_CHECKING
 
 from agreement_engine.agreements.library import Library, find_files, load
 from agreement_engine.agreements.source import YamlDocument
-from agreement_engine.billing.bill import InvoiceBasis, InvoiceLine, bill
+from agreement_engine.billing.bill import InvoiceBasis, InvoiceLine, LineStatus, bill
+from agreement_engine.billing.counted_rows import counted_report
 from agreement_engine.billing.inputs import (
     AggregateData,
     Billing,
@@ -43,6 +45,29 @@ if TYPE_CHECKING:
     from agreement_engine.review.impact import Impact
     from agreement_engine.review.timeline import Timeline
     from agreement_engine.scenarios.cases import ScenarioRun
+
+__all__ = [
+    "DEFAULT_AGREEMENTS",
+    "CheckReport",
+    "Comparison",
+    "Evaluation",
+    "InvoiceBasis",
+    "InvoiceLine",
+    "LineStatus",
+    "Progress",
+    "canonical_text",
+    "check",
+    "diff",
+    "evaluate",
+    "explain",
+    "find_municipality",
+    "git_setup",
+    "load_library",
+    "remove_temporary_files",
+    "run_tests",
+    "timeline",
+    "to_polars",
+]
 
 DEFAULT_AGREEMENTS = "agreements"
 AGREEMENT_ERRORS = Diagnostic(
@@ -124,7 +149,7 @@ def _agreement_files(paths: Sequence[str]) -> list[Path]:
     found: list[Path] = []
     for name in paths:
         path = Path(name)
-        if not path.is_dir() and not path.is_file():
+        if not os.path.lexists(path):  # a link, pipe or device is found: reading says what it is
             raise UsageError(
                 f"no such file or folder: {name}\n"
                 "hint: give the folder of agreement files, like agreements/"
@@ -235,6 +260,7 @@ def evaluate(
         ([source], basis), report, warnings = read_episode_data(
             data, [billing], library.municipalities, lambda found: (found, billed(found[0]))
         )
+        report = counted_report(report, basis, source)  # the rows the lines counted
         return Evaluation(library, basis, report, tuple(warnings), source)
     single = first if first == end else None
     figures, report, warnings = read_aggregates(

@@ -114,6 +114,43 @@ def did_you_mean(word: str, candidates: Iterable[str]) -> str | None:
     return f"did you mean '{matches[0]}'?" if matches else None
 
 
+def visible(text: str) -> str:
+    """Text from a file as a message quotes it, with each character that cannot be seen written
+    as its code point: ``'\ufeffKommun'`` (a stray byte-order mark) as ``'<U+FEFF>Kommun'``,
+    a zero-width or no-break space as ``<U+200B>`` or ``<U+00A0>``, a tab as ``<U+0009>``.
+    Otherwise 'Kommun' would be said to be missing with 'Kommun' beside it. Other control
+    characters are left to :func:`render_text`, which shows them as pictures."""
+    if text.isprintable():
+        return text
+    return "".join(f"<U+{ord(c):04X}>" if _unseen(c) else c for c in text)
+
+
+def invisible(text: str) -> list[str]:
+    """The characters of a text that cannot be seen (see :func:`visible`), in words:
+    'U+FEFF (a byte-order mark)'."""
+    found = dict.fromkeys(c for c in text if _unseen(c))
+    return [f"U+{ord(c):04X} ({_INVISIBLE.get(c, 'an invisible character')})" for c in found]
+
+
+def without_invisible(text: str) -> str:
+    """The text without the characters that cannot be seen (see :func:`visible`)."""
+    return "".join(c for c in text if not _unseen(c))
+
+
+def _unseen(character: str) -> bool:
+    return not (character.isprintable() or ord(character) in _PICTURES)
+
+
+_INVISIBLE = {
+    "\ufeff": "a byte-order mark",
+    "\u200b": "a zero-width space",
+    "\u00a0": "a no-break space",
+    "\u00ad": "a soft hyphen",
+    "\u200e": "a left-to-right mark",
+    "\u200f": "a right-to-left mark",
+}
+
+
 def render_text(diagnostic: Diagnostic) -> str:
     """The problem as a compiler would print it: location, message, source line, caret, hint.
 

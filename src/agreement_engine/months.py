@@ -14,6 +14,7 @@ from dataclasses import dataclass
 from datetime import date
 
 _WRITTEN = re.compile(r"([0-9]{4})-([0-9]{1,2})")
+_OPTION = re.compile(r"[0-9]{4}-[0-9]{2}")
 _FIRST_YEAR = 1
 _LAST_YEAR = 9999
 # Days in each month of a common year (index 1 is January); February of a leap year has 29.
@@ -47,6 +48,18 @@ class YearMonth:
         if match is None or not 1 <= int(match[2]) <= 12 or int(match[1]) < _FIRST_YEAR:
             raise ValueError(f"'{text}' is not a month; write it as YYYY-MM, e.g. 2026-03")
         return cls(int(match[1]), int(match[2]))
+
+    @classmethod
+    def parse_option(cls, text: str) -> YearMonth:
+        """The month a command-line option gives, written exactly ``YYYY-MM`` (``2026-03``), as
+        the README and ``--help`` show it: unlike a data file's cell, typed by hand in a
+        spreadsheet, ``2026-3`` is refused, so that a script's typo is not taken for a month.
+
+        Raises ValueError with a message fit to show a person.
+        """
+        if _OPTION.fullmatch(text) is None:
+            raise ValueError(f"'{text}' is not a month; write it as YYYY-MM, e.g. 2026-03")
+        return cls.parse(text)
 
     @classmethod
     def of(cls, day: date) -> YearMonth:

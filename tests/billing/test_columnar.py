@@ -14,7 +14,7 @@ import pytest
 from agreement_engine.agreements.documents import Agreement, Counting
 from agreement_engine.agreements.library import load_texts
 from agreement_engine.billing.counting import compile_counting
-from agreement_engine.billing.inputs import count
+from agreement_engine.billing.inputs import ROWS_COUNTED, count
 from agreement_engine.billing.ruleset import EPISODE_INPUTS, RuleSet, Typed, compose, type_rules
 from agreement_engine.diagnostics import EngineError, render_text
 from agreement_engine.formula import Amount, Span, Value, evaluate
@@ -73,7 +73,9 @@ def counted_in_columns(ruleset: RuleSet, typed: Typed) -> dict[str, int]:
             "discharge_date": [discharged for _, discharged in EPISODES],
         }
     )
-    return count(frame, ruleset, typed)[("Kungsbacka", MARCH)]
+    sums = count(frame, ruleset, typed)[("Kungsbacka", MARCH)]
+    assert sums.pop(ROWS_COUNTED) == 4  # the four episodes discharged in March
+    return sums
 
 
 class Episode:

@@ -39,7 +39,8 @@ def test_the_built_wheel_checks_agreements_outside_the_repository(tmp_path: Path
         f"import sys; sys.path.insert(0, {str(installed)!r}); "
         "import agreement_engine; "
         f"assert agreement_engine.__file__.startswith({str(installed)!r}); "
-        "from agreement_engine.cli import main; sys.argv = ['agreement-engine', 'check']; main()"
+        "from agreement_engine.cli.app import main; "
+        "sys.argv = ['agreement-engine', 'check']; main()"
     )
     result = subprocess.run(
         [sys.executable, "-c", program], cwd=elsewhere, capture_output=True, text=True

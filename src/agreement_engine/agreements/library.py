@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, replace
 from functools import cached_property
@@ -101,7 +102,12 @@ class Library:
 
 
 def find_files(paths: Iterable[str]) -> list[Path]:
-    """The YAML files named, or found below the folders named, sorted; missing paths raise."""
+    """The YAML files named, or found below the folders named, sorted; missing paths raise.
+
+    Every entry named ``*.yaml`` or ``*.yml`` but a folder is found, a link that leads nowhere,
+    a pipe or a device too: reading it says what it is (:func:`.yamlsource.read_text`), so that
+    no file is passed over without a word.
+    """
     files: list[Path] = []
     problems: list[Diagnostic] = []
     for name in paths:
@@ -111,10 +117,10 @@ def find_files(paths: Iterable[str]) -> list[Path]:
                 p
                 for p in sorted(path.rglob("*"))
                 if p.suffix in YAML_SUFFIXES
-                and p.is_file()
+                and not p.is_dir()
                 and not any(part in SKIPPED_FOLDERS for part in p.relative_to(path).parts[:-1])
             )
-        elif path.is_file():
+        elif os.path.lexists(path):
             files.append(path)
         else:
             problems.append(

@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import os
 import re
+import stat
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field
 from decimal import Decimal, InvalidOperation
@@ -22,6 +23,7 @@ from typing import TypeAlias
 import yaml
 from yaml.events import CollectionEndEvent, CollectionStartEvent, Event
 from yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
+from yaml.tokens import ScalarToken, Token
 
 from agreement_engine.agreements.positions import Lines, Place, Span, character_spans, span_at
 from agreement_engine.diagnostics import Diagnostic, EngineError, Location, error
@@ -99,27 +101,89 @@ class YamlDocument:
 def read_yaml(path: str | os.PathLike[str]) -> YamlDocument:
     """Read and load a UTF-8 YAML file (a byte-order mark is allowed)."""
     name = os.fspath(path)
+    return load_yaml(name, read_text(name))
+
+
+def read_text(path: str | os.PathLike[str]) -> str:
+    """The text of an agreement (or scenario test) file, read only if it is a regular file of
+    at most :data:`MAX_FILE_BYTES`: a pipe would block the reading, a device such as
+    ``/dev/zero`` never end, and a link that leads nowhere is a mistake to show, never a file
+    to pass over. The file is opened without waiting (a pipe would wait for a writer) and
+    looked at once open, so it cannot be swapped for another kind in between."""
+    name = os.fspath(path)
     try:
-        with open(name, "rb") as stream:
-            raw = stream.read()
-    except FileNotFoundError:
-        raise EngineError([error("the file does not exist", Location(name, 1, 1))]) from None
+        handle = os.open(name, os.O_RDONLY | getattr(os, "O_NONBLOCK", 0))
     except OSError as exc:
-        problem = f"the file cannot be read: {exc.strerror or exc}"
-        raise EngineError([error(problem, Location(name, 1, 1))]) from None
-    return load_yaml(name, decode_utf8(raw, name))
+        raise EngineError([_unreadable(name, exc)]) from None
+    with os.fdopen(handle, "rb") as stream:
+        kind = _kind(os.fstat(handle).st_mode)
+        if kind is not None:
+            raise EngineError([_not_a_file(name, kind)])
+        raw = stream.read(MAX_FILE_BYTES + 1)
+    return decode_utf8(raw, name)
+
+
+MAX_FILE_BYTES = 1 << 20
+"""The largest agreement or scenario test file read: the bundled ones are 2–14 KiB."""
+
+
+def _kind(mode: int) -> str | None:
+    """What a file that is not a regular file is, in words; None for a regular file."""
+    if stat.S_ISREG(mode):
+        return None
+    if stat.S_ISDIR(mode):
+        return "a folder"
+    if stat.S_ISFIFO(mode):
+        return "a pipe (FIFO)"
+    return "a socket" if stat.S_ISSOCK(mode) else "a device"
+
+
+def _not_a_file(name: str, kind: str) -> Diagnostic:
+    link = f"a link to '{os.readlink(name)}', " if os.path.islink(name) else ""
+    return error(
+        f"the file is {link}{kind}, not a regular file, so it cannot be read",
+        Location(name, 1, 1),
+        hint="agreement files are plain text files: put the file itself here, or remove this",
+        code="not-a-file",
+    )
+
+
+def _unreadable(name: str, exc: OSError) -> Diagnostic:
+    where = Location(name, 1, 1)
+    if os.path.islink(name) and not os.path.exists(name):
+        message = f"the file is a link to '{os.readlink(name)}', which does not exist"
+        hint = "point the link at the agreement file, or remove it"
+        return error(message, where, hint=hint, code="not-a-file")
+    if isinstance(exc, FileNotFoundError):
+        return error("the file does not exist", where)
+    if isinstance(exc, IsADirectoryError):
+        return _not_a_file(name, "a folder")
+    return error(f"the file cannot be read: {exc.strerror or exc}", where)
 
 
 def decode_utf8(raw: bytes, name: str) -> str:
-    """A file's bytes as UTF-8 text (a byte-order mark is allowed), or the error at its line."""
+    """A file's bytes as UTF-8 text (a byte-order mark is allowed), or the error at its line;
+    an error too past :data:`MAX_FILE_BYTES`."""
+    if len(raw) > MAX_FILE_BYTES:
+        message = f"the file is larger than {MAX_FILE_BYTES >> 20} MiB, the most it may be"
+        hint = "an agreement file holds one document; split a larger one into several files"
+        raise EngineError([error(message, Location(name, 1, 1), hint=hint, code="file-limit")])
     try:
         return raw.decode("utf-8-sig")
     except UnicodeDecodeError as exc:
         line = raw[: exc.start].count(b"\n") + 1
         hint = "save the file as UTF-8 (most editors offer this under 'Save as' or 'Encoding')"
-        raise EngineError(
-            [error("the file is not UTF-8 text", Location(name, line, 1), hint=hint)]
-        ) from None
+        marked = _UNICODE_MARKS.get(raw[:2])
+        message = (
+            f"the file is {marked} text, not UTF-8" if marked else "the file is not UTF-8 text"
+        )
+        where = Location(name, 1 if marked else line, 1)
+        raise EngineError([error(message, where, hint=hint)]) from None
+
+
+_UNICODE_MARKS = {b"\xff\xfe": "UTF-16", b"\xfe\xff": "UTF-16"}
+"""The first bytes of a file in UTF-16 (or UTF-32, whose marks begin the same way) with a
+byte-order mark."""
 
 
 def load_yaml(path: str, text: str) -> YamlDocument:
@@ -250,7 +314,7 @@ class _Builder:
     ) -> YamlValue:
         self.count += 1
         if self.count > _MAX_NODES:
-            self._too_large(node)
+            self._too_large(node, keypath)
             return None
         if len(keypath) > _MAX_DEPTH:  # aliases can nest deeper than the text does
             self._nested_too_deeply(node)
@@ -315,10 +379,22 @@ class _Builder:
         message = f"duplicate key '{name}' (first given on line {first_line})"
         self._problem(node, message, "remove one of them, or rename it", code="duplicate-key")
 
-    def _too_large(self, node: Node) -> None:
-        if self.count == _MAX_NODES + 1:
-            hint = "write the values out instead of repeating them with aliases ('*')"
-            self._problem(node, "the file is too large to read", hint)
+    def _too_large(self, node: Node, keypath: KeyPath) -> None:
+        """The error for the value past the limit, shown at the key of the file that holds it
+        (where aliases repeat, a value's own place is that of its first writing)."""
+        if self.count != _MAX_NODES + 1:
+            return
+        hint = "write the values out instead of repeating them with aliases ('*')"
+        message = (
+            f"the file holds more than {_MAX_NODES} values, the most a file may hold "
+            "(a value repeated by an alias ('*') counts each time)"
+        )
+        place = self.places.get(keypath[:1])
+        if place is None or place.key is None:
+            self._problem(node, message, hint)
+            return
+        where = self.lines.location(self.path, place.key)
+        self.problems.append(error(message, where, hint=hint, code="yaml"))
 
     def _nested_too_deeply(self, node: Node) -> None:
         if not self.too_deep:
@@ -476,9 +552,37 @@ def _syntax_problem(path: str, lines: Lines, exc: yaml.MarkedYAMLError) -> Diagn
         hint += ' single quotes, or as \\" in double quotes'
     if _points_at_opening(exc):
         mark = exc.context_mark or mark
+    runaway = _runaway_quote(lines.text, exc)
+    if runaway is not None:
+        mark, ends = runaway.start_mark, runaway.end_mark.line + 1
+        problem = (
+            f"the quoted value that starts here is not closed on its line (it runs to line {ends})"
+        )
+        hint = "add the closing quote where the value ends"
     index = min(mark.index, len(lines.text)) if mark is not None else 0
     where = lines.location(path, Span(index, index + 1))
     return error(f"the YAML is malformed: {problem}", where, hint=hint, code="yaml-syntax")
+
+
+def _runaway_quote(text: str, exc: yaml.MarkedYAMLError) -> ScalarToken | None:
+    """A quoted value over several lines that ends just where the text stops making sense: its
+    closing quote is most likely missing, and the problem is best shown where it opens."""
+    problem = exc.problem_mark
+    if problem is None:
+        return None
+    last: Token | None = None
+    try:
+        for token in yaml.scan(text, Loader=yaml.SafeLoader):
+            if token.start_mark.index >= problem.index:
+                break
+            last = token
+    except yaml.YAMLError:
+        pass
+    quoted = isinstance(last, ScalarToken) and last.style in ('"', "'")
+    if quoted and last is not None and last.start_mark.line != last.end_mark.line:
+        assert isinstance(last, ScalarToken)
+        return last
+    return None
 
 
 def _points_at_opening(exc: yaml.MarkedYAMLError) -> bool:

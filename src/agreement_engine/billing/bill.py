@@ -179,6 +179,10 @@ class MonthlyData(Protocol):
     ) -> dict[str, Amount] | str:
         """The aggregates the rule set needs, or a sentence saying why they cannot be had."""
 
+    def caveats(self, ruleset: RuleSet) -> tuple[str, ...]:
+        """Why every line the rule set bills from this data is provisional (a value the data
+        does not give), if it is."""
+
 
 @dataclass(frozen=True, slots=True)
 class _Plan:
@@ -378,7 +382,7 @@ def _due(
     aggregates = data.aggregates(ruleset, typed, governance.municipality, governance.month)
     if isinstance(aggregates, str):
         return _not_computed(governance, ruleset.layers, (aggregates, *reasons))
-    return _Due(governance, ruleset, plan, aggregates, reasons)
+    return _Due(governance, ruleset, plan, aggregates, (*reasons, *data.caveats(ruleset)))
 
 
 def _compute_together(library: Library, group: Sequence[_Due]) -> list[InvoiceLine]:

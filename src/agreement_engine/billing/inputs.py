@@ -8,9 +8,8 @@ can feed any rule set: its episodes are counted by the governing document's own 
 
 from __future__ import annotations
 
-import zipfile
 from collections.abc import Callable, Iterable, Mapping, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from fractions import Fraction
 from functools import cached_property
 from itertools import islice
@@ -18,6 +17,7 @@ from typing import TYPE_CHECKING, TypeVar
 
 from agreement_engine.agreements.documents import Statute
 from agreement_engine.agreements.library import Library
+from agreement_engine.billing.absent_inputs import absent_reasons
 from agreement_engine.billing.counting import MONTH_COLUMN, Compiled, compile_counting
 from agreement_engine.billing.ruleset import (
     DEFAULT_AGGREGATES,
@@ -28,7 +28,7 @@ from agreement_engine.billing.ruleset import (
 )
 from agreement_engine.billing.timeline import govern
 from agreement_engine.data import Episodes, MonthlyFigures, ReadReport, read_episodes_then
-from agreement_engine.diagnostics import Diagnostic
+from agreement_engine.diagnostics import Diagnostic, EngineError
 from agreement_engine.formula import Amount, FormulaError
 from agreement_engine.formula.types import DAYS, NUMBER, Quantity
 from agreement_engine.months import YearMonth
@@ -86,6 +86,10 @@ class AggregateData:
         # Only those the counting section names: a rule may have the name of one it does not.
         return {name: given[name] for name in needed}
 
+    def caveats(self, ruleset: RuleSet) -> tuple[str, ...]:
+        """Nothing: an aggregates file gives the figures as they are."""
+        return ()
+
     def origin(self, municipality: str, month: YearMonth) -> Origin | None:
         """The row a municipality's month was read from; None when the data has none."""
         row = self.rows.get((municipality, month))
@@ -127,6 +131,11 @@ class EpisodeData:
             return YearMonth(9999, 12), YearMonth(1, 1)  # empty: covers nothing
         return YearMonth.of(first), YearMonth.of(max(last, first))
 
+    def caveats(self, ruleset: RuleSet) -> tuple[str, ...]:
+        """Why every line the rule set counts from the extract is provisional: a value its
+        counting rules read that the file has no column for (:mod:`.absent_inputs`)."""
+        return absent_reasons(ruleset.counting, self.extract.absent)
+
     def aggregates(
         self, ruleset: RuleSet, typed: Typed, municipality: str, month: YearMonth
     ) -> dict[str, Amount] | str:
@@ -140,6 +149,8 @@ class EpisodeData:
             self.counted[ruleset.base.id] = count(self.extract, ruleset, typed)
         counted = self.counted[ruleset.base.id]
         first, last = self.span
+        if last < first:
+            return "the episode extract has no discharged episode, so it covers no month"
         if not first <= month <= last:
             return (
                 f"the episode extract covers {first} – {last} (the months of its first and last "
@@ -212,9 +223,19 @@ def _tallies(billing: Billing, prefix: str) -> dict[str, Compiled]:
 
 
 def _compile(ruleset: RuleSet, typed: Typed, prefix: str = "") -> Compiled:
+    """A rule set's counting, with one more sum per month: :data:`ROWS_COUNTED`, the rows
+    counted in it, so that a run can say how many rows its lines used."""
+    import polars as pl
+
     assert ruleset.counting is not None
     types = {**EPISODE_INPUTS, **typed.episode_types}
-    return compile_counting(ruleset.counting, typed.episode_order, types, prefix)
+    compiled = compile_counting(ruleset.counting, typed.episode_order, types, prefix)
+    rows = (ROWS_COUNTED, pl.len().alias(prefix + ROWS_COUNTED))
+    return replace(compiled, aggregates=(*compiled.aggregates, rows))
+
+
+ROWS_COUNTED = "rows counted"
+"""The name of the number of rows counted in a month (no formula can name it: it has a space)."""
 
 
 def count(
@@ -284,7 +305,9 @@ def is_episode_file(path: str) -> bool:
             return bool(_xlsx_head(path) & wanted)
         with open(path, "rb") as handle:
             head = handle.read(_HEAD_BYTES)
-    except (OSError, zipfile.BadZipFile, KeyError, ValueError):
+    except EngineError:
+        raise
+    except Exception:  # a workbook openpyxl cannot read: its reader says what is wrong
         return False
     text = _head_text(head, path, whole=len(head) < _HEAD_BYTES)
     for line in text.splitlines()[:10]:
@@ -301,7 +324,9 @@ def _xlsx_head(path: str) -> set[str]:
     from openpyxl import load_workbook
 
     from agreement_engine.data.dialect import normalise_name
+    from agreement_engine.data.limits import check_workbook
 
+    check_workbook(path)
     workbook = load_workbook(path, read_only=True, data_only=True)
     try:
         sheet = workbook.worksheets[0]

@@ -1,6 +1,9 @@
 """The command line: a thin shell that parses arguments, calls the library and prints.
 
-Exit codes: 0 all well, 1 the files or data have problems, 2 wrong usage.
+Exit codes, one contract for every command (see :data:`EPILOG`, and the README's Commands):
+0 done, and everything asked for was computed; 1 the files or data have problems, or nothing at
+all could be billed; 2 wrong usage; 3 done and the output written, but some lines are not
+computed (each says why); 4 ``diff --exit-code`` found a change in meaning; 130 interrupted.
 
 Start-up time counts (``check`` and ``evaluate`` run often, from scripts and editors), so what only
 one command needs is imported inside that command: ``evaluate`` does not load ``diff``.
@@ -10,8 +13,11 @@ from __future__ import annotations
 
 import gc
 import os
+import signal
 import sys
+import warnings
 from enum import StrEnum
+from types import FrameType
 from typing import Annotated
 
 import click
@@ -21,11 +27,19 @@ from agreement_engine.api import DEFAULT_AGREEMENTS, remove_temporary_files
 from agreement_engine.api import explain as explain_lines
 from agreement_engine.cli import commands
 from agreement_engine.cli import output as files
+from agreement_engine.cli.console import INTERRUPTED
 from agreement_engine.diagnostics import EngineError, UsageError, render_text
+
+EPILOG = (
+    "Exit codes: 0 done, everything computed; 1 the files or data have problems, or nothing "
+    "could be billed; 2 wrong usage; 3 done, output written, some lines not computed; "
+    "4 diff --exit-code: the versions differ in meaning; 130 interrupted."
+)
 
 app = typer.Typer(
     name="agreement-engine",
     help="Rules-as-code for the money side of inter-governmental agreements.",
+    epilog=EPILOG,
     no_args_is_help=True,
     add_completion=False,
     pretty_exceptions_enable=False,
@@ -120,13 +134,16 @@ def evaluate(
             sys.stderr.write("\r\033[K")
         for line in commands.report_lines(run):
             typer.echo(line, err=True)
+        code = commands.billed_code(run.basis)
+        if code == 1:  # nothing at all billed: no output, which a script could take for done
+            raise EngineError([commands.nothing_billed(run.basis)])
         payload = commands.render_basis(run, chosen)
         if output:
             read = [data, *(document.path for document in run.library.documents)]
             files.write_whole(output, payload, inputs=read)
             typer.echo(f"wrote {output}", err=True)
-            return "", 0
-        return payload.decode("utf-8"), 0
+            return "", code
+        return payload.decode("utf-8"), code
 
     _run(action)
 
@@ -149,7 +166,10 @@ def explain(
         for line in commands.report_lines(run):  # what reading the data did, as evaluate says
             typer.echo(line, err=True)
         name = run.basis.municipalities[0]
-        return explain_lines(run, name), 0
+        code = commands.billed_code(run.basis)
+        if code == 1:  # the derivation says why; the exit code says that nothing was billed
+            typer.echo(render_text(commands.nothing_billed(run.basis, written=True)), err=True)
+        return explain_lines(run, name), code
 
     _run(action)
 
@@ -195,6 +215,10 @@ def diff(
     git_setup: Annotated[
         bool, typer.Option("--git-setup", help="Print how to make git diff use the engine.")
     ] = False,
+    exit_code: Annotated[
+        bool,
+        typer.Option("--exit-code", help="Exit 4 when the versions differ in meaning (as git)."),
+    ] = False,
 ) -> None:
     """Compare two versions of agreement files by meaning, and what the change does to money."""
 
@@ -205,9 +229,10 @@ def diff(
             return commands.textconv_command(textconv)
         if old is None or new is None:
             raise UsageError("diff needs OLD and NEW (or --textconv FILE, or --git-setup)")
-        return commands.diff_command(
+        text, changed = commands.diff_command(
             old, new, rev, format.value, impact, assume_approved, context=with_ or []
         )
+        return text, changed if exit_code else 0
 
     _run(action)
 
@@ -255,7 +280,9 @@ def _run(action: commands.Action) -> None:
 
 
 def main() -> None:
-    """Entry point of the console script.
+    """Run the command line and end the process (the console script's :mod:`.console` calls it).
+
+    Ctrl-C ends the run with exit code 130 and the message ``interrupted``, never a traceback.
 
     A run builds tens of thousands of objects that live until it ends (lines, steps, figures);
     with Python's default thresholds the collector would sweep them all again and again. A run
@@ -264,12 +291,20 @@ def main() -> None:
     temporary copies removed: mypy does both the same way.
     """
     gc.set_threshold(200_000, 30, 30)
+    signal.signal(signal.SIGINT, _interrupt)
+    # openpyxl warns of what it tidies in a workbook from another program, in its own words
+    # and with its source path: not a message for the user, who gets ours if it cannot read.
+    warnings.filterwarnings("ignore", module="openpyxl")
     try:
         app()
     except SystemExit as done:
         status = _status(done)
+    except Interrupted:
+        sys.stderr.write("interrupted\n")
+        status = INTERRUPTED
     else:  # pragma: no cover  (click ends every run with SystemExit)
         status = 0
+    signal.signal(signal.SIGINT, signal.SIG_IGN)  # the output is out: nothing left to stop
     remove_temporary_files()
     try:
         sys.stdout.flush()
@@ -277,6 +312,16 @@ def main() -> None:
     except OSError:  # the reader went away (a pipe closed early): nothing more to say
         pass
     os._exit(status)
+
+
+class Interrupted(BaseException):
+    """Ctrl-C while a command runs. Not a KeyboardInterrupt, which click would turn into
+    'Aborted!' and exit code 1: this unwinds to :func:`main`, removing on its way any output
+    file half-written (:func:`.output.write_whole`), which ends with exit code 130."""
+
+
+def _interrupt(signal_number: int, frame: FrameType | None) -> None:
+    raise Interrupted
 
 
 def _status(done: SystemExit) -> int:

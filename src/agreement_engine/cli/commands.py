@@ -12,12 +12,22 @@ import json
 from collections.abc import Callable, Sequence
 
 from agreement_engine import api
-from agreement_engine.api import Evaluation
-from agreement_engine.diagnostics import EngineError, UsageError, render_text, summary, to_json
+from agreement_engine.api import Evaluation, InvoiceBasis, LineStatus
+from agreement_engine.diagnostics import (
+    Diagnostic,
+    EngineError,
+    Severity,
+    UsageError,
+    render_text,
+    summary,
+    to_json,
+)
 from agreement_engine.months import YearMonth
 from agreement_engine.render import invoice as invoice_output
 
 Action = Callable[[], tuple[str, int]]
+SOME_NOT_COMPUTED = 3
+"""The exit code of a run that wrote its output, but with some lines not computed."""
 
 
 def check(paths: Sequence[str], output_format: str) -> tuple[str, int]:
@@ -73,7 +83,7 @@ def evaluate(
 def month(text: str, option: str) -> YearMonth:
     """The month an option gives, written YYYY-MM; wrong usage otherwise."""
     try:
-        return YearMonth.parse(text)
+        return YearMonth.parse_option(text)
     except ValueError:
         raise UsageError(
             f"{option} takes a month written YYYY-MM, like 2026-03, not '{text}'"
@@ -88,6 +98,40 @@ def render_basis(evaluation: Evaluation, output_format: str) -> bytes:
         report, warnings = evaluation.report, evaluation.warnings
         data = invoice_output.data_json(report, evaluation.data_sha256(), warnings)
     return invoice_output.render_basis(evaluation.basis, output_format, data)
+
+
+def billed_code(basis: InvoiceBasis) -> int:
+    """The exit code of a run that billed: 0 when every line was computed, 3 when some were not
+    (each line says why), 1 when none was: nothing at all could be billed, and a script must
+    not take the run for done (:func:`nothing_billed` says why)."""
+    missing = sum(line.status is LineStatus.NOT_COMPUTED for line in basis.lines)
+    if not missing:
+        return 0
+    return SOME_NOT_COMPUTED if missing < len(basis.lines) else 1
+
+
+def nothing_billed(basis: InvoiceBasis, written: bool = False) -> Diagnostic:
+    """The error for a run none of whose lines could be computed, naming the first reasons;
+    ``written`` when the output (an explanation) was shown all the same."""
+    count = len(basis.lines)
+    shown: dict[str, None] = {}
+    for line in basis.lines:
+        shown.setdefault(f"{line.municipality} {line.month}: {'; '.join(line.reasons)}")
+    notes = list(shown)[:_REASONS_SHOWN]
+    if len(shown) > len(notes):
+        notes.append(f"and {len(shown) - len(notes)} more lines not computed")
+    what = "the one line could not" if count == 1 else f"none of the {count} lines could"
+    hint = "the notes say why, and the report above what was read from the data"
+    return Diagnostic(
+        Severity.ERROR,
+        f"nothing could be billed: {what} be computed",
+        hint=hint if written else f"no output was written; {hint}",
+        code="nothing-billed",
+        notes=tuple(notes),
+    )
+
+
+_REASONS_SHOWN = 3
 
 
 def report_lines(evaluation: Evaluation) -> list[str]:
@@ -110,6 +154,8 @@ def timeline_command(
 
 
 DIFF_FORMATS = ("text", "markdown", "json")
+CHANGED = 4
+"""The exit code of ``diff --exit-code`` when the versions differ in meaning."""
 
 
 def diff_command(
@@ -121,7 +167,8 @@ def diff_command(
     assume_approved: bool,
     context: Sequence[str] = (),
 ) -> tuple[str, int]:
-    """``agreement-engine diff OLD NEW``: what changed in meaning; exit 1 when anything did."""
+    """``agreement-engine diff OLD NEW``: what changed in meaning, and 4 when anything did (the
+    code of ``diff --exit-code``; without that flag the CLI exits 0 either way)."""
     from agreement_engine.render import diff as diff_output
 
     if output_format not in DIFF_FORMATS:
@@ -140,7 +187,7 @@ def diff_command(
         text = diff_output.render_markdown(found.diff, found.impact)
     else:
         text = diff_output.render_text(found.diff, found.impact)
-    return text, 1 if found.diff.changed else 0
+    return text, CHANGED if found.diff.changed else 0
 
 
 def textconv_command(path: str) -> tuple[str, int]:

@@ -34,7 +34,7 @@ def write_whole(path: str, data: bytes, inputs: Collection[str] = ()) -> None:
         return
     folder = target.parent
     if not folder.is_dir():
-        raise UsageError(f"cannot write {path}: the folder {Path(path).parent} does not exist")
+        raise UsageError(_no_folder(path, folder))
     mode = stat.S_IMODE(target.stat().st_mode) if target.is_file() else 0o666 & ~_umask()
     try:
         handle, temporary = tempfile.mkstemp(prefix=f".{target.name}.", dir=folder)
@@ -50,6 +50,18 @@ def write_whole(path: str, data: bytes, inputs: Collection[str] = ()) -> None:
         if isinstance(exc, OSError):
             raise UsageError(f"cannot write {path}: {exc.strerror}") from None
         raise
+
+
+def _no_folder(path: str, folder: Path) -> str:
+    """Why ``path`` cannot be written, its folder (where links lead) not being one: naming the
+    folder that is missing, not the link's own (which exists)."""
+    given = Path(path).parent
+    what = "is not a folder" if folder.exists() else "does not exist"
+    if os.path.islink(path):
+        return f"cannot write {path}: it is a link to {os.readlink(path)}, and {folder} {what}"
+    if any(part.is_symlink() for part in (given, *given.parents)):
+        return f"cannot write {path}: the folder {given} leads to {folder}, which {what}"
+    return f"cannot write {path}: the folder {given} {what}"
 
 
 def _write_straight(path: str, target: Path, data: bytes) -> None:

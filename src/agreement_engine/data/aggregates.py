@@ -297,6 +297,8 @@ class _Reader:
         if not episodes or total is None:  # with 0 episodes, days and Snitt are checked
             return False
         days, days_numerator, days_denominator = total
+        if days < episodes:  # a warning
+            return False
         average = None
         if at_average >= 0 and fields[at_average]:
             written = self._averages.get(fields[at_average])
@@ -359,6 +361,9 @@ class _Reader:
         if episodes == 0 and total != 0:
             self.problems.add(_days_without_episodes(self._cell(row, "total_days"), self.layout))
             return None
+        if total < episodes:
+            cell = self._cell(row, "total_days")
+            self.problems.add(_fewer_days_than_episodes(cell, episodes, self.layout))
         figure = MonthlyFigures(municipality, when, episodes, total, average, row.location)
         if average is not None:
             disagreement = _average_disagreement(figure, self._cell(row, "average"), self.layout)
@@ -458,6 +463,20 @@ def _days_without_episodes(cell: Cell, layout: Layout) -> Diagnostic:
         f"{subject(cell, total)} is {cell.text}, but '{episodes}' is 0",
         underline(cell),
         hint="days can only be counted in episodes; check the row against the source",
+        code="data-inconsistent",
+    )
+
+
+def _fewer_days_than_episodes(cell: Cell, episodes: int, layout: Layout) -> Diagnostic:
+    """Each episode counted was discharge-ready 1 day or more: the days cannot be fewer. A
+    warning, as the average disagreeing is: the figures are billed as given, and the run says
+    that they cannot both be right."""
+    total, counted = layout.titles["total_days"], layout.titles["episodes"]
+    return warning(
+        f"{subject(cell, total)} is {cell.text}, fewer than the {episodes} '{counted}': each of "
+        "those episodes was discharge-ready 1 day or more, so together at least as many days",
+        underline(cell),
+        hint="check the row against the source: are the two columns swapped?",
         code="data-inconsistent",
     )
 

@@ -40,6 +40,7 @@ from agreement_engine.data.xlsx import (
     make_cell,
     open_sheet,
 )
+from agreement_engine.data.xlsx_formulas import unvalued_formulas
 from agreement_engine.diagnostics import Diagnostic, EngineError, Location, error
 
 if TYPE_CHECKING:
@@ -290,6 +291,8 @@ def _xlsx_frame(path: str, known: Collection[str], problems: Problems) -> TextFr
 
     with open_sheet(path) as sheet:
         header, rows = _xlsx_header(path, sheet, known)
+        for problem in unvalued_formulas(path, header, known):
+            problems.add(problem)
         width = len(header.cells)
         columns: list[list[str]] = [[] for _ in range(width)]
         numbers: list[int] = []

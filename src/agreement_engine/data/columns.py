@@ -12,9 +12,10 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 
 from agreement_engine.data.dialect import normalise_name
+from agreement_engine.data.messages import invisible_hint
 from agreement_engine.data.report import Problems, quote_list
 from agreement_engine.data.table import Cell, Row
-from agreement_engine.diagnostics import Diagnostic, did_you_mean, error
+from agreement_engine.diagnostics import Diagnostic, did_you_mean, error, visible
 
 
 @dataclass(frozen=True, slots=True)
@@ -87,13 +88,20 @@ def resolve(header: Row, columns: Sequence[Column], problems: Problems) -> Layou
 
 
 def _missing(header: Row, column: Column, unmatched: list[Cell], found: list[str]) -> Diagnostic:
-    """A missing column, pointing at a header cell that looks like a misspelling of it."""
-    message = f"missing column {column.describe()}; the columns found are {quote_list(found)}"
+    """A missing column, pointing at a header cell that looks like a misspelling of it (or is
+    it, but for characters that cannot be seen, which the message shows)."""
+    shown = quote_list([visible(name) for name in found])
+    message = f"missing column {column.describe()}; the columns found are {shown}"
     for cell in unmatched:
-        hint = did_you_mean(cell.text, column.accepted)
+        hint = _invisible_hint(cell.text, column) or did_you_mean(cell.text, column.accepted)
         if hint is not None:
             return error(message, cell.location, hint=hint, code="data-missing-column")
     return error(message, header.location, code="data-missing-column")
+
+
+def _invisible_hint(text: str, column: Column) -> str | None:
+    """What to do about a header cell that names the column but for characters no one can see."""
+    return invisible_hint(text, column.accepted, "delete {them} (or save the file as CSV UTF-8)")
 
 
 def _repeated(cell: Cell, first_title: str, first_index: int) -> Diagnostic:

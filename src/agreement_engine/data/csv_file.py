@@ -315,6 +315,7 @@ def _encoding(path: str) -> tuple[str, str, _Marks]:
             if codec == "utf-8-sig":
                 _, marks = _check_stream(path, "utf-8")
                 return "utf-8", name, marks
+            _check_stream(path, codec)  # a mark of UTF-16 or 32 on text that is not
             return codec, name, _Marks()
     check_text_start(path, start)
     decodes, marks = _check_stream(path, "utf-8", probe=True)
@@ -341,7 +342,8 @@ def _check_stream(path: str, codec: str, probe: bool = False) -> tuple[bool, _Ma
             chunk = file.read(_CHUNK)
             marks = marks.seen(chunk)
             try:
-                if not (chunk.isascii() and not decoder.getstate()[0]):
+                ascii_is_text = codec in ("utf-8", "cp1252")  # not so in UTF-16 or 32
+                if not (ascii_is_text and chunk.isascii() and not decoder.getstate()[0]):
                     text = decoder.decode(chunk, final=not chunk)
                     letters = letters or not text.isascii()
             except UnicodeDecodeError as exc:
@@ -386,7 +388,8 @@ def _undecodable_in(path: str, exc: UnicodeDecodeError, lines: int, codec: str) 
     base = lines + data.count(b"\n", 0, start)
     if codec == "utf-8":
         return stray_byte(path, data[start:], exc.start - start, base)
-    return undecodable(path, data[start:], exc.start - start, "UTF-8 or Windows-1252", base)
+    expected = "UTF-8 or Windows-1252" if codec == "cp1252" else codec.upper()
+    return undecodable(path, data[start:], exc.start - start, expected, base)
 
 
 def _plain_lines(

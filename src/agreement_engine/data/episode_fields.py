@@ -59,6 +59,17 @@ EXPECTED = {
 """What a field's text must spell, completing "… must be …", for the fields that are checked."""
 
 
+def absent_fields(titles: Sequence[str]) -> tuple[str, ...]:
+    """The fields of the columns a read report lists as not in the file (by their first names):
+    not known for any episode."""
+    return tuple(c.field for c in EPISODE_COLUMNS if c.names[0] in titles)
+
+
+def title(field: str) -> str:
+    """The name messages give a field's column: 'Underrättelse klockslag' for notice_time."""
+    return next(c.names[0] for c in EPISODE_COLUMNS if c.field == field)
+
+
 def required(field: str) -> bool:
     """Whether a field must have a value on every row (others may be empty: not known)."""
     return field in ("episode_id", "municipality", "ready_date")

@@ -47,6 +47,7 @@ from agreement_engine.data.episode_fields import (
     EPISODE_COLUMNS,
     EXPECTED,
     FIELDS,
+    absent_fields,
     municipality_names,
     required,
     typed,
@@ -87,13 +88,17 @@ class Episodes:
     it, however early its episodes were ready."""
     tallied: tuple[Tallied, ...] | None = None
     """The sums of the tallies asked for, in order, when they were taken while reading."""
+    absent: tuple[str, ...] = ()
+    """The fields whose columns the file does not have (see :data:`FIELDS`): not known for any
+    episode, so that every line counted from them must say so."""
 
     @classmethod
-    def of_frame(cls, frame: pl.DataFrame) -> Episodes:
-        """Episodes in a frame with the columns :func:`read_episodes_frame` gives."""
+    def of_frame(cls, frame: pl.DataFrame, absent: tuple[str, ...] = ()) -> Episodes:
+        """Episodes in a frame with the columns :func:`read_episodes_frame` gives; ``absent``
+        the fields whose columns the file did not have."""
         discharged = frame.get_column("discharge_date")
         first, last = discharged.min(), discharged.max()
-        return cls(frame, (_date_or_none(first), _date_or_none(last)))
+        return cls(frame, (_date_or_none(first), _date_or_none(last)), absent=absent)
 
     @property
     def names(self) -> Mapping[str, str] | None:
@@ -178,7 +183,8 @@ def read_episodes_then(
             if not repeats.found():
                 return made, report, warnings
     frame, report, warnings = _read_in_memory(name, municipalities)
-    return then(Episodes.of_frame(frame)), report, warnings
+    episodes = Episodes.of_frame(frame, absent_fields(report.absent_columns))
+    return then(episodes), report, warnings
 
 
 def read_episodes_frame(
@@ -224,7 +230,8 @@ def _read_streaming(
         ignored_columns=layout.ignored,
         absent_columns=layout.absent,
     )
-    episodes = Episodes(checked.extract, checked.span, checked.tallied)
+    absent = absent_fields(layout.absent)
+    episodes = Episodes(checked.extract, checked.span, checked.tallied, absent)
     return episodes, report, problems.sorted_warnings(), checked.repeats
 
 

@@ -10,7 +10,7 @@ from __future__ import annotations
 from collections import defaultdict
 from dataclasses import dataclass, field
 
-from agreement_engine.diagnostics import Diagnostic, EngineError, Location, Severity
+from agreement_engine.diagnostics import Diagnostic, EngineError, Location, Severity, visible
 
 MAX_ERRORS = 50
 """Errors shown per file; the rest are counted in a closing note."""
@@ -33,9 +33,11 @@ class Exclusion:
         more = ", …" if self.count > len(self.rows) else ""
         what = f"{self.count} {_plural(self.count, 'row')} ({self.reason}"
         if self.details:
-            names = ", ".join(self.details[:_DETAILS_SHOWN])
+            names = ", ".join(visible(d) for d in self.details[:_DETAILS_SHOWN])
             rest = len(self.details) - _DETAILS_SHOWN
             what += f": {names}" + (f" and {rest} more" if rest > 0 else "")
+        if not self.rows:  # counted, not read row by row
+            return f"{what})"
         return f"{what}; {_plural(self.count, 'row')} {shown}{more})"
 
 
@@ -127,7 +129,7 @@ class Problems:
         """Raise :class:`EngineError` with the first errors, a count of the rest, and warnings."""
         if not self.errors and not self.unshown:
             return
-        ordered = sorted(self.errors, key=_position)
+        ordered = sorted(_said_once(self.errors), key=_position)
         shown = ordered[:MAX_ERRORS]
         rest = len(ordered) - len(shown) + self.unshown
         closing = []
@@ -138,6 +140,13 @@ class Problems:
 
     def sorted_warnings(self) -> list[Diagnostic]:
         return sorted(self.warnings, key=_position)
+
+
+def _said_once(errors: list[Diagnostic]) -> list[Diagnostic]:
+    """The errors without those a more exact one says at the same place: a spreadsheet cell
+    read as empty that holds a formula without a saved value (:mod:`.xlsx_formulas`)."""
+    formulas = {_position(e) for e in errors if e.code == "data-formula"}
+    return [e for e in errors if not (e.code == "data-empty-cell" and _position(e) in formulas)]
 
 
 def quote_list(names: tuple[str, ...] | list[str]) -> str:

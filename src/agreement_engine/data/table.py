@@ -22,6 +22,7 @@ from pathlib import Path
 from typing import BinaryIO
 
 from agreement_engine.data.dialect import SPACES, normalise_name
+from agreement_engine.data.limits import too_many_columns
 from agreement_engine.data.report import Problems
 from agreement_engine.diagnostics import Diagnostic, EngineError, Location, error
 
@@ -211,7 +212,7 @@ def check_data_file(path: str) -> None:
     try:
         mode = os.stat(path).st_mode
     except OSError as exc:
-        raise EngineError([_cannot_read(path, exc.strerror)]) from None
+        raise EngineError([_cannot_read(path, _missing(path, exc))]) from None
     if stat.S_ISREG(mode):
         return
     if stat.S_ISDIR(mode):
@@ -221,6 +222,13 @@ def check_data_file(path: str) -> None:
     reason = f"it is a {kind}, not a regular file, so it cannot be read twice"
     hint = "save the data to a file first, and give the path of that file"
     raise EngineError([_cannot_read(path, reason, hint)])
+
+
+def _missing(path: str, exc: OSError) -> str | None:
+    """Why a path that cannot be looked at cannot be read, in words."""
+    if os.path.islink(path):
+        return f"it is a link to {os.readlink(path)}, which does not exist"
+    return "it does not exist" if isinstance(exc, FileNotFoundError) else exc.strerror
 
 
 def _cannot_read(path: str, reason: str | None, hint: str | None = None) -> Diagnostic:
@@ -432,7 +440,12 @@ def sniff(line: str) -> str:
 
 
 def check_columns(header: Row, separator: str) -> None:
-    """Stop at once when the header has a single column: the separator must be wrong."""
+    """Stop at once when the header has a single column (the separator must be wrong) or more
+    than :data:`.limits.MAX_COLUMNS`."""
+    too_many = too_many_columns(len(header.cells))
+    if too_many is not None:
+        where = Location(header.location.path, header.location.line, 1)  # not the whole line
+        raise EngineError([error(too_many, where, code="data-limit")])
     if len(header.cells) > 1:
         return
     raise EngineError(

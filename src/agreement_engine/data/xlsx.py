@@ -16,7 +16,6 @@ Problems are located by row and column number, and messages name the cell (``cel
 
 from __future__ import annotations
 
-import zipfile
 from collections.abc import Callable, Collection, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
@@ -25,6 +24,7 @@ from decimal import Decimal
 from typing import TYPE_CHECKING
 
 from agreement_engine.data.dialect import SPACES, normalise_name
+from agreement_engine.data.limits import bounded_rows, check_workbook
 from agreement_engine.data.report import Problems
 from agreement_engine.data.table import (
     HEADER_SEARCH,
@@ -35,6 +35,7 @@ from agreement_engine.data.table import (
     drop_trailing_blanks,
     stray_value,
 )
+from agreement_engine.data.xlsx_formulas import unvalued_formulas
 from agreement_engine.diagnostics import Diagnostic, EngineError, Location, error
 
 if TYPE_CHECKING:
@@ -70,25 +71,43 @@ def open_sheet(path: str) -> Iterator[Sheet]:
     from openpyxl import load_workbook
 
     check_data_file(path)
+    check_workbook(path)
     try:
         book = load_workbook(path, read_only=True, data_only=True)
-    except (OSError, zipfile.BadZipFile, KeyError, ValueError) as exc:
+    except Exception as exc:  # openpyxl's own, for parts it cannot make sense of: any kind
         raise EngineError([_unreadable(path, exc)]) from None
     try:
+        if not book.worksheets:
+            raise EngineError([_unreadable(path, ValueError("it has no sheet"))])
         sheet = book.worksheets[0]
         sheet.reset_dimensions()  # do not trust the stored dimensions: they may cut rows short
-        rows = sheet.iter_rows(min_row=1, min_col=1, values_only=True)
+        cells = sheet.iter_rows(min_row=1, min_col=1, values_only=True)
+        rows = bounded_rows(path, guarded(path, cells))
         others = tuple(str(s.title) for s in book.worksheets[1:])
-        yield Sheet(str(sheet.title), others, rows, lambda: _first_filled(book))
+        yield Sheet(str(sheet.title), others, rows, lambda: _first_filled(book, path))
     finally:
         book.close()
 
 
-def _first_filled(book: Workbook) -> str | None:
+def guarded(path: str, rows: Iterator[tuple[object, ...]]) -> Iterator[tuple[object, ...]]:
+    """openpyxl's rows, read as they are needed; what it raises on XML it cannot make sense of
+    (of any kind: it checks little) is said as a workbook that cannot be read."""
+    while True:
+        try:
+            values = next(rows)
+        except StopIteration:
+            return
+        except Exception as exc:
+            raise EngineError([_unreadable(path, exc)]) from None
+        yield values
+
+
+def _first_filled(book: Workbook, path: str) -> str | None:
     """The name of the first sheet after the first with a value in a cell, if any."""
     for sheet in book.worksheets[1:]:
         sheet.reset_dimensions()
-        for values in sheet.iter_rows(values_only=True):
+        where = f"sheet '{sheet.title}' of {path}"
+        for values in bounded_rows(where, guarded(path, sheet.iter_rows(values_only=True))):
             if any(cell_text(v)[0] for v in values):
                 return str(sheet.title)
     return None
@@ -161,6 +180,8 @@ def read_xlsx_table(path: str, known: Collection[str], problems: Problems) -> Ta
     width = _width(header)
     header = Row(header.number, header.cells[:width], header.location)
     check_header_width(header)
+    for problem in unvalued_formulas(path, header, known):
+        problems.add(problem)
     data: list[Row] = []
     for row in rows[header.number :]:
         for index, cell in enumerate(row.cells[width:], start=width):

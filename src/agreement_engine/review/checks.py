@@ -10,7 +10,8 @@ with the key path of the part it is about (see :mod:`.canonical`), as jsonschema
   of order or splitting a month; two statutes in force at once;
 - :mod:`.formulas`: every formula in every combination of documents that can govern a month;
 - :mod:`.governance`: the timeline per municipality and month: overlaps are errors; months no
-  agreement governs, approvals still pending and national figures still missing are warnings.
+  agreement governs, approvals still pending and national figures still missing are warnings;
+- :mod:`.division`: divisions that can be by zero when a month is billed (warnings).
 
 :func:`iter_problems` chains them, as they are found; none yields a problem twice (a formula
 checked in several combinations is reported once, see :mod:`.formulas`). :func:`check_library`
@@ -24,7 +25,7 @@ from collections.abc import Iterator
 
 from agreement_engine.agreements.library import Library
 from agreement_engine.diagnostics import Diagnostic, Severity
-from agreement_engine.review.formulas import formula_problems
+from agreement_engine.review.formulas import division_problems, formula_problems
 from agreement_engine.review.governance import timeline_problems
 from agreement_engine.review.references import duplicate_ids, references
 from agreement_engine.review.validity import approvals, statute_overlaps, validities
@@ -45,6 +46,8 @@ def iter_problems(library: Library, *, warnings: bool = True) -> Iterator[Diagno
     yield from statute_overlaps(library)
     yield from formula_problems(library)
     yield from timeline_problems(library, warnings=warnings)
+    if warnings:
+        yield from division_problems(library)
 
 
 def check_library(library: Library, *, warnings: bool = True) -> list[Diagnostic]:

@@ -7,6 +7,7 @@ each agreement it applies to. A rule shared by several rule sets is checked in e
 is yielded once: a second problem of the same kind (code) in the same rule at the same place is
 the same problem, found again, whatever its message says. So the wording is that of the first
 rule set it is found in: the base document alone, then with its extension, then with each routine.
+The same goes for the warning about a division that can be by zero (:mod:`.division`).
 
 Each problem is said about the rule it is in, as a key path (see :mod:`.canonical`): the
 document's id, then ``rules`` and the rule's name, or ``counting`` and the counting rule's.
@@ -15,7 +16,7 @@ document's id, then ``rules`` and the rule's name, or ``counting`` and the count
 from __future__ import annotations
 
 from bisect import bisect_right
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from dataclasses import replace
 
 from agreement_engine.agreements.documents import Agreement, Extension, Routine, Statute
@@ -23,6 +24,7 @@ from agreement_engine.agreements.library import Library
 from agreement_engine.billing.ruleset import RuleSet, compose, type_rules
 from agreement_engine.diagnostics import Diagnostic, Location
 from agreement_engine.review.canonical import KeyPath, rules_of
+from agreement_engine.review.division import zero_divisors
 
 Problems = Iterator[Diagnostic]
 
@@ -30,15 +32,25 @@ Problems = Iterator[Diagnostic]
 def formula_problems(library: Library) -> Problems:
     """What is wrong with the formulas, in each rule set that can govern a month, each once."""
     parameters = library.parameters
-    rules = _RulePlaces(library)
+    found = (p for r in rulesets(library) for p in type_rules(r, parameters).problems)
+    return _once(found, _RulePlaces(library))
+
+
+def division_problems(library: Library) -> Problems:
+    """Divisions that can be by zero when a month is billed (:mod:`.division`), each once."""
+    found = zero_divisors(rulesets(library), library.parameters)
+    return _once(found, _RulePlaces(library))
+
+
+def _once(found: Iterable[Diagnostic], rules: _RulePlaces) -> Problems:
+    """Each problem with the key path of its rule, the first time it is found."""
     seen: set[tuple[object, ...]] = set()
-    for ruleset in rulesets(library):
-        for found in type_rules(ruleset, parameters).problems:
-            problem = replace(found, path=rules.about(found))
-            identity = _identity(problem)
-            if identity not in seen:
-                seen.add(identity)
-                yield problem
+    for each in found:
+        problem = replace(each, path=rules.about(each))
+        identity = _identity(problem)
+        if identity not in seen:
+            seen.add(identity)
+            yield problem
 
 
 def _identity(problem: Diagnostic) -> tuple[object, ...]:

@@ -27,7 +27,7 @@ from agreement_engine.agreements.library import (
     load_texts,
 )
 from agreement_engine.agreements.schema import validate
-from agreement_engine.agreements.source import decode_utf8, read_yaml
+from agreement_engine.agreements.source import decode_utf8, read_text, read_yaml
 from agreement_engine.diagnostics import Diagnostic, EngineError, Location, error
 from agreement_engine.review.canonical import KeyPath, Leaf, canonical
 
@@ -75,7 +75,7 @@ def read_side(path: str, revision: str | None) -> list[tuple[str, str]]:
     """
     if revision is None:
         files = find_files([path])
-        return [(str(file), decode_utf8(file.read_bytes(), str(file))) for file in files]
+        return [(str(file), read_text(file)) for file in files]
     names = _listed(path, revision)
     if not names:
         raise EngineError(

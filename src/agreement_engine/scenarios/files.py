@@ -8,6 +8,7 @@ worded as ``check`` words the agreement files' problems. :mod:`.scenarios` runs 
 from __future__ import annotations
 
 import datetime as dt
+import os
 import re
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
@@ -89,13 +90,13 @@ def find_test_files(paths: Iterable[str]) -> list[Path]:
     found: list[Path] = []
     for name in paths:
         path = Path(name)
-        if path.is_file():
+        if os.path.lexists(path) and not path.is_dir():  # a pipe or a link too: reading says so
             found.append(path)
         elif path.is_dir():
             tests = sorted(
                 p
                 for p in path.rglob("*")
-                if p.suffix in YAML_SUFFIXES and p.parent.name == TESTS_FOLDER and p.is_file()
+                if p.suffix in YAML_SUFFIXES and p.parent.name == TESTS_FOLDER and not p.is_dir()
             )
             if not tests:
                 raise UsageError(

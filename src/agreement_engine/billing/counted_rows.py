@@ -1,0 +1,165 @@
+"""Which rows of an episode extract a run used: those counted in a line it billed.
+
+Reading an extract checks every row and leaves out those of municipalities no agreement names;
+which of the rest a run uses is known only once it is billed: a one-month run over an extract
+of four years counts the episodes of one month. The counting took, for each municipality and
+month, how many rows it counted there (:data:`.sources.ROWS_COUNTED`), so the report can say, as
+the aggregates report does, how many rows were used and why the others were not: in another
+month, of a municipality not asked for, or in no month at all (an episode not yet discharged,
+counted by its discharge date).
+
+The rows a month's line counts are those whose counting month (by the governing document's
+counting rules) is that month. When the documents billing a run count months alike (the same
+month formula, through the same rules), each row counts in one month at most and the sums are
+exact. Documents that count months differently could count one row in two lines; the report is
+then left as reading made it.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import replace
+from typing import NamedTuple
+
+from agreement_engine.agreements.documents import Counting
+from agreement_engine.billing.bill import InvoiceBasis
+from agreement_engine.billing.inputs import ROWS_COUNTED, EpisodeData
+from agreement_engine.billing.ruleset import dependencies
+from agreement_engine.data import ReadReport
+from agreement_engine.data.report import Exclusion
+from agreement_engine.formula import unparse
+from agreement_engine.formula.ast import Expr
+from agreement_engine.months import YearMonth
+
+Counts = Mapping[tuple[str, int], Mapping[str, int]]
+
+
+def counted_report(report: ReadReport, basis: InvoiceBasis, data: EpisodeData) -> ReadReport:
+    """The read report with the rows the run's lines did not count moved to the excluded."""
+    countings = _countings(basis, data)
+    definitions = {_month_definition(counting) for counting in countings.values()}
+    if len(definitions) != 1:
+        return report  # nothing counted, or months counted in more than one way
+    counts = data.counted[next(iter(countings))]
+    billed = {
+        (line.municipality, _index(line.month))
+        for line in basis.lines
+        if line.documents and line.documents[0].id in countings
+    }
+    used = sum(_rows(counts, key) for key in billed)
+    left = _left_out(counts, billed, basis, report.rows_used - _total(counts))
+    month = next(iter(countings.values())).month.formula.text
+    excluded = _merged(report.excluded, _exclusions(left, basis, month))
+    return replace(report, rows_used=used, excluded=excluded)
+
+
+def _countings(basis: InvoiceBasis, data: EpisodeData) -> dict[str, Counting]:
+    """The counting rules of the documents that bill the run's lines from the extract, by id."""
+    found: dict[str, Counting] = {}
+    for line in basis.lines:
+        base = line.documents[0] if line.documents else None
+        counting = getattr(base, "counting", None)
+        if base is not None and isinstance(counting, Counting) and base.id in data.counted:
+            found[base.id] = counting
+    return found
+
+
+def _month_definition(counting: Counting) -> tuple[str, ...]:
+    """The counting month's formula and those of the counting rules it reads, canonically."""
+    seen: dict[str, None] = {}
+    waiting = sorted(_uses(counting.month.formula.expr) & counting.rules.keys())
+    while waiting:
+        name = waiting.pop()
+        if name not in seen:
+            seen[name] = None
+            waiting += sorted(_uses(counting.rules[name].formula.expr) & counting.rules.keys())
+    rules = [f"{name}: {_text(counting.rules[name].formula.expr)}" for name in sorted(seen)]
+    return (_text(counting.month.formula.expr), *rules)
+
+
+def _uses(expr: Expr | None) -> set[str]:
+    return dependencies(expr) if expr is not None else set()
+
+
+def _text(expr: Expr | None) -> str:
+    return unparse(expr) if expr is not None else ""
+
+
+def _index(month: YearMonth) -> int:
+    return month.year * 12 + month.month - 1
+
+
+def _month(index: int) -> YearMonth:
+    return YearMonth(index // 12, index % 12 + 1)
+
+
+def _rows(counts: Counts, key: tuple[str, int]) -> int:
+    return counts.get(key, {}).get(ROWS_COUNTED, 0)
+
+
+def _total(counts: Counts) -> int:
+    return sum(sums.get(ROWS_COUNTED, 0) for sums in counts.values())
+
+
+class _Left(NamedTuple):
+    """The rows counted in no line of the run, by why."""
+
+    others: dict[str, int]
+    """Of municipalities not asked for, by name."""
+    outside: dict[str, int]
+    """Counted in months not billed, by month."""
+    uncounted: dict[str, int]
+    """Counted in months billed, but whose lines are not counted from the extract."""
+    unmonthed: int
+    """Counted in no month: the counting month is empty."""
+
+
+def _left_out(
+    counts: Counts, billed: set[tuple[str, int]], basis: InvoiceBasis, unmonthed: int
+) -> _Left:
+    asked = set(basis.municipalities)
+    months = {_index(month) for month in basis.months}
+    left = _Left({}, {}, {}, unmonthed)
+    for key in counts:
+        if key in billed:
+            continue
+        municipality, index = key
+        rows = _rows(counts, key)
+        if municipality not in asked:
+            left.others[municipality] = left.others.get(municipality, 0) + rows
+        else:
+            found = left.uncounted if index in months else left.outside
+            month = str(_month(index))
+            found[month] = found.get(month, 0) + rows
+    return left
+
+
+def _exclusions(left: _Left, basis: InvoiceBasis, month: str) -> list[Exclusion]:
+    """The rows left out, one exclusion per reason (counted, so no row numbers are shown)."""
+    first, last = basis.months[0], basis.months[-1]
+    outside = f"other than {first}" if first == last else f"outside {first} – {last}"
+    found = [
+        _exclusion("municipality not asked for", left.others),
+        _exclusion(f"{month} {outside}", left.outside),
+        _exclusion(f"{month} in a month not billed from the extract", left.uncounted),
+    ]
+    if left.unmonthed:
+        found.append(Exclusion(f"no counting month: {month} is empty", left.unmonthed, ()))
+    return [e for e in found if e.count]
+
+
+def _exclusion(reason: str, rows: Mapping[str, int]) -> Exclusion:
+    shown = tuple(sorted(key for key, count in rows.items() if count))
+    return Exclusion(reason, sum(rows.values()), (), shown)
+
+
+def _merged(read: tuple[Exclusion, ...], counted: list[Exclusion]) -> tuple[Exclusion, ...]:
+    """The exclusions of reading and of counting, those for the same reason as one."""
+    found = {e.reason: e for e in read}
+    for e in counted:
+        known = found.get(e.reason)
+        if known is not None:
+            details = tuple(sorted({*known.details, *e.details}))
+            e = Exclusion(e.reason, known.count + e.count, known.rows, details)
+        found[e.reason] = e
+    return tuple(found.values())
