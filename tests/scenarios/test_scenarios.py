@@ -16,7 +16,7 @@ from agreement_engine.cli.commands import UsageError
 from agreement_engine.diagnostics import EngineError
 from agreement_engine.formula import Amount
 from agreement_engine.formula.types import DAYS, MONEY, NUMBER, PRICE_PER_DAY
-from agreement_engine.render.scenarios import written
+from agreement_engine.formula.values import written
 from agreement_engine.scenarios import run as scenarios
 from agreement_engine.scenarios.values import parse_value
 

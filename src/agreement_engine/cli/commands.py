@@ -17,7 +17,7 @@ from pathlib import Path
 
 from agreement_engine.agreements.library import Library, find_files, load
 from agreement_engine.agreements.source import YamlDocument
-from agreement_engine.billing.bill import InvoiceBasis, bill
+from agreement_engine.billing.bill import bill
 from agreement_engine.billing.inputs import (
     AggregateData,
     Billing,
@@ -25,6 +25,7 @@ from agreement_engine.billing.inputs import (
     is_episode_file,
     read_episode_data,
 )
+from agreement_engine.billing.lines import InvoiceBasis
 from agreement_engine.data import ReadReport, read_aggregates
 from agreement_engine.diagnostics import (
     Diagnostic,

@@ -10,8 +10,8 @@ changed in meaning.
 
 Documents are matched by id. Each change is classified by what it can touch: nothing billed
 (titles, notes, citations, provisions, descriptions, assumption readings), or money in the months
-where the changed part bills — found with :func:`agreement_engine.billing.timeline.govern` over both
-versions of the library, rule by rule and figure by figure.
+where the changed part bills — found with :class:`.billing.timeline.Governing` over both versions
+of the library, rule by rule and figure by figure.
 """
 
 from __future__ import annotations

@@ -2,7 +2,7 @@
 
 Two questions a reviewer asks of a change. First, which municipality-months can it move money in?
 Both versions of the library are laid out month by month with
-:func:`.billing.timeline.govern`; a changed rule reaches the months whose rule set takes
+:class:`.billing.timeline.Governing`; a changed rule reaches the months whose rule set takes
 that rule from the changed document, a changed figure the months whose rules look it up, a changed
 validity, party or approval every month the document takes part in. Second, by how much? Both
 versions are billed (:func:`.billing.bill.bill`) on the same data, read as ``evaluate``
@@ -27,7 +27,7 @@ from agreement_engine.agreements.documents import (
     Statute,
 )
 from agreement_engine.agreements.library import Library
-from agreement_engine.billing.bill import EXACT_SUMS, InvoiceBasis, InvoiceLine, bill
+from agreement_engine.billing.bill import bill
 from agreement_engine.billing.figures_needed import figures_used
 from agreement_engine.billing.inputs import (
     AggregateData,
@@ -36,8 +36,9 @@ from agreement_engine.billing.inputs import (
     is_episode_file,
     read_episode_data,
 )
+from agreement_engine.billing.lines import EXACT_SUMS, InvoiceBasis, InvoiceLine
 from agreement_engine.billing.ruleset import RuleSet, Typed, type_rules
-from agreement_engine.billing.timeline import agreement_span, govern
+from agreement_engine.billing.timeline import Governing, agreement_span
 from agreement_engine.data import read_aggregates
 from agreement_engine.diagnostics import Diagnostic
 from agreement_engine.months import YearMonth
@@ -77,13 +78,14 @@ class Versions:
             everyone.update(dict.fromkeys(library.municipalities))
         self.everyone = tuple(everyone)
         self.cells: dict[Cell, list[tuple[RuleSet | None, RuleSet | None]]] = {}
+        governing = [Governing(lib) for lib in self.libraries]
         for municipality in self.everyone:
             spans = [s for lib in self.libraries if (s := agreement_span(lib, municipality))]
             if not spans:
                 continue
             first, last = min(s[0] for s in spans), max(s[1] for s in spans)
             for month in YearMonth.range(first, last):
-                governed = [govern(lib, municipality, month) for lib in self.libraries]
+                governed = [g.govern(municipality, month) for g in governing]
                 self.cells[municipality, month] = [(g.ruleset(), g.ruleset(True)) for g in governed]
         self._typed: dict[tuple[int, str], Typed] = {}
         self._used: dict[tuple[int, str, YearMonth], set[tuple[str, str]]] = {}

@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from decimal import Decimal
 
 from agreement_engine.agreements.source import YamlDocument
-from agreement_engine.billing.bill import LineStatus
+from agreement_engine.billing.lines import LineStatus
 from agreement_engine.diagnostics import Diagnostic, Location
 from agreement_engine.formula import Value
 from agreement_engine.months import YearMonth

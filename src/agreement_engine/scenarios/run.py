@@ -35,12 +35,13 @@ from typing import TYPE_CHECKING, Any
 from agreement_engine.agreements.documents import Figure, ParameterSeries, ParameterSet
 from agreement_engine.agreements.library import Library
 from agreement_engine.agreements.source import YamlDocument, read_yaml
-from agreement_engine.billing.bill import InvoiceLine, LineStatus, bill
+from agreement_engine.billing.bill import bill
 from agreement_engine.billing.inputs import AggregateData, EpisodeData
+from agreement_engine.billing.lines import InvoiceLine, LineStatus
 from agreement_engine.cli.commands import UsageError, load_without_errors
 from agreement_engine.data import FIELDS, MonthlyFigures
 from agreement_engine.diagnostics import Diagnostic, EngineError, Location, error
-from agreement_engine.formula import Amount
+from agreement_engine.formula import Amount, values
 from agreement_engine.formula.types import NUMBER, describe, unit_symbol
 from agreement_engine.render import scenarios as scenario_output
 from agreement_engine.scenarios.cases import (
@@ -304,9 +305,7 @@ class _Comparison:
             return None
         if actual == expected.value:
             return None
-        return self._fail(
-            expected.name, expected.written, scenario_output.shown(actual), expected.location
-        )
+        return self._fail(expected.name, expected.written, values.shown(actual), expected.location)
 
     def _nothing(self, name: str) -> str:
         line = self.line
@@ -318,7 +317,7 @@ class _Comparison:
 
 def _unit_problem(expected: Expectation, actual: Amount) -> Diagnostic:
     assert isinstance(expected.value, Amount)
-    number = scenario_output.written(Amount(expected.value.value, NUMBER))
+    number = values.written(Amount(expected.value.value, NUMBER))
     return error(
         f"'{expected.name}' gives {describe(actual.unit)}, but its expected value "
         f"'{expected.written}' is {describe(expected.value.unit)}",
