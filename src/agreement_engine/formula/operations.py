@@ -1,19 +1,20 @@
 """What every operator and function of the formula language means, defined once.
 
-Three back-ends compute formulas: the evaluator (:mod:`.evaluator`, one line at a time), the
-batch evaluator (:mod:`.batch`, many lines at once over columns) and the counting of episode
-extracts in polars (:mod:`agreement_engine.billing.counting`); the checker (:mod:`.checker`)
-works out types before any of them runs. Each reads an operation's meaning from its entry in
-:data:`OPERATIONS`, so they cannot drift apart. An entry gives:
+The checker (:mod:`.checker`), the line evaluator (:mod:`.evaluator`), the evaluator over
+columns (:mod:`.batch`) and the counting of episode extracts in polars
+(:mod:`agreement_engine.billing.counting`) read an operation's meaning from its entry in
+:data:`OPERATIONS`, so they cannot drift apart. An entry gives its type rule (the result's type
+from the arguments' types, None when they do not fit; the evaluators take a quantity's unit from
+it too), its exact value on the arguments' bare values (raising :class:`.Undefined` where there
+is none) and its polars expression (None where it cannot be computed per episode, ``uncounted``
+saying why):
 
-- ``typed``: the type of the result from the types of the arguments, or None when they do not
-  fit. The checker reports what does not fit; the evaluator gives a quantity it computes the
-  unit this rule gives.
-- ``exact``: the value from the arguments' bare values (an exact :class:`~fractions.Fraction` for
-  a quantity; a date, a month, a time, a truth value or a text as it is). Where it has no value
-  (a division by zero, a date moved off the calendar) it raises :class:`.Undefined`.
-- ``counted``: the polars expression from the arguments' expressions and whether each of them is
-  a date; None where the operation cannot be computed per episode, and ``uncounted`` says why.
+>>> from agreement_engine.formula.types import DAYS, NUMBER
+>>> divide = OPERATIONS["/"]
+>>> divide.typed(DAYS, NUMBER) == DAYS, divide.exact(Fraction(37), Fraction(3))
+(True, Fraction(37, 3))
+>>> divide.counted is None
+True
 
 ``and``, ``or`` and ``if`` are evaluated lazily: an argument is read only when those before it
 leave the result open. That gives what ``exact`` gives, and a guarded division such as
