@@ -121,15 +121,7 @@ def _applied(node: ast.Expr, operation: Operation, args: list[Compiled]) -> Comp
     """An operation applied to its arguments' values: the exact value of the bare values and,
     for a quantity, the unit its type rule gives."""
     exact, typed = operation.exact, operation.typed
-    if len(args) == 1:
-        (first,) = args
-
-        def applied_to_one(env: Environment) -> Value:
-            a = first(env)
-            return _result(node, exact, typed, (a,), (a.value if isinstance(a, Amount) else a,))
-
-        return applied_to_one
-    if len(args) == 2:
+    if len(args) == 2:  # the operators, most of a formula: without building a list each time
         left, right = args
 
         def applied_to_two(env: Environment) -> Value:
