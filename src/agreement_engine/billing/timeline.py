@@ -86,9 +86,6 @@ class Governance:
             self.key,
         )
 
-    def routines_for(self, candidate: Candidate) -> tuple[Routine, ...]:
-        return tuple(r for r in self.routines if candidate.agreement.id in r.applies_to)
-
 
 def approval_state(
     approvals: tuple[Approval, ...], parties: tuple[str, ...]
