@@ -35,7 +35,7 @@ if TYPE_CHECKING:
         timeline,
         to_polars,
     )
-    from agreement_engine.billing.bill import InvoiceBasis, InvoiceLine, LineStatus
+    from agreement_engine.billing.lines import InvoiceBasis, InvoiceLine, LineStatus
     from agreement_engine.diagnostics import (
         Diagnostic,
         EngineError,
@@ -63,7 +63,9 @@ _WHERE = {
         "agreement_engine.api",
     ),
     "Library": "agreement_engine.agreements.library",
-    **dict.fromkeys(("InvoiceBasis", "InvoiceLine", "LineStatus"), "agreement_engine.billing.bill"),
+    **dict.fromkeys(
+        ("InvoiceBasis", "InvoiceLine", "LineStatus"), "agreement_engine.billing.lines"
+    ),
     **dict.fromkeys(
         ("Diagnostic", "EngineError", "Location", "Severity", "UsageError"),
         "agreement_engine.diagnostics",

@@ -18,7 +18,7 @@ from typing import TYPE_CHECKING
 
 from agreement_engine.agreements.library import Library, find_files, load
 from agreement_engine.agreements.source import YamlDocument
-from agreement_engine.billing.bill import InvoiceBasis, InvoiceLine, LineStatus, bill
+from agreement_engine.billing.bill import bill
 from agreement_engine.billing.counted_rows import counted_report
 from agreement_engine.billing.inputs import (
     AggregateData,
@@ -27,6 +27,7 @@ from agreement_engine.billing.inputs import (
     is_episode_file,
     read_episode_data,
 )
+from agreement_engine.billing.lines import InvoiceBasis, InvoiceLine, LineStatus
 from agreement_engine.data import ReadReport, read_aggregates
 from agreement_engine.diagnostics import (
     Diagnostic,
@@ -319,7 +320,8 @@ def to_polars(basis: InvoiceBasis) -> pl.DataFrame:
     decimals (``pl.Decimal``), the status and its reasons, the documents that govern."""
     import polars as pl
 
-    from agreement_engine.billing.bill import COLUMNS, exact
+    from agreement_engine.billing.lines import COLUMNS
+    from agreement_engine.formula.values import exact
 
     rows = []
     for line in basis.lines:

@@ -19,9 +19,10 @@ import pytest
 from figures import figures_file, illustrative, national_average_days, national_day_cost
 
 from agreement_engine.billing import bill as billing
-from agreement_engine.billing.bill import InvoiceBasis, InvoiceLine, exact
+from agreement_engine.billing.lines import InvoiceBasis, InvoiceLine
 from agreement_engine.billing.timeline import Status
 from agreement_engine.cli import commands
+from agreement_engine.formula.values import exact
 
 ROOT = Path(__file__).resolve().parents[2]
 AGREEMENTS = ROOT / "agreements"

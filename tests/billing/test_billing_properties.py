@@ -26,17 +26,13 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from agreement_engine.agreements.library import Library, load
-from agreement_engine.billing.bill import (
-    InvoiceBasis,
-    InvoiceLine,
-    approximately,
-    bill,
-    exact_number,
-)
+from agreement_engine.billing.bill import bill
 from agreement_engine.billing.inputs import AggregateData, EpisodeData, is_episode_file
+from agreement_engine.billing.lines import InvoiceBasis, InvoiceLine
 from agreement_engine.cli import commands
 from agreement_engine.data import read_aggregates, read_episodes_frame
 from agreement_engine.formula import Amount
+from agreement_engine.formula.values import approximately, exact_number
 from agreement_engine.months import YearMonth
 from agreement_engine.render.invoice import render_basis, render_json
 

@@ -19,8 +19,9 @@ from pathlib import Path
 import pytest
 from figures import figures_file, national_day_cost
 
-from agreement_engine.billing.bill import InvoiceBasis, InvoiceLine, exact
+from agreement_engine.billing.lines import InvoiceBasis, InvoiceLine
 from agreement_engine.cli import commands
+from agreement_engine.formula.values import exact
 
 ROOT = Path(__file__).resolve().parents[2]
 AGREEMENTS = ROOT / "agreements"

@@ -12,7 +12,7 @@ from hypothesis import strategies as st
 from agreement_engine import api
 from agreement_engine.billing.inputs import Billing, count, read_episode_data
 from agreement_engine.billing.ruleset import type_rules
-from agreement_engine.billing.timeline import govern
+from agreement_engine.billing.timeline import governance
 from agreement_engine.cli import commands
 from agreement_engine.data import (
     episode_scan,
@@ -383,7 +383,7 @@ def test_counting_taken_in_the_checking_pass_is_counting_the_checked_file_again(
     rulesets = {
         ruleset.base.id: ruleset
         for month in months
-        for ruleset in [govern(library, "Varberg", month).ruleset(True)]
+        for ruleset in [governance(library, "Varberg", month).ruleset(True)]
         if ruleset is not None and ruleset.counting is not None
     }
     assert len(rulesets) == 3  # the 2022 and 2025 agreements, and the statute

@@ -16,7 +16,7 @@ from agreement_engine.cli.commands import run_tests_command
 from agreement_engine.diagnostics import EngineError, UsageError
 from agreement_engine.formula import Amount
 from agreement_engine.formula.types import DAYS, MONEY, NUMBER, PRICE_PER_DAY
-from agreement_engine.render.scenarios import written
+from agreement_engine.formula.values import written
 from agreement_engine.scenarios.values import parse_value
 
 ROOT = Path(__file__).resolve().parents[2]

@@ -18,7 +18,7 @@ from typing import Any
 
 from agreement_engine.agreements.source import YamlDocument
 from agreement_engine.diagnostics import Diagnostic, Location, error
-from agreement_engine.formula import Expr, FormulaError, parse
+from agreement_engine.formula import Expr, FormulaError, Program, parse
 from agreement_engine.formula.types import DECLARABLE, UNITS, Quantity, Type
 from agreement_engine.months import YearMonth
 
@@ -68,12 +68,18 @@ class Assumption:
 
 @dataclass(frozen=True, slots=True)
 class Formula:
-    """A formula as written (text and place) and as parsed (None when it does not parse)."""
+    """A formula as written (text and place) and as compiled when its file was loaded (None
+    when it does not parse): billing evaluates the program it holds."""
 
     text: str
-    expr: Expr | None
+    program: Program | None
     yaml: YamlDocument
     keypath: KeyPath
+
+    @property
+    def expr(self) -> Expr | None:
+        """The formula's syntax tree; None when it does not parse."""
+        return self.program.expr if self.program is not None else None
 
     def locate(self, start: int, end: int) -> Location:
         """The file position of characters [start, end) of the formula text."""
@@ -408,11 +414,11 @@ class _Builder:
         )
 
     def _formula(self, path: KeyPath, text: str, rule: KeyPath) -> Formula:
-        """The formula at ``path``, parsed; a syntax error is reported about ``rule``."""
+        """The formula at ``path`` parsed and compiled, once: the program the document holds;
+        a syntax error is reported about ``rule``."""
         try:
-            expr: Expr | None = parse(text)
+            expr = parse(text)
         except FormulaError as exc:
-            expr = None
             formula = Formula(text, None, self.yaml, path)
             span = exc.problem.span
             self.problems.append(
@@ -424,7 +430,8 @@ class _Builder:
                     path=(self.data["id"], *map(str, rule)),
                 )
             )
-        return Formula(text, expr, self.yaml, path)
+            return formula
+        return Formula(text, Program.of(expr), self.yaml, path)
 
     def _rules(self, path: KeyPath) -> dict[str, Rule]:
         node: Any = self.data

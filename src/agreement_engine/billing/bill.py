@@ -1,174 +1,37 @@
-"""The invoice basis: each municipality's amount for each month, with every step that made it.
+"""Billing: each municipality's amount for each month, with every step that made it.
 
 For each municipality and month the engine finds the governing documents (:mod:`.timeline`),
-takes the monthly figures from the data under that document's counting rules (:mod:`.sources`),
-evaluates the rules exactly (:mod:`.evaluation`), and records the derivation. A line is **final**
-only when every figure it rests on is official and every approval is in; otherwise it is
-**provisional** with the reasons, or **not computed** when something it needs is missing.
+takes the monthly figures from the data under that document's counting rules (:mod:`.inputs`),
+evaluates the rules exactly (:mod:`.evaluation`, with what each rule set's lines share worked out
+once, :mod:`.plan`), and records the derivation as an invoice line (:mod:`.lines`), final,
+provisional or not computed, with its reasons (:mod:`.reasons`).
 """
 
 from __future__ import annotations
 
-import datetime as dt
 from collections.abc import Callable, Mapping, Sequence
-from dataclasses import dataclass, field
-from decimal import (
-    MAX_EMAX,
-    MAX_PREC,
-    MIN_EMIN,
-    Context,
-    Decimal,
-    DivisionByZero,
-    Inexact,
-    InvalidOperation,
-    Overflow,
-    localcontext,
-)
-from enum import StrEnum
-from fractions import Fraction
-from functools import lru_cache
+from decimal import Decimal
 from typing import NamedTuple, Protocol
 
-from agreement_engine.agreements.documents import Citation, Document, Rule
+from agreement_engine.agreements.documents import Document
 from agreement_engine.agreements.library import Library
-from agreement_engine.billing.evaluation import (
-    FigureUse,
-    LineEnvironment,
-    MonthEnvironment,
-    ParameterFigures,
+from agreement_engine.billing.evaluation import FigureUse, LineEnvironment
+from agreement_engine.billing.lines import InvoiceBasis, InvoiceLine, LineStatus, Step
+from agreement_engine.billing.plan import Plan, Plans
+from agreement_engine.billing.reasons import (
+    approval_reasons,
+    below_zero,
+    figure_reasons,
+    not_in_ore,
+    past_ore,
+    ungoverned,
 )
-from agreement_engine.billing.ruleset import RESULT, RuleSet, Typed, dependencies, type_rules
-from agreement_engine.billing.timeline import Governance, Status, govern
+from agreement_engine.billing.ruleset import RESULT, RuleSet, Typed
+from agreement_engine.billing.timeline import Governance, Governing
 from agreement_engine.formula import Amount, FormulaError, MissingFigure, Value, to_decimal
-from agreement_engine.formula.ast import NO_SPAN
-from agreement_engine.formula.batch import Batched, Column, Unbatchable, batched
-from agreement_engine.formula.evaluator import Compiled, compiled, decimal_places
-from agreement_engine.formula.types import MONEY, Quantity, Type
+from agreement_engine.formula.batch import Column, Unbatchable
+from agreement_engine.formula.types import MONEY, Quantity
 from agreement_engine.months import YearMonth
-
-# The rules shown as columns of the invoice basis when an agreement has them.
-COLUMNS = (
-    "benchmark",
-    "average_days",
-    "excess",
-    "episodes",
-    "day_cost",
-    "gross_amount",
-    "discount",
-    "net_amount",
-)
-
-
-class LineStatus(StrEnum):
-    """How far a line can be trusted: final, provisional (with reasons) or not computed."""
-
-    FINAL = "final"
-    PROVISIONAL = "provisional"
-    NOT_COMPUTED = "not computed"
-
-
-class Step(NamedTuple):
-    """One rule evaluated: its formula, the value it gave, and where it comes from (a line has
-    one for each rule, tens of thousands in a run: a tuple is the cheapest to make)."""
-
-    record: StepRecord
-    value: Value
-
-    @property
-    def rule(self) -> str:
-        return self.record.rule
-
-    @property
-    def formula(self) -> str:
-        return self.record.formula
-
-    @property
-    def document(self) -> str:
-        return self.record.document
-
-    @property
-    def cites(self) -> tuple[Citation, ...]:
-        return self.record.cites
-
-    @property
-    def assumes(self) -> tuple[str, ...]:
-        return self.record.assumes
-
-    @property
-    def description(self) -> str | None:
-        return self.record.description
-
-
-@dataclass(frozen=True, slots=True)
-class InvoiceLine:
-    """One municipality's month."""
-
-    municipality: str
-    month: YearMonth
-    governance: Governance
-    documents: tuple[Document, ...]
-    status: LineStatus
-    reasons: tuple[str, ...]
-    inputs: dict[str, Amount]
-    steps: tuple[Step, ...]
-    figures: tuple[FigureUse, ...]
-    assumptions: tuple[str, ...]
-    amount: Decimal | None  # the net amount billed; None when not computed
-
-    def value(self, name: str) -> Value | None:
-        if name in self.inputs:
-            return self.inputs[name]
-        return next((s.value for s in self.steps if s.rule == name), None)
-
-    def values(self) -> dict[str, Value]:
-        """Every value of the line by name, as :meth:`value` gives each."""
-        found: dict[str, Value] = {}
-        for step in self.steps:
-            found.setdefault(step.rule, step.value)
-        found.update(self.inputs)
-        return found
-
-
-EXACT_SUMS = Context(
-    prec=MAX_PREC,
-    Emax=MAX_EMAX,
-    Emin=MIN_EMIN,
-    traps=[InvalidOperation, DivisionByZero, Overflow, Inexact],
-)
-"""The decimal context totals are added in. The default context keeps 28 digits and rounds the
-rest away without a word; this one keeps as many as Python can, so that every sum of amounts is
-exact, and it would stop with an error rather than round."""
-
-
-@dataclass(frozen=True, slots=True)
-class InvoiceBasis:
-    """Every line of a run, in order of month then municipality."""
-
-    lines: tuple[InvoiceLine, ...]
-    months: tuple[YearMonth, ...]
-    municipalities: tuple[str, ...]
-    assume_approved: bool
-    library: Library
-
-    def library_document(self, document_id: str) -> Document:
-        """A loaded document by id (the figures files a line rests on, for the record)."""
-        found = self.library.by_id(document_id)
-        assert found is not None
-        return found
-
-    def total(self, municipality: str | None = None) -> Decimal:
-        """The sum of the computed amounts (of one municipality, or all), exact however many
-        digits it has (see :data:`EXACT_SUMS`)."""
-        with localcontext(EXACT_SUMS):
-            return sum(
-                (
-                    line.amount
-                    for line in self.lines
-                    if line.amount is not None
-                    and (municipality is None or line.municipality == municipality)
-                ),
-                Decimal(0),
-            )
 
 
 class MonthlyData(Protocol):
@@ -184,86 +47,6 @@ class MonthlyData(Protocol):
         does not give), if it is."""
 
 
-@dataclass(frozen=True, slots=True)
-class _Plan:
-    """How every line of one rule set in one month is computed: the values its lines share (the
-    month, and the rules that depend on it alone, like the benchmark or the price of a day) and
-    the figures they used; the other rules, in order, each compiled once; and what every line
-    records alike."""
-
-    shared: dict[str, Value]
-    uses: tuple[FigureUse, ...]
-    reasons: tuple[str, ...]
-    """Why a line resting on ``uses`` alone is provisional (:func:`_figure_reasons`)."""
-    remaining: tuple[tuple[str, Compiled], ...]
-    batch: tuple[tuple[str, Batched, Type], ...]
-    """The same rules over columns (:mod:`.formula.batch`), each with its checked type."""
-    records: tuple[StepRecord, ...]
-    assumptions: tuple[str, ...]
-
-
-@dataclass
-class _Typing:
-    """What a run works out once, whatever the number of lines: each rule set's types, and a
-    :class:`_Plan` per rule set and month."""
-
-    library: Library
-    cache: dict[str, Typed] = field(default_factory=dict)
-    plans: dict[tuple[str, YearMonth], _Plan] = field(default_factory=dict)
-
-    def __call__(self, ruleset: RuleSet) -> Typed:
-        if ruleset.name not in self.cache:
-            self.cache[ruleset.name] = type_rules(ruleset, self.library.parameters)
-        return self.cache[ruleset.name]
-
-    def plan(self, ruleset: RuleSet, typed: Typed, month: YearMonth) -> _Plan:
-        key = (ruleset.name, month)
-        found = self.plans.get(key)
-        if found is None:
-            found = self.plans[key] = self._plan(ruleset, typed, month)
-        return found
-
-    def _plan(self, ruleset: RuleSet, typed: Typed, month: YearMonth) -> _Plan:
-        figures = ParameterFigures(self.library.parameters)
-        env = MonthEnvironment(ruleset, month, {}, figures)
-        try:
-            for name in _month_only(ruleset, typed):
-                env.value(name, NO_SPAN)
-        except (MissingFigure, FormulaError):
-            pass  # each line meets the same problem itself, and reports it
-        shared: dict[str, Value] = {**env.values, "month": month}
-        remaining, batch = [], []
-        for name in typed.order:
-            expr = ruleset.rules[name].formula.expr
-            if name not in shared and expr is not None:
-                remaining.append((name, compiled(expr)))
-                batch.append((name, batched(expr), typed.types[name]))
-        records = tuple(StepRecord.of(ruleset.rules[name]) for name in typed.order)
-        uses = tuple(figures.used)
-        return _Plan(
-            shared,
-            uses,
-            tuple(_figure_reasons(uses)),
-            tuple(remaining),
-            tuple(batch),
-            records,
-            _assumptions(ruleset, records),
-        )
-
-
-def _month_only(ruleset: RuleSet, typed: Typed) -> list[str]:
-    """The rules, in order, whose values depend on the month alone, not on any aggregate."""
-    alone: list[str] = []
-    for name in typed.order:
-        expr = ruleset.rules[name].formula.expr
-        uses = dependencies(expr) if expr is not None else set()
-        if not uses & set(typed.aggregate_types) and all(
-            u in alone or u == "month" for u in uses & ({"month"} | set(ruleset.rules))
-        ):
-            alone.append(name)
-    return alone
-
-
 def bill(
     library: Library,
     data: MonthlyData,
@@ -277,12 +60,13 @@ def bill(
 
     ``progress`` is told each month as it starts (month, its number, how many), for a terminal.
     """
-    typing = _Typing(library)
+    plans, governing = Plans(library), Governing(library)
     lines: list[InvoiceLine] = []
     for number, month in enumerate(months, 1):
         if progress is not None:
             progress(month, number, len(months))
-        lines += _month(library, data, typing, municipalities, month, assume_approved)
+        governed = [governing.govern(municipality, month) for municipality in municipalities]
+        lines += _month(library, data, plans, governed, assume_approved)
     return InvoiceBasis(
         tuple(lines), tuple(months), tuple(municipalities), assume_approved, library
     )
@@ -294,7 +78,7 @@ class _Due(NamedTuple):
 
     governance: Governance
     ruleset: RuleSet
-    plan: _Plan
+    plan: Plan
     aggregates: dict[str, Amount]
     reasons: tuple[str, ...]
 
@@ -302,45 +86,28 @@ class _Due(NamedTuple):
 def _month(
     library: Library,
     data: MonthlyData,
-    typing: _Typing,
-    municipalities: Sequence[str],
-    month: YearMonth,
+    plans: Plans,
+    governed: Sequence[Governance],
     assume_approved: bool,
 ) -> list[InvoiceLine]:
-    """A month's lines, in the order of the municipalities. The lines one rule set computes are
-    computed together (:func:`_compute_together`)."""
+    """A month's lines, in the order of the municipalities. Municipalities whose months are
+    governed alike share their rules; the lines one rule set computes are computed together
+    (:func:`_compute_together`)."""
     rules: dict[tuple[object, ...], _Rules | _Unbillable] = {}
-    found = []
-    for municipality in municipalities:
-        governance = govern(library, municipality, month)
-        key = _governed_alike(governance)
-        if key not in rules:
-            rules[key] = _rules(typing, governance, assume_approved)
-        found.append(_due(data, governance, rules[key]))
-    together: dict[int, list[_Due]] = {}
-    for due in found:
+    found: list[_Due | InvoiceLine] = []
+    for governance in governed:
+        if governance.key not in rules:
+            rules[governance.key] = _rules(plans, governance, assume_approved)
+        found.append(_due(data, governance, rules[governance.key]))
+    together: dict[str, list[tuple[int, _Due]]] = {}
+    for row, due in enumerate(found):
         if isinstance(due, _Due):
-            together.setdefault(id(due.plan), []).append(due)
-    computed = {
-        id(due): line
-        for group in together.values()
-        for due, line in zip(group, _compute_together(library, group), strict=True)
-    }
-    return [due if isinstance(due, InvoiceLine) else computed[id(due)] for due in found]
-
-
-def _governed_alike(governance: Governance) -> tuple[object, ...]:
-    """What the rules of a month depend on: municipalities party to the same agreements share
-    these very objects (see :func:`.timeline.govern`), so their identities tell them apart."""
-    g = governance
-    return (
-        g.status,
-        id(g.governing),
-        id(g.pending),
-        id(g.conflicts),
-        id(g.statute),
-        id(g.routines),
-    )
+            together.setdefault(due.ruleset.name, []).append((row, due))
+    for group in together.values():
+        computed = _compute_together(library, [due for _, due in group])
+        for (row, _), line in zip(group, computed, strict=True):
+            found[row] = line
+    return [line for line in found if isinstance(line, InvoiceLine)]
 
 
 class _Rules(NamedTuple):
@@ -349,7 +116,7 @@ class _Rules(NamedTuple):
 
     ruleset: RuleSet
     typed: Typed
-    plan: _Plan
+    plan: Plan
     reasons: tuple[str, ...]
 
 
@@ -360,16 +127,16 @@ class _Unbillable(NamedTuple):
     reason: str
 
 
-def _rules(typing: _Typing, governance: Governance, assume_approved: bool) -> _Rules | _Unbillable:
+def _rules(plans: Plans, governance: Governance, assume_approved: bool) -> _Rules | _Unbillable:
     """The rules that govern a month; or why none can bill it."""
     ruleset = governance.ruleset(assume_approved)
     if ruleset is None:
-        return _Unbillable((), _ungoverned(governance))
-    typed = typing(ruleset)
+        return _Unbillable((), ungoverned(governance))
+    typed = plans.types(ruleset)
     if typed.problems:
         return _Unbillable(ruleset.layers, "the governing files have errors: run check")
-    plan = typing.plan(ruleset, typed, governance.month)
-    return _Rules(ruleset, typed, plan, tuple(_approval_reasons(governance, assume_approved)))
+    plan = plans.plan(ruleset, typed, governance.month)
+    return _Rules(ruleset, typed, plan, tuple(approval_reasons(governance, assume_approved)))
 
 
 def _due(
@@ -437,14 +204,14 @@ def _compute(library: Library, due: _Due) -> InvoiceLine:
         reason = f"{exc.problem.message} (while computing {name})"
         return _not_computed(governance, ruleset.layers, (reason,), aggregates, env.used)
     used = env.used
-    reasons = [*due.reasons, *(plan.reasons if used is plan.uses else _figure_reasons(used))]
+    reasons = [*due.reasons, *(plan.reasons if used is plan.uses else figure_reasons(used))]
     return _computed(governance, ruleset, plan, values, aggregates, used, reasons)
 
 
 def _computed(
     governance: Governance,
     ruleset: RuleSet,
-    plan: _Plan,
+    plan: Plan,
     values: Mapping[str, Value],
     aggregates: Mapping[str, Amount],
     used: tuple[FigureUse, ...],
@@ -455,16 +222,11 @@ def _computed(
     assert isinstance(net, Amount) and net.unit == MONEY
     amount = to_decimal(net.value)
     status = LineStatus.PROVISIONAL if reasons else LineStatus.FINAL
-    if amount is None or _past_ore(amount):
-        reasons = [
-            f"{RESULT} is {net} — not a whole number of öre; the agreement must say how it "
-            "is rounded",
-            *reasons,
-        ]
+    if amount is None or past_ore(amount):
+        reasons = [not_in_ore(net), *reasons]
         amount, status = None, LineStatus.NOT_COMPUTED
     elif amount < 0:
-        below = format(amount, "f")
-        reasons.insert(0, f"{RESULT} came out below zero ({below} kr); nothing is billed")
+        reasons.insert(0, below_zero(amount))
         amount = Decimal(0)
         status = LineStatus.PROVISIONAL
     return InvoiceLine(
@@ -480,95 +242,6 @@ def _computed(
         assumptions=plan.assumptions,
         amount=amount,
     )
-
-
-@dataclass(frozen=True, slots=True)
-class StepRecord:
-    """A rule's step without its value: the same on every line the rule set computes, and shared
-    by the steps of all those lines."""
-
-    rule: str
-    formula: str
-    document: str
-    cites: tuple[Citation, ...]
-    assumes: tuple[str, ...]
-    description: str | None
-
-    @classmethod
-    def of(cls, rule: Rule) -> StepRecord:
-        return cls(
-            rule=rule.name,
-            formula=one_line(rule.formula.text),
-            document=rule.document,
-            cites=rule.cites,
-            assumes=tuple(a for a, _ in rule.assumes),
-            description=rule.description,
-        )
-
-
-@lru_cache(maxsize=1024)
-def one_line(text: str) -> str:
-    """A formula as written, on one line (formulas may be wrapped over several in a file)."""
-    return " ".join(text.split())
-
-
-def _past_ore(amount: Decimal) -> bool:
-    """Whether an amount in kronor has decimals past the öre (0.125 kr): to_decimal gives it
-    with no more decimals than it needs."""
-    exponent = amount.as_tuple().exponent
-    return isinstance(exponent, int) and exponent < -2
-
-
-def _assumptions(ruleset: RuleSet, steps: Sequence[StepRecord]) -> tuple[str, ...]:
-    """The readings the line relies on: those of its counting rules, then of its steps."""
-    counting = ruleset.counting
-    counted = (
-        [counting.month, *counting.rules.values(), *counting.aggregates.values()]
-        if counting is not None
-        else []
-    )
-    declared = [a for rule in counted for a, _ in rule.assumes]
-    return tuple(dict.fromkeys([*declared, *(a for step in steps for a in step.assumes)]))
-
-
-def _approval_reasons(governance: Governance, assume_approved: bool) -> list[str]:
-    """Why a line is provisional for its approvals: it assumes one still pending; or, billed by
-    the statute meanwhile, it would be billed otherwise once every party approves."""
-    pending = governance.pending
-    if governance.governing is not None or pending is None:
-        return []
-    waiting = ", ".join(pending.waiting_for)
-    if assume_approved:
-        return [f"assumes approval of {pending.name}, still pending from {waiting}"]
-    return [
-        f"{pending.name} awaits approval from {waiting}; until every party approves, the "
-        "statute governs this month (--assume-approved bills it as if approved)"
-    ]
-
-
-def _figure_reasons(used: Sequence[FigureUse]) -> list[str]:
-    """Why a line is provisional for the figures it rests on: any not official."""
-    reasons = []
-    for use in used:
-        figure = use.figure
-        if figure is None:
-            continue
-        if figure.illustrative:
-            reasons.append(
-                f"figure {use.parameter} for {use.key} is illustrative, made up for examples "
-                f"({figure.document})"
-            )
-        elif figure.status != "official":
-            reasons.append(f"figure {use.parameter} for {use.key} is {figure.status}")
-    return reasons
-
-
-def _ungoverned(governance: Governance) -> str:
-    if governance.status is Status.CONFLICT:
-        names = " and ".join(c.name for c in governance.conflicts)
-        return f"{names} both govern this month: run check"
-    # A statute may be loaded and yet not in force (Lag 2017:612 is from 2018-01-01).
-    return "no agreement governs this month and no statute is in force"
 
 
 def _not_computed(
@@ -591,43 +264,3 @@ def _not_computed(
         assumptions=(),
         amount=None,
     )
-
-
-def exact(value: Value) -> str:
-    """A value as exact text: a terminating decimal, or a fraction ('37/3') when it never ends;
-    other values as a formula writes them ('true', '13:45', '2026-03-05', '2026-03'), a text as
-    it is."""
-    if isinstance(value, Amount):
-        return exact_number(value.value)
-    if isinstance(value, bool):
-        return "true" if value else "false"
-    if isinstance(value, dt.time):
-        return value.isoformat("seconds" if value.second else "minutes")
-    return str(value)
-
-
-def exact_number(number: Fraction) -> str:
-    """A number as exact text: '12', '3.5', or '37/3' when its decimals never end."""
-    if number.denominator == 1:
-        return str(number.numerator)
-    decimals = decimal_places(number.denominator)
-    if decimals is None:
-        return f"{number.numerator}/{number.denominator}"
-    return _pointed(number.numerator * decimals[1], decimals[0])
-
-
-def approximately(value: Fraction, places: int = 4) -> str:
-    """A display of a value that may not terminate, to a number of places, marked when cut."""
-    if value.denominator == 1:
-        return str(value.numerator)
-    decimals = decimal_places(value.denominator)
-    if decimals is not None:
-        return _pointed(value.numerator * decimals[1], decimals[0])
-    return _pointed(value.numerator * 10**places // value.denominator, places) + "…"
-
-
-def _pointed(whole: int, places: int) -> str:
-    """``whole`` × 10^-places as decimal text, by whole-number arithmetic (no Decimal, whose
-    context would round past 28 digits); ``places`` > 0: (-5, 3) gives '-0.005'."""
-    digits = str(abs(whole)).rjust(places + 1, "0")
-    return f"{'-' if whole < 0 else ''}{digits[:-places]}.{digits[-places:]}"

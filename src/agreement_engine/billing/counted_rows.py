@@ -22,8 +22,8 @@ from dataclasses import replace
 from typing import NamedTuple
 
 from agreement_engine.agreements.documents import Counting
-from agreement_engine.billing.bill import InvoiceBasis
 from agreement_engine.billing.inputs import ROWS_COUNTED, EpisodeData
+from agreement_engine.billing.lines import InvoiceBasis
 from agreement_engine.billing.ruleset import dependencies
 from agreement_engine.data import ReadReport
 from agreement_engine.data.report import Exclusion

@@ -4,7 +4,9 @@ An episode-level extract can hold ten million rows, far too many to evaluate rul
 Python. The counting rules of an agreement (which month an episode counts in, its days, the
 aggregates) are translated once into polars expressions, and polars computes them in columns.
 Everything at this level is whole: dates, whole days and counts, so the result is exact; money
-is computed afterwards, on the monthly aggregates, by the exact evaluator.
+is computed afterwards, on the monthly aggregates, by the exact evaluator. The polars expression
+of each operation, and why one cannot be counted, come from :mod:`.formula.operations`, where
+the evaluators read its exact meaning.
 
 Months are represented as whole numbers (year × 12 + month − 1) inside the frame. A fact that is
 unknown in the data (a blank in a yes/no column) makes a condition that depends on it unmet.
@@ -19,7 +21,7 @@ from typing import TYPE_CHECKING
 from agreement_engine.agreements.documents import Counting, Formula
 from agreement_engine.diagnostics import EngineError, error
 from agreement_engine.formula import ast
-from agreement_engine.formula.evaluator import MAX_DAY_OFFSET
+from agreement_engine.formula.operations import FUNCTIONS, OPERATIONS, operation_of
 from agreement_engine.formula.problems import FormulaError, FormulaProblem
 from agreement_engine.formula.types import Kind, Type
 
@@ -102,8 +104,6 @@ def _not_an_aggregate(span: ast.Span) -> FormulaProblem:
     )
 
 
-# The functions polars computes per episode; round, count and sum are not among them.
-_COLUMN_FUNCTIONS = frozenset({"max", "min", "abs", "days_between", "month_of", "year_of"})
 _LARGEST = 2**63 - 1  # polars' whole numbers are 64 bits
 
 
@@ -125,13 +125,6 @@ def _uncountable(node: ast.Expr) -> FormulaProblem | None:
                     node.span,
                     hint=f"episode rules count with whole numbers up to {_LARGEST}",
                 )
-        case ast.Binary(op="/"):
-            return FormulaProblem(
-                "division cannot be computed per episode",
-                node.op_span,
-                hint="episode rules count whole days and episodes; divide in the rules, on "
-                "the monthly aggregates, like average_days: total_days / episodes",
-            )
         case ast.Lookup():
             return FormulaProblem(
                 f"the dated figure '{node.name}' cannot be looked up per episode",
@@ -139,18 +132,28 @@ def _uncountable(node: ast.Expr) -> FormulaProblem | None:
                 hint="look figures up in the rules, on the monthly aggregates, like "
                 f"{node.name}[year_of(month)]",
             )
-        case ast.Call(function=name) if name not in _COLUMN_FUNCTIONS:
-            return FormulaProblem(
-                f"'{name}' cannot be computed per episode",
-                node.name_span,
-                hint="episode rules count whole days and episodes; "
-                + (
-                    "round in the rules, on the monthly aggregates"
-                    if name == "round"
-                    else "count and sum only in counting aggregates"
-                ),
-            )
+        case ast.Binary(op=op):
+            refused = OPERATIONS[op].uncounted
+            if refused is not None:
+                return FormulaProblem(refused[0], node.op_span, hint=refused[1])
+        case ast.Call(function=name):
+            refused = _refused(name)
+            if refused is not None:
+                return FormulaProblem(refused[0], node.name_span, hint=refused[1])
     return None
+
+
+def _refused(function: str) -> tuple[str, str] | None:
+    """Why a function cannot be computed per episode, if it cannot (nor one that does not
+    exist, which the checker reports)."""
+    found = FUNCTIONS.get(function)
+    if found is None:
+        return (
+            f"'{function}' cannot be computed per episode",
+            "episode rules count whole days and episodes; count and sum only in counting "
+            "aggregates",
+        )
+    return found.uncounted
 
 
 MONTH_COLUMN = "_month"
@@ -183,54 +186,11 @@ class _Translator:
                 return pl.lit(value)
             case ast.Name(name=name):
                 return pl.col(self.columns.get(name, name))
-            case ast.Unary(op="not", operand=operand):
-                return ~self(operand)
-            case ast.Unary(operand=operand):
-                return -self(operand)
-            case ast.Conditional(condition=c, then=t, otherwise=o):
-                return pl.when(self(c).fill_null(False)).then(self(t)).otherwise(self(o))
-            case ast.Binary():
-                return self._binary(node)
-            case ast.Call():
-                return self._call(node)
-        raise AssertionError(f"{node} is refused by _uncountable")
-
-    def _binary(self, node: ast.Binary) -> pl.Expr:
-        left, right = self(node.left), self(node.right)
-        op = node.op
-        if op == "and":
-            return left.fill_null(False) & right.fill_null(False)
-        if op == "or":
-            return left.fill_null(False) | right.fill_null(False)
-        comparisons = {
-            "=": left.eq,
-            "!=": left.ne,
-            "<": left.lt,
-            "<=": left.le,
-            ">": left.gt,
-            ">=": left.ge,
-        }
-        if op in comparisons:
-            return comparisons[op](right)
-        return _arithmetic(op, left, right, self.is_date(node.left), self.is_date(node.right))
-
-    def _call(self, node: ast.Call) -> pl.Expr:
-        import polars as pl
-
-        args = [self(a) for a in node.args]
-        name = node.function
-        if name == "max":
-            return pl.max_horizontal(*args)
-        if name == "min":
-            return pl.min_horizontal(*args)
-        if name == "abs":
-            return args[0].abs()
-        if name == "days_between":
-            return (args[1] - args[0]).dt.total_days()
-        if name == "month_of":
-            return (args[0].dt.year().cast(pl.Int32) * 12 + args[0].dt.month().cast(pl.Int32)) - 1
-        assert name == "year_of", f"{name} is refused by _uncountable"
-        return args[0].dt.year() if self.is_date(node.args[0]) else args[0] // 12
+        operation = operation_of(node)
+        assert operation is not None and operation.counted is not None, f"{node} is refused"
+        operands = ast.children(node)
+        dates = [self.is_date(operand) for operand in operands]
+        return operation.counted([self(operand) for operand in operands], dates)
 
     def is_date(self, node: ast.Expr) -> bool:
         """Whether an (already type-checked) episode-level expression gives a date."""
@@ -250,18 +210,17 @@ class _Translator:
         return False
 
     def aggregate(self, node: ast.Expr) -> pl.Expr:
-        """An aggregate formula (count or sum over the month's episodes) as a group expression."""
-        import polars as pl
-
-        if not (isinstance(node, ast.Call) and node.function in ("count", "sum")):
+        """An aggregate formula (count or sum over the month's episodes) as a group expression:
+        its first argument one value per episode, then its condition."""
+        operation = operation_of(node) if isinstance(node, ast.Call) else None
+        signature = operation.signature if operation is not None else None
+        if operation is None or signature is None or not signature.aggregate:
             problem = _not_an_aggregate(node.span)
             raise FormulaError(problem.message, problem.span, problem.hint)
-        if node.function == "count":
-            return self.per_episode(node.args[0]).fill_null(False).cast(pl.Int64).sum()
-        value = self.per_episode(node.args[0])
-        if len(node.args) == 2:
-            value = pl.when(self(node.args[1]).fill_null(False)).then(value).otherwise(0)
-        return value.fill_null(0).sum()
+        assert isinstance(node, ast.Call) and operation.counted is not None
+        first, *rest = node.args
+        args = [self.per_episode(first), *(self(arg) for arg in rest)]
+        return operation.counted(args, [self.is_date(arg) for arg in node.args])
 
     def per_episode(self, node: ast.Expr) -> pl.Expr:
         """An aggregate's argument, one value per episode. A constant (a formula that reads no
@@ -273,26 +232,3 @@ class _Translator:
         if any(isinstance(n, ast.Name) for n in ast.walk(node)):
             return expr
         return pl.repeat(expr, pl.len())
-
-
-def _arithmetic(
-    op: str, left: pl.Expr, right: pl.Expr, left_date: bool, right_date: bool
-) -> pl.Expr:
-    import polars as pl
-
-    if left_date and right_date:
-        return (left - right).dt.total_days()
-    if left_date or right_date:
-        date, days = (left, right) if left_date else (right, left)
-        # No two dates of the years 1–9999 are further apart than MAX_DAY_OFFSET days, and
-        # polars' durations wrap around not far past that: a longer move (check refuses written
-        # ones) is cut to one day more, which still lands past every real date, so comparing
-        # the date moved with a real date comes out right.
-        moved = pl.duration(days=days.clip(-MAX_DAY_OFFSET - 1, MAX_DAY_OFFSET + 1))
-        return date - moved if op == "-" else date + moved
-    if op == "+":
-        return left + right
-    if op == "-":
-        return left - right
-    assert op == "*", f"{op} is refused by _uncountable"
-    return left * right

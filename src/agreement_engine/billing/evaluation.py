@@ -19,7 +19,6 @@ from agreement_engine.formula import (
     FormulaError,
     MissingFigure,
     Value,
-    evaluate,
     format_value,
 )
 from agreement_engine.formula.ast import Span
@@ -103,10 +102,10 @@ class MonthEnvironment:
         if name in self.aggregates:
             return self.aggregates[name]
         if name not in self.values:
-            rule = self.ruleset.rules[name]
-            assert rule.formula.expr is not None
+            program = self.ruleset.rules[name].formula.program
+            assert program is not None
             self.current = name  # left at the innermost rule when evaluating it fails
-            self.values[name] = evaluate(rule.formula.expr, self)
+            self.values[name] = program.evaluate(self)
             self.order.append(name)
         return self.values[name]
 

@@ -26,7 +26,7 @@ from agreement_engine.billing.ruleset import (
     Typed,
     type_rules,
 )
-from agreement_engine.billing.timeline import govern
+from agreement_engine.billing.timeline import Governing
 from agreement_engine.data import Episodes, MonthlyFigures, ReadReport, read_episodes_then
 from agreement_engine.diagnostics import Diagnostic, EngineError
 from agreement_engine.formula import Amount, FormulaError
@@ -206,10 +206,12 @@ def read_episode_data(
 def _tallies(billing: Billing, prefix: str) -> dict[str, Compiled]:
     """The counting rules of each document that governs a municipality's month, by document."""
     library = billing.library
+    governing = Governing(library)
     found: dict[str, Compiled] = {}
     for month in billing.months:
         for municipality in billing.municipalities:
-            ruleset = govern(library, municipality, month).ruleset(billing.assume_approved)
+            governance = governing.govern(municipality, month)
+            ruleset = governance.ruleset(billing.assume_approved)
             if ruleset is None or ruleset.counting is None or ruleset.base.id in found:
                 continue
             typed = type_rules(ruleset, library.parameters)

@@ -26,7 +26,7 @@ from agreement_engine.agreements.documents import (
 from agreement_engine.billing.counting import aggregate_problems, episode_problems
 from agreement_engine.diagnostics import Diagnostic, error
 from agreement_engine.formula import FUNCTIONS, FormulaProblem, Parameter, Scope, check
-from agreement_engine.formula.ast import Call, Expr, Name, walk
+from agreement_engine.formula.ast import Call, Expr, Name, children
 from agreement_engine.formula.types import DAYS, MONEY, NUMBER, Kind, Type, describe
 
 # Facts of one hospital episode, as read from an episode-level extract.
@@ -66,30 +66,14 @@ class RuleSet:
 def compose(
     base: Agreement | Statute, extension: Extension | None, routines: Sequence[Routine]
 ) -> RuleSet:
-    """Layer an extension's and routines' rules over the base document's; later layers win.
-
-    Composed once for each combination of documents (loaded documents do not change): every
-    line a combination governs shares its rule set."""
-    parts = (base, extension, *routines)
-    key = tuple(map(id, parts))
-    found = _COMPOSED.get(key)
-    if found is not None and all(a is b for a, b in zip(found[0], parts, strict=True)):
-        return found[1]
+    """Layer an extension's and routines' rules over the base document's; later layers win."""
     layers: list[Document] = [base]
     rules = dict(base.rules)
     for layer in ([extension] if extension else []) + list(routines):
         layers.append(layer)
         rules.update(layer.rules)
     name = " + ".join(layer.id for layer in layers)
-    ruleset = RuleSet(tuple(layers), rules, base.counting, name)
-    if len(_COMPOSED) >= _COMPOSED_LIMIT:
-        _COMPOSED.clear()
-    _COMPOSED[key] = (parts, ruleset)  # holding the documents, so no id is reused meanwhile
-    return ruleset
-
-
-_COMPOSED: dict[tuple[int, ...], tuple[tuple[Document | None, ...], RuleSet]] = {}
-_COMPOSED_LIMIT = 4096
+    return RuleSet(tuple(layers), rules, base.counting, name)
 
 
 @dataclass(frozen=True, slots=True)
@@ -106,13 +90,15 @@ class Typed:
 
 def dependencies(expr: Expr) -> set[str]:
     """Names a formula uses as values (rounding modes are not values)."""
-    nodes = walk(expr)
-    modes = {
-        id(node.args[2])
-        for node in nodes
-        if isinstance(node, Call) and node.function == "round" and len(node.args) == 3
-    }
-    return {n.name for n in nodes if isinstance(n, Name) and id(n) not in modes}
+    match expr:
+        case Name(name=name):
+            return {name}
+        case Call(function="round", args=(value, decimals, Name())):
+            return dependencies(value) | dependencies(decimals)
+    found: set[str] = set()
+    for child in children(expr):
+        found |= dependencies(child)
+    return found
 
 
 def type_rules(ruleset: RuleSet, parameters: Mapping[str, ParameterSeries]) -> Typed:
@@ -140,7 +126,7 @@ def _type_counting(
     """The order and types of the per-episode rules, and the types of the aggregates.
 
     Formulas that type-check are then checked for what cannot be counted in columns (see
-    :func:`.columnar.episode_problems`); one with a type error gets no second message."""
+    :func:`.counting.episode_problems`); one with a type error gets no second message."""
     order, episode_types = _type_group(counting.rules, EPISODE_INPUTS, params, problems, None)
     episode_scope = Scope({**EPISODE_INPUTS, **episode_types}, params)
     month = counting.month.formula

@@ -8,9 +8,8 @@ be evaluated as if approved (results then provisional).
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from enum import StrEnum
-from functools import lru_cache
 
 from agreement_engine.agreements.documents import Agreement, Approval, Extension, Routine, Statute
 from agreement_engine.agreements.library import Library
@@ -42,10 +41,13 @@ class Candidate:
     def name(self) -> str:
         return self.extension.id if self.extension else self.agreement.id
 
+    def covers(self, month: YearMonth) -> bool:
+        return (self.extension or self.agreement).validity.covers(month)
+
 
 @dataclass(frozen=True, slots=True)
 class Governance:
-    """What governs one municipality's month, and why."""
+    """What governs one municipality's month, and why; with the rules it is billed by."""
 
     municipality: str
     month: YearMonth
@@ -55,15 +57,18 @@ class Governance:
     conflicts: tuple[Candidate, ...]
     statute: Statute | None
     routines: tuple[Routine, ...]
+    rules: RuleSet | None = field(default=None, compare=False, repr=False)
+    """The rules the month is billed by as things stand; None when nothing can bill it."""
+    rules_if_approved: RuleSet | None = field(default=None, compare=False, repr=False)
+    """The rules it is billed by once the pending approvals are in (``--assume-approved``)."""
+    key: tuple[object, ...] = field(default=(), compare=False, repr=False)
+    """What governs the month, by value, the municipality left out: the status and the ids of
+    the documents (with the parties still to approve). Months with equal keys are billed by the
+    same rules, for the same reasons."""
 
     def ruleset(self, assume_approved: bool = False) -> RuleSet | None:
         """The rules to bill this month by, or None when nothing can (a conflict, no statute)."""
-        candidate = self.governing or (self.pending if assume_approved else None)
-        if candidate is not None:
-            return compose(candidate.agreement, candidate.extension, self.routines_for(candidate))
-        if self.status is Status.CONFLICT or self.statute is None:
-            return None
-        return compose(self.statute, None, ())
+        return self.rules_if_approved if assume_approved else self.rules
 
     def of(self, municipality: str) -> Governance:
         """The same governance, of another municipality."""
@@ -76,10 +81,10 @@ class Governance:
             self.conflicts,
             self.statute,
             self.routines,
+            self.rules,
+            self.rules_if_approved,
+            self.key,
         )
-
-    def routines_for(self, candidate: Candidate) -> tuple[Routine, ...]:
-        return tuple(r for r in self.routines if candidate.agreement.id in r.applies_to)
 
 
 def approval_state(
@@ -94,41 +99,15 @@ def approval_state(
 
 def candidates(library: Library, municipality: str, month: YearMonth) -> list[Candidate]:
     """Every agreement (or extension of one) that covers this municipality's month."""
-    return _candidates_by_party(library).get(municipality, _NO_PARTIES).covering(month)
+    return [
+        c
+        for c in _every_candidate(library)
+        if municipality in c.agreement.municipalities and c.covers(month)
+    ]
 
 
-@dataclass(frozen=True, eq=False)
-class _Parties:
-    """The candidates some municipalities are party to, in library order: one object for all of
-    them, compared and hashed by identity, so that what governs their months is worked out once
-    (national data names hundreds of municipalities, party to the same few agreements)."""
-
-    candidates: tuple[Candidate, ...]
-
-    def covering(self, month: YearMonth) -> list[Candidate]:
-        return [c for c in self.candidates if (c.extension or c.agreement).validity.covers(month)]
-
-
-_NO_PARTIES = _Parties(())
-
-
-@lru_cache(maxsize=8)
-def _candidates_by_party(library: Library) -> dict[str, _Parties]:
-    """The candidates each municipality is party to, worked out once."""
-    by_party: dict[str, list[Candidate]] = {}
-    for candidate in _every_candidate(library):
-        for municipality in dict.fromkeys(candidate.agreement.municipalities):
-            by_party.setdefault(municipality, []).append(candidate)
-    shared: dict[tuple[int, ...], _Parties] = {}
-    return {
-        municipality: shared.setdefault(tuple(map(id, found)), _Parties(tuple(found)))
-        for municipality, found in by_party.items()
-    }
-
-
-@lru_cache(maxsize=8)
 def _every_candidate(library: Library) -> tuple[Candidate, ...]:
-    """Each agreement and each of its extensions with its approval state, worked out once."""
+    """Each agreement and each of its extensions with its approval state, in library order."""
     found = []
     for agreement in library.agreements:
         waiting, rejected = approval_state(agreement.approvals, agreement.parties)
@@ -140,23 +119,36 @@ def _every_candidate(library: Library) -> tuple[Candidate, ...]:
     return tuple(found)
 
 
-@lru_cache(maxsize=65536)
-def govern(library: Library, municipality: str, month: YearMonth) -> Governance:
-    """What governs this municipality's month: worked out once per library, month and set of
-    agreements a municipality is party to (national data names hundreds of municipalities that
-    share the same few), and kept."""
-    parties = _candidates_by_party(library).get(municipality, _NO_PARTIES)
-    return _govern_parties(library, parties, month).of(municipality)
+class Governing:
+    """What governs each municipality's month under one library, asked again and again (for
+    every line of a run): worked out once for each month and set of agreements a municipality
+    is party to, and kept by this object. National data names hundreds of municipalities, party
+    to the same few agreements."""
 
+    def __init__(self, library: Library) -> None:
+        self.library = library
+        self._candidates = _every_candidate(library)
+        self._parties: dict[str, tuple[int, ...]] = {}
+        """The candidates each municipality is party to, by their place in ``_candidates``."""
+        for index, candidate in enumerate(self._candidates):
+            for municipality in dict.fromkeys(candidate.agreement.municipalities):
+                self._parties[municipality] = (*self._parties.get(municipality, ()), index)
+        self._governed: dict[tuple[tuple[int, ...], YearMonth], Governance] = {}
 
-@lru_cache(maxsize=65536)
-def _govern_parties(library: Library, parties: _Parties, month: YearMonth) -> Governance:
-    """What governs a month for every municipality party to these candidates (named by none)."""
-    return _governance(library, "", month, parties.covering(month))
+    def govern(self, municipality: str, month: YearMonth) -> Governance:
+        """What governs this municipality's month."""
+        parties = self._parties.get(municipality, ())
+        found = self._governed.get((parties, month))
+        if found is None:
+            covering = [c for i in parties if (c := self._candidates[i]).covers(month)]
+            found = _governance(self.library, "", month, covering)
+            self._governed[parties, month] = found
+        return found.of(municipality)
 
 
 def governance(library: Library, municipality: str, month: YearMonth) -> Governance:
-    """What governs this municipality's month, worked out afresh (not kept, unlike govern)."""
+    """What governs this municipality's month (for a question asked once; :class:`Governing`
+    for many)."""
     return _governance(library, municipality, month, candidates(library, municipality, month))
 
 
@@ -180,16 +172,50 @@ def _governance(
     routines = tuple(
         r for r in routines if chosen is not None and chosen.agreement.id in r.applies_to
     )
+    pending = pending if governing is None else None
+    conflicts = tuple(in_force) if len(in_force) > 1 else ()
+    rules = _rules(governing, status, statute, routines)
     return Governance(
         municipality=municipality,
         month=month,
         status=status,
         governing=governing,
-        pending=pending if governing is None else None,
-        conflicts=tuple(in_force) if len(in_force) > 1 else (),
+        pending=pending,
+        conflicts=conflicts,
         statute=statute,
         routines=routines,
+        rules=rules,
+        rules_if_approved=rules if pending is None else _rules(pending, status, statute, routines),
+        key=(
+            status,
+            _named(governing),
+            _named(pending),
+            tuple(map(_named, conflicts)),
+            statute.id if statute else None,
+            tuple(r.id for r in routines),
+        ),
     )
+
+
+def _named(candidate: Candidate | None) -> tuple[str, tuple[str, ...]] | None:
+    """A candidate by value: its name and the parties still to approve it."""
+    return (candidate.name, candidate.waiting_for) if candidate is not None else None
+
+
+def _rules(
+    candidate: Candidate | None,
+    status: Status,
+    statute: Statute | None,
+    routines: tuple[Routine, ...],
+) -> RuleSet | None:
+    """The rules a candidate bills by, with the routines that apply to it; the statute's when
+    there is no candidate; None when nothing can bill (a conflict, no statute in force)."""
+    if candidate is not None:
+        applying = tuple(r for r in routines if candidate.agreement.id in r.applies_to)
+        return compose(candidate.agreement, candidate.extension, applying)
+    if status is Status.CONFLICT or statute is None:
+        return None
+    return compose(statute, None, ())
 
 
 def agreement_span(library: Library, municipality: str) -> tuple[YearMonth, YearMonth] | None:

@@ -24,6 +24,11 @@ class Span:
 
     @property
     def length(self) -> int:
+        """How many characters a caret under the span marks: at least one.
+
+        >>> Span(4, 12).length, Span(7, 7).length
+        (8, 1)
+        """
         return max(1, self.end - self.start)
 
 

@@ -5,28 +5,28 @@ differ. Here a formula is turned once into functions over columns (one value per
 operation runs over the whole column in one loop, on the bare values: exact rationals
 (:class:`fractions.Fraction`) for quantities, dates, months, times, truth values and texts.
 Units are not carried: the checker has given each rule its type, and the caller gives the
-results their units.
+results their units. What each operation means is read from :mod:`.operations`, as the evaluator
+reads it.
 
 Only what cannot fail is evaluated here. A formula that looks up a dated figure, counts or sums
-episodes, or does arithmetic on dates, and a column that would be divided by zero, raise
-:class:`Unbatchable`: the caller then evaluates those lines one by one, which records the figures
-each line looked up and reports each failure on its own line. Branches are evaluated only for the
-lines that take them, as ``if … then … else`` evaluates only one branch, so a guarded division
-such as ``if episodes = 0 then 0 days else total_days / episodes`` never divides by zero.
+episodes, or does arithmetic on dates, and a column on which an operation has no value (a
+division by zero), raise :class:`Unbatchable`: the caller then evaluates those lines one by one,
+which records the figures each line looked up and reports each failure on its own line. Branches
+are evaluated only for the lines that take them, as ``if … then … else`` evaluates only one
+branch, so a guarded division such as ``if episodes = 0 then 0 days else total_days / episodes``
+never divides by zero.
 """
 
 from __future__ import annotations
 
-import datetime as dt
 from collections.abc import Callable, Iterator, Mapping, Sequence
 from fractions import Fraction
-from functools import lru_cache
 from typing import Any, TypeAlias
 
 from agreement_engine.formula import ast
-from agreement_engine.formula.evaluator import COMPARISONS, literal_amount
-from agreement_engine.formula.functions import round_exact
-from agreement_engine.months import YearMonth
+from agreement_engine.formula.operations import Operation, operation_of
+from agreement_engine.formula.problems import Undefined
+from agreement_engine.formula.values import literal_amount
 
 Column: TypeAlias = list[Any]
 """One bare value per line (a :class:`Fraction` for a quantity)."""
@@ -42,14 +42,8 @@ class Unbatchable(Exception):
 
 
 def batched(expr: ast.Expr) -> Batched:
-    """A formula turned once into functions over columns."""
-    return _compiled(expr)
-
-
-@lru_cache(maxsize=4096)
-def _compiled(expr: ast.Expr) -> Batched:
-    # Keyed by the node's equality, which ignores spans: no span is needed here, as nothing
-    # evaluated here fails (a failure is left to the line-by-line evaluator, with its span).
+    """A formula turned into functions over columns. Any formula that parses compiles; what
+    cannot be evaluated over columns is refused when evaluated."""
     return _COMPILERS[type(expr)](expr)
 
 
@@ -85,22 +79,10 @@ def _unbatchable(node: ast.Expr) -> Batched:
     return refuse
 
 
-def _unary(node: ast.Expr) -> Batched:
-    assert isinstance(node, ast.Unary)
-    operand = _compiled(node.operand)
-    if node.op == "not":
-        return lambda columns, rows: [not v for v in operand(columns, rows)]
-
-    def negate(columns: Mapping[str, Column], rows: Rows) -> Column:
-        return [-v for v in _quantities(operand(columns, rows))]
-
-    return negate
-
-
 def _conditional(node: ast.Expr) -> Batched:
     assert isinstance(node, ast.Conditional)
-    condition = _compiled(node.condition)
-    then, otherwise = _compiled(node.then), _compiled(node.otherwise)
+    condition = batched(node.condition)
+    then, otherwise = batched(node.then), batched(node.otherwise)
 
     def choose(columns: Mapping[str, Column], rows: Rows) -> Column:
         taken = condition(columns, rows)
@@ -118,37 +100,54 @@ def _merged(taken: Column, chosen: Column, rest: Column) -> Column:
     return [next(first) if take else next(second) for take in taken]
 
 
-def _binary(node: ast.Expr) -> Batched:
-    assert isinstance(node, ast.Binary)
-    left, right = _compiled(node.left), _compiled(node.right)
-    op = node.op
-    if op in ("and", "or"):
-        return _logical(op == "and", left, right)
-    if op in ast.COMPARISON:
-        compare = COMPARISONS[op]
-        return lambda columns, rows: list(map(compare, left(columns, rows), right(columns, rows)))
-    combine = _ARITHMETIC[op]
+def _operation(node: ast.Expr) -> Batched:
+    """An operator, or a call of one of the language's functions, over columns."""
+    operation = operation_of(node)
+    if operation is None or (isinstance(node, ast.Call) and node.function in ("count", "sum")):
+        return _unbatchable(node)  # episodes are counted elsewhere
+    if isinstance(node, ast.Binary) and node.op in ast.LOGIC:
+        return _logical(node.op == "and", batched(node.left), batched(node.right))
+    if isinstance(node, ast.Call) and node.function == "round":
+        return _round(node, operation)
+    args = [batched(child) for child in ast.children(node)]
+    if _on_quantities(node):
+        return _arithmetic(operation, args)
+    exact = operation.exact
+    return lambda columns, rows: _mapped(exact, *(a(columns, rows) for a in args))
+
+
+def _on_quantities(node: ast.Expr) -> bool:
+    """Whether a node is arithmetic: ``+ - * /`` or a negation."""
+    match node:
+        case ast.Binary(op=op):
+            return op in ast.ARITHMETIC
+        case ast.Unary(op=op):
+            return op == "-"
+    return False
+
+
+def _mapped(exact: Callable[..., Any], *columns: Column) -> Column:
+    """An operation's exact value on each line; where it has none, the lines are left to be
+    evaluated one by one, each reporting its own failure."""
+    try:
+        return list(map(exact, *columns))
+    except Undefined:
+        raise Unbatchable from None
+
+
+def _arithmetic(operation: Operation, args: list[Batched]) -> Batched:
+    """Arithmetic on quantities (and negation); arithmetic on dates is left to the line, which
+    checks the calendar."""
+    exact = operation.exact
 
     def arithmetic(columns: Mapping[str, Column], rows: Rows) -> Column:
-        a = _quantities(left(columns, rows))
-        b = _quantities(right(columns, rows))
-        if op == "/" and not all(b):
-            raise Unbatchable  # division by zero: reported on its line
-        return list(map(combine, a, b))
+        return _mapped(exact, *(_quantities(a(columns, rows)) for a in args))
 
     return arithmetic
 
 
-_ARITHMETIC: dict[str, Callable[[Fraction, Fraction], Fraction]] = {
-    "+": Fraction.__add__,
-    "-": Fraction.__sub__,
-    "*": Fraction.__mul__,
-    "/": Fraction.__truediv__,
-}
-
-
 def _quantities(values: Column) -> Column:
-    """The values, when every one is a quantity; arithmetic on dates is left to the line."""
+    """The values, when every one is a quantity."""
     if not all(type(v) is Fraction for v in values):
         raise Unbatchable
     return values
@@ -167,61 +166,17 @@ def _logical(both: bool, left: Batched, right: Batched) -> Batched:
     return logical
 
 
-def _call(node: ast.Expr) -> Batched:
-    assert isinstance(node, ast.Call)
-    name = node.function
-    if name in ("count", "sum"):
-        return _unbatchable(node)
-    if name == "round":
-        value, decimals, mode = node.args
-        assert isinstance(decimals, ast.Number) and isinstance(mode, ast.Name)
-        return _round(_compiled(value), int(decimals.value), mode.name)
-    args = [_compiled(a) for a in node.args]
-    if name in ("min", "max"):
-        return _pick(name == "max", args)
-    function = _FUNCTIONS[name]
+def _round(node: ast.Call, operation: Operation) -> Batched:
+    """``round(value, decimals, mode)``: the decimals and the mode are written as they are."""
+    value, decimals, mode = node.args
+    assert isinstance(decimals, ast.Number) and isinstance(mode, ast.Name)
+    value_of, places, mode_name = batched(value), int(decimals.value), mode.name
+    exact = operation.exact
 
-    def call(columns: Mapping[str, Column], rows: Rows) -> Column:
-        return list(map(function, *(a(columns, rows) for a in args)))
-
-    return call
-
-
-def _round(value: Batched, decimals: int, mode: str) -> Batched:
     def rounded(columns: Mapping[str, Column], rows: Rows) -> Column:
-        return [round_exact(v, decimals, mode) for v in _quantities(value(columns, rows))]
+        return [exact(v, places, mode_name) for v in _quantities(value_of(columns, rows))]
 
     return rounded
-
-
-def _pick(largest: bool, args: list[Batched]) -> Batched:
-    """max or min: of equal values the first, as the line evaluator (and Python) picks."""
-    pick = max if largest else min
-
-    def picked(columns: Mapping[str, Column], rows: Rows) -> Column:
-        return [pick(values) for values in zip(*(a(columns, rows) for a in args), strict=True)]
-
-    return picked
-
-
-def _year_of(when: YearMonth | dt.date) -> Fraction:
-    return Fraction(when.year)
-
-
-def _month_of(date: dt.date) -> YearMonth:
-    return YearMonth(date.year, date.month)
-
-
-def _days_between(start: dt.date, end: dt.date) -> Fraction:
-    return Fraction((end - start).days)
-
-
-_FUNCTIONS: dict[str, Callable[..., Any]] = {
-    "abs": abs,
-    "year_of": _year_of,
-    "month_of": _month_of,
-    "days_between": _days_between,
-}
 
 
 _COMPILERS: dict[type, Callable[[ast.Expr], Batched]] = {
@@ -229,8 +184,8 @@ _COMPILERS: dict[type, Callable[[ast.Expr], Batched]] = {
     **dict.fromkeys(ast.LITERALS, _literal),
     ast.Name: _name,
     ast.Lookup: _unbatchable,
-    ast.Unary: _unary,
+    ast.Unary: _operation,
     ast.Conditional: _conditional,
-    ast.Binary: _binary,
-    ast.Call: _call,
+    ast.Binary: _operation,
+    ast.Call: _operation,
 }

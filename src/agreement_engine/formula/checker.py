@@ -4,6 +4,9 @@ The checker walks the tree once and reports every problem it can find without ru
 unknown names (with a did-you-mean), functions called with the wrong number of arguments, and
 values of the wrong type or unit. A sub-expression with a problem has no type, and no further
 problems are reported about the expressions around it, so one mistake gives one message.
+
+The type of each operation is its rule in :mod:`.operations`, the rule the evaluators give units
+by; when the arguments do not fit, :mod:`.mistakes` says why.
 """
 
 from __future__ import annotations
@@ -12,29 +15,21 @@ import difflib
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
 
-from agreement_engine.formula import ast
-from agreement_engine.formula.evaluator import (
-    MAX_DAY_OFFSET,
-    Amount,
-    Environment,
-    Value,
-    evaluate,
-    format_value,
+from agreement_engine.formula import ast, mistakes
+from agreement_engine.formula.dates import MAX_DAY_OFFSET
+from agreement_engine.formula.evaluator import Environment, evaluate
+from agreement_engine.formula.operations import (
+    FUNCTIONS,
+    OPERATIONS,
+    Operation,
+    operation_of,
+    signature,
 )
-from agreement_engine.formula.functions import FUNCTIONS, ROUNDING_MODES
 from agreement_engine.formula.problems import FormulaError, FormulaProblem
-from agreement_engine.formula.types import (
-    DAYS,
-    NUMBER,
-    UNITS,
-    Kind,
-    Quantity,
-    Type,
-    describe,
-    is_ordered,
-    unit_symbol,
-)
+from agreement_engine.formula.rounding import ROUNDING_MODES
+from agreement_engine.formula.types import NUMBER, UNITS, Kind, Quantity, Type, describe
 from agreement_engine.formula.unparse import unparse
+from agreement_engine.formula.values import Amount, Value, format_value
 
 
 @dataclass(frozen=True, slots=True)
@@ -114,7 +109,7 @@ class _Checker:
             self.fail(
                 f"'{node.name}' is a function and needs arguments",
                 node.span,
-                hint=f"call it like {FUNCTIONS[node.name].example}",
+                hint=f"call it like {signature(node.name).example}",
             )
         elif node.name in ROUNDING_MODES:
             self.fail(
@@ -176,61 +171,32 @@ class _Checker:
             )
             self.fail(f"unknown function '{node.function}'", node.name_span, hint=hint)
             return None
-        if not function.arity_ok(len(node.args)):
+        called = signature(node.function)
+        if not called.arity_ok(len(node.args)):
             self.fail(
-                f"'{node.function}' takes {function.arity_words}, not {len(node.args)}: "
-                f"{function.signature}",
+                f"'{node.function}' takes {called.arity_words}, not {len(node.args)}: "
+                f"{called.text}",
                 node.span,
-                hint=f"for example {function.example}",
+                hint=f"for example {called.example}",
             )
             return None
-        if function.aggregate:
-            return self._aggregate(node)
+        if called.aggregate:
+            return self._aggregate(node, function)
         if node.function == "round":
-            return self._round(node)
+            return self._round(node, function)
         arg_types = [self.type_of(a) for a in node.args]
         if any(t is None for t in arg_types):
             return None
-        return self._call_type(node, [t for t in arg_types if t is not None])
+        types = [t for t in arg_types if t is not None]
+        result = function.typed(*types)
+        if result is None:
+            self.problems.append(mistakes.call(node, types))
+        return result
 
-    def _call_type(self, node: ast.Call, types: list[Type]) -> Type | None:
-        name = node.function
-        if name in ("min", "max"):
-            first = types[0]
-            for arg, t in zip(node.args[1:], types[1:], strict=True):
-                if t != first:
-                    self.fail(
-                        f"'{name}' needs values of one type, but gets {describe(first)} "
-                        f"and {describe(t)}",
-                        arg.span if t == NUMBER or first != NUMBER else node.args[0].span,
-                        hint=_unit_hint(node.args[0], arg, first, t),
-                    )
-                    return None
-            if not is_ordered(first):
-                self.fail(f"'{name}' cannot compare {describe(first)}", node.span)
-                return None
-            return first
-        if name == "abs":
-            return self._abs(node, types[0])
-        expected = FUNCTIONS[name].parameters
-        for arg, t, allowed in zip(node.args, types, expected, strict=True):
-            if t not in allowed:
-                wanted = " or ".join(describe(a) for a in allowed)
-                self.fail(f"'{name}' needs {wanted}, not {describe(t)}", arg.span)
-                return None
-        return FUNCTIONS[name].result(types)
-
-    def _abs(self, node: ast.Call, value: Type) -> Type | None:
-        """``abs`` takes any quantity (kronor, days, numbers) and gives the same unit."""
-        if not isinstance(value, Quantity):
-            self.fail(f"'abs' needs a number, not {describe(value)}", node.args[0].span)
-            return None
-        return value
-
-    def _round(self, node: ast.Call) -> Type | None:
+    def _round(self, node: ast.Call, function: Operation) -> Type | None:
         value, decimals, mode = node.args
         result = self.type_of(value)
-        if result is not None and not isinstance(result, Quantity):
+        if result is not None and function.typed(result) is None:
             self.fail(f"'round' needs a number, not {describe(result)}", value.span)
             result = None
         if not (
@@ -258,7 +224,7 @@ class _Checker:
             result = None
         return result
 
-    def _aggregate(self, node: ast.Call) -> Type | None:
+    def _aggregate(self, node: ast.Call, function: Operation) -> Type | None:
         episode = self.scope.episode
         if episode is None:
             self.fail(
@@ -268,25 +234,15 @@ class _Checker:
             )
             return None
         inner = _Checker(episode)
-        types = [inner.type_of(a) for a in node.args]
+        arg_types = [inner.type_of(a) for a in node.args]
         self.problems.extend(inner.problems)
-        if any(t is None for t in types):
+        if any(t is None for t in arg_types):
             return None
-        condition = node.args[-1] if node.function == "count" or len(node.args) == 2 else None
-        if condition is not None and types[-1] != Kind.BOOLEAN:
-            self.fail(
-                f"the condition of '{node.function}' must be true or false, "
-                f"not {describe(types[-1])}",  # type: ignore[arg-type]
-                condition.span,
-            )
-            return None
-        if node.function == "count":
-            return NUMBER
-        value = types[0]
-        if not isinstance(value, Quantity):
-            self.fail(f"'sum' adds numbers, not {describe(value)}", node.args[0].span)  # type: ignore[arg-type]
-            return None
-        return value
+        types = [t for t in arg_types if t is not None]
+        result = function.typed(*types)
+        if result is None:
+            self.problems.append(mistakes.aggregate(node, types))
+        return result
 
     # operators ------------------------------------------------------------------------------
 
@@ -295,15 +251,12 @@ class _Checker:
         t = self.type_of(node.operand)
         if t is None:
             return None
-        if node.op == "not":
-            if t != Kind.BOOLEAN:
-                self.fail(f"'not' needs true or false, not {describe(t)}", node.operand.span)
-                return None
-            return t
-        if not isinstance(t, Quantity):
-            self.fail(f"cannot negate {describe(t)}", node.span)
-            return None
-        return t
+        operation = operation_of(node)
+        assert operation is not None
+        result = operation.typed(t)
+        if result is None:
+            self.problems.append(mistakes.unary(node, t))
+        return result
 
     def _Binary(self, node: ast.Expr) -> Type | None:
         assert isinstance(node, ast.Binary)
@@ -311,11 +264,13 @@ class _Checker:
         right = self.type_of(node.right)
         if left is None or right is None:
             return None
-        if node.op in ast.LOGIC:
-            return self._logic(node, left, right)
-        if node.op in ast.COMPARISON:
-            return self._comparison(node, left, right)
-        return self._arithmetic(node, left, right)
+        result = OPERATIONS[node.op].typed(left, right)
+        if node.op in ast.LOGIC or node.op in ast.COMPARISON:
+            if result is None:
+                explain = mistakes.logic if node.op in ast.LOGIC else mistakes.comparison
+                self.problems.append(explain(node, left, right))
+            return result
+        return self._arithmetic(node, left, right, result)
 
     def _Conditional(self, node: ast.Expr) -> Type | None:
         assert isinstance(node, ast.Conditional)
@@ -330,47 +285,17 @@ class _Checker:
             return None
         if then is None or otherwise is None:
             return None
-        if then != otherwise:
-            self.fail(
-                f"both branches of 'if' must give the same type, but 'then' gives "
-                f"{describe(then)} and 'else' gives {describe(otherwise)}",
-                node.span,
-                hint=_unit_hint(node.then, node.otherwise, then, otherwise),
-            )
-            return None
-        return then
-
-    def _logic(self, node: ast.Binary, left: Type, right: Type) -> Type | None:
-        for side, t in ((node.left, left), (node.right, right)):
-            if t != Kind.BOOLEAN:
-                self.fail(f"'{node.op}' needs true or false, not {describe(t)}", side.span)
-                return None
-        return Kind.BOOLEAN
-
-    def _comparison(self, node: ast.Binary, left: Type, right: Type) -> Type | None:
-        if left != right:
-            self.fail(
-                f"cannot compare {describe(left)} with {describe(right)}",
-                node.span,
-                hint=_unit_hint(node.left, node.right, left, right),
-            )
-            return None
-        if node.op not in ("=", "!=") and not is_ordered(left):
-            self.fail(f"'{node.op}' cannot order {describe(left)}", node.op_span)
-            return None
-        return Kind.BOOLEAN
-
-    def _arithmetic(self, node: ast.Binary, left: Type, right: Type) -> Type | None:
-        result = _arithmetic_type(node.op, left, right)
+        # A condition with a problem (reported at its place) is taken as true or false.
+        result = OPERATIONS["if"].typed(Kind.BOOLEAN, then, otherwise)
         if result is None:
-            verb = {"+": "add", "-": "subtract", "*": "multiply", "/": "divide"}[node.op]
-            joiner = {"+": "to", "-": "from", "*": "by", "/": "by"}[node.op]
-            first, second = (right, left) if node.op in "+-" else (left, right)
-            self.fail(
-                f"cannot {verb} {describe(first)} {joiner} {describe(second)}",
-                node.span,
-                hint=_unit_hint(node.left, node.right, left, right),
-            )
+            self.problems.append(mistakes.branches(node, then, otherwise))
+        return result
+
+    def _arithmetic(
+        self, node: ast.Binary, left: Type, right: Type, result: Type | None
+    ) -> Type | None:
+        if result is None:
+            self.problems.append(mistakes.arithmetic(node, left, right))
         if result == Kind.DATE:
             return self._moved_date(node, offset=node.right if left == Kind.DATE else node.left)
         if node.op == "/" and isinstance(node.right, ast.Number) and node.right.value == 0:
@@ -430,27 +355,3 @@ class _NoNames:
 
     def episodes(self) -> Iterable[Environment]:
         return ()
-
-
-def _arithmetic_type(op: str, left: Type, right: Type) -> Type | None:
-    if isinstance(left, Quantity) and isinstance(right, Quantity):
-        if op in "+-":
-            return left if left == right else None
-        return left.times(right) if op == "*" else left.per(right)
-    if op == "+" and {left, right} == {Kind.DATE, DAYS}:
-        return Kind.DATE
-    if op == "-" and left == Kind.DATE and right == DAYS:
-        return Kind.DATE
-    if op == "-" and left == Kind.DATE and right == Kind.DATE:
-        return DAYS
-    return None
-
-
-def _unit_hint(left: ast.Expr, right: ast.Expr, lt: Type, rt: Type) -> str | None:
-    """When one side is a bare number beside a unit, suggest writing the unit."""
-    for node, t, other in ((left, lt, rt), (right, rt, lt)):
-        bare = isinstance(node, ast.Number) and node.unit is None and t == NUMBER
-        if bare and isinstance(other, Quantity) and other != NUMBER:
-            assert isinstance(node, ast.Number)
-            return f"write the unit after the number, like {node.value} {unit_symbol(other)}"
-    return None

@@ -32,3 +32,15 @@ class MissingFigure(Exception):
         self.parameter = parameter
         self.key = key
         self.span = span
+
+
+class Undefined(Exception):
+    """An operation that has no value for these arguments: a division by zero, a date moved off
+    the calendar. The operation does not know where it was written; the evaluator that meets
+    this says where: at the argument numbered ``blame``, or at the whole operation when None."""
+
+    def __init__(self, message: str, hint: str | None = None, blame: int | None = None) -> None:
+        super().__init__(message)
+        self.message = message
+        self.hint = hint
+        self.blame = blame

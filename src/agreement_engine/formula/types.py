@@ -21,9 +21,19 @@ class Quantity:
     days: int = 0
 
     def times(self, other: Quantity) -> Quantity:
+        """The unit of a product: days × kr/day is kr.
+
+        >>> DAYS.times(PRICE_PER_DAY) == MONEY
+        True
+        """
         return Quantity(self.money + other.money, self.days + other.days)
 
     def per(self, other: Quantity) -> Quantity:
+        """The unit of a quotient: days / a number is days, days / days a number.
+
+        >>> DAYS.per(NUMBER) == DAYS, DAYS.per(DAYS) == NUMBER
+        (True, True)
+        """
         return Quantity(self.money - other.money, self.days - other.days)
 
     def __str__(self) -> str:
@@ -76,7 +86,11 @@ _NAMED = {
 
 
 def describe(t: Type) -> str:
-    """The type in words, for messages: 'money (kr)', 'days', 'a date'."""
+    """The type in words, for messages: 'money (kr)', 'days', 'a date'.
+
+    >>> describe(MONEY), describe(Kind.DATE), describe(MONEY.times(MONEY))
+    ('money (kr)', 'a date', 'a quantity in kr^2')
+    """
     if isinstance(t, Kind):
         return t.value
     if t in _NAMED:
@@ -91,11 +105,19 @@ def describe(t: Type) -> str:
 
 
 def unit_symbol(t: Quantity) -> str:
-    """The unit as written after a number: 'kr', 'days', 'kr/day', '' for plain numbers."""
+    """The unit as written after a number: 'kr', 'days', 'kr/day', '' for plain numbers.
+
+    >>> [unit_symbol(t) for t in (MONEY, DAYS, PRICE_PER_DAY, NUMBER)]
+    ['kr', 'days', 'kr/day', '']
+    """
     symbols = {MONEY: "kr", DAYS: "days", PRICE_PER_DAY: "kr/day", NUMBER: ""}
     return symbols.get(t, describe(t))
 
 
 def is_ordered(t: Type) -> bool:
-    """Whether values of this type can be compared with < and >."""
+    """Whether values of this type can be compared with < and >.
+
+    >>> is_ordered(DAYS), is_ordered(Kind.MONTH), is_ordered(Kind.TEXT)
+    (True, True, False)
+    """
     return isinstance(t, Quantity) or t in (Kind.DATE, Kind.MONTH, Kind.TIME)

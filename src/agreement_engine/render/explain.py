@@ -17,13 +17,14 @@ from agreement_engine.agreements.documents import (
     Validity,
 )
 from agreement_engine.agreements.library import Library
-from agreement_engine.billing.bill import InvoiceLine, LineStatus, Step, exact, one_line
 from agreement_engine.billing.evaluation import FigureUse
 from agreement_engine.billing.inputs import Origin
+from agreement_engine.billing.lines import InvoiceLine, LineStatus, Step, one_line
 from agreement_engine.billing.ruleset import dependencies
 from agreement_engine.billing.timeline import Status
 from agreement_engine.formula import parse
 from agreement_engine.formula.ast import parameters_used
+from agreement_engine.formula.values import exact
 
 
 def explain(line: InvoiceLine, library: Library, origin: Origin | None = None) -> str:

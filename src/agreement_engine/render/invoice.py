@@ -3,11 +3,10 @@
 Output is deterministic: the same inputs give byte-identical output (no timestamps, stable order).
 CSV is written for a Swedish spreadsheet: ``;`` separators, decimal commas, UTF-8 with a BOM.
 
-A run can have tens of thousands of lines, and rendering is built for that. Values become text by
-whole-number arithmetic (the text :func:`billing.exact` gives, without a Decimal for each), all of
-a run's values at once, so that builtins do the work value by value where they can; what lines
-share (a month's benchmark, the documents, the reasons) becomes text once; and rows are joined as
-text rather than written cell by cell.
+A run can have tens of thousands of lines, and rendering is built for that. Values become text as
+:mod:`.formula.values` makes it, all of a run's values at once (:func:`.values.exact_texts`,
+:func:`.values.column_texts`); what lines share (a month's benchmark, the documents, the reasons)
+becomes text once; and rows are joined as text rather than written cell by cell.
 """
 
 from __future__ import annotations
@@ -19,28 +18,19 @@ import re
 import zipfile
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from decimal import Decimal, localcontext
-from fractions import Fraction
 from functools import lru_cache, partial
-from itertools import islice, repeat
+from itertools import islice
 from operator import attrgetter
 from typing import Any
 
 from agreement_engine.agreements.documents import Document
-from agreement_engine.billing.bill import (
-    COLUMNS,
-    EXACT_SUMS,
-    InvoiceBasis,
-    InvoiceLine,
-    approximately,
-    exact,
-    exact_number,
-)
 from agreement_engine.billing.evaluation import FigureUse
+from agreement_engine.billing.lines import COLUMNS, EXACT_SUMS, InvoiceBasis, InvoiceLine
 from agreement_engine.data.report import ReadReport
 from agreement_engine.diagnostics import Diagnostic
 from agreement_engine.diagnostics import to_json as diagnostic_json
 from agreement_engine.formula import Amount, Value, round_exact, to_decimal
-from agreement_engine.formula.evaluator import decimal_places
+from agreement_engine.formula.values import column_texts, decimal_places, exact_texts, plain
 from agreement_engine.months import YearMonth, describe_runs
 
 FORMAT = "agreement-engine/invoice-basis/1"
@@ -65,8 +55,6 @@ _VALUE_COLUMNS = tuple(name for name in COLUMNS if name != "net_amount")
 _SPREADSHEET_PLACES = 10  # decimals a spreadsheet cell keeps of such a value
 
 _ID = attrgetter("id")
-_NUMERATOR = attrgetter("value.numerator")
-_DENOMINATOR = attrgetter("value.denominator")
 
 
 def governed_by(line: InvoiceLine) -> str:
@@ -76,61 +64,6 @@ def governed_by(line: InvoiceLine) -> str:
 
 def headings(names: Iterable[str]) -> list[str]:
     return [_HEADINGS.get(n, n) for n in names]
-
-
-# --- Values as text -----------------------------------------------------------------------------
-
-
-def _shown(value: Value | Decimal | None, point: str) -> str:
-    """A value in a column (the amount billed, a Decimal, as it is), with a decimal ``point``:
-    exact when its decimals end, else cut to four and marked '…' ('12.3333…')."""
-    if isinstance(value, Amount):
-        return approximately(value.value).replace(".", point)
-    if value is None:
-        return ""
-    if isinstance(value, Decimal):
-        return format(value, "f").replace(".", point)
-    return exact(value)  # no number: a truth value, a date, a time or a text, as it is
-
-
-def _amounts_text(amounts: list[Amount], fraction: Callable[[Fraction], str]) -> list[str]:
-    """The text of each amount: whole numbers by builtins, other fractions by ``fraction``, once
-    for each distinct one (the lines of a month share its benchmark)."""
-    numerators = list(map(_NUMERATOR, amounts))
-    denominators = list(map(_DENOMINATOR, amounts))
-    texts = list(map(str, numerators))
-    if denominators.count(1) < len(denominators):
-        # Keyed by numerator and denominator: a Fraction's own hash is far slower to work out.
-        written: dict[tuple[int, int], str] = {}
-        for i, denominator in enumerate(denominators):
-            if denominator != 1:
-                key = (numerators[i], denominator)
-                text = written.get(key)
-                if text is None:
-                    text = written[key] = fraction(amounts[i].value)
-                texts[i] = text
-    return texts
-
-
-def _exact_each(values: list[Any]) -> list[str]:
-    """:func:`billing.exact` of each value, the work value by value done by builtins where it
-    can be."""
-    if all(map(isinstance, values, repeat(Amount))):
-        return _amounts_text(values, exact_number)
-    return list(map(exact, values))
-
-
-def _shown_each(values: list[Any], point: str) -> list[str]:
-    """:func:`_shown` of each value, the work value by value done by builtins where it can be."""
-    if all(map(isinstance, values, repeat(Amount))):
-        return _amounts_text(values, lambda number: approximately(number).replace(".", point))
-    if all(map(isinstance, values, repeat(Decimal))):  # amounts billed
-        return list(map(str.replace, map(format, values, repeat("f")), repeat("."), repeat(point)))
-    present = [value for value in values if value is not None]
-    if len(present) < len(values):  # lines not computed: an empty cell for each None
-        shown = iter(_shown_each(present, point))
-        return ["" if value is None else next(shown) for value in values]
-    return [_shown(value, point) for value in values]
 
 
 # --- Cells of the lines -------------------------------------------------------------------------
@@ -184,17 +117,12 @@ def _totals(basis: InvoiceBasis) -> tuple[dict[str, Decimal], Decimal]:
     return by_municipality, everything
 
 
-def _plain(total: Decimal) -> str:
-    """A total as plain digits, never in exponent form ('9.2E+32')."""
-    return format(total, "f")
-
-
 # --- Table --------------------------------------------------------------------------------------
 
 
 def render_table(basis: InvoiceBasis) -> str:
     """A table readable in a terminal, with the reasons for every line not final below it."""
-    texts: list[list[str]] = _cells(basis, _TABLE, partial(_shown_each, point="."))
+    texts: list[list[str]] = _cells(basis, _TABLE, partial(column_texts, point="."))
     widths = [
         max(len(_HEADINGS[name]), max(map(len, cells), default=0))
         for name, cells in zip(_TABLE, texts, strict=True)
@@ -242,10 +170,10 @@ def _totals_text(basis: InvoiceBasis) -> list[str]:
     lines = []
     if len(basis.months) > 1:
         for municipality in basis.municipalities:
-            lines.append(f"total {municipality}: {_plain(by_municipality[municipality])} kr")
+            lines.append(f"total {municipality}: {plain(by_municipality[municipality])} kr")
     missing = sum(1 for line in basis.lines if line.amount is None)
     suffix = f" ({missing} of {len(basis.lines)} lines not computed)" if missing else ""
-    lines.append(f"total: {_plain(everything)} kr{suffix}")
+    lines.append(f"total: {plain(everything)} kr{suffix}")
     return lines
 
 
@@ -272,7 +200,7 @@ def _reasons_text(basis: InvoiceBasis) -> list[str]:
 
 def render_csv(basis: InvoiceBasis) -> str:
     """CSV for a Swedish spreadsheet: ';' separated, decimal commas, a BOM so Excel reads UTF-8."""
-    texts: list[list[str]] = _cells(basis, _SHEET, partial(_shown_each, point=","))
+    texts: list[list[str]] = _cells(basis, _SHEET, partial(column_texts, point=","))
     texts = [
         cells if name in COLUMNS else list(map(_inert, cells))
         for name, cells in zip(_SHEET, texts, strict=True)
@@ -314,7 +242,7 @@ def to_json(basis: InvoiceBasis, data: Mapping[str, Any] | None = None) -> dict[
     """The invoice basis as a plain mapping following schemas/invoice-basis.schema.json;
     ``data`` says which data file it was computed from and how that was read."""
     by_municipality, everything = _totals(basis)
-    values = iter(_exact_each([v for line in basis.lines for v in _named_values(line)]))
+    values = iter(exact_texts([v for line in basis.lines for v in _named_values(line)]))
     return {
         "format": FORMAT,
         "months": [str(m) for m in basis.months],
@@ -323,8 +251,8 @@ def to_json(basis: InvoiceBasis, data: Mapping[str, Any] | None = None) -> dict[
         **({"data": dict(data)} if data is not None else {}),
         "lines": [_line_json(line, values) for line in basis.lines],
         "totals": {
-            "by_municipality": {m: _plain(by_municipality[m]) for m in basis.municipalities},
-            "all": _plain(everything),
+            "by_municipality": {m: plain(by_municipality[m]) for m in basis.municipalities},
+            "all": plain(everything),
             "lines_not_computed": sum(1 for line in basis.lines if line.amount is None),
         },
     }
@@ -350,7 +278,7 @@ def _line_json(line: InvoiceLine, values: Iterator[str]) -> dict[str, Any]:
         "documents": [d.id for d in line.documents],
         "inputs": _next_values(list(line.inputs), values),
         "values": _next_values([step.rule for step in line.steps], values),
-        "net_amount": None if line.amount is None else format(line.amount, "f"),
+        "net_amount": None if line.amount is None else plain(line.amount),
         "assumptions": list(line.assumptions),
         "figures": [_figure_json(use) for use in line.figures],
     }
@@ -380,7 +308,7 @@ def _figure_json(use: FigureUse) -> dict[str, Any]:
     return {
         "parameter": use.parameter,
         "key": use.key,
-        "value": None if figure is None or figure.value is None else format(figure.value, "f"),
+        "value": None if figure is None or figure.value is None else plain(figure.value),
         "status": figure.status if figure else "missing",
         "illustrative": bool(figure and figure.illustrative),
         "document": figure.document if figure else use.series.document,

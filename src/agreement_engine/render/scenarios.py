@@ -14,18 +14,16 @@ The last line is the summary, exactly ``N passed, N failed``.
 
 from __future__ import annotations
 
-import datetime as dt
 import json
 import re
 from typing import TYPE_CHECKING
 
 from agreement_engine.agreements.library import Library
-from agreement_engine.billing.bill import InvoiceLine, approximately, exact
+from agreement_engine.billing.lines import InvoiceLine
 from agreement_engine.billing.ruleset import dependencies
 from agreement_engine.diagnostics import render_text as render_diagnostic
 from agreement_engine.diagnostics import to_json
-from agreement_engine.formula import Amount, Value, parse
-from agreement_engine.formula.types import unit_symbol
+from agreement_engine.formula import parse
 from agreement_engine.render.explain import explain
 
 if TYPE_CHECKING:
@@ -33,31 +31,6 @@ if TYPE_CHECKING:
 
 _STEP = re.compile(r"\s*[0-9]+\. (\S+) = ")
 _INDENT = "    "
-
-
-# -- values ---------------------------------------------------------------------------------------
-
-
-def written(value: Value) -> str:
-    """A value written as a test file writes it, exactly: ``10500 kr``, ``169/30 days``."""
-    if isinstance(value, Amount):
-        return f"{exact(value)} {unit_symbol(value.unit)}".rstrip()
-    if isinstance(value, bool):
-        return "true" if value else "false"
-    if isinstance(value, dt.time):
-        return value.strftime("%H:%M")
-    if isinstance(value, str):
-        return f'"{value}"'
-    return str(value)
-
-
-def shown(value: Value) -> str:
-    """A value written exactly, with its decimals when it is a fraction that never ends."""
-    text = written(value)
-    if isinstance(value, Amount) and "/" in exact(value):
-        approx = f"{approximately(value.value, 6)} {unit_symbol(value.unit)}".rstrip()
-        return f"{text} (≈ {approx})"
-    return text
 
 
 # -- the derivation of a failing value ------------------------------------------------------------
@@ -82,6 +55,13 @@ def derivation(line: InvoiceLine, library: Library, subject: str) -> str:
     else:
         parts = [sections.get("Why these rules govern this month:", []), inputs, result]
     return "\n".join(text for part in parts for text in part)
+
+
+def failure_derivation(failure: Failure) -> str:
+    """The derivation shown with a failure: of its subject, in the line it was expected of."""
+    if failure.line is None or failure.library is None:
+        return ""
+    return derivation(failure.line, failure.library, failure.subject)
 
 
 def _sections(text: str) -> dict[str, list[str]]:
@@ -135,7 +115,7 @@ def render_text(run: ScenarioRun) -> str:
 
 def _failure_text(failure: Failure) -> str:
     lines = [f"{failure.location}: failed: {failure.message}"]
-    lines += [f"{_INDENT}{text}".rstrip() for text in failure.derivation.splitlines()]
+    lines += [f"{_INDENT}{text}".rstrip() for text in failure_derivation(failure).splitlines()]
     return "\n".join(lines)
 
 
@@ -178,5 +158,5 @@ def _failure_json(failure: Failure) -> dict[str, object]:
         "expected": failure.expected,
         "actual": failure.actual,
         "message": failure.message,
-        "derivation": failure.derivation,
+        "derivation": failure_derivation(failure),
     }

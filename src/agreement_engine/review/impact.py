@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from decimal import Decimal, localcontext
 
 from agreement_engine.agreements.library import Library
-from agreement_engine.billing.bill import EXACT_SUMS, InvoiceBasis, InvoiceLine, bill
+from agreement_engine.billing.bill import bill
 from agreement_engine.billing.inputs import (
     AggregateData,
     Billing,
@@ -22,6 +22,7 @@ from agreement_engine.billing.inputs import (
     is_episode_file,
     read_episode_data,
 )
+from agreement_engine.billing.lines import EXACT_SUMS, InvoiceBasis, InvoiceLine
 from agreement_engine.data import read_aggregates
 from agreement_engine.diagnostics import Diagnostic
 from agreement_engine.months import YearMonth

@@ -1,7 +1,7 @@
 """Which municipality-months a change to the agreement files can move money in.
 
 Both versions of the library are laid out month by month with
-:func:`agreement_engine.billing.timeline.govern`: a changed rule reaches the months whose rule set
+:class:`.billing.timeline.Governing`: a changed rule reaches the months whose rule set
 takes that rule from the changed document, a changed figure the months whose rules look it up, a
 changed validity, party or approval every month the document takes part in. Only the timeline
 and the rules' types are needed for that, never the data or the billing of lines, so comparing
@@ -17,7 +17,7 @@ from agreement_engine.agreements.documents import Document, ParameterSet, Rule
 from agreement_engine.agreements.library import Library
 from agreement_engine.billing.figures_needed import figures_used
 from agreement_engine.billing.ruleset import RuleSet, Typed, type_rules
-from agreement_engine.billing.timeline import agreement_span, govern
+from agreement_engine.billing.timeline import Governing, agreement_span
 from agreement_engine.months import YearMonth
 from agreement_engine.review.canonical import KeyPath, describe, rules_of
 
@@ -55,13 +55,14 @@ class Versions:
             everyone.update(dict.fromkeys(library.municipalities))
         self.everyone = tuple(everyone)
         self.cells: dict[Cell, list[tuple[RuleSet | None, RuleSet | None]]] = {}
+        governing = [Governing(lib) for lib in self.libraries]
         for municipality in self.everyone:
             spans = [s for lib in self.libraries if (s := agreement_span(lib, municipality))]
             if not spans:
                 continue
             first, last = min(s[0] for s in spans), max(s[1] for s in spans)
             for month in YearMonth.range(first, last):
-                governed = [govern(lib, municipality, month) for lib in self.libraries]
+                governed = [g.govern(municipality, month) for g in governing]
                 self.cells[municipality, month] = [(g.ruleset(), g.ruleset(True)) for g in governed]
         self._typed: dict[tuple[int, str], Typed] = {}
         self._used: dict[tuple[int, str, YearMonth], set[tuple[str, str]]] = {}

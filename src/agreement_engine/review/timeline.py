@@ -18,7 +18,7 @@ from agreement_engine.agreements.documents import ParameterSeries
 from agreement_engine.agreements.library import Library
 from agreement_engine.billing.figures_needed import figures_used
 from agreement_engine.billing.ruleset import Typed, type_rules
-from agreement_engine.billing.timeline import Governance, Status, agreement_span, govern
+from agreement_engine.billing.timeline import Governance, Governing, Status, agreement_span
 from agreement_engine.months import YearMonth
 
 FIGURE_STATES = ("missing", "provisional", "illustrative")  # in the order they are shown
@@ -120,11 +120,12 @@ def build_timeline(library: Library, first: YearMonth, last: YearMonth) -> Timel
     municipalities = tuple(library.municipalities)
     spans = {m: agreement_span(library, m) for m in municipalities}
     probe = _FigureProbe(library)
+    governing = Governing(library)
     views = tuple(
         MonthView(m, month, regime(g, spans[m]), probe.notes(g))
         for month in YearMonth.range(first, last)
         for m in municipalities
-        for g in (govern(library, m, month),)
+        for g in (governing.govern(m, month),)
     )
     return Timeline(first, last, municipalities, views, group_runs(views))
 

@@ -11,8 +11,9 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from decimal import Decimal
 
+from agreement_engine.agreements.library import Library
 from agreement_engine.agreements.source import YamlDocument
-from agreement_engine.billing.bill import LineStatus
+from agreement_engine.billing.lines import InvoiceLine, LineStatus
 from agreement_engine.diagnostics import Diagnostic, Location
 from agreement_engine.formula import Value
 from agreement_engine.months import YearMonth
@@ -99,7 +100,10 @@ class Failure:
     expected: str
     actual: str
     location: Location
-    derivation: str
+    line: InvoiceLine | None = None
+    """The line the value was expected of (its derivation is shown with the failure)."""
+    library: Library | None = None
+    """The documents the line was billed under, with the case's test figures."""
 
     @property
     def message(self) -> str:

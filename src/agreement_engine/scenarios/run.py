@@ -35,15 +35,13 @@ from typing import TYPE_CHECKING, Any
 from agreement_engine.agreements.documents import Figure, ParameterSeries, ParameterSet
 from agreement_engine.agreements.library import Library
 from agreement_engine.agreements.source import YamlDocument, read_yaml
-from agreement_engine.billing.bill import InvoiceLine, LineStatus, bill
+from agreement_engine.billing.bill import bill
 from agreement_engine.billing.inputs import AggregateData, EpisodeData
+from agreement_engine.billing.lines import InvoiceLine, LineStatus
 from agreement_engine.data import FIELDS, MonthlyFigures
 from agreement_engine.diagnostics import Diagnostic, EngineError, Location, error
-from agreement_engine.formula import Amount
+from agreement_engine.formula import Amount, values
 from agreement_engine.formula.types import NUMBER, describe, unit_symbol
-from agreement_engine.render import (
-    scenarios as scenario_output,  # shown, written: to formula/values
-)
 from agreement_engine.scenarios.cases import (
     Aggregates,
     Case,
@@ -144,7 +142,7 @@ def _refused(case: Case) -> CaseResult:
 def _error_not_given(case: Case, actual: str) -> CaseResult:
     assert case.error is not None
     expected, where = f'"{case.error.text}"', case.error.location
-    failure = Failure(case.name, case.municipality, None, "error", expected, actual, where, "")
+    failure = Failure(case.name, case.municipality, None, "error", expected, actual, where)
     return CaseResult(case.name, case.location, True, (failure,))
 
 
@@ -249,7 +247,8 @@ class _Comparison:
             expected,
             actual,
             where,
-            scenario_output.derivation(self.line, self.library, subject),
+            self.line,
+            self.library,
         )
 
     def _status(self) -> Failure | None:
@@ -282,9 +281,7 @@ class _Comparison:
             return None
         if actual == expected.value:
             return None
-        return self._fail(
-            expected.name, expected.written, scenario_output.shown(actual), expected.location
-        )
+        return self._fail(expected.name, expected.written, values.shown(actual), expected.location)
 
     def _nothing(self, name: str) -> str:
         line = self.line
@@ -296,7 +293,7 @@ class _Comparison:
 
 def _unit_problem(expected: Expectation, actual: Amount) -> Diagnostic:
     assert isinstance(expected.value, Amount)
-    number = scenario_output.written(Amount(expected.value.value, NUMBER))
+    number = values.written(Amount(expected.value.value, NUMBER))
     return error(
         f"'{expected.name}' gives {describe(actual.unit)}, but its expected value "
         f"'{expected.written}' is {describe(expected.value.unit)}",

@@ -1,0 +1,57 @@
+"""Exact rounding, by the modes an agreement may name.
+
+Nothing is rounded unless a formula says ``round``, with its mode written out: the same modes as
+Python's Decimal rounding, on exact rationals.
+"""
+
+from __future__ import annotations
+
+from fractions import Fraction
+
+ROUNDING_MODES = ("half_up", "half_even", "half_down", "up", "down", "ceiling", "floor")
+
+
+def round_exact(value: Fraction, decimals: int, mode: str) -> Fraction:
+    """Round an exact value to a number of decimals by the named mode.
+
+    ``half_up`` rounds ties away from zero (2.5 → 3, −2.5 → −3), ``half_down`` towards zero,
+    ``half_even`` to the even neighbour; ``up`` away from zero, ``down`` towards zero, ``ceiling``
+    and ``floor`` towards plus and minus infinity.
+
+    >>> round_exact(Fraction(-5, 2), 0, "half_up"), round_exact(Fraction(5, 2), 0, "half_even")
+    (Fraction(-3, 1), Fraction(2, 1))
+    """
+    # Whole-number arithmetic on numerator and denominator: the same exact result as Fraction
+    # arithmetic, without building a Fraction at every step.
+    numerator, denominator = value.numerator, value.denominator
+    if decimals >= 0:
+        numerator *= 10**decimals
+    else:
+        denominator *= 10**-decimals
+    floor, remainder = divmod(numerator, denominator)
+    if mode == "floor":
+        whole = floor
+    elif mode == "ceiling":
+        whole = floor + 1 if remainder else floor
+    elif mode == "down":
+        whole = floor + 1 if remainder and numerator < 0 else floor
+    elif mode == "up":
+        whole = floor + 1 if remainder and numerator >= 0 else floor
+    else:
+        whole = _round_half(numerator > 0, floor, 2 * remainder - denominator, mode)
+    if decimals >= 0:
+        return Fraction(whole, 10**decimals)
+    return Fraction(whole * 10**-decimals)
+
+
+def _round_half(away: bool, floor: int, past_half: int, mode: str) -> int:
+    """``past_half`` is above, at or below zero as the remainder is above, at or below a half."""
+    if past_half != 0:
+        return floor + 1 if past_half > 0 else floor
+    if mode == "half_even":
+        return floor if floor % 2 == 0 else floor + 1
+    if mode == "half_up":
+        return floor + 1 if away else floor
+    if mode == "half_down":
+        return floor if away else floor + 1
+    raise ValueError(f"unknown rounding mode {mode!r}")
