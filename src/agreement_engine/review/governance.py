@@ -45,22 +45,27 @@ class _Months:
     """What governs each month of a municipality's agreements' span, and the months of note.
 
     Municipalities party to the same agreements are governed alike, month by month, so their
-    months are worked out once and shared (each Governance then names the first of them).
+    months are worked out once and shared (each Governance then names the first of them);
+    ``parties`` says which agreements (by their place in the library) they are party to.
     """
 
+    parties: tuple[int, ...]
     governed: tuple[Governance, ...]
     conflicts: tuple[Governance, ...]
     gaps: tuple[YearMonth, ...]
     pending: tuple[Governance, ...]
 
     @classmethod
-    def governing(cls, library: Library, municipality: str) -> _Months | None:
+    def governing(
+        cls, library: Library, municipality: str, parties: tuple[int, ...]
+    ) -> _Months | None:
         """The months of a municipality's agreements, or None when it has none."""
         span = agreement_span(library, municipality)
         if span is None:
             return None
         governed = tuple(governance(library, municipality, m) for m in YearMonth.range(*span))
         return cls(
+            parties,
             governed,
             tuple(g for g in governed if g.status is Status.CONFLICT),
             tuple(g.month for g in governed if g.status is Status.STATUTE),
@@ -83,7 +88,7 @@ def _grid(library: Library) -> _Grid:
     for municipality in library.municipalities:
         key = tuple(agreements_of[municipality])
         if key not in shared:
-            shared[key] = _Months.governing(library, municipality)
+            shared[key] = _Months.governing(library, municipality, key)
         months = shared[key]
         if months is not None:
             grid.append((municipality, months))
@@ -92,7 +97,7 @@ def _grid(library: Library) -> _Grid:
 
 def _distinct(grid: _Grid) -> list[_Months]:
     """Each shared _Months once, in order of its first municipality."""
-    return list({id(months): months for _, months in grid}.values())
+    return list({months.parties: months for _, months in grid}.values())
 
 
 def _conflicts(grid: _Grid) -> Problems:
@@ -232,15 +237,15 @@ def _by_month_and_ruleset(grid: _Grid) -> list[Governance]:
     """
     distinct = _distinct(grid)
     pairs = {
-        id(months): [(g.month, _ruleset_key(g)) for g in months.governed] for months in distinct
+        months.parties: [(g.month, _ruleset_key(g)) for g in months.governed] for months in distinct
     }
     chosen: dict[tuple[YearMonth, str], Governance] = {}
     for months in distinct:
-        for pair, g in zip(pairs[id(months)], months.governed, strict=True):
+        for pair, g in zip(pairs[months.parties], months.governed, strict=True):
             chosen.setdefault(pair, g)
-    last_row = {id(months): row for row, (_, months) in enumerate(grid)}
-    for months in sorted(distinct, key=lambda m: last_row[id(m)]):
-        chosen.update(zip(pairs[id(months)], months.governed, strict=True))
+    last_row = {months.parties: row for row, (_, months) in enumerate(grid)}
+    for months in sorted(distinct, key=lambda m: last_row[m.parties]):
+        chosen.update(zip(pairs[months.parties], months.governed, strict=True))
     return list(chosen.values())
 
 
