@@ -1,0 +1,231 @@
+"""What the ledger records of a line, and how each event's hash is made.
+
+Everything is plain JSON (texts, whole numbers, true/false, lists, objects), written canonically:
+keys sorted, no spaces, UTF-8. Amounts and values are exact text (``51578``, ``103/19``), never
+floats. An event's hash is the SHA-256 of::
+
+    previous event's hash (64 hex digits) + "\\n" + header + "\\n" + body
+
+where ``header`` is the canonical JSON array ``[seq, kind, municipality, month, number,
+refers_to, amount, status, action, recorded_at, recorded_by, reason]`` and ``body`` the event's
+canonical JSON; the first event's previous hash is 64 zeros. Anyone can check the chain with a
+few lines of any language (``docs/invoicing.md``).
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+from decimal import Decimal
+from functools import cached_property
+from typing import Any
+
+from agreement_engine.agreements.library import Library
+from agreement_engine.billing.bill import COLUMNS, InvoiceLine, exact
+from agreement_engine.billing.evaluation import FigureUse
+from agreement_engine.billing.timeline import Governance
+
+_ENCODE = json.JSONEncoder(ensure_ascii=False, sort_keys=True, separators=(",", ":")).encode
+
+KINDS = ("draft", "adjustment", "invoice", "credit note", "debit note")
+VERSIONS = ("draft", "adjustment", "credit note", "debit note")
+"""Kinds of event that hold a version of a line (an invoice sends the draft version it names)."""
+DOCUMENTS = ("invoice", "credit note", "debit note")
+
+
+def canonical(value: object) -> str:
+    """The canonical JSON text of a value."""
+    return _ENCODE(value)
+
+
+def sha256(text: str) -> str:
+    return hashlib.sha256(text.encode("utf-8")).hexdigest()
+
+
+def amount_text(amount: Decimal | None) -> str | None:
+    """An amount as exact decimal text (``51578``, ``-1234.50``)."""
+    return None if amount is None else format(amount, "f")
+
+
+@dataclass(frozen=True)
+class Event:
+    """One row of ``ledger_events`` (no slots: its body is read once, when first needed)."""
+
+    seq: int
+    kind: str
+    municipality: str
+    month: str
+    number: int | None
+    refers_to: int | None
+    amount: str | None
+    status: str
+    action: int
+    recorded_at: str
+    recorded_by: str
+    reason: str | None
+    body: str
+    previous_hash: str
+    hash: str
+
+    def header(self, seq: int | None = None) -> str:
+        return canonical(
+            [
+                self.seq if seq is None else seq,
+                self.kind,
+                self.municipality,
+                self.month,
+                self.number,
+                self.refers_to,
+                self.amount,
+                self.status,
+                self.action,
+                self.recorded_at,
+                self.recorded_by,
+                self.reason,
+            ]
+        )
+
+    def computed_hash(self, seq: int | None = None) -> str:
+        """The hash this row's content gives (as if it stood at ``seq``)."""
+        digest = hashlib.sha256(self.previous_hash.encode("ascii", "replace"))
+        digest.update(b"\n" + self.header(seq).encode("utf-8") + b"\n")
+        digest.update(self.body.encode("utf-8"))
+        return digest.hexdigest()
+
+    @cached_property
+    def content(self) -> dict[str, Any]:
+        """The body, read."""
+        found = json.loads(self.body)
+        assert isinstance(found, dict)
+        return found
+
+    @property
+    def money(self) -> Decimal | None:
+        return None if self.amount is None else Decimal(self.amount)
+
+    def row(self) -> dict[str, Any]:
+        return {name: getattr(self, name) for name in _COLUMNS}
+
+
+_COLUMNS = (
+    "seq",
+    "kind",
+    "municipality",
+    "month",
+    "number",
+    "refers_to",
+    "amount",
+    "status",
+    "action",
+    "recorded_at",
+    "recorded_by",
+    "reason",
+    "body",
+    "previous_hash",
+    "hash",
+)
+
+
+def chained(
+    previous_hash: str,
+    seq: int,
+    kind: str,
+    municipality: str,
+    month: str,
+    body: str,
+    *,
+    action: int,
+    at: str,
+    by: str,
+    status: str,
+    amount: str | None = None,
+    number: int | None = None,
+    refers_to: int | None = None,
+    reason: str | None = None,
+) -> Event:
+    """A new event, with its hash."""
+    unhashed = Event(
+        seq,
+        kind,
+        municipality,
+        month,
+        number,
+        refers_to,
+        amount,
+        status,
+        action,
+        at,
+        by,
+        reason,
+        body,
+        previous_hash,
+        "",
+    )
+    return Event(**{**unhashed.row(), "hash": unhashed.computed_hash()})
+
+
+def line_record(line: InvoiceLine, assume_approved: bool) -> dict[str, Any]:
+    """What the ledger keeps of a computed line: its result and everything it rests on, except
+    the agreement texts (kept once, by hash: :func:`manifest`) and the counted episodes."""
+    values = line.values()
+    return {
+        "status": line.status.value,
+        "reasons": list(line.reasons),
+        "amount": amount_text(line.amount),
+        "documents": {document.id: document.sha256 for document in line.documents},
+        "governance": _governance(line.governance, assume_approved),
+        "inputs": {name: exact(value) for name, value in line.inputs.items()},
+        "values": {name: exact(values[name]) for name in COLUMNS if name in values},
+        "figures": [figure_record(use) for use in line.figures],
+        "assumptions": list(line.assumptions),
+    }
+
+
+def _governance(governance: Governance, assume_approved: bool) -> dict[str, Any]:
+    pending = governance.pending
+    return {
+        "status": governance.status.value,
+        "governing": governance.governing.name if governance.governing else None,
+        "pending": pending.name if pending else None,
+        "waiting_for": list(pending.waiting_for) if pending else [],
+        "assume_approved": assume_approved,
+    }
+
+
+def figure_record(use: FigureUse) -> dict[str, Any]:
+    figure = use.figure
+    return {
+        "parameter": use.parameter,
+        "key": use.key,
+        "value": None if figure is None or figure.value is None else format(figure.value, "f"),
+        "status": figure.status if figure else "missing",
+        "illustrative": bool(figure and figure.illustrative),
+        "document": figure.document if figure else None,
+    }
+
+
+def manifest(library: Library) -> list[dict[str, str]]:
+    """The files of a library, in the order loaded: id, kind, path and SHA-256 of the text."""
+    return [
+        {"id": d.id, "kind": d.kind, "path": d.path, "sha256": d.sha256} for d in library.documents
+    ]
+
+
+def texts(library: Library) -> dict[str, tuple[str, str]]:
+    """Each file's text by its SHA-256, with its path."""
+    return {d.sha256: (d.path, d.yaml.text) for d in library.documents}
+
+
+def episodes_record(
+    columns: Sequence[str], rows: Sequence[Sequence[object]]
+) -> dict[str, Any] | None:
+    """The counted episodes of a line: the id and days of each (see :mod:`.episodes`)."""
+    return {"columns": ["episode_id", *columns], "rows": [list(row) for row in rows]}
+
+
+def line_of(body: Mapping[str, Any]) -> dict[str, Any]:
+    line = body["line"]
+    assert isinstance(line, dict)
+    return line
