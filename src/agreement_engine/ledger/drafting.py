@@ -8,9 +8,10 @@ its inputs, the reason and who. A line that did not change records nothing.
 
 from __future__ import annotations
 
+from functools import lru_cache
+from importlib.metadata import PackageNotFoundError, version
 from typing import TYPE_CHECKING, Any
 
-import agreement_engine
 from agreement_engine.billing.bill import InvoiceLine
 from agreement_engine.billing.inputs import EpisodeData
 from agreement_engine.diagnostics import EngineError, UsageError, error
@@ -52,7 +53,7 @@ class Prepared:
                 "sha256": billed.data_sha256,
                 "kind": "episodes" if isinstance(source, EpisodeData) else "aggregates",
             },
-            "engine": agreement_engine.__version__,
+            "engine": engine_version(),
         }
         self.lines: list[tuple[InvoiceLine, dict[str, Any]]] = []
         for line in basis.lines:
@@ -65,6 +66,15 @@ class Prepared:
     def keep(self, writer: Writer) -> None:
         for sha, (kind, name, text) in self.texts.items():
             writer.store(sha, kind, name, text)
+
+
+@lru_cache(maxsize=1)
+def engine_version() -> str:
+    """The installed engine's version, recorded with every line."""
+    try:
+        return version("agreement-engine")
+    except PackageNotFoundError:
+        return "unknown"
 
 
 def draft(store: Store, billed: Billed, *, reason: str | None, by: str) -> DraftResult:
