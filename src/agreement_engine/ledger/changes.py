@@ -113,6 +113,13 @@ def _episodes(old: Mapping[str, Any] | None, new: Mapping[str, Any] | None) -> l
     columns = new["columns"][1:]
     before = {row[0]: row[1:] for row in old["rows"]}
     after = {row[0]: row[1:] for row in new["rows"]}
+    found = []
+    if old["columns"] != new["columns"]:
+        # Counted by other rules (an approval arrived): the days are not comparable one by one.
+        was, now = ", ".join(old["columns"][1:]), ", ".join(columns)
+        text = f"the episodes' days are counted by other rules now: {now} (was {was})"
+        found.append(Change("episodes", text, {"old": old["columns"], "new": new["columns"]}))
+        before = {key: after.get(key, []) for key in before}
     added = [[key, *after[key]] for key in after if key not in before]
     removed = [[key, *before[key]] for key in before if key not in after]
     changed = [
@@ -120,7 +127,6 @@ def _episodes(old: Mapping[str, Any] | None, new: Mapping[str, Any] | None) -> l
         for key in after
         if key in before and before[key] != after[key]
     ]
-    found = []
     detail = {"columns": ["episode_id", *columns]}
     if added:
         found.append(

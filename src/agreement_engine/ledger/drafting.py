@@ -8,6 +8,7 @@ its inputs, the reason and who. A line that did not change records nothing.
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from functools import lru_cache
 from importlib.metadata import PackageNotFoundError, version
 from typing import TYPE_CHECKING, Any
@@ -19,12 +20,13 @@ from agreement_engine.ledger.changes import as_record, changes
 from agreement_engine.ledger.episodes import counted_episodes
 from agreement_engine.ledger.history import History, Writer, histories
 from agreement_engine.ledger.records import (
-    amount_text,
     canonical,
     episodes_record,
-    line_record,
+    line_text,
     manifest,
+    own_record,
     sha256,
+    shared_record,
     texts,
 )
 from agreement_engine.ledger.results import Change, DraftOutcome, DraftResult, LineState
@@ -34,8 +36,25 @@ if TYPE_CHECKING:
     from agreement_engine.ledger.book import Billed
 
 
+@dataclass(frozen=True, slots=True)
+class Version:
+    """A line about to be recorded: the line, its whole record (to compare with the version
+    before it), and the body to store (its shared parts named by hash)."""
+
+    line: InvoiceLine
+    month: str
+    whole: dict[str, Any]
+    stored: dict[str, Any]
+    text: str
+    """The stored body as canonical JSON."""
+
+    def body(self, **more: Any) -> dict[str, Any]:
+        return {**self.stored, **more}
+
+
 class Prepared:
-    """A run's lines with the bodies to record, and the texts those bodies name."""
+    """A run's lines made ready to record, and the texts their bodies name: the agreement files,
+    the list of them, and the parts of lines that lines share."""
 
     def __init__(self, billed: Billed) -> None:
         basis = billed.basis
@@ -46,7 +65,7 @@ class Prepared:
         self.texts[self.library] = ("library", "library", listed)
         source = billed.source
         episodes = counted_episodes(basis, source) if isinstance(source, EpisodeData) else {}
-        shared = {
+        top: dict[str, Any] = {
             "library": self.library,
             "data": {
                 "path": billed.data_path,
@@ -55,17 +74,60 @@ class Prepared:
             },
             "engine": engine_version(),
         }
-        self.lines: list[tuple[InvoiceLine, dict[str, Any]]] = []
+        shared = _SharedParts(basis.assume_approved, top, self.texts)
+        self.lines: list[Version] = []
+        months = {month: str(month) for month in basis.months}
+        reasons: dict[int, str] = {}  # the lines of a month mostly share their reasons
         for line in basis.lines:
-            body: dict[str, Any] = {"line": line_record(line, basis.assume_approved), **shared}
+            month = months[line.month]
+            own = own_record(line)
+            sha, parts = shared(line)
+            whole = {"line": {**own, **parts}, **top}
+            body = {"line": {**own, "shared": sha}}
             counted = episodes.get((line.municipality, line.month))
             if counted is not None:
-                body["episodes"] = episodes_record(*counted)
-            self.lines.append((line, body))
+                whole["episodes"] = body["episodes"] = episodes_record(*counted)
+                text = canonical(body)
+            else:
+                said = reasons.get(id(line.reasons))
+                if said is None:
+                    said = reasons[id(line.reasons)] = canonical(own["reasons"])
+                text = line_text(own, said, sha)
+            self.lines.append(Version(line, month, whole, body, text))
 
     def keep(self, writer: Writer) -> None:
         for sha, (kind, name, text) in self.texts.items():
             writer.store(sha, kind, name, text)
+
+
+class _SharedParts:
+    """The shared parts of each line's record (:func:`.records.shared_parts`), made and written
+    once for the lines that share them: the lines of one month and rules share the very objects
+    they come from, which stay alive (in the basis) while these are made."""
+
+    def __init__(
+        self,
+        assume_approved: bool,
+        top: dict[str, Any],
+        texts: dict[str, tuple[str, str, str]],
+    ) -> None:
+        self.assume_approved = assume_approved
+        self.top = top
+        self.texts = texts
+        self.made: dict[tuple[int, ...], tuple[str, dict[str, Any]]] = {}
+
+    def __call__(self, line: InvoiceLine) -> tuple[str, dict[str, Any]]:
+        g = line.governance
+        key: tuple[int, ...] = (id(line.figures), id(line.assumptions), id(g.governing))
+        key += (id(g.pending), *map(id, line.documents))
+        found = self.made.get(key)
+        if found is None:
+            parts = shared_record(line, self.assume_approved)
+            text = canonical({"line": parts, **self.top})
+            sha = sha256(text)
+            self.texts.setdefault(sha, ("shared", "shared parts of lines", text))
+            found = self.made[key] = (sha, parts)
+        return found
 
 
 @lru_cache(maxsize=1)
@@ -80,18 +142,16 @@ def engine_version() -> str:
 def draft(store: Store, billed: Billed, *, reason: str | None, by: str) -> DraftResult:
     """Record a run's lines as drafts; see :meth:`.Ledger.draft`."""
     prepared = Prepared(billed)
-    months = sorted({str(line.month) for line, _ in prepared.lines})
+    months = sorted({v.month for v in prepared.lines})
     with store.writing() as (conn, head):
         found = histories(conn, months)
         writer = Writer(conn, head, by)
         states: list[LineState] = []
         needs_reason: list[LineState] = []
-        for line, body in prepared.lines:
-            history = found.get((line.municipality, str(line.month)))
-            state = _version(writer, line, body, history, reason)
-            (needs_reason if state is None else states).append(
-                state or _pending(line, body, history)
-            )
+        for version in prepared.lines:
+            history = found.get((version.line.municipality, version.month))
+            state = _version(writer, version, history, reason)
+            (needs_reason if state is None else states).append(state or _pending(version, history))
         if needs_reason:
             raise UsageError(_reason_needed(needs_reason))
         if writer.events:
@@ -103,7 +163,8 @@ def draft(store: Store, billed: Billed, *, reason: str | None, by: str) -> Draft
 def adjust(store: Store, billed: Billed, *, reason: str, by: str) -> DraftResult:
     """Record one municipality-month computed again; see :meth:`.Ledger.adjust`."""
     prepared = Prepared(billed)
-    [(line, body)] = prepared.lines
+    [version] = prepared.lines
+    line = version.line
     month, municipality = str(line.month), line.municipality
     with store.writing() as (conn, head):
         history = histories(conn, [month], municipality).get((municipality, month))
@@ -120,7 +181,7 @@ def adjust(store: Store, billed: Billed, *, reason: str, by: str) -> DraftResult
                 f"--month {month} --municipality {municipality} --data FILE --reason TEXT",
             )
         writer = Writer(conn, head, by)
-        state = _version(writer, line, body, history, reason)
+        state = _version(writer, version, history, reason)
         assert state is not None
         if writer.events:
             prepared.keep(writer)
@@ -129,45 +190,45 @@ def adjust(store: Store, billed: Billed, *, reason: str, by: str) -> DraftResult
 
 
 def _version(
-    writer: Writer,
-    line: InvoiceLine,
-    body: dict[str, Any],
-    history: History | None,
-    reason: str | None,
+    writer: Writer, version: Version, history: History | None, reason: str | None
 ) -> LineState | None:
     """Record a line as a draft, or as an adjustment of the draft it changes; None when it
     changes a draft and no reason is given."""
-    month = str(line.month)
-    amount = amount_text(line.amount)
+    line = version.line
+    status = version.whole["line"]["status"]
     if history is None:
-        event = writer.add(
-            "draft", line.municipality, month, body, status=line.status.value, amount=amount
+        amount = version.whole["line"]["amount"]
+        seq = writer.add(
+            "draft", line.municipality, version.month, version.text, status=status, amount=amount
         )
-        return _state(line, DraftOutcome.DRAFTED, None, (), event.seq)
+        return _state(line, status, DraftOutcome.DRAFTED, None, (), seq)
     old = history.latest
     if history.invoice is not None:
-        return _state(line, DraftOutcome.SENT, None, (), None, history.invoice.number)
+        return _state(line, status, DraftOutcome.SENT, None, (), None, history.invoice.number)
     previous = old.content
-    found = changes(previous, body)
-    if previous["line"] == body["line"] and previous.get("episodes") == body.get("episodes"):
-        return _state(line, DraftOutcome.UNCHANGED, old.money, (), None)
+    if previous["line"] == version.whole["line"] and previous.get("episodes") == version.whole.get(
+        "episodes"
+    ):
+        return _state(line, status, DraftOutcome.UNCHANGED, old.money, (), None)
     if reason is None:
         return None
-    body = {**body, "replaces": old.seq, "changes": as_record(found)}
-    event = writer.add(
+    found = changes(previous, version.whole)
+    body = version.body(replaces=old.seq, changes=as_record(found))
+    seq = writer.add(
         "adjustment",
         line.municipality,
-        month,
+        version.month,
         body,
-        status=line.status.value,
-        amount=amount,
+        status=status,
+        amount=version.whole["line"]["amount"],
         reason=reason,
     )
-    return _state(line, DraftOutcome.ADJUSTED, old.money, found, event.seq)
+    return _state(line, status, DraftOutcome.ADJUSTED, old.money, found, seq)
 
 
 def _state(
     line: InvoiceLine,
+    status: str,
     outcome: DraftOutcome,
     previous: Any,
     found: tuple[Change, ...],
@@ -178,7 +239,7 @@ def _state(
         municipality=line.municipality,
         month=line.month,
         outcome=outcome,
-        status=line.status.value,
+        status=status,
         amount=line.amount,
         previous=previous,
         reasons=line.reasons,
@@ -188,10 +249,11 @@ def _state(
     )
 
 
-def _pending(line: InvoiceLine, body: dict[str, Any], history: History | None) -> LineState:
+def _pending(version: Version, history: History | None) -> LineState:
     assert history is not None
-    found = changes(history.latest.content, body)
-    return _state(line, DraftOutcome.ADJUSTED, history.latest.money, found, None)
+    found = changes(history.latest.content, version.whole)
+    status = version.whole["line"]["status"]
+    return _state(version.line, status, DraftOutcome.ADJUSTED, history.latest.money, found, None)
 
 
 def _reason_needed(lines: list[LineState]) -> str:

@@ -4,17 +4,24 @@ that appends new events to the chain."""
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterable, Mapping
-from dataclasses import dataclass, field
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass, field, replace
 from decimal import Decimal, localcontext
 from typing import Any
 
-from sqlalchemy import select, update
+from sqlalchemy import Table, select, update
 from sqlalchemy.engine import Connection
 
 from agreement_engine.billing.bill import EXACT_SUMS
 from agreement_engine.ledger import tables
-from agreement_engine.ledger.records import DOCUMENTS, VERSIONS, Event, canonical, chained
+from agreement_engine.ledger.records import (
+    DOCUMENTS,
+    EVENT_COLUMNS,
+    VERSIONS,
+    Event,
+    canonical,
+    chained,
+)
 from agreement_engine.ledger.results import Document
 from agreement_engine.ledger.store import Head
 from agreement_engine.months import YearMonth
@@ -42,8 +49,21 @@ class History:
             return sum((a for a in amounts if a is not None), Decimal(0))
 
 
-def event_of(row: Any) -> Event:
-    return Event(**{name: getattr(row, name) for name in Event.__dataclass_fields__})
+def event_of(row: Any, shared: Mapping[str, str] | None = None) -> Event:
+    values = {name: getattr(row, name) for name in EVENT_COLUMNS}
+    return Event(**values, shared=shared or {})
+
+
+def events_of(conn: Connection, rows: Iterable[Any]) -> list[Event]:
+    """Events from rows, with the shared parts of lines they name."""
+    found = [event_of(row) for row in rows]
+    shas = {sha for event in found if (sha := event.shared_sha()) is not None}
+    if not shas:
+        return found
+    column = tables.blobs.c.sha256
+    query = select(column, tables.blobs.c.text).where(column.in_(sorted(shas)))
+    texts = {row.sha256: row.text for row in conn.execute(query)}
+    return [replace(event, shared=texts) for event in found]
 
 
 def histories(
@@ -58,8 +78,8 @@ def histories(
     if municipality is not None:
         query = query.where(tables.events.c.municipality == municipality)
     found: dict[tuple[str, str], History] = {}
-    for row in conn.execute(query):
-        add(found, event_of(row))
+    for event in events_of(conn, conn.execute(query)):
+        add(found, event)
     return found
 
 
@@ -110,7 +130,7 @@ class Writer:
         self.hash = head.last_hash
         self.number = head.last_number
         self.action = head.last_seq + 1
-        self.events: list[Event] = []
+        self.rows: list[tuple[Any, ...]] = []
         self.blobs: dict[str, tuple[str, str, str]] = {}
 
     def next_number(self) -> int:
@@ -122,41 +142,46 @@ class Writer:
         kind: str,
         municipality: str,
         month: str,
-        body: Mapping[str, Any],
+        body: Mapping[str, Any] | str,
         *,
         status: str,
         amount: str | None = None,
         number: int | None = None,
         refers_to: int | None = None,
         reason: str | None = None,
-    ) -> Event:
+    ) -> int:
+        """Append an event (``body`` a mapping, or its canonical JSON); its number in the
+        chain (seq)."""
         self.seq += 1
-        made = chained(
-            self.hash,
+        fields = (
             self.seq,
             kind,
             municipality,
             month,
-            canonical(body),
-            action=self.action,
-            at=self.at,
-            by=self.by,
-            status=status,
-            amount=amount,
-            number=number,
-            refers_to=refers_to,
-            reason=reason,
+            number,
+            refers_to,
+            amount,
+            status,
+            self.action,
+            self.at,
+            self.by,
         )
-        self.hash = made.hash
-        self.events.append(made)
-        return made
+        text = body if isinstance(body, str) else canonical(body)
+        row = chained(self.hash, fields, reason, text)
+        self.hash = row[-1]
+        self.rows.append(row)
+        return self.seq
+
+    @property
+    def events(self) -> list[Event]:
+        return [Event(*row) for row in self.rows]
 
     def store(self, sha256: str, kind: str, name: str, text: str) -> None:
         """A text to keep by its hash, once."""
         self.blobs.setdefault(sha256, (kind, name, text))
 
     def finish(self) -> None:
-        if not self.events:
+        if not self.rows:
             return
         if self.blobs:
             column = tables.blobs.c.sha256
@@ -164,15 +189,32 @@ class Writer:
                 self.conn.execute(select(column).where(column.in_(list(self.blobs)))).scalars()
             )
             missing = [
-                {"sha256": sha, "kind": kind, "name": name, "text": text}
+                (sha, kind, name, text)
                 for sha, (kind, name, text) in self.blobs.items()
                 if sha not in present
             ]
-            if missing:
-                self.conn.execute(tables.blobs.insert(), missing)
-        self.conn.execute(tables.events.insert(), [e.row() for e in self.events])
+            insert_many(self.conn, tables.blobs, missing)
+        insert_many(self.conn, tables.events, self.rows)
         self.conn.execute(
             update(tables.state)
             .where(tables.state.c.id == 1)
             .values(last_seq=self.seq, last_hash=self.hash, last_number=self.number)
         )
+
+
+def insert_many(conn: Connection, table: Table, rows: Sequence[tuple[Any, ...]]) -> None:
+    """Insert rows given as tuples of the table's columns, in order, in one batch: the driver's
+    own executemany, without building a mapping for each row."""
+    if not rows:
+        return
+    compiled = table.insert().compile(dialect=conn.dialect)
+    names = [column.name for column in table.columns]
+    params: Sequence[Any] = rows
+    if compiled.positional:
+        assert compiled.positiontup is not None
+        order = [names.index(name) for name in compiled.positiontup]
+        if order != list(range(len(names))):
+            params = [tuple(row[i] for i in order) for row in rows]
+    else:
+        params = [dict(zip(names, row, strict=True)) for row in rows]
+    conn.exec_driver_sql(str(compiled), params)

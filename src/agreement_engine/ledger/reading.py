@@ -9,7 +9,7 @@ from sqlalchemy import select
 from agreement_engine.billing.inputs import Origin
 from agreement_engine.diagnostics import UsageError
 from agreement_engine.ledger import tables
-from agreement_engine.ledger.history import document, event_of, histories
+from agreement_engine.ledger.history import document, event_of, events_of, histories
 from agreement_engine.ledger.recompute import Libraries, job, recompute
 from agreement_engine.ledger.results import Document, Entry, Shown
 from agreement_engine.ledger.store import Store
@@ -66,7 +66,7 @@ def show(store: Store, number: int) -> Shown:
                 f"the ledger {store.where} has no document numbered {number}\n"
                 "hint: agreement-engine invoice list shows the numbers"
             )
-        event = event_of(row)
+        [event] = events_of(conn, [row])
         found = histories(conn, [event.month], event.municipality)
         history = found[(event.municipality, event.month)]
         version = event
@@ -84,10 +84,7 @@ def show(store: Store, number: int) -> Shown:
     if data:
         counted = data.get("kind") == "episodes"
         what = "the episodes in" if counted else "the figures of"
-        origin = Origin(
-            f"{what} {data['path']} (sha256 {data['sha256'][:12]}), as the ledger keeps them",
-            counted,
-        )
+        origin = Origin(f"{what} {data['path']} (sha256 {data['sha256'][:12]})", counted)
     return Shown(
         document=document(event),
         line=line,

@@ -16,8 +16,9 @@ from __future__ import annotations
 
 import hashlib
 import json
+import re
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from decimal import Decimal
 from functools import cached_property
 from typing import Any
@@ -26,13 +27,30 @@ from agreement_engine.agreements.library import Library
 from agreement_engine.billing.bill import COLUMNS, InvoiceLine, exact
 from agreement_engine.billing.evaluation import FigureUse
 from agreement_engine.billing.timeline import Governance
+from agreement_engine.formula import Amount, Value
 
+_SHARED_SHA = re.compile(r'"shared":"([0-9a-f]{64})"')
+_STRING = json.encoder.encode_basestring
 _ENCODE = json.JSONEncoder(ensure_ascii=False, sort_keys=True, separators=(",", ":")).encode
 
 KINDS = ("draft", "adjustment", "invoice", "credit note", "debit note")
 VERSIONS = ("draft", "adjustment", "credit note", "debit note")
 """Kinds of event that hold a version of a line (an invoice sends the draft version it names)."""
 DOCUMENTS = ("invoice", "credit note", "debit note")
+
+
+def header_text(fields: tuple[int | str | None, ...]) -> str:
+    """The canonical JSON array of an event's header fields (whole numbers, texts, nulls):
+    what :func:`canonical` gives for them, made without the general encoder."""
+    return "[" + ",".join(map(_scalar, fields)) + "]"
+
+
+def _scalar(value: int | str | None) -> str:
+    if value is None:
+        return "null"
+    if isinstance(value, str):
+        return _STRING(value)
+    return str(value)
 
 
 def canonical(value: object) -> str:
@@ -68,10 +86,12 @@ class Event:
     body: str
     previous_hash: str
     hash: str
+    shared: Mapping[str, str] = field(default_factory=dict, compare=False, repr=False)
+    """The shared parts of lines (texts by SHA-256) that the body may name."""
 
     def header(self, seq: int | None = None) -> str:
-        return canonical(
-            [
+        return header_text(
+            (
                 self.seq if seq is None else seq,
                 self.kind,
                 self.municipality,
@@ -84,7 +104,7 @@ class Event:
                 self.recorded_at,
                 self.recorded_by,
                 self.reason,
-            ]
+            )
         )
 
     def computed_hash(self, seq: int | None = None) -> str:
@@ -96,20 +116,26 @@ class Event:
 
     @cached_property
     def content(self) -> dict[str, Any]:
-        """The body, read."""
+        """The body, read, whole: the shared parts it names joined in (see :func:`stored`)."""
         found = json.loads(self.body)
         assert isinstance(found, dict)
-        return found
+        return joined(found, self.shared)
+
+    def shared_sha(self) -> str | None:
+        """The SHA-256 of the shared parts its line names, if any."""
+        found = _SHARED_SHA.search(self.body)
+        return found[1] if found else None
 
     @property
     def money(self) -> Decimal | None:
         return None if self.amount is None else Decimal(self.amount)
 
     def row(self) -> dict[str, Any]:
-        return {name: getattr(self, name) for name in _COLUMNS}
+        """The row's columns."""
+        return {name: getattr(self, name) for name in EVENT_COLUMNS}
 
 
-_COLUMNS = (
+EVENT_COLUMNS = (
     "seq",
     "kind",
     "municipality",
@@ -130,57 +156,96 @@ _COLUMNS = (
 
 def chained(
     previous_hash: str,
-    seq: int,
-    kind: str,
-    municipality: str,
-    month: str,
+    fields: tuple[int, str, str, str, int | None, int | None, str | None, str, int, str, str],
+    reason: str | None,
     body: str,
-    *,
-    action: int,
-    at: str,
-    by: str,
-    status: str,
-    amount: str | None = None,
-    number: int | None = None,
-    refers_to: int | None = None,
-    reason: str | None = None,
-) -> Event:
-    """A new event, with its hash."""
-    unhashed = Event(
-        seq,
-        kind,
-        municipality,
-        month,
-        number,
-        refers_to,
-        amount,
-        status,
-        action,
-        at,
-        by,
-        reason,
-        body,
-        previous_hash,
-        "",
-    )
-    return Event(**{**unhashed.row(), "hash": unhashed.computed_hash()})
+) -> tuple[Any, ...]:
+    """A new event's row (its columns in order, as :data:`EVENT_COLUMNS`), with its hash;
+    ``fields`` are the header's first eleven (seq … recorded_by)."""
+    header = header_text((*fields, reason))
+    digest = hashlib.sha256(previous_hash.encode("ascii"))
+    digest.update(b"\n" + header.encode("utf-8") + b"\n")
+    digest.update(body.encode("utf-8"))
+    return (*fields, reason, body, previous_hash, digest.hexdigest())
 
 
 def line_record(line: InvoiceLine, assume_approved: bool) -> dict[str, Any]:
     """What the ledger keeps of a computed line: its result and everything it rests on, except
     the agreement texts (kept once, by hash: :func:`manifest`) and the counted episodes."""
-    values = line.values()
+    return {**own_record(line), **shared_record(line, assume_approved)}
+
+
+SHARED = ("documents", "governance", "figures", "assumptions")
+"""The parts of a line's record that the lines of one month and rules share: stored once, as a
+text the line names by its SHA-256 (``shared``)."""
+
+
+def own_record(line: InvoiceLine) -> dict[str, Any]:
+    """The parts of a line's record that are its own: result, reasons and inputs. The values of
+    its rules are not kept: they follow from these and the shared parts, and ``show``, ``export``
+    and ``verify`` compute them again."""
     return {
         "status": line.status.value,
         "reasons": list(line.reasons),
         "amount": amount_text(line.amount),
+        "inputs": {name: _exact(value) for name, value in line.inputs.items()},
+    }
+
+
+def line_text(own: Mapping[str, Any], reasons: str, shared_sha: str) -> str:
+    """``canonical({"line": {**own, "shared": shared_sha}})`` for a line's own record
+    (:func:`own_record`) with its reasons already encoded, made without encoding the whole again
+    (a national run records tens of thousands)."""
+    return (
+        '{"line":{"amount":'
+        + _scalar(own["amount"])
+        + ',"inputs":'
+        + _ENCODE(own["inputs"])
+        + ',"reasons":'
+        + reasons
+        + ',"shared":'
+        + _STRING(shared_sha)
+        + ',"status":'
+        + _STRING(own["status"])
+        + "}}"
+    )
+
+
+def _exact(value: Value) -> str:
+    """:func:`.bill.exact`, the usual whole amounts done first."""
+    if isinstance(value, Amount) and value.value.denominator == 1:
+        return str(value.value.numerator)
+    return exact(value)
+
+
+def values_text(line: InvoiceLine) -> dict[str, str]:
+    """The values of a line's rules shown as columns of the invoice basis, as exact text."""
+    values = line.values()
+    return {name: _exact(values[name]) for name in COLUMNS if name in values}
+
+
+def shared_record(line: InvoiceLine, assume_approved: bool) -> dict[str, Any]:
+    return {
         "documents": {document.id: document.sha256 for document in line.documents},
         "governance": _governance(line.governance, assume_approved),
-        "inputs": {name: exact(value) for name, value in line.inputs.items()},
-        "values": {name: exact(values[name]) for name in COLUMNS if name in values},
         "figures": [figure_record(use) for use in line.figures],
         "assumptions": list(line.assumptions),
     }
+
+
+TOP = ("library", "data", "engine")
+"""What every line of a run shares: stored with the line's shared parts (:data:`SHARED`), as
+``{"line": {shared parts}, "library": …, "data": …, "engine": …}``."""
+
+
+def joined(body: Mapping[str, Any], shared: Mapping[str, str]) -> dict[str, Any]:
+    """An event's whole body from the body stored (``shared``: texts by SHA-256)."""
+    line = body.get("line")
+    if not isinstance(line, dict) or "shared" not in line:
+        return dict(body)
+    parts = json.loads(shared[line["shared"]])
+    own = {name: value for name, value in line.items() if name != "shared"}
+    return {**parts, **body, "line": {**own, **parts["line"]}}
 
 
 def _governance(governance: Governance, assume_approved: bool) -> dict[str, Any]:
@@ -218,9 +283,7 @@ def texts(library: Library) -> dict[str, tuple[str, str]]:
     return {d.sha256: (d.path, d.yaml.text) for d in library.documents}
 
 
-def episodes_record(
-    columns: Sequence[str], rows: Sequence[Sequence[object]]
-) -> dict[str, Any] | None:
+def episodes_record(columns: Sequence[str], rows: Sequence[Sequence[object]]) -> dict[str, Any]:
     """The counted episodes of a line: the id and days of each (see :mod:`.episodes`)."""
     return {"columns": ["episode_id", *columns], "rows": [list(row) for row in rows]}
 

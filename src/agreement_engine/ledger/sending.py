@@ -19,7 +19,7 @@ from agreement_engine.diagnostics import EngineError, UsageError, did_you_mean, 
 from agreement_engine.ledger.changes import as_record, changes
 from agreement_engine.ledger.drafting import Prepared
 from agreement_engine.ledger.history import History, Writer, document, histories
-from agreement_engine.ledger.records import Event, amount_text
+from agreement_engine.ledger.records import amount_text
 from agreement_engine.ledger.results import NoteResult, SendResult
 from agreement_engine.ledger.store import Store
 from agreement_engine.months import YearMonth
@@ -61,7 +61,7 @@ def send(
     return SendResult(tuple(document(event) for event in writer.events))
 
 
-def _invoice(writer: Writer, history: History, accept: str | None) -> Event:
+def _invoice(writer: Writer, history: History, accept: str | None) -> int:
     version = history.latest
     provisional = version.status == "provisional"
     body = {
@@ -114,7 +114,8 @@ def correct(
 ) -> NoteResult:
     """Issue a credit or debit note for a sent municipality-month; see :meth:`.Ledger.correct`."""
     prepared = Prepared(billed)
-    [(line, body)] = prepared.lines
+    [version] = prepared.lines
+    line = version.line
     month, municipality = str(line.month), line.municipality
     with store.writing() as (conn, head):
         history = histories(conn, [month], municipality).get((municipality, month))
@@ -141,14 +142,15 @@ def correct(
         booked = history.booked
         with localcontext(EXACT_SUMS):
             difference = line.amount - booked
-        found = changes(history.latest.content, body)
+        found = changes(history.latest.content, version.whole)
         if difference == 0:
             return NoteResult(None, invoice, booked, line.amount, found, billed)
         writer = Writer(conn, head, by)
-        event = _note(writer, history, body, booked, difference, found, reason, accept)
+        _note(writer, history, version.stored, booked, difference, found, reason, accept)
         prepared.keep(writer)
         writer.finish()
-    return NoteResult(document(event), invoice, booked, line.amount, found, billed)
+    [note] = writer.events
+    return NoteResult(document(note), invoice, booked, line.amount, found, billed)
 
 
 def _note(
@@ -160,9 +162,9 @@ def _note(
     found: Any,
     reason: str,
     accept: str | None,
-) -> Event:
+) -> int:
     assert history.invoice is not None
-    provisional = body["line"]["status"] == "provisional"
+    provisional = body["line"]["status"] == "provisional"  # (the stored body has it too)
     recorded = {
         **body,
         "invoice": history.invoice.number,

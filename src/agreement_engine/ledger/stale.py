@@ -68,9 +68,9 @@ def _today(
         )
         wanted = {(h.municipality, h.month) for h in group}
         return {
-            (line.municipality, str(line.month)): (line, body)
-            for line, body in Prepared(billed).lines
-            if (line.municipality, str(line.month)) in wanted
+            (v.line.municipality, str(v.line.month)): (v.line, v.whole)
+            for v in Prepared(billed).lines
+            if (v.line.municipality, str(v.line.month)) in wanted
         }
     library = engine.load(agreements)
     jobs = [job(h.municipality, h.month, h.latest.content) for h in group]

@@ -12,7 +12,7 @@ from sqlalchemy import select
 from agreement_engine.billing.bill import EXACT_SUMS
 from agreement_engine.diagnostics import EngineError
 from agreement_engine.ledger import tables
-from agreement_engine.ledger.history import event_of
+from agreement_engine.ledger.history import events_of
 from agreement_engine.ledger.recompute import Job, Libraries, job, recompute
 from agreement_engine.ledger.records import DOCUMENTS, Event, sha256
 from agreement_engine.ledger.results import VerifyReport
@@ -25,7 +25,7 @@ SHOWN = 50
 
 def verify(store: Store) -> VerifyReport:
     with store.reading() as conn:
-        rows = [event_of(row) for row in conn.execute(select(tables.events).order_by("seq"))]
+        rows = events_of(conn, conn.execute(select(tables.events).order_by("seq")))
         head = conn.execute(select(tables.state)).one()
         texts = conn.execute(select(tables.blobs.c.sha256, tables.blobs.c.text)).all()
         problems = [

@@ -9,21 +9,24 @@ import io
 import json
 import re
 from collections.abc import Sequence
-from decimal import Decimal
+from decimal import Decimal, localcontext
 from typing import Any
 
+from agreement_engine.billing.bill import EXACT_SUMS
 from agreement_engine.ledger import (
     Change,
     Document,
     DraftOutcome,
     DraftResult,
     Entry,
+    LineState,
     NoteResult,
     SendResult,
     Shown,
     StaleItem,
     VerifyReport,
 )
+from agreement_engine.ledger.records import values_text
 from agreement_engine.render.explain import explain
 from agreement_engine.render.invoice import _inert, governed_by
 
@@ -52,7 +55,45 @@ def table(headings: Sequence[str], rows: Sequence[Sequence[str]], right: set[int
     return [line(headings), line(["-" * w for w in widths]), *(line(r) for r in rows)]
 
 
+LISTED = 36
+"""Lines listed one by one at most; more are summed up by month."""
+
+
 def render_draft(result: DraftResult, where: str) -> str:
+    out = _months(result) if len(result.lines) > LISTED else _lines(result)
+    for s in result.lines:
+        if s.outcome is DraftOutcome.ADJUSTED:
+            out += ["", f"{s.municipality} {s.month}: {kr(s.previous)} → {kr(s.amount)}"]
+            out += [f"  - {c.text}" for c in s.changes]
+    out += ["", _summary(result, where)]
+    not_computed = result.not_computed
+    if not_computed:
+        out.append(f"{len(not_computed)} line{_s(not_computed)} not computed (cannot be sent):")
+        out += [
+            f"  {s.municipality} {s.month}: {'; '.join(s.reasons)}" for s in not_computed[:LISTED]
+        ]
+        if len(not_computed) > LISTED:
+            out.append(f"  … and {len(not_computed) - LISTED} more (invoice list shows them)")
+    return "\n".join(out)
+
+
+def _months(result: DraftResult) -> list[str]:
+    """One row a month: how many lines had each outcome, and their total."""
+    months: dict[str, list[LineState]] = {}
+    for s in result.lines:
+        months.setdefault(str(s.month), []).append(s)
+    rows = []
+    for month, lines in months.items():
+        counts = {o: sum(s.outcome is o for s in lines) for o in DraftOutcome}
+        with localcontext(EXACT_SUMS):
+            total = sum((s.amount for s in lines if s.amount is not None), Decimal(0))
+        missing = sum(s.amount is None for s in lines)
+        rows.append([month, *(str(counts[o]) for o in DraftOutcome), str(missing), kr(total)])
+    headings = ["month", *(o.value for o in DraftOutcome), "not computed", "total"]
+    return table(headings, rows, set(range(1, len(headings))))
+
+
+def _lines(result: DraftResult) -> list[str]:
     rows = [
         [
             str(s.month),
@@ -63,17 +104,7 @@ def render_draft(result: DraftResult, where: str) -> str:
         ]
         for s in result.lines
     ]
-    out = table(["month", "municipality", "what was done", "amount", "status"], rows, {3})
-    for s in result.lines:
-        if s.outcome is DraftOutcome.ADJUSTED:
-            out += ["", f"{s.municipality} {s.month}: {kr(s.previous)} → {kr(s.amount)}"]
-            out += [f"  - {c.text}" for c in s.changes]
-    out += ["", _summary(result, where)]
-    not_computed = result.not_computed
-    if not_computed:
-        out.append(f"{len(not_computed)} line{_s(not_computed)} not computed (cannot be sent):")
-        out += [f"  {s.municipality} {s.month}: {'; '.join(s.reasons)}" for s in not_computed]
-    return "\n".join(out)
+    return table(["month", "municipality", "what was done", "amount", "status"], rows, {3})
 
 
 def _summary(result: DraftResult, where: str) -> str:
@@ -178,7 +209,7 @@ def render_entries(entries: Sequence[Entry]) -> str:
 def render_show(shown: Shown) -> str:
     d = shown.document
     out = [f"{d.kind} {d.number}: {d.municipality} {d.month}", ""]
-    out += [f"  {name + ':':<22}{value}" for name, value in _header(shown)]
+    out += [f"  {name + ':':<27}{value}" for name, value in _header(shown)]
     if len(shown.related) > 1:
         out += ["", "Documents of this month:"]
         out += [
@@ -240,7 +271,7 @@ def export_fields(shown: Shown) -> list[tuple[str, str]]:
         ("date", d.recorded_at[:10]),
         ("governed_by", governed_by(shown.line)),
     ]
-    fields += [(name, value) for name, value in shown.record["values"].items()]
+    fields += list(values_text(shown.line).items())
     if d.kind != "invoice":
         fields.append(("reason", d.reason or ""))
     if shown.provisional_reason:
@@ -252,8 +283,10 @@ def export_fields(shown: Shown) -> list[tuple[str, str]]:
 def render_export(shown: Shown, output_format: str) -> bytes:
     fields = export_fields(shown)
     if output_format == "json":
+        d = shown.document
         payload: dict[str, Any] = {"format": EXPORT_FORMAT, **dict(fields[:9])}
-        payload["values"] = shown.record["values"]
+        payload.update(number=d.number, refers_to=d.refers_to)
+        payload["values"] = values_text(shown.line)
         payload["reasons"] = shown.record["reasons"]
         payload["documents"] = shown.record["documents"]
         if shown.provisional_reason:
