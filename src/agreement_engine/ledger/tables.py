@@ -118,5 +118,5 @@ DROP_APPEND_ONLY = {
 for _dialect, _statements in APPEND_ONLY.items():
     for _statement in _statements:
         # The blobs table is made after the events table: the triggers follow it.
-        made = DDL(_statement)  # type: ignore[no-untyped-call]
+        made = DDL(_statement.replace("%", "%%"))  # type: ignore[no-untyped-call]
         event.listen(blobs, "after_create", made.execute_if(dialect=_dialect))
