@@ -27,6 +27,7 @@ from agreement_engine.agreements.library import Library
 from agreement_engine.billing.bill import COLUMNS, InvoiceLine, exact
 from agreement_engine.billing.evaluation import FigureUse
 from agreement_engine.billing.timeline import Governance
+from agreement_engine.diagnostics import EngineError, error
 from agreement_engine.formula import Amount, Value
 
 _SHARED_SHA = re.compile(r'"shared":"([0-9a-f]{64})"')
@@ -37,6 +38,22 @@ KINDS = ("draft", "adjustment", "invoice", "credit note", "debit note")
 VERSIONS = ("draft", "adjustment", "credit note", "debit note")
 """Kinds of event that hold a version of a line (an invoice sends the draft version it names)."""
 DOCUMENTS = ("invoice", "credit note", "debit note")
+
+
+class Lost(EngineError):
+    """A text an event names (by its SHA-256) is not in the ledger."""
+
+    def __init__(self, sha: str) -> None:
+        self.sha = sha
+        super().__init__(
+            [
+                error(
+                    f"the ledger has lost the stored text {sha[:12]} that its events name",
+                    hint="run agreement-engine ledger verify",
+                    code="ledger-integrity",
+                )
+            ]
+        )
 
 
 def header_text(fields: tuple[int | str | None, ...]) -> str:
@@ -243,7 +260,10 @@ def joined(body: Mapping[str, Any], shared: Mapping[str, str]) -> dict[str, Any]
     line = body.get("line")
     if not isinstance(line, dict) or "shared" not in line:
         return dict(body)
-    parts = json.loads(shared[line["shared"]])
+    text = shared.get(line["shared"])
+    if text is None:
+        raise Lost(line["shared"])
+    parts = json.loads(text)
     own = {name: value for name, value in line.items() if name != "shared"}
     return {**parts, **body, "line": {**own, **parts["line"]}}
 

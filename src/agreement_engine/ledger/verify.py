@@ -130,29 +130,48 @@ def _recompute(rows: Sequence[Event], libraries: Libraries) -> tuple[int, list[s
     checks: list[tuple[Event, Event]] = []  # (document, the version it rests on)
     problems: list[str] = []
     for event in rows:
-        if event.kind == "invoice":
-            version = by_seq.get(event.content.get("draft", -1))
-            if version is None or version.hash != event.content.get("draft_hash"):
-                problems.append(f"invoice {event.number}: the draft it sent is not in the ledger")
-                continue
-            checks.append((event, version))
-        elif event.kind in DOCUMENTS:
-            checks.append((event, event))
+        try:
+            rests_on = _version(event, by_seq)
+        except EngineError as exc:
+            problems.append(f"event {event.seq}: {exc.diagnostics[0].message}")
+            continue
+        if isinstance(rests_on, str):
+            problems.append(rests_on)
+        elif rests_on is not None:
+            checks.append((event, rests_on))
     groups: dict[tuple[str, bool], list[tuple[Event, Event]]] = {}
     for document, version in checks:
         line = version.content["line"]
         key = (version.content["library"], bool(line["governance"]["assume_approved"]))
         groups.setdefault(key, []).append((document, version))
-    for (library, assume), found in groups.items():
+    for (library, assume), group in groups.items():
         try:
             loaded = libraries(library)
         except EngineError as exc:
             problems += [f"{d.message}" for d in exc.diagnostics]
             continue
-        jobs: list[Job] = [job(v.municipality, v.month, v.content) for _, v in found]
-        for (document, version), line in zip(found, recompute(loaded, jobs, assume), strict=True):
+        jobs: list[Job] = [job(v.municipality, v.month, v.content) for _, v in group]
+        for (document, version), line in zip(group, recompute(loaded, jobs, assume), strict=True):
             problems += _compare(document, version.content, line.amount, rows)
     return len(checks), problems
+
+
+def _version(event: Event, by_seq: dict[int, Event]) -> Event | str | None:
+    """The version of a line a document rests on (its whole body read); a problem; or None
+    for an event that is no document."""
+    if event.kind == "invoice":
+        seq = event.content.get("draft", -1)
+        version = by_seq.get(seq)
+        if version is None:
+            return f"invoice {event.number}: the draft it sent (event {seq}) is missing"
+        if version.hash != event.content.get("draft_hash"):
+            return f"invoice {event.number}: the draft it sent (event {seq}) was changed since"
+        version.content  # noqa: B018  (read now: a text it names may be lost)
+        return version
+    if event.kind in DOCUMENTS:
+        event.content  # noqa: B018
+        return event
+    return None
 
 
 def _compare(
