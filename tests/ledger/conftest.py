@@ -206,7 +206,20 @@ def postgres() -> Iterator[str]:
     yield f"{url}{separator}options=-csearch_path%3D{schema}"
     with admin.begin() as conn:
         conn.execute(text(f"DROP SCHEMA {schema} CASCADE"))
+        conn.execute(text(f"DROP SCHEMA IF EXISTS {schema}_m CASCADE"))
     admin.dispose()
+
+
+def fresh_schema(where: str) -> str:
+    """Another empty schema beside the test's own (dropped with it): its URL."""
+    from sqlalchemy import create_engine, text
+
+    url, schema = where.split("%3D")
+    admin = create_engine(_postgres_url().replace("postgresql://", "postgresql+psycopg://", 1))  # type: ignore[union-attr]
+    with admin.begin() as conn:
+        conn.execute(text(f"CREATE SCHEMA {schema}_m"))
+    admin.dispose()
+    return f"{url}%3D{schema}_m"
 
 
 @pytest.fixture(params=["sqlite", "postgresql"])

@@ -123,8 +123,7 @@ def test_an_edited_agreement_text_is_named(sent: str) -> None:
     assert found[0].endswith(" was edited: its content does not match its hash")
     # and the documents computed under the edited text come to other amounts:
     assert found[1:] == (
-        "invoice 1 (Alfa 2024-03): computed again it comes to 25000 kr, not 15000 kr as "
-        "recorded",
+        "invoice 1 (Alfa 2024-03): computed again it comes to 25000 kr, not 15000 kr as recorded",
         "invoice 2 (Beta 2024-03): computed again it comes to 3000 kr, not 0 kr as recorded",
         "invoice 3 (Gamma 2024-03): computed again it comes to 8500 kr, not 5500 kr as recorded",
         "credit note 4 (Alfa 2024-03): computed again it comes to 20000 kr, not 10000 kr as "

@@ -165,7 +165,7 @@ def _sqlite_begin(conn: Connection) -> None:
 def _prepare(store: Store, create: bool) -> None:
     """Check the schema's revision: new ledgers are made, older ones migrated, newer refused."""
     with store.reading() as conn:
-        found = _revision(conn)
+        found = _revision(conn, store.where)
     if found == HEAD:
         return
     if found is not None and found not in REVISIONS:
@@ -180,7 +180,7 @@ def _prepare(store: Store, create: bool) -> None:
         with conn.begin():
             if store.dialect == "postgresql":  # two first runs at once: one makes the tables
                 conn.execute(text("SELECT pg_advisory_xact_lock(4242013)"))
-            found = _revision(conn)
+            found = _revision(conn, store.where)
             if found is None:
                 _create(conn)
             elif found not in REVISIONS:
@@ -189,14 +189,13 @@ def _prepare(store: Store, create: bool) -> None:
                 _migrate(conn)
 
 
-def _revision(conn: Connection) -> str | None:
+def _revision(conn: Connection, where: str) -> str | None:
     """The schema's revision; None for an empty database; an error for one that holds other
     tables."""
     names = set(inspect(conn).get_table_names())
     if "alembic_version" in names:
         return conn.execute(select(tables.alembic_version.c.version_num)).scalar_one_or_none()
     if names:
-        where = conn.engine.url.render_as_string(hide_password=True)
         raise _problem(
             f"{where} is not a ledger: it holds other tables ({', '.join(sorted(names)[:3])})",
             "give an empty database, or a new file, for the ledger",
@@ -237,7 +236,7 @@ def migrate_to(where: str, revision: str) -> None:
                 config = Config()
                 config.set_main_option("script_location", str(Path(__file__).parent / "migrations"))
                 config.attributes["connection"] = conn
-                current = _revision(conn)
+                current = _revision(conn, where)
                 if current is not None and REVISIONS.index(revision) < REVISIONS.index(current):
                     command.downgrade(config, revision)
                 else:
