@@ -294,8 +294,8 @@ _SQLITE_PROBLEMS = (
     ),
     (
         "disk I/O error",
-        "the ledger {where} could not be written (a disk I/O error: the disk may be full); "
-        + _NOTHING,
+        "the ledger {where} could not be written: the disk is full or failing (a disk I/O "
+        "error); " + _NOTHING,
         "free some space, check the disk, and run the command again",
     ),
     (
