@@ -50,6 +50,19 @@ approval:
     Alfa: {status: approved, evidence: {source: invented}}
     Beta: {status: approved, evidence: {source: invented}}
     Gamma: {status: approved, evidence: {source: invented}}
+counting:
+  month: month_of(discharge_date)
+  rules:
+    days_ready:
+      formula: discharge_date - ready_date
+      unit: days
+  aggregates:
+    episodes:
+      formula: count(days_ready >= 1 day)
+      unit: number
+    total_days:
+      formula: sum(days_ready, days_ready >= 1 day)
+      unit: days
 rules:
   benchmark:
     formula: 3.5 days
@@ -152,6 +165,15 @@ def aggregates(
     path = folder / name
     lines = ["Kommun;Månad;Vårdtillfällen;Totalt antal dagar"]
     lines += [f"{m};{month};{e};{d}" for (m, month), (e, d) in rows.items()]
+    path.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    return str(path)
+
+
+def episodes(folder: Path, rows: Mapping[str, tuple[str, str, str]], name: str = "e.csv") -> str:
+    """An episode extract: id → (municipality, ready date, discharge date)."""
+    path = folder / name
+    lines = ["Vårdtillfälle-ID;Kommun;Utskrivningsklar datum;Utskrivningsdatum"]
+    lines += [f"{key};{m};{ready};{out}" for key, (m, ready, out) in rows.items()]
     path.write_text("\n".join(lines) + "\n", encoding="utf-8")
     return str(path)
 

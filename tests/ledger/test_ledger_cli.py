@@ -158,6 +158,7 @@ def test_a_refused_send_exits_1_with_the_error_and_a_hint(
     assert result.stderr.splitlines() == [
         "error: 2024-03 is already sent (invoice 1, 2, 3); nothing was sent",
         "hint: a sent invoice is never changed; correct one with agreement-engine invoice correct",
+        "",
     ]
 
 
