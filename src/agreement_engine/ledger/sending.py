@@ -43,7 +43,7 @@ def send(
                 f"there are no drafts of {month}{whose} to send; nothing was sent",
                 f"draft them first: agreement-engine invoice draft --month {month} --data FILE",
             )
-        due = sorted((h for h in found.values() if h.invoice is None), key=lambda h: h.latest.seq)
+        due = sorted((h for h in found.values() if h.invoice is None), key=_first_drafted)
         if not due:
             numbers = ", ".join(str(h.invoice.number) for h in found.values() if h.invoice)
             raise _refused(
@@ -201,3 +201,8 @@ def _municipality(name: str, known: list[str], month: YearMonth) -> str:
 
 def _refused(message: str, hint: str) -> EngineError:
     return EngineError([error(message, hint=hint, code="ledger-refused")])
+
+
+def _first_drafted(history: History) -> int:
+    """Invoices are numbered in the order the month was first drafted (the library's order)."""
+    return history.versions[0].seq

@@ -92,6 +92,9 @@ def _item(history: History, line: InvoiceLine, body: dict[str, Any]) -> StaleIte
         if not causes:
             causes = (Change("amount", "the line comes to another amount", {}),)
         return StaleItem(document(history.invoice), booked, line.amount, causes)
+    # Not computable today: what changed in what governs is the cause; the inputs and figures
+    # of a line that could not be computed say nothing.
+    causes = tuple(c for c in causes if c.what in ("approval", "agreement file"))
     if not causes:
         return None
     return StaleItem(document(history.invoice), booked, None, causes, "; ".join(line.reasons))

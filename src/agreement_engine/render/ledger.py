@@ -232,7 +232,12 @@ def _header(shown: Shown) -> list[tuple[str, str]]:
     if d.kind != "invoice":
         fields.append(("line as corrected", kr(Decimal(shown.record["amount"]))))
     if shown.provisional_reason:
-        fields.append(("sent provisional because", shown.provisional_reason))
+        fields.append(
+            (
+                f"{'sent' if d.kind == 'invoice' else 'issued'} provisional because",
+                shown.provisional_reason,
+            )
+        )
     if d.reason and d.kind != "invoice":
         fields.append(("reason", d.reason))
     fields += [
