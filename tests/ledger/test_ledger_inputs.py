@@ -35,7 +35,7 @@ def test_a_line_from_an_extract_keeps_each_counted_episode_s_id_and_days_only(
     with sqlite3.connect(where) as db:
         body = db.execute("SELECT body FROM ledger_events WHERE seq = 1").fetchone()[0]
     assert (
-        '"episodes":{"columns":["episode_id","days_ready"],"rows":[["E1",10],["E2",2],["E3",0]]}'
+        '"episodes":{"days_ready":[10,2,0],"episode_id":["E1","E2","E3"]}'
         in body
     )
     assert "2024-02-20" not in body

@@ -4,7 +4,7 @@ the cause of a stale invoice."""
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from typing import Any
 
 from agreement_engine.ledger.results import Change
@@ -110,15 +110,17 @@ def _inputs(old: Mapping[str, str], new: Mapping[str, str]) -> list[Change]:
 def _episodes(old: Mapping[str, Any] | None, new: Mapping[str, Any] | None) -> list[Change]:
     if old is None or new is None or old == new:
         return []
-    columns = new["columns"][1:]
-    before = {row[0]: row[1:] for row in old["rows"]}
-    after = {row[0]: row[1:] for row in new["rows"]}
+    columns = [name for name in new if name != "episode_id"]
+    before, after = _by_id(old), _by_id(new)
     found = []
-    if old["columns"] != new["columns"]:
+    was = [name for name in old if name != "episode_id"]
+    if was != columns:
         # Counted by other rules (an approval arrived): the days are not comparable one by one.
-        was, now = ", ".join(old["columns"][1:]), ", ".join(columns)
-        text = f"the episodes' days are counted by other rules now: {now} (was {was})"
-        found.append(Change("episodes", text, {"old": old["columns"], "new": new["columns"]}))
+        text = (
+            f"the episodes' days are counted by other rules now: {', '.join(columns)} "
+            f"(was {', '.join(was)})"
+        )
+        found.append(Change("episodes", text, {"old": was, "new": columns}))
         before = {key: after.get(key, []) for key in before}
     added = [[key, *after[key]] for key in after if key not in before]
     removed = [[key, *before[key]] for key in before if key not in after]
@@ -137,12 +139,18 @@ def _episodes(old: Mapping[str, Any] | None, new: Mapping[str, Any] | None) -> l
         found.append(Change("episodes", text, {**detail, "removed": removed}))
     if changed:
         shown = [
-            f"{key} ({_days(columns, was)} → {_days(columns, now)})"
-            for key, was, now in changed[:SHOWN]
+            f"{key} ({_days(columns, was_days)} → {_days(columns, now)})"
+            for key, was_days, now in changed[:SHOWN]
         ]
         text = f"{len(changed)} episode{_s(changed)} changed: " + ", ".join(shown)
         found.append(Change("episodes", text + _more(changed), {**detail, "changed": changed}))
     return found
+
+
+def _by_id(counted: Mapping[str, Any]) -> dict[str, list[Any]]:
+    """Each episode's days by its id, from the record's columns."""
+    days = [counted[name] for name in counted if name != "episode_id"]
+    return {key: [column[i] for column in days] for i, key in enumerate(counted["episode_id"])}
 
 
 def _listed(verb: str, rows: list[list[Any]], columns: list[str]) -> str:
@@ -150,7 +158,7 @@ def _listed(verb: str, rows: list[list[Any]], columns: list[str]) -> str:
     return f"{len(rows)} episode{_s(rows)} {verb}: " + ", ".join(shown) + _more(rows)
 
 
-def _days(columns: list[str], values: list[Any]) -> str:
+def _days(columns: list[str], values: Sequence[Any]) -> str:
     return ", ".join(f"{name} {value}" for name, value in zip(columns, values, strict=True))
 
 

@@ -86,7 +86,7 @@ class Prepared:
             body = {"line": {**own, "shared": sha}}
             counted = episodes.get((line.municipality, line.month))
             if counted is not None:
-                whole["episodes"] = body["episodes"] = episodes_record(*counted)
+                whole["episodes"] = body["episodes"] = episodes_record(counted)
                 text = canonical(body)
             else:
                 said = reasons.get(id(line.reasons))

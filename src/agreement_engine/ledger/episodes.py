@@ -22,8 +22,8 @@ from agreement_engine.months import YearMonth
 if TYPE_CHECKING:
     import polars as pl
 
-Counted = tuple[tuple[str, ...], list[list[object]]]
-"""The names of the day columns, and one row per episode: its id, then its days."""
+Counted = dict[str, list[object]]
+"""The episodes of a line by column: ``episode_id`` (sorted), and each counting rule in days."""
 
 
 def counted_episodes(
@@ -62,14 +62,19 @@ def _count(
     query = query.with_columns(compiled.month).filter(pl.col(MONTH_COLUMN).is_in(months))
     query = _named(query, episodes.names)
     query = query.select("municipality", MONTH_COLUMN, "episode_id", *days).sort("episode_id")
-    frame: pl.DataFrame = episodes.collect(query)
-    grouped: dict[tuple[str, YearMonth], Counted] = {
-        (line.municipality, line.month): (days, []) for line in lines
+    grouped = query.group_by("municipality", MONTH_COLUMN, maintain_order=True).agg(
+        pl.col("episode_id"), *(pl.col(name) for name in days)
+    )
+    frame: pl.DataFrame = episodes.collect(grouped)
+    found: dict[tuple[str, YearMonth], Counted] = {
+        (line.municipality, line.month): {"episode_id": [], **{name: [] for name in days}}
+        for line in lines
     }
-    for municipality, month, *row in frame.iter_rows():
+    names = ("episode_id", *days)
+    for municipality, month, *columns in frame.iter_rows():
         if (municipality, month) in keys:
-            grouped.setdefault((municipality, _month(month)), (days, []))[1].append(row)
-    return grouped
+            found[(municipality, _month(month))] = dict(zip(names, columns, strict=True))
+    return found
 
 
 def _named(query: pl.LazyFrame, names: Mapping[str, str] | None) -> pl.LazyFrame:

@@ -17,7 +17,7 @@ from __future__ import annotations
 import hashlib
 import json
 import re
-from collections.abc import Mapping, Sequence
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from decimal import Decimal
 from functools import cached_property
@@ -303,9 +303,10 @@ def texts(library: Library) -> dict[str, tuple[str, str]]:
     return {d.sha256: (d.path, d.yaml.text) for d in library.documents}
 
 
-def episodes_record(columns: Sequence[str], rows: Sequence[Sequence[object]]) -> dict[str, Any]:
-    """The counted episodes of a line: the id and days of each (see :mod:`.episodes`)."""
-    return {"columns": ["episode_id", *columns], "rows": [list(row) for row in rows]}
+def episodes_record(counted: Mapping[str, list[object]]) -> dict[str, Any]:
+    """The counted episodes of a line, by column: their ids, and the days each counting rule
+    measured (see :mod:`.episodes`)."""
+    return dict(counted)
 
 
 def line_of(body: Mapping[str, Any]) -> dict[str, Any]:
