@@ -177,10 +177,11 @@ def render_stale(items: Sequence[StaleItem]) -> str:
         out += [f"  - {c.text}" for c in item.causes]
         if item.why:
             out.append(f"  cannot be computed today: {item.why}")
-    out.append(
-        f"{len(items)} sent invoice{_s(items)} would change: correct each with "
-        "agreement-engine invoice correct"
-    )
+    unknown = sum(item.today is None for item in items)
+    summary = f"{len(items)} sent invoice{_s(items)} would change"
+    if unknown:
+        summary += f" ({unknown} by an amount only the data can tell: give it with --data)"
+    out.append(summary + "; correct each with agreement-engine invoice correct")
     return "\n".join(out)
 
 
