@@ -250,13 +250,10 @@ def shared_record(line: InvoiceLine, assume_approved: bool) -> dict[str, Any]:
     }
 
 
-TOP = ("library", "data", "engine")
-"""What every line of a run shares: stored with the line's shared parts (:data:`SHARED`), as
-``{"line": {shared parts}, "library": …, "data": …, "engine": …}``."""
-
-
 def joined(body: Mapping[str, Any], shared: Mapping[str, str]) -> dict[str, Any]:
-    """An event's whole body from the body stored (``shared``: texts by SHA-256)."""
+    """An event's whole body from the body stored (``shared``: texts by SHA-256). A line's
+    shared text is ``{"line": {its shared parts (SHARED)}, "library": …, "data": …,
+    "engine": …}``: what the lines of one month, rules and run have alike."""
     line = body.get("line")
     if not isinstance(line, dict) or "shared" not in line:
         return dict(body)
@@ -307,9 +304,3 @@ def episodes_record(counted: Mapping[str, list[object]]) -> dict[str, Any]:
     """The counted episodes of a line, by column: their ids, and the days each counting rule
     measured (see :mod:`.episodes`)."""
     return dict(counted)
-
-
-def line_of(body: Mapping[str, Any]) -> dict[str, Any]:
-    line = body["line"]
-    assert isinstance(line, dict)
-    return line

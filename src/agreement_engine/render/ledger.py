@@ -14,8 +14,6 @@ from typing import Any
 
 from agreement_engine.billing.bill import EXACT_SUMS
 from agreement_engine.ledger import (
-    Change,
-    Document,
     DraftOutcome,
     DraftResult,
     Entry,
@@ -332,27 +330,6 @@ def _xlsx(fields: list[tuple[str, str]]) -> bytes:
     stream = io.BytesIO()
     book.save(stream)
     return _deterministic_zip(stream.getvalue())
-
-
-def changes_text(found: Sequence[Change]) -> list[str]:
-    return [f"  - {c.text}" for c in found]
-
-
-def documents_text(documents: Sequence[Document]) -> str:
-    rows = [
-        [
-            str(d.number),
-            d.kind,
-            str(d.month),
-            d.municipality,
-            signed(d.amount) if d.kind != "invoice" else kr(d.amount),
-            str(d.refers_to or ""),
-        ]
-        for d in documents
-    ]
-    return "\n".join(
-        table(["number", "document", "month", "municipality", "amount", "refers to"], rows, {0, 4})
-    )
 
 
 def _s(items: Sequence[object]) -> str:
