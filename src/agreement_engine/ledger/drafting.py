@@ -38,15 +38,44 @@ if TYPE_CHECKING:
 
 @dataclass(frozen=True, slots=True)
 class Version:
-    """A line about to be recorded: the line, its whole record (to compare with the version
-    before it), and the body to store (its shared parts named by hash)."""
+    """A line about to be recorded: its own record, its shared parts (named by ``shared``,
+    their hash) and what the run's lines share (``top``), the counted episodes if any, and the
+    body to store as canonical JSON. The whole record (to compare with the version before it)
+    and the stored body are made only when wanted: most lines of a run are simply recorded."""
 
     line: InvoiceLine
     month: str
-    whole: dict[str, Any]
-    stored: dict[str, Any]
+    own: dict[str, Any]
+    parts: dict[str, Any]
+    shared: str
+    top: dict[str, Any]
+    episodes: dict[str, Any] | None
     text: str
     """The stored body as canonical JSON."""
+
+    @property
+    def status(self) -> str:
+        status: str = self.own["status"]
+        return status
+
+    @property
+    def amount(self) -> str | None:
+        amount: str | None = self.own["amount"]
+        return amount
+
+    @property
+    def whole(self) -> dict[str, Any]:
+        found = {"line": {**self.own, **self.parts}, **self.top}
+        if self.episodes is not None:
+            found["episodes"] = self.episodes
+        return found
+
+    @property
+    def stored(self) -> dict[str, Any]:
+        found: dict[str, Any] = {"line": {**self.own, "shared": self.shared}}
+        if self.episodes is not None:
+            found["episodes"] = self.episodes
+        return found
 
     def body(self, **more: Any) -> dict[str, Any]:
         return {**self.stored, **more}
@@ -77,23 +106,20 @@ class Prepared:
         shared = _SharedParts(basis.assume_approved, top, self.texts)
         self.lines: list[Version] = []
         months = {month: str(month) for month in basis.months}
-        reasons: dict[int, str] = {}  # the lines of a month mostly share their reasons
+        reasons: dict[tuple[str, ...], str] = {}  # the lines of a month mostly say the same
         for line in basis.lines:
             month = months[line.month]
             own = own_record(line)
             sha, parts = shared(line)
-            whole = {"line": {**own, **parts}, **top}
-            body = {"line": {**own, "shared": sha}}
             counted = episodes.get((line.municipality, line.month))
+            said = reasons.get(line.reasons)
+            if said is None:
+                said = reasons[line.reasons] = canonical(own["reasons"])
+            text = line_text(own, said, sha)
             if counted is not None:
-                whole["episodes"] = body["episodes"] = episodes_record(counted)
-                text = canonical(body)
-            else:
-                said = reasons.get(id(line.reasons))
-                if said is None:
-                    said = reasons[id(line.reasons)] = canonical(own["reasons"])
-                text = line_text(own, said, sha)
-            self.lines.append(Version(line, month, whole, body, text))
+                counted = episodes_record(counted)
+                text = '{"episodes":' + canonical(counted) + "," + text[1:]  # keys sorted
+            self.lines.append(Version(line, month, own, parts, sha, top, counted, text))
 
     def keep(self, writer: Writer) -> None:
         for sha, (kind, name, text) in self.texts.items():
@@ -195,9 +221,9 @@ def _version(
     """Record a line as a draft, or as an adjustment of the draft it changes; None when it
     changes a draft and no reason is given."""
     line = version.line
-    status = version.whole["line"]["status"]
+    status = version.status
     if history is None:
-        amount = version.whole["line"]["amount"]
+        amount = version.amount
         seq = writer.add(
             "draft", line.municipality, version.month, version.text, status=status, amount=amount
         )
@@ -206,13 +232,12 @@ def _version(
     if history.invoice is not None:
         return _state(line, status, DraftOutcome.SENT, None, (), None, history.invoice.number)
     previous = old.content
-    if previous["line"] == version.whole["line"] and previous.get("episodes") == version.whole.get(
-        "episodes"
-    ):
+    whole = version.whole
+    if previous["line"] == whole["line"] and previous.get("episodes") == whole.get("episodes"):
         return _state(line, status, DraftOutcome.UNCHANGED, old.money, (), None)
     if reason is None:
         return None
-    found = changes(previous, version.whole)
+    found = changes(previous, whole)
     body = version.body(replaces=old.seq, changes=as_record(found))
     seq = writer.add(
         "adjustment",
@@ -220,7 +245,7 @@ def _version(
         version.month,
         body,
         status=status,
-        amount=version.whole["line"]["amount"],
+        amount=version.amount,
         reason=reason,
     )
     return _state(line, status, DraftOutcome.ADJUSTED, old.money, found, seq)
@@ -252,7 +277,7 @@ def _state(
 def _pending(version: Version, history: History | None) -> LineState:
     assert history is not None
     found = changes(history.latest.content, version.whole)
-    status = version.whole["line"]["status"]
+    status = version.status
     return _state(version.line, status, DraftOutcome.ADJUSTED, history.latest.money, found, None)
 
 

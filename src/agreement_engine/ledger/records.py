@@ -57,17 +57,8 @@ class Lost(EngineError):
 
 
 def header_text(fields: tuple[int | str | None, ...]) -> str:
-    """The canonical JSON array of an event's header fields (whole numbers, texts, nulls):
-    what :func:`canonical` gives for them, made without the general encoder."""
-    return "[" + ",".join(map(_scalar, fields)) + "]"
-
-
-def _scalar(value: int | str | None) -> str:
-    if value is None:
-        return "null"
-    if isinstance(value, str):
-        return _STRING(value)
-    return str(value)
+    """The canonical JSON array of an event's header fields (whole numbers, texts, nulls)."""
+    return _ENCODE(list(fields))
 
 
 def canonical(value: object) -> str:
@@ -215,9 +206,10 @@ def line_text(own: Mapping[str, Any], reasons: str, shared_sha: str) -> str:
     (a national run records tens of thousands)."""
     return (
         '{"line":{"amount":'
-        + _scalar(own["amount"])
-        + ',"inputs":'
-        + _ENCODE(own["inputs"])
+        + ("null" if own["amount"] is None else _STRING(own["amount"]))
+        + ',"inputs":{'
+        + ",".join(_STRING(k) + ":" + _STRING(v) for k, v in sorted(own["inputs"].items()))
+        + "}"
         + ',"reasons":'
         + reasons
         + ',"shared":'
