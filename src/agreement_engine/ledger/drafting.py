@@ -180,7 +180,7 @@ def draft(store: Store, billed: Billed, *, reason: str | None, by: str) -> Draft
             (needs_reason if state is None else states).append(state or _pending(version, history))
         if needs_reason:
             raise UsageError(_reason_needed(needs_reason))
-        if writer.events:
+        if writer.rows:
             prepared.keep(writer)
         writer.finish()
     return DraftResult(tuple(states), billed)
@@ -209,7 +209,7 @@ def adjust(store: Store, billed: Billed, *, reason: str, by: str) -> DraftResult
         writer = Writer(conn, head, by)
         state = _version(writer, version, history, reason)
         assert state is not None
-        if writer.events:
+        if writer.rows:
             prepared.keep(writer)
         writer.finish()
     return DraftResult((state,), billed)

@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from decimal import Decimal
 from enum import StrEnum
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, NamedTuple
 
 from agreement_engine.agreements.library import Library
 from agreement_engine.billing.bill import InvoiceLine
@@ -35,9 +35,9 @@ class Change:
     detail: dict[str, Any]
 
 
-@dataclass(frozen=True, slots=True)
-class LineState:
-    """One municipality-month after drafting or adjusting."""
+class LineState(NamedTuple):
+    """One municipality-month after drafting or adjusting (a national run has tens of thousands:
+    a tuple is the cheapest value to make)."""
 
     municipality: str
     month: YearMonth
