@@ -20,6 +20,7 @@ from agreement_engine.ledger.changes import as_record, changes
 from agreement_engine.ledger.episodes import counted_episodes
 from agreement_engine.ledger.history import History, Writer, histories
 from agreement_engine.ledger.records import (
+    Event,
     canonical,
     episodes_record,
     line_text,
@@ -238,7 +239,7 @@ def _version(
     if reason is None:
         return None
     found = changes(previous, whole)
-    body = version.body(replaces=old.seq, changes=as_record(found))
+    body = version.body(replaces=replaced(old), changes=as_record(found))
     seq = writer.add(
         "adjustment",
         line.municipality,
@@ -249,6 +250,13 @@ def _version(
         reason=reason,
     )
     return _state(line, status, DraftOutcome.ADJUSTED, old.money, found, seq)
+
+
+def replaced(old: Event) -> dict[str, Any]:
+    """The version a new one replaces, as recorded with it: where it is in the chain (its seq
+    and hash) and its line's amount and status, the old line beside the new."""
+    line = old.content["line"]
+    return {"seq": old.seq, "hash": old.hash, "amount": line["amount"], "status": line["status"]}
 
 
 def _state(

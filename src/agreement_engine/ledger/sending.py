@@ -17,7 +17,7 @@ from agreement_engine.billing.bill import EXACT_SUMS
 from agreement_engine.data.dialect import match_municipality
 from agreement_engine.diagnostics import EngineError, UsageError, did_you_mean, error
 from agreement_engine.ledger.changes import as_record, changes
-from agreement_engine.ledger.drafting import Prepared
+from agreement_engine.ledger.drafting import Prepared, replaced
 from agreement_engine.ledger.history import History, Writer, document, histories
 from agreement_engine.ledger.records import amount_text
 from agreement_engine.ledger.results import NoteResult, SendResult
@@ -169,7 +169,7 @@ def _note(
         **body,
         "invoice": history.invoice.number,
         "booked_before": amount_text(booked),
-        "replaces": history.latest.seq,
+        "replaces": replaced(history.latest),
         "changes": as_record(found),
         "accepted_provisional": accept if provisional else None,
     }
