@@ -34,10 +34,7 @@ def test_a_line_from_an_extract_keeps_each_counted_episode_s_id_and_days_only(
     assert amounts == {"Alfa": Decimal("5000"), "Beta": Decimal("4500"), "Gamma": Decimal("0")}
     with sqlite3.connect(where) as db:
         body = db.execute("SELECT body FROM ledger_events WHERE seq = 1").fetchone()[0]
-    assert (
-        '"episodes":{"days_ready":[10,2,0],"episode_id":["E1","E2","E3"]}'
-        in body
-    )
+    assert '"episodes":{"days_ready":[10,2,0],"episode_id":["E1","E2","E3"]}' in body
     assert "2024-02-20" not in body
 
 
