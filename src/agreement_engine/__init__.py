@@ -31,6 +31,7 @@ if TYPE_CHECKING:
         evaluate,
         explain,
         load_library,
+        open_ledger,
         run_tests,
         timeline,
         to_polars,
@@ -43,6 +44,7 @@ if TYPE_CHECKING:
         Severity,
         UsageError,
     )
+    from agreement_engine.ledger import Ledger
     from agreement_engine.months import YearMonth
 
 _WHERE = {
@@ -56,6 +58,7 @@ _WHERE = {
             "evaluate",
             "explain",
             "load_library",
+            "open_ledger",
             "run_tests",
             "timeline",
             "to_polars",
@@ -63,6 +66,7 @@ _WHERE = {
         "agreement_engine.api",
     ),
     "Library": "agreement_engine.agreements.library",
+    "Ledger": "agreement_engine.ledger",
     **dict.fromkeys(
         ("InvoiceBasis", "InvoiceLine", "LineStatus"), "agreement_engine.billing.lines"
     ),
@@ -81,6 +85,7 @@ __all__ = [
     "Evaluation",
     "InvoiceBasis",
     "InvoiceLine",
+    "Ledger",
     "Library",
     "LineStatus",
     "Location",
@@ -92,6 +97,7 @@ __all__ = [
     "evaluate",
     "explain",
     "load_library",
+    "open_ledger",
     "run_tests",
     "timeline",
     "to_polars",

@@ -42,6 +42,7 @@ from agreement_engine.review.checks import check_library
 if TYPE_CHECKING:
     import polars as pl
 
+    from agreement_engine.ledger import Billed, Ledger
     from agreement_engine.review.diff import Diff
     from agreement_engine.review.impact import Impact
     from agreement_engine.review.timeline import Timeline
@@ -450,3 +451,47 @@ def git_setup() -> str:
     from agreement_engine.review.revisions import git_setup_text
 
     return git_setup_text()
+
+
+# -- the invoice ledger ---------------------------------------------------------------------------
+
+
+def open_ledger(where: str) -> Ledger:
+    """The invoice ledger ``where`` names: an SQLite file path (made on the first draft),
+    ``sqlite:///path`` or ``postgresql://user:password@host/database``. Each method of the
+    :class:`~agreement_engine.ledger.Ledger` is one action (draft, adjust, send, correct, stale,
+    entries, documents, show, verify), billing data files as :func:`evaluate` does."""
+    from agreement_engine.ledger import Ledger
+
+    if not where:
+        raise UsageError("--ledger needs a file path or a database URL")
+    return Ledger(where, _LedgerEngine())
+
+
+class _LedgerEngine:
+    """Billing for the ledger, as :func:`evaluate` does it (see :class:`.ledger.Engine`)."""
+
+    def bill(
+        self,
+        data: str,
+        first: YearMonth,
+        last: YearMonth | None,
+        *,
+        agreements: Sequence[str],
+        assume_approved: bool,
+        municipality: str | None,
+    ) -> Billed:
+        from agreement_engine.ledger import Billed
+
+        run = evaluate(
+            data,
+            first,
+            last,
+            agreements=agreements,
+            assume_approved=assume_approved,
+            municipality=municipality,
+        )
+        return Billed(run.basis, run.source, data, run.data_sha256(), run.report, run.warnings)
+
+    def load(self, agreements: Sequence[str]) -> Library:
+        return load_library(agreements)

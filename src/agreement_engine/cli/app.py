@@ -25,7 +25,7 @@ import typer
 
 from agreement_engine.api import DEFAULT_AGREEMENTS, remove_temporary_files
 from agreement_engine.api import explain as explain_lines
-from agreement_engine.cli import commands
+from agreement_engine.cli import commands, invoice
 from agreement_engine.cli import output as files
 from agreement_engine.cli.console import INTERRUPTED
 from agreement_engine.diagnostics import EngineError, UsageError, render_text
@@ -250,6 +250,10 @@ def test_(
     tests = paths or [DEFAULT_AGREEMENTS]
     where = agreements or [DEFAULT_AGREEMENTS]
     _run(lambda: commands.run_tests_command(tests, where, format.value))
+
+
+app.add_typer(invoice.invoice_app, name="invoice")
+app.add_typer(invoice.ledger_app, name="ledger")
 
 
 def _run(action: commands.Action) -> None:
