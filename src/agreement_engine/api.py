@@ -42,6 +42,7 @@ from agreement_engine.review.checks import check_library
 if TYPE_CHECKING:
     import polars as pl
 
+    from agreement_engine.render.i18n import Language
     from agreement_engine.review.diff import Diff
     from agreement_engine.review.impact import Impact
     from agreement_engine.review.timeline import Timeline
@@ -300,9 +301,11 @@ def find_municipality(name: str, known: Sequence[str]) -> str:
     raise UsageError(f"unknown municipality '{name}'; {hint}")
 
 
-def explain(evaluation: Evaluation, municipality: str) -> str:
-    """The derivation of each of a municipality's months, step by step, as text."""
+def explain(evaluation: Evaluation, municipality: str, lang: Language | None = None) -> str:
+    """The derivation of each of a municipality's months, step by step, as text (in English,
+    or the language given: :func:`agreement_engine.render.i18n.language`)."""
     from agreement_engine.render.explain import explain as explain_line
+    from agreement_engine.render.i18n import ENGLISH
 
     source = evaluation.source
     return "\n".join(
@@ -310,6 +313,7 @@ def explain(evaluation: Evaluation, municipality: str) -> str:
             line,
             evaluation.library,
             source.origin(municipality, line.month) if source else None,
+            lang or ENGLISH,
         )
         for line in evaluation.lines_of(municipality)
     )

@@ -29,6 +29,7 @@ from agreement_engine.cli import commands
 from agreement_engine.cli import output as files
 from agreement_engine.cli.console import INTERRUPTED
 from agreement_engine.diagnostics import EngineError, UsageError, render_text
+from agreement_engine.render.i18n import language
 
 EPILOG = (
     "Exit codes: 0 done, everything computed; 1 the files or data have problems, or nothing "
@@ -69,6 +70,22 @@ MonthOption = Annotated[str, typer.Option("--month", help="The month to bill, li
 DataOption = Annotated[
     str,
     typer.Option("--data", help="Monthly aggregates or an episode-level extract (CSV or XLSX)."),
+]
+
+
+class Lang(StrEnum):
+    en = "en"
+    sv = "sv"
+
+
+LangOption = Annotated[
+    Lang,
+    typer.Option(
+        "--lang",
+        envvar="AGREEMENT_ENGINE_LANG",
+        help="Language of the output: en (the default) or sv; or set AGREEMENT_ENGINE_LANG.",
+        case_sensitive=False,
+    ),
 ]
 AssumeOption = Annotated[
     bool,
@@ -115,9 +132,11 @@ def evaluate(
     ] = None,
     output: Annotated[str | None, typer.Option("--output", help="Write to this file.")] = None,
     assume_approved: AssumeOption = False,
+    lang: LangOption = Lang.en,
 ) -> None:
     """Produce the invoice basis for a month or a range of months."""
     chosen = format.value if format else files.format_of(output)
+    words = language(lang.value)
 
     def action() -> tuple[str, int]:
         if chosen == "xlsx" and not output:
@@ -132,12 +151,12 @@ def evaluate(
         )
         if sys.stderr.isatty():
             sys.stderr.write("\r\033[K")
-        for line in commands.report_lines(run):
+        for line in commands.report_lines(run, words):
             typer.echo(line, err=True)
         code = commands.billed_code(run.basis)
         if code == 1:  # nothing at all billed: no output, which a script could take for done
             raise EngineError([commands.nothing_billed(run.basis)])
-        payload = commands.render_basis(run, chosen)
+        payload = commands.render_basis(run, chosen, words)
         if output:
             read = [data, *(document.path for document in run.library.documents)]
             files.write_whole(output, payload, inputs=read)
@@ -156,20 +175,22 @@ def explain(
     to: Annotated[str | None, typer.Option("--to", help="Last month of a range.")] = None,
     agreements: AgreementsOption = None,
     assume_approved: AssumeOption = False,
+    lang: LangOption = Lang.en,
 ) -> None:
     """Show the derivation of one municipality's month, step by step."""
+    words = language(lang.value)
 
     def action() -> tuple[str, int]:
         run = commands.evaluate(
             agreements or [DEFAULT_AGREEMENTS], data, month, to, assume_approved, municipality
         )
-        for line in commands.report_lines(run):  # what reading the data did, as evaluate says
+        for line in commands.report_lines(run, words):  # what reading the data did
             typer.echo(line, err=True)
         name = run.basis.municipalities[0]
         code = commands.billed_code(run.basis)
         if code == 1:  # the derivation says why; the exit code says that nothing was billed
             typer.echo(render_text(commands.nothing_billed(run.basis, written=True)), err=True)
-        return explain_lines(run, name), code
+        return explain_lines(run, name, words), code
 
     _run(action)
 

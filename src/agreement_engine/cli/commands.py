@@ -24,6 +24,7 @@ from agreement_engine.diagnostics import (
 )
 from agreement_engine.months import YearMonth
 from agreement_engine.render import invoice as invoice_output
+from agreement_engine.render.i18n import ENGLISH, Language
 
 Action = Callable[[], tuple[str, int]]
 SOME_NOT_COMPUTED = 3
@@ -90,14 +91,15 @@ def month(text: str, option: str) -> YearMonth:
         ) from None
 
 
-def render_basis(evaluation: Evaluation, output_format: str) -> bytes:
-    """The invoice basis in the format asked for, as the bytes to write; JSON says which data
-    file it was computed from and how that was read."""
+def render_basis(evaluation: Evaluation, output_format: str, lang: Language = ENGLISH) -> bytes:
+    """The invoice basis in the format asked for, as the bytes to write, in a language; JSON
+    says which data file it was computed from and how that was read (the workbook too)."""
     data = None
     if output_format == "json":
         report, warnings = evaluation.report, evaluation.warnings
         data = invoice_output.data_json(report, evaluation.data_sha256(), warnings)
-    return invoice_output.render_basis(evaluation.basis, output_format, data)
+    basis = evaluation.basis
+    return invoice_output.render_basis(basis, output_format, data, lang, evaluation.report)
 
 
 def billed_code(basis: InvoiceBasis) -> int:
@@ -134,9 +136,11 @@ def nothing_billed(basis: InvoiceBasis, written: bool = False) -> Diagnostic:
 _REASONS_SHOWN = 3
 
 
-def report_lines(evaluation: Evaluation) -> list[str]:
-    """What reading the data did, for the terminal: rows read, used and left out, and why."""
-    return [*evaluation.report.lines(), *(render_text(w) for w in evaluation.warnings)]
+def report_lines(evaluation: Evaluation, lang: Language = ENGLISH) -> list[str]:
+    """What reading the data did, for the terminal: rows read, used and left out, and why
+    (the warnings of reading stay in English, as every message about a file's contents)."""
+    read = [lang.text(line) for line in evaluation.report.lines()]
+    return [*read, *(render_text(w) for w in evaluation.warnings)]
 
 
 def timeline_command(

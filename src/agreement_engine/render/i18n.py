@@ -30,7 +30,7 @@ from typing import Any
 from agreement_engine.diagnostics import Text
 from agreement_engine.formula import Amount, Value, round_exact, to_decimal
 from agreement_engine.formula.types import DAYS, MONEY, NUMBER, PRICE_PER_DAY, unit_symbol
-from agreement_engine.formula.values import approximately, decimal_places, format_value, plain
+from agreement_engine.formula.values import approximately, decimal_places, plain
 
 DOMAIN = "agreement_engine"
 LANGUAGES = ("en", "sv")
@@ -141,9 +141,9 @@ class Language:
 
     def value(self, value: Value) -> str:
         """A formula value as people read it: '9300 kr', '3.333333… days (10/3 exactly)' in
-        English (:func:`.values.format_value`), '3,333333… dagar (10/3 exakt)' in Swedish."""
+        English (as ``str`` gives it), '3,333333… dagar (10/3 exakt)' in Swedish."""
         if self.english or not isinstance(value, Amount):
-            return format_value(value)
+            return str(value)
         unit = self._unit(value)
         exact = to_decimal(value.value)
         if exact is not None:

@@ -1,7 +1,10 @@
-"""The invoice basis as people and machines read it: terminal table, CSV, JSON and XLSX.
+"""The invoice basis as people and machines read it: terminal table, CSV and JSON (the workbook
+is :mod:`.xlsx`).
 
 Output is deterministic: the same inputs give byte-identical output (no timestamps, stable order).
-CSV is written for a Swedish spreadsheet: ``;`` separators, decimal commas, UTF-8 with a BOM.
+CSV is written for a Swedish spreadsheet: ``;`` separators, decimal commas, UTF-8 with a BOM, and
+every cell of a numeric column a number (:data:`CSV_PLACES`). The table and CSV are in the
+language passed (:mod:`.i18n`, English by default); JSON is for machines and stays in English.
 
 A run can have tens of thousands of lines, and rendering is built for that. Values become text as
 :mod:`.formula.values` makes it, all of a run's values at once (:func:`.values.exact_texts`,
@@ -14,8 +17,6 @@ from __future__ import annotations
 import csv
 import io
 import json
-import re
-import zipfile
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from decimal import Decimal, localcontext
 from functools import lru_cache, partial
@@ -25,34 +26,50 @@ from typing import Any
 
 from agreement_engine.agreements.documents import Document
 from agreement_engine.billing.evaluation import FigureUse
-from agreement_engine.billing.lines import COLUMNS, EXACT_SUMS, InvoiceBasis, InvoiceLine
+from agreement_engine.billing.lines import (
+    COLUMNS,
+    EXACT_SUMS,
+    InvoiceBasis,
+    InvoiceLine,
+    LineStatus,
+)
 from agreement_engine.data.report import ReadReport
 from agreement_engine.diagnostics import Diagnostic
 from agreement_engine.diagnostics import to_json as diagnostic_json
 from agreement_engine.formula import Amount, Value, round_exact, to_decimal
-from agreement_engine.formula.values import column_texts, decimal_places, exact_texts, plain
+from agreement_engine.formula.values import column_texts, exact, exact_texts, plain
 from agreement_engine.months import YearMonth, describe_runs
+from agreement_engine.render.i18n import ENGLISH, N_, Language
 
 FORMAT = "agreement-engine/invoice-basis/1"
-_HEADINGS = {
-    "month": "month",
-    "municipality": "municipality",
-    "governed_by": "governed by",
-    "benchmark": "benchmark",
-    "average_days": "average days",
-    "excess": "excess",
-    "episodes": "episodes",
-    "day_cost": "price/day",
-    "gross_amount": "gross",
-    "discount": "discount",
-    "net_amount": "net amount",
-    "status": "status",
+HEADINGS = {
+    "month": N_("month"),
+    "municipality": N_("municipality"),
+    "governed_by": N_("governed by"),
+    "benchmark": N_("benchmark"),
+    "average_days": N_("average days"),
+    "excess": N_("excess"),
+    "episodes": N_("episodes"),
+    "day_cost": N_("price/day"),
+    "gross_amount": N_("gross"),
+    "discount": N_("discount"),
+    "net_amount": N_("net amount"),
+    "status": N_("status"),
+    "reasons": N_("reasons"),
 }
+STATUSES = (N_("final"), N_("provisional"), N_("not computed"))
+"""The words of the statuses (:class:`.LineStatus`), for the catalog."""
 _TABLE = ("month", "municipality", *COLUMNS, "status")
-_SHEET = ("month", "municipality", "governed_by", *COLUMNS, "status", "reasons")
-_VALUE_COLUMNS = tuple(name for name in COLUMNS if name != "net_amount")
+SHEET = ("month", "municipality", "governed_by", *COLUMNS, "status", "reasons")
+"""The columns of the CSV and the workbook, before those of exact values (:func:`exact_columns`)."""
+VALUE_COLUMNS = tuple(name for name in COLUMNS if name != "net_amount")
+EXACT_ALWAYS = ("average_days", "excess")
+"""Columns whose exact values the CSV and workbook always give in a column of their own (an
+average's decimals mostly never end); any other gets one when some value of its never ends."""
 
-_SPREADSHEET_PLACES = 10  # decimals a spreadsheet cell keeps of such a value
+CSV_PLACES = 6
+"""Decimals a CSV cell gives of a value whose decimals never end (rounded half-even); the exact
+value is in the column '… (exact)'."""
 
 _ID = attrgetter("id")
 
@@ -62,8 +79,32 @@ def governed_by(line: InvoiceLine) -> str:
     return " + ".join(map(_ID, line.documents)) or "—"
 
 
-def headings(names: Iterable[str]) -> list[str]:
-    return [_HEADINGS.get(n, n) for n in names]
+def headings(names: Iterable[str], lang: Language = ENGLISH) -> list[str]:
+    """The headings of columns, in a language; an exact column's as '<heading> (exact)'."""
+    out = []
+    for name in names:
+        if name.endswith(EXACT):
+            column = lang._(HEADINGS[name.removesuffix(EXACT)])
+            out.append(lang._("{column} (exact)", column=column))
+        else:
+            out.append(lang._(HEADINGS.get(name, name)))
+    return out
+
+
+EXACT = ":exact"
+"""The suffix of an exact column's name: 'average_days:exact'."""
+
+
+def exact_columns(basis: InvoiceBasis) -> tuple[str, ...]:
+    """The columns of exact values: :data:`EXACT_ALWAYS`, and each other value column in which
+    some value's decimals never end, in the order of the columns."""
+    endless = {
+        name
+        for line in basis.lines
+        for name, value in line.values().items()
+        if isinstance(value, Amount) and to_decimal(value.value) is None
+    }
+    return tuple(name + EXACT for name in VALUE_COLUMNS if name in EXACT_ALWAYS or name in endless)
 
 
 # --- Cells of the lines -------------------------------------------------------------------------
@@ -74,35 +115,54 @@ def _month(month: YearMonth) -> str:
     return str(month)
 
 
-_LINE_TEXTS: dict[str, Callable[[InvoiceLine], str]] = {
-    "month": lambda line: _month(line.month),
-    "municipality": attrgetter("municipality"),
-    "governed_by": governed_by,
-    "status": attrgetter("status.value"),
-    "reasons": lambda line: " | ".join(line.reasons),
-}
+def line_texts(name: str, lang: Language) -> Callable[[InvoiceLine], str]:
+    """How a line gives the text of a column that is not a value, in a language."""
+    if name == "month":
+        return lambda line: _month(line.month)
+    if name == "municipality":
+        return attrgetter("municipality")
+    if name == "governed_by":
+        return governed_by
+    if name == "status":
+        statuses = {status: lang._(status.value) for status in LineStatus}
+        return lambda line: statuses[line.status]
+    if name == "reasons":
+        if lang.english:
+            return lambda line: " | ".join(line.reasons)
+        return lambda line: " | ".join(map(lang.text, line.reasons))
+    column = name.removesuffix(EXACT)
+    return lambda line: _exact_cell(line.value(column))
 
 
-def _cells(
-    basis: InvoiceBasis, names: Sequence[str], cells: Callable[[list[Any]], list[Any]]
+def _exact_cell(value: Value | None) -> str:
+    """A value exactly, for a CSV cell: its decimals with a comma where they end, else the
+    fraction ('103/19')."""
+    return "" if value is None else exact(value).replace(".", ",")
+
+
+def cells(
+    basis: InvoiceBasis,
+    names: Sequence[str],
+    made: Callable[[list[Any]], list[Any]],
+    lang: Language = ENGLISH,
 ) -> list[list[Any]]:
-    """The named cells of every line, one list per name: those of COLUMNS made by ``cells``
+    """The named cells of every line, one list per name: those of COLUMNS made by ``made``
     from all the values at once (the amount billed, a Decimal, for the net amount), the others
     as text."""
     found: list[Any] = []
     for line in basis.lines:  # line after line: a line's values lie together in memory
-        found += map(line.values().get, _VALUE_COLUMNS)
-    made = cells(found)
-    every = len(_VALUE_COLUMNS)
-    columns = {name: made[i::every] for i, name in enumerate(_VALUE_COLUMNS)}
-    columns["net_amount"] = cells([line.amount for line in basis.lines])
+        found += map(line.values().get, VALUE_COLUMNS)
+    values = made(found)
+    every = len(VALUE_COLUMNS)
+    columns = {name: values[i::every] for i, name in enumerate(VALUE_COLUMNS)}
+    columns["net_amount"] = made([line.amount for line in basis.lines])
     return [
-        columns[name] if name in COLUMNS else list(map(_LINE_TEXTS[name], basis.lines))
+        columns[name] if name in COLUMNS else list(map(line_texts(name, lang), basis.lines))
         for name in names
     ]
 
 
-def _totals(basis: InvoiceBasis) -> tuple[dict[str, Decimal], Decimal]:
+def totals(basis: InvoiceBasis) -> tuple[dict[str, Decimal], Decimal]:
     """Each municipality's total and the total of all, as :meth:`InvoiceBasis.total` gives them
     (the same exact sums in the same order), in one pass over the lines."""
     by_municipality = {m: Decimal(0) for m in basis.municipalities}
@@ -120,37 +180,54 @@ def _totals(basis: InvoiceBasis) -> tuple[dict[str, Decimal], Decimal]:
 # --- Table --------------------------------------------------------------------------------------
 
 
-def render_table(basis: InvoiceBasis) -> str:
+def render_table(basis: InvoiceBasis, lang: Language = ENGLISH) -> str:
     """A table readable in a terminal, with the reasons for every line not final below it."""
-    texts: list[list[str]] = _cells(basis, _TABLE, partial(column_texts, point="."))
+    texts: list[list[str]] = cells(basis, _TABLE, partial(_table_texts, lang=lang), lang)
+    titles = headings(_TABLE, lang)
     widths = [
-        max(len(_HEADINGS[name]), max(map(len, cells), default=0))
-        for name, cells in zip(_TABLE, texts, strict=True)
+        max(len(title), max(map(len, column), default=0))
+        for title, column in zip(titles, texts, strict=True)
     ]
     row = "  ".join(
         f"{{:{'>' if name in COLUMNS else '<'}{width}}}"
         for name, width in zip(_TABLE, widths, strict=True)
     ).format
-    out = [row(*headings(_TABLE)).rstrip(), row(*("-" * w for w in widths)).rstrip()]
+    out = [row(*titles).rstrip(), row(*("-" * w for w in widths)).rstrip()]
     out += map(str.rstrip, map(row, *texts))
     out.append("")
-    out += _governing_text(basis)
+    out += _governing_text(basis, lang)
     out.append("")
-    out += _totals_text(basis)
-    notes = _reasons_text(basis)
+    out += _totals_text(basis, lang)
+    notes = reasons_text(basis, lang)
     if notes:
         out += ["", *notes]
     return "\n".join(out) + "\n"
 
 
-def _governing_text(basis: InvoiceBasis) -> list[str]:
+def _table_texts(values: list[Any], lang: Language) -> list[str]:
+    """Values as the table shows them: as they always were in English, the Swedish way in
+    Swedish (grouped digits, a decimal comma)."""
+    if lang.english:
+        return column_texts(values, point=".")
+    out = []
+    for value in values:
+        if isinstance(value, Amount):
+            out.append(lang.approximately(value.value))
+        elif isinstance(value, Decimal):
+            out.append(lang.decimal(value))
+        else:
+            out.append("" if value is None else exact(value))
+    return out
+
+
+def _governing_text(basis: InvoiceBasis, lang: Language) -> list[str]:
     """Which documents governed which months: one line per combination of documents."""
     months: dict[str, dict[str, list[YearMonth]]] = {}
     for line in basis.lines:
         by_party = months.setdefault(governed_by(line), {})
         by_party.setdefault(line.municipality, []).append(line.month)
     described: dict[tuple[YearMonth, ...], str] = {}  # the parties mostly share their months
-    out = ["governed by:"]
+    out = [lang._("governed by:")]
     for documents, by_party in months.items():
         runs: dict[str, list[str]] = {}
         for party, party_months in by_party.items():
@@ -160,37 +237,50 @@ def _governing_text(basis: InvoiceBasis) -> list[str]:
             runs.setdefault(described[key], []).append(party)
         for run, parties in runs.items():
             every = len(parties) == len(basis.municipalities)
-            who = "all municipalities" if every else ", ".join(parties)
+            who = lang._("all municipalities") if every else ", ".join(parties)
             out.append(f"  {documents}: {run} ({who})")
     return out
 
 
-def _totals_text(basis: InvoiceBasis) -> list[str]:
-    by_municipality, everything = _totals(basis)
+def _totals_text(basis: InvoiceBasis, lang: Language) -> list[str]:
+    by_municipality, everything = totals(basis)
     lines = []
     if len(basis.months) > 1:
         for municipality in basis.municipalities:
-            lines.append(f"total {municipality}: {plain(by_municipality[municipality])} kr")
+            amount = lang.amount(by_municipality[municipality])
+            lines.append(
+                lang._("total {municipality}: {amount}", municipality=municipality, amount=amount)
+            )
     missing = sum(1 for line in basis.lines if line.amount is None)
-    suffix = f" ({missing} of {len(basis.lines)} lines not computed)" if missing else ""
-    lines.append(f"total: {plain(everything)} kr{suffix}")
+    total = lang._("total: {amount}", amount=lang.amount(everything))
+    if missing:
+        total += lang.ngettext(
+            " ({missing} of {count} line not computed)",
+            " ({missing} of {count} lines not computed)",
+            len(basis.lines),
+            missing=missing,
+        )
+    lines.append(total)
     return lines
 
 
-def _reasons_text(basis: InvoiceBasis) -> list[str]:
-    """Each distinct reason once, with the lines it concerns."""
+def reasons_text(basis: InvoiceBasis, lang: Language = ENGLISH) -> list[str]:
+    """Each distinct reason once, with the lines it concerns: 'provisional: … — Varberg
+    2025-10, …' (the status and reason in ``lang``)."""
     grouped: dict[str, list[str]] = {}
     for line in basis.lines:
         if line.reasons:
-            status = line.status.value
+            status = lang._(line.status.value)
             concerned = f"{line.municipality} {_month(line.month)}"
             for reason in line.reasons:
-                grouped.setdefault(f"{status}: {reason}", []).append(concerned)
+                grouped.setdefault(f"{status}: {lang.text(reason)}", []).append(concerned)
     out = []
     for reason, where in grouped.items():
-        shown = ", ".join(where[:6]) + (f" and {len(where) - 6} more" if len(where) > 6 else "")
+        shown = ", ".join(where[:6])
+        if len(where) > 6:
+            shown = lang._("{lines} and {more} more", lines=shown, more=len(where) - 6)
         if len(where) == len(basis.lines) > 1:
-            shown = "all lines"
+            shown = lang._("all lines")
         out.append(f"{reason} — {shown}")
     return out
 
@@ -198,20 +288,44 @@ def _reasons_text(basis: InvoiceBasis) -> list[str]:
 # --- CSV ----------------------------------------------------------------------------------------
 
 
-def render_csv(basis: InvoiceBasis) -> str:
-    """CSV for a Swedish spreadsheet: ';' separated, decimal commas, a BOM so Excel reads UTF-8."""
-    texts: list[list[str]] = _cells(basis, _SHEET, partial(column_texts, point=","))
+def render_csv(basis: InvoiceBasis, lang: Language = ENGLISH) -> str:
+    """CSV for a Swedish spreadsheet: ';' separated, decimal commas, a BOM so Excel reads UTF-8;
+    every cell of a numeric column a number, the exact values in columns of their own."""
+    names = (*SHEET, *exact_columns(basis))
+    texts: list[list[str]] = cells(basis, names, csv_numbers, lang)
     texts = [
-        cells if name in COLUMNS else list(map(_inert, cells))
-        for name, cells in zip(_SHEET, texts, strict=True)
+        column if name in COLUMNS else list(map(_inert, column))
+        for name, column in zip(names, texts, strict=True)
     ]
-    rows = [headings(_SHEET), *zip(*texts, strict=True)]
+    rows = [headings(names, lang), *zip(*texts, strict=True)]
     text = "\r\n".join(map(";".join, rows)) + "\r\n"
-    if not _quoted(text, len(rows), len(_SHEET)):
+    if not _quoted(text, len(rows), len(names)):
         return "\ufeff" + text
     buffer = io.StringIO()  # some cell must be quoted: the csv module knows how
     csv.writer(buffer, delimiter=";", lineterminator="\r\n").writerows(rows)
     return "\ufeff" + buffer.getvalue()
+
+
+def csv_numbers(values: list[Any]) -> list[str]:
+    """Values as CSV cells, each a number a spreadsheet reads with a decimal comma: exact where
+    its decimals end, else rounded half-even to :data:`CSV_PLACES` decimals; nothing for no
+    value."""
+    if all(isinstance(value, Amount) and value.value.denominator == 1 for value in values):
+        return column_texts(values, point=",")  # whole numbers, the most common: fast
+    return [_csv_number(value) for value in values]
+
+
+def _csv_number(value: Value | Decimal | None) -> str:
+    if isinstance(value, Amount):
+        number = value.value
+        exact_value = to_decimal(number)
+        if exact_value is None:
+            exact_value = to_decimal(round_exact(number, CSV_PLACES, "half_even"))
+            assert exact_value is not None
+        return plain(exact_value).replace(".", ",")
+    if isinstance(value, Decimal):
+        return plain(value).replace(".", ",")
+    return "" if value is None else exact(value)
 
 
 _FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
@@ -241,7 +355,7 @@ def _quoted(text: str, rows: int, cells: int) -> bool:
 def to_json(basis: InvoiceBasis, data: Mapping[str, Any] | None = None) -> dict[str, Any]:
     """The invoice basis as a plain mapping following schemas/invoice-basis.schema.json;
     ``data`` says which data file it was computed from and how that was read."""
-    by_municipality, everything = _totals(basis)
+    by_municipality, everything = totals(basis)
     values = iter(exact_texts([v for line in basis.lines for v in _named_values(line)]))
     return {
         "format": FORMAT,
@@ -315,84 +429,6 @@ def _figure_json(use: FigureUse) -> dict[str, Any]:
     }
 
 
-# --- XLSX ---------------------------------------------------------------------------------------
-
-
-def render_xlsx(basis: InvoiceBasis) -> bytes:
-    """An XLSX workbook: one sheet of lines with numbers as numbers, one of totals.
-
-    openpyxl writes it in its write-only mode, row after row, which is many times faster for
-    tens of thousands of rows than building the sheets cell by cell.
-    """
-    from openpyxl import Workbook
-
-    workbook = Workbook(write_only=True)
-    sheet = workbook.create_sheet("Fakturaunderlag")
-    sheet.append(headings(_SHEET))
-    for row in zip(*_cells(basis, _SHEET, _numbers), strict=True):
-        sheet.append([_text_cell(sheet, value) for value in row])
-    by_municipality, everything = _totals(basis)
-    totals = workbook.create_sheet("Summa")
-    totals.append(["municipality", "total (kr)"])
-    for municipality in basis.municipalities:
-        totals.append([_text_cell(totals, municipality), by_municipality[municipality]])
-    totals.append(["all", everything])
-    buffer = io.BytesIO()
-    workbook.save(buffer)
-    return _deterministic_zip(buffer.getvalue())
-
-
-def _text_cell(sheet: Any, value: Any) -> Any:
-    """A value for a write-only sheet; text that openpyxl would store as a formula (it starts
-    with '=') is stored as text."""
-    if not (isinstance(value, str) and value.startswith("=")):
-        return value
-    from openpyxl.cell import WriteOnlyCell
-
-    cell = WriteOnlyCell(sheet, value=value)
-    cell.data_type = "s"
-    return cell
-
-
-def _numbers(values: list[Any]) -> list[Decimal | None]:
-    return list(map(_number, values))
-
-
-def _number(value: Value | Decimal | None) -> Decimal | None:
-    """A value in a spreadsheet cell: a number (the amount billed, a Decimal, as it is), or
-    None, an empty cell, for anything but an amount."""
-    if isinstance(value, Decimal):
-        return value
-    if not isinstance(value, Amount):
-        return None
-    # A spreadsheet holds a number, not a fraction: decimals that never end are shown to
-    # 10 places (the exact value is in the JSON output and in explain).
-    number = value.value
-    decimals = decimal_places(number.denominator)
-    if decimals is None or decimals[0] > _SPREADSHEET_PLACES:
-        number = round_exact(number, _SPREADSHEET_PLACES, "half_even")
-    return to_decimal(number)
-
-
-def _deterministic_zip(data: bytes) -> bytes:
-    """The workbook with fixed zip timestamps, so that equal inputs give equal bytes."""
-    source = zipfile.ZipFile(io.BytesIO(data))
-    out = io.BytesIO()
-    with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as target:
-        for info in source.infolist():
-            fixed = zipfile.ZipInfo(info.filename, date_time=(2000, 1, 1, 0, 0, 0))
-            fixed.compress_type = zipfile.ZIP_DEFLATED
-            content = source.read(info.filename)
-            if info.filename == "docProps/core.xml":
-                content = _without_dates(content)
-            target.writestr(fixed, content)
-    return out.getvalue()
-
-
-def _without_dates(xml: bytes) -> bytes:
-    return re.sub(rb"<dcterms:(created|modified)[^>]*>[^<]*</dcterms:\1>", b"", xml)
-
-
 def data_json(report: ReadReport, sha256: str, warnings: Sequence[Diagnostic]) -> dict[str, object]:
     """The data file a run read, for the JSON output: its path and SHA-256 (as the documents
     have theirs), how it was read, the rows left out and why, and the warnings met."""
@@ -411,14 +447,21 @@ def data_json(report: ReadReport, sha256: str, warnings: Sequence[Diagnostic]) -
 
 
 def render_basis(
-    basis: InvoiceBasis, output_format: str, data: Mapping[str, Any] | None = None
+    basis: InvoiceBasis,
+    output_format: str,
+    data: Mapping[str, Any] | None = None,
+    lang: Language = ENGLISH,
+    read: ReadReport | None = None,
 ) -> bytes:
-    """The invoice basis in a format (table, csv, json, xlsx), as the bytes to write; the
-    JSON names ``data``, the data file it was computed from (:func:`data_json`)."""
+    """The invoice basis in a format (table, csv, json, xlsx), as the bytes to write, in a
+    language (JSON is always English); the JSON names ``data``, the data file it was computed
+    from (:func:`data_json`), and the workbook ``read``, how that file was read."""
     if output_format == "csv":
-        return render_csv(basis).encode("utf-8")
+        return render_csv(basis, lang).encode("utf-8")
     if output_format == "json":
         return render_json(basis, data).encode("utf-8")
     if output_format == "xlsx":
-        return render_xlsx(basis)
-    return render_table(basis).encode("utf-8")
+        from agreement_engine.render.xlsx import render_xlsx
+
+        return render_xlsx(basis, lang, read)
+    return render_table(basis, lang).encode("utf-8")
