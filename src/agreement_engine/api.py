@@ -57,6 +57,7 @@ __all__ = [
     "InvoiceLine",
     "LineStatus",
     "Progress",
+    "Report",
     "canonical_text",
     "check",
     "diff",
@@ -66,6 +67,7 @@ __all__ = [
     "git_setup",
     "load_library",
     "remove_temporary_files",
+    "report",
     "run_tests",
     "timeline",
     "to_polars",
@@ -273,6 +275,33 @@ def evaluate(
     )
     aggregates = AggregateData.of(figures)
     return Evaluation(library, billed(aggregates), report, tuple(warnings), aggregates)
+
+
+@dataclass(frozen=True, slots=True)
+class Report:
+    """What the report shows: an evaluation, and the timeline of its months (what governs)."""
+
+    evaluation: Evaluation
+    timeline: Timeline
+
+
+def report(
+    data: str,
+    first: YearMonth,
+    last: YearMonth | None = None,
+    *,
+    agreements: Sequence[str] = (DEFAULT_AGREEMENTS,),
+    assume_approved: bool = False,
+    progress: Progress | None = None,
+) -> Report:
+    """The months ``first`` to ``last`` billed (as :func:`evaluate` bills them), and what governs
+    them, for the report (:func:`agreement_engine.render.report.render_report`)."""
+    from agreement_engine.review.timeline import build_timeline
+
+    run = evaluate(
+        data, first, last, agreements=agreements, assume_approved=assume_approved, progress=progress
+    )
+    return Report(run, build_timeline(run.library, first, last or first))
 
 
 def _read_ahead(data: str) -> None:

@@ -168,6 +168,44 @@ def evaluate(
 
 
 @app.command()
+def report(
+    month: MonthOption,
+    data: DataOption,
+    output: Annotated[str, typer.Option("--output", help="The HTML file to write.")],
+    to: Annotated[str | None, typer.Option("--to", help="Last month of a range.")] = None,
+    agreements: AgreementsOption = None,
+    assume_approved: AssumeOption = False,
+    lang: LangOption = Lang.en,
+) -> None:
+    """Write the report for people: one HTML file with charts, for the screen and for print."""
+    words = language(lang.value)
+
+    def action() -> tuple[str, int]:
+        run, page = commands.report(
+            agreements or [DEFAULT_AGREEMENTS],
+            data,
+            month,
+            to,
+            assume_approved,
+            words,
+            progress=files.progress if sys.stderr.isatty() else None,
+        )
+        if sys.stderr.isatty():
+            sys.stderr.write("\r\033[K")
+        for line in commands.report_lines(run, words):
+            typer.echo(line, err=True)
+        code = commands.billed_code(run.basis)
+        if code == 1:  # nothing at all billed: no report, as evaluate writes no output
+            raise EngineError([commands.nothing_billed(run.basis)])
+        read = [data, *(document.path for document in run.library.documents)]
+        files.write_whole(output, page, inputs=read)
+        typer.echo(f"wrote {output}", err=True)
+        return "", code
+
+    _run(action)
+
+
+@app.command()
 def explain(
     month: MonthOption,
     municipality: Annotated[str, typer.Option("--municipality", help="The municipality.")],

@@ -81,6 +81,35 @@ def evaluate(
         raise
 
 
+def report(
+    agreements: Sequence[str],
+    data: str,
+    first: str,
+    last: str | None,
+    assume_approved: bool,
+    lang: Language,
+    progress: api.Progress | None = None,
+) -> tuple[Evaluation, bytes]:
+    """``agreement-engine report``: the months billed, and the report's HTML as bytes."""
+    from agreement_engine.render.report import render_report
+
+    start = month(first, "--month")
+    end = month(last, "--to") if last is not None else None
+    made = api.report(
+        data,
+        start,
+        end,
+        agreements=agreements,
+        assume_approved=assume_approved,
+        progress=progress,
+    )
+    run = made.evaluation
+    source = run.source
+    origins = source.origin if source is not None else None
+    page = render_report(run.basis, made.timeline, run.report, origins, lang)
+    return run, page.encode("utf-8")
+
+
 def month(text: str, option: str) -> YearMonth:
     """The month an option gives, written YYYY-MM; wrong usage otherwise."""
     try:

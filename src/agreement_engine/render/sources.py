@@ -21,6 +21,17 @@ KINDS = (
 """The kinds of documents, for the catalog."""
 FIGURE_STATES = (N_("official"), N_("provisional"), N_("missing"), N_("illustrative"))
 """A figure's status as shown: ``illustrative`` for a made-up one, whatever its status says."""
+DOCUMENT_COLUMNS = (N_("id"), N_("kind"), N_("title"), N_("file"), N_("SHA-256"))
+FIGURE_COLUMNS = (
+    N_("figure"),
+    N_("for"),
+    N_("value"),
+    N_("unit"),
+    N_("status"),
+    N_("document"),
+    N_("lines resting on it"),
+)
+READING_COLUMNS = (N_("id"), N_("document"), N_("reading"), N_("lines relying on it"))
 
 
 def documents(basis: InvoiceBasis) -> list[Document]:

@@ -39,7 +39,14 @@ from agreement_engine.render.invoice import (
     reasons_text,
     totals,
 )
-from agreement_engine.render.sources import documents_of, figures_of, readings_of
+from agreement_engine.render.sources import (
+    DOCUMENT_COLUMNS,
+    FIGURE_COLUMNS,
+    READING_COLUMNS,
+    documents_of,
+    figures_of,
+    readings_of,
+)
 
 PLACES = 10
 """Decimals a cell keeps of a value whose decimals never end (the exact value is beside it)."""
@@ -272,16 +279,16 @@ def _sources_sheet(
     sheet = book.add_worksheet(lang._("Sources"))
     row = 0
     for title, header, rows in (
-        (lang._("Documents"), _document_titles(lang), documents_of(basis, lang)),
-        (lang._("Figures"), _figure_titles(lang), figures_of(basis, lang)),
+        (lang._("Documents"), DOCUMENT_COLUMNS, documents_of(basis, lang)),
+        (lang._("Figures"), FIGURE_COLUMNS, figures_of(basis, lang)),
         (
             lang._("Readings of ambiguous text relied on"),
-            _reading_titles(lang),
+            READING_COLUMNS,
             readings_of(basis, lang),
         ),
     ):
         sheet.write_string(row, 0, title, styles.title)
-        sheet.write_row(row + 1, 0, header, styles.header)
+        sheet.write_row(row + 1, 0, [lang._(h) for h in header], styles.header)
         for offset, cells_ in enumerate(rows, 2):
             for col, value in enumerate(cells_):
                 if isinstance(value, Decimal | int):
@@ -295,23 +302,3 @@ def _sources_sheet(
             sheet.write_string(row + offset, 0, lang.text(text).strip())
     for col, width in enumerate((24, 14, 40, 44, 20, 16, 30)):
         sheet.set_column(col, col, width)
-
-
-def _document_titles(lang: Language) -> list[str]:
-    return [lang._("id"), lang._("kind"), lang._("title"), lang._("file"), lang._("SHA-256")]
-
-
-def _figure_titles(lang: Language) -> list[str]:
-    return [
-        lang._("figure"),
-        lang._("for"),
-        lang._("value"),
-        lang._("unit"),
-        lang._("status"),
-        lang._("document"),
-        lang._("lines resting on it"),
-    ]
-
-
-def _reading_titles(lang: Language) -> list[str]:
-    return [lang._("id"), lang._("document"), lang._("reading"), lang._("lines relying on it")]
