@@ -239,10 +239,12 @@ def timeline(
     last: Annotated[str | None, typer.Option("--to", help="Last month, like 2027-12.")] = None,
     agreements: AgreementsOption = None,
     format: Annotated[str, typer.Option("--format", help="text, csv or json")] = "text",
+    lang: LangOption = Lang.en,
 ) -> None:
     """Show which documents govern which months, party by party."""
     paths = agreements or [DEFAULT_AGREEMENTS]
-    _run(lambda: commands.timeline_command(paths, first, last, format))
+    words = language(lang.value)
+    _run(lambda: commands.timeline_command(paths, first, last, format, words))
 
 
 class DiffFormat(StrEnum):
@@ -278,6 +280,7 @@ def diff(
         bool,
         typer.Option("--exit-code", help="Exit 4 when the versions differ in meaning (as git)."),
     ] = False,
+    lang: LangOption = Lang.en,
 ) -> None:
     """Compare two versions of agreement files by meaning, and what the change does to money."""
 
@@ -289,7 +292,14 @@ def diff(
         if old is None or new is None:
             raise UsageError("diff needs OLD and NEW (or --textconv FILE, or --git-setup)")
         text, changed = commands.diff_command(
-            old, new, rev, format.value, impact, assume_approved, context=with_ or []
+            old,
+            new,
+            rev,
+            format.value,
+            impact,
+            assume_approved,
+            context=with_ or [],
+            lang=language(lang.value),
         )
         return text, changed if exit_code else 0
 
@@ -304,11 +314,21 @@ def test_(
     ] = None,
     agreements: AgreementsOption = None,
     format: Annotated[Format, typer.Option("--format", help="text or json")] = Format.text,
+    junit: Annotated[
+        str | None,
+        typer.Option("--junit", help="Also write the results to this file as JUnit XML, for CI."),
+    ] = None,
+    verbose: Annotated[
+        bool,
+        typer.Option("--verbose", help="Show a failing line's whole derivation."),
+    ] = False,
+    lang: LangOption = Lang.en,
 ) -> None:
     """Run the scenario tests written beside the agreements."""
     tests = paths or [DEFAULT_AGREEMENTS]
     where = agreements or [DEFAULT_AGREEMENTS]
-    _run(lambda: commands.run_tests_command(tests, where, format.value))
+    words = language(lang.value)
+    _run(lambda: commands.run_tests_command(tests, where, format.value, words, verbose, junit))
 
 
 def _run(action: commands.Action) -> None:

@@ -173,7 +173,11 @@ def report_lines(evaluation: Evaluation, lang: Language = ENGLISH) -> list[str]:
 
 
 def timeline_command(
-    paths: Sequence[str], first: str | None, last: str | None, output_format: str
+    paths: Sequence[str],
+    first: str | None,
+    last: str | None,
+    output_format: str,
+    lang: Language = ENGLISH,
 ) -> tuple[str, int]:
     """``agreement-engine timeline``: what governs each month, party by party."""
     from agreement_engine.render.timeline import RENDERERS
@@ -183,7 +187,7 @@ def timeline_command(
         raise UsageError(f"--format takes text, csv or json, not '{output_format}'")
     start = month(first, "--from") if first is not None else None
     end = month(last, "--to") if last is not None else None
-    return render(api.timeline(paths, start, end)), 0
+    return render(api.timeline(paths, start, end), lang), 0
 
 
 DIFF_FORMATS = ("text", "markdown", "json")
@@ -199,6 +203,7 @@ def diff_command(
     impact_data: str | None,
     assume_approved: bool,
     context: Sequence[str] = (),
+    lang: Language = ENGLISH,
 ) -> tuple[str, int]:
     """``agreement-engine diff OLD NEW``: what changed in meaning, and 4 when anything did (the
     code of ``diff --exit-code``; without that flag the CLI exits 0 either way)."""
@@ -217,9 +222,9 @@ def diff_command(
     if output_format == "json":
         text = diff_output.render_json(found.diff, found.impact)
     elif output_format == "markdown":
-        text = diff_output.render_markdown(found.diff, found.impact)
+        text = diff_output.render_markdown(found.diff, found.impact, lang)
     else:
-        text = diff_output.render_text(found.diff, found.impact)
+        text = diff_output.render_text(found.diff, found.impact, lang)
     return text, CHANGED if found.diff.changed else 0
 
 
@@ -237,17 +242,28 @@ TEST_FORMATS = ("text", "json")
 
 
 def run_tests_command(
-    paths: Sequence[str], agreements: Sequence[str], output_format: str
+    paths: Sequence[str],
+    agreements: Sequence[str],
+    output_format: str,
+    lang: Language = ENGLISH,
+    verbose: bool = False,
+    junit: str | None = None,
 ) -> tuple[str, int]:
     """``agreement-engine test``: exit code 0 when every case passes, 1 when any fails (or has
-    an error in it)."""
+    an error in it); ``junit`` names a file to write the run to as JUnit XML as well."""
+    from agreement_engine.cli.output import write_whole
     from agreement_engine.render import scenarios as scenario_output
 
     if output_format not in TEST_FORMATS:
         raise UsageError(f"--format takes text or json, not '{output_format}'")
     run = api.run_tests(paths or [api.DEFAULT_AGREEMENTS], agreements or [api.DEFAULT_AGREEMENTS])
+    if junit is not None:
+        from agreement_engine.render.junit import render_junit
+
+        read = [file.path for file in run.files]
+        write_whole(junit, render_junit(run, lang, verbose).encode("utf-8"), inputs=read)
     if output_format == "json":
         output = scenario_output.render_json(run)
     else:
-        output = scenario_output.render_text(run)
+        output = scenario_output.render_text(run, lang, verbose)
     return output, 0 if run.failed == 0 else 1
