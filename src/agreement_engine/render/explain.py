@@ -225,7 +225,8 @@ def _figure(use: FigureUse, lang: Language) -> str:
     if figure.illustrative:
         note += lang._(", illustrative — made up for examples")
     number = str(figure.value) if lang.english else lang.decimal(figure.value)
-    value = f"{number} {use.series.unit_text}"
+    unit = use.series.unit_text if lang.english else lang._(use.series.unit_text)
+    value = f"{number} {unit}"
     return f"{use.parameter}[{use.key}] = {value} ({note}; {figure.document})"
 
 

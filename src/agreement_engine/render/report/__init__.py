@@ -90,12 +90,14 @@ def _meta(basis: InvoiceBasis, read: ReadReport, lang: Language) -> str:
 
 
 def _summary(basis: InvoiceBasis, lang: Language) -> str:
-    out = [f'<section class="summary"><h2>{_e(lang._("Summary"))}</h2>']
+    title = lang._("Summary")
+    out = [f'<section class="summary"><h2>{_e(title)}</h2>']
     out.append(_caveat(basis.lines, lang))
     out.append(_totals_table(basis, lang))
     reasons = reasons_text(basis, lang)
     if reasons:
-        out.append(f"<h3>{_e(lang._('Why lines are not final'))}</h3>")
+        why = lang._("Why lines are not final")
+        out.append(f"<h3>{_e(why)}</h3>")
         out.append('<ul class="reasons">' + "".join(f"<li>{_e(r)}</li>" for r in reasons) + "</ul>")
     out.append("</section>")
     return "\n".join(out)
@@ -157,8 +159,9 @@ def _governance(timeline: Timeline, lang: Language) -> str:
     caption = lang._(
         "Faded: not governing in force (approval pending, or a gap the statute fills)."
     )
+    title = lang._("What governs each month")
     return (
-        f'<section class="governance"><h2>{_e(lang._("What governs each month"))}</h2>'
+        f'<section class="governance"><h2>{_e(title)}</h2>'
         f'<figure class="chart">{chart}<figcaption>{_e(caption)}</figcaption></figure></section>'
     )
 
@@ -173,13 +176,15 @@ def _municipality(
     out = [f'<section class="municipality" id="{_e(_anchor(municipality))}">']
     out.append(f"<h2>{_e(municipality)}</h2>")
     total = _amount(lang, basis.total(municipality))
-    out.append(f"<p>{_e(lang._('Total: {amount}', amount=total))}</p>")
+    said = lang._("Total: {amount}", amount=total)
+    out.append(f"<p>{_e(said)}</p>")
     out.append(_caveat(lines, lang))
     out.append(_chart(charts.net_amount_chart(lines, lang), lang))
     days = charts.days_chart(lines, lang)
     if days is not None:
         out.append(_chart(days, lang))
-    out.append(f'<h3>{_e(lang._("Lines and their derivation"))}</h3><div class="lines">')
+    title = lang._("Lines and their derivation")
+    out.append(f'<h3>{_e(title)}</h3><div class="lines">')
     for line in lines:
         origin = origins(municipality, line.month) if origins else None
         out.append(_line(line, basis, origin, lang))
@@ -215,7 +220,8 @@ def _line(line: InvoiceLine, basis: InvoiceBasis, origin: Origin | None, lang: L
 
 
 def _sources(basis: InvoiceBasis, read: ReadReport, lang: Language) -> str:
-    out = [f'<section class="sources"><h2>{_e(lang._("What the numbers rest on"))}</h2>']
+    title = lang._("What the numbers rest on")
+    out = [f'<section class="sources"><h2>{_e(title)}</h2>']
     parts = (
         (lang._("Documents"), DOCUMENT_COLUMNS, documents_of(basis, lang)),
         (lang._("Figures"), FIGURE_COLUMNS, figures_of(basis, lang)),
@@ -224,7 +230,8 @@ def _sources(basis: InvoiceBasis, read: ReadReport, lang: Language) -> str:
     for title, head, rows in parts:
         out.append(f"<h3>{_e(title)}</h3>")
         out.append(_table([lang._(h) for h in head], rows, lang))
-    out.append(f"<h3>{_e(lang._('Data'))}</h3>")
+    data = lang._("Data")
+    out.append(f"<h3>{_e(data)}</h3>")
     out.append("<pre>" + _e("\n".join(lang.text(t) for t in read.lines())) + "</pre>")
     out.append("</section>")
     return "\n".join(out)
