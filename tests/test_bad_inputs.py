@@ -1718,7 +1718,9 @@ def test_an_absent_column_shows_on_every_line_in_every_format(
     monkeypatch.chdir(BAD)
     table = CliRunner().invoke(app, [*WITHOUT_NOTICE])
     assert f"provisional: {ABSENT} — all lines" in table.stdout
-    header, *rows = CliRunner().invoke(app, [*WITHOUT_NOTICE, "--format", "csv"]).stdout.splitlines()
+    header, *rows = (
+        CliRunner().invoke(app, [*WITHOUT_NOTICE, "--format", "csv"]).stdout.splitlines()
+    )
     at = header.split(";").index("reasons")
     assert len(rows) == 6 and all(ABSENT in row.split(";")[at] for row in rows)
     basis = json.loads(CliRunner().invoke(app, [*WITHOUT_NOTICE, "--format", "json"]).stdout)

@@ -274,7 +274,8 @@ def impact_reasons(impact: Impact, lang: Language = ENGLISH) -> list[str]:
         for side, invoice in (("before", line.before), ("after", line.after)):
             for said in invoice.reasons:
                 # "no row for Alfa 2024-03": the months and municipalities are listed after it
-                cell = f" {lang._('for')} {line.municipality} {line.month}"
+                word = lang._("for")
+                cell = f" {word} {line.municipality} {line.month}"
                 reason = lang.text(said).replace(cell, "")
                 by_side = grouped.setdefault((invoice.status.value, reason), {})
                 by_side.setdefault(side, []).append((line.municipality, line.month))

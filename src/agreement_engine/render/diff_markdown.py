@@ -69,7 +69,8 @@ def _impact(impact: Impact, lang: Language) -> list[str]:
     out += table([lang._(h) for h in IMPACT_COLUMNS], rows, 2, changed)
     out += ["", unchanged_text(impact, lang) + ".", ""]
     totals = [[m, *total_cells(impact, m, lang, grouped=True)] for m in impact.municipalities]
-    totals.append([f"**{lang._('all')}**", *total_cells(impact, None, lang, grouped=True)])
+    every = lang._("all")
+    totals.append([f"**{every}**", *total_cells(impact, None, lang, grouped=True)])
     heads = [lang._("total"), *(lang._(h) for h in TOTAL_COLUMNS[1:])]
     out += table(heads, totals, 1, lang._("totals"))
     reasons = impact_reasons(impact, lang)

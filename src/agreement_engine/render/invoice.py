@@ -319,9 +319,9 @@ def _csv_number(value: Value | Decimal | None) -> str:
     if isinstance(value, Amount):
         number = value.value
         exact_value = to_decimal(number)
-        if exact_value is None:
-            exact_value = to_decimal(round_exact(number, CSV_PLACES, "half_even"))
-            assert exact_value is not None
+        if exact_value is None:  # to CSV_PLACES decimals, every one written
+            rounded = round_exact(number, CSV_PLACES, "half_even") * 10**CSV_PLACES
+            exact_value = Decimal(f"{rounded.numerator}E-{CSV_PLACES}")
         return plain(exact_value).replace(".", ",")
     if isinstance(value, Decimal):
         return plain(value).replace(".", ",")
