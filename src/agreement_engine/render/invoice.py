@@ -1,5 +1,5 @@
 """The invoice basis as people and machines read it: terminal table, CSV and JSON (the workbook
-is :mod:`.xlsx`).
+is :mod:`.xlsx`, the columns they share :mod:`.columns`).
 
 Output is deterministic: the same inputs give byte-identical output (no timestamps, stable order).
 CSV is written for a Swedish spreadsheet: ``;`` separators, decimal commas, UTF-8 with a BOM, and
@@ -17,21 +17,18 @@ from __future__ import annotations
 import csv
 import io
 import json
-from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
-from decimal import Decimal, localcontext
-from functools import lru_cache, partial
+from collections.abc import Iterator, Mapping, Sequence
+from decimal import Decimal
+from functools import partial
 from itertools import islice
-from operator import attrgetter
 from typing import Any
 
 from agreement_engine.agreements.documents import Document
 from agreement_engine.billing.evaluation import FigureUse
 from agreement_engine.billing.lines import (
     COLUMNS,
-    EXACT_SUMS,
     InvoiceBasis,
     InvoiceLine,
-    LineStatus,
 )
 from agreement_engine.data.report import ReadReport
 from agreement_engine.diagnostics import Diagnostic
@@ -39,143 +36,22 @@ from agreement_engine.diagnostics import to_json as diagnostic_json
 from agreement_engine.formula import Amount, Value, round_exact, to_decimal
 from agreement_engine.formula.values import column_texts, exact, exact_texts, plain
 from agreement_engine.months import YearMonth, describe_runs
-from agreement_engine.render.i18n import ENGLISH, N_, Language
+from agreement_engine.render.columns import (
+    SHEET,
+    cells,
+    exact_columns,
+    governed_by,
+    headings,
+    month_text,
+    totals,
+)
+from agreement_engine.render.i18n import ENGLISH, Language
 
 FORMAT = "agreement-engine/invoice-basis/1"
-HEADINGS = {
-    "month": N_("month"),
-    "municipality": N_("municipality"),
-    "governed_by": N_("governed by"),
-    "benchmark": N_("benchmark"),
-    "average_days": N_("average days"),
-    "excess": N_("excess"),
-    "episodes": N_("episodes"),
-    "day_cost": N_("price/day"),
-    "gross_amount": N_("gross"),
-    "discount": N_("discount"),
-    "net_amount": N_("net amount"),
-    "status": N_("status"),
-    "reasons": N_("reasons"),
-}
-STATUSES = (N_("final"), N_("provisional"), N_("not computed"))
-"""The words of the statuses (:class:`.LineStatus`), for the catalog."""
 _TABLE = ("month", "municipality", *COLUMNS, "status")
-SHEET = ("month", "municipality", "governed_by", *COLUMNS, "status", "reasons")
-"""The columns of the CSV and the workbook, before those of exact values (:func:`exact_columns`)."""
-VALUE_COLUMNS = tuple(name for name in COLUMNS if name != "net_amount")
-EXACT_ALWAYS = ("average_days", "excess")
-"""Columns whose exact values the CSV and workbook always give in a column of their own (an
-average's decimals mostly never end); any other gets one when some value of its never ends."""
-
 CSV_PLACES = 6
 """Decimals a CSV cell gives of a value whose decimals never end (rounded half-even); the exact
 value is in the column '… (exact)'."""
-
-_ID = attrgetter("id")
-
-
-def governed_by(line: InvoiceLine) -> str:
-    """The governing documents, shortest form: 'halland-2022 + halland-invoice-basis'."""
-    return " + ".join(map(_ID, line.documents)) or "—"
-
-
-def headings(names: Iterable[str], lang: Language = ENGLISH) -> list[str]:
-    """The headings of columns, in a language; an exact column's as '<heading> (exact)'."""
-    out = []
-    for name in names:
-        if name.endswith(EXACT):
-            column = lang._(HEADINGS[name.removesuffix(EXACT)])
-            out.append(lang._("{column} (exact)", column=column))
-        else:
-            out.append(lang._(HEADINGS.get(name, name)))
-    return out
-
-
-EXACT = ":exact"
-"""The suffix of an exact column's name: 'average_days:exact'."""
-
-
-def exact_columns(basis: InvoiceBasis) -> tuple[str, ...]:
-    """The columns of exact values: :data:`EXACT_ALWAYS`, and each other value column in which
-    some value's decimals never end, in the order of the columns."""
-    endless = {
-        name
-        for line in basis.lines
-        for name, value in line.values().items()
-        if isinstance(value, Amount) and to_decimal(value.value) is None
-    }
-    return tuple(name + EXACT for name in VALUE_COLUMNS if name in EXACT_ALWAYS or name in endless)
-
-
-# --- Cells of the lines -------------------------------------------------------------------------
-
-
-@lru_cache(maxsize=1024)
-def _month(month: YearMonth) -> str:
-    return str(month)
-
-
-def line_texts(name: str, lang: Language) -> Callable[[InvoiceLine], str]:
-    """How a line gives the text of a column that is not a value, in a language."""
-    if name == "month":
-        return lambda line: _month(line.month)
-    if name == "municipality":
-        return attrgetter("municipality")
-    if name == "governed_by":
-        return governed_by
-    if name == "status":
-        statuses = {status: lang._(status.value) for status in LineStatus}
-        return lambda line: statuses[line.status]
-    if name == "reasons":
-        if lang.english:
-            return lambda line: " | ".join(line.reasons)
-        return lambda line: " | ".join(map(lang.text, line.reasons))
-    column = name.removesuffix(EXACT)
-    return lambda line: _exact_cell(line.value(column))
-
-
-def _exact_cell(value: Value | None) -> str:
-    """A value exactly, for a CSV cell: its decimals with a comma where they end, else the
-    fraction ('103/19')."""
-    return "" if value is None else exact(value).replace(".", ",")
-
-
-def cells(
-    basis: InvoiceBasis,
-    names: Sequence[str],
-    made: Callable[[list[Any]], list[Any]],
-    lang: Language = ENGLISH,
-) -> list[list[Any]]:
-    """The named cells of every line, one list per name: those of COLUMNS made by ``made``
-    from all the values at once (the amount billed, a Decimal, for the net amount), the others
-    as text."""
-    found: list[Any] = []
-    for line in basis.lines:  # line after line: a line's values lie together in memory
-        found += map(line.values().get, VALUE_COLUMNS)
-    values = made(found)
-    every = len(VALUE_COLUMNS)
-    columns = {name: values[i::every] for i, name in enumerate(VALUE_COLUMNS)}
-    columns["net_amount"] = made([line.amount for line in basis.lines])
-    return [
-        columns[name] if name in COLUMNS else list(map(line_texts(name, lang), basis.lines))
-        for name in names
-    ]
-
-
-def totals(basis: InvoiceBasis) -> tuple[dict[str, Decimal], Decimal]:
-    """Each municipality's total and the total of all, as :meth:`InvoiceBasis.total` gives them
-    (the same exact sums in the same order), in one pass over the lines."""
-    by_municipality = {m: Decimal(0) for m in basis.municipalities}
-    everything = Decimal(0)
-    with localcontext(EXACT_SUMS):  # the default context would round past 28 digits
-        for line in basis.lines:
-            amount = line.amount
-            if amount is not None:
-                everything += amount
-                if line.municipality in by_municipality:
-                    by_municipality[line.municipality] += amount
-    return by_municipality, everything
-
 
 # --- Table --------------------------------------------------------------------------------------
 
@@ -271,7 +147,7 @@ def reasons_text(basis: InvoiceBasis, lang: Language = ENGLISH) -> list[str]:
     for line in basis.lines:
         if line.reasons:
             status = lang._(line.status.value)
-            concerned = f"{line.municipality} {_month(line.month)}"
+            concerned = f"{line.municipality} {month_text(line.month)}"
             for reason in line.reasons:
                 grouped.setdefault(f"{status}: {lang.text(reason)}", []).append(concerned)
     out = []
@@ -385,7 +261,7 @@ def _line_json(line: InvoiceLine, values: Iterator[str]) -> dict[str, Any]:
     """A line as JSON; the text of its inputs and step values are the next ones of ``values``."""
     return {
         "municipality": line.municipality,
-        "month": _month(line.month),
+        "month": month_text(line.month),
         "status": line.status.value,
         "reasons": list(line.reasons),
         "governance": line.governance.status.value,

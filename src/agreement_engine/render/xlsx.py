@@ -30,15 +30,9 @@ from agreement_engine.billing.lines import COLUMNS, InvoiceBasis, InvoiceLine, L
 from agreement_engine.data.report import ReadReport
 from agreement_engine.formula import Amount, Value, round_exact, to_decimal
 from agreement_engine.formula.values import decimal_places
+from agreement_engine.render.columns import SHEET, cells, exact_columns, headings, totals
 from agreement_engine.render.i18n import ENGLISH, N_, Language
-from agreement_engine.render.invoice import (
-    SHEET,
-    cells,
-    exact_columns,
-    headings,
-    reasons_text,
-    totals,
-)
+from agreement_engine.render.invoice import reasons_text
 from agreement_engine.render.sources import (
     DOCUMENT_COLUMNS,
     FIGURE_COLUMNS,

@@ -24,9 +24,10 @@ from agreement_engine.billing.lines import InvoiceBasis, InvoiceLine, LineStatus
 from agreement_engine.data.report import ReadReport
 from agreement_engine.months import YearMonth
 from agreement_engine.render import charts
+from agreement_engine.render.columns import totals
 from agreement_engine.render.explain import explain
 from agreement_engine.render.i18n import ENGLISH, Language
-from agreement_engine.render.invoice import reasons_text, totals
+from agreement_engine.render.invoice import reasons_text
 from agreement_engine.render.sources import (
     DOCUMENT_COLUMNS,
     FIGURE_COLUMNS,
