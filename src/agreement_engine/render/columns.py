@@ -21,8 +21,8 @@ from agreement_engine.billing.lines import (
     InvoiceLine,
     LineStatus,
 )
-from agreement_engine.formula import Amount, Value, to_decimal
-from agreement_engine.formula.values import exact
+from agreement_engine.formula import Amount
+from agreement_engine.formula.values import decimal_places, exact_texts
 from agreement_engine.months import YearMonth
 from agreement_engine.render.i18n import ENGLISH, N_, Language
 
@@ -74,16 +74,26 @@ EXACT = ":exact"
 """The suffix of an exact column's name: 'average_days:exact'."""
 
 
-def exact_columns(basis: InvoiceBasis) -> tuple[str, ...]:
+def exact_columns(basis: InvoiceBasis, found: list[Any] | None = None) -> tuple[str, ...]:
     """The columns of exact values: :data:`EXACT_ALWAYS`, and each other value column in which
-    some value's decimals never end, in the order of the columns."""
-    endless = {
-        name
-        for line in basis.lines
-        for name, value in line.values().items()
-        if isinstance(value, Amount) and to_decimal(value.value) is None
-    }
-    return tuple(name + EXACT for name in VALUE_COLUMNS if name in EXACT_ALWAYS or name in endless)
+    some value's decimals never end, in the order of the columns (``found``: :func:`values`)."""
+    found = values(basis) if found is None else found
+    every = len(VALUE_COLUMNS)
+    out = []
+    for at, name in enumerate(VALUE_COLUMNS):
+        denominators = {v.value.denominator for v in found[at::every] if isinstance(v, Amount)}
+        if name in EXACT_ALWAYS or any(decimal_places(d) is None for d in denominators):
+            out.append(name + EXACT)
+    return tuple(out)
+
+
+def values(basis: InvoiceBasis) -> list[Any]:
+    """The values of :data:`VALUE_COLUMNS` of every line, line after line (None where a line has
+    none), gathered once for :func:`exact_columns` and :func:`cells`."""
+    found: list[Any] = []
+    for line in basis.lines:  # line after line: a line's values lie together in memory
+        found += map(line.values().get, VALUE_COLUMNS)
+    return found
 
 
 # --- Cells of the lines -------------------------------------------------------------------------
@@ -110,14 +120,15 @@ def line_texts(name: str, lang: Language) -> Callable[[InvoiceLine], str]:
         if lang.english:
             return lambda line: " | ".join(line.reasons)
         return lambda line: " | ".join(map(lang.text, line.reasons))
-    column = name.removesuffix(EXACT)
-    return lambda line: _exact_cell(line.value(column))
+    raise KeyError(name)
 
 
-def _exact_cell(value: Value | None) -> str:
-    """A value exactly, for a CSV cell: its decimals with a comma where they end, else the
-    fraction ('103/19')."""
-    return "" if value is None else exact(value).replace(".", ",")
+def _exact_cells(values: list[Any]) -> list[str]:
+    """Values exactly, for cells: their decimals with a comma where they end, else the fraction
+    ('103/19'); nothing for no value."""
+    present = [value for value in values if value is not None]
+    texts = iter([text.replace(".", ",") for text in exact_texts(present)])
+    return ["" if value is None else next(texts) for value in values]
 
 
 def cells(
@@ -125,21 +136,26 @@ def cells(
     names: Sequence[str],
     made: Callable[[list[Any]], list[Any]],
     lang: Language = ENGLISH,
+    found: list[Any] | None = None,
 ) -> list[list[Any]]:
     """The named cells of every line, one list per name: those of COLUMNS made by ``made``
     from all the values at once (the amount billed, a Decimal, for the net amount), the others
-    as text."""
-    found: list[Any] = []
-    for line in basis.lines:  # line after line: a line's values lie together in memory
-        found += map(line.values().get, VALUE_COLUMNS)
-    values = made(found)
+    as text (``found``: :func:`values`, if gathered already)."""
+    found = values(basis) if found is None else found
+    made_values = made(found)
     every = len(VALUE_COLUMNS)
-    columns = {name: values[i::every] for i, name in enumerate(VALUE_COLUMNS)}
+    columns = {name: made_values[i::every] for i, name in enumerate(VALUE_COLUMNS)}
     columns["net_amount"] = made([line.amount for line in basis.lines])
-    return [
-        columns[name] if name in COLUMNS else list(map(line_texts(name, lang), basis.lines))
-        for name in names
-    ]
+    out = []
+    for name in names:
+        if name in COLUMNS:
+            out.append(columns[name])
+        elif name.endswith(EXACT):
+            at = VALUE_COLUMNS.index(name.removesuffix(EXACT))
+            out.append(_exact_cells(found[at::every]))
+        else:
+            out.append(list(map(line_texts(name, lang), basis.lines)))
+    return out
 
 
 def totals(basis: InvoiceBasis) -> tuple[dict[str, Decimal], Decimal]:

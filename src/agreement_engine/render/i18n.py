@@ -23,7 +23,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from decimal import Decimal
 from fractions import Fraction
-from functools import cache
+from functools import cache, lru_cache
 from importlib import resources
 from typing import Any
 
@@ -106,12 +106,7 @@ class Language:
         '7 102 000' and '1 234,50' in Swedish (grouped, decimal comma)."""
         if self.english:
             return plain(number)
-        from babel.numbers import format_decimal
-
-        exponent = number.as_tuple().exponent
-        places = -exponent if isinstance(exponent, int) and exponent < 0 else 0
-        pattern = "#,##0" + ("." + "0" * places if places else "")
-        return format_decimal(number, format=pattern, locale=self.locale)
+        return _written(plain(number), self.locale)
 
     def grouped(self, number: Decimal) -> str:
         """An exact decimal with thousands grouped in either language: '7,102,000' in English,
@@ -158,6 +153,18 @@ class Language:
     def _unit(self, value: Amount) -> str:
         words = {MONEY: "kr", DAYS: self._("days"), PRICE_PER_DAY: self._("kr/day"), NUMBER: ""}
         return words.get(value.unit, unit_symbol(value.unit))
+
+
+@lru_cache(maxsize=65536)
+def _written(digits: str, locale: str) -> str:
+    """Plain digits ('-1234.50') as Babel writes them in a locale, every decimal kept: cached by
+    the text, since 1.5 and 1.50 are equal Decimals written differently (a run repeats its
+    benchmark, price and zeros on every line)."""
+    from babel.numbers import format_decimal
+
+    places = len(digits.partition(".")[2])
+    pattern = "#,##0" + ("." + "0" * places if places else "")
+    return str(format_decimal(Decimal(digits), format=pattern, locale=locale))
 
 
 @cache

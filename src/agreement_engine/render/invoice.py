@@ -19,6 +19,7 @@ import io
 import json
 from collections.abc import Iterator, Mapping, Sequence
 from decimal import Decimal
+from fractions import Fraction
 from functools import partial
 from itertools import islice
 from typing import Any
@@ -33,7 +34,7 @@ from agreement_engine.billing.lines import (
 from agreement_engine.data.report import ReadReport
 from agreement_engine.diagnostics import Diagnostic
 from agreement_engine.diagnostics import to_json as diagnostic_json
-from agreement_engine.formula import Amount, Value, round_exact, to_decimal
+from agreement_engine.formula import Amount, Value
 from agreement_engine.formula.values import column_texts, exact, exact_texts, plain
 from agreement_engine.months import YearMonth, describe_runs
 from agreement_engine.render.columns import (
@@ -44,6 +45,7 @@ from agreement_engine.render.columns import (
     headings,
     month_text,
     totals,
+    values,
 )
 from agreement_engine.render.i18n import ENGLISH, Language
 
@@ -167,8 +169,9 @@ def reasons_text(basis: InvoiceBasis, lang: Language = ENGLISH) -> list[str]:
 def render_csv(basis: InvoiceBasis, lang: Language = ENGLISH) -> str:
     """CSV for a Swedish spreadsheet: ';' separated, decimal commas, a BOM so Excel reads UTF-8;
     every cell of a numeric column a number, the exact values in columns of their own."""
-    names = (*SHEET, *exact_columns(basis))
-    texts: list[list[str]] = cells(basis, names, csv_numbers, lang)
+    found = values(basis)
+    names = (*SHEET, *exact_columns(basis, found))
+    texts: list[list[str]] = cells(basis, names, csv_numbers, lang, found)
     texts = [
         column if name in COLUMNS else list(map(_inert, column))
         for name, column in zip(names, texts, strict=True)
@@ -186,22 +189,22 @@ def csv_numbers(values: list[Any]) -> list[str]:
     """Values as CSV cells, each a number a spreadsheet reads with a decimal comma: exact where
     its decimals end, else rounded half-even to :data:`CSV_PLACES` decimals; nothing for no
     value."""
-    if all(isinstance(value, Amount) and value.value.denominator == 1 for value in values):
-        return column_texts(values, point=",")  # whole numbers, the most common: fast
-    return [_csv_number(value) for value in values]
+    texts = column_texts(values, point=",")  # exact where the decimals end, else cut and '…'
+    for i, text in enumerate(texts):
+        if text.endswith("…"):
+            texts[i] = _rounded(values[i].value)
+    return texts
 
 
-def _csv_number(value: Value | Decimal | None) -> str:
-    if isinstance(value, Amount):
-        number = value.value
-        exact_value = to_decimal(number)
-        if exact_value is None:  # to CSV_PLACES decimals, every one written
-            rounded = round_exact(number, CSV_PLACES, "half_even") * 10**CSV_PLACES
-            exact_value = Decimal(f"{rounded.numerator}E-{CSV_PLACES}")
-        return plain(exact_value).replace(".", ",")
-    if isinstance(value, Decimal):
-        return plain(value).replace(".", ",")
-    return "" if value is None else exact(value)
+def _rounded(number: Fraction) -> str:
+    """A number whose decimals never end, rounded half-even to CSV_PLACES decimals, every one
+    written: by whole-number arithmetic (as round_exact's half_even, for tens of thousands)."""
+    whole, rest = divmod(number.numerator * 10**CSV_PLACES, number.denominator)
+    if 2 * rest > number.denominator or (2 * rest == number.denominator and whole % 2):
+        whole += 1
+    digits = str(abs(whole)).rjust(CSV_PLACES + 1, "0")
+    sign = "-" if whole < 0 else ""
+    return f"{sign}{digits[:-CSV_PLACES]},{digits[-CSV_PLACES:]}"
 
 
 _FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")

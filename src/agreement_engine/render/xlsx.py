@@ -30,7 +30,14 @@ from agreement_engine.billing.lines import COLUMNS, InvoiceBasis, InvoiceLine, L
 from agreement_engine.data.report import ReadReport
 from agreement_engine.formula import Amount, Value, round_exact, to_decimal
 from agreement_engine.formula.values import decimal_places
-from agreement_engine.render.columns import SHEET, cells, exact_columns, headings, totals
+from agreement_engine.render.columns import (
+    SHEET,
+    cells,
+    exact_columns,
+    headings,
+    totals,
+    values,
+)
 from agreement_engine.render.i18n import ENGLISH, N_, Language
 from agreement_engine.render.invoice import reasons_text
 from agreement_engine.render.sources import (
@@ -111,11 +118,12 @@ _NUMBER_FORMATS = {
 
 
 def _lines_sheet(book: Any, basis: InvoiceBasis, lang: Language, styles: _Styles) -> None:
-    names = (*SHEET, *exact_columns(basis))
+    found = values(basis)
+    names = (*SHEET, *exact_columns(basis, found))
     sheet = book.add_worksheet(lang._("Invoice basis"))
     titles = headings(names, lang)
     sheet.write_row(0, 0, titles, styles.header)
-    columns = cells(basis, names, _numbers, lang)
+    columns = cells(basis, names, _numbers, lang, found)
     kinds = [_kind(name, column) for name, column in zip(names, columns, strict=True)]
     for row, line in enumerate(basis.lines, 1):
         for col, kind in enumerate(kinds):
