@@ -222,7 +222,11 @@ def governance_chart(timeline: Timeline, lang: Language) -> dict[str, Any]:
                 "field": "footing",
                 "type": "nominal",
                 "title": lang._("footing"),
-                "scale": {"domain": footings, "range": list(_FOOTING_OPACITY.values())},
+                "scale": {
+                    "type": "ordinal",
+                    "domain": footings,
+                    "range": list(_FOOTING_OPACITY.values()),
+                },
             },
         },
     }
