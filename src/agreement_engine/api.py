@@ -43,6 +43,7 @@ if TYPE_CHECKING:
     import polars as pl
 
     from agreement_engine.ledger import Billed, Ledger
+    from agreement_engine.render.i18n import Language
     from agreement_engine.review.diff import Diff
     from agreement_engine.review.impact import Impact
     from agreement_engine.review.timeline import Timeline
@@ -57,6 +58,7 @@ __all__ = [
     "InvoiceLine",
     "LineStatus",
     "Progress",
+    "Report",
     "canonical_text",
     "check",
     "diff",
@@ -66,6 +68,7 @@ __all__ = [
     "git_setup",
     "load_library",
     "remove_temporary_files",
+    "report",
     "run_tests",
     "timeline",
     "to_polars",
@@ -275,6 +278,33 @@ def evaluate(
     return Evaluation(library, billed(aggregates), report, tuple(warnings), aggregates)
 
 
+@dataclass(frozen=True, slots=True)
+class Report:
+    """What the report shows: an evaluation, and the timeline of its months (what governs)."""
+
+    evaluation: Evaluation
+    timeline: Timeline
+
+
+def report(
+    data: str,
+    first: YearMonth,
+    last: YearMonth | None = None,
+    *,
+    agreements: Sequence[str] = (DEFAULT_AGREEMENTS,),
+    assume_approved: bool = False,
+    progress: Progress | None = None,
+) -> Report:
+    """The months ``first`` to ``last`` billed (as :func:`evaluate` bills them), and what governs
+    them, for the report (:func:`agreement_engine.render.report.render_report`)."""
+    from agreement_engine.review.timeline import build_timeline
+
+    run = evaluate(
+        data, first, last, agreements=agreements, assume_approved=assume_approved, progress=progress
+    )
+    return Report(run, build_timeline(run.library, first, last or first))
+
+
 def _read_ahead(data: str) -> None:
     """Have a CSV extract's encoding worked out while the agreements load (see
     :func:`.csv_file.read_ahead`). A data file with a problem is left to say so in its turn,
@@ -301,9 +331,11 @@ def find_municipality(name: str, known: Sequence[str]) -> str:
     raise UsageError(f"unknown municipality '{name}'; {hint}")
 
 
-def explain(evaluation: Evaluation, municipality: str) -> str:
-    """The derivation of each of a municipality's months, step by step, as text."""
+def explain(evaluation: Evaluation, municipality: str, lang: Language | None = None) -> str:
+    """The derivation of each of a municipality's months, step by step, as text (in English,
+    or the language given: :func:`agreement_engine.render.i18n.language`)."""
     from agreement_engine.render.explain import explain as explain_line
+    from agreement_engine.render.i18n import ENGLISH
 
     source = evaluation.source
     return "\n".join(
@@ -311,6 +343,7 @@ def explain(evaluation: Evaluation, municipality: str) -> str:
             line,
             evaluation.library,
             source.origin(municipality, line.month) if source else None,
+            lang or ENGLISH,
         )
         for line in evaluation.lines_of(municipality)
     )

@@ -16,9 +16,84 @@ from __future__ import annotations
 
 import difflib
 import json
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
+from decimal import Decimal
 from enum import StrEnum
+from typing import Any
+
+
+class Text(str):
+    """A sentence shown to people, made where the engine finds it (a line's reasons, what
+    reading a data file did) and put into words by whoever shows it.
+
+    It *is* its English text (``str(text)``, comparisons, joins: everything that took a plain
+    string before), and it keeps the English template and the named arguments it was made
+    from, so that a renderer can give it in another language
+    (:class:`agreement_engine.render.i18n.Language`) without the modules that make it knowing
+    any language. Templates are the message ids of the gettext catalogs, found there by the
+    extractor (``Text`` and ``Text.counted`` are its keywords)::
+
+        >>> reason = Text("figure {parameter} for {key} is {status}",
+        ...               parameter="national_day_cost", key="2025", status="provisional")
+        >>> reason
+        'figure national_day_cost for 2025 is provisional'
+        >>> reason.template, reason.arguments["key"]
+        ('figure {parameter} for {key} is {status}', '2025')
+
+    An argument that is a :class:`Decimal` is written as plain digits in English (``528484``),
+    another :class:`Text` as its English text; a translation writes them its own way.
+    """
+
+    template: str
+    plural: str | None
+    number: int | None
+    """The number a counted text's words depend on (its argument ``count``)."""
+    arguments: Mapping[str, Any]
+
+    def __new__(cls, template: str, /, **arguments: Any) -> Text:
+        return cls._made(template, None, None, arguments)
+
+    @classmethod
+    def counted(cls, singular: str, plural: str, count: int, /, **arguments: Any) -> Text:
+        """A sentence whose words depend on a number, ``{count}`` (as gettext's ngettext):
+        ``template`` is the singular, ``plural`` the plural.
+
+        >>> Text.counted("{count} row", "{count} rows", 2)
+        '2 rows'
+        """
+        return cls._made(singular, plural, count, {"count": count, **arguments})
+
+    @classmethod
+    def _made(
+        cls, template: str, plural: str | None, number: int | None, arguments: Mapping[str, Any]
+    ) -> Text:
+        chosen = plural if plural is not None and number != 1 else template
+        if arguments:
+            chosen = chosen.format_map({k: _english(v) for k, v in arguments.items()})
+        text = super().__new__(cls, chosen)
+        text.template, text.plural, text.number = template, plural, number
+        text.arguments = dict(arguments)
+        return text
+
+    def __reduce__(self) -> tuple[Any, ...]:
+        return (_restored, (str(self), self.template, self.plural, self.number, self.arguments))
+
+
+def _english(value: object) -> str:
+    return format(value, "f") if isinstance(value, Decimal) else str(value)
+
+
+def _restored(
+    english: str,
+    template: str,
+    plural: str | None,
+    number: int | None,
+    arguments: Mapping[str, Any],
+) -> Text:
+    text = str.__new__(Text, english)
+    text.template, text.plural, text.number, text.arguments = template, plural, number, arguments
+    return text
 
 
 class Severity(StrEnum):

@@ -8,6 +8,7 @@ The real file gives national_day_cost 2023: 10 500 kr (provisional).
 
 from __future__ import annotations
 
+import datetime as dt
 import json
 import os
 import zipfile
@@ -357,11 +358,16 @@ def test_output_as_xlsx_is_a_workbook_with_numbers_as_numbers(
     result = evaluate(data, figures, "--month", "2023-11", "--format", "xlsx", "--output", target)
     assert result.exit_code == 0
     workbook = load_workbook(BytesIO(target.read_bytes()))
-    assert workbook.sheetnames == ["Fakturaunderlag", "Summa"]
-    rows = list(workbook["Fakturaunderlag"].iter_rows(values_only=True))
-    assert rows[1][:3] == ("2023-11", "Kungsbacka", "halland-2022 + halland-invoice-basis")
-    assert rows[1][-3] == 61425  # net amount
-    assert list(workbook["Summa"].iter_rows(values_only=True))[-1] == ("all", 372645)
+    assert workbook.sheetnames == ["Invoice basis", "Totals", "Sources"]
+    rows = list(workbook["Invoice basis"].iter_rows(values_only=True))
+    assert rows[1][:3] == (
+        dt.datetime(2023, 11, 1),
+        "Kungsbacka",
+        "halland-2022 + halland-invoice-basis",
+    )
+    assert rows[1][rows[0].index("net amount")] == 61425
+    totals = list(workbook["Totals"].iter_rows(values_only=True))
+    assert totals[len(rows)][:2] == ("all", 372645)
     assert zipfile.is_zipfile(target)
 
 
@@ -442,7 +448,7 @@ def test_csv_is_for_a_swedish_spreadsheet(data: Path, figures: Path) -> None:
     rows = raw.decode("utf-8-sig").split("\r\n")
     assert rows[0] == (
         "month;municipality;governed by;benchmark;average days;excess;episodes;price/day;"
-        "gross;discount;net amount;status;reasons"
+        "gross;discount;net amount;status;reasons;average days (exact);excess (exact)"
     )
     reasons = (
         "figure national_average_days for 2021 is illustrative, made up for examples "
@@ -451,7 +457,7 @@ def test_csv_is_for_a_swedish_spreadsheet(data: Path, figures: Path) -> None:
     # Varberg: 60 / 8 = 7.5; 7.5 − 5.6 = 1.9; 1.9 × 8 × 10 500 = 159 600; 35 % = 55 860.
     assert rows[2] == (
         "2023-11;Varberg;halland-2022 + halland-invoice-basis;5,6;7,5;1,9;8;10500;159600;"
-        f"55860;103740;provisional;{reasons}"
+        f"55860;103740;provisional;{reasons};7,5;1,9"
     )
     assert len(rows) == 1 + 6 + 1 and rows[-1] == ""
 
@@ -697,5 +703,5 @@ def test_a_name_that_looks_like_a_formula_stays_text_in_csv_and_xlsx(tmp_path: P
     target = tmp_path / "basis.xlsx"
     assert run("evaluate", *files, "--output", target).exit_code == 3
     workbook = load_workbook(target)
-    for cell in (workbook["Fakturaunderlag"]["B2"], workbook["Summa"]["A2"]):
+    for cell in (workbook["Invoice basis"]["B2"], workbook["Totals"]["A2"]):
         assert (cell.value, cell.data_type) == ("=1+1", "s")

@@ -16,6 +16,7 @@ from collections.abc import Sequence
 from agreement_engine.agreements.documents import Counting
 from agreement_engine.billing.ruleset import EPISODE_INPUTS, dependencies
 from agreement_engine.data.episode_fields import title
+from agreement_engine.diagnostics import Text
 
 MONTH = "the counting month"
 
@@ -53,13 +54,22 @@ def absent_reasons(counting: Counting | None, absent: Sequence[str]) -> tuple[st
     for field in absent:
         readers = read.get(field)
         if readers:
-            verb = "reads" if len(readers) == 1 else "read"
             reasons.append(
-                f"the data has no column '{title(field)}' ({field}): {_and(readers)} {verb} it "
-                "as not known for any episode, and a condition on it as not met"
+                Text.counted(
+                    "the data has no column '{column}' ({field}): {readers} reads it "
+                    "as not known for any episode, and a condition on it as not met",
+                    "the data has no column '{column}' ({field}): {readers} read it "
+                    "as not known for any episode, and a condition on it as not met",
+                    len(readers),
+                    column=title(field),
+                    field=field,
+                    readers=_and(readers),
+                )
             )
     return tuple(reasons)
 
 
 def _and(words: Sequence[str]) -> str:
-    return " and ".join([", ".join(words[:-1]), words[-1]] if len(words) > 1 else words)
+    if len(words) < 2:
+        return "".join(words)
+    return Text("{first} and {last}", first=", ".join(words[:-1]), last=words[-1])

@@ -28,6 +28,7 @@ from agreement_engine.billing.reasons import (
 )
 from agreement_engine.billing.ruleset import RESULT, RuleSet, Typed
 from agreement_engine.billing.timeline import Governance, Governing
+from agreement_engine.diagnostics import Text
 from agreement_engine.formula import Amount, FormulaError, MissingFigure, Value, to_decimal
 from agreement_engine.formula.batch import Column, Unbatchable
 from agreement_engine.formula.types import MONEY, Quantity
@@ -134,7 +135,7 @@ def _rules(plans: Plans, governance: Governance, assume_approved: bool) -> _Rule
         return _Unbillable((), ungoverned(governance))
     typed = plans.types(ruleset)
     if typed.problems:
-        return _Unbillable(ruleset.layers, "the governing files have errors: run check")
+        return _Unbillable(ruleset.layers, Text("the governing files have errors: run check"))
     plan = plans.plan(ruleset, typed, governance.month)
     return _Rules(ruleset, typed, plan, tuple(approval_reasons(governance, assume_approved)))
 
@@ -198,10 +199,12 @@ def _compute(library: Library, due: _Due) -> InvoiceLine:
             if name not in aggregates:  # an aggregate hides a rule of its name
                 values[name] = formula(env)
     except MissingFigure as missing:
-        reason = f"figure {missing.parameter} for {missing.key} is missing"
+        reason = Text(
+            "figure {parameter} for {key} is missing", parameter=missing.parameter, key=missing.key
+        )
         return _not_computed(governance, ruleset.layers, (reason,), aggregates, env.used)
     except FormulaError as exc:
-        reason = f"{exc.problem.message} (while computing {name})"
+        reason = Text("{problem} (while computing {name})", problem=exc.problem.message, name=name)
         return _not_computed(governance, ruleset.layers, (reason,), aggregates, env.used)
     used = env.used
     reasons = [*due.reasons, *(plan.reasons if used is plan.uses else figure_reasons(used))]

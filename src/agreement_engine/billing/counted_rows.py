@@ -27,6 +27,7 @@ from agreement_engine.billing.lines import InvoiceBasis
 from agreement_engine.billing.ruleset import dependencies
 from agreement_engine.data import ReadReport
 from agreement_engine.data.report import Exclusion
+from agreement_engine.diagnostics import Text
 from agreement_engine.formula import unparse
 from agreement_engine.formula.ast import Expr
 from agreement_engine.months import YearMonth
@@ -137,14 +138,21 @@ def _left_out(
 def _exclusions(left: _Left, basis: InvoiceBasis, month: str) -> list[Exclusion]:
     """The rows left out, one exclusion per reason (counted, so no row numbers are shown)."""
     first, last = basis.months[0], basis.months[-1]
-    outside = f"other than {first}" if first == last else f"outside {first} – {last}"
+    outside = (
+        Text("{month} other than {first}", month=month, first=first)
+        if first == last
+        else Text("{month} outside {first} – {last}", month=month, first=first, last=last)
+    )
     found = [
-        _exclusion("municipality not asked for", left.others),
-        _exclusion(f"{month} {outside}", left.outside),
-        _exclusion(f"{month} in a month not billed from the extract", left.uncounted),
+        _exclusion(Text("municipality not asked for"), left.others),
+        _exclusion(outside, left.outside),
+        _exclusion(
+            Text("{month} in a month not billed from the extract", month=month), left.uncounted
+        ),
     ]
     if left.unmonthed:
-        found.append(Exclusion(f"no counting month: {month} is empty", left.unmonthed, ()))
+        empty = Text("no counting month: {month} is empty", month=month)
+        found.append(Exclusion(empty, left.unmonthed, ()))
     return [e for e in found if e.count]
 
 

@@ -28,7 +28,7 @@ from agreement_engine.billing.ruleset import (
 )
 from agreement_engine.billing.timeline import Governing
 from agreement_engine.data import Episodes, MonthlyFigures, ReadReport, read_episodes_then
-from agreement_engine.diagnostics import Diagnostic, EngineError
+from agreement_engine.diagnostics import Diagnostic, EngineError, Text
 from agreement_engine.formula import Amount, FormulaError
 from agreement_engine.formula.types import DAYS, NUMBER, Quantity
 from agreement_engine.months import YearMonth
@@ -68,17 +68,23 @@ class AggregateData:
         if not needed <= AGGREGATE_FIELDS:
             what = ", ".join(sorted(needed - AGGREGATE_FIELDS))
             who = (
-                f"the statute ({ruleset.base.id}) governs this month"
+                Text("the statute ({document}) governs this month", document=ruleset.base.id)
                 if isinstance(ruleset.base, Statute)
-                else f"{ruleset.base.id} governs this month"
+                else Text("{document} governs this month", document=ruleset.base.id)
             )
-            return (
-                f"{who} and counts {what} episode by episode; monthly aggregates cannot show "
-                "that, so give an episode-level extract"
+            return Text(
+                "{who} and counts {what} episode by episode; monthly aggregates cannot show "
+                "that, so give an episode-level extract",
+                who=who,
+                what=what,
             )
         row = self.rows.get((municipality, month))
         if row is None:
-            return f"the data has no row for {municipality} {month}"
+            return Text(
+                "the data has no row for {municipality} {month}",
+                municipality=municipality,
+                month=month,
+            )
         given = {
             "episodes": Amount(Fraction(row.episodes), NUMBER),
             "total_days": Amount(Fraction(row.total_days), DAYS),
@@ -95,7 +101,8 @@ class AggregateData:
         row = self.rows.get((municipality, month))
         if row is None:
             return None
-        return Origin(f"row {row.location.line} of {row.location.path}", counted=False)
+        place = Text("row {row} of {path}", row=row.location.line, path=row.location.path)
+        return Origin(place, counted=False)
 
 
 @dataclass
@@ -115,7 +122,8 @@ class EpisodeData:
 
     def origin(self, municipality: str, month: YearMonth) -> Origin | None:
         """The file whose episodes are counted; None when they were not read from one."""
-        return Origin(f"the episodes in {self.path}", counted=True) if self.path else None
+        place = Text("the episodes in {path}", path=self.path)
+        return Origin(place, counted=True) if self.path else None
 
     @cached_property
     def extract(self) -> Episodes:
@@ -141,20 +149,24 @@ class EpisodeData:
     ) -> dict[str, Amount] | str:
         counting = ruleset.counting
         if counting is None:
-            return (
-                f"{ruleset.base.id} has no counting rules, so it cannot be billed from "
-                "episodes; give monthly aggregates"
+            return Text(
+                "{document} has no counting rules, so it cannot be billed from "
+                "episodes; give monthly aggregates",
+                document=ruleset.base.id,
             )
         if ruleset.base.id not in self.counted:
             self.counted[ruleset.base.id] = count(self.extract, ruleset, typed)
         counted = self.counted[ruleset.base.id]
         first, last = self.span
         if last < first:
-            return "the episode extract has no discharged episode, so it covers no month"
+            return Text("the episode extract has no discharged episode, so it covers no month")
         if not first <= month <= last:
-            return (
-                f"the episode extract covers {first} – {last} (the months of its first and last "
-                f"discharge dates), not {month}"
+            return Text(
+                "the episode extract covers {first} – {last} (the months of its first and last "
+                "discharge dates), not {month}",
+                first=first,
+                last=last,
+                month=month,
             )
         found = counted.get((municipality, month.year * 12 + month.month - 1), {})
         return {

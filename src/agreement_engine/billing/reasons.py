@@ -13,8 +13,8 @@ from decimal import Decimal
 from agreement_engine.billing.evaluation import FigureUse
 from agreement_engine.billing.ruleset import RESULT
 from agreement_engine.billing.timeline import Governance, Status
+from agreement_engine.diagnostics import Text
 from agreement_engine.formula import Amount
-from agreement_engine.formula.values import plain
 
 
 def approval_reasons(governance: Governance, assume_approved: bool) -> list[str]:
@@ -25,27 +25,49 @@ def approval_reasons(governance: Governance, assume_approved: bool) -> list[str]
         return []
     waiting = ", ".join(pending.waiting_for)
     if assume_approved:
-        return [f"assumes approval of {pending.name}, still pending from {waiting}"]
+        return [
+            Text(
+                "assumes approval of {name}, still pending from {waiting}",
+                name=pending.name,
+                waiting=waiting,
+            )
+        ]
     return [
-        f"{pending.name} awaits approval from {waiting}; until every party approves, the "
-        "statute governs this month (--assume-approved bills it as if approved)"
+        Text(
+            "{name} awaits approval from {waiting}; until every party approves, the "
+            "statute governs this month (--assume-approved bills it as if approved)",
+            name=pending.name,
+            waiting=waiting,
+        )
     ]
 
 
 def figure_reasons(used: Sequence[FigureUse]) -> list[str]:
     """Why a line is provisional for the figures it rests on: any not official."""
-    reasons = []
+    reasons: list[str] = []
     for use in used:
         figure = use.figure
         if figure is None:
             continue
         if figure.illustrative:
             reasons.append(
-                f"figure {use.parameter} for {use.key} is illustrative, made up for examples "
-                f"({figure.document})"
+                Text(
+                    "figure {parameter} for {key} is illustrative, made up for examples "
+                    "({document})",
+                    parameter=use.parameter,
+                    key=use.key,
+                    document=figure.document,
+                )
             )
         elif figure.status != "official":
-            reasons.append(f"figure {use.parameter} for {use.key} is {figure.status}")
+            reasons.append(
+                Text(
+                    "figure {parameter} for {key} is {status}",
+                    parameter=use.parameter,
+                    key=use.key,
+                    status=Text(figure.status),
+                )
+            )
     return reasons
 
 
@@ -53,21 +75,27 @@ def ungoverned(governance: Governance) -> str:
     """Why no rules can bill a month."""
     if governance.status is Status.CONFLICT:
         names = " and ".join(c.name for c in governance.conflicts)
-        return f"{names} both govern this month: run check"
+        return Text("{names} both govern this month: run check", names=names)
     # A statute may be loaded and yet not in force (Lag 2017:612 is from 2018-01-01).
-    return "no agreement governs this month and no statute is in force"
+    return Text("no agreement governs this month and no statute is in force")
 
 
 def not_in_ore(net: Amount) -> str:
     """Why a net amount cannot be billed as it is: it is no whole number of öre."""
-    return (
-        f"{RESULT} is {net} — not a whole number of öre; the agreement must say how it is rounded"
+    return Text(
+        "{result} is {net} — not a whole number of öre; the agreement must say how it is rounded",
+        result=RESULT,
+        net=net,
     )
 
 
 def below_zero(amount: Decimal) -> str:
     """Why nothing is billed for a net amount below zero."""
-    return f"{RESULT} came out below zero ({plain(amount)} kr); nothing is billed"
+    return Text(
+        "{result} came out below zero ({amount} kr); nothing is billed",
+        result=RESULT,
+        amount=amount,
+    )
 
 
 def past_ore(amount: Decimal) -> bool:

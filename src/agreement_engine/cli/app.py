@@ -29,6 +29,7 @@ from agreement_engine.cli import commands, invoice
 from agreement_engine.cli import output as files
 from agreement_engine.cli.console import INTERRUPTED
 from agreement_engine.diagnostics import EngineError, UsageError, render_text
+from agreement_engine.render.i18n import language
 
 EPILOG = (
     "Exit codes: 0 done, everything computed; 1 the files or data have problems, or nothing "
@@ -69,6 +70,22 @@ MonthOption = Annotated[str, typer.Option("--month", help="The month to bill, li
 DataOption = Annotated[
     str,
     typer.Option("--data", help="Monthly aggregates or an episode-level extract (CSV or XLSX)."),
+]
+
+
+class Lang(StrEnum):
+    en = "en"
+    sv = "sv"
+
+
+LangOption = Annotated[
+    Lang,
+    typer.Option(
+        "--lang",
+        envvar="AGREEMENT_ENGINE_LANG",
+        help="Language of the output: en (the default) or sv; or set AGREEMENT_ENGINE_LANG.",
+        case_sensitive=False,
+    ),
 ]
 AssumeOption = Annotated[
     bool,
@@ -115,9 +132,11 @@ def evaluate(
     ] = None,
     output: Annotated[str | None, typer.Option("--output", help="Write to this file.")] = None,
     assume_approved: AssumeOption = False,
+    lang: LangOption = Lang.en,
 ) -> None:
     """Produce the invoice basis for a month or a range of months."""
     chosen = format.value if format else files.format_of(output)
+    words = language(lang.value)
 
     def action() -> tuple[str, int]:
         if chosen == "xlsx" and not output:
@@ -132,18 +151,56 @@ def evaluate(
         )
         if sys.stderr.isatty():
             sys.stderr.write("\r\033[K")
-        for line in commands.report_lines(run):
+        for line in commands.report_lines(run, words):
             typer.echo(line, err=True)
         code = commands.billed_code(run.basis)
         if code == 1:  # nothing at all billed: no output, which a script could take for done
             raise EngineError([commands.nothing_billed(run.basis)])
-        payload = commands.render_basis(run, chosen)
+        payload = commands.render_basis(run, chosen, words)
         if output:
             read = [data, *(document.path for document in run.library.documents)]
             files.write_whole(output, payload, inputs=read)
             typer.echo(f"wrote {output}", err=True)
             return "", code
         return payload.decode("utf-8"), code
+
+    _run(action)
+
+
+@app.command()
+def report(
+    month: MonthOption,
+    data: DataOption,
+    output: Annotated[str, typer.Option("--output", help="The HTML file to write.")],
+    to: Annotated[str | None, typer.Option("--to", help="Last month of a range.")] = None,
+    agreements: AgreementsOption = None,
+    assume_approved: AssumeOption = False,
+    lang: LangOption = Lang.en,
+) -> None:
+    """Write the report for people: one HTML file with charts, for the screen and for print."""
+    words = language(lang.value)
+
+    def action() -> tuple[str, int]:
+        run, page = commands.report(
+            agreements or [DEFAULT_AGREEMENTS],
+            data,
+            month,
+            to,
+            assume_approved,
+            words,
+            progress=files.progress if sys.stderr.isatty() else None,
+        )
+        if sys.stderr.isatty():
+            sys.stderr.write("\r\033[K")
+        for line in commands.report_lines(run, words):
+            typer.echo(line, err=True)
+        code = commands.billed_code(run.basis)
+        if code == 1:  # nothing at all billed: no report, as evaluate writes no output
+            raise EngineError([commands.nothing_billed(run.basis)])
+        read = [data, *(document.path for document in run.library.documents)]
+        files.write_whole(output, page, inputs=read)
+        typer.echo(f"wrote {output}", err=True)
+        return "", code
 
     _run(action)
 
@@ -156,20 +213,22 @@ def explain(
     to: Annotated[str | None, typer.Option("--to", help="Last month of a range.")] = None,
     agreements: AgreementsOption = None,
     assume_approved: AssumeOption = False,
+    lang: LangOption = Lang.en,
 ) -> None:
     """Show the derivation of one municipality's month, step by step."""
+    words = language(lang.value)
 
     def action() -> tuple[str, int]:
         run = commands.evaluate(
             agreements or [DEFAULT_AGREEMENTS], data, month, to, assume_approved, municipality
         )
-        for line in commands.report_lines(run):  # what reading the data did, as evaluate says
+        for line in commands.report_lines(run, words):  # what reading the data did
             typer.echo(line, err=True)
         name = run.basis.municipalities[0]
         code = commands.billed_code(run.basis)
         if code == 1:  # the derivation says why; the exit code says that nothing was billed
             typer.echo(render_text(commands.nothing_billed(run.basis, written=True)), err=True)
-        return explain_lines(run, name), code
+        return explain_lines(run, name, words), code
 
     _run(action)
 
@@ -180,10 +239,12 @@ def timeline(
     last: Annotated[str | None, typer.Option("--to", help="Last month, like 2027-12.")] = None,
     agreements: AgreementsOption = None,
     format: Annotated[str, typer.Option("--format", help="text, csv or json")] = "text",
+    lang: LangOption = Lang.en,
 ) -> None:
     """Show which documents govern which months, party by party."""
     paths = agreements or [DEFAULT_AGREEMENTS]
-    _run(lambda: commands.timeline_command(paths, first, last, format))
+    words = language(lang.value)
+    _run(lambda: commands.timeline_command(paths, first, last, format, words))
 
 
 class DiffFormat(StrEnum):
@@ -219,6 +280,7 @@ def diff(
         bool,
         typer.Option("--exit-code", help="Exit 4 when the versions differ in meaning (as git)."),
     ] = False,
+    lang: LangOption = Lang.en,
 ) -> None:
     """Compare two versions of agreement files by meaning, and what the change does to money."""
 
@@ -230,7 +292,14 @@ def diff(
         if old is None or new is None:
             raise UsageError("diff needs OLD and NEW (or --textconv FILE, or --git-setup)")
         text, changed = commands.diff_command(
-            old, new, rev, format.value, impact, assume_approved, context=with_ or []
+            old,
+            new,
+            rev,
+            format.value,
+            impact,
+            assume_approved,
+            context=with_ or [],
+            lang=language(lang.value),
         )
         return text, changed if exit_code else 0
 
@@ -245,11 +314,21 @@ def test_(
     ] = None,
     agreements: AgreementsOption = None,
     format: Annotated[Format, typer.Option("--format", help="text or json")] = Format.text,
+    junit: Annotated[
+        str | None,
+        typer.Option("--junit", help="Also write the results to this file as JUnit XML, for CI."),
+    ] = None,
+    verbose: Annotated[
+        bool,
+        typer.Option("--verbose", help="Show a failing line's whole derivation."),
+    ] = False,
+    lang: LangOption = Lang.en,
 ) -> None:
     """Run the scenario tests written beside the agreements."""
     tests = paths or [DEFAULT_AGREEMENTS]
     where = agreements or [DEFAULT_AGREEMENTS]
-    _run(lambda: commands.run_tests_command(tests, where, format.value))
+    words = language(lang.value)
+    _run(lambda: commands.run_tests_command(tests, where, format.value, words, verbose, junit))
 
 
 app.add_typer(invoice.invoice_app, name="invoice")

@@ -24,6 +24,7 @@ from agreement_engine.diagnostics import (
 )
 from agreement_engine.months import YearMonth
 from agreement_engine.render import invoice as invoice_output
+from agreement_engine.render.i18n import ENGLISH, Language
 
 Action = Callable[[], tuple[str, int]]
 SOME_NOT_COMPUTED = 3
@@ -80,6 +81,35 @@ def evaluate(
         raise
 
 
+def report(
+    agreements: Sequence[str],
+    data: str,
+    first: str,
+    last: str | None,
+    assume_approved: bool,
+    lang: Language,
+    progress: api.Progress | None = None,
+) -> tuple[Evaluation, bytes]:
+    """``agreement-engine report``: the months billed, and the report's HTML as bytes."""
+    from agreement_engine.render.report import render_report
+
+    start = month(first, "--month")
+    end = month(last, "--to") if last is not None else None
+    made = api.report(
+        data,
+        start,
+        end,
+        agreements=agreements,
+        assume_approved=assume_approved,
+        progress=progress,
+    )
+    run = made.evaluation
+    source = run.source
+    origins = source.origin if source is not None else None
+    page = render_report(run.basis, made.timeline, run.report, origins, lang)
+    return run, page.encode("utf-8")
+
+
 def month(text: str, option: str) -> YearMonth:
     """The month an option gives, written YYYY-MM; wrong usage otherwise."""
     try:
@@ -90,14 +120,15 @@ def month(text: str, option: str) -> YearMonth:
         ) from None
 
 
-def render_basis(evaluation: Evaluation, output_format: str) -> bytes:
-    """The invoice basis in the format asked for, as the bytes to write; JSON says which data
-    file it was computed from and how that was read."""
+def render_basis(evaluation: Evaluation, output_format: str, lang: Language = ENGLISH) -> bytes:
+    """The invoice basis in the format asked for, as the bytes to write, in a language; JSON
+    says which data file it was computed from and how that was read (the workbook too)."""
     data = None
     if output_format == "json":
         report, warnings = evaluation.report, evaluation.warnings
         data = invoice_output.data_json(report, evaluation.data_sha256(), warnings)
-    return invoice_output.render_basis(evaluation.basis, output_format, data)
+    basis = evaluation.basis
+    return invoice_output.render_basis(basis, output_format, data, lang, evaluation.report)
 
 
 def billed_code(basis: InvoiceBasis) -> int:
@@ -134,13 +165,19 @@ def nothing_billed(basis: InvoiceBasis, written: bool = False) -> Diagnostic:
 _REASONS_SHOWN = 3
 
 
-def report_lines(evaluation: Evaluation) -> list[str]:
-    """What reading the data did, for the terminal: rows read, used and left out, and why."""
-    return [*evaluation.report.lines(), *(render_text(w) for w in evaluation.warnings)]
+def report_lines(evaluation: Evaluation, lang: Language = ENGLISH) -> list[str]:
+    """What reading the data did, for the terminal: rows read, used and left out, and why
+    (the warnings of reading stay in English, as every message about a file's contents)."""
+    read = [lang.text(line) for line in evaluation.report.lines()]
+    return [*read, *(render_text(w) for w in evaluation.warnings)]
 
 
 def timeline_command(
-    paths: Sequence[str], first: str | None, last: str | None, output_format: str
+    paths: Sequence[str],
+    first: str | None,
+    last: str | None,
+    output_format: str,
+    lang: Language = ENGLISH,
 ) -> tuple[str, int]:
     """``agreement-engine timeline``: what governs each month, party by party."""
     from agreement_engine.render.timeline import RENDERERS
@@ -150,7 +187,7 @@ def timeline_command(
         raise UsageError(f"--format takes text, csv or json, not '{output_format}'")
     start = month(first, "--from") if first is not None else None
     end = month(last, "--to") if last is not None else None
-    return render(api.timeline(paths, start, end)), 0
+    return render(api.timeline(paths, start, end), lang), 0
 
 
 DIFF_FORMATS = ("text", "markdown", "json")
@@ -166,6 +203,7 @@ def diff_command(
     impact_data: str | None,
     assume_approved: bool,
     context: Sequence[str] = (),
+    lang: Language = ENGLISH,
 ) -> tuple[str, int]:
     """``agreement-engine diff OLD NEW``: what changed in meaning, and 4 when anything did (the
     code of ``diff --exit-code``; without that flag the CLI exits 0 either way)."""
@@ -184,9 +222,9 @@ def diff_command(
     if output_format == "json":
         text = diff_output.render_json(found.diff, found.impact)
     elif output_format == "markdown":
-        text = diff_output.render_markdown(found.diff, found.impact)
+        text = diff_output.render_markdown(found.diff, found.impact, lang)
     else:
-        text = diff_output.render_text(found.diff, found.impact)
+        text = diff_output.render_text(found.diff, found.impact, lang)
     return text, CHANGED if found.diff.changed else 0
 
 
@@ -204,17 +242,28 @@ TEST_FORMATS = ("text", "json")
 
 
 def run_tests_command(
-    paths: Sequence[str], agreements: Sequence[str], output_format: str
+    paths: Sequence[str],
+    agreements: Sequence[str],
+    output_format: str,
+    lang: Language = ENGLISH,
+    verbose: bool = False,
+    junit: str | None = None,
 ) -> tuple[str, int]:
     """``agreement-engine test``: exit code 0 when every case passes, 1 when any fails (or has
-    an error in it)."""
+    an error in it); ``junit`` names a file to write the run to as JUnit XML as well."""
+    from agreement_engine.cli.output import write_whole
     from agreement_engine.render import scenarios as scenario_output
 
     if output_format not in TEST_FORMATS:
         raise UsageError(f"--format takes text or json, not '{output_format}'")
     run = api.run_tests(paths or [api.DEFAULT_AGREEMENTS], agreements or [api.DEFAULT_AGREEMENTS])
+    if junit is not None:
+        from agreement_engine.render.junit import render_junit
+
+        read = [file.path for file in run.files]
+        write_whole(junit, render_junit(run, lang, verbose).encode("utf-8"), inputs=read)
     if output_format == "json":
         output = scenario_output.render_json(run)
     else:
-        output = scenario_output.render_text(run)
+        output = scenario_output.render_text(run, lang, verbose)
     return output, 0 if run.failed == 0 else 1

@@ -64,7 +64,7 @@ from agreement_engine.data.table import (
     open_table,
     unnamed_columns,
 )
-from agreement_engine.diagnostics import Diagnostic, Location, error, warning
+from agreement_engine.diagnostics import Diagnostic, Location, Text, error, warning
 from agreement_engine.months import YearMonth
 
 AGGREGATE_COLUMNS = (
@@ -210,7 +210,7 @@ class _Reader:
         self._others: set[str] = set()  # the names of other municipalities
         self._unclear: set[str] = set()  # names left to the careful way: empty or misspelt
         self._months: dict[str, YearMonth] = {}
-        self._other_month = f"month other than {month}"
+        self._other_month = Text("month other than {month}", month=month)
         self.within: tuple[YearMonth, YearMonth] | None = None
         """The months to use (first, last), when a range is asked for; rows of others are left
         out."""
@@ -259,7 +259,7 @@ class _Reader:
     def _count_blank(self) -> None:
         """Count the empty rows before a non-empty one: they are excluded."""
         for number in self._blank:
-            self.exclusions.add("empty row", number)
+            self.exclusions.add(Text("empty row"), number)
         self.rows_read += len(self._blank)
         self._blank.clear()
 
@@ -400,7 +400,7 @@ class _Reader:
         else:
             written = self._value(row, "month", parse_month)
         if written is not None and self.month is not None and written != self.month:
-            raise _Excluded(f"month other than {self.month}", str(written))
+            raise _Excluded(Text("month other than {month}", month=self.month), str(written))
         if written is not None and self._outside(written):
             raise _Excluded(self._outside_reason(), str(written))
         return written
@@ -411,7 +411,7 @@ class _Reader:
     def _outside_reason(self) -> str:
         assert self.within is not None
         first, last = self.within
-        return f"month outside {first} – {last}"
+        return Text("month outside {first} – {last}", first=first, last=last)
 
     def _municipality(self, row: Row) -> str | None:
         cell = self._cell(row, "municipality")
@@ -422,7 +422,7 @@ class _Reader:
             return " ".join(cell.text.split())
         found = match_municipality(cell.text, self.municipalities)
         if found is None and not looks_misspelt(cell.text, self.municipalities):
-            raise _Excluded("municipality not asked for", cell.text)
+            raise _Excluded(Text("municipality not asked for"), cell.text)
         if found is None:
             self.problems.add(unknown_municipality(cell, self.municipalities))
         return found

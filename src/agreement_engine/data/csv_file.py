@@ -35,7 +35,7 @@ from agreement_engine.data.table import (
     stray_byte,
     undecodable,
 )
-from agreement_engine.diagnostics import Diagnostic, EngineError
+from agreement_engine.diagnostics import Diagnostic, EngineError, Text
 
 if TYPE_CHECKING:
     import polars as pl
@@ -114,7 +114,12 @@ class CsvFile:
 
     @property
     def form(self) -> str:
-        return f"CSV ({self.encoding}, separated by {_SEPARATOR_NAMES[self.separator]})"
+        separator = _SEPARATOR_NAMES[self.separator]
+        return Text(
+            "CSV ({encoding}, separated by {separator})",
+            encoding=self.encoding,
+            separator=separator,
+        )
 
     def fields(self, whole: bool = False) -> pl.LazyFrame:
         """Every field as text, as written (spaces kept), one column per header column, and each

@@ -68,6 +68,7 @@ from agreement_engine.data.episode_fields import (
     typed,
 )
 from agreement_engine.data.report import Exclusion, Exclusions
+from agreement_engine.diagnostics import Text
 
 if TYPE_CHECKING:
     import polars as pl
@@ -584,11 +585,11 @@ class _Scan:
         exclusions = Exclusions()
         if blank:
             empty = ~pl.col(_FILLED) & (pl.col(ROW) <= self.csv.header.number + rows_read)
-            exclusions.add_many("empty row", blank, self._first_rows(empty))
+            exclusions.add_many(Text("empty row"), blank, self._first_rows(empty))
         if other_keys:
             count = _total(groups.filter(pl.col(_KEY).is_in(other_keys)), "rows")
             rows = self._first_rows(pl.col(_KEY).is_in(other_keys))
-            exclusions.add_many("municipality not asked for", count, rows, others)
+            exclusions.add_many(Text("municipality not asked for"), count, rows, others)
         return rows_read, exclusions.freeze()
 
     def _first_rows(self, where: pl.Expr) -> list[int]:

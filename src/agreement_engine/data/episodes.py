@@ -63,7 +63,7 @@ from agreement_engine.data.episode_scan import (
 from agreement_engine.data.messages import bad_value, subject, underline, unknown_municipality
 from agreement_engine.data.report import MAX_ERRORS, Exclusions, Problems, ReadReport
 from agreement_engine.data.table import Cell, stray_value
-from agreement_engine.diagnostics import Diagnostic, Location, error, warning
+from agreement_engine.diagnostics import Diagnostic, Location, Text, error, warning
 
 if TYPE_CHECKING:
     import polars as pl
@@ -337,7 +337,7 @@ class _Checker:
         blank = frame.filter(~filled.head(frame.height))
         if blank.height:
             rows = blank[ROW].head(10).to_list()
-            self.exclusions.add_many("empty row", blank.height, rows)
+            self.exclusions.add_many(Text("empty row"), blank.height, rows)
         return frame.filter(filled.head(frame.height)) if blank.height else frame
 
     def _unnamed(self, frame: pl.DataFrame) -> None:
@@ -386,7 +386,7 @@ class _Checker:
         other = pl.col("municipality").is_in(pl.Series(others, dtype=pl.String).implode())
         left_out = frame.filter(other)
         rows = left_out[ROW].head(10).to_list()
-        self.exclusions.add_many("municipality not asked for", left_out.height, rows, others)
+        self.exclusions.add_many(Text("municipality not asked for"), left_out.height, rows, others)
         return frame.filter(~other)
 
     def _misspelt(self, frame: pl.DataFrame, name: str, known: Sequence[str]) -> None:

@@ -10,7 +10,7 @@ from __future__ import annotations
 from collections import defaultdict
 from dataclasses import dataclass, field
 
-from agreement_engine.diagnostics import Diagnostic, EngineError, Location, Severity, visible
+from agreement_engine.diagnostics import Diagnostic, EngineError, Location, Severity, Text, visible
 
 MAX_ERRORS = 50
 """Errors shown per file; the rest are counted in a closing note."""
@@ -31,14 +31,24 @@ class Exclusion:
     def describe(self) -> str:
         shown = ", ".join(str(r) for r in self.rows)
         more = ", …" if self.count > len(self.rows) else ""
-        what = f"{self.count} {_plural(self.count, 'row')} ({self.reason}"
+        reason: str = self.reason
         if self.details:
             names = ", ".join(visible(d) for d in self.details[:_DETAILS_SHOWN])
             rest = len(self.details) - _DETAILS_SHOWN
-            what += f": {names}" + (f" and {rest} more" if rest > 0 else "")
+            if rest > 0:
+                names = Text("{names} and {rest} more", names=names, rest=rest)
+            reason = Text("{reason}: {names}", reason=reason, names=names)
         if not self.rows:  # counted, not read row by row
-            return f"{what})"
-        return f"{what}; {_plural(self.count, 'row')} {shown}{more})"
+            return Text.counted(
+                "{count} row ({reason})", "{count} rows ({reason})", self.count, reason=reason
+            )
+        return Text.counted(
+            "{count} row ({reason}; row {rows})",
+            "{count} rows ({reason}; rows {rows})",
+            self.count,
+            reason=reason,
+            rows=shown + more,
+        )
 
 
 @dataclass(frozen=True, slots=True)
@@ -65,17 +75,28 @@ class ReadReport:
 
     def lines(self) -> list[str]:
         """The report as lines of text, the first a one-line summary."""
-        out = [
-            f"{self.path}: {self.form}, header on row {self.header_row}; "
-            f"{self.rows_read} {_plural(self.rows_read, 'row')} read, {self.rows_used} used, "
-            f"{self.rows_excluded} excluded"
+        out: list[str] = [
+            Text.counted(
+                "{path}: {form}, header on row {header}; {count} row read, {used} used, "
+                "{excluded} excluded",
+                "{path}: {form}, header on row {header}; {count} rows read, {used} used, "
+                "{excluded} excluded",
+                self.rows_read,
+                path=self.path,
+                form=self.form,
+                header=self.header_row,
+                used=self.rows_used,
+                excluded=self.rows_excluded,
+            )
         ]
-        out.extend(f"  excluded {e.describe()}" for e in self.excluded)
+        out.extend(Text("  excluded {rows}", rows=e.describe()) for e in self.excluded)
         if self.ignored_columns:
-            out.append(f"  columns not used: {quote_list(self.ignored_columns)}")
+            columns = quote_list(self.ignored_columns)
+            out.append(Text("  columns not used: {columns}", columns=columns))
         if self.absent_columns:
+            columns = quote_list(self.absent_columns)
             out.append(
-                f"  columns not in the file (values unknown): {quote_list(self.absent_columns)}"
+                Text("  columns not in the file (values unknown): {columns}", columns=columns)
             )
         out.extend(f"  {note}" for note in self.notes)
         return out

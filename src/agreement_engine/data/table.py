@@ -24,7 +24,7 @@ from typing import BinaryIO
 from agreement_engine.data.dialect import SPACES, normalise_name
 from agreement_engine.data.limits import too_many_columns
 from agreement_engine.data.report import Problems
-from agreement_engine.diagnostics import Diagnostic, EngineError, Location, error
+from agreement_engine.diagnostics import Diagnostic, EngineError, Location, Text, error
 
 SEPARATORS = (";", "\t", ",")
 HEADER_SEARCH = 10
@@ -181,7 +181,11 @@ def open_csv_text(path: str, known: Collection[str]) -> CsvText:
     fields, index = split_record(lines, header_index, separator)
     header = make_row(path, lines, header_index + 1, fields)
     check_columns(header, separator)
-    form = f"CSV ({encoding}, separated by {_SEPARATOR_NAMES[separator]})"
+    form = Text(
+        "CSV ({encoding}, separated by {separator})",
+        encoding=encoding,
+        separator=_SEPARATOR_NAMES[separator],
+    )
     return CsvText(path, form, separator, lines, header, index)
 
 

@@ -36,7 +36,7 @@ from agreement_engine.data.table import (
     stray_value,
 )
 from agreement_engine.data.xlsx_formulas import unvalued_formulas
-from agreement_engine.diagnostics import Diagnostic, EngineError, Location, error
+from agreement_engine.diagnostics import Diagnostic, EngineError, Location, Text, error
 
 if TYPE_CHECKING:
     from openpyxl.workbook.workbook import Workbook
@@ -55,7 +55,7 @@ class Sheet:
 
     @property
     def form(self) -> str:
-        return f"XLSX (sheet '{self.name}')"
+        return Text("XLSX (sheet '{sheet}')", sheet=self.name)
 
     @property
     def notes(self) -> tuple[str, ...]:

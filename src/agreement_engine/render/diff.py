@@ -15,6 +15,7 @@ from typing import Any
 
 from agreement_engine.diagnostics import render_text as render_diagnostic
 from agreement_engine.months import describe_runs
+from agreement_engine.render.i18n import ENGLISH, N_, Language
 from agreement_engine.render.marks import mark_formulas, mark_words
 from agreement_engine.review.canonical import Leaf, Style
 from agreement_engine.review.diff import Change, Diff, DocumentDiff
@@ -26,48 +27,56 @@ FORMAT = "agreement-engine/diff/1"
 
 # -- text -----------------------------------------------------------------------------------------
 
+ACTIONS = (N_("added"), N_("removed"), N_("changed"))
+"""The words of a change's action and a document's status, for the catalog."""
 
-def render_text(diff: Diff, impact: Impact | None = None) -> str:
+
+def render_text(diff: Diff, impact: Impact | None = None, lang: Language = ENGLISH) -> str:
     """The diff for a terminal: each document, each change with what it can touch, a summary."""
     out = [f"{diff.old} → {diff.new}", ""]
     for document in diff.documents:
-        out.append(_document_heading(document))
+        out.append(_document_heading(document, lang))
         for change in document.changes:
-            out.extend(_change_text(change, diff.everyone, document.status != "changed"))
+            out.extend(_change_text(change, diff.everyone, document.status != "changed", lang))
         out.append("")
-    out.append(summary(diff))
+    out.append(summary(diff, lang))
     if impact is not None:
-        out += ["", *_impact_text(impact)]
+        out += ["", *_impact_text(impact, lang)]
     return "\n".join(out) + "\n"
 
 
-def _document_heading(document: DocumentDiff) -> str:
-    name = f"{document.id} ({document.kind})"
+def _document_heading(document: DocumentDiff, lang: Language) -> str:
+    name = f"{document.id} ({lang._(document.kind)})"
     if document.status != "changed":
-        return f"{name} {document.status}: {document.new_path or document.old_path}"
+        return f"{name} {lang._(document.status)}: {document.new_path or document.old_path}"
     if document.old_path == document.new_path:
         return f"{name}: {document.new_path}"
     return f"{name}: {document.old_path} → {document.new_path}"
 
 
-def _change_text(change: Change, everyone: Sequence[str], whole: bool) -> list[str]:
+def _change_text(change: Change, everyone: Sequence[str], whole: bool, lang: Language) -> list[str]:
     if whole:  # a document added or removed: its title, and what it can touch
-        return [f"  title: {change.after or change.before}", f"  {effect(change, everyone)}"]
-    lines = [f"  {heading(change)}"]
+        title = lang._("title")
+        return [
+            f"  {title}: {change.after or change.before}",
+            f"  {effect(change, everyone, lang)}",
+        ]
+    lines = [f"  {heading(change, lang)}"]
     lines += [f"    {line}" for line in body(change)]
-    lines.append(f"    {effect(change, everyone)}")
+    lines.append(f"    {effect(change, everyone, lang)}")
     return lines
 
 
-def heading(change: Change) -> str:
+def heading(change: Change, lang: Language = ENGLISH) -> str:
     """One line naming the change; short values are shown in it: ``validity: until a → b``."""
     what = f"{change.subject}: {change.aspect}" if change.aspect else change.subject
+    action = lang._(change.action)
     if change.style is Style.VALUE:
         if not change.aspect and change.action != "changed":
-            return f"{change.subject} {change.action}: {change.after or change.before}"
+            return f"{change.subject} {action}: {change.after or change.before}"
         sep = " " if change.aspect else ": "
-        return f"{what}{sep}{_shown(change.before)} → {_shown(change.after)}"
-    return f"{what} {change.action}"
+        return f"{what}{sep}{_shown(change.before, lang)} → {_shown(change.after, lang)}"
+    return f"{what} {action}"
 
 
 def body(change: Change) -> list[str]:
@@ -89,110 +98,159 @@ def body(change: Change) -> list[str]:
     return [f"- {before}", f"+ {after}"]
 
 
-def effect(change: Change, everyone: Sequence[str]) -> str:
+def effect(change: Change, everyone: Sequence[str], lang: Language = ENGLISH) -> str:
     """What the change can touch, in words."""
     if change.scope is None:
         relied = change.relied_on_by
-        return "no effect on money" + (f"; relied on by {', '.join(relied)}" if relied else "")
-    return f"money: {scope_text(change.scope, everyone)}"
+        if relied:
+            return lang._("no effect on money; relied on by {names}", names=", ".join(relied))
+        return lang._("no effect on money")
+    return lang._("money: {scope}", scope=scope_text(change.scope, everyone, lang))
 
 
-def scope_text(scope: Scope, everyone: Sequence[str]) -> str:
+def scope_text(scope: Scope, everyone: Sequence[str], lang: Language = ENGLISH) -> str:
     if not scope.known:
-        return "the months cannot be told, as no agreement is loaded (add the rest of the library)"
+        return lang._(
+            "the months cannot be told, as no agreement is loaded (add the rest of the library)"
+        )
     groups = scope_groups(scope, everyone)
     if not groups:
-        return "no month billed by these files reaches it"
+        return lang._("no month billed by these files reaches it")
     return "; ".join(
-        f"{describe_runs(months)} for {', '.join(who)}" + (" once approved" if pending else "")
+        lang._("{months} for {parties}", months=describe_runs(months), parties=", ".join(who))
+        + (lang._(" once approved") if pending else "")
         for months, who, pending in groups
     )
 
 
-def summary(diff: Diff) -> str:
+def summary(diff: Diff, lang: Language = ENGLISH) -> str:
     """The closing line: how many changes, and how many of them can move money, and when."""
     if not diff.changed:
         if not diff.reformatted:
-            return "no change in meaning"
-        noun = "file differs" if len(diff.reformatted) == 1 else "files differ"
-        shown = ", ".join(diff.reformatted)
-        return f"no change in meaning ({len(diff.reformatted)} {noun} only in layout: {shown})"
+            return lang._("no change in meaning")
+        return lang.ngettext(
+            "no change in meaning ({count} file differs only in layout: {files})",
+            "no change in meaning ({count} files differ only in layout: {files})",
+            len(diff.reformatted),
+            files=", ".join(diff.reformatted),
+        )
     changes, documents = diff.changes, len(diff.documents)
     money = [c for c in changes if c.touches_money]
-    head = f"{_count(len(changes), 'change')} in meaning in {_count(documents, 'document')}: "
+    head = lang._(
+        "{changes} in meaning in {documents}: ",
+        changes=lang.ngettext("{count} change", "{count} changes", len(changes)),
+        documents=lang.ngettext("{count} document", "{count} documents", documents),
+    )
     months = describe_runs({m for _, m in diff.cells})
-    where = f" in {months}" if months else ""
+    where = lang._(" in {months}", months=months) if months else ""
     if len(changes) == 1:
-        return head + (f"it can change money{where}" if money else "it cannot change money")
+        if money:
+            return head + lang._("it can change money{where}", where=where)
+        return head + lang._("it cannot change money")
     if not money:
-        return head + "none can change money"
+        return head + lang._("none can change money")
     if len(money) == len(changes):
-        return head + f"all can change money{where}"
-    return head + f"{len(money)} can change money{where}, {len(changes) - len(money)} cannot"
+        return head + lang._("all can change money{where}", where=where)
+    return head + lang._(
+        "{money} can change money{where}, {others} cannot",
+        money=len(money),
+        where=where,
+        others=len(changes) - len(money),
+    )
 
 
-def _count(n: int, noun: str) -> str:
-    return f"{n} {noun}{'' if n == 1 else 's'}"
-
-
-def _shown(leaf: Leaf | None) -> str:
+def _shown(leaf: Leaf | None, lang: Language) -> str:
     if leaf is None:
-        return "(none)"
+        return lang._("(none)")
     return ", ".join(leaf) if isinstance(leaf, tuple) else leaf
 
 
 # -- impact ---------------------------------------------------------------------------------------
 
 
-def _impact_text(impact: Impact) -> list[str]:
+def _impact_text(impact: Impact, lang: Language) -> list[str]:
     if not impact.lines:
-        return [f"impact on {impact.data}: no change can move money, so nothing was billed"]
-    out = [f"impact on {impact.data}: net amount billed (kr), before and after the change"]
+        return [
+            lang._(
+                "impact on {data}: no change can move money, so nothing was billed",
+                data=impact.data,
+            )
+        ]
+    out = [
+        lang._(
+            "impact on {data}: net amount billed (kr), before and after the change",
+            data=impact.data,
+        )
+    ]
     if impact.assume_approved:
-        out.append("pending approvals are assumed given (--assume-approved)")
+        out.append(lang._("pending approvals are assumed given (--assume-approved)"))
     out += [render_diagnostic(w) for w in impact.warnings]
-    rows = [_impact_cells(line) for line in impact.changed]
-    out += _table(["municipality", "month", "before", "after", "difference"], rows, numeric=2)
-    unchanged = len(impact.lines) - len(rows)
-    out.append(f"{unchanged} of {_count(len(impact.lines), 'municipality-month')} unchanged")
-    out += ["", "totals over the municipality-months billed both ways"]
-    totals = [[m, *_total_cells(impact, m)] for m in impact.municipalities]
-    totals.append(["all", *_total_cells(impact, None)])
-    out += _table(["municipality", "before", "after", "difference", "left out"], totals, 1)
-    reasons = impact_reasons(impact)
+    rows = [impact_cells(line, lang) for line in impact.changed]
+    out += _table(_heads(lang, IMPACT_COLUMNS), rows, numeric=2)
+    out.append(unchanged_text(impact, lang))
+    out += ["", lang._("totals over the municipality-months billed both ways")]
+    totals = [[m, *total_cells(impact, m, lang)] for m in impact.municipalities]
+    totals.append([lang._("all"), *total_cells(impact, None, lang)])
+    out += _table(_heads(lang, TOTAL_COLUMNS), totals, 1)
+    reasons = impact_reasons(impact, lang)
     if reasons:
         out += ["", *reasons]
     return out
 
 
-def _impact_cells(line: ImpactLine) -> list[str]:
+IMPACT_COLUMNS = (N_("municipality"), N_("month"), N_("before"), N_("after"), N_("difference"))
+TOTAL_COLUMNS = (N_("municipality"), N_("before"), N_("after"), N_("difference"), N_("left out"))
+
+
+def _heads(lang: Language, names: Sequence[str]) -> list[str]:
+    return [lang._(name) for name in names]
+
+
+def unchanged_text(impact: Impact, lang: Language) -> str:
+    """'4 of 6 municipality-months unchanged'."""
+    return lang.ngettext(
+        "{unchanged} of {count} municipality-month unchanged",
+        "{unchanged} of {count} municipality-months unchanged",
+        len(impact.lines),
+        unchanged=len(impact.lines) - len(impact.changed),
+    )
+
+
+def impact_cells(line: ImpactLine, lang: Language, grouped: bool = False) -> list[str]:
     return [
         line.municipality,
         str(line.month),
-        _amount(line.before.amount),
-        _amount(line.after.amount),
-        _signed(line.difference),
+        _amount(line.before.amount, lang, grouped),
+        _amount(line.after.amount, lang, grouped),
+        _signed(line.difference, lang, grouped),
     ]
 
 
-def _total_cells(impact: Impact, municipality: str | None) -> list[str]:
+def total_cells(
+    impact: Impact, municipality: str | None, lang: Language, grouped: bool = False
+) -> list[str]:
     total = impact.total(municipality)
     return [
-        _amount(total.before),
-        _amount(total.after),
-        _signed(total.difference),
+        _amount(total.before, lang, grouped),
+        _amount(total.after, lang, grouped),
+        _signed(total.difference, lang, grouped),
         str(total.left_out),
     ]
 
 
-def _amount(value: Decimal | None) -> str:
-    return "not computed" if value is None else format(value, "f")
+def _amount(value: Decimal | None, lang: Language, grouped: bool) -> str:
+    if value is None:
+        return lang._("not computed")
+    return lang.grouped(value) if grouped else lang.decimal(value)
 
 
-def _signed(value: Decimal | None) -> str:
+def _signed(value: Decimal | None, lang: Language, grouped: bool) -> str:
     if value is None:
         return "—"
-    return "0" if value == 0 else format(value, "+f")
+    if value == 0:
+        return "0"
+    text = lang.grouped(abs(value)) if grouped else lang.decimal(abs(value))
+    return ("+" if value > 0 else "-") + text
 
 
 def _table(headings: list[str], rows: list[list[str]], numeric: int) -> list[str]:
@@ -209,14 +267,16 @@ def _table(headings: list[str], rows: list[list[str]], numeric: int) -> list[str
     return [fmt(headings), fmt(["-" * w for w in widths]), *(fmt(r) for r in rows)]
 
 
-def impact_reasons(impact: Impact) -> list[str]:
+def impact_reasons(impact: Impact, lang: Language = ENGLISH) -> list[str]:
     """Each reason a line is not final, once per version it is given in, with its lines."""
     grouped: dict[tuple[str, str], dict[str, list[Cell]]] = {}
     for line in impact.lines:
         for side, invoice in (("before", line.before), ("after", line.after)):
             for said in invoice.reasons:
                 # "no row for Alfa 2024-03": the months and municipalities are listed after it
-                reason = said.replace(f" for {line.municipality} {line.month}", "")
+                word = lang._("for")
+                cell = f" {word} {line.municipality} {line.month}"
+                reason = lang.text(said).replace(cell, "")
                 by_side = grouped.setdefault((invoice.status.value, reason), {})
                 by_side.setdefault(side, []).append((line.municipality, line.month))
     out = []
@@ -224,56 +284,19 @@ def impact_reasons(impact: Impact) -> list[str]:
         if sides.get("before") == sides.get("after"):
             sides = {"before and after": sides["before"]}
         for side, cells in sides.items():
-            where = scope_text(Scope(frozenset(cells)), impact.municipalities)
-            out.append(f"{status} ({side}): {reason} — {where}")
+            where = scope_text(Scope(frozenset(cells)), impact.municipalities, lang)
+            out.append(f"{lang._(status)} ({lang._(side)}): {reason} — {where}")
     return out
 
 
-# -- Markdown -------------------------------------------------------------------------------------
+SIDES = (N_("before"), N_("after"), N_("before and after"))
 
 
-def render_markdown(diff: Diff, impact: Impact | None = None) -> str:
-    """The diff for a review comment: a summary first, then each document and change."""
-    out = [f"### Changes in meaning: `{diff.old}` → `{diff.new}`", "", f"**{summary(diff)}**"]
-    for document in diff.documents:
-        out += ["", f"#### {document.id} ({document.kind}) {document.status}", ""]
-        paths = dict.fromkeys(p for p in (document.old_path, document.new_path) if p)
-        out += [" → ".join(f"`{p}`" for p in paths), ""]
-        for change in document.changes:
-            out += _change_markdown(change, diff.everyone, document.status != "changed")
-    if impact is not None:
-        out += ["", *_impact_markdown(impact)]
-    return "\n".join(out) + "\n"
+def render_markdown(diff: Diff, impact: Impact | None = None, lang: Language = ENGLISH) -> str:
+    """The diff for a review comment (:mod:`.diff_markdown`)."""
+    from agreement_engine.render.diff_markdown import render_markdown as markdown
 
-
-def _change_markdown(change: Change, everyone: Sequence[str], whole: bool) -> list[str]:
-    if whole:
-        return [f"- title: {change.after or change.before} — {effect(change, everyone)}"]
-    lines = [f"- **{heading(change)}** — {effect(change, everyone)}"]
-    shown = body(change)
-    if shown:
-        lines += ["", "  ```diff", *(f"  {line}" for line in shown), "  ```"]
-    return lines
-
-
-def _impact_markdown(impact: Impact) -> list[str]:
-    if not impact.lines:
-        return [f"No change can move money, so `{impact.data}` was not billed."]
-    out = [f"#### Impact on `{impact.data}` (net amount billed, kr)", ""]
-    if impact.assume_approved:
-        out += ["Pending approvals are assumed given (`--assume-approved`).", ""]
-    out += ["| municipality | month | before | after | difference |", "|---|---|--:|--:|--:|"]
-    out += ["| " + " | ".join(_impact_cells(line)) + " |" for line in impact.changed]
-    unchanged = len(impact.lines) - len(impact.changed)
-    out += ["", f"{unchanged} of {_count(len(impact.lines), 'municipality-month')} unchanged.", ""]
-    out += ["| total | before | after | difference | left out |", "|---|--:|--:|--:|--:|"]
-    for municipality in [*impact.municipalities, None]:
-        cells = [municipality or "**all**", *_total_cells(impact, municipality)]
-        out.append("| " + " | ".join(cells) + " |")
-    reasons = impact_reasons(impact)
-    if reasons:
-        out += ["", *(f"- {r}" for r in reasons)]
-    return out
+    return markdown(diff, impact, lang)
 
 
 # -- JSON -----------------------------------------------------------------------------------------

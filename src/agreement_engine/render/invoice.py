@@ -1,7 +1,10 @@
-"""The invoice basis as people and machines read it: terminal table, CSV, JSON and XLSX.
+"""The invoice basis as people and machines read it: terminal table, CSV and JSON (the workbook
+is :mod:`.xlsx`, the columns they share :mod:`.columns`).
 
 Output is deterministic: the same inputs give byte-identical output (no timestamps, stable order).
-CSV is written for a Swedish spreadsheet: ``;`` separators, decimal commas, UTF-8 with a BOM.
+CSV is written for a Swedish spreadsheet: ``;`` separators, decimal commas, UTF-8 with a BOM, and
+every cell of a numeric column a number (:data:`CSV_PLACES`). The table and CSV are in the
+language passed (:mod:`.i18n`, English by default); JSON is for machines and stays in English.
 
 A run can have tens of thousands of lines, and rendering is built for that. Values become text as
 :mod:`.formula.values` makes it, all of a run's values at once (:func:`.values.exact_texts`,
@@ -14,143 +17,95 @@ from __future__ import annotations
 import csv
 import io
 import json
-import re
-import zipfile
-from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
-from decimal import Decimal, localcontext
-from functools import lru_cache, partial
+from collections.abc import Iterator, Mapping, Sequence
+from decimal import Decimal
+from fractions import Fraction
+from functools import partial
 from itertools import islice
-from operator import attrgetter
 from typing import Any
 
 from agreement_engine.agreements.documents import Document
 from agreement_engine.billing.evaluation import FigureUse
-from agreement_engine.billing.lines import COLUMNS, EXACT_SUMS, InvoiceBasis, InvoiceLine
+from agreement_engine.billing.lines import (
+    COLUMNS,
+    InvoiceBasis,
+    InvoiceLine,
+)
 from agreement_engine.data.report import ReadReport
 from agreement_engine.diagnostics import Diagnostic
 from agreement_engine.diagnostics import to_json as diagnostic_json
-from agreement_engine.formula import Amount, Value, round_exact, to_decimal
-from agreement_engine.formula.values import column_texts, decimal_places, exact_texts, plain
+from agreement_engine.formula import Amount, Value
+from agreement_engine.formula.values import column_texts, exact, exact_texts, plain
 from agreement_engine.months import YearMonth, describe_runs
+from agreement_engine.render.columns import (
+    SHEET,
+    cells,
+    exact_columns,
+    governed_by,
+    headings,
+    month_text,
+    totals,
+    values,
+)
+from agreement_engine.render.i18n import ENGLISH, Language
 
 FORMAT = "agreement-engine/invoice-basis/1"
-_HEADINGS = {
-    "month": "month",
-    "municipality": "municipality",
-    "governed_by": "governed by",
-    "benchmark": "benchmark",
-    "average_days": "average days",
-    "excess": "excess",
-    "episodes": "episodes",
-    "day_cost": "price/day",
-    "gross_amount": "gross",
-    "discount": "discount",
-    "net_amount": "net amount",
-    "status": "status",
-}
 _TABLE = ("month", "municipality", *COLUMNS, "status")
-_SHEET = ("month", "municipality", "governed_by", *COLUMNS, "status", "reasons")
-_VALUE_COLUMNS = tuple(name for name in COLUMNS if name != "net_amount")
-
-_SPREADSHEET_PLACES = 10  # decimals a spreadsheet cell keeps of such a value
-
-_ID = attrgetter("id")
-
-
-def governed_by(line: InvoiceLine) -> str:
-    """The governing documents, shortest form: 'halland-2022 + halland-invoice-basis'."""
-    return " + ".join(map(_ID, line.documents)) or "—"
-
-
-def headings(names: Iterable[str]) -> list[str]:
-    return [_HEADINGS.get(n, n) for n in names]
-
-
-# --- Cells of the lines -------------------------------------------------------------------------
-
-
-@lru_cache(maxsize=1024)
-def _month(month: YearMonth) -> str:
-    return str(month)
-
-
-_LINE_TEXTS: dict[str, Callable[[InvoiceLine], str]] = {
-    "month": lambda line: _month(line.month),
-    "municipality": attrgetter("municipality"),
-    "governed_by": governed_by,
-    "status": attrgetter("status.value"),
-    "reasons": lambda line: " | ".join(line.reasons),
-}
-
-
-def _cells(
-    basis: InvoiceBasis, names: Sequence[str], cells: Callable[[list[Any]], list[Any]]
-) -> list[list[Any]]:
-    """The named cells of every line, one list per name: those of COLUMNS made by ``cells``
-    from all the values at once (the amount billed, a Decimal, for the net amount), the others
-    as text."""
-    found: list[Any] = []
-    for line in basis.lines:  # line after line: a line's values lie together in memory
-        found += map(line.values().get, _VALUE_COLUMNS)
-    made = cells(found)
-    every = len(_VALUE_COLUMNS)
-    columns = {name: made[i::every] for i, name in enumerate(_VALUE_COLUMNS)}
-    columns["net_amount"] = cells([line.amount for line in basis.lines])
-    return [
-        columns[name] if name in COLUMNS else list(map(_LINE_TEXTS[name], basis.lines))
-        for name in names
-    ]
-
-
-def _totals(basis: InvoiceBasis) -> tuple[dict[str, Decimal], Decimal]:
-    """Each municipality's total and the total of all, as :meth:`InvoiceBasis.total` gives them
-    (the same exact sums in the same order), in one pass over the lines."""
-    by_municipality = {m: Decimal(0) for m in basis.municipalities}
-    everything = Decimal(0)
-    with localcontext(EXACT_SUMS):  # the default context would round past 28 digits
-        for line in basis.lines:
-            amount = line.amount
-            if amount is not None:
-                everything += amount
-                if line.municipality in by_municipality:
-                    by_municipality[line.municipality] += amount
-    return by_municipality, everything
-
+CSV_PLACES = 6
+"""Decimals a CSV cell gives of a value whose decimals never end (rounded half-even); the exact
+value is in the column '… (exact)'."""
 
 # --- Table --------------------------------------------------------------------------------------
 
 
-def render_table(basis: InvoiceBasis) -> str:
+def render_table(basis: InvoiceBasis, lang: Language = ENGLISH) -> str:
     """A table readable in a terminal, with the reasons for every line not final below it."""
-    texts: list[list[str]] = _cells(basis, _TABLE, partial(column_texts, point="."))
+    texts: list[list[str]] = cells(basis, _TABLE, partial(_table_texts, lang=lang), lang)
+    titles = headings(_TABLE, lang)
     widths = [
-        max(len(_HEADINGS[name]), max(map(len, cells), default=0))
-        for name, cells in zip(_TABLE, texts, strict=True)
+        max(len(title), max(map(len, column), default=0))
+        for title, column in zip(titles, texts, strict=True)
     ]
     row = "  ".join(
         f"{{:{'>' if name in COLUMNS else '<'}{width}}}"
         for name, width in zip(_TABLE, widths, strict=True)
     ).format
-    out = [row(*headings(_TABLE)).rstrip(), row(*("-" * w for w in widths)).rstrip()]
+    out = [row(*titles).rstrip(), row(*("-" * w for w in widths)).rstrip()]
     out += map(str.rstrip, map(row, *texts))
     out.append("")
-    out += _governing_text(basis)
+    out += _governing_text(basis, lang)
     out.append("")
-    out += _totals_text(basis)
-    notes = _reasons_text(basis)
+    out += _totals_text(basis, lang)
+    notes = reasons_text(basis, lang)
     if notes:
         out += ["", *notes]
     return "\n".join(out) + "\n"
 
 
-def _governing_text(basis: InvoiceBasis) -> list[str]:
+def _table_texts(values: list[Any], lang: Language) -> list[str]:
+    """Values as the table shows them: as they always were in English, the Swedish way in
+    Swedish (grouped digits, a decimal comma)."""
+    if lang.english:
+        return column_texts(values, point=".")
+    out = []
+    for value in values:
+        if isinstance(value, Amount):
+            out.append(lang.approximately(value.value))
+        elif isinstance(value, Decimal):
+            out.append(lang.decimal(value))
+        else:
+            out.append("" if value is None else exact(value))
+    return out
+
+
+def _governing_text(basis: InvoiceBasis, lang: Language) -> list[str]:
     """Which documents governed which months: one line per combination of documents."""
     months: dict[str, dict[str, list[YearMonth]]] = {}
     for line in basis.lines:
         by_party = months.setdefault(governed_by(line), {})
         by_party.setdefault(line.municipality, []).append(line.month)
     described: dict[tuple[YearMonth, ...], str] = {}  # the parties mostly share their months
-    out = ["governed by:"]
+    out = [lang._("governed by:")]
     for documents, by_party in months.items():
         runs: dict[str, list[str]] = {}
         for party, party_months in by_party.items():
@@ -160,37 +115,50 @@ def _governing_text(basis: InvoiceBasis) -> list[str]:
             runs.setdefault(described[key], []).append(party)
         for run, parties in runs.items():
             every = len(parties) == len(basis.municipalities)
-            who = "all municipalities" if every else ", ".join(parties)
+            who = lang._("all municipalities") if every else ", ".join(parties)
             out.append(f"  {documents}: {run} ({who})")
     return out
 
 
-def _totals_text(basis: InvoiceBasis) -> list[str]:
-    by_municipality, everything = _totals(basis)
+def _totals_text(basis: InvoiceBasis, lang: Language) -> list[str]:
+    by_municipality, everything = totals(basis)
     lines = []
     if len(basis.months) > 1:
         for municipality in basis.municipalities:
-            lines.append(f"total {municipality}: {plain(by_municipality[municipality])} kr")
+            amount = lang.amount(by_municipality[municipality])
+            lines.append(
+                lang._("total {municipality}: {amount}", municipality=municipality, amount=amount)
+            )
     missing = sum(1 for line in basis.lines if line.amount is None)
-    suffix = f" ({missing} of {len(basis.lines)} lines not computed)" if missing else ""
-    lines.append(f"total: {plain(everything)} kr{suffix}")
+    total = lang._("total: {amount}", amount=lang.amount(everything))
+    if missing:
+        total += lang.ngettext(
+            " ({missing} of {count} line not computed)",
+            " ({missing} of {count} lines not computed)",
+            len(basis.lines),
+            missing=missing,
+        )
+    lines.append(total)
     return lines
 
 
-def _reasons_text(basis: InvoiceBasis) -> list[str]:
-    """Each distinct reason once, with the lines it concerns."""
+def reasons_text(basis: InvoiceBasis, lang: Language = ENGLISH) -> list[str]:
+    """Each distinct reason once, with the lines it concerns: 'provisional: … — Varberg
+    2025-10, …' (the status and reason in ``lang``)."""
     grouped: dict[str, list[str]] = {}
     for line in basis.lines:
         if line.reasons:
-            status = line.status.value
-            concerned = f"{line.municipality} {_month(line.month)}"
+            status = lang._(line.status.value)
+            concerned = f"{line.municipality} {month_text(line.month)}"
             for reason in line.reasons:
-                grouped.setdefault(f"{status}: {reason}", []).append(concerned)
+                grouped.setdefault(f"{status}: {lang.text(reason)}", []).append(concerned)
     out = []
     for reason, where in grouped.items():
-        shown = ", ".join(where[:6]) + (f" and {len(where) - 6} more" if len(where) > 6 else "")
+        shown = ", ".join(where[:6])
+        if len(where) > 6:
+            shown = lang._("{lines} and {more} more", lines=shown, more=len(where) - 6)
         if len(where) == len(basis.lines) > 1:
-            shown = "all lines"
+            shown = lang._("all lines")
         out.append(f"{reason} — {shown}")
     return out
 
@@ -198,27 +166,52 @@ def _reasons_text(basis: InvoiceBasis) -> list[str]:
 # --- CSV ----------------------------------------------------------------------------------------
 
 
-def render_csv(basis: InvoiceBasis) -> str:
-    """CSV for a Swedish spreadsheet: ';' separated, decimal commas, a BOM so Excel reads UTF-8."""
-    texts: list[list[str]] = _cells(basis, _SHEET, partial(column_texts, point=","))
+def render_csv(basis: InvoiceBasis, lang: Language = ENGLISH) -> str:
+    """CSV for a Swedish spreadsheet: ';' separated, decimal commas, a BOM so Excel reads UTF-8;
+    every cell of a numeric column a number, the exact values in columns of their own."""
+    found = values(basis)
+    names = (*SHEET, *exact_columns(basis, found))
+    texts: list[list[str]] = cells(basis, names, csv_numbers, lang, found)
     texts = [
-        cells if name in COLUMNS else list(map(_inert, cells))
-        for name, cells in zip(_SHEET, texts, strict=True)
+        column if name in COLUMNS else list(map(inert, column))
+        for name, column in zip(names, texts, strict=True)
     ]
-    rows = [headings(_SHEET), *zip(*texts, strict=True)]
+    rows = [headings(names, lang), *zip(*texts, strict=True)]
     text = "\r\n".join(map(";".join, rows)) + "\r\n"
-    if not _quoted(text, len(rows), len(_SHEET)):
+    if not _quoted(text, len(rows), len(names)):
         return "\ufeff" + text
     buffer = io.StringIO()  # some cell must be quoted: the csv module knows how
     csv.writer(buffer, delimiter=";", lineterminator="\r\n").writerows(rows)
     return "\ufeff" + buffer.getvalue()
 
 
+def csv_numbers(values: list[Any]) -> list[str]:
+    """Values as CSV cells, each a number a spreadsheet reads with a decimal comma: exact where
+    its decimals end, else rounded half-even to :data:`CSV_PLACES` decimals; nothing for no
+    value."""
+    texts = column_texts(values, point=",")  # exact where the decimals end, else cut and '…'
+    for i, text in enumerate(texts):
+        if text.endswith("…"):
+            texts[i] = _rounded(values[i].value)
+    return texts
+
+
+def _rounded(number: Fraction) -> str:
+    """A number whose decimals never end, rounded half-even to CSV_PLACES decimals, every one
+    written: by whole-number arithmetic (as round_exact's half_even, for tens of thousands)."""
+    whole, rest = divmod(number.numerator * 10**CSV_PLACES, number.denominator)
+    if 2 * rest > number.denominator or (2 * rest == number.denominator and whole % 2):
+        whole += 1
+    digits = str(abs(whole)).rjust(CSV_PLACES + 1, "0")
+    sign = "-" if whole < 0 else ""
+    return f"{sign}{digits[:-CSV_PLACES]},{digits[-CSV_PLACES:]}"
+
+
 _FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 """How a cell that a spreadsheet would take for a formula starts."""
 
 
-def _inert(text: str) -> str:
+def inert(text: str) -> str:
     """A text cell a spreadsheet shows as text, never runs as a formula: one that starts like a
     formula (a municipality named '=HYPERLINK(…)' in an agreement file) gets a leading "'"."""
     return "'" + text if text.startswith(_FORMULA_STARTS) else text
@@ -241,7 +234,7 @@ def _quoted(text: str, rows: int, cells: int) -> bool:
 def to_json(basis: InvoiceBasis, data: Mapping[str, Any] | None = None) -> dict[str, Any]:
     """The invoice basis as a plain mapping following schemas/invoice-basis.schema.json;
     ``data`` says which data file it was computed from and how that was read."""
-    by_municipality, everything = _totals(basis)
+    by_municipality, everything = totals(basis)
     values = iter(exact_texts([v for line in basis.lines for v in _named_values(line)]))
     return {
         "format": FORMAT,
@@ -271,7 +264,7 @@ def _line_json(line: InvoiceLine, values: Iterator[str]) -> dict[str, Any]:
     """A line as JSON; the text of its inputs and step values are the next ones of ``values``."""
     return {
         "municipality": line.municipality,
-        "month": _month(line.month),
+        "month": month_text(line.month),
         "status": line.status.value,
         "reasons": list(line.reasons),
         "governance": line.governance.status.value,
@@ -315,84 +308,6 @@ def _figure_json(use: FigureUse) -> dict[str, Any]:
     }
 
 
-# --- XLSX ---------------------------------------------------------------------------------------
-
-
-def render_xlsx(basis: InvoiceBasis) -> bytes:
-    """An XLSX workbook: one sheet of lines with numbers as numbers, one of totals.
-
-    openpyxl writes it in its write-only mode, row after row, which is many times faster for
-    tens of thousands of rows than building the sheets cell by cell.
-    """
-    from openpyxl import Workbook
-
-    workbook = Workbook(write_only=True)
-    sheet = workbook.create_sheet("Fakturaunderlag")
-    sheet.append(headings(_SHEET))
-    for row in zip(*_cells(basis, _SHEET, _numbers), strict=True):
-        sheet.append([_text_cell(sheet, value) for value in row])
-    by_municipality, everything = _totals(basis)
-    totals = workbook.create_sheet("Summa")
-    totals.append(["municipality", "total (kr)"])
-    for municipality in basis.municipalities:
-        totals.append([_text_cell(totals, municipality), by_municipality[municipality]])
-    totals.append(["all", everything])
-    buffer = io.BytesIO()
-    workbook.save(buffer)
-    return _deterministic_zip(buffer.getvalue())
-
-
-def _text_cell(sheet: Any, value: Any) -> Any:
-    """A value for a write-only sheet; text that openpyxl would store as a formula (it starts
-    with '=') is stored as text."""
-    if not (isinstance(value, str) and value.startswith("=")):
-        return value
-    from openpyxl.cell import WriteOnlyCell
-
-    cell = WriteOnlyCell(sheet, value=value)
-    cell.data_type = "s"
-    return cell
-
-
-def _numbers(values: list[Any]) -> list[Decimal | None]:
-    return list(map(_number, values))
-
-
-def _number(value: Value | Decimal | None) -> Decimal | None:
-    """A value in a spreadsheet cell: a number (the amount billed, a Decimal, as it is), or
-    None, an empty cell, for anything but an amount."""
-    if isinstance(value, Decimal):
-        return value
-    if not isinstance(value, Amount):
-        return None
-    # A spreadsheet holds a number, not a fraction: decimals that never end are shown to
-    # 10 places (the exact value is in the JSON output and in explain).
-    number = value.value
-    decimals = decimal_places(number.denominator)
-    if decimals is None or decimals[0] > _SPREADSHEET_PLACES:
-        number = round_exact(number, _SPREADSHEET_PLACES, "half_even")
-    return to_decimal(number)
-
-
-def _deterministic_zip(data: bytes) -> bytes:
-    """The workbook with fixed zip timestamps, so that equal inputs give equal bytes."""
-    source = zipfile.ZipFile(io.BytesIO(data))
-    out = io.BytesIO()
-    with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as target:
-        for info in source.infolist():
-            fixed = zipfile.ZipInfo(info.filename, date_time=(2000, 1, 1, 0, 0, 0))
-            fixed.compress_type = zipfile.ZIP_DEFLATED
-            content = source.read(info.filename)
-            if info.filename == "docProps/core.xml":
-                content = _without_dates(content)
-            target.writestr(fixed, content)
-    return out.getvalue()
-
-
-def _without_dates(xml: bytes) -> bytes:
-    return re.sub(rb"<dcterms:(created|modified)[^>]*>[^<]*</dcterms:\1>", b"", xml)
-
-
 def data_json(report: ReadReport, sha256: str, warnings: Sequence[Diagnostic]) -> dict[str, object]:
     """The data file a run read, for the JSON output: its path and SHA-256 (as the documents
     have theirs), how it was read, the rows left out and why, and the warnings met."""
@@ -411,14 +326,21 @@ def data_json(report: ReadReport, sha256: str, warnings: Sequence[Diagnostic]) -
 
 
 def render_basis(
-    basis: InvoiceBasis, output_format: str, data: Mapping[str, Any] | None = None
+    basis: InvoiceBasis,
+    output_format: str,
+    data: Mapping[str, Any] | None = None,
+    lang: Language = ENGLISH,
+    read: ReadReport | None = None,
 ) -> bytes:
-    """The invoice basis in a format (table, csv, json, xlsx), as the bytes to write; the
-    JSON names ``data``, the data file it was computed from (:func:`data_json`)."""
+    """The invoice basis in a format (table, csv, json, xlsx), as the bytes to write, in a
+    language (JSON is always English); the JSON names ``data``, the data file it was computed
+    from (:func:`data_json`), and the workbook ``read``, how that file was read."""
     if output_format == "csv":
-        return render_csv(basis).encode("utf-8")
+        return render_csv(basis, lang).encode("utf-8")
     if output_format == "json":
         return render_json(basis, data).encode("utf-8")
     if output_format == "xlsx":
-        return render_xlsx(basis)
-    return render_table(basis).encode("utf-8")
+        from agreement_engine.render.xlsx import render_xlsx
+
+        return render_xlsx(basis, lang, read)
+    return render_table(basis, lang).encode("utf-8")

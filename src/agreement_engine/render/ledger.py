@@ -26,7 +26,8 @@ from agreement_engine.ledger import (
 )
 from agreement_engine.ledger.records import values_text
 from agreement_engine.render.explain import explain
-from agreement_engine.render.invoice import _inert, governed_by
+from agreement_engine.render.columns import governed_by
+from agreement_engine.render.invoice import inert
 
 EXPORT_FORMAT = "agreement-engine/invoice-document/1"
 
@@ -303,7 +304,7 @@ def render_export(shown: Shown, output_format: str) -> bytes:
         writer = csv.writer(stream, delimiter=";", lineterminator="\r\n")
         writer.writerow(["field", "value"])
         for name, value in fields:
-            writer.writerow([name, value.replace(".", ",") if _numeric(value) else _inert(value)])
+            writer.writerow([name, value.replace(".", ",") if _numeric(value) else inert(value)])
         return ("\ufeff" + stream.getvalue()).encode("utf-8")
     return _xlsx(fields)
 
@@ -316,20 +317,25 @@ _NUMBER = re.compile(r"-?[0-9]+(\.[0-9]+)?")
 
 
 def _xlsx(fields: list[tuple[str, str]]) -> bytes:
-    from openpyxl import Workbook
+    """The document as a workbook of two columns, field and value; numbers as numbers. Fixed
+    document properties, as the invoice basis's workbook has: equal input, equal bytes."""
+    import xlsxwriter
 
-    from agreement_engine.render.invoice import _deterministic_zip
+    from agreement_engine.render.xlsx import CREATED
 
-    book = Workbook()
-    sheet = book.active
-    assert sheet is not None
-    sheet.title = "document"
-    sheet.append(["field", "value"])
-    for name, value in fields:
-        sheet.append([name, Decimal(value) if _numeric(value) else value])
     stream = io.BytesIO()
-    book.save(stream)
-    return _deterministic_zip(stream.getvalue())
+    book = xlsxwriter.Workbook(stream, {"in_memory": True, "strings_to_formulas": False})
+    book.set_properties({"created": CREATED})
+    sheet = book.add_worksheet("document")
+    sheet.write_row(0, 0, ["field", "value"], book.add_format({"bold": True}))
+    for row, (name, value) in enumerate(fields, 1):
+        sheet.write_string(row, 0, name)
+        if _numeric(value):
+            sheet.write_number(row, 1, Decimal(value))
+        else:
+            sheet.write_string(row, 1, value)
+    book.close()
+    return stream.getvalue()
 
 
 def _s(items: Sequence[object]) -> str:

@@ -14,6 +14,7 @@ import textwrap
 from collections.abc import Callable, Sequence
 from typing import Any
 
+from agreement_engine.render.i18n import ENGLISH, N_, Language
 from agreement_engine.review.timeline import (
     FIGURE_STATES,
     FigureNote,
@@ -26,27 +27,35 @@ from agreement_engine.review.timeline import (
 
 FORMAT = "agreement-engine/timeline/1"
 WIDTH = 100  # the text view wraps its detail lines to fit a terminal this wide
-_HEADINGS = ("months", "parties", "governed by", "status")
+_HEADINGS = (N_("months"), N_("parties"), N_("governed by"), N_("status"))
+STATUSES = (N_("in force"), N_("pending approval"), N_("gap"), N_("statute"), N_("conflict"))
+"""The words of :class:`TimelineStatus`, for the catalog."""
 
 
-def render_text(timeline: Timeline) -> str:
+def render_text(timeline: Timeline, lang: Language = ENGLISH) -> str:
     """The runs as a table a person reads on one screen, details indented under each row."""
     rows = [
-        (run.months, _parties(run, timeline.municipalities), run.regime.governed_by, _status(run))
+        (
+            run.months,
+            _parties(run, timeline.municipalities, lang),
+            run.regime.governed_by,
+            _status(run, lang),
+        )
         for run in timeline.runs
     ]
-    widths = [max(len(r[i]) for r in [_HEADINGS, *rows]) for i in range(len(_HEADINGS))]
+    headings = tuple(lang._(h) for h in _HEADINGS)
+    widths = [max(len(r[i]) for r in [headings, *rows]) for i in range(len(headings))]
 
     def fmt(cells: Sequence[str]) -> str:
         return "  ".join(c.ljust(w) for c, w in zip(cells, widths, strict=True)).rstrip()
 
     span = span_text(timeline.first, timeline.last)
     out = [f"timeline {span}: {', '.join(timeline.municipalities)}", ""]
-    out += [fmt(_HEADINGS), fmt(["-" * w for w in widths])]
+    out += [fmt(headings), fmt(["-" * w for w in widths])]
     indent = " " * (widths[0] + 2)
     for run, row in zip(timeline.runs, rows, strict=True):
         out.append(fmt(row))
-        for label, value in _details(run):
+        for label, value in _details(run, lang):
             out += textwrap.wrap(
                 f"{label}: {value}",
                 width=WIDTH,
@@ -58,42 +67,49 @@ def render_text(timeline: Timeline) -> str:
     return "\n".join(out) + "\n"
 
 
-def _parties(run: Run, everyone: Sequence[str]) -> str:
+def _parties(run: Run, everyone: Sequence[str], lang: Language) -> str:
     mine = run.municipalities
     if len(mine) == len(everyone) and len(everyone) > 1:
-        return f"all {len(everyone)} municipalities"
+        return lang._("all {count} municipalities", count=len(everyone))
     others = [m for m in everyone if m not in mine]
     if len(mine) > 2 and len(others) < len(mine):
-        return "all but " + ", ".join(others)
+        return lang._("all but {others}", others=", ".join(others))
     return ", ".join(mine)
 
 
-def _status(run: Run) -> str:
+def _status(run: Run, lang: Language) -> str:
     regime = run.regime
     if regime.status is TimelineStatus.GAP and regime.statute is not None:
-        return "gap: statute governs"
+        return lang._("gap: statute governs")
     if regime.status is TimelineStatus.CONFLICT:
-        return "conflict: run check"
-    return regime.status.value
+        return lang._("conflict: run check")
+    return lang._(regime.status.value)
 
 
-def _details(run: Run) -> list[tuple[str, str]]:
+_FIGURE_LABELS = {
+    "missing": N_("missing figures"),
+    "provisional": N_("provisional figures"),
+    "illustrative": N_("illustrative figures"),
+}
+
+
+def _details(run: Run, lang: Language) -> list[tuple[str, str]]:
     regime = run.regime
     details = []
     if regime.routines:
-        details.append(("routines", ", ".join(regime.routines)))
+        details.append((lang._("routines"), ", ".join(regime.routines)))
     if regime.awaiting_approval:
         meanwhile = (
-            f"until every party has approved, {regime.statute} governs"
+            lang._("until every party has approved, {statute} governs", statute=regime.statute)
             if regime.statute
-            else "until every party has approved, nothing governs: no statute is in force"
+            else lang._("until every party has approved, nothing governs: no statute is in force")
         )
         who = ", ".join(regime.awaiting_approval)
-        details.append(("awaiting approval from", f"{who}; {meanwhile}"))
+        details.append((lang._("awaiting approval from"), f"{who}; {meanwhile}"))
     for state in FIGURE_STATES:
         notes = [n for n in run.figures if n.status == state]
         if notes:
-            details.append((f"{state} figures", _figures_text(notes)))
+            details.append((lang._(_FIGURE_LABELS[state]), _figures_text(notes)))
     return details
 
 
@@ -121,8 +137,9 @@ CSV_COLUMNS = (
 )
 
 
-def render_csv(timeline: Timeline) -> str:
-    """One row per municipality and month, ';' separated; lists inside a cell joined by ', '."""
+def render_csv(timeline: Timeline, lang: Language = ENGLISH) -> str:
+    """One row per municipality and month, ';' separated; lists inside a cell joined by ', '.
+    For machines, like JSON: its names and values are the same in every language."""
     buffer = io.StringIO()
     writer = csv.writer(buffer, delimiter=";", lineterminator="\n")
     writer.writerow(CSV_COLUMNS)
@@ -193,11 +210,11 @@ def _figures_json(notes: Sequence[FigureNote]) -> list[dict[str, str]]:
     return [{"parameter": n.parameter, "key": n.key, "status": n.status} for n in notes]
 
 
-def render_json(timeline: Timeline) -> str:
+def render_json(timeline: Timeline, lang: Language = ENGLISH) -> str:
     return json.dumps(to_json(timeline), ensure_ascii=False, indent=2) + "\n"
 
 
-RENDERERS: dict[str, Callable[[Timeline], str]] = {
+RENDERERS: dict[str, Callable[[Timeline, Language], str]] = {
     "text": render_text,
     "csv": render_csv,
     "json": render_json,

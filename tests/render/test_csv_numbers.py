@@ -1,0 +1,93 @@
+"""The CSV as a Swedish spreadsheet reads it: every cell of a numeric column a number."""
+
+from __future__ import annotations
+
+import csv
+import io
+from decimal import Decimal, InvalidOperation
+from fractions import Fraction
+
+import pytest
+from outputs import EPISODES, halland
+
+from agreement_engine.render.i18n import language
+from agreement_engine.render.invoice import CSV_PLACES, render_csv
+
+NUMERIC = (
+    "benchmark",
+    "average days",
+    "excess",
+    "episodes",
+    "price/day",
+    "gross",
+    "discount",
+    "net amount",
+)
+
+
+def _read(text: str) -> list[dict[str, str]]:
+    """The rows as Python's csv reads a file Excel wrote in Sweden: ';' and a BOM."""
+    return list(csv.DictReader(io.StringIO(text.removeprefix("\ufeff")), delimiter=";"))
+
+
+def _number(cell: str) -> Decimal:
+    """A cell as a spreadsheet with a decimal comma reads it; an error if it is no number."""
+    try:
+        return Decimal(cell.replace(",", "."))
+    except InvalidOperation:
+        raise AssertionError(f"not a number: {cell!r}") from None
+
+
+@pytest.mark.parametrize("source", ["aggregates", "episodes"])
+def test_every_cell_of_every_numeric_column_is_a_number_or_empty(source: str) -> None:
+    """A sum in a spreadsheet skips text without a word: '3,8857…' would drop out of it."""
+    run = (
+        halland("2025-08", "2025-12")
+        if source == "aggregates"
+        else halland("2025-10", "2025-12", EPISODES)
+    )
+    rows = _read(render_csv(run.basis))
+    assert rows
+    numbers = 0
+    for row in rows:
+        for column in NUMERIC:
+            if row[column]:
+                _number(row[column])
+                numbers += 1
+        assert "…" not in ";".join(row.values())
+    assert numbers > len(rows)
+
+
+def test_a_value_whose_decimals_never_end_is_rounded_half_even_with_the_exact_one_beside_it() -> (
+    None
+):
+    """103/19 days: 5,421053 to six decimals, the fraction itself in 'average days (exact)'."""
+    rows = _read(render_csv(halland().basis))
+    endless = [row for row in rows if "/" in row["average days (exact)"]]
+    assert endless
+    for row in endless:
+        exact = Fraction(row["average days (exact)"])
+        shown = _number(row["average days"])
+        assert shown.as_tuple().exponent == -CSV_PLACES
+        assert abs(Fraction(shown) - exact) <= Fraction(1, 2 * 10**CSV_PLACES)
+
+
+def test_a_value_whose_decimals_end_is_written_exactly_in_both_columns() -> None:
+    """7,5 days stays 7,5: nothing is padded or rounded that need not be."""
+    rows = _read(render_csv(halland().basis))
+    ending = [
+        row
+        for row in rows
+        if row["average days (exact)"] and "/" not in row["average days (exact)"]
+    ]
+    assert ending
+    assert all(row["average days"] == row["average days (exact)"] for row in ending)
+
+
+def test_the_swedish_csv_has_swedish_headings_and_statuses_and_the_same_numbers() -> None:
+    """Only words change with the language: a script summing the columns gets the same sums."""
+    basis = halland().basis
+    english, swedish = _read(render_csv(basis)), _read(render_csv(basis, language("sv")))
+    assert list(swedish[0])[:4] == ["månad", "kommun", "styrs av", "riktmärke"]
+    assert {row["status"] for row in swedish} == {"preliminär", "ej beräknad"}
+    assert [row["net amount"] for row in english] == [row["nettobelopp"] for row in swedish]
