@@ -278,8 +278,8 @@ def _read_ahead(data: str) -> None:
     """Have a CSV extract's encoding worked out while the agreements load (see
     :func:`.csv_file.read_ahead`). A data file with a problem is left to say so in its turn,
     after the agreements."""
-    from agreement_engine.data.bulk import is_xlsx
     from agreement_engine.data.csv_file import read_ahead
+    from agreement_engine.data.files import is_xlsx
 
     try:
         if not is_xlsx(data) and is_episode_file(data):

@@ -14,8 +14,8 @@ from hypothesis import strategies as st
 
 from agreement_engine.data import MAX_ERRORS, read_aggregates
 from agreement_engine.data.aggregates import _Reader
+from agreement_engine.data.csv_text import split_lines
 from agreement_engine.data.dialect import parse_decimal, parse_whole_number
-from agreement_engine.data.table import split_lines
 from agreement_engine.diagnostics import EngineError, Severity, render_text
 from agreement_engine.months import YearMonth
 

@@ -18,7 +18,8 @@ from agreement_engine.data.dialect import (
     parse_whole_number,
     parse_yes_no,
 )
-from agreement_engine.data.xlsx import cell_text, column_letter
+from agreement_engine.data.table import column_letter
+from agreement_engine.data.xlsx import cell_text
 
 HALLAND = ("Falkenberg", "Halmstad", "Hylte", "Kungsbacka", "Laholm", "Varberg")
 

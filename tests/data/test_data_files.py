@@ -14,7 +14,7 @@ import pytest
 from typer.testing import CliRunner
 
 from agreement_engine.cli.app import app
-from agreement_engine.data import csv_file, read_aggregates, read_episodes_frame
+from agreement_engine.data import csv_file, encoding, read_aggregates, read_episodes_frame
 from agreement_engine.diagnostics import EngineError, render_text
 from agreement_engine.months import YearMonth
 
@@ -149,7 +149,7 @@ def test_a_stray_byte_far_down_a_utf8_extract_is_shown_where_it_is(
 ) -> None:
     """The UTF-8 letters of the header vouch for the file, however many chunks before the
     stray byte they were read."""
-    monkeypatch.setattr(csv_file, "_CHUNK", chunk)
+    monkeypatch.setattr(encoding, "CHUNK", chunk)
     rows = "".join(EPISODE_ROW.format(n=n) for n in range(5000))
     path = tmp_path / "extract.csv"
     path.write_bytes((EPISODES + rows).encode() + b"E5000;" + byte + b"Laholm;2026-03-01;\n")
@@ -354,7 +354,7 @@ def test_an_extract_read_ahead_is_opened_with_what_was_read(
     extract = tmp_path / "episodes.csv"
     extract.write_bytes(("\ufeff" + EPISODES + EPISODE_ROW.format(n=1)).encode("utf-8"))
     csv_file.read_ahead(str(extract))
-    monkeypatch.setattr(csv_file, "_encoding", lambda path: pytest.fail("read again"))
+    monkeypatch.setattr(csv_file, "find_encoding", lambda path: pytest.fail("read again"))
     opened = csv_file.open_csv(str(extract), ["Vårdtillfälle-ID", "Kommun"])
     assert opened.form == "CSV (UTF-8 with BOM, separated by ';')"
     assert csv_file._identity(str(extract)) not in csv_file._READ_AHEAD
@@ -367,7 +367,7 @@ def test_an_extract_changed_after_it_was_read_ahead_is_read_again(tmp_path: Path
     csv_file.read_ahead(str(extract))
     identity = csv_file._identity(str(extract))
     assert identity is not None
-    assert csv_file._READ_AHEAD[identity].result()[1] == "UTF-8"  # read before the change
+    assert csv_file._READ_AHEAD[identity].result().name == "UTF-8"  # read before the change
     extract.write_bytes((EPISODES + "E1;Växjö;2026-03-01;2026-03-04\n").encode("cp1252"))
     opened = csv_file.open_csv(str(extract), ["Vårdtillfälle-ID", "Kommun"])
     assert opened.form == "CSV (Windows-1252, separated by ';')"

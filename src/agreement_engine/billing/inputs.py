@@ -296,9 +296,8 @@ def is_episode_file(path: str) -> bool:
     (:class:`EngineError`), before anything opens it; a file that cannot be read otherwise is
     taken for aggregates: their reader says what is wrong with it.
     """
-    from agreement_engine.data.bulk import is_xlsx
     from agreement_engine.data.dialect import normalise_name
-    from agreement_engine.data.table import check_data_file
+    from agreement_engine.data.files import check_data_file, is_xlsx
 
     check_data_file(path)
     wanted = {normalise_name(n) for n in _EPISODE_ONLY}
@@ -341,7 +340,7 @@ def _xlsx_head(path: str) -> set[str]:
 def _head_text(head: bytes, path: str, whole: bool) -> str:
     """The first bytes of a file as text. A head cut short may end inside a character (up to
     four bytes long): drop the last bytes of such a partial character rather than fail."""
-    from agreement_engine.data.table import decode
+    from agreement_engine.data.encoding import decode
     from agreement_engine.diagnostics import EngineError
 
     for cut in range(1 if whole else 4):

@@ -39,6 +39,7 @@ from os import PathLike
 from typing import TypeVar
 
 from agreement_engine.data.columns import Column, Layout, known_names, resolve
+from agreement_engine.data.csv_text import CsvText, open_csv_text
 from agreement_engine.data.dialect import (
     MAX_DIGITS,
     SPACES,
@@ -53,17 +54,11 @@ from agreement_engine.data.dialect import (
     parse_month,
     parse_whole_number,
 )
+from agreement_engine.data.files import is_xlsx
 from agreement_engine.data.messages import bad_value, subject, underline, unknown_municipality
 from agreement_engine.data.report import Exclusions, Problems, ReadReport
-from agreement_engine.data.table import (
-    Cell,
-    CsvText,
-    Row,
-    Table,
-    check_unnamed,
-    open_table,
-    unnamed_columns,
-)
+from agreement_engine.data.table import Cell, Row, Table, check_unnamed, unnamed_columns
+from agreement_engine.data.xlsx import read_xlsx_table
 from agreement_engine.diagnostics import Diagnostic, Location, error, warning
 from agreement_engine.months import YearMonth
 
@@ -110,7 +105,7 @@ def read_aggregates(
     """
     name = str(path)
     problems = Problems(name)
-    source = open_table(name, known_names(AGGREGATE_COLUMNS), problems)
+    source = _open_table(name, known_names(AGGREGATE_COLUMNS), problems)
     layout = resolve(source.header, AGGREGATE_COLUMNS, problems)
     if layout is not None and not layout.has("month") and month is None:
         problems.add(_no_month(source.header))
@@ -133,6 +128,15 @@ def read_aggregates(
     problems.raise_if_errors()
     report = _report(source, layout, reader, month)
     return figures, report, problems.sorted_warnings()
+
+
+def _open_table(path: str, known: Collection[str], problems: Problems) -> Table | CsvText:
+    """An XLSX file read as a table, or a CSV file read as lines, so that its records can be
+    read one by one (see :class:`.CsvText`). Problems that leave nothing to read (an empty or
+    undecodable file, a single column) raise :class:`EngineError` at once."""
+    if is_xlsx(path):
+        return read_xlsx_table(path, known, problems)
+    return open_csv_text(path, known)
 
 
 class _Excluded(Exception):

@@ -40,7 +40,7 @@ from datetime import date
 from os import PathLike
 from typing import TYPE_CHECKING, TypeVar
 
-from agreement_engine.data.bulk import TextFrame, is_xlsx, open_text_frame
+from agreement_engine.data.bulk import TextFrame, open_text_frame
 from agreement_engine.data.columns import Layout, known_names, resolve
 from agreement_engine.data.csv_file import ROW, column_name, open_csv
 from agreement_engine.data.episode_fields import (
@@ -60,6 +60,7 @@ from agreement_engine.data.episode_scan import (
     check,
     small_chunks,
 )
+from agreement_engine.data.files import is_xlsx
 from agreement_engine.data.messages import bad_value, subject, underline, unknown_municipality
 from agreement_engine.data.report import MAX_ERRORS, Exclusions, Problems, ReadReport
 from agreement_engine.data.table import Cell, stray_value
