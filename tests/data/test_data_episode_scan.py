@@ -15,13 +15,15 @@ from agreement_engine.billing.ruleset import type_rules
 from agreement_engine.billing.timeline import governance
 from agreement_engine.cli import commands
 from agreement_engine.data import (
+    Reading,
     episode_scan,
     episodes,
     read_episodes,
     read_episodes_frame,
     read_episodes_then,
+    sniff,
 )
-from agreement_engine.data.csv_file import PlainLines, open_csv, remove_copies
+from agreement_engine.data.csv_file import PlainLines, open_csv
 from agreement_engine.diagnostics import EngineError, render_text
 from agreement_engine.months import YearMonth
 
@@ -335,7 +337,7 @@ def test_a_count_of_bytes_vouches_only_for_plain_lines(
 ) -> None:
     path = tmp_path / "extract.csv"
     path.write_bytes(text)
-    csv = open_csv(str(path), ["a"])
+    csv = open_csv(str(path), ["a"], Reading())
     assert csv.plain == plain
 
 
@@ -355,7 +357,7 @@ def test_the_bytes_not_in_fields_are_those_of_whole_records(
 ) -> None:
     path = tmp_path / "extract.csv"
     path.write_bytes(text)
-    csv = open_csv(str(path), ["a"])
+    csv = open_csv(str(path), ["a"], Reading())
     found = (
         csv.fields(whole=True)
         .select(
@@ -379,7 +381,8 @@ def test_counting_taken_in_the_checking_pass_is_counting_the_checked_file_again(
     path = write(tmp_path, lines, **options)
     months = YearMonth.range(YearMonth(2022, 11), YearMonth(2027, 12))
     billing = Billing(library, months, HALLAND, True)
-    [data], _, _ = read_episode_data(str(path), [billing], HALLAND, lambda found: found)
+    reading = Reading()  # open while the extract is counted again, below
+    [data], _, _ = read_episode_data(sniff(str(path)), [billing], HALLAND, lambda x: x, reading)
     rulesets = {
         ruleset.base.id: ruleset
         for month in months
@@ -582,11 +585,11 @@ def test_the_id_hashes_still_being_sorted_when_a_run_stops_are_removed_as_it_end
         raise EngineError([])
 
     monkeypatch.setattr(episode_scan, "_repeats", slow)
-    with pytest.raises(EngineError):
-        read_episodes_then(write(tmp_path, CLEAN), stop)
-    [folder] = folders
-    assert (folder / "ids.ipc").exists()
-    remove_copies()
+    with Reading() as reading:
+        with pytest.raises(EngineError):
+            read_episodes_then(write(tmp_path, CLEAN), stop, reading=reading)
+        [folder] = folders
+        assert (folder / "ids.ipc").exists()
     assert not folder.exists()
     release.set()
 

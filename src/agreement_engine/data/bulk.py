@@ -22,6 +22,7 @@ from agreement_engine.data.csv_file import ROW, CsvFile, column_name, open_csv
 from agreement_engine.data.csv_text import field_count_problem, make_row, split_record
 from agreement_engine.data.dialect import SPACES
 from agreement_engine.data.files import is_xlsx
+from agreement_engine.data.reading import Reading
 from agreement_engine.data.report import MAX_ERRORS, Problems
 from agreement_engine.data.table import HEADER_SEARCH, Cell, Row, column_letter, stray_value
 from agreement_engine.data.xlsx import (
@@ -60,12 +61,15 @@ class TextFrame:
 
 
 @contextmanager
-def open_text_frame(path: str, known: Collection[str], problems: Problems) -> Iterator[TextFrame]:
-    """The file at ``path`` as a :class:`TextFrame`, CSV or XLSX by its extension."""
+def open_text_frame(
+    path: str, known: Collection[str], problems: Problems, reading: Reading
+) -> Iterator[TextFrame]:
+    """The file at ``path`` as a :class:`TextFrame`, CSV or XLSX by its extension; a CSV file's
+    encoding as ``reading`` has it (see :func:`.open_csv`)."""
     if is_xlsx(path):
         yield _xlsx_frame(path, known, problems)
         return
-    csv = open_csv(path, known)
+    csv = open_csv(path, known, reading)
     try:
         yield _csv_frame(csv, problems)
     finally:

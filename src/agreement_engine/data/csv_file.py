@@ -2,9 +2,10 @@
 
 A file that is not UTF-8 (Windows-1252, UTF-16, or lines ended by a lone CR) is first copied to a
 temporary UTF-8 file, in chunks, so that polars can read it; the copy lives as long as the
-:class:`CsvFile`. The whole file is read once on opening, to check that it decodes and to note
-whether it holds a quote or a carriage return anywhere; a caller that knows a file will be
-opened can have that reading begun in a thread beforehand (:func:`read_ahead`).
+:class:`CsvFile`, or until the run's :class:`.Reading` closes. The whole file is read once on
+opening, to check that it decodes and to note whether it holds a quote or a carriage return
+anywhere (:func:`.find_encoding`); a caller that knows a file will be opened can have that
+reading begun in a thread beforehand (:meth:`.Reading.read_ahead`).
 
 polars is imported inside the functions, so that importing this module stays cheap.
 """
@@ -12,15 +13,11 @@ polars is imported inside the functions, so that importing this module stays che
 from __future__ import annotations
 
 import os
-import stat
 import tempfile
-import weakref
-from collections.abc import Callable, Collection
-from concurrent.futures import Future, ThreadPoolExecutor
+from collections.abc import Collection
 from dataclasses import dataclass
-from functools import partial
 from pathlib import Path
-from typing import TYPE_CHECKING, TypeVar
+from typing import TYPE_CHECKING
 
 from agreement_engine.data.csv_text import (
     SEPARATOR_NAMES,
@@ -29,23 +26,17 @@ from agreement_engine.data.csv_text import (
     make_row,
     split_record,
 )
-from agreement_engine.data.encoding import CHUNK, Encoding, Marks, find_encoding
+from agreement_engine.data.encoding import CHUNK, Marks
+from agreement_engine.data.reading import Reading
 from agreement_engine.data.table import Row
 
 if TYPE_CHECKING:
     import polars as pl
 
-T = TypeVar("T")
-
 ROW = "_row"
 """The column holding each row's number in the file (the header counts as a row)."""
 
 _HEAD = 1 << 18
-
-
-_COPIES: weakref.WeakSet[tempfile.TemporaryDirectory[str]] = weakref.WeakSet()
-"""The temporary folders made (UTF-8 copies of data files, id hashes being sorted), while they
-may still be on disk."""
 
 
 def column_name(index: int) -> str:
@@ -154,28 +145,13 @@ class CsvFile:
             self.copy.cleanup()
 
 
-def remove_copies() -> None:
-    """Remove every temporary folder still on disk, for a process that ends without freeing its
-    objects (whose folders would otherwise be removed as they are freed) or waiting for its
-    threads (one may still be sorting id hashes when a run stops with an error)."""
-    for folder in list(_COPIES):
-        folder.cleanup()
-
-
-def temporary_folder() -> tempfile.TemporaryDirectory[str]:
-    """A temporary folder, removed by :func:`remove_copies` if it is still there then. Removing
-    it never fails: it may be removed by a thread and by the process ending at once."""
-    folder = tempfile.TemporaryDirectory(prefix="agreement-engine-", ignore_cleanup_errors=True)
-    _COPIES.add(folder)
-    return folder
-
-
-def open_csv(path: str, known: Collection[str]) -> CsvFile:
-    """The CSV file at ``path``, its header found among its first rows by the ``known`` names.
+def open_csv(path: str, known: Collection[str], reading: Reading) -> CsvFile:
+    """The CSV file at ``path``, its header found among its first rows by the ``known`` names;
+    its encoding as ``reading`` has it, and a copy, if one is made, in a folder of ``reading``.
 
     Raises :class:`EngineError` when the file cannot be read or decoded, or has no header.
     """
-    utf8_path, encoding, copy, marks = _utf8_file(path)
+    utf8_path, encoding, copy, marks = _utf8_file(path, reading)
     try:
         with open(utf8_path, "rb") as file:
             raw = file.read(_HEAD)
@@ -211,62 +187,15 @@ def _line_offset(head: bytes, index: int) -> int | None:
     return start
 
 
-_Identity = tuple[int, int, int, int]
-"""A regular file as the system knows it: device, inode, size and time of the last change."""
-
-_READ_AHEAD: dict[_Identity, Future[Encoding]] = {}
-"""The encodings being worked out ahead (:func:`read_ahead`), by the file they are of."""
-
-
-def read_ahead(path: str) -> None:
-    """Begin reading a CSV file through for its encoding (see :func:`_encoding`) in a thread, for
-    :func:`open_csv` to take: on a large extract this takes a tenth of a second or more, which
-    goes on while the caller does other work (loads the agreements, imports polars); the thread
-    waits on the disk, mostly, not on Python. A path that is no regular file is left alone: it
-    is not to be read twice, and opening it says why."""
-    identity = _identity(path)
-    if identity is None or identity in _READ_AHEAD:
-        return
-    _READ_AHEAD[identity] = in_thread(partial(find_encoding, path), "read-ahead")
-
-
-def in_thread(work: Callable[[], T], name: str) -> Future[T]:
-    """``work`` begun in a thread of its own, which ends with it; its result (or error) when
-    asked for."""
-    pool = ThreadPoolExecutor(max_workers=1, thread_name_prefix=name)
-    try:
-        return pool.submit(work)
-    finally:
-        pool.shutdown(wait=False)
-
-
-def _identity(path: str) -> _Identity | None:
-    try:
-        found = os.stat(path)
-    except OSError:
-        return None
-    if not stat.S_ISREG(found.st_mode):
-        return None
-    return found.st_dev, found.st_ino, found.st_size, found.st_mtime_ns
-
-
-def _encoding_of(path: str) -> Encoding:
-    """:func:`.find_encoding`, as read ahead if it was, and the file is still the one read (its
-    errors raised here, as if it were read now)."""
-    identity = _identity(path)
-    ahead = _READ_AHEAD.pop(identity, None) if identity is not None else None
-    if ahead is None:
-        return find_encoding(path)
-    return ahead.result()
-
-
-def _utf8_file(path: str) -> tuple[str, str, tempfile.TemporaryDirectory[str] | None, Marks]:
+def _utf8_file(
+    path: str, reading: Reading
+) -> tuple[str, str, tempfile.TemporaryDirectory[str] | None, Marks]:
     """A UTF-8 file polars can read with the same lines as ``path``, the original encoding's name,
     the temporary directory of the copy if one was made, and what the UTF-8 file holds."""
-    found = _encoding_of(path)
+    found = reading.encoding(path)
     if found.codec == "utf-8" and not _lone_carriage_returns(path):
         return path, found.name, None, found.marks
-    folder = temporary_folder()
+    folder = reading.temporary_folder()
     copy = str(Path(folder.name) / "utf8.csv")
     quoted = False
     try:

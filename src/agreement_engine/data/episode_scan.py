@@ -50,13 +50,7 @@ from typing import TYPE_CHECKING, Any, NamedTuple, Protocol
 
 from agreement_engine.data.bulk import Geometry
 from agreement_engine.data.columns import Layout
-from agreement_engine.data.csv_file import (
-    ROW,
-    CsvFile,
-    column_name,
-    in_thread,
-    temporary_folder,
-)
+from agreement_engine.data.csv_file import ROW, CsvFile, column_name
 from agreement_engine.data.dialect import SPACES
 from agreement_engine.data.episode_fields import (
     DATE_FIELDS,
@@ -67,6 +61,7 @@ from agreement_engine.data.episode_fields import (
     required,
     typed,
 )
+from agreement_engine.data.reading import Reading, in_thread
 from agreement_engine.data.report import Exclusion, Exclusions
 
 if TYPE_CHECKING:
@@ -201,11 +196,13 @@ def check(
     csv: CsvFile,
     layout: Layout,
     municipalities: Sequence[str] | None,
+    reading: Reading,
     tallies: Sequence[Tally] = (),
 ) -> Checked | None:
     """Check every row of a CSV extract in one streaming pass (two, when dates are written with
     spaces around them), taking the sums of ``tallies`` in the same pass; None when the in-memory
-    reader must read it (see the module).
+    reader must read it (see the module). The file of id hashes is written in a folder of
+    ``reading``.
 
     A file that may hold quotes has its records' lines and fields checked first, line by line
     (:class:`Geometry`), as the in-memory reader does.
@@ -220,7 +217,7 @@ def check(
                 return None
         except pl.exceptions.PolarsError:
             return None
-        scan = _Scan(csv, layout, frozenset(), tallies, by_fields=csv.plain is not None)
+        scan = _Scan(csv, layout, reading, frozenset(), tallies, by_fields=csv.plain is not None)
         while True:
             try:
                 verdict = scan.run(municipalities)
@@ -231,7 +228,9 @@ def check(
                 verdict = _Again(scan.strip, by_fields=False, gathered=scan.gathered)
             if not isinstance(verdict, _Again):
                 return verdict
-            scan = _Scan(csv, layout, verdict.strip, tallies, verdict.by_fields, verdict.gathered)
+            scan = _Scan(
+                csv, layout, reading, verdict.strip, tallies, verdict.by_fields, verdict.gathered
+            )
 
 
 def _plain(csv: CsvFile) -> bool:
@@ -260,6 +259,7 @@ class _Scan:
         self,
         csv: CsvFile,
         layout: Layout,
+        reading: Reading,
         strip: frozenset[str],
         tallies: Sequence[Tally],
         by_fields: bool,
@@ -268,6 +268,7 @@ class _Scan:
         import polars as pl
 
         self.csv, self.layout, self.strip, self.tallies = csv, layout, strip, tallies
+        self.reading = reading
         self.by_fields, self.gathered = by_fields, gathered
         self.usual, self.known = self._known_texts(
             [f for f in CHECKED_BY_VALUE if self.layout.has(f) and f not in gathered]
@@ -513,7 +514,7 @@ class _Scan:
             )
         )
         hashes = rows.select(pl.col(_HASH)).drop_nulls()
-        folder = temporary_folder()
+        folder = self.reading.temporary_folder()
         try:
             ids = Path(folder.name) / "ids.ipc"
             found, _ = pl.collect_all(

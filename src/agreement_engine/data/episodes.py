@@ -62,6 +62,7 @@ from agreement_engine.data.episode_scan import (
 )
 from agreement_engine.data.files import is_xlsx
 from agreement_engine.data.messages import bad_value, subject, underline, unknown_municipality
+from agreement_engine.data.reading import Reading
 from agreement_engine.data.report import MAX_ERRORS, Exclusions, Problems, ReadReport
 from agreement_engine.data.table import Cell, stray_value
 from agreement_engine.diagnostics import Diagnostic, Location, error, warning
@@ -142,6 +143,7 @@ def read_episodes(
     *,
     municipalities: Sequence[str] | None = None,
     tallies: Sequence[Tally] = (),
+    reading: Reading | None = None,
 ) -> tuple[Episodes, ReadReport, list[Diagnostic]]:
     """The episodes in a CSV or XLSX file, how the file was read, and any warnings.
 
@@ -149,10 +151,14 @@ def read_episodes(
     municipalities are left out and reported, a probable misspelling is an error. The sums of
     ``tallies`` are taken in the checking pass of a CSV file, when it has one
     (:attr:`Episodes.tallied`), so that counting needs no second pass over the file.
+    ``reading`` holds the temporary files the reading makes, and may have begun reading the
+    file ahead (:class:`.Reading`); without one, they are removed as the episodes are freed.
 
     Raises :class:`EngineError` with every error found (up to a cap) and the warnings.
     """
-    return read_episodes_then(path, _themselves, municipalities=municipalities, tallies=tallies)
+    return read_episodes_then(
+        path, _themselves, municipalities=municipalities, tallies=tallies, reading=reading
+    )
 
 
 def _themselves(episodes: Episodes) -> Episodes:
@@ -165,6 +171,7 @@ def read_episodes_then(
     *,
     municipalities: Sequence[str] | None = None,
     tallies: Sequence[Tally] = (),
+    reading: Reading | None = None,
 ) -> tuple[T, ReadReport, list[Diagnostic]]:
     """What ``then`` makes of the episodes in a file (see :func:`read_episodes`), how the file
     was read, and any warnings.
@@ -176,14 +183,15 @@ def read_episodes_then(
     hash, reads it), and ``then`` is called again with those episodes.
     """
     name = str(path)
+    reading = reading if reading is not None else Reading()
     if not is_xlsx(name):
-        streamed = _read_streaming(name, municipalities, tallies)
+        streamed = _read_streaming(name, municipalities, tallies, reading)
         if streamed is not None:
             episodes, report, warnings, repeats = streamed
             made = then(episodes)
             if not repeats.found():
                 return made, report, warnings
-    frame, report, warnings = _read_in_memory(name, municipalities)
+    frame, report, warnings = _read_in_memory(name, municipalities, reading)
     episodes = Episodes.of_frame(frame, absent_fields(report.absent_columns))
     return then(episodes), report, warnings
 
@@ -197,51 +205,56 @@ def read_episodes_frame(
     ``episode_id``, ``municipality`` and ``care_type`` text; ``ready_date`` and
     ``discharge_date`` dates; ``notice_time`` a time of day; the yes/no columns booleans. All but
     the first three may be null (not known). See :func:`read_episodes`, which does not hold the
-    episodes in memory.
+    episodes in memory. No temporary file is left once the frame is made.
     """
-    episodes, report, warnings = read_episodes(path, municipalities=municipalities)
-    return episodes.frame(), report, warnings
+    with Reading() as reading:
+        episodes, report, warnings = read_episodes(
+            path, municipalities=municipalities, reading=reading
+        )
+        return episodes.frame(), report, warnings
 
 
 def _read_streaming(
-    name: str, municipalities: Sequence[str] | None, tallies: Sequence[Tally]
+    name: str, municipalities: Sequence[str] | None, tallies: Sequence[Tally], reading: Reading
 ) -> tuple[Episodes, ReadReport, list[Diagnostic], Repeats] | None:
     """A CSV extract checked in one streaming pass but for repeated ids (being worked out); None
     when it must be read in memory."""
     problems = Problems(name)
-    csv = open_csv(name, known_names(EPISODE_COLUMNS))
+    csv = open_csv(name, known_names(EPISODE_COLUMNS), reading)
     try:
         layout = resolve(csv.header, EPISODE_COLUMNS, problems)
-        checked = check(csv, layout, municipalities, tallies) if layout is not None else None
+        found = None
+        if layout is not None:
+            found = check(csv, layout, municipalities, reading, tallies)
     except BaseException:
         csv.close()
         raise
-    if layout is None or checked is None:  # the in-memory reader says what is wrong
+    if layout is None or found is None:  # the in-memory reader says what is wrong
         csv.close()
         return None
     if municipalities is not None:
-        _warn_incomplete(problems, municipalities, checked.present, csv.path, csv.header.number)
+        _warn_incomplete(problems, municipalities, found.present, csv.path, csv.header.number)
     report = ReadReport(
         path=name,
         form=csv.form,
         header_row=csv.header.number,
-        rows_read=checked.rows_read,
-        rows_used=checked.rows_used,
-        excluded=checked.excluded,
+        rows_read=found.rows_read,
+        rows_used=found.rows_used,
+        excluded=found.excluded,
         ignored_columns=layout.ignored,
         absent_columns=layout.absent,
     )
     absent = absent_fields(layout.absent)
-    episodes = Episodes(checked.extract, checked.span, checked.tallied, absent)
-    return episodes, report, problems.sorted_warnings(), checked.repeats
+    episodes = Episodes(found.extract, found.span, found.tallied, absent)
+    return episodes, report, problems.sorted_warnings(), found.repeats
 
 
 def _read_in_memory(
-    name: str, municipalities: Sequence[str] | None
+    name: str, municipalities: Sequence[str] | None, reading: Reading
 ) -> tuple[pl.DataFrame, ReadReport, list[Diagnostic]]:
     """The extract read in memory, every field as text, each problem found at its place."""
     problems = Problems(name)
-    with open_text_frame(name, known_names(EPISODE_COLUMNS), problems) as source:
+    with open_text_frame(name, known_names(EPISODE_COLUMNS), problems, reading) as source:
         layout = resolve(source.header, EPISODE_COLUMNS, problems)
         if layout is None:  # without the columns, the rows cannot be read
             problems.raise_if_errors()
