@@ -52,18 +52,14 @@ from agreement_engine.data.episode_fields import (
     required,
     typed,
 )
-from agreement_engine.data.episode_scan import (
-    Extract,
-    Repeats,
-    Tallied,
-    Tally,
-    check,
-    small_chunks,
-)
+from agreement_engine.data.episode_scan import check
+from agreement_engine.data.extract import Extract, small_chunks
 from agreement_engine.data.files import is_xlsx
 from agreement_engine.data.messages import bad_value, subject, underline, unknown_municipality
 from agreement_engine.data.reading import Reading
+from agreement_engine.data.repeats import Repeats
 from agreement_engine.data.report import MAX_ERRORS, Exclusions, Problems, ReadReport
+from agreement_engine.data.scan_rows import Tallied, Tally
 from agreement_engine.data.table import Cell, stray_value
 from agreement_engine.diagnostics import Diagnostic, Location, error, warning
 
