@@ -13,7 +13,7 @@ holds what is worked out ahead and the temporary files made, and removes those.
 Importing this package does not import polars; :func:`read_episodes` does, when called.
 """
 
-from agreement_engine.data.aggregates import AGGREGATE_COLUMNS, MonthlyFigures, read_aggregates
+from agreement_engine.data.aggregates import AGGREGATE_COLUMNS, read_aggregates
 from agreement_engine.data.columns import Column
 from agreement_engine.data.episode_fields import EPISODE_COLUMNS, FIELDS
 from agreement_engine.data.episodes import (
@@ -23,6 +23,7 @@ from agreement_engine.data.episodes import (
     read_episodes_then,
 )
 from agreement_engine.data.files import check_data_file
+from agreement_engine.data.monthly_figures import MonthlyFigures
 from agreement_engine.data.reading import Reading
 from agreement_engine.data.report import MAX_ERRORS, Exclusion, ReadReport
 from agreement_engine.data.sniffing import DataFile, Form, Kind, sniff
