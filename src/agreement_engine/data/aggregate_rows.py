@@ -17,11 +17,10 @@ from agreement_engine.data.csv_text import CsvText
 from agreement_engine.data.dialect import (
     SPACES,
     BadValue,
+    Municipalities,
     TooManyDigits,
     check_digits,
     decimals_written,
-    looks_misspelt,
-    match_municipality,
     parse_decimal,
     parse_month,
     parse_whole_number,
@@ -105,7 +104,8 @@ class AggregateReader:
         problems: Problems,
     ) -> None:
         self.path, self.layout, self.unnamed, self.month = path, layout, unnamed, month
-        self.municipalities, self.problems = municipalities, problems
+        self.problems = problems
+        self._index = Municipalities.of(municipalities) if municipalities is not None else None
         self.exclusions = Exclusions()
         self.figures: list[MonthlyFigures] = []
         self.rows_read = 0
@@ -262,11 +262,11 @@ class AggregateReader:
         name = written.strip(SPACES)
         if not name:
             self._unclear.add(written)
-        elif self.municipalities is None:
+        elif self._index is None:
             self._asked[written] = " ".join(name.split())
-        elif (found := match_municipality(name, self.municipalities)) is not None:
+        elif (found := self._index.match(name)) is not None:
             self._asked[written] = found
-        elif looks_misspelt(name, self.municipalities):
+        elif self._index.looks_misspelt(name):
             self._unclear.add(written)
         else:
             self._others.add(written)
@@ -343,13 +343,13 @@ class AggregateReader:
         if not cell.text:
             self.problems.add(bad_value(cell, self.layout.titles["municipality"], "a name"))
             return None
-        if self.municipalities is None:
+        if self._index is None:
             return " ".join(cell.text.split())
-        found = match_municipality(cell.text, self.municipalities)
-        if found is None and not looks_misspelt(cell.text, self.municipalities):
+        found = self._index.match(cell.text)
+        if found is None and not self._index.looks_misspelt(cell.text):
             raise _Excluded("municipality not asked for", cell.text)
         if found is None:
-            self.problems.add(unknown_municipality(cell, self.municipalities))
+            self.problems.add(unknown_municipality(cell, self._index.names))
         return found
 
 

@@ -1,11 +1,12 @@
 """Checking a CSV episode extract in one streaming pass, counting it in the same pass.
 
-An extract can hold ten million rows. The in-memory reader (:mod:`.episodes`) holds every field
-as text so that it can point at each problem; here every row is checked in one pass of polars'
-streaming engine that keeps only what the checks need. polars' CSV reader splits the fields; a
-record with fewer fields than the header, which it would pad silently, shows in a count of bytes
-(:meth:`.CsvFile.whole_records`), and where that cannot vouch for the file, each line is split
-on the separator instead. The pass keeps (what it takes of each row: :mod:`.scan_rows`):
+An extract can hold ten million rows. The in-memory reader (:mod:`.episodes_in_memory`) holds
+every field as text so that it can point at each problem; here every row is checked in one pass
+of polars' streaming engine that keeps only what the checks need. polars' CSV reader splits the
+fields; a record with fewer fields than the header, which it would pad silently, shows in a
+count of bytes (:meth:`.CsvFile.whole_records`), and where that cannot vouch for the file, each
+line is split on the separator instead. The pass keeps (of each row, what :mod:`.scan_rows`
+takes):
 
 - per municipality as written: its rows, its filled rows, the first and last row and dates, and
   how many rows have a problem that shows within the row (discharged before ready, no id, a value
@@ -47,9 +48,9 @@ from agreement_engine.data.bulk import Geometry
 from agreement_engine.data.columns import Layout
 from agreement_engine.data.csv_file import ROW, CsvFile
 from agreement_engine.data.dialect import SPACES
-from agreement_engine.data.episode_fields import municipality_names
+from agreement_engine.data.episode_fields import CHECKED_BY_VALUE, municipality_names
 from agreement_engine.data.extract import Extract, small_chunks
-from agreement_engine.data.field_texts import CHECKED_BY_VALUE, known_texts, typed_values
+from agreement_engine.data.field_texts import known_texts, typed_values
 from agreement_engine.data.reading import Reading
 from agreement_engine.data.repeats import HASH, Repeats
 from agreement_engine.data.report import Exclusion, Exclusions

@@ -165,7 +165,7 @@ def read_episodes_then(
     was read, and any warnings.
 
     A CSV extract checked in one pass is handed to ``then`` while its last check, that no
-    episode id repeats, is still running (:class:`.episode_scan.Repeats`), so billing need not
+    episode id repeats, is still running (:class:`.Repeats`), so billing need not
     wait for it; what ``then`` gave is returned only once the check has passed. If an id
     repeats, the file is read in memory, which says where (or, for two ids that only share a
     hash, reads it), and ``then`` is called again with those episodes.

@@ -19,7 +19,7 @@ from typing import TYPE_CHECKING, Any
 from agreement_engine.data.columns import Layout
 from agreement_engine.data.csv_file import ROW, CsvFile, column_name
 from agreement_engine.data.dialect import SPACES
-from agreement_engine.data.episode_fields import DATE_FIELDS, DATE_FORMAT, FIELDS, YES_NO_FIELDS
+from agreement_engine.data.episode_fields import DATE_FIELDS, DATE_FORMAT, FIELDS, field_types
 
 if TYPE_CHECKING:
     import polars as pl
@@ -74,17 +74,6 @@ class Extract:
                 value = text.replace_strict(old, new, default=None, return_dtype=dtypes[field])
             columns.append(value.alias(field))
         return self.csv.fields().select(*columns, pl.col(ROW).cast(pl.UInt32).alias("row"))
-
-
-def field_types() -> dict[str, pl.DataType]:
-    """The polars type of each field's values."""
-    import polars as pl
-
-    types: dict[str, pl.DataType] = dict.fromkeys(FIELDS, pl.String())
-    types.update(dict.fromkeys(DATE_FIELDS, pl.Date()))
-    types.update(dict.fromkeys(YES_NO_FIELDS, pl.Boolean()))
-    types["notice_time"] = pl.Time()
-    return types
 
 
 @contextmanager

@@ -24,7 +24,7 @@ from agreement_engine.data.dialect import SPACES
 from agreement_engine.data.episode_fields import (
     DATE_FIELDS,
     DATE_FORMAT,
-    YES_NO_FIELDS,
+    TYPED_BY_VALUE,
     required,
     typed,
 )
@@ -32,10 +32,6 @@ from agreement_engine.data.episode_fields import (
 if TYPE_CHECKING:
     import polars as pl
 
-CHECKED_BY_VALUE = (*DATE_FIELDS, "notice_time", *YES_NO_FIELDS, "care_type")
-"""Fields whose few distinct texts are checked, rather than every row's."""
-TYPED_BY_VALUE = ("notice_time", *YES_NO_FIELDS, "care_type")
-"""Fields whose typed values are looked up by their text when the file is read again."""
 _HEAD_ROWS = 20_000
 """The rows whose texts are known before the pass (see :func:`known_texts`)."""
 _CANONICAL_YEARS = (2000, 2099)
@@ -110,7 +106,8 @@ def usual_forms(field: str) -> UsualForms:
     """The usual texts of a field, known before the pass and checked once: every date of
     :data:`_CANONICAL_YEARS` written YYYY-MM-DD; every time of day written HH:MM; none for the
     others. (Should one not pass the check, it is not usual, and a row holding it gets its
-    column's texts gathered and checked in a second pass.)"""
+    column's texts gathered and checked in a second pass.) Kept once made: they are constants
+    of the engine, built on first use (some 50 ms), not state of a run."""
     import polars as pl
 
     if field in DATE_FIELDS:

@@ -18,9 +18,16 @@ from typing import TYPE_CHECKING, Protocol
 from agreement_engine.data.columns import Layout
 from agreement_engine.data.csv_file import ROW, CsvFile, column_name
 from agreement_engine.data.dialect import SPACES
-from agreement_engine.data.episode_fields import DATE_FIELDS, DATE_FORMAT, FIELDS, required, typed
-from agreement_engine.data.extract import field_types
-from agreement_engine.data.field_texts import TYPED_BY_VALUE, usual_forms
+from agreement_engine.data.episode_fields import (
+    DATE_FIELDS,
+    DATE_FORMAT,
+    FIELDS,
+    TYPED_BY_VALUE,
+    field_types,
+    required,
+    typed,
+)
+from agreement_engine.data.field_texts import usual_forms
 from agreement_engine.data.repeats import HASH
 
 if TYPE_CHECKING:
