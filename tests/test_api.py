@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import subprocess
 import sys
+import tempfile
 from decimal import Decimal
 from fractions import Fraction
 from pathlib import Path
@@ -12,6 +13,9 @@ import pytest
 
 import agreement_engine as engine
 from agreement_engine import YearMonth
+from agreement_engine.data import sniffing
+from agreement_engine.data.sniffing import Form
+from agreement_engine.diagnostics import EngineError
 
 ROOT = Path(__file__).resolve().parent.parent
 AGREEMENTS = [str(ROOT / "agreements"), str(ROOT / "examples/halland/illustrative-figures.yaml")]
@@ -81,3 +85,76 @@ def test_a_basis_with_no_lines_is_an_empty_frame_with_the_columns() -> None:
         "amount",
     ]
     assert frame["amount"].sum() == Decimal(0)
+
+
+# --- the data file: told once, its temporary files gone when the run ends -----------------------
+
+
+@pytest.fixture
+def sniffed(monkeypatch: pytest.MonkeyPatch) -> list[str]:
+    """The data files whose header is looked at to tell what they hold, in order."""
+    seen: list[str] = []
+    look = sniffing._names_episode_columns
+
+    def counted(path: str, form: Form) -> bool:
+        seen.append(path)
+        return look(path, form)
+
+    monkeypatch.setattr(sniffing, "_names_episode_columns", counted)
+    return seen
+
+
+@pytest.mark.parametrize("data", ["aggregates.csv", "episodes.csv"])
+def test_evaluate_tells_what_the_data_file_is_once(data: str, sniffed: list[str]) -> None:
+    """A workbook's header costs a second to open: one run looks at it once, and passes on
+    what it found (the read-ahead of an extract's encoding as well as the reader)."""
+    path = str(ROOT / "examples/halland" / data)
+    engine.evaluate(path, YearMonth(2025, 10), agreements=AGREEMENTS)
+    assert sniffed == [path]
+
+
+def test_diff_with_impact_tells_what_the_data_file_is_once(sniffed: list[str]) -> None:
+    """Both versions are billed on the data as one reading of it."""
+    path = str(ROOT / "examples/halland/episodes.csv")
+    found = engine.diff(
+        str(ROOT / "agreements/halland/2022-agreement.yaml"),
+        str(ROOT / "tests/fixtures/diff/benchmark-reading-a/2022-agreement.yaml"),
+        impact_data=path,
+        context=AGREEMENTS,
+    )
+    assert found.impact is not None and found.impact.lines
+    assert sniffed == [path]
+
+
+class Stop(Exception):
+    """A run stopped half-way, as by an error in billing or Ctrl-C."""
+
+
+def test_evaluate_leaves_no_temporary_file_when_it_ends_well_with_an_error_or_stopped(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A Windows-1252 extract is read through a UTF-8 copy, and its id hashes sorted in a file:
+    neither may be left, however the run ends (the CLI ends the process at once, without
+    freeing anything)."""
+    temporary = tmp_path / "tmp"
+    temporary.mkdir()
+    monkeypatch.setattr(tempfile, "tempdir", str(temporary))
+    text = (ROOT / "examples/halland/episodes.csv").read_text(encoding="utf-8-sig")
+    extract = tmp_path / "episodes-1252.csv"
+    extract.write_bytes(text.encode("cp1252"))
+    months = (YearMonth(2022, 11), YearMonth(2026, 12))
+    run = engine.evaluate(str(extract), *months, agreements=AGREEMENTS)
+    assert run.report.form == "CSV (Windows-1252, separated by ';')"
+    assert list(temporary.glob("agreement-engine-*")) == []
+
+    def stop(month: YearMonth, number: int, count: int) -> None:
+        raise Stop
+
+    with pytest.raises(Stop):
+        engine.evaluate(str(extract), *months, agreements=AGREEMENTS, progress=stop)
+    assert list(temporary.glob("agreement-engine-*")) == []
+    bad = tmp_path / "bad.csv"
+    bad.write_text(text.replace("2022-10-11", "2022-10-32", 1), encoding="cp1252")
+    with pytest.raises(EngineError):
+        engine.evaluate(str(bad), *months, agreements=AGREEMENTS)
+    assert list(temporary.glob("agreement-engine-*")) == []

@@ -24,11 +24,10 @@ from agreement_engine.billing.inputs import (
     AggregateData,
     Billing,
     EpisodeData,
-    is_episode_file,
     read_episode_data,
 )
 from agreement_engine.billing.lines import InvoiceBasis, InvoiceLine, LineStatus
-from agreement_engine.data import ReadReport, read_aggregates
+from agreement_engine.data import DataFile, Kind, Reading, ReadReport, read_aggregates, sniff
 from agreement_engine.diagnostics import (
     Diagnostic,
     EngineError,
@@ -67,7 +66,6 @@ __all__ = [
     "find_municipality",
     "git_setup",
     "load_library",
-    "remove_temporary_files",
     "report",
     "run_tests",
     "timeline",
@@ -235,47 +233,69 @@ def evaluate(
     file of monthly aggregates or an episode-level extract, under the agreement files.
 
     The agreement files are loaded first and must have no errors (:func:`load_library`).
-    ``municipality`` bills that one only (spelt as data files may spell it).
+    ``municipality`` bills that one only (spelt as data files may spell it). The temporary files
+    that reading the data makes are removed before this returns or raises.
     """
     if not data:
         raise UsageError("--data needs the name of a data file")
     end = last if last is not None else first
     if end < first:
         raise UsageError(f"--to {end} is before --month {first}")
-    _read_ahead(data)
-    library = load_library(agreements)
-    municipalities = library.municipalities
-    if municipality is not None:
-        municipalities = [find_municipality(municipality, municipalities)]
-    months = YearMonth.range(first, end)
-
-    def billed(source: AggregateData | EpisodeData) -> InvoiceBasis:
-        return bill(
-            library,
-            source,
-            months,
-            municipalities,
-            assume_approved=assume_approved,
-            progress=progress,
-        )
-
-    if is_episode_file(data):
-        # Billed while the extract's last check runs; kept only once the extract has passed.
+    with Reading() as reading:
+        file = _sniff(data, reading)
+        library = load_library(agreements)
+        municipalities = library.municipalities
+        if municipality is not None:
+            municipalities = [find_municipality(municipality, municipalities)]
+        months = YearMonth.range(first, end)
+        if isinstance(file, EngineError):  # said now, after the agreements' own problems
+            raise file
         billing = Billing(library, months, municipalities, assume_approved)
-        ([source], basis), report, warnings = read_episode_data(
-            data, [billing], library.municipalities, lambda found: (found, billed(found[0]))
-        )
-        report = counted_report(report, basis, source)  # the rows the lines counted
-        return Evaluation(library, basis, report, tuple(warnings), source)
-    single = first if first == end else None
+        if file.kind is Kind.EPISODES:
+            return _from_episodes(file, billing, progress, reading)
+        return _from_aggregates(file, billing, progress)
+
+
+def _sniff(data: str, reading: Reading) -> DataFile | EngineError:
+    """What the data file is, told once for the run; a CSV extract's encoding is then worked out
+    while the agreements load (:meth:`.Reading.read_ahead`). A data file with a problem is left
+    to say so in its turn, after the agreements: its error is returned, to be raised then."""
+    try:
+        file = sniff(data)
+    except EngineError as problem:
+        return problem
+    reading.read_ahead(file)
+    return file
+
+
+def _from_episodes(
+    file: DataFile, billing: Billing, progress: Progress | None, reading: Reading
+) -> Evaluation:
+    """Billed while the extract's last check runs; kept only once the extract has passed."""
+    library = billing.library
+    ([source], basis), report, warnings = read_episode_data(
+        file,
+        [billing],
+        library.municipalities,
+        lambda found: (found, _bill(billing, found[0], progress)),
+        reading,
+    )
+    report = counted_report(report, basis, source)  # the rows the lines counted
+    return Evaluation(library, basis, report, tuple(warnings), source)
+
+
+def _from_aggregates(file: DataFile, billing: Billing, progress: Progress | None) -> Evaluation:
+    months = billing.months
+    single = months[0] if len(months) == 1 else None
     figures, report, warnings = read_aggregates(
-        data,
+        file.path,
         month=single,
-        municipalities=library.municipalities,
-        within=None if single else (first, end),
+        municipalities=billing.library.municipalities,
+        within=None if single else (months[0], months[-1]),
     )
     aggregates = AggregateData.of(figures)
-    return Evaluation(library, billed(aggregates), report, tuple(warnings), aggregates)
+    basis = _bill(billing, aggregates, progress)
+    return Evaluation(billing.library, basis, report, tuple(warnings), aggregates)
 
 
 @dataclass(frozen=True, slots=True)
@@ -305,18 +325,17 @@ def report(
     return Report(run, build_timeline(run.library, first, last or first))
 
 
-def _read_ahead(data: str) -> None:
-    """Have a CSV extract's encoding worked out while the agreements load (see
-    :func:`.csv_file.read_ahead`). A data file with a problem is left to say so in its turn,
-    after the agreements."""
-    from agreement_engine.data.bulk import is_xlsx
-    from agreement_engine.data.csv_file import read_ahead
-
-    try:
-        if not is_xlsx(data) and is_episode_file(data):
-            read_ahead(data)
-    except EngineError:
-        pass
+def _bill(
+    billing: Billing, source: AggregateData | EpisodeData, progress: Progress | None
+) -> InvoiceBasis:
+    return bill(
+        billing.library,
+        source,
+        billing.months,
+        billing.municipalities,
+        assume_approved=billing.assume_approved,
+        progress=progress,
+    )
 
 
 def find_municipality(name: str, known: Sequence[str]) -> str:
@@ -381,14 +400,6 @@ def to_polars(basis: InvoiceBasis) -> pl.DataFrame:
         **dict.fromkeys(COLUMNS, pl.String),
     }
     return pl.DataFrame(rows, schema=schema)
-
-
-def remove_temporary_files() -> None:
-    """Remove the temporary files a run made (UTF-8 copies of data files, id hashes being
-    sorted) that are still on disk: for a process that ends without freeing its objects."""
-    from agreement_engine.data.csv_file import remove_copies
-
-    remove_copies()
 
 
 # -- review ---------------------------------------------------------------------------------------

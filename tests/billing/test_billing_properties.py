@@ -27,10 +27,10 @@ from hypothesis import strategies as st
 
 from agreement_engine.agreements.library import Library, load
 from agreement_engine.billing.bill import bill
-from agreement_engine.billing.inputs import AggregateData, EpisodeData, is_episode_file
+from agreement_engine.billing.inputs import AggregateData, EpisodeData
 from agreement_engine.billing.lines import InvoiceBasis, InvoiceLine
 from agreement_engine.cli import commands
-from agreement_engine.data import read_aggregates, read_episodes_frame
+from agreement_engine.data import Kind, read_aggregates, read_episodes_frame, sniff
 from agreement_engine.formula import Amount
 from agreement_engine.formula.values import approximately, exact_number
 from agreement_engine.months import YearMonth
@@ -176,7 +176,7 @@ def bill_file(
 ) -> InvoiceBasis:
     """A data file billed as the evaluate command does: its kind told by its header."""
     source: AggregateData | EpisodeData
-    if is_episode_file(str(data)):
+    if sniff(str(data)).kind is Kind.EPISODES:
         frame, _, _ = read_episodes_frame(data, municipalities=list(MUNICIPALITIES))
         source = EpisodeData(frame)
     else:
@@ -358,8 +358,8 @@ def test_episodes_and_the_aggregates_counted_from_them_give_the_same_invoice(
         episode_file.write_text("\n".join(rows) + "\n", encoding="utf-8")
         aggregate_file = Path(folder) / "aggregates.csv"
         aggregate_file.write_text(halland_aggregates(months, episodes), encoding="utf-8")
-        assert is_episode_file(str(episode_file))
-        assert not is_episode_file(str(aggregate_file))
+        assert sniff(str(episode_file)).kind is Kind.EPISODES
+        assert sniff(str(aggregate_file)).kind is Kind.AGGREGATES
         from_episodes = bill_file(library, episode_file, months, assume)
         from_aggregates = bill_file(library, aggregate_file, months, assume)
     for output_format in ("json", "csv"):

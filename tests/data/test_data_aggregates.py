@@ -13,9 +13,9 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from agreement_engine.data import MAX_ERRORS, read_aggregates
-from agreement_engine.data.aggregates import _Reader
+from agreement_engine.data.aggregate_rows import AggregateReader
+from agreement_engine.data.csv_text import split_lines
 from agreement_engine.data.dialect import parse_decimal, parse_whole_number
-from agreement_engine.data.table import split_lines
 from agreement_engine.diagnostics import EngineError, Severity, render_text
 from agreement_engine.months import YearMonth
 
@@ -410,7 +410,7 @@ def read_both_ways(path: str, **options: object) -> tuple[object, object]:
     """The outcome of reading plain CSV lines the quick way, and of reading every line the
     careful way (cell by cell), which alone builds the cells messages point at."""
     quick = read_outcome(path, **options)
-    with mock.patch.object(_Reader, "_quick", lambda *_: False):
+    with mock.patch.object(AggregateReader, "_quick", lambda *_: False):
         careful = read_outcome(path, **options)
     return quick, careful
 

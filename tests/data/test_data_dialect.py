@@ -11,6 +11,7 @@ from agreement_engine.data.dialect import (
     NUMBER,
     WHOLE_NUMBER,
     BadValue,
+    Municipalities,
     decimals_written,
     looks_misspelt,
     match_municipality,
@@ -18,7 +19,8 @@ from agreement_engine.data.dialect import (
     parse_whole_number,
     parse_yes_no,
 )
-from agreement_engine.data.xlsx import cell_text, column_letter
+from agreement_engine.data.table import column_letter
+from agreement_engine.data.xlsx import cell_text
 
 HALLAND = ("Falkenberg", "Halmstad", "Hylte", "Kungsbacka", "Laholm", "Varberg")
 
@@ -137,6 +139,15 @@ def test_other_swedish_municipalities_do_not_look_like_misspellings_of_hallands(
 ) -> None:
     """The national export's other 284 municipalities are left out, not errors."""
     assert not looks_misspelt(written, HALLAND)
+
+
+def test_an_index_of_the_municipalities_asked_for_matches_as_the_functions_do() -> None:
+    """A reader indexes the names asked for once, and asks it of every name in the file: the
+    answers are those of match_municipality and looks_misspelt, the first spelling winning."""
+    index = Municipalities.of([*HALLAND, "VARBERG"])
+    for written in ["Varbergs kommun", "1383 Varberg", "Varbreg", "Stockholm", "Lahom", "Nacka"]:
+        assert index.match(written) == match_municipality(written, HALLAND)
+        assert index.looks_misspelt(written) == looks_misspelt(written, HALLAND)
 
 
 def test_spreadsheet_numbers_become_the_decimal_that_was_typed() -> None:

@@ -15,13 +15,17 @@ from agreement_engine.billing.ruleset import type_rules
 from agreement_engine.billing.timeline import governance
 from agreement_engine.cli import commands
 from agreement_engine.data import (
+    Reading,
     episode_scan,
     episodes,
+    field_texts,
     read_episodes,
     read_episodes_frame,
     read_episodes_then,
+    repeats,
+    sniff,
 )
-from agreement_engine.data.csv_file import PlainLines, open_csv, remove_copies
+from agreement_engine.data.csv_file import PlainLines, open_csv
 from agreement_engine.diagnostics import EngineError, render_text
 from agreement_engine.months import YearMonth
 
@@ -199,7 +203,7 @@ def test_the_streaming_check_gives_what_the_in_memory_reader_gives(
 ) -> None:
     """Same frame, same report, same warnings, same errors, word for word, whichever path; also
     when some texts are neither usual ('2026-03-02', '11:40') nor met in the first rows."""
-    monkeypatch.setattr(episode_scan, "_HEAD_ROWS", head)
+    monkeypatch.setattr(field_texts, "_HEAD_ROWS", head)
     lines, options = VARIANTS[name]
     path = write(tmp_path, lines, **options)
     assert outcome(path, asked) == in_memory(path, asked, monkeypatch)
@@ -231,7 +235,7 @@ def test_a_text_first_met_past_the_first_rows_is_checked_in_a_second_pass(
     after its first row, and are not the usual forms of dates and times: the file is scanned
     again with those fields' texts gathered, and is still not held in memory. Its other dates
     ('2026-03-06', …) and the empty text of an optional field are known before the pass."""
-    monkeypatch.setattr(episode_scan, "_HEAD_ROWS", 1)
+    monkeypatch.setattr(field_texts, "_HEAD_ROWS", 1)
     gathered = []
     scan = episode_scan._Scan
 
@@ -335,7 +339,7 @@ def test_a_count_of_bytes_vouches_only_for_plain_lines(
 ) -> None:
     path = tmp_path / "extract.csv"
     path.write_bytes(text)
-    csv = open_csv(str(path), ["a"])
+    csv = open_csv(str(path), ["a"], Reading())
     assert csv.plain == plain
 
 
@@ -355,7 +359,7 @@ def test_the_bytes_not_in_fields_are_those_of_whole_records(
 ) -> None:
     path = tmp_path / "extract.csv"
     path.write_bytes(text)
-    csv = open_csv(str(path), ["a"])
+    csv = open_csv(str(path), ["a"], Reading())
     found = (
         csv.fields(whole=True)
         .select(
@@ -379,7 +383,8 @@ def test_counting_taken_in_the_checking_pass_is_counting_the_checked_file_again(
     path = write(tmp_path, lines, **options)
     months = YearMonth.range(YearMonth(2022, 11), YearMonth(2027, 12))
     billing = Billing(library, months, HALLAND, True)
-    [data], _, _ = read_episode_data(str(path), [billing], HALLAND, lambda found: found)
+    reading = Reading()  # open while the extract is counted again, below
+    [data], _, _ = read_episode_data(sniff(str(path)), [billing], HALLAND, lambda x: x, reading)
     rulesets = {
         ruleset.base.id: ruleset
         for month in months
@@ -504,7 +509,7 @@ def test_the_streaming_check_and_the_in_memory_reader_agree_on_any_extract(
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
     """Whatever the extract holds, both ways of reading it come to the same, word for word."""
-    monkeypatch.setattr(episode_scan, "_HEAD_ROWS", head)
+    monkeypatch.setattr(field_texts, "_HEAD_ROWS", head)
     end = newline if ended else ""
     path = write(tmp_path, extract, newline=newline, end=end, encoding=encoding)
     assert outcome(path, asked) == in_memory(path, asked, monkeypatch)
@@ -516,13 +521,13 @@ def test_what_is_made_of_the_episodes_goes_on_while_the_ids_are_checked(
     """Billing need not wait for the sort of the id hashes: the check of repeated ids waits
     here until ``then`` has started, and the read still ends, with what ``then`` made."""
     started = threading.Event()
-    repeats = episode_scan._repeats
+    sort = repeats._repeats
 
     def after_then(ids: Path) -> bool:
         assert started.wait(timeout=10), "then was not called while the ids were checked"
-        return repeats(ids)
+        return sort(ids)
 
-    monkeypatch.setattr(episode_scan, "_repeats", after_then)
+    monkeypatch.setattr(repeats, "_repeats", after_then)
     path = write(tmp_path, CLEAN)
     made, report, _ = read_episodes_then(path, lambda found: started.set() or found)
     assert not isinstance(made.source, pl.DataFrame)
@@ -534,7 +539,7 @@ def test_ids_that_share_a_hash_have_the_extract_read_in_memory_and_made_of_again
 ) -> None:
     """Two ids with one hash (pretended here) may not be a repeat: the in-memory reader decides,
     and what was made of the streamed episodes is made again of those it reads."""
-    monkeypatch.setattr(episode_scan, "_repeats", lambda ids: True)
+    monkeypatch.setattr(repeats, "_repeats", lambda ids: True)
     path = write(tmp_path, CLEAN)
     given: list[object] = []
     made, _, _ = read_episodes_then(path, lambda found: given.append(found.source) or "made")
@@ -558,9 +563,9 @@ def test_the_usual_dates_and_times_known_before_a_long_file_is_read_all_pass() -
     """The usual forms known before the pass all pass the in-memory reader's check (none is
     dropped as not understood), and each time has its typed value for counting."""
     for field in ("ready_date", "discharge_date"):
-        texts = episode_scan._usual(field).texts
+        texts = field_texts.usual_forms(field).texts
         assert (texts.len(), texts[0], texts[-1]) == (36_525, "2000-01-01", "2099-12-31")
-    times = episode_scan._usual("notice_time")
+    times = field_texts.usual_forms("notice_time")
     assert times.texts.len() == len(times.values) == 1440
     assert times.values["12:00"] == time(12, 0)
 
@@ -581,12 +586,12 @@ def test_the_id_hashes_still_being_sorted_when_a_run_stops_are_removed_as_it_end
     def stop(found: object) -> object:
         raise EngineError([])
 
-    monkeypatch.setattr(episode_scan, "_repeats", slow)
-    with pytest.raises(EngineError):
-        read_episodes_then(write(tmp_path, CLEAN), stop)
-    [folder] = folders
-    assert (folder / "ids.ipc").exists()
-    remove_copies()
+    monkeypatch.setattr(repeats, "_repeats", slow)
+    with Reading() as reading:
+        with pytest.raises(EngineError):
+            read_episodes_then(write(tmp_path, CLEAN), stop, reading=reading)
+        [folder] = folders
+        assert (folder / "ids.ipc").exists()
     assert not folder.exists()
     release.set()
 

@@ -14,7 +14,7 @@ import pytest
 from typer.testing import CliRunner
 
 from agreement_engine.cli.app import app
-from agreement_engine.data import csv_file, read_aggregates, read_episodes_frame
+from agreement_engine.data import encoding, read_aggregates, read_episodes_frame
 from agreement_engine.diagnostics import EngineError, render_text
 from agreement_engine.months import YearMonth
 
@@ -149,7 +149,7 @@ def test_a_stray_byte_far_down_a_utf8_extract_is_shown_where_it_is(
 ) -> None:
     """The UTF-8 letters of the header vouch for the file, however many chunks before the
     stray byte they were read."""
-    monkeypatch.setattr(csv_file, "_CHUNK", chunk)
+    monkeypatch.setattr(encoding, "CHUNK", chunk)
     rows = "".join(EPISODE_ROW.format(n=n) for n in range(5000))
     path = tmp_path / "extract.csv"
     path.write_bytes((EPISODES + rows).encode() + b"E5000;" + byte + b"Laholm;2026-03-01;\n")
@@ -299,25 +299,6 @@ def test_an_empty_workbook_is_empty_without_a_hint(
     assert rendered_errors(read, path) == f"error: {path} is empty: its first sheet has no rows"
 
 
-@pytest.mark.parametrize("suffix", [".xlsx", ".xlsm"])
-def test_a_workbook_of_episodes_is_told_from_aggregates_by_its_header_whatever_its_excel_suffix(
-    tmp_path: Path, suffix: str
-) -> None:
-    """A macro-enabled workbook (.xlsm) is a workbook too: its header says it holds episodes."""
-    from openpyxl import Workbook
-
-    from agreement_engine.billing.inputs import is_episode_file
-
-    book = Workbook()
-    sheet = book.active
-    assert sheet is not None
-    sheet.append(["Vårdtillfälle-ID", "Kommun", "Utskrivningsklar datum", "Utskrivningsdatum"])
-    sheet.append(["E1", "Varberg", "2026-03-01", "2026-03-04"])
-    path = tmp_path / f"extract{suffix}"
-    book.save(path)
-    assert is_episode_file(str(path))
-
-
 def test_control_characters_from_a_file_are_shown_as_pictures_not_sent_to_the_terminal() -> None:
     """An escape sequence in a cell must not colour or clear the terminal, and the caret must
     stay under its place: each control character is shown as its picture, one column wide."""
@@ -330,67 +311,3 @@ def test_control_characters_from_a_file_are_shown_as_pictures_not_sent_to_the_te
         " 2 | Hylte␛[31m;2025-10;2;15\n"
         "   | ^^^^^^^^^^"
     )
-
-
-def test_remove_copies_deletes_the_utf8_copy_of_a_file_still_open(tmp_path: Path) -> None:
-    """A run that ends without freeing its objects (os._exit) removes the copies itself: a
-    Windows-1252 extract's UTF-8 copy, still referenced, is gone after remove_copies."""
-    extract = tmp_path / "episodes.csv"
-    extract.write_bytes("Vårdtillfälle-ID;Kommun\nE1;Hylte\n".encode("cp1252"))
-    opened = csv_file.open_csv(str(extract), ["Vårdtillfälle-ID", "Kommun"])
-    copy = Path(opened.utf8_path)
-    assert copy != extract and copy.exists()
-    csv_file.remove_copies()
-    assert not copy.parent.exists()
-
-
-# --- reading ahead -----------------------------------------------------------------------------
-
-
-def test_an_extract_read_ahead_is_opened_with_what_was_read(
-    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
-) -> None:
-    """The encoding worked out ahead is the one open_csv uses, and is used once."""
-    extract = tmp_path / "episodes.csv"
-    extract.write_bytes(("\ufeff" + EPISODES + EPISODE_ROW.format(n=1)).encode("utf-8"))
-    csv_file.read_ahead(str(extract))
-    monkeypatch.setattr(csv_file, "_encoding", lambda path: pytest.fail("read again"))
-    opened = csv_file.open_csv(str(extract), ["Vårdtillfälle-ID", "Kommun"])
-    assert opened.form == "CSV (UTF-8 with BOM, separated by ';')"
-    assert csv_file._identity(str(extract)) not in csv_file._READ_AHEAD
-
-
-def test_an_extract_changed_after_it_was_read_ahead_is_read_again(tmp_path: Path) -> None:
-    """What was read ahead is of the file as it was: once it changes, it is read anew."""
-    extract = tmp_path / "episodes.csv"
-    extract.write_bytes((EPISODES + EPISODE_ROW.format(n=1)).encode("utf-8"))
-    csv_file.read_ahead(str(extract))
-    identity = csv_file._identity(str(extract))
-    assert identity is not None
-    assert csv_file._READ_AHEAD[identity].result()[1] == "UTF-8"  # read before the change
-    extract.write_bytes((EPISODES + "E1;Växjö;2026-03-01;2026-03-04\n").encode("cp1252"))
-    opened = csv_file.open_csv(str(extract), ["Vårdtillfälle-ID", "Kommun"])
-    assert opened.form == "CSV (Windows-1252, separated by ';')"
-
-
-def test_a_problem_found_ahead_is_reported_when_the_extract_is_opened(tmp_path: Path) -> None:
-    """A stray byte found by the thread reading ahead is the error open_csv raises, as if it
-    had read the file itself."""
-    extract = tmp_path / "episodes.csv"
-    extract.write_bytes(b"\xef\xbb\xbf" + EPISODES.encode("utf-8") + b"E1;V\xe4rberg;x;y\n")
-    csv_file.read_ahead(str(extract))
-    with pytest.raises(EngineError) as ahead:
-        csv_file.open_csv(str(extract), ["Vårdtillfälle-ID", "Kommun"])
-    with pytest.raises(EngineError) as now:
-        csv_file.open_csv(str(extract), ["Vårdtillfälle-ID", "Kommun"])
-    assert render_text(ahead.value.diagnostics[0]) == render_text(now.value.diagnostics[0])
-    assert ":2:5: error:" in render_text(now.value.diagnostics[0])
-
-
-def test_a_pipe_is_not_read_ahead(tmp_path: Path) -> None:
-    """A FIFO gives its bytes once: reading it ahead would leave nothing to open."""
-    fifo = tmp_path / "pipe.csv"
-    os.mkfifo(fifo)
-    before = dict(csv_file._READ_AHEAD)
-    csv_file.read_ahead(str(fifo))
-    assert before == csv_file._READ_AHEAD

@@ -27,8 +27,15 @@ from agreement_engine.billing.ruleset import (
     type_rules,
 )
 from agreement_engine.billing.timeline import Governing
-from agreement_engine.data import Episodes, MonthlyFigures, ReadReport, read_episodes_then
-from agreement_engine.diagnostics import Diagnostic, EngineError, Text
+from agreement_engine.data import (
+    DataFile,
+    Episodes,
+    MonthlyFigures,
+    Reading,
+    ReadReport,
+    read_episodes_then,
+)
+from agreement_engine.diagnostics import Diagnostic, Text
 from agreement_engine.formula import Amount, FormulaError
 from agreement_engine.formula.types import DAYS, NUMBER, Quantity
 from agreement_engine.months import YearMonth
@@ -186,17 +193,19 @@ class Billing:
 
 
 def read_episode_data(
-    path: str,
+    file: DataFile,
     billings: Sequence[Billing],
     everyone: Sequence[str],
     then: Callable[[list[EpisodeData]], T],
+    reading: Reading,
 ) -> tuple[T, ReadReport, list[Diagnostic]]:
     """What ``then`` makes of an episode extract read once for each billing (two versions of
     the agreements, for `diff --impact`): the counting rules of every document that governs one
     of their months are taken in the pass that checks the file, and each billing gets the counts
     of its own documents. ``then`` goes on while the file's last check runs, and what it makes is
     returned once the file has passed (see :func:`.read_episodes_then`). ``everyone`` is every
-    municipality the file may name."""
+    municipality the file may name; ``reading`` is the run's (:class:`.Reading`), which holds the
+    file's temporary copies until the run ends."""
     tallies: list[dict[str, Compiled]] = []
     for billing in billings:
         tallies.append(_tallies(billing, prefix=f"_tally{len(tallies)}_"))
@@ -208,11 +217,13 @@ def read_episode_data(
             taken = (
                 dict(zip(found, islice(sums, len(found)), strict=True)) if episodes.tallied else {}
             )
-            data.append(EpisodeData(episodes, taken, path))
+            data.append(EpisodeData(episodes, taken, file.path))
         return then(data)
 
     every = [t for found in tallies for t in found.values()]
-    return read_episodes_then(path, counted, municipalities=everyone, tallies=every)
+    return read_episodes_then(
+        file.path, counted, municipalities=everyone, tallies=every, reading=reading
+    )
 
 
 def _tallies(billing: Billing, prefix: str) -> dict[str, Compiled]:
@@ -288,78 +299,3 @@ def count(
         (row["municipality"], row[MONTH_COLUMN]): {name: int(row[name]) for name in names}
         for row in episodes.collect(grouped).iter_rows(named=True)
     }
-
-
-_EPISODE_ONLY = (
-    "episode_id",
-    "vårdtillfälle-id",
-    "ready_date",
-    "utskrivningsklar datum",
-    "utskrivningsklar",
-    "discharge_date",
-    "utskrivningsdatum",
-)
-
-
-def is_episode_file(path: str) -> bool:
-    """Whether a data file is an episode-level extract (else monthly aggregates), by its header.
-
-    A path that is no regular file (missing, a folder, a pipe, a device) is refused at once
-    (:class:`EngineError`), before anything opens it; a file that cannot be read otherwise is
-    taken for aggregates: their reader says what is wrong with it.
-    """
-    from agreement_engine.data.bulk import is_xlsx
-    from agreement_engine.data.dialect import normalise_name
-    from agreement_engine.data.table import check_data_file
-
-    check_data_file(path)
-    wanted = {normalise_name(n) for n in _EPISODE_ONLY}
-    try:
-        if is_xlsx(path):
-            return bool(_xlsx_head(path) & wanted)
-        with open(path, "rb") as handle:
-            head = handle.read(_HEAD_BYTES)
-    except EngineError:
-        raise
-    except Exception:  # a workbook openpyxl cannot read: its reader says what is wrong
-        return False
-    text = _head_text(head, path, whole=len(head) < _HEAD_BYTES)
-    for line in text.splitlines()[:10]:
-        for separator in (";", "\t", ","):
-            if {normalise_name(f.strip().strip('"')) for f in line.split(separator)} & wanted:
-                return True
-    return False
-
-
-_HEAD_BYTES = 64 * 1024
-
-
-def _xlsx_head(path: str) -> set[str]:
-    from openpyxl import load_workbook
-
-    from agreement_engine.data.dialect import normalise_name
-    from agreement_engine.data.limits import check_workbook
-
-    check_workbook(path)
-    workbook = load_workbook(path, read_only=True, data_only=True)
-    try:
-        sheet = workbook.worksheets[0]
-        rows = sheet.iter_rows(max_row=10, values_only=True)
-        return {normalise_name(str(v)) for row in rows for v in row if v is not None}
-    finally:
-        workbook.close()
-
-
-def _head_text(head: bytes, path: str, whole: bool) -> str:
-    """The first bytes of a file as text. A head cut short may end inside a character (up to
-    four bytes long): drop the last bytes of such a partial character rather than fail."""
-    from agreement_engine.data.table import decode
-    from agreement_engine.diagnostics import EngineError
-
-    for cut in range(1 if whole else 4):
-        try:
-            return decode(head[: len(head) - cut], path)[0] if head else ""
-        except EngineError:
-            if whole or cut == 3:
-                raise
-    raise AssertionError("unreachable")

@@ -23,7 +23,7 @@ from typing import Annotated
 import click
 import typer
 
-from agreement_engine.api import DEFAULT_AGREEMENTS, remove_temporary_files
+from agreement_engine.api import DEFAULT_AGREEMENTS
 from agreement_engine.api import explain as explain_lines
 from agreement_engine.cli import commands, invoice
 from agreement_engine.cli import output as files
@@ -370,8 +370,9 @@ def main() -> None:
     A run builds tens of thousands of objects that live until it ends (lines, steps, figures);
     with Python's default thresholds the collector would sweep them all again and again. A run
     is short and makes few reference cycles, so it collects far less often; and it ends without
-    freeing them one by one (0.15 s for a national run), once its output is flushed and its
-    temporary copies removed: mypy does both the same way.
+    freeing them one by one (0.15 s for a national run), once its output is flushed: mypy does
+    both the same way. (The API removed the run's temporary files as the command ended, however
+    it ended.)
     """
     gc.set_threshold(200_000, 30, 30)
     signal.signal(signal.SIGINT, _interrupt)
@@ -388,7 +389,6 @@ def main() -> None:
     else:  # pragma: no cover  (click ends every run with SystemExit)
         status = 0
     signal.signal(signal.SIGINT, signal.SIG_IGN)  # the output is out: nothing left to stop
-    remove_temporary_files()
     try:
         sys.stdout.flush()
         sys.stderr.flush()

@@ -6,10 +6,14 @@ point) or XLSX (first sheet), with no options needed. Every problem names the fi
 column; all are collected and raised together as :class:`~agreement_engine.diagnostics.EngineError`.
 Every read also returns a :class:`ReadReport` of rows read, used and excluded.
 
+What a file is (an extract or aggregates, CSV or XLSX) is told once per run, by :func:`sniff`.
+A run that reads an extract passes a :class:`Reading`, which it closes when it ends: the reading
+holds what is worked out ahead and the temporary files made, and removes those.
+
 Importing this package does not import polars; :func:`read_episodes` does, when called.
 """
 
-from agreement_engine.data.aggregates import AGGREGATE_COLUMNS, MonthlyFigures, read_aggregates
+from agreement_engine.data.aggregates import AGGREGATE_COLUMNS, read_aggregates
 from agreement_engine.data.columns import Column
 from agreement_engine.data.episode_fields import EPISODE_COLUMNS, FIELDS
 from agreement_engine.data.episodes import (
@@ -18,7 +22,11 @@ from agreement_engine.data.episodes import (
     read_episodes_frame,
     read_episodes_then,
 )
+from agreement_engine.data.files import check_data_file
+from agreement_engine.data.monthly_figures import MonthlyFigures
+from agreement_engine.data.reading import Reading
 from agreement_engine.data.report import MAX_ERRORS, Exclusion, ReadReport
+from agreement_engine.data.sniffing import DataFile, Form, Kind, sniff
 
 __all__ = [
     "AGGREGATE_COLUMNS",
@@ -26,12 +34,18 @@ __all__ = [
     "FIELDS",
     "MAX_ERRORS",
     "Column",
+    "DataFile",
     "Episodes",
     "Exclusion",
+    "Form",
+    "Kind",
     "MonthlyFigures",
     "ReadReport",
+    "Reading",
+    "check_data_file",
     "read_aggregates",
     "read_episodes",
     "read_episodes_frame",
     "read_episodes_then",
+    "sniff",
 ]

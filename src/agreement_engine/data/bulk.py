@@ -16,26 +16,19 @@ import re
 from collections.abc import Callable, Collection, Iterator, Mapping
 from contextlib import contextmanager
 from dataclasses import dataclass
-from pathlib import Path
 from typing import TYPE_CHECKING
 
 from agreement_engine.data.csv_file import ROW, CsvFile, column_name, open_csv
+from agreement_engine.data.csv_text import field_count_problem, make_row, split_record
 from agreement_engine.data.dialect import SPACES
+from agreement_engine.data.files import is_xlsx
+from agreement_engine.data.reading import Reading
 from agreement_engine.data.report import MAX_ERRORS, Problems
-from agreement_engine.data.table import (
-    HEADER_SEARCH,
-    Cell,
-    Row,
-    field_count_problem,
-    make_row,
-    split_record,
-    stray_value,
-)
+from agreement_engine.data.table import HEADER_SEARCH, Cell, Row, column_letter, stray_value
 from agreement_engine.data.xlsx import (
     Sheet,
     cell_text,
     check_header_width,
-    column_letter,
     find_header_row,
     make_cell,
     open_sheet,
@@ -68,21 +61,19 @@ class TextFrame:
 
 
 @contextmanager
-def open_text_frame(path: str, known: Collection[str], problems: Problems) -> Iterator[TextFrame]:
-    """The file at ``path`` as a :class:`TextFrame`, CSV or XLSX by its extension."""
+def open_text_frame(
+    path: str, known: Collection[str], problems: Problems, reading: Reading
+) -> Iterator[TextFrame]:
+    """The file at ``path`` as a :class:`TextFrame`, CSV or XLSX by its extension; a CSV file's
+    encoding as ``reading`` has it (see :func:`.open_csv`)."""
     if is_xlsx(path):
         yield _xlsx_frame(path, known, problems)
         return
-    csv = open_csv(path, known)
+    csv = open_csv(path, known, reading)
     try:
         yield _csv_frame(csv, problems)
     finally:
         csv.close()
-
-
-def is_xlsx(path: str) -> bool:
-    """Whether a data file is read as a workbook (else as CSV), by its extension."""
-    return Path(path).suffix.casefold() in (".xlsx", ".xlsm")
 
 
 # --- CSV ---------------------------------------------------------------------------------------
@@ -364,7 +355,6 @@ __all__ = [
     "Geometry",
     "TextFrame",
     "column_name",
-    "is_xlsx",
     "open_csv",
     "open_text_frame",
 ]

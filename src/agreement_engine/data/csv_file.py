@@ -2,57 +2,42 @@
 
 A file that is not UTF-8 (Windows-1252, UTF-16, or lines ended by a lone CR) is first copied to a
 temporary UTF-8 file, in chunks, so that polars can read it; the copy lives as long as the
-:class:`CsvFile`. The whole file is read once on opening, to check that it decodes and to note
-whether it holds a quote or a carriage return anywhere; a caller that knows a file will be
-opened can have that reading begun in a thread beforehand (:func:`read_ahead`).
+:class:`CsvFile`, or until the run's :class:`.Reading` closes. The whole file is read once on
+opening, to check that it decodes and to note whether it holds a quote or a carriage return
+anywhere (:func:`.find_encoding`); a caller that knows a file will be opened can have that
+reading begun in a thread beforehand (:meth:`.Reading.read_ahead`).
 
 polars is imported inside the functions, so that importing this module stays cheap.
 """
 
 from __future__ import annotations
 
-import codecs
 import os
-import stat
 import tempfile
-import weakref
-from collections.abc import Callable, Collection
-from concurrent.futures import Future, ThreadPoolExecutor
+from collections.abc import Collection
 from dataclasses import dataclass
-from functools import partial
 from pathlib import Path
-from typing import TYPE_CHECKING, NamedTuple, TypeVar
+from typing import TYPE_CHECKING
 
-from agreement_engine.data.table import (
-    BOMS,
-    Row,
+from agreement_engine.data.csv_text import (
+    SEPARATOR_NAMES,
     check_columns,
-    check_text_start,
     find_header,
     make_row,
-    open_data_file,
     split_record,
-    stray_byte,
-    undecodable,
 )
-from agreement_engine.diagnostics import Diagnostic, EngineError, Text
+from agreement_engine.data.encoding import CHUNK, Marks
+from agreement_engine.data.reading import Reading
+from agreement_engine.data.table import Row
+from agreement_engine.diagnostics import Text
 
 if TYPE_CHECKING:
     import polars as pl
 
-T = TypeVar("T")
-
 ROW = "_row"
 """The column holding each row's number in the file (the header counts as a row)."""
 
-_CHUNK = 1 << 22
 _HEAD = 1 << 18
-
-_SEPARATOR_NAMES = {";": "';'", "\t": "tab", ",": "','"}
-
-_COPIES: weakref.WeakSet[tempfile.TemporaryDirectory[str]] = weakref.WeakSet()
-"""The temporary folders made (UTF-8 copies of data files, id hashes being sorted), while they
-may still be on disk."""
 
 
 def column_name(index: int) -> str:
@@ -70,16 +55,6 @@ class PlainLines:
     """The bytes that end each line: 1 (LF) or 2 (CRLF, which polars takes off)."""
     ended: bool = True
     """Whether the last line has its line end too."""
-
-
-class _Marks(NamedTuple):
-    """Whether a file holds a double quote, and a carriage return, anywhere."""
-
-    quote: bool = False
-    carriage_return: bool = False
-
-    def seen(self, chunk: bytes) -> _Marks:
-        return _Marks(self.quote or b'"' in chunk, self.carriage_return or b"\r" in chunk)
 
 
 @dataclass(frozen=True, slots=True)
@@ -114,7 +89,7 @@ class CsvFile:
 
     @property
     def form(self) -> str:
-        separator = _SEPARATOR_NAMES[self.separator]
+        separator = SEPARATOR_NAMES[self.separator]
         return Text(
             "CSV ({encoding}, separated by {separator})",
             encoding=self.encoding,
@@ -176,28 +151,13 @@ class CsvFile:
             self.copy.cleanup()
 
 
-def remove_copies() -> None:
-    """Remove every temporary folder still on disk, for a process that ends without freeing its
-    objects (whose folders would otherwise be removed as they are freed) or waiting for its
-    threads (one may still be sorting id hashes when a run stops with an error)."""
-    for folder in list(_COPIES):
-        folder.cleanup()
-
-
-def temporary_folder() -> tempfile.TemporaryDirectory[str]:
-    """A temporary folder, removed by :func:`remove_copies` if it is still there then. Removing
-    it never fails: it may be removed by a thread and by the process ending at once."""
-    folder = tempfile.TemporaryDirectory(prefix="agreement-engine-", ignore_cleanup_errors=True)
-    _COPIES.add(folder)
-    return folder
-
-
-def open_csv(path: str, known: Collection[str]) -> CsvFile:
-    """The CSV file at ``path``, its header found among its first rows by the ``known`` names.
+def open_csv(path: str, known: Collection[str], reading: Reading) -> CsvFile:
+    """The CSV file at ``path``, its header found among its first rows by the ``known`` names;
+    its encoding as ``reading`` has it, and a copy, if one is made, in a folder of ``reading``.
 
     Raises :class:`EngineError` when the file cannot be read or decoded, or has no header.
     """
-    utf8_path, encoding, copy, marks = _utf8_file(path)
+    utf8_path, encoding, copy, marks = _utf8_file(path, reading)
     try:
         with open(utf8_path, "rb") as file:
             raw = file.read(_HEAD)
@@ -233,172 +193,33 @@ def _line_offset(head: bytes, index: int) -> int | None:
     return start
 
 
-_Identity = tuple[int, int, int, int]
-"""A regular file as the system knows it: device, inode, size and time of the last change."""
-
-_READ_AHEAD: dict[_Identity, Future[tuple[str, str, _Marks]]] = {}
-"""The encodings being worked out ahead (:func:`read_ahead`), by the file they are of."""
-
-
-def read_ahead(path: str) -> None:
-    """Begin reading a CSV file through for its encoding (see :func:`_encoding`) in a thread, for
-    :func:`open_csv` to take: on a large extract this takes a tenth of a second or more, which
-    goes on while the caller does other work (loads the agreements, imports polars); the thread
-    waits on the disk, mostly, not on Python. A path that is no regular file is left alone: it
-    is not to be read twice, and opening it says why."""
-    identity = _identity(path)
-    if identity is None or identity in _READ_AHEAD:
-        return
-    _READ_AHEAD[identity] = in_thread(partial(_encoding, path), "read-ahead")
-
-
-def in_thread(work: Callable[[], T], name: str) -> Future[T]:
-    """``work`` begun in a thread of its own, which ends with it; its result (or error) when
-    asked for."""
-    pool = ThreadPoolExecutor(max_workers=1, thread_name_prefix=name)
-    try:
-        return pool.submit(work)
-    finally:
-        pool.shutdown(wait=False)
-
-
-def _identity(path: str) -> _Identity | None:
-    try:
-        found = os.stat(path)
-    except OSError:
-        return None
-    if not stat.S_ISREG(found.st_mode):
-        return None
-    return found.st_dev, found.st_ino, found.st_size, found.st_mtime_ns
-
-
-def _encoding_of(path: str) -> tuple[str, str, _Marks]:
-    """:func:`_encoding`, as read ahead if it was, and the file is still the one read (its
-    errors raised here, as if it were read now)."""
-    identity = _identity(path)
-    ahead = _READ_AHEAD.pop(identity, None) if identity is not None else None
-    if ahead is None:
-        return _encoding(path)
-    return ahead.result()
-
-
-def _utf8_file(path: str) -> tuple[str, str, tempfile.TemporaryDirectory[str] | None, _Marks]:
+def _utf8_file(
+    path: str, reading: Reading
+) -> tuple[str, str, tempfile.TemporaryDirectory[str] | None, Marks]:
     """A UTF-8 file polars can read with the same lines as ``path``, the original encoding's name,
     the temporary directory of the copy if one was made, and what the UTF-8 file holds."""
-    codec, name, marks = _encoding_of(path)
-    if codec == "utf-8" and not _lone_carriage_returns(path):
-        return path, name, None, marks
-    folder = temporary_folder()
+    found = reading.encoding(path)
+    if found.codec == "utf-8" and not _lone_carriage_returns(path):
+        return path, found.name, None, found.marks
+    folder = reading.temporary_folder()
     copy = str(Path(folder.name) / "utf8.csv")
     quoted = False
     try:
         with (
-            open(path, encoding=codec, newline=None) as source,
+            open(path, encoding=found.codec, newline=None) as source,
             open(copy, "w", encoding="utf-8", newline="\n") as target,
         ):
-            while chunk := source.read(_CHUNK):
+            while chunk := source.read(CHUNK):
                 quoted = quoted or '"' in chunk
                 target.write(chunk)
     except BaseException:
         folder.cleanup()
         raise
-    return copy, name, folder, _Marks(quote=quoted)  # lines end in LF alone in the copy
-
-
-def _encoding(path: str) -> tuple[str, str, _Marks]:
-    """The codec to read a file with, the encoding's name for people, and what the file holds
-    (known only for files read in place; else nothing).
-
-    A file without a BOM is UTF-8 when it decodes as such, or when the text before its first
-    undecodable byte holds letters beyond ASCII read as UTF-8 (then that byte is an error);
-    else Windows-1252.
-    """
-    with open_data_file(path) as file:
-        start = file.read(4)
-    for bom, codec, name in BOMS:
-        if start.startswith(bom):
-            if codec == "utf-8-sig":
-                _, marks = _check_stream(path, "utf-8")
-                return "utf-8", name, marks
-            _check_stream(path, codec)  # a mark of UTF-16 or 32 on text that is not
-            return codec, name, _Marks()
-    check_text_start(path, start)
-    decodes, marks = _check_stream(path, "utf-8", probe=True)
-    if decodes:
-        return "utf-8", "UTF-8", marks
-    _check_stream(path, "cp1252")
-    return "cp1252", "Windows-1252", _Marks()
-
-
-def _check_stream(path: str, codec: str, probe: bool = False) -> tuple[bool, _Marks]:
-    """Whether the whole file decodes strictly, and what it holds; when it does not decode,
-    raise the error for the first byte that cannot be read, unless ``probe``: then give False,
-    but for a byte after UTF-8 letters (see :func:`_evidently_utf8`), which is still an error.
-
-    Chunks of plain ASCII (most of a large extract) need no decoding: they are valid in both
-    encodings, provided no character is left half-read from the chunk before.
-    """
-    decoder = codecs.getincrementaldecoder(codec)("strict")
-    read = 0
-    marks = _Marks()
-    letters = False  # whether a character beyond ASCII has been decoded
-    with open(path, "rb") as file:
-        while True:
-            chunk = file.read(_CHUNK)
-            marks = marks.seen(chunk)
-            try:
-                ascii_is_text = codec in ("utf-8", "cp1252")  # not so in UTF-16 or 32
-                if not (ascii_is_text and chunk.isascii() and not decoder.getstate()[0]):
-                    text = decoder.decode(chunk, final=not chunk)
-                    letters = letters or not text.isascii()
-            except UnicodeDecodeError as exc:
-                if probe and not _evidently_utf8(codec, letters, exc):
-                    return False, marks
-                lines = _count_lines(path, read)
-                raise EngineError([_undecodable_in(path, exc, lines, codec)]) from None
-            if not chunk:
-                return True, marks
-            read += len(chunk)
-
-
-def _evidently_utf8(codec: str, letters: bool, exc: UnicodeDecodeError) -> bool:
-    """Whether UTF-8 text held a character beyond ASCII before its first undecodable byte:
-    then the file is UTF-8 with a stray byte, not Windows-1252 text (whose letters fail as UTF-8
-    at once), and reading it as Windows-1252 would garble its letters."""
-    return codec == "utf-8" and (letters or not exc.object[: exc.start].isascii())
-
-
-def _count_lines(path: str, end: int) -> int:
-    """The line ends in the first ``end`` bytes of a file."""
-    lines = 0
-    with open(path, "rb") as file:
-        while end > 0:
-            chunk = file.read(min(_CHUNK, end))
-            if not chunk:
-                break
-            lines += chunk.count(b"\n")
-            end -= len(chunk)
-    return lines
-
-
-def _undecodable_in(path: str, exc: UnicodeDecodeError, lines: int, codec: str) -> Diagnostic:
-    """The error for a decoding failure in a chunk, after ``lines`` lines of earlier chunks: a
-    stray byte in UTF-8 text, or a byte Windows-1252 cannot read either.
-
-    The decoder's input (``exc.object``) is the chunk after at most a few bytes held over from
-    the last one, which hold no line end.
-    """
-    data = exc.object
-    start = data.rfind(b"\n", 0, exc.start) + 1
-    base = lines + data.count(b"\n", 0, start)
-    if codec == "utf-8":
-        return stray_byte(path, data[start:], exc.start - start, base)
-    expected = "UTF-8 or Windows-1252" if codec == "cp1252" else codec.upper()
-    return undecodable(path, data[start:], exc.start - start, expected, base)
+    return copy, found.name, folder, Marks(quote=quoted)  # lines end in LF alone in the copy
 
 
 def _plain_lines(
-    utf8_path: str, head: bytes, header_index: int, separator: str, width: int, marks: _Marks
+    utf8_path: str, head: bytes, header_index: int, separator: str, width: int, marks: Marks
 ) -> PlainLines | None:
     """The rows' lines of a file without quotes, unless a line of the head ends in a lone CR,
     or LF and CRLF both end lines (by the header's line and any CR), or the file ends in a

@@ -25,9 +25,9 @@ from __future__ import annotations
 
 import difflib
 import re
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
 from decimal import Decimal
-from functools import lru_cache
 
 from agreement_engine.months import YearMonth
 
@@ -168,26 +168,45 @@ def municipality_forms(written: str) -> frozenset[str]:
     return frozenset(forms)
 
 
+@dataclass(frozen=True, slots=True)
+class Municipalities:
+    """The municipalities asked for, indexed once to match the names a file writes against: a
+    reader makes one and asks it of every name it meets."""
+
+    names: tuple[str, ...]
+    by_form: Mapping[str, str]
+    """Each name by its normalised form (the first spelling wins)."""
+    pool: tuple[str, ...]
+    """Each name normalised, to find names so like one of them that they are misspelt."""
+
+    @classmethod
+    def of(cls, names: Sequence[str]) -> Municipalities:
+        by_form: dict[str, str] = {}
+        for name in names:
+            by_form.setdefault(normalise_name(name), name)
+        return cls(tuple(names), by_form, tuple(normalise_name(n) for n in names))
+
+    def match(self, written: str) -> str | None:
+        """The name that ``written`` stands for, as spelt among :attr:`names`; else None."""
+        by_form = self.by_form
+        return next((by_form[f] for f in municipality_forms(written) if f in by_form), None)
+
+    def looks_misspelt(self, written: str) -> bool:
+        """Whether an unmatched name is so like one of :attr:`names` that it is probably a
+        misspelling of it, rather than another municipality."""
+        return any(
+            difflib.get_close_matches(form, self.pool, n=1, cutoff=MISSPELLING_CUTOFF)
+            for form in municipality_forms(written)
+        )
+
+
 def match_municipality(written: str, known: Sequence[str]) -> str | None:
-    """The name in ``known`` that ``written`` stands for, as spelt in ``known``; else None."""
-    by_form = _normalised(tuple(known))
-    return next((by_form[f] for f in municipality_forms(written) if f in by_form), None)
-
-
-@lru_cache(maxsize=16)
-def _normalised(known: tuple[str, ...]) -> dict[str, str]:
-    """Each known name by its normalised form (the first spelling wins), built once per list."""
-    out: dict[str, str] = {}
-    for name in known:
-        out.setdefault(normalise_name(name), name)
-    return out
+    """The name in ``known`` that ``written`` stands for, as spelt in ``known``; else None. (A
+    reader that matches many names indexes ``known`` once: :class:`Municipalities`.)"""
+    return Municipalities.of(known).match(written)
 
 
 def looks_misspelt(written: str, known: Sequence[str]) -> bool:
     """Whether an unmatched name is so like a name in ``known`` that it is probably a misspelling
     of it, rather than another municipality."""
-    pool = [normalise_name(k) for k in known]
-    return any(
-        difflib.get_close_matches(form, pool, n=1, cutoff=MISSPELLING_CUTOFF)
-        for form in municipality_forms(written)
-    )
+    return Municipalities.of(known).looks_misspelt(written)

@@ -1,7 +1,10 @@
 """The columns of an episode-level extract, and how each field's text becomes its value.
 
-Shared by the two ways an extract is read (:mod:`.episodes` in memory, :mod:`.episode_scan`
+Shared by the two ways an extract is read (:mod:`.episodes_in_memory`, :mod:`.episode_scan`
 streaming), so that both accept exactly the same spellings and give exactly the same values.
+Everything the readers know of a field is here: its names, whether it is required, how its text
+is typed and checked, its value's type, and whether its few distinct texts are checked rather
+than every row's. A new column is added here.
 """
 
 from __future__ import annotations
@@ -18,8 +21,7 @@ from agreement_engine.data.dialect import (
     TIME_PATTERN,
     TRUE_WORDS,
     YES_NO,
-    looks_misspelt,
-    match_municipality,
+    Municipalities,
 )
 
 if TYPE_CHECKING:
@@ -49,6 +51,11 @@ FIELDS = tuple(c.field for c in EPISODE_COLUMNS)
 DATE_FIELDS = ("ready_date", "discharge_date")
 DATE_FORMAT = "%Y-%m-%d"
 
+CHECKED_BY_VALUE = (*DATE_FIELDS, "notice_time", *YES_NO_FIELDS, "care_type")
+"""Fields whose few distinct texts are checked, rather than every row's."""
+TYPED_BY_VALUE = ("notice_time", *YES_NO_FIELDS, "care_type")
+"""Fields whose typed values are looked up by their text when the file is read again."""
+
 EXPECTED = {
     "ready_date": DATE,
     "discharge_date": DATE,
@@ -57,6 +64,17 @@ EXPECTED = {
     "episode_id": "an episode id",
 }
 """What a field's text must spell, completing "… must be …", for the fields that are checked."""
+
+
+def field_types() -> dict[str, pl.DataType]:
+    """The polars type of each field's values."""
+    import polars as pl
+
+    types: dict[str, pl.DataType] = dict.fromkeys(FIELDS, pl.String())
+    types.update(dict.fromkeys(DATE_FIELDS, pl.Date()))
+    types.update(dict.fromkeys(YES_NO_FIELDS, pl.Boolean()))
+    types["notice_time"] = pl.Time()
+    return types
 
 
 def absent_fields(titles: Sequence[str]) -> tuple[str, ...]:
@@ -86,8 +104,9 @@ def municipality_names(
     """
     if known is None:
         return {n: " ".join(n.split()) for n in names}, [], []
-    mapping = {n: m for n in names if (m := match_municipality(n, known)) is not None}
-    misspelt = [n for n in names if n not in mapping and looks_misspelt(n, known)]
+    index = Municipalities.of(known)
+    mapping = {n: m for n in names if (m := index.match(n)) is not None}
+    misspelt = [n for n in names if n not in mapping and index.looks_misspelt(n)]
     others = sorted(set(names) - set(mapping) - set(misspelt))
     return mapping, misspelt, others
 

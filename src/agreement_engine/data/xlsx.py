@@ -24,6 +24,7 @@ from decimal import Decimal
 from typing import TYPE_CHECKING
 
 from agreement_engine.data.dialect import SPACES, normalise_name
+from agreement_engine.data.files import check_data_file
 from agreement_engine.data.limits import bounded_rows, check_workbook
 from agreement_engine.data.report import Problems
 from agreement_engine.data.table import (
@@ -31,7 +32,7 @@ from agreement_engine.data.table import (
     Cell,
     Row,
     Table,
-    check_data_file,
+    column_letter,
     drop_trailing_blanks,
     stray_value,
 )
@@ -155,15 +156,6 @@ def _datetime_text(moment: datetime) -> tuple[str, date | None]:
 
 def _time_text(moment: time) -> str:
     return moment.strftime("%H:%M:%S" if moment.second else "%H:%M")
-
-
-def column_letter(column: int) -> str:
-    """The spreadsheet name of a 1-based column number: 1 is A, 27 is AA."""
-    letters = ""
-    while column:
-        column, rest = divmod(column - 1, 26)
-        letters = chr(ord("A") + rest) + letters
-    return letters
 
 
 def make_cell(path: str, row: int, column: int, value: object) -> Cell:

@@ -20,7 +20,7 @@ from xml.etree import ElementTree
 
 from agreement_engine.data.dialect import normalise_name
 from agreement_engine.data.report import MAX_ERRORS
-from agreement_engine.data.table import Row
+from agreement_engine.data.table import Row, column_letter
 from agreement_engine.diagnostics import Diagnostic, Location, error
 
 _MAIN = "{http://schemas.openxmlformats.org/spreadsheetml/2006/main}"
@@ -54,8 +54,6 @@ def unvalued_formulas(path: str, header: Row, known: Collection[str]) -> list[Di
 
 
 def _problem(path: str, row: int, column: int, title: str, formula: str) -> Diagnostic:
-    from agreement_engine.data.xlsx import column_letter
-
     written = f" ({formula})" if formula else ""
     return error(
         f"'{title}' in cell {column_letter(column)}{row} is a formula without a saved "

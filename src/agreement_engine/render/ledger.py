@@ -25,8 +25,8 @@ from agreement_engine.ledger import (
     VerifyReport,
 )
 from agreement_engine.ledger.records import values_text
-from agreement_engine.render.explain import explain
 from agreement_engine.render.columns import governed_by
+from agreement_engine.render.explain import explain
 from agreement_engine.render.invoice import inert
 
 EXPORT_FORMAT = "agreement-engine/invoice-document/1"

@@ -10,7 +10,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 
 from agreement_engine.agreements.library import Library, load
-from agreement_engine.data.table import check_data_file
+from agreement_engine.data import check_data_file
 from agreement_engine.diagnostics import Diagnostic, EngineError, Severity, UsageError
 from agreement_engine.review.diff import Diff, compare, in_context
 from agreement_engine.review.impact import Impact, assess

@@ -19,11 +19,10 @@ from agreement_engine.billing.inputs import (
     AggregateData,
     Billing,
     EpisodeData,
-    is_episode_file,
     read_episode_data,
 )
 from agreement_engine.billing.lines import EXACT_SUMS, InvoiceBasis, InvoiceLine
-from agreement_engine.data import read_aggregates
+from agreement_engine.data import Kind, Reading, read_aggregates, sniff
 from agreement_engine.diagnostics import Diagnostic
 from agreement_engine.months import YearMonth
 from agreement_engine.review.scope import Cell
@@ -109,7 +108,8 @@ def assess(
     municipalities = [m for m in everyone if any(p == m for p, _ in cells)]
     if not months:
         return Impact(data, (), (), (), assume_approved)
-    if is_episode_file(data):
+    file = sniff(data)
+    if file.kind is Kind.EPISODES:
         # Each version counts episodes by its own rules, both in the pass that checks the file.
         versions = [Billing(v, months, municipalities, assume_approved) for v in (old, new)]
 
@@ -120,10 +120,15 @@ def assess(
                 bill(new, by_new, months, municipalities, assume_approved=assume_approved),
             )
 
-        (before, after), _, warnings = read_episode_data(data, versions, everyone, both)
+        with Reading() as reading:  # its temporary files removed once both are billed
+            (before, after), _, warnings = read_episode_data(
+                file, versions, everyone, both, reading
+            )
     else:
         single = months[0] if len(months) == 1 else None
-        figures, _, warnings = read_aggregates(data, month=single, municipalities=list(everyone))
+        figures, _, warnings = read_aggregates(
+            file.path, month=single, municipalities=list(everyone)
+        )
         source = AggregateData.of(figures)
         before = bill(old, source, months, municipalities, assume_approved=assume_approved)
         after = bill(new, source, months, municipalities, assume_approved=assume_approved)
