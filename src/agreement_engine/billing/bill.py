@@ -11,12 +11,14 @@ from __future__ import annotations
 
 from collections.abc import Callable, Mapping, Sequence
 from decimal import Decimal
-from typing import NamedTuple, Protocol
+from typing import NamedTuple
 
 from agreement_engine.agreements.documents import Document
 from agreement_engine.agreements.library import Library
+from agreement_engine.billing.across import History
 from agreement_engine.billing.evaluation import FigureUse, LineEnvironment
-from agreement_engine.billing.lines import InvoiceBasis, InvoiceLine, LineStatus, Step
+from agreement_engine.billing.lines import InvoiceBasis, InvoiceLine, LineStatus, Read, Step
+from agreement_engine.billing.monthly import MonthlyData
 from agreement_engine.billing.plan import Plan, Plans
 from agreement_engine.billing.reasons import (
     approval_reasons,
@@ -34,17 +36,7 @@ from agreement_engine.formula.types import MONEY, Quantity
 from agreement_engine.months import YearMonth
 
 
-class MonthlyData(Protocol):
-    """Monthly figures per municipality, under a rule set's counting rules."""
-
-    def aggregates(
-        self, ruleset: RuleSet, typed: Typed, municipality: str, month: YearMonth
-    ) -> dict[str, Amount] | str:
-        """The aggregates the rule set needs, or a sentence saying why they cannot be had."""
-
-    def caveats(self, ruleset: RuleSet) -> tuple[str, ...]:
-        """Why every line the rule set bills from this data is provisional (a value the data
-        does not give), if it is."""
+__all__ = ["MonthlyData", "bill"]
 
 
 def bill(
@@ -61,25 +53,28 @@ def bill(
     ``progress`` is told each month as it starts (month, its number, how many), for a terminal.
     """
     plans, governing = Plans(library), Governing(library)
+    history = History(library.parameters, data)
     lines: list[InvoiceLine] = []
     for number, month in enumerate(months, 1):
         if progress is not None:
             progress(month, number, len(months))
         governed = [governing.govern(municipality, month) for municipality in municipalities]
-        lines += _month(library, data, plans, governed, assume_approved)
+        lines += _month(library, data, plans, history, governed, assume_approved)
     return InvoiceBasis(
         tuple(lines), tuple(months), tuple(municipalities), assume_approved, library
     )
 
 
 class _Due(NamedTuple):
-    """A line to compute: what governs it, its aggregates, and why it is provisional for its
-    approvals."""
+    """A line to compute: what governs it, its aggregates (and the figures the counting looked
+    up for them), and why it is provisional for its approvals."""
 
     governance: Governance
     ruleset: RuleSet
+    typed: Typed
     plan: Plan
     aggregates: dict[str, Amount]
+    counted: tuple[FigureUse, ...]
     reasons: tuple[str, ...]
 
 
@@ -87,6 +82,7 @@ def _month(
     library: Library,
     data: MonthlyData,
     plans: Plans,
+    history: History,
     governed: Sequence[Governance],
     assume_approved: bool,
 ) -> list[InvoiceLine]:
@@ -104,7 +100,11 @@ def _month(
         if isinstance(due, _Due):
             together.setdefault(due.ruleset.name, []).append((row, due))
     for group in together.values():
-        computed = _compute_together(library, [due for _, due in group])
+        dues = [due for _, due in group]
+        if dues[0].typed.across:  # reads other months: each line by the run's history
+            computed = [_compute_across(history, due) for due in dues]
+        else:
+            computed = _compute_together(library, dues)
         for (row, _), line in zip(group, computed, strict=True):
             found[row] = line
     return [line for line in found if isinstance(line, InvoiceLine)]
@@ -146,10 +146,21 @@ def _due(
     if isinstance(rules, _Unbillable):
         return _not_computed(governance, rules.layers, (rules.reason,))
     ruleset, typed, plan, reasons = rules
-    aggregates = data.aggregates(ruleset, typed, governance.municipality, governance.month)
+    municipality, month = governance.municipality, governance.month
+    aggregates = data.aggregates(ruleset, typed, municipality, month)
     if isinstance(aggregates, str):
         return _not_computed(governance, ruleset.layers, (aggregates, *reasons))
-    return _Due(governance, ruleset, plan, aggregates, (*reasons, *data.caveats(ruleset)))
+    counted = data.counted_figures(ruleset, municipality, month)
+    missing = [use for use in counted if use.figure is None or use.figure.value is None]
+    if missing:
+        why = tuple(
+            f"figure {use.parameter} for {use.key} is missing (the episodes' days in "
+            f"{use.key} are priced by it)"
+            for use in missing
+        )
+        return _not_computed(governance, ruleset.layers, (*why, *reasons), aggregates, counted)
+    caveats = (*reasons, *data.caveats(ruleset))
+    return _Due(governance, ruleset, typed, plan, aggregates, counted, caveats)
 
 
 def _compute_together(library: Library, group: Sequence[_Due]) -> list[InvoiceLine]:
@@ -181,17 +192,31 @@ def _compute_together(library: Library, group: Sequence[_Due]) -> list[InvoiceLi
             value = column[row]
             values[name] = Amount(value, t) if isinstance(t, Quantity) else value
         reasons = [*due.reasons, *plan.reasons]
+        used = plan.uses
+        if due.counted:
+            used = _joined(plan.uses, due.counted)
+            reasons = [*due.reasons, *figure_reasons(used)]
         lines.append(
-            _computed(due.governance, due.ruleset, plan, values, due.aggregates, plan.uses, reasons)
+            _computed(due.governance, due.ruleset, plan, values, due.aggregates, used, reasons)
         )
     return lines
 
 
+def _joined(*uses: Sequence[FigureUse]) -> tuple[FigureUse, ...]:
+    """Figures used, each once, in order of first use."""
+    found: dict[tuple[str, str], FigureUse] = {}
+    for group in uses:
+        for use in group:
+            found.setdefault((use.parameter, use.key), use)
+    return tuple(found.values())
+
+
 def _compute(library: Library, due: _Due) -> InvoiceLine:
     """One line, its rules evaluated one by one."""
-    governance, ruleset, plan, aggregates, _ = due
+    governance, ruleset, _, plan, aggregates, counted, _ = due
     values = {**plan.shared, **aggregates, "month": governance.month}
-    env = LineEnvironment(values, library.parameters, plan.uses)
+    shared = _joined(plan.uses, counted) if counted else plan.uses
+    env = LineEnvironment(values, library.parameters, shared)
     name = RESULT
     try:
         for name, formula in plan.remaining:
@@ -208,6 +233,32 @@ def _compute(library: Library, due: _Due) -> InvoiceLine:
     return _computed(governance, ruleset, plan, values, aggregates, used, reasons)
 
 
+def _compute_across(history: History, due: _Due) -> InvoiceLine:
+    """One line of a rule set that reads other months: its month worked out in the run's
+    history, where the months its windows read are worked out once for every line."""
+    governance, ruleset, typed, plan, aggregates, counted, _ = due
+    month = history.month(ruleset, typed, governance.municipality, governance.month, aggregates)
+    names = [name for name in typed.order if name not in aggregates]
+    found: list[Sequence[FigureUse]] = [counted]
+    name = RESULT
+    try:
+        for name in names:
+            found.append(month.resolve(name)[1])
+    except MissingFigure as missing:
+        reason = f"figure {missing.parameter} for {missing.key} is missing"
+        used = _joined(*found)
+        return _not_computed(governance, ruleset.layers, (reason,), aggregates, used)
+    except FormulaError as exc:
+        reason = f"{exc.problem.message} (while computing {name})"
+        return _not_computed(governance, ruleset.layers, (reason,), aggregates, _joined(*found))
+    values: dict[str, Value] = {**aggregates, "month": governance.month}
+    values.update((name, month.values[name]) for name in names)
+    used = _joined(*found)
+    reads = tuple(read for name in names for read in month.reads[name])
+    reasons = [*due.reasons, *figure_reasons(used)]
+    return _computed(governance, ruleset, plan, values, aggregates, used, reasons, reads)
+
+
 def _computed(
     governance: Governance,
     ruleset: RuleSet,
@@ -216,6 +267,7 @@ def _computed(
     aggregates: Mapping[str, Amount],
     used: tuple[FigureUse, ...],
     reasons: list[str],
+    across: tuple[Read, ...] = (),
 ) -> InvoiceLine:
     steps = tuple([Step(record, values[record.rule]) for record in plan.records])
     net = values[RESULT]
@@ -241,6 +293,7 @@ def _computed(
         figures=used,
         assumptions=plan.assumptions,
         amount=amount,
+        across=across,
     )
 
 

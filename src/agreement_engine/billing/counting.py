@@ -21,7 +21,7 @@ from typing import TYPE_CHECKING
 from agreement_engine.agreements.documents import Counting, Formula
 from agreement_engine.diagnostics import EngineError, error
 from agreement_engine.formula import ast
-from agreement_engine.formula.operations import FUNCTIONS, OPERATIONS, operation_of
+from agreement_engine.formula.operations import FUNCTIONS, OPERATIONS, WINDOWS, operation_of
 from agreement_engine.formula.problems import FormulaError, FormulaProblem
 from agreement_engine.formula.types import Kind, Type
 
@@ -125,6 +125,9 @@ def _uncountable(node: ast.Expr) -> FormulaProblem | None:
                     node.span,
                     hint=f"episode rules count with whole numbers up to {_LARGEST}",
                 )
+        case ast.Window():
+            message, hint = _refused_window()
+            return FormulaProblem(message, node.name_span, hint=hint)
         case ast.Lookup():
             return FormulaProblem(
                 f"the dated figure '{node.name}' cannot be looked up per episode",
@@ -141,6 +144,13 @@ def _uncountable(node: ast.Expr) -> FormulaProblem | None:
             if refused is not None:
                 return FormulaProblem(refused[0], node.name_span, hint=refused[1])
     return None
+
+
+def _refused_window() -> tuple[str, str]:
+    """Why a window over months cannot be computed per episode."""
+    found = WINDOWS["mean"].uncounted
+    assert found is not None
+    return found
 
 
 def _refused(function: str) -> tuple[str, str] | None:

@@ -19,6 +19,7 @@ from agreement_engine.agreements.documents import Statute
 from agreement_engine.agreements.library import Library
 from agreement_engine.billing.absent_inputs import absent_reasons
 from agreement_engine.billing.counting import MONTH_COLUMN, Compiled, compile_counting
+from agreement_engine.billing.evaluation import FigureUse
 from agreement_engine.billing.ruleset import (
     DEFAULT_AGGREGATES,
     EPISODE_INPUTS,
@@ -90,6 +91,12 @@ class AggregateData:
         """Nothing: an aggregates file gives the figures as they are."""
         return ()
 
+    def counted_figures(
+        self, ruleset: RuleSet, municipality: str, month: YearMonth
+    ) -> tuple[FigureUse, ...]:
+        """None: the figures are given, not counted."""
+        return ()
+
     def origin(self, municipality: str, month: YearMonth) -> Origin | None:
         """The row a municipality's month was read from; None when the data has none."""
         row = self.rows.get((municipality, month))
@@ -135,6 +142,12 @@ class EpisodeData:
         """Why every line the rule set counts from the extract is provisional: a value its
         counting rules read that the file has no column for (:mod:`.absent_inputs`)."""
         return absent_reasons(ruleset.counting, self.extract.absent)
+
+    def counted_figures(
+        self, ruleset: RuleSet, municipality: str, month: YearMonth
+    ) -> tuple[FigureUse, ...]:
+        """The figures the counting looked up, day by day, for the month's episodes."""
+        return ()
 
     def aggregates(
         self, ruleset: RuleSet, typed: Typed, municipality: str, month: YearMonth

@@ -9,6 +9,7 @@ computed** when something it needs is missing.
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass
 from decimal import (
     MAX_EMAX,
@@ -119,8 +120,20 @@ class Step(NamedTuple):
 
 
 @dataclass(frozen=True, slots=True)
+class Read:
+    """A value a rule read at a month (a look-up by month, or each month of a window): the
+    expression read, its value there, and that month's inputs, for ``explain``."""
+
+    rule: str
+    expression: str
+    month: YearMonth
+    value: Value
+    inputs: Mapping[str, Amount]
+
+
+@dataclass(frozen=True, slots=True)
 class InvoiceLine:
-    """One municipality's month."""
+    """One municipality's month; ``across`` what its rules read at other months."""
 
     municipality: str
     month: YearMonth
@@ -133,6 +146,7 @@ class InvoiceLine:
     figures: tuple[FigureUse, ...]
     assumptions: tuple[str, ...]
     amount: Decimal | None  # the net amount billed; None when not computed
+    across: tuple[Read, ...] = ()
 
     def value(self, name: str) -> Value | None:
         if name in self.inputs:

@@ -8,8 +8,8 @@ Units are not carried: the checker has given each rule its type, and the caller 
 results their units. What each operation means is read from :mod:`.operations`, as the evaluator
 reads it.
 
-Only what cannot fail is evaluated here. A formula that looks up a dated figure, counts or sums
-episodes, or does arithmetic on dates, and a column on which an operation has no value (a
+Only what cannot fail is evaluated here. A formula that looks up a dated figure (or a value at
+another month), takes a window over months, counts or sums episodes, or does arithmetic on dates, and a column on which an operation has no value (a
 division by zero), raise :class:`Unbatchable`: the caller then evaluates those lines one by one,
 which records the figures each line looked up and reports each failure on its own line. Branches
 are evaluated only for the lines that take them, as ``if … then … else`` evaluates only one
@@ -188,4 +188,5 @@ _COMPILERS: dict[type, Callable[[ast.Expr], Batched]] = {
     ast.Conditional: _conditional,
     ast.Binary: _operation,
     ast.Call: _operation,
+    ast.Window: _unbatchable,
 }

@@ -12,24 +12,28 @@ by; when the arguments do not fit, :mod:`.mistakes` says why.
 from __future__ import annotations
 
 import difflib
-from collections.abc import Callable, Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 
 from agreement_engine.formula import ast, mistakes
 from agreement_engine.formula.dates import MAX_DAY_OFFSET
-from agreement_engine.formula.evaluator import Environment, evaluate
+from agreement_engine.formula.evaluator import Compiled, Environment, evaluate
 from agreement_engine.formula.operations import (
     FUNCTIONS,
+    MAX_WINDOW,
     OPERATIONS,
+    WINDOWS,
     Operation,
     operation_of,
     signature,
 )
 from agreement_engine.formula.problems import FormulaError, FormulaProblem
+from agreement_engine.formula.reach import month_named, whole_months
 from agreement_engine.formula.rounding import ROUNDING_MODES
 from agreement_engine.formula.types import NUMBER, UNITS, Kind, Quantity, Type, describe
 from agreement_engine.formula.unparse import unparse
 from agreement_engine.formula.values import Amount, Value, format_value
+from agreement_engine.months import YearMonth
 
 
 @dataclass(frozen=True, slots=True)
@@ -45,13 +49,16 @@ class Scope:
     """The names a formula may use.
 
     ``episode`` is set where aggregates (``count``, ``sum``) are allowed: their arguments are
-    checked against it, one episode at a time. A name whose type is None exists but could not be
-    typed (its own formula has a problem, reported there): using it reports nothing more.
+    checked against it, one episode at a time. ``across_months`` is set for monthly rules: they
+    may read the values of other months (``average_days[month - 1 month]``, windows). A name
+    whose type is None exists but could not be typed (its own formula has a problem, reported
+    there): using it reports nothing more.
     """
 
     values: Mapping[str, Type | None]
     parameters: Mapping[str, Parameter] = field(default_factory=dict)
     episode: Scope | None = None
+    across_months: bool = False
 
 
 def check(expr: ast.Expr, scope: Scope) -> tuple[Type | None, list[FormulaProblem]]:
@@ -134,6 +141,8 @@ class _Checker:
         assert isinstance(node, ast.Lookup)
         key = self.type_of(node.key)
         parameter = self.scope.parameters.get(node.name)
+        if parameter is None and node.name in self.scope.values and self.scope.across_months:
+            return self._at_month(node, key)
         if parameter is None:
             if node.name in self.scope.values:
                 message = f"'{node.name}' is not a dated figure, so it cannot be looked up with [ ]"
@@ -157,11 +166,113 @@ class _Checker:
             )
         return parameter.unit
 
+    def _at_month(self, node: ast.Lookup, key: Type | None) -> Type | None:
+        """A rule or aggregate looked up at another month: ``average_days[month - 1 month]``."""
+        name = node.name
+        if name == "month":
+            self.fail(
+                "'month' is the month billed; it has no value at another month",
+                node.name_span,
+                hint="write the month itself, like month - 1 month",
+            )
+            return None
+        if key is None:
+            return None
+        if key != Kind.MONTH:
+            self.fail(
+                f"'{name}' is looked up by a month, not by {describe(key)}",
+                node.key.span,
+                hint=f"write {name}[month - 1 month]",
+            )
+            return None
+        if not self._month_written(node.key):
+            return None
+        return self.scope.values[name]
+
+    def _month_written(self, expr: ast.Expr) -> bool:
+        """Whether the month of a look-up or of a window's end is written as it must be: the
+        month billed or a month written, moved by whole months written out, at most
+        :data:`MAX_WINDOW` months away (see :mod:`.reach`)."""
+        reach = month_named(expr)
+        if reach is None:
+            self.fail(
+                "the month must be the month billed or a month written out, moved by a whole "
+                "number of months written out",
+                expr.span,
+                hint="like month - 1 month, or 2023-12; the engine must know before anything "
+                "runs which months a rule reads",
+            )
+            return False
+        if reach.fixed is None and abs(reach.offset) > MAX_WINDOW:
+            self.fail(
+                f"a rule may read at most {MAX_WINDOW} months away from the month billed",
+                expr.span,
+            )
+            return False
+        return True
+
+    def _Window(self, node: ast.Expr) -> Type | None:
+        assert isinstance(node, ast.Window)
+        function = WINDOWS.get(node.function)
+        if function is None:
+            self.fail(
+                f"'{node.function}' cannot be taken over months",
+                node.name_span,
+                hint="a window takes mean, sum, min or max, like mean(average_days over 3 months)",
+            )
+            return None
+        if not self.scope.across_months:
+            self.fail(
+                "a window over months can only be used in monthly rules",
+                node.name_span,
+                hint="count and sum the episodes of a month in the aggregates; take windows over "
+                "the months in the rules, like rolling_mean: mean(average_days over 3 months)",
+            )
+            return None
+        body = self.type_of(node.body)
+        size = whole_months(node.size)
+        fits = True
+        if size is None or not 1 <= size <= MAX_WINDOW:
+            self.fail(
+                f"a window spans a whole number of months written out, from 1 to {MAX_WINDOW}",
+                node.size.span,
+                hint=f"like {node.function}(average_days over 3 months)",
+            )
+            fits = False
+        if node.end is not None:
+            end = self.type_of(node.end)
+            if end is not None and end != Kind.MONTH:
+                self.fail(
+                    f"a window ends at a month, not at {describe(end)}",
+                    node.end.span,
+                    hint=f"like {node.function}(average_days over 3 months to month - 1 month)",
+                )
+                fits = False
+            elif end is not None:
+                fits = self._month_written(node.end) and fits
+        if body is None or not fits:
+            return None
+        result = function.typed(body)
+        if result is None:
+            wanted = "numbers" if node.function in ("mean", "sum") else "values with an order"
+            self.fail(
+                f"'{node.function}' over months needs {wanted}, not {describe(body)}",
+                node.body.span,
+            )
+        return result
+
     # calls ----------------------------------------------------------------------------------
 
     def _Call(self, node: ast.Expr) -> Type | None:
         assert isinstance(node, ast.Call)
         function = FUNCTIONS.get(node.function)
+        if function is None and node.function in WINDOWS:
+            self.fail(
+                f"'{node.function}' is taken over a window of months",
+                node.name_span,
+                hint=f"write {node.function}(average_days over 3 months)",
+            )
+            return None
         if function is None:
             matches = difflib.get_close_matches(node.function, list(FUNCTIONS), n=1)
             hint = (
@@ -298,6 +409,8 @@ class _Checker:
             self.problems.append(mistakes.arithmetic(node, left, right))
         if result == Kind.DATE:
             return self._moved_date(node, offset=node.right if left == Kind.DATE else node.left)
+        if result == Kind.MONTH:
+            return self._moved_month(node, offset=node.right if left == Kind.MONTH else node.left)
         if node.op == "/" and isinstance(node.right, ast.Number) and node.right.value == 0:
             self.fail(
                 "division by zero",
@@ -335,6 +448,26 @@ class _Checker:
         return Kind.DATE
 
 
+    def _moved_month(self, node: ast.Binary, offset: ast.Expr) -> Type | None:
+        """A month moved by months. When the months are written as a constant, the move is
+        worked out here: parts of a month, or a written month moved off the calendar, are
+        reported at their place rather than met while billing."""
+        if not _is_constant(offset):
+            return Kind.MONTH
+        try:
+            months = evaluate(offset, _NoNames())
+            assert isinstance(months, Amount)
+            if months.value.denominator != 1:
+                self.fail("a month can only be moved by whole months", offset.span)
+                return None
+            if _is_constant(node):
+                evaluate(node, _NoNames())  # says what is wrong with the month, if anything
+        except FormulaError as exc:
+            self.problems.append(exc.problem)
+            return None
+        return Kind.MONTH
+
+
 def _is_constant(node: ast.Expr) -> bool:
     """Whether a formula is the same whatever its names stand for: it uses none."""
     return not any(
@@ -355,3 +488,8 @@ class _NoNames:
 
     def episodes(self) -> Iterable[Environment]:
         return ()
+
+    def across(
+        self, months: Sequence[YearMonth], body: Compiled, text: str, span: ast.Span
+    ) -> list[Value]:
+        raise AssertionError("a constant reads no other month")

@@ -19,10 +19,10 @@ from agreement_engine.agreements.documents import (
 from agreement_engine.agreements.library import Library
 from agreement_engine.billing.evaluation import FigureUse
 from agreement_engine.billing.inputs import Origin
-from agreement_engine.billing.lines import InvoiceLine, LineStatus, Step, one_line
+from agreement_engine.billing.lines import InvoiceLine, LineStatus, Read, Step, one_line
 from agreement_engine.billing.ruleset import dependencies
 from agreement_engine.billing.timeline import Status
-from agreement_engine.formula import parse
+from agreement_engine.formula import ast, format_value, parse
 from agreement_engine.formula.ast import parameters_used
 from agreement_engine.formula.values import exact
 
@@ -126,22 +126,50 @@ def _describe(doc: Document) -> str:
 
 
 def _step(number: int, step: Step, line: InvoiceLine, library: Library) -> list[str]:
-    out = [f" {number}. {step.rule} = {step.formula}", f"      = {step.value}"]
+    out = [f" {number}. {step.rule} = {step.formula}", f"      = {format_value(step.value)}"]
     expr = parse(step.formula)
-    for name in sorted(dependencies(expr)):
+    reads = [read for read in line.across if read.rule == step.rule]
+    for name in sorted(_same_month(expr) if reads else dependencies(expr)):
         value = line.value(name)
         if name == "month":
             out.append(f"      where month = {line.month}")
         elif value is not None:
-            out.append(f"      where {name} = {value}")
+            out.append(f"      where {name} = {format_value(value)}")
     for use in line.figures:
         if use.parameter in parameters_used(expr):
             out.append(f"      where {_figure(use)}")
+    out += _month_by_month(reads, line)
     out += [f"      source: {_citation(step, cite, library)}" for cite in step.cites]
     if step.assumes:
         out.append(f"      assumes: {', '.join(step.assumes)}")
     if "/" in exact(step.value):
         out.append(f"      (exactly {exact(step.value)}; not rounded)")
+    return out
+
+
+def _same_month(expr: ast.Expr) -> set[str]:
+    """The names a formula reads at its own month: not those inside a window or looked up at
+    another month (the month by month lines show those)."""
+    match expr:
+        case ast.Window() | ast.Lookup():
+            return {"month"} & dependencies(expr)
+    found = dependencies(expr) if isinstance(expr, ast.Name) else set()
+    for child in ast.children(expr):
+        found |= _same_month(child)
+    return found
+
+
+def _month_by_month(reads: list[Read], line: InvoiceLine) -> list[str]:
+    """What a rule read month by month (a window, a look-up by month), with the inputs of each
+    month other than the line's own."""
+    if not reads:
+        return []
+    out = ["      month by month:"]
+    for read in reads:
+        out.append(f"        {read.expression} at {read.month} = {format_value(read.value)}")
+        if read.month != line.month and read.inputs:
+            given = ", ".join(f"{name} = {value}" for name, value in read.inputs.items())
+            out.append(f"          inputs at {read.month}: {given}")
     return out
 
 

@@ -129,8 +129,8 @@ _SINGULAR = {
 def canonical_formula(text: str) -> str:
     """A formula in the one spelling that :func:`~agreement_engine.formula.unparse` gives.
 
-    Numbers lose trailing zeros (``0.10`` is ``0.1``) and ``day`` is written ``days``, so equal
-    formulas print equal. A formula that does not parse is kept as written, spaces folded.
+    Numbers lose trailing zeros (``0.10`` is ``0.1``), ``day`` is written ``days`` and ``month``
+    (after a number) ``months``, so equal formulas print equal. A formula that does not parse is kept as written, spaces folded.
     """
     try:
         return unparse(_normal(parse(text)))
@@ -288,11 +288,15 @@ def _normal(node: fa.Expr) -> fa.Expr:
     """The same tree with numbers and units in one spelling."""
     match node:
         case fa.Number(value=value, unit=unit):
-            return replace(node, value=_decimal(value), unit="days" if unit == "day" else unit)
+            unit = {"day": "days", "month": "months"}.get(unit or "", unit)
+            return replace(node, value=_decimal(value), unit=unit)
         case fa.Lookup(key=key):
             return replace(node, key=_normal(key))
         case fa.Call(args=args):
             return replace(node, args=tuple(_normal(a) for a in args))
+        case fa.Window(body=body, size=size, end=end):
+            last = None if end is None else _normal(end)
+            return replace(node, body=_normal(body), size=_normal(size), end=last)
         case fa.Unary(operand=operand):
             return replace(node, operand=_normal(operand))
         case fa.Binary(left=left, right=right):
