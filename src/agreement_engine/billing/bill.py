@@ -35,7 +35,6 @@ from agreement_engine.formula.batch import Column, Unbatchable
 from agreement_engine.formula.types import MONEY, Quantity
 from agreement_engine.months import YearMonth
 
-
 __all__ = ["MonthlyData", "bill"]
 
 

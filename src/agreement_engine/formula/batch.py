@@ -9,12 +9,12 @@ results their units. What each operation means is read from :mod:`.operations`, 
 reads it.
 
 Only what cannot fail is evaluated here. A formula that looks up a dated figure (or a value at
-another month), takes a window over months, counts or sums episodes, or does arithmetic on dates, and a column on which an operation has no value (a
-division by zero), raise :class:`Unbatchable`: the caller then evaluates those lines one by one,
-which records the figures each line looked up and reports each failure on its own line. Branches
-are evaluated only for the lines that take them, as ``if … then … else`` evaluates only one
-branch, so a guarded division such as ``if episodes = 0 then 0 days else total_days / episodes``
-never divides by zero.
+another month), takes a window over months, counts or sums episodes, or does arithmetic on dates,
+and a column on which an operation has no value (a division by zero), raise :class:`Unbatchable`:
+the caller then evaluates those lines one by one, which records the figures each line looked up and
+reports each failure on its own line. Branches are evaluated only for the lines that take them, as
+``if … then … else`` evaluates only one branch, so a guarded division such as ``if episodes = 0 then
+0 days else total_days / episodes`` never divides by zero.
 """
 
 from __future__ import annotations

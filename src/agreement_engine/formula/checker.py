@@ -447,7 +447,6 @@ class _Checker:
             return None
         return Kind.DATE
 
-
     def _moved_month(self, node: ast.Binary, offset: ast.Expr) -> Type | None:
         """A month moved by months. When the months are written as a constant, the move is
         worked out here: parts of a month, or a written month moved off the calendar, are

@@ -415,9 +415,7 @@ def _window(typed: Callable[..., Type | None], exact: Callable[..., Any], text: 
 
 
 WINDOWS: dict[str, Operation] = {
-    "mean": _window(
-        _quantity_type, lambda values: sum(values, Fraction(0)) / len(values), "mean"
-    ),
+    "mean": _window(_quantity_type, lambda values: sum(values, Fraction(0)) / len(values), "mean"),
     "sum": _window(_quantity_type, lambda values: sum(values, Fraction(0)), "sum"),
     "min": _window(_one_ordered_type, min, "min"),
     "max": _window(_one_ordered_type, max, "max"),

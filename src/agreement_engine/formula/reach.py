@@ -19,7 +19,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from agreement_engine.formula import ast
-from agreement_engine.formula.types import UNITS, MONTHS
+from agreement_engine.formula.types import MONTHS, UNITS
 from agreement_engine.months import YearMonth
 
 
