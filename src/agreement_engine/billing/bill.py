@@ -27,6 +27,7 @@ from agreement_engine.billing.reasons import (
     not_in_ore,
     past_ore,
     ungoverned,
+    unpriced_days,
 )
 from agreement_engine.billing.ruleset import RESULT, RuleSet, Typed
 from agreement_engine.billing.timeline import Governance, Governing
@@ -150,14 +151,9 @@ def _due(
     if isinstance(aggregates, str):
         return _not_computed(governance, ruleset.layers, (aggregates, *reasons))
     counted = data.counted_figures(ruleset, municipality, month)
-    missing = [use for use in counted if use.figure is None or use.figure.value is None]
-    if missing:
-        why = tuple(
-            f"figure {use.parameter} for {use.key} is missing (the episodes' days in "
-            f"{use.key} are priced by it)"
-            for use in missing
-        )
-        return _not_computed(governance, ruleset.layers, (*why, *reasons), aggregates, counted)
+    unpriced = tuple(reason for use in counted if (reason := unpriced_days(use)) is not None)
+    if unpriced:
+        return _not_computed(governance, ruleset.layers, (*unpriced, *reasons), aggregates, counted)
     caveats = (*reasons, *data.caveats(ruleset))
     return _Due(governance, ruleset, typed, plan, aggregates, counted, caveats)
 

@@ -49,6 +49,25 @@ def figure_reasons(used: Sequence[FigureUse]) -> list[str]:
     return reasons
 
 
+def unpriced_days(use: FigureUse) -> str | None:
+    """Why episodes' days priced day by day (``sum_per_day``) cannot be billed, if they cannot:
+    some fall in a year (or month) whose figure is missing, or not in whole kronor."""
+    figure, name = use.figure, use.parameter
+    if use.key in ("before", "after"):
+        keys = sorted(use.series.figures)
+        edge = f"{use.key} {keys[0] if use.key == 'before' else keys[-1]}" if keys else use.key
+        return f"figure {name} is missing for days {edge} (the episodes' days reach them)"
+    if figure is None or figure.value is None:
+        key = use.key
+        return f"figure {name} for {key} is missing (the episodes' days in {key} are priced by it)"
+    if figure.value != figure.value.to_integral_value():
+        return (
+            f"figure {name} for {use.key} is {figure.value}, not whole kronor: days are priced day "
+            "by day in whole kronor"
+        )
+    return None
+
+
 def ungoverned(governance: Governance) -> str:
     """Why no rules can bill a month."""
     if governance.status is Status.CONFLICT:

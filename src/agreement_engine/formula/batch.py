@@ -23,7 +23,7 @@ from collections.abc import Callable, Iterator, Mapping, Sequence
 from fractions import Fraction
 from typing import Any, TypeAlias
 
-from agreement_engine.formula import ast
+from agreement_engine.formula import ast, per_day
 from agreement_engine.formula.operations import Operation, operation_of
 from agreement_engine.formula.problems import Undefined
 from agreement_engine.formula.values import literal_amount
@@ -103,8 +103,10 @@ def _merged(taken: Column, chosen: Column, rest: Column) -> Column:
 def _operation(node: ast.Expr) -> Batched:
     """An operator, or a call of one of the language's functions, over columns."""
     operation = operation_of(node)
-    if operation is None or (isinstance(node, ast.Call) and node.function in ("count", "sum")):
-        return _unbatchable(node)  # episodes are counted elsewhere
+    if operation is None or (
+        isinstance(node, ast.Call) and node.function in ("count", "sum", per_day.FUNCTION)
+    ):
+        return _unbatchable(node)  # episodes are counted elsewhere; figures looked up by lines
     if isinstance(node, ast.Binary) and node.op in ast.LOGIC:
         return _logical(node.op == "and", batched(node.left), batched(node.right))
     if isinstance(node, ast.Call) and node.function == "round":

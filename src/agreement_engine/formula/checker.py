@@ -15,7 +15,7 @@ import difflib
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 
-from agreement_engine.formula import ast, mistakes
+from agreement_engine.formula import ast, mistakes, per_day
 from agreement_engine.formula.dates import MAX_DAY_OFFSET
 from agreement_engine.formula.evaluator import Compiled, Environment, evaluate
 from agreement_engine.formula.operations import (
@@ -295,6 +295,8 @@ class _Checker:
             return self._aggregate(node, function)
         if node.function == "round":
             return self._round(node, function)
+        if node.function == per_day.FUNCTION:
+            return self._per_day(node, function)
         arg_types = [self.type_of(a) for a in node.args]
         if any(t is None for t in arg_types):
             return None
@@ -334,6 +336,27 @@ class _Checker:
             )
             result = None
         return result
+
+    def _per_day(self, node: ast.Call, function: Operation) -> Type | None:
+        """``sum_per_day(figure, from, to)``: a dated figure, by name, and two dates."""
+        figure, *dates = node.args
+        parameter = self.scope.parameters.get(figure.name) if isinstance(figure, ast.Name) else None
+        if parameter is None:
+            self.fail(
+                f"the first argument of '{node.function}' is a dated figure, by its name",
+                figure.span,
+                hint="like sum_per_day(national_day_cost, liability_start, discharge_date)",
+            )
+        types = [self.type_of(date) for date in dates]
+        for date, t in zip(dates, types, strict=True):
+            if t is not None and t != Kind.DATE:
+                self.fail(
+                    f"'{node.function}' counts the days between dates, not {describe(t)}", date.span
+                )
+                return None
+        if parameter is None or None in types:
+            return None
+        return function.typed(parameter.unit, Kind.DATE, Kind.DATE)
 
     def _aggregate(self, node: ast.Call, function: Operation) -> Type | None:
         episode = self.scope.episode

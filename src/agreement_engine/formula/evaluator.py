@@ -13,15 +13,16 @@ value that cannot be computed is reported.
 
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Callable, Iterable, Sequence
 from fractions import Fraction
 from typing import Any, Protocol, TypeAlias
 
-from agreement_engine.formula import ast
+from agreement_engine.formula import ast, per_day
 from agreement_engine.formula.operations import Operation, operation_of
 from agreement_engine.formula.problems import FormulaError, Undefined
 from agreement_engine.formula.reach import whole_months
-from agreement_engine.formula.types import NUMBER, Quantity, Type
+from agreement_engine.formula.types import DAYS, NUMBER, Quantity, Type
 from agreement_engine.formula.unparse import unparse
 from agreement_engine.formula.values import Amount, Value, literal_amount, type_of
 from agreement_engine.months import YearMonth
@@ -108,6 +109,8 @@ def _operation(node: ast.Expr) -> Compiled:
         return _aggregate(node, operation)
     if isinstance(node, ast.Call) and node.function == "round":
         return _round(node, operation)
+    if isinstance(node, ast.Call) and node.function == per_day.FUNCTION:
+        return _per_day(node, operation)
     return _applied(node, operation, [compiled(child) for child in ast.children(node)])
 
 
@@ -224,6 +227,33 @@ def _round(node: ast.Call, operation: Operation) -> Compiled:
         return Amount(exact(amount.value, places, mode_name), _unit(typed(amount.unit)))
 
     return rounded
+
+
+def _per_day(node: ast.Call, operation: Operation) -> Compiled:
+    """``sum_per_day(figure, from, to)``: the figure looked up for each month the days fall
+    in (by its year, for a figure kept by year), each month's value times its days, added."""
+    figure, start, end = node.args
+    assert isinstance(figure, ast.Name)
+    name, span, exact = figure.name, node.span, operation.exact
+    start_of, end_of = compiled(start), compiled(end)
+
+    def summed(env: Environment) -> Value:
+        first, after = start_of(env), end_of(env)
+        assert isinstance(first, dt.date) and isinstance(after, dt.date)
+        units: list[Quantity] = []
+
+        def value_in(month: YearMonth) -> Fraction:
+            found = env.lookup(name, month, span)
+            assert isinstance(found, Amount)
+            units.append(found.unit)
+            return found.value
+
+        total = exact(value_in, first, after)
+        if not units:  # no days: the figure's unit, from its first month (its value unused)
+            value_in(YearMonth.of(first))
+        return Amount(total, units[0].times(DAYS))
+
+    return summed
 
 
 def _aggregate(node: ast.Call, operation: Operation) -> Compiled:

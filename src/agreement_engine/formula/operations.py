@@ -31,7 +31,7 @@ from fractions import Fraction
 from types import ModuleType
 from typing import TYPE_CHECKING, Any
 
-from agreement_engine.formula import ast
+from agreement_engine.formula import ast, per_day
 from agreement_engine.formula.dates import (
     days_between,
     month_of,
@@ -164,6 +164,12 @@ def _pick_type(first: Type, *rest: Type) -> Type | None:
 
 def _one_ordered_type(value: Type) -> Type | None:
     return value if is_ordered(value) else None
+
+
+def _per_day_type(figure: Type, start: Type, end: Type) -> Type | None:
+    """``sum_per_day(figure, from, to)``: the figure's unit (the checker gives it) times days."""
+    fits = isinstance(figure, Quantity) and start == end == Kind.DATE
+    return figure.times(DAYS) if isinstance(figure, Quantity) and fits else None
 
 
 def _count_type(condition: Type) -> Type | None:
@@ -368,6 +374,17 @@ OPERATIONS: dict[str, Operation] = {
         "days_between(ready_date, discharge_date)",
         "days_between(from, to)",
     ),
+    per_day.FUNCTION: Operation(
+        _per_day_type,
+        per_day.summed,  # of a figure by month, and the two dates
+        None,  # its columns need the figure's values: see .per_day.summed_column
+        signature=Signature(
+            3,
+            3,
+            "sum_per_day(national_day_cost, liability_start, discharge_date)",
+            "sum_per_day(figure, from, to)",
+        ),
+    ),
     "count": Operation(
         _count_type,
         lambda conditions: Fraction(sum(1 for c in conditions if c)),  # of a month's episodes
@@ -440,8 +457,9 @@ def signature(function: str) -> Signature:
 def operation_of(node: ast.Expr) -> Operation | None:
     """The operation a node applies to its children. None for a literal, a name or a lookup;
     and for a call the operation cannot be applied to: of a function that does not exist, with
-    the wrong number of arguments, or a ``round`` whose decimals and mode are not written as a
-    number and a name (the checker says what is wrong with those)."""
+    the wrong number of arguments, a ``round`` whose decimals and mode are not written as a
+    number and a name, or a ``sum_per_day`` whose figure is not written as a name (the checker
+    says what is wrong with those)."""
     match node:
         case ast.Window(function=name):
             return WINDOWS.get(name)
@@ -460,6 +478,8 @@ def operation_of(node: ast.Expr) -> Operation | None:
             if name == "round" and not (
                 isinstance(args[1], ast.Number) and isinstance(args[2], ast.Name)
             ):
+                return None
+            if name == per_day.FUNCTION and not isinstance(args[0], ast.Name):
                 return None
             return function
     return None
