@@ -46,6 +46,13 @@ class Library:
     readings: tuple[tuple[str, str], ...] = ()
     """The readings chosen (assumption id, alternative id) other than the files' own, when the
     documents are as those readings would have them (:mod:`.readings`)."""
+    bundled: Library | None = None
+    """The library as its files read, when readings were chosen."""
+
+    @property
+    def as_written(self) -> Library:
+        """The library as its files read, before any reading was chosen."""
+        return self.bundled or self
 
     def of_kind(self, kind: type[_D]) -> list[_D]:
         return [d for d in self.documents if isinstance(d, kind)]

@@ -68,7 +68,7 @@ def under_readings(library: Library, chosen: Chosen) -> Library:
     by_document = _changes(library, alternatives)
     documents = tuple(_changed(d, by_document.get(d.id, ())) for d in library.documents)
     readings = tuple((a, str(alt.id)) for a, alt in alternatives.items())
-    return Library(documents, library.skipped, readings=readings)
+    return Library(documents, library.skipped, readings=readings, bundled=library.as_written)
 
 
 def _changes(library: Library, chosen: Mapping[str, Alternative]) -> dict[str, list[Change]]:

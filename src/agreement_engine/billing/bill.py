@@ -24,6 +24,7 @@ from agreement_engine.billing.reasons import (
     approval_reasons,
     below_zero,
     figure_reasons,
+    governance_notes,
     not_in_ore,
     past_ore,
     ungoverned,
@@ -76,6 +77,8 @@ class _Due(NamedTuple):
     aggregates: dict[str, Amount]
     counted: tuple[FigureUse, ...]
     reasons: tuple[str, ...]
+    notes: tuple[str, ...]
+    readings: tuple[tuple[str, str], ...]
 
 
 def _month(
@@ -111,13 +114,15 @@ def _month(
 
 
 class _Rules(NamedTuple):
-    """The rules that govern some municipalities' month, and why their lines are provisional
-    for its approvals."""
+    """The rules that govern some municipalities' month, why their lines are provisional for
+    its approvals, what they say of its footing, and the readings they are computed under."""
 
     ruleset: RuleSet
     typed: Typed
     plan: Plan
     reasons: tuple[str, ...]
+    notes: tuple[str, ...]
+    readings: tuple[tuple[str, str], ...]
 
 
 class _Unbillable(NamedTuple):
@@ -125,18 +130,25 @@ class _Unbillable(NamedTuple):
 
     layers: tuple[Document, ...]
     reason: str
+    notes: tuple[str, ...] = ()
 
 
 def _rules(plans: Plans, governance: Governance, assume_approved: bool) -> _Rules | _Unbillable:
     """The rules that govern a month; or why none can bill it."""
+    library = plans.library
+    notes, deciding = governance_notes(governance, library)
     ruleset = governance.ruleset(assume_approved)
     if ruleset is None:
-        return _Unbillable((), ungoverned(governance))
+        return _Unbillable((), ungoverned(governance), tuple(notes))
     typed = plans.types(ruleset)
     if typed.problems:
-        return _Unbillable(ruleset.layers, "the governing files have errors: run check")
+        reason = "the governing files have errors: run check"
+        return _Unbillable(ruleset.layers, reason, tuple(notes))
     plan = plans.plan(ruleset, typed, governance.month)
-    return _Rules(ruleset, typed, plan, tuple(approval_reasons(governance, assume_approved)))
+    assumptions = dict.fromkeys([*plan.assumptions, *deciding])
+    readings = tuple((a, library.reading(a)) for a in assumptions)
+    reasons = tuple(approval_reasons(governance, assume_approved))
+    return _Rules(ruleset, typed, plan, reasons, tuple(notes), readings)
 
 
 def _due(
@@ -144,18 +156,20 @@ def _due(
 ) -> _Due | InvoiceLine:
     """What a line needs to be computed; or the line, when it cannot be."""
     if isinstance(rules, _Unbillable):
-        return _not_computed(governance, rules.layers, (rules.reason,))
-    ruleset, typed, plan, reasons = rules
+        return _not_computed(governance, rules.layers, (*rules.notes, rules.reason))
+    ruleset, typed, plan, reasons, notes, readings = rules
     municipality, month = governance.municipality, governance.month
     aggregates = data.aggregates(ruleset, typed, municipality, month)
     if isinstance(aggregates, str):
-        return _not_computed(governance, ruleset.layers, (aggregates, *reasons))
+        why = (*notes, aggregates, *reasons)
+        return _not_computed(governance, ruleset.layers, why, readings=readings)
     counted = data.counted_figures(ruleset, municipality, month)
     unpriced = tuple(reason for use in counted if (reason := unpriced_days(use)) is not None)
     if unpriced:
-        return _not_computed(governance, ruleset.layers, (*unpriced, *reasons), aggregates, counted)
+        why = (*notes, *unpriced, *reasons)
+        return _not_computed(governance, ruleset.layers, why, aggregates, counted, readings)
     caveats = (*reasons, *data.caveats(ruleset))
-    return _Due(governance, ruleset, typed, plan, aggregates, counted, caveats)
+    return _Due(governance, ruleset, typed, plan, aggregates, counted, caveats, notes, readings)
 
 
 def _compute_together(library: Library, group: Sequence[_Due]) -> list[InvoiceLine]:
@@ -191,9 +205,7 @@ def _compute_together(library: Library, group: Sequence[_Due]) -> list[InvoiceLi
         if due.counted:
             used = _joined(plan.uses, due.counted)
             reasons = [*due.reasons, *figure_reasons(used)]
-        lines.append(
-            _computed(due.governance, due.ruleset, plan, values, due.aggregates, used, reasons)
-        )
+        lines.append(_computed(due, values, used, reasons))
     return lines
 
 
@@ -208,7 +220,7 @@ def _joined(*uses: Sequence[FigureUse]) -> tuple[FigureUse, ...]:
 
 def _compute(library: Library, due: _Due) -> InvoiceLine:
     """One line, its rules evaluated one by one."""
-    governance, ruleset, _, plan, aggregates, counted, _ = due
+    governance, _, _, plan, aggregates, counted, *_ = due
     values = {**plan.shared, **aggregates, "month": governance.month}
     shared = _joined(plan.uses, counted) if counted else plan.uses
     env = LineEnvironment(values, library.parameters, shared)
@@ -219,19 +231,25 @@ def _compute(library: Library, due: _Due) -> InvoiceLine:
                 values[name] = formula(env)
     except MissingFigure as missing:
         reason = f"figure {missing.parameter} for {missing.key} is missing"
-        return _not_computed(governance, ruleset.layers, (reason,), aggregates, env.used)
+        return _failed(due, reason, env.used)
     except FormulaError as exc:
-        reason = f"{exc.problem.message} (while computing {name})"
-        return _not_computed(governance, ruleset.layers, (reason,), aggregates, env.used)
+        return _failed(due, f"{exc.problem.message} (while computing {name})", env.used)
     used = env.used
     reasons = [*due.reasons, *(plan.reasons if used is plan.uses else figure_reasons(used))]
-    return _computed(governance, ruleset, plan, values, aggregates, used, reasons)
+    return _computed(due, values, used, reasons)
+
+
+def _failed(due: _Due, reason: str, used: Sequence[FigureUse]) -> InvoiceLine:
+    """A line whose rules could not be evaluated, and why."""
+    why = (*due.notes, reason)
+    layers = due.ruleset.layers
+    return _not_computed(due.governance, layers, why, due.aggregates, used, due.readings)
 
 
 def _compute_across(history: History, due: _Due) -> InvoiceLine:
     """One line of a rule set that reads other months: its month worked out in the run's
     history, where the months its windows read are worked out once for every line."""
-    governance, ruleset, typed, plan, aggregates, counted, _ = due
+    governance, ruleset, typed, _, aggregates, counted, *_ = due
     month = history.month(ruleset, typed, governance.municipality, governance.month, aggregates)
     names = [name for name in typed.order if name not in aggregates]
     found: list[Sequence[FigureUse]] = [counted]
@@ -241,54 +259,53 @@ def _compute_across(history: History, due: _Due) -> InvoiceLine:
             found.append(month.resolve(name)[1])
     except MissingFigure as missing:
         reason = f"figure {missing.parameter} for {missing.key} is missing"
-        used = _joined(*found)
-        return _not_computed(governance, ruleset.layers, (reason,), aggregates, used)
+        return _failed(due, reason, _joined(*found))
     except FormulaError as exc:
-        reason = f"{exc.problem.message} (while computing {name})"
-        return _not_computed(governance, ruleset.layers, (reason,), aggregates, _joined(*found))
+        return _failed(due, f"{exc.problem.message} (while computing {name})", _joined(*found))
     values: dict[str, Value] = {**aggregates, "month": governance.month}
     values.update((name, month.values[name]) for name in names)
     used = _joined(*found)
     reads = tuple(read for name in names for read in month.reads[name])
     reasons = [*due.reasons, *figure_reasons(used)]
-    return _computed(governance, ruleset, plan, values, aggregates, used, reasons, reads)
+    return _computed(due, values, used, reasons, reads)
 
 
 def _computed(
-    governance: Governance,
-    ruleset: RuleSet,
-    plan: Plan,
+    due: _Due,
     values: Mapping[str, Value],
-    aggregates: Mapping[str, Amount],
     used: tuple[FigureUse, ...],
     reasons: list[str],
     across: tuple[Read, ...] = (),
 ) -> InvoiceLine:
+    """A line computed: final unless some reason makes it provisional (its notes do not)."""
+    governance, plan = due.governance, due.plan
     steps = tuple([Step(record, values[record.rule]) for record in plan.records])
     net = values[RESULT]
     assert isinstance(net, Amount) and net.unit == MONEY
     amount = to_decimal(net.value)
     status = LineStatus.PROVISIONAL if reasons else LineStatus.FINAL
+    first: list[str] = []
     if amount is None or past_ore(amount):
-        reasons = [not_in_ore(net), *reasons]
+        first = [not_in_ore(net)]
         amount, status = None, LineStatus.NOT_COMPUTED
     elif amount < 0:
-        reasons.insert(0, below_zero(amount))
+        first = [below_zero(amount)]
         amount = Decimal(0)
         status = LineStatus.PROVISIONAL
     return InvoiceLine(
         municipality=governance.municipality,
         month=governance.month,
         governance=governance,
-        documents=ruleset.layers,
+        documents=due.ruleset.layers,
         status=status,
-        reasons=tuple(reasons),
-        inputs=dict(aggregates),
+        reasons=(*first, *due.notes, *reasons),
+        inputs=dict(due.aggregates),
         steps=steps,
         figures=used,
         assumptions=plan.assumptions,
         amount=amount,
         across=across,
+        readings=due.readings,
     )
 
 
@@ -298,6 +315,7 @@ def _not_computed(
     reasons: tuple[str, ...],
     inputs: Mapping[str, Amount] | None = None,
     used: Sequence[FigureUse] = (),
+    readings: tuple[tuple[str, str], ...] = (),
 ) -> InvoiceLine:
     return InvoiceLine(
         municipality=governance.municipality,
@@ -311,4 +329,5 @@ def _not_computed(
         figures=tuple(used),
         assumptions=(),
         amount=None,
+        readings=readings,
     )

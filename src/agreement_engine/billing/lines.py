@@ -133,7 +133,11 @@ class Read:
 
 @dataclass(frozen=True, slots=True)
 class InvoiceLine:
-    """One municipality's month; ``across`` what its rules read at other months."""
+    """One municipality's month; ``across`` what its rules read at other months.
+
+    ``reasons`` say why a line is provisional or not computed; a line may also carry notes
+    among them that do not make it provisional, first (a final line billed by the statute says
+    that no agreement governs its month)."""
 
     municipality: str
     month: YearMonth
@@ -147,6 +151,9 @@ class InvoiceLine:
     assumptions: tuple[str, ...]
     amount: Decimal | None  # the net amount billed; None when not computed
     across: tuple[Read, ...] = ()
+    readings: tuple[tuple[str, str], ...] = ()
+    """The reading of each assumption the line relies on (or that decides what governs its
+    month), by assumption id: the rules' own (``default``), or the one chosen."""
 
     def value(self, name: str) -> Value | None:
         if name in self.inputs:

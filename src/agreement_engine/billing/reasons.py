@@ -1,8 +1,10 @@
 """Why a line is provisional or not computed, in the words the invoice basis shows.
 
-A line's reasons come from what governs its month (approvals still pending, a conflict, no
-statute in force), from the figures it rests on (provisional, or illustrative), and from the
-amount itself (not a whole number of öre, or below zero).
+A line's reasons come from what governs its month (approvals still pending or inferred, a
+conflict, no statute in force), from the figures it rests on (provisional, or illustrative),
+and from the amount itself (not a whole number of öre, or below zero). A line may also carry
+notes that do not make it provisional (:func:`governance_notes`): no agreement on file governs
+the month, so the statute applies by default, and which reading decided that.
 """
 
 from __future__ import annotations
@@ -10,26 +12,73 @@ from __future__ import annotations
 from collections.abc import Sequence
 from decimal import Decimal
 
+from agreement_engine.agreements.library import Library
 from agreement_engine.billing.evaluation import FigureUse
 from agreement_engine.billing.ruleset import RESULT
-from agreement_engine.billing.timeline import Governance, Status
+from agreement_engine.billing.timeline import Candidate, Governance, Status, validity_readings
 from agreement_engine.formula import Amount
 from agreement_engine.formula.values import plain
 
 
 def approval_reasons(governance: Governance, assume_approved: bool) -> list[str]:
-    """Why a line is provisional for its approvals: it assumes one still pending; or, billed by
-    the statute meanwhile, it would be billed otherwise once every party approves."""
+    """Why a line is provisional for its approvals: it rests on an approval inferred, with no
+    decision on record; it assumes one still pending; or, billed by the statute meanwhile, it
+    would be billed otherwise once every party approves."""
     pending = governance.pending
-    if governance.governing is not None or pending is None:
+    if governance.governing is not None:
+        return _inferred(governance.governing)
+    if pending is None:
         return []
     waiting = ", ".join(pending.waiting_for)
     if assume_approved:
-        return [f"assumes approval of {pending.name}, still pending from {waiting}"]
+        return [
+            f"assumes approval of {pending.name}, still pending from {waiting}",
+            *_inferred(pending),
+        ]
     return [
         f"{pending.name} awaits approval from {waiting}; until every party approves, the "
         "statute governs this month (--assume-approved bills it as if approved)"
     ]
+
+
+def _inferred(candidate: Candidate) -> list[str]:
+    return [
+        f"the approval of {document} by {', '.join(parties)} is inferred: no decision is on record"
+        for document, parties in candidate.inferred
+    ]
+
+
+def governance_notes(governance: Governance, library: Library) -> tuple[list[str], list[str]]:
+    """What a line says of its month's footing without being provisional for it: no agreement
+    on file governs it, so the statute applies by default; and, when a reading decides what
+    governs the month (an agreement's validity read otherwise), which reading does. With the
+    assumptions whose readings decide it."""
+    month, statute = governance.month, governance.statute
+    decided = [r for r in validity_readings(library) if r.decides(month)]
+    notes: list[str] = []
+    if governance.status is Status.STATUTE and statute is not None:
+        note = f"no agreement on file governs {month}, so the statute ({statute.id}) applies"
+        note += " by default"
+        for reading in decided:
+            chosen = library.reading(reading.assumption)
+            note += (
+                f" (reading {reading.assumption}={chosen}; under {reading.assumption}="
+                f"{reading.alternative}, {reading.document} would govern it)"
+            )
+        notes.append(note)
+    elif governance.governing is not None:
+        governing = governance.governing.agreement.id
+        for reading in decided:
+            if (
+                reading.document == governing
+                and library.reading(reading.assumption) == reading.alternative
+            ):
+                notes.append(
+                    f"no agreement on file governs {month}; under reading "
+                    f"{reading.assumption}={reading.alternative}, {governing} governs it (its "
+                    f"validity read as {reading.validity})"
+                )
+    return notes, [reading.assumption for reading in decided]
 
 
 def figure_reasons(used: Sequence[FigureUse]) -> list[str]:
