@@ -70,6 +70,14 @@ DataOption = Annotated[
     str,
     typer.Option("--data", help="Monthly aggregates or an episode-level extract (CSV or XLSX)."),
 ]
+ReadingOption = Annotated[
+    list[str] | None,
+    typer.Option(
+        "--reading",
+        help="ASSUMPTION=ALTERNATIVE: compute under another reading of an assumption "
+        "(repeatable; 'agreement-engine readings' shows them all).",
+    ),
+]
 AssumeOption = Annotated[
     bool,
     typer.Option(
@@ -115,6 +123,7 @@ def evaluate(
     ] = None,
     output: Annotated[str | None, typer.Option("--output", help="Write to this file.")] = None,
     assume_approved: AssumeOption = False,
+    reading: ReadingOption = None,
 ) -> None:
     """Produce the invoice basis for a month or a range of months."""
     chosen = format.value if format else files.format_of(output)
@@ -129,6 +138,7 @@ def evaluate(
             to,
             assume_approved,
             progress=files.progress if sys.stderr.isatty() else None,
+            readings=reading or [],
         )
         if sys.stderr.isatty():
             sys.stderr.write("\r\033[K")
@@ -156,12 +166,19 @@ def explain(
     to: Annotated[str | None, typer.Option("--to", help="Last month of a range.")] = None,
     agreements: AgreementsOption = None,
     assume_approved: AssumeOption = False,
+    reading: ReadingOption = None,
 ) -> None:
     """Show the derivation of one municipality's month, step by step."""
 
     def action() -> tuple[str, int]:
         run = commands.evaluate(
-            agreements or [DEFAULT_AGREEMENTS], data, month, to, assume_approved, municipality
+            agreements or [DEFAULT_AGREEMENTS],
+            data,
+            month,
+            to,
+            assume_approved,
+            municipality,
+            readings=reading or [],
         )
         for line in commands.report_lines(run):  # what reading the data did, as evaluate says
             typer.echo(line, err=True)
@@ -180,10 +197,34 @@ def timeline(
     last: Annotated[str | None, typer.Option("--to", help="Last month, like 2027-12.")] = None,
     agreements: AgreementsOption = None,
     format: Annotated[str, typer.Option("--format", help="text, csv or json")] = "text",
+    reading: ReadingOption = None,
 ) -> None:
     """Show which documents govern which months, party by party."""
     paths = agreements or [DEFAULT_AGREEMENTS]
-    _run(lambda: commands.timeline_command(paths, first, last, format))
+    _run(lambda: commands.timeline_command(paths, first, last, format, reading or []))
+
+
+@app.command()
+def readings(
+    month: MonthOption,
+    data: DataOption,
+    to: Annotated[str | None, typer.Option("--to", help="Last month of a range.")] = None,
+    agreements: AgreementsOption = None,
+    format: Annotated[str, typer.Option("--format", help="text, json or csv")] = "text",
+    assume_approved: AssumeOption = False,
+) -> None:
+    """Bill every alternative reading of the open questions beside the agreements' own."""
+
+    def action() -> tuple[str, int]:
+        paths = agreements or [DEFAULT_AGREEMENTS]
+        output, report, code = commands.readings_command(
+            paths, data, month, to, format, assume_approved
+        )
+        for line in report:  # what reading the data did, as evaluate says
+            typer.echo(line, err=True)
+        return output, code
+
+    _run(action)
 
 
 class DiffFormat(StrEnum):

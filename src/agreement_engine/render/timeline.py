@@ -14,6 +14,7 @@ import textwrap
 from collections.abc import Callable, Sequence
 from typing import Any
 
+from agreement_engine.agreements.documents import Passage
 from agreement_engine.review.timeline import (
     FIGURE_STATES,
     FigureNote,
@@ -41,7 +42,7 @@ def render_text(timeline: Timeline) -> str:
         return "  ".join(c.ljust(w) for c, w in zip(cells, widths, strict=True)).rstrip()
 
     span = span_text(timeline.first, timeline.last)
-    out = [f"timeline {span}: {', '.join(timeline.municipalities)}", ""]
+    out = [f"timeline {span}: {', '.join(timeline.municipalities)}", readings_line(timeline), ""]
     out += [fmt(_HEADINGS), fmt(["-" * w for w in widths])]
     indent = " " * (widths[0] + 2)
     for run, row in zip(timeline.runs, rows, strict=True):
@@ -56,6 +57,14 @@ def render_text(timeline: Timeline) -> str:
                 break_on_hyphens=False,
             )
     return "\n".join(out) + "\n"
+
+
+def readings_line(timeline: Timeline) -> str:
+    """Which readings of the assumptions the timeline is drawn under."""
+    chosen = "; ".join(f"{a}={r}" for a, r in timeline.readings)
+    if not chosen:
+        return "readings: the agreement files' own"
+    return f"readings: {chosen}; the files' own for every other assumption"
 
 
 def _parties(run: Run, everyone: Sequence[str]) -> str:
@@ -90,11 +99,27 @@ def _details(run: Run) -> list[tuple[str, str]]:
         )
         who = ", ".join(regime.awaiting_approval)
         details.append(("awaiting approval from", f"{who}; {meanwhile}"))
+    for document, parties in regime.inferred:
+        details.append(
+            ("approval inferred", f"{document} by {', '.join(parties)}: no decision on record")
+        )
+    details += [("reading", text) for text in regime.readings]
+    details += [("caveat", _caveat(caveat)) for caveat in regime.caveats]
     for state in FIGURE_STATES:
         notes = [n for n in run.figures if n.status == state]
         if notes:
             details.append((f"{state} figures", _figures_text(notes)))
     return details
+
+
+def _caveat(caveat: Passage) -> str:
+    """A caveat and the passages it cites: 'text (rs240957, Sammanfattning: "…")'."""
+    cited = [
+        ", ".join(p for p in (c.source, c.section) if p) + (f': "{c.quote}"' if c.quote else "")
+        for c in caveat.cites
+    ]
+    text = " ".join(caveat.text.split())
+    return f"{text} ({'; '.join(cited)})" if cited else text
 
 
 def _figures_text(notes: Sequence[FigureNote]) -> str:
@@ -154,6 +179,7 @@ def to_json(timeline: Timeline) -> dict[str, Any]:
         "format": FORMAT,
         "from": str(timeline.first),
         "to": str(timeline.last),
+        "readings": dict(timeline.readings),
         "municipalities": list(timeline.municipalities),
         "runs": [
             {
@@ -186,6 +212,11 @@ def _regime_json(r: Regime) -> dict[str, Any]:
         "statute": r.statute,
         "awaiting_approval": list(r.awaiting_approval),
         "conflicts": list(r.conflicts),
+        "inferred_approvals": [
+            {"document": document, "parties": list(parties)} for document, parties in r.inferred
+        ],
+        "decided_by_reading": list(r.readings),
+        "caveats": [" ".join(c.text.split()) for c in r.caveats],
     }
 
 

@@ -75,6 +75,9 @@ class Sensitivity:
     report: ReadReport
     warnings: tuple[Diagnostic, ...]
     assume_approved: bool
+    episodes: bool = False
+    """Whether the data is an episode extract (else monthly aggregates, given as counted: a
+    reading of how episodes are counted changes nothing on them)."""
 
     @property
     def runs(self) -> list[ReadingRun]:
@@ -105,7 +108,13 @@ def weigh(
         runs += [_run(alt, billed.get((assumption.id, alt.id))) for alt in assumption.alternatives]
         found.append(AssumptionReadings(assumption, tuple(runs)))
     return Sensitivity(
-        tuple(months), tuple(municipalities), tuple(found), report, tuple(warnings), assume_approved
+        tuple(months),
+        tuple(municipalities),
+        tuple(found),
+        report,
+        tuple(warnings),
+        assume_approved,
+        episodes=is_episode_file(data),
     )
 
 
@@ -159,6 +168,16 @@ def _billed(
         for lib in libraries
     ]
     return bases, report, list(warnings)
+
+
+def counts_only(assumption: Assumption) -> bool:
+    """Whether every alternative with rules changes only how episodes are counted."""
+    changes = [c for a in assumption.alternatives for c in a.changes]
+    return bool(changes) and all(
+        not (c.rules or c.validity or c.figures)
+        and bool(c.counting_month or c.counting_rules or c.aggregates)
+        for c in changes
+    )
 
 
 def _counts_otherwise(library: Library) -> bool:
