@@ -19,6 +19,7 @@ from typing import TYPE_CHECKING
 from agreement_engine.agreements.library import Library, find_files, load
 from agreement_engine.agreements.readings import under_readings
 from agreement_engine.agreements.source import YamlDocument
+from agreement_engine.billing.across import months_read
 from agreement_engine.billing.bill import bill
 from agreement_engine.billing.counted_rows import counted_report
 from agreement_engine.billing.inputs import (
@@ -277,14 +278,28 @@ def evaluate(
         report = counted_report(report, basis, source)  # the rows the lines counted
         return Evaluation(library, basis, report, tuple(warnings), source)
     single = first if first == end else None
+    within = months_read(library, first, end)  # the months windows read, too
+    if single is not None and within != (first, end):
+        single = None if _has_months(data) else single
     figures, report, warnings = read_aggregates(
         data,
         month=single,
         municipalities=library.municipalities,
-        within=None if single else (first, end),
+        within=None if single else within,
     )
     aggregates = AggregateData.of(figures)
     return Evaluation(library, billed(aggregates), report, tuple(warnings), aggregates)
+
+
+def _has_months(data: str) -> bool:
+    """Whether a monthly aggregates file has a month column (else it holds one month)."""
+    from agreement_engine.data import read_aggregates
+
+    try:
+        read_aggregates(data, municipalities=None)
+    except EngineError as exc:
+        return not any(d.code == "data-no-month" for d in exc.diagnostics)
+    return True
 
 
 def _read_ahead(data: str) -> None:

@@ -159,7 +159,7 @@ MISTAKES: dict[str, tuple[str, Scope, list[FormulaProblem]]] = {
                 "unknown function 'average'",
                 Span(0, 7),
                 "the functions are: abs, count, days_between, max, min, month_of, months_between, "
-                "round, sum, year_of",
+                "round, sum, sum_per_day, year_of",
             )
         ],
     ),

@@ -131,9 +131,10 @@ class Validity:
 class Approval:
     """One party's decision on a document, and what shows it.
 
-    A decision documented has its ``body``, ``date`` or ``reference`` (what the sources give of
-    them) and its ``evidence``, the citation of the decision. A decision the sources do not quote
-    is ``inferred``: the text says why it is taken as given, and ``evidence`` what it rests on.
+    A decision on record has its ``evidence``, the citation of the decision, and the ``body``,
+    ``date`` and ``decision`` (its reference) as far as the sources give them. A decision the
+    sources do not quote is ``inferred``: the text says why it is taken as given, and
+    ``evidence`` what it rests on.
     """
 
     party: str
@@ -152,9 +153,8 @@ class Approval:
 
     @property
     def documented(self) -> bool:
-        """Whether a decision taken is on record: not inferred, and named by its body, date
-        or reference."""
-        return self.inferred is None and any((self.body, self.date, self.decision))
+        """Whether the decision is on record (its evidence cites it), not inferred."""
+        return self.inferred is None
 
 
 @dataclass(frozen=True, slots=True)

@@ -21,13 +21,15 @@ from dataclasses import dataclass, field
 from fractions import Fraction
 
 from agreement_engine.agreements.documents import ParameterSeries
+from agreement_engine.agreements.library import Library
 from agreement_engine.billing.evaluation import FigureUse, figure_key
 from agreement_engine.billing.lines import Read
 from agreement_engine.billing.monthly import MonthlyData
 from agreement_engine.billing.ruleset import RuleSet, Typed
 from agreement_engine.formula import Amount, FormulaError, MissingFigure, Value
-from agreement_engine.formula.ast import NO_SPAN, Span
+from agreement_engine.formula.ast import NO_SPAN, Expr, Lookup, Span, Window, walk
 from agreement_engine.formula.evaluator import Compiled
+from agreement_engine.formula.reach import Reach, month_named, window_months
 from agreement_engine.months import YearMonth
 
 
@@ -169,6 +171,40 @@ class MonthValues:
         if figure is None or figure.value is None:
             raise MissingFigure(name, text, span)
         return Amount(Fraction(figure.value), series.unit)
+
+
+def months_read(library: Library, first: YearMonth, last: YearMonth) -> tuple[YearMonth, YearMonth]:
+    """The months whose data billing ``first`` to ``last`` can read, windows and look-ups by
+    month included: a bound, each rule's farthest reach added up along any chain of rules (a
+    chain passes each rule once: a rule cannot read itself across months)."""
+    back = forward = 0
+    fixed: list[YearMonth] = []
+    for document in library.documents:
+        for rule in getattr(document, "rules", {}).values():
+            expr = rule.formula.expr
+            for reach in reaches(expr) if expr is not None else ():
+                if reach.fixed is not None:
+                    fixed.append(reach.fixed.plus(reach.offset))
+                else:
+                    back, forward = back + max(0, -reach.offset), forward + max(0, reach.offset)
+    start, end = first.plus(-back), last.plus(forward)
+    if fixed:
+        start, end = min(start, min(fixed).plus(-back)), max(end, max(fixed).plus(forward))
+    return start, end
+
+
+def reaches(expr: Expr) -> list[Reach]:
+    """The months a formula names in its windows and look-ups by month (a window by its first
+    and last month)."""
+    found: list[Reach] = []
+    for node in walk(expr):
+        if isinstance(node, Window):
+            months = window_months(node)
+            found += list(months) if months is not None else []
+        elif isinstance(node, Lookup):
+            reach = month_named(node.key)
+            found += [reach] if reach is not None else []
+    return found
 
 
 class History:

@@ -156,17 +156,17 @@ def _due(
 ) -> _Due | InvoiceLine:
     """What a line needs to be computed; or the line, when it cannot be."""
     if isinstance(rules, _Unbillable):
-        return _not_computed(governance, rules.layers, (*rules.notes, rules.reason))
+        return _not_computed(governance, rules.layers, (rules.reason, *rules.notes))
     ruleset, typed, plan, reasons, notes, readings = rules
     municipality, month = governance.municipality, governance.month
     aggregates = data.aggregates(ruleset, typed, municipality, month)
     if isinstance(aggregates, str):
-        why = (*notes, aggregates, *reasons)
+        why = (aggregates, *notes, *reasons)
         return _not_computed(governance, ruleset.layers, why, readings=readings)
     counted = data.counted_figures(ruleset, municipality, month)
     unpriced = tuple(reason for use in counted if (reason := unpriced_days(use)) is not None)
     if unpriced:
-        why = (*notes, *unpriced, *reasons)
+        why = (*unpriced, *notes, *reasons)
         return _not_computed(governance, ruleset.layers, why, aggregates, counted, readings)
     caveats = (*reasons, *data.caveats(ruleset))
     return _Due(governance, ruleset, typed, plan, aggregates, counted, caveats, notes, readings)
@@ -241,7 +241,7 @@ def _compute(library: Library, due: _Due) -> InvoiceLine:
 
 def _failed(due: _Due, reason: str, used: Sequence[FigureUse]) -> InvoiceLine:
     """A line whose rules could not be evaluated, and why."""
-    why = (*due.notes, reason)
+    why = (reason, *due.notes)
     layers = due.ruleset.layers
     return _not_computed(due.governance, layers, why, due.aggregates, used, due.readings)
 

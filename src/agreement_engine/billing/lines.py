@@ -65,6 +65,8 @@ class StepRecord:
     cites: tuple[Citation, ...]
     assumes: tuple[str, ...]
     description: str | None
+    reading: str | None = None
+    """The reading (``assumption=alternative``) whose rule this is, when one was chosen."""
 
     @classmethod
     def of(cls, rule: Rule) -> StepRecord:
@@ -75,6 +77,7 @@ class StepRecord:
             cites=rule.cites,
             assumes=tuple(a for a, _ in rule.assumes),
             description=rule.description,
+            reading=rule.reading,
         )
 
 
@@ -135,9 +138,9 @@ class Read:
 class InvoiceLine:
     """One municipality's month; ``across`` what its rules read at other months.
 
-    ``reasons`` say why a line is provisional or not computed; a line may also carry notes
-    among them that do not make it provisional, first (a final line billed by the statute says
-    that no agreement governs its month)."""
+    ``reasons`` say why a line is provisional or not computed (for a line not computed, the
+    first says why); a line may also carry notes among them that do not make it provisional (a
+    final line billed by the statute says that no agreement governs its month)."""
 
     municipality: str
     month: YearMonth

@@ -108,8 +108,8 @@ def approval_state(
 
 
 def inferred_by(approvals: tuple[Approval, ...]) -> tuple[str, ...]:
-    """The parties whose approval is taken as given without a decision on record: marked
-    ``inferred``, or with no body, date or decision written."""
+    """The parties whose approval is taken as given without a decision on record (marked
+    ``inferred``)."""
     return tuple(a.party for a in approvals if a.status == "approved" and not a.documented)
 
 

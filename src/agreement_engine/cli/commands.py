@@ -138,8 +138,8 @@ def nothing_billed(basis: InvoiceBasis, written: bool = False) -> Diagnostic:
     ``written`` when the output (an explanation) was shown all the same."""
     count = len(basis.lines)
     shown: dict[str, None] = {}
-    for line in basis.lines:
-        shown.setdefault(f"{line.municipality} {line.month}: {'; '.join(line.reasons)}")
+    for line in basis.lines:  # the first reason of a line not computed says why
+        shown.setdefault(f"{line.municipality} {line.month}: {line.reasons[0]}")
     notes = list(shown)[:_REASONS_SHOWN]
     if len(shown) > len(notes):
         notes.append(f"and {len(shown) - len(notes)} more lines not computed")

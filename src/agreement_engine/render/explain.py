@@ -29,7 +29,7 @@ from agreement_engine.formula.values import exact
 
 def explain(line: InvoiceLine, library: Library, origin: Origin | None = None) -> str:
     """The whole derivation of a line as text; ``origin`` says where its inputs come from."""
-    out = [f"{line.municipality}, {line.month}", ""]
+    out = [f"{line.municipality}, {line.month}", _readings(library), ""]
     out += _why(line)
     out += ["", "Inputs:"]
     out += [f"  {name} = {value}" for name, value in line.inputs.items()] or ["  (none)"]
@@ -40,14 +40,32 @@ def explain(line: InvoiceLine, library: Library, origin: Origin | None = None) -
             out += _step(number, step, line, library)
     out += ["", _result(line)]
     out += [f"  - {reason}" for reason in line.reasons]
-    if line.assumptions:
+    relied = dict.fromkeys([*line.assumptions, *(a for a, _ in line.readings)])
+    if relied:
         out += ["", "Assumptions relied on (declared readings of ambiguous text):"]
-        known = library.assumptions
-        for assumption_id in line.assumptions:
-            assumption = known.get(assumption_id)
-            reading = " ".join(assumption.reading.split()) if assumption else "(not declared)"
-            out.append(f"  {assumption_id}: {reading}")
+        out += [_assumption(assumption_id, library) for assumption_id in relied]
     return "\n".join(out) + "\n"
+
+
+def _readings(library: Library) -> str:
+    """Which readings the line is computed under."""
+    chosen = "; ".join(f"{a}={r}" for a, r in library.readings)
+    if not chosen:
+        return "Readings: the agreement files' own (agreement-engine readings shows the others)"
+    return f"Readings: {chosen}; the files' own for every other assumption"
+
+
+def _assumption(assumption_id: str, library: Library) -> str:
+    """An assumption relied on, by the reading the line is computed under."""
+    assumption = library.assumptions.get(assumption_id)
+    if assumption is None:
+        return f"  {assumption_id}: (not declared)"
+    chosen = library.reading(assumption_id)
+    alternative = assumption.alternative(chosen)
+    if alternative is None:
+        return f"  {assumption_id} [{chosen}]: {' '.join(assumption.reading.split())}"
+    text = " ".join(alternative.reading.split())
+    return f"  {assumption_id} [{chosen}, chosen instead of {assumption.default}]: {text}"
 
 
 def _counting(line: InvoiceLine, origin: Origin | None) -> list[str]:
@@ -82,6 +100,11 @@ def _why(line: InvoiceLine) -> list[str]:
         if candidate.extension is not None:
             extension = _describe(candidate.extension)
             out.append(f"  {extension} extends it to this month; every party has approved it.")
+        for document, parties in candidate.inferred:
+            out.append(
+                f"  The approval of {document} by {', '.join(parties)} is inferred: no decision "
+                "is on record."
+            )
     elif g.status is Status.PENDING and candidate is not None:
         doc: Document = candidate.extension or candidate.agreement
         waiting = ", ".join(candidate.waiting_for)
@@ -127,6 +150,8 @@ def _describe(doc: Document) -> str:
 
 def _step(number: int, step: Step, line: InvoiceLine, library: Library) -> list[str]:
     out = [f" {number}. {step.rule} = {step.formula}", f"      = {format_value(step.value)}"]
+    if step.record.reading is not None:
+        out.append(f"      reading: {step.record.reading} (a rule of the reading chosen)")
     expr = parse(step.formula)
     reads = [read for read in line.across if read.rule == step.rule]
     for name in sorted(_same_month(expr) if reads else dependencies(expr)):

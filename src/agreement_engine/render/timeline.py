@@ -179,8 +179,8 @@ def to_json(timeline: Timeline) -> dict[str, Any]:
         "format": FORMAT,
         "from": str(timeline.first),
         "to": str(timeline.last),
-        "readings": dict(timeline.readings),
         "municipalities": list(timeline.municipalities),
+        "readings": dict(timeline.readings),
         "runs": [
             {
                 "from": str(run.first),

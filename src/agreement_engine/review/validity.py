@@ -1,7 +1,7 @@
 """When each document is in force: its validity dates, and the approvals it needs.
 
-An agreement or extension records a decision for every party, and for parties only, and says
-of a decision taken whether it is on record or inferred (a warning when inferred); a validity
+An agreement or extension records a decision for every party, and for parties only (a decision
+marked inferred, with no decision on record, is warned about); a validity
 ends no earlier than it starts; a document that bills starts on the first of a month and ends on
 the last day of one (billing is monthly); two statutes are never in force in the same month.
 Each problem is yielded with the key path of the part it is about (see :mod:`.canonical`).
@@ -42,38 +42,21 @@ def approvals(library: Library) -> Problems:
 
 
 def approval_warnings(library: Library) -> Problems:
-    """Approvals taken as given without a decision on record: marked ``inferred``, or with no
-    body, date or decision written (taken as inferred). Every line such a document bills is
-    provisional until the decisions are recorded."""
+    """Approvals marked ``inferred``: taken as given although no decision is on record. Every
+    line such a document bills is provisional until the decisions are recorded."""
     for doc in library.documents:
         if not isinstance(doc, Agreement | Extension):
             continue
-        inferred = [a.party for a in doc.approvals if a.decided and a.inferred is not None]
-        bare = [
-            a.party for a in doc.approvals if a.decided and a.inferred is None and not a.documented
-        ]
-        where = doc.yaml.locate(("approval", "by"), key=True)
-        path = (doc.id, "approval", "by")
+        inferred = [a.party for a in doc.approvals if a.decided and not a.documented]
         if inferred:
             yield warning(
                 f"the approval of {doc.id} by {', '.join(inferred)} is inferred, not documented: "
                 "every line it bills is provisional until the decisions are on record",
-                where,
+                doc.yaml.locate(("approval", "by"), key=True),
                 hint="record each decision under approval.by as the sources give it (body, "
                 "date, decision, and evidence quoting it) and remove 'inferred'",
                 code="inferred-approval",
-                path=path,
-            )
-        if bare:
-            yield warning(
-                f"the approval of {doc.id} by {', '.join(bare)} records no decision (no body, "
-                "date or decision), so it is taken as inferred: every line it bills is "
-                "provisional",
-                where,
-                hint="record the decision (body, date, decision, evidence quoting it), or mark "
-                "it inferred: with why it is taken as given",
-                code="inferred-approval",
-                path=path,
+                path=(doc.id, "approval", "by"),
             )
 
 
