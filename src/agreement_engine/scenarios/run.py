@@ -184,7 +184,9 @@ def with_figures(
         illustrative=True,
         parameters=parameters,
     )
-    return Library((*library.documents, document), readings=library.readings)
+    return Library(
+        (*library.documents, document), readings=library.readings, bundled=library.bundled
+    )
 
 
 def _data(case: Case, library: Library) -> AggregateData | EpisodeData:
