@@ -249,8 +249,8 @@ def test_a_part_of_a_day_in_an_aggregates_condition_is_refused_at_its_place() ->
         )
     )
     assert [render_text(p) for p in typed.problems] == [
-        f"agreements/halland/2022-agreement.yaml:{AGGREGATE}:22: error: a date can only be moved by "
-        "whole days\n"
+        f"agreements/halland/2022-agreement.yaml:{AGGREGATE}:22: error: a date can only be "
+        "moved by whole days\n"
         f" {AGGREGATE} |       formula: count(ready_date + 0.5 days > discharge_date)\n"
         "     |                      ^^^^^^^^^^^^^^^^^^^^^"
     ]

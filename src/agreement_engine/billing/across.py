@@ -20,14 +20,14 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from fractions import Fraction
 
-from agreement_engine.agreements.documents import ParameterSeries
+from agreement_engine.agreements.documents import ParameterSeries, Rule
 from agreement_engine.agreements.library import Library
 from agreement_engine.billing.evaluation import FigureUse, figure_key
 from agreement_engine.billing.lines import Read
 from agreement_engine.billing.monthly import MonthlyData
 from agreement_engine.billing.ruleset import RuleSet, Typed
 from agreement_engine.formula import Amount, FormulaError, MissingFigure, Value
-from agreement_engine.formula.ast import NO_SPAN, Expr, Lookup, Span, Window, walk
+from agreement_engine.formula.ast import NO_SPAN, Expr, Lookup, Name, Span, Window, walk
 from agreement_engine.formula.evaluator import Compiled
 from agreement_engine.formula.reach import Reach, month_named, window_months
 from agreement_engine.months import YearMonth
@@ -175,36 +175,61 @@ class MonthValues:
 
 def months_read(library: Library, first: YearMonth, last: YearMonth) -> tuple[YearMonth, YearMonth]:
     """The months whose data billing ``first`` to ``last`` can read, windows and look-ups by
-    month included: a bound, each rule's farthest reach added up along any chain of rules (a
-    chain passes each rule once: a rule cannot read itself across months)."""
+    month included: for each document's rules, the farthest a rule reaches back and forward,
+    through the rules it reads (at its own month or another; a chain of rules passes each rule
+    once, since a rule cannot read itself across months)."""
     back = forward = 0
     fixed: list[YearMonth] = []
     for document in library.documents:
-        for rule in getattr(document, "rules", {}).values():
-            expr = rule.formula.expr
-            for reach in reaches(expr) if expr is not None else ():
-                if reach.fixed is not None:
-                    fixed.append(reach.fixed.plus(reach.offset))
-                else:
-                    back, forward = back + max(0, -reach.offset), forward + max(0, reach.offset)
+        rules: Mapping[str, Rule] = getattr(document, "rules", {})
+        reach: dict[str, tuple[int, int]] = {}
+        for name in rules:
+            low, high = _farthest(rules, name, frozenset(), reach, fixed)
+            back, forward = max(back, -low), max(forward, high)
     start, end = first.plus(-back), last.plus(forward)
     if fixed:
         start, end = min(start, min(fixed).plus(-back)), max(end, max(fixed).plus(forward))
     return start, end
 
 
-def reaches(expr: Expr) -> list[Reach]:
-    """The months a formula names in its windows and look-ups by month (a window by its first
-    and last month)."""
-    found: list[Reach] = []
-    for node in walk(expr):
-        if isinstance(node, Window):
-            months = window_months(node)
-            found += list(months) if months is not None else []
-        elif isinstance(node, Lookup):
-            reach = month_named(node.key)
-            found += [reach] if reach is not None else []
-    return found
+def _farthest(
+    rules: Mapping[str, Rule],
+    name: str,
+    trail: frozenset[str],
+    reach: dict[str, tuple[int, int]],
+    fixed: list[YearMonth],
+) -> tuple[int, int]:
+    """How far back (a negative number of months) and forward a rule reaches, through the
+    rules it reads; kept in ``reach``. Months written out go to ``fixed``."""
+    if name in reach or name not in rules or name in trail:
+        return reach.get(name, (0, 0))
+    expr = rules[name].formula.expr
+    lo = hi = 0
+    for node in walk(expr) if expr is not None else ():
+        for at, target in _reads(node):
+            if at.fixed is not None:
+                fixed.append(at.fixed.plus(at.offset))
+                continue
+            low, high = _farthest(rules, target, trail | {name}, reach, fixed)
+            lo, hi = min(lo, at.offset + low), max(hi, at.offset + high)
+        if isinstance(node, Name):
+            low, high = _farthest(rules, node.name, trail | {name}, reach, fixed)
+            lo, hi = min(lo, low), max(hi, high)
+    reach[name] = (lo, hi)
+    return lo, hi
+
+
+def _reads(node: Expr) -> list[tuple[Reach, str]]:
+    """The months a node reads, each with the name it reads there (a window: each name of its
+    body, at its first and last month)."""
+    if isinstance(node, Window):
+        months = window_months(node)
+        names = {n.name for n in walk(node.body) if isinstance(n, Name)}
+        return [(at, name) for at in (months or ()) for name in names or {""}]
+    if isinstance(node, Lookup):
+        at = month_named(node.key)
+        return [(at, node.name)] if at is not None else []
+    return []
 
 
 class History:
