@@ -366,6 +366,34 @@ CASES = [
         ),
     ),
     Case(
+        "formula-window-end-not-written",
+        ("check", "agreements/window-end-not-written.yaml"),
+        1,
+        (
+            "agreements/window-end-not-written.yaml:28:52: error: the month must be the month "
+            "billed or a month written out, moved by a whole number of months written out\n"
+            " 28 |   rolling_mean: mean(average_days over 3 months to month_of(2024-01-15))\n"
+            "    |                                                    ^^^^^^^^^^^^^^^^^^^^\n"
+            "hint: like month - 1 month, or 2023-12; the engine must know before anything runs "
+            "which months a rule reads\n"
+        ),
+    ),
+    Case(
+        "formula-rule-reads-itself-last-month",
+        ("check", "agreements/rule-reads-itself-last-month.yaml"),
+        1,
+        (
+            "agreements/rule-reads-itself-last-month.yaml:27:3: error: these rules depend on each "
+            "other in a circle, across months: average_days → average_days\n"
+            " 27 |   average_days: if episodes = 0 then 0 days else average_days[month - 1 month] + "
+            "1 day\n"
+            "    |   ^^^^^^^^^^^^\n"
+            "hint: a rule cannot read its own value, or a value that needs it, at another month: "
+            "that would go back month after month without end; take the months it needs over a "
+            "window of the values it depends on, like mean(average_days over 3 months)\n"
+        ),
+    ),
+    Case(
         "formula-division-by-zero-written",
         ("check", "agreements/division-by-zero-written.yaml"),
         1,
@@ -1609,6 +1637,42 @@ CASES = [
         (
             "error: unknown municipality 'Göteborg'; the municipalities are: Kungsbacka, "
             "Varberg, Falkenberg, Halmstad, Hylte, Laholm\n"
+        ),
+    ),
+    Case(
+        "usage-reading-misspelt",
+        (*OCTOBER, "data/header-only.csv", "--reading", "benchmark-2024=2021-averag"),
+        2,
+        (
+            "error: assumption benchmark-2024 has no reading '2021-averag'\n"
+            "hint: did you mean '2021-average-from-2024'?\n"
+        ),
+    ),
+    Case(
+        "usage-reading-without-rules",
+        (
+            "timeline",
+            "--agreements",
+            "../../../agreements",
+            "--reading",
+            "pooling=two-pools-own-averages",
+        ),
+        2,
+        (
+            "error: --reading pooling=two-pools-own-averages cannot be billed: Needs the national "
+            "averages of somatic and of psychiatric care apart, which no file gives (they are not "
+            "in our sources): a rule would stand on figures not on file.\n"
+            "hint: the readings of pooling that can be billed are: one-pool (the rules' own), "
+            "two-pools-one-benchmark\n"
+        ),
+    ),
+    Case(
+        "usage-reading-not-written-so",
+        ("timeline", "--agreements", "../../../agreements", "--reading", "rounding"),
+        2,
+        (
+            "error: --reading takes ASSUMPTION=ALTERNATIVE, like "
+            "benchmark-2024=2021-average-from-2024, not 'rounding'\n"
         ),
     ),
     Case(
