@@ -385,8 +385,8 @@ CASES = [
         (
             "agreements/rule-reads-itself-last-month.yaml:27:3: error: these rules depend on each "
             "other in a circle, across months: average_days → average_days\n"
-            " 27 |   average_days: if episodes = 0 then 0 days else average_days[month - 1 month] + "
-            "1 day\n"
+            " 27 |   average_days: if episodes = 0 then 0 days else "
+            "average_days[month - 1 month] + 1 day\n"
             "    |   ^^^^^^^^^^^^\n"
             "hint: a rule cannot read its own value, or a value that needs it, at another month: "
             "that would go back month after month without end; take the months it needs over a "
