@@ -113,6 +113,11 @@ def _why(line: InvoiceLine) -> list[str]:
             out.append(
                 "  it is evaluated as if approved (--assume-approved): the result is provisional."
             )
+            out += [
+                f"  The approval of {document} by {', '.join(parties)} is inferred: no decision "
+                "is on record."
+                for document, parties in candidate.inferred
+            ]
         else:
             out.append(f"  {_describe(doc)} is not in force: approval is pending from {waiting};")
             out.append("  no other agreement governs, so the statute does.")
