@@ -530,9 +530,21 @@ sources:
   minutes: {title: Minutes, reference: "RS  1", date: 2024-01-02, file: seeds/minutes.txt}
 assumptions:
   - id: whole-kronor
+    default: half-up
     reading: Rounded  to whole kronor.
-    alternatives: [" öre ", half even]
+    alternatives:
+      - " öre "
+      - half even
+      - id: down
+        reading: Cut  off.
+        cite: {source: minutes}
+        rules: {net_amount: "round(episodes * 100 kr, 0, down)"}
+        also: {every-key-figures: {parameters: {day_price: {values: {2025: {status: missing}}}}}}
+      - {id: later, reading: Later., validity: {from: 2024-01-01, until: 2025-12-31}}
+      - {id: unsaid, reading: Unsaid., no_rules: Same  money.}
     cite: [{source: minutes, section: "§ 1", quote: "hela  kronor"}]
+caveats:
+  - {text: Weigh  this., cite: {source: minutes}}
 parties: {region: Region Test, municipalities: [Beta, Alfa]}
 validity: {from: 2024-01-01, until: 2024-12-31, cite: {source: minutes}}
 approval:
@@ -540,8 +552,8 @@ approval:
   cite: {source: minutes, section: "§ 9"}
   by:
     Region Test:
-      {status: approved, date: 2024-01-02, decision: "RS  1", evidence: {source: minutes}}
-    Alfa: {status: approved, evidence: {source: minutes}}
+      {status: approved, body: Region  council, date: 2024-01-02, decision: "RS  1", evidence: {source: minutes}}
+    Alfa: {status: approved, inferred: No  decision quoted., evidence: {source: minutes}}
     Beta: {status: pending, evidence: {source: minutes}}
 extendable: {text: Three months  at a time., cite: {source: minutes}}
 counting:
@@ -595,9 +607,11 @@ def test_textconv_shows_every_key_of_the_format_from_the_document_model(tmp_path
     shown = {name: textconv_command(str(tmp_path / name))[0] for name in EVERY_KEY}
     assert shown["agreement.yaml"] == (
         "approval.by.Alfa.evidence: minutes\n"
+        "approval.by.Alfa.inferred: No decision quoted.\n"
         "approval.by.Alfa.status: approved\n"
         "approval.by.Beta.evidence: minutes\n"
         "approval.by.Beta.status: pending\n"
+        "approval.by.Region Test.body: Region council\n"
         "approval.by.Region Test.date: 2024-01-02\n"
         "approval.by.Region Test.decision: RS 1\n"
         "approval.by.Region Test.evidence: minutes\n"
@@ -606,8 +620,22 @@ def test_textconv_shows_every_key_of_the_format_from_the_document_model(tmp_path
         "approval.required: all-parties\n"
         "assumptions.whole-kronor.alternatives: half even\n"
         "assumptions.whole-kronor.alternatives: öre\n"
+        "assumptions.whole-kronor.alternatives.down.also.every-key-figures.parameters.day_price"
+        ".values.2025.status: missing\n"
+        "assumptions.whole-kronor.alternatives.down.cite: minutes\n"
+        "assumptions.whole-kronor.alternatives.down.reading: Cut off.\n"
+        "assumptions.whole-kronor.alternatives.down.rules.net_amount.formula: "
+        "round(episodes * 100 kr, 0, down)\n"
+        "assumptions.whole-kronor.alternatives.later.reading: Later.\n"
+        "assumptions.whole-kronor.alternatives.later.validity.from: 2024-01-01\n"
+        "assumptions.whole-kronor.alternatives.later.validity.until: 2025-12-31\n"
+        "assumptions.whole-kronor.alternatives.unsaid.no_rules: Same money.\n"
+        "assumptions.whole-kronor.alternatives.unsaid.reading: Unsaid.\n"
         'assumptions.whole-kronor.cite: minutes, section "§ 1", quote "hela kronor"\n'
+        "assumptions.whole-kronor.default: half-up\n"
         "assumptions.whole-kronor.reading: Rounded to whole kronor.\n"
+        "caveats.1.cite: minutes\n"
+        "caveats.1.text: Weigh this.\n"
         "counting.aggregates.episodes.formula: count(discharge_date >= ready_date)\n"
         "counting.month.formula: month_of(discharge_date)\n"
         "extendable.cite: minutes\n"

@@ -152,6 +152,7 @@ _SINGULAR = {
     "assumptions": "assumption",
     "sources": "source",
     "provisions": "provision",
+    "caveats": "caveat",
 }
 
 
@@ -181,6 +182,8 @@ def _document(doc: Document) -> _Facts:
     yield ("id",), _value(doc.id)
     yield ("title",), _prose(doc.title)
     yield ("notes",), _prose(doc.notes)
+    for number, caveat in enumerate(doc.caveats, start=1):
+        yield from _passage(("caveats", str(number)), caveat)
     for source in doc.sources.values():
         yield from _source(source)
     for assumption in doc.assumptions:
@@ -254,8 +257,10 @@ def _approval(terms: ApprovalTerms, approvals: Iterable[Approval]) -> _Facts:
     for approval in approvals:
         path = ("approval", "by", approval.party)
         yield (*path, "status"), _value(approval.status)
+        yield (*path, "body"), _folded(approval.body)
         yield (*path, "date"), _value(approval.date)
         yield (*path, "decision"), _folded(approval.decision)
+        yield (*path, "inferred"), _prose(approval.inferred)
         yield (*path, "evidence"), _cites(approval.evidence)
 
 
