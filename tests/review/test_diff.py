@@ -552,7 +552,11 @@ approval:
   cite: {source: minutes, section: "§ 9"}
   by:
     Region Test:
-      {status: approved, body: Region  council, date: 2024-01-02, decision: "RS  1", evidence: {source: minutes}}
+      status: approved
+      body: Region  council
+      date: 2024-01-02
+      decision: "RS  1"
+      evidence: {source: minutes}
     Alfa: {status: approved, inferred: No  decision quoted., evidence: {source: minutes}}
     Beta: {status: pending, evidence: {source: minutes}}
 extendable: {text: Three months  at a time., cite: {source: minutes}}
