@@ -13,6 +13,8 @@ a traceback, a confusing message), the engine was fixed; no expectation was fitt
 
 from __future__ import annotations
 
+import csv
+import io
 import json
 import os
 import signal
@@ -363,6 +365,34 @@ CASES = [
             " 27 |   average_days: if episodes = 0 then total_days / episodes else 0 days\n"
             "    |                                                   ^^^^^^^^\n"
             "hint: guard the division: if episodes = 0 then 0 days else total_days / episodes\n"
+        ),
+    ),
+    Case(
+        "formula-window-end-not-written",
+        ("check", "agreements/window-end-not-written.yaml"),
+        1,
+        (
+            "agreements/window-end-not-written.yaml:28:52: error: the month must be the month "
+            "billed or a month written out, moved by a whole number of months written out\n"
+            " 28 |   rolling_mean: mean(average_days over 3 months to month_of(2024-01-15))\n"
+            "    |                                                    ^^^^^^^^^^^^^^^^^^^^\n"
+            "hint: like month - 1 month, or 2023-12; the engine must know before anything runs "
+            "which months a rule reads\n"
+        ),
+    ),
+    Case(
+        "formula-rule-reads-itself-last-month",
+        ("check", "agreements/rule-reads-itself-last-month.yaml"),
+        1,
+        (
+            "agreements/rule-reads-itself-last-month.yaml:27:3: error: these rules depend on each "
+            "other in a circle, across months: average_days → average_days\n"
+            " 27 |   average_days: if episodes = 0 then 0 days else "
+            "average_days[month - 1 month] + 1 day\n"
+            "    |   ^^^^^^^^^^^^\n"
+            "hint: a rule cannot read its own value, or a value that needs it, at another month: "
+            "that would go back month after month without end; take the months it needs over a "
+            "window of the values it depends on, like mean(average_days over 3 months)\n"
         ),
     ),
     Case(
@@ -1612,6 +1642,42 @@ CASES = [
         ),
     ),
     Case(
+        "usage-reading-misspelt",
+        (*OCTOBER, "data/header-only.csv", "--reading", "benchmark-2024=2021-averag"),
+        2,
+        (
+            "error: assumption benchmark-2024 has no reading '2021-averag'\n"
+            "hint: did you mean '2021-average-from-2024'?\n"
+        ),
+    ),
+    Case(
+        "usage-reading-without-rules",
+        (
+            "timeline",
+            "--agreements",
+            "../../../agreements",
+            "--reading",
+            "pooling=two-pools-own-averages",
+        ),
+        2,
+        (
+            "error: --reading pooling=two-pools-own-averages cannot be billed: Needs the national "
+            "averages of somatic and of psychiatric care apart, which no file gives (they are not "
+            "in our sources): a rule would stand on figures not on file.\n"
+            "hint: the readings of pooling that can be billed are: one-pool (the rules' own), "
+            "two-pools-one-benchmark\n"
+        ),
+    ),
+    Case(
+        "usage-reading-not-written-so",
+        ("timeline", "--agreements", "../../../agreements", "--reading", "rounding"),
+        2,
+        (
+            "error: --reading takes ASSUMPTION=ALTERNATIVE, like "
+            "benchmark-2024=2021-average-from-2024, not 'rounding'\n"
+        ),
+    ),
+    Case(
         "usage-xlsx-without-output",
         (*OCTOBER, "data/windows-1252.csv", "--format", "xlsx"),
         2,
@@ -1718,11 +1784,10 @@ def test_an_absent_column_shows_on_every_line_in_every_format(
     monkeypatch.chdir(BAD)
     table = CliRunner().invoke(app, [*WITHOUT_NOTICE])
     assert f"provisional: {ABSENT} — all lines" in table.stdout
-    header, *rows = (
-        CliRunner().invoke(app, [*WITHOUT_NOTICE, "--format", "csv"]).stdout.splitlines()
-    )
-    at = header.split(";").index("reasons")
-    assert len(rows) == 6 and all(ABSENT in row.split(";")[at] for row in rows)
+    written = CliRunner().invoke(app, [*WITHOUT_NOTICE, "--format", "csv"]).stdout
+    header, *rows = csv.reader(io.StringIO(written), delimiter=";")
+    at = header.index("reasons")
+    assert len(rows) == 6 and all(ABSENT in row[at] for row in rows)
     basis = json.loads(CliRunner().invoke(app, [*WITHOUT_NOTICE, "--format", "json"]).stdout)
     assert all(ABSENT in line["reasons"] for line in basis["lines"])
     target = tmp_path / "basis.xlsx"

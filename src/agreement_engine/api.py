@@ -11,13 +11,15 @@ from __future__ import annotations
 
 import hashlib
 import os
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
 
 from agreement_engine.agreements.library import Library, find_files, load
+from agreement_engine.agreements.readings import under_readings
 from agreement_engine.agreements.source import YamlDocument
+from agreement_engine.billing.across import months_read
 from agreement_engine.billing.bill import bill
 from agreement_engine.billing.counted_rows import counted_report
 from agreement_engine.billing.inputs import (
@@ -45,6 +47,7 @@ if TYPE_CHECKING:
     from agreement_engine.render.i18n import Language
     from agreement_engine.review.diff import Diff
     from agreement_engine.review.impact import Impact
+    from agreement_engine.review.sensitivity import Sensitivity
     from agreement_engine.review.timeline import Timeline
     from agreement_engine.scenarios.cases import ScenarioRun
 
@@ -66,6 +69,7 @@ __all__ = [
     "find_municipality",
     "git_setup",
     "load_library",
+    "readings",
     "report",
     "run_tests",
     "timeline",
@@ -87,6 +91,9 @@ CROSS_FILE_SKIPPED = Diagnostic(
 )
 Progress = Callable[[YearMonth, int, int], None]
 """Told each month as billing starts it: the month, its number, how many months there are."""
+Readings = Mapping[str, str]
+"""Readings chosen, other than the agreements' own: an alternative's id by its assumption's id
+(``{"benchmark-2024": "2021-average-from-2024"}``, as ``--reading`` gives them)."""
 
 
 # -- agreement files ------------------------------------------------------------------------------
@@ -129,18 +136,23 @@ def check(paths: Sequence[str] = (DEFAULT_AGREEMENTS,)) -> CheckReport:
     return CheckReport(files, tuple(problems))
 
 
-def load_library(paths: Sequence[str] = (DEFAULT_AGREEMENTS,)) -> Library:
-    """The agreement files, checked; :class:`EngineError` with their errors if they have any:
-    nothing is billed from bad files.
+def load_library(
+    paths: Sequence[str] = (DEFAULT_AGREEMENTS,), readings: Readings | None = None
+) -> Library:
+    """The agreement files, checked, as the ``readings`` chosen would have them (the files' own
+    readings for the others); :class:`EngineError` with their errors if they have any: nothing
+    is billed from bad files.
 
-    Paths that do not exist or hold no agreement file are wrong usage (:class:`UsageError`),
-    not an empty set of agreements that would bill nothing.
+    Paths that do not exist or hold no agreement file, and readings that name no assumption or
+    alternative (or one without rules), are wrong usage (:class:`UsageError`), with a
+    did-you-mean.
     """
     found = _agreement_files(paths)
     library, problems = load([str(f) for f in found])
     _refuse_only_scenario_files(library, found, paths)
     if not any(d.is_error for d in problems):
-        problems = check_library(library, warnings=False)
+        library = under_readings(library, readings or {})
+        problems = check_library(library, warnings=False, alternatives=False)
     errors = [d for d in problems if d.is_error]
     if errors:
         raise EngineError([*errors, AGREEMENT_ERRORS])
@@ -228,9 +240,11 @@ def evaluate(
     assume_approved: bool = False,
     municipality: str | None = None,
     progress: Progress | None = None,
+    readings: Readings | None = None,
 ) -> Evaluation:
     """The invoice basis of the months ``first`` to ``last`` (or ``first`` alone), from a data
-    file of monthly aggregates or an episode-level extract, under the agreement files.
+    file of monthly aggregates or an episode-level extract, under the agreement files as the
+    ``readings`` chosen have them.
 
     The agreement files are loaded first and must have no errors (:func:`load_library`).
     ``municipality`` bills that one only (spelt as data files may spell it). The temporary files
@@ -243,7 +257,7 @@ def evaluate(
         raise UsageError(f"--to {end} is before --month {first}")
     with Reading() as reading:
         file = _sniff(data, reading)
-        library = load_library(agreements)
+        library = load_library(agreements, readings)
         municipalities = library.municipalities
         if municipality is not None:
             municipalities = [find_municipality(municipality, municipalities)]
@@ -286,16 +300,31 @@ def _from_episodes(
 
 def _from_aggregates(file: DataFile, billing: Billing, progress: Progress | None) -> Evaluation:
     months = billing.months
-    single = months[0] if len(months) == 1 else None
+    first, end = months[0], months[-1]
+    single = first if first == end else None
+    within = months_read(billing.library, first, end)  # the months windows read, too
+    if single is not None and within != (first, end):
+        single = None if _has_months(file.path) else single
     figures, report, warnings = read_aggregates(
         file.path,
         month=single,
         municipalities=billing.library.municipalities,
-        within=None if single else (months[0], months[-1]),
+        within=None if single else within,
     )
     aggregates = AggregateData.of(figures)
     basis = _bill(billing, aggregates, progress)
     return Evaluation(billing.library, basis, report, tuple(warnings), aggregates)
+
+
+def _has_months(data: str) -> bool:
+    """Whether a monthly aggregates file has a month column (else it holds one month)."""
+    from agreement_engine.data import read_aggregates
+
+    try:
+        read_aggregates(data, municipalities=None)
+    except EngineError as exc:
+        return not any(d.code == "data-no-month" for d in exc.diagnostics)
+    return True
 
 
 @dataclass(frozen=True, slots=True)
@@ -409,12 +438,13 @@ def timeline(
     agreements: Sequence[str] = (DEFAULT_AGREEMENTS,),
     first: YearMonth | None = None,
     last: YearMonth | None = None,
+    readings: Readings | None = None,
 ) -> Timeline:
     """What governs each month for each municipality, by default over the agreements' months
-    plus one either side."""
+    plus one either side, under the ``readings`` chosen."""
     from agreement_engine.review.timeline import build_timeline, default_range
 
-    library = load_library(agreements)
+    library = load_library(agreements, readings)
     default = default_range(library)
     if default is None:
         raise UsageError(
@@ -441,6 +471,29 @@ def _timeline_range(
             f"--from {first} is after {last}, where the timeline ends by default; give --to as well"
         )
     return first, last
+
+
+def readings(
+    data: str,
+    first: YearMonth,
+    last: YearMonth | None = None,
+    *,
+    agreements: Sequence[str] = (DEFAULT_AGREEMENTS,),
+    assume_approved: bool = False,
+) -> Sensitivity:
+    """For every assumption with alternatives, the months ``first`` to ``last`` billed under
+    each alternative that has rules, beside the agreements' own reading, on one data file
+    (read as :func:`evaluate` reads it)."""
+    from agreement_engine.review.sensitivity import weigh
+
+    if not data:
+        raise UsageError("--data needs the name of a data file")
+    end = last if last is not None else first
+    if end < first:
+        raise UsageError(f"--to {end} is before --month {first}")
+    library = load_library(agreements)
+    months = YearMonth.range(first, end)
+    return weigh(library, data, months, library.municipalities, assume_approved=assume_approved)
 
 
 @dataclass(frozen=True, slots=True)

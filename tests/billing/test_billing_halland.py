@@ -45,6 +45,22 @@ PENDING_2026 = (
     "assumes approval of halland-2025-extension-2026, still pending from Region Halland, "
     "Kungsbacka, Varberg, Falkenberg, Halmstad, Hylte, Laholm"
 )
+PARTIES = "Region Halland, Kungsbacka, Varberg, Falkenberg, Halmstad, Hylte, Laholm"
+INFERRED_2022 = f"the approval of halland-2022 by {PARTIES} is inferred: no decision is on record"
+INFERRED_2025 = f"the approval of halland-2025 by {PARTIES} is inferred: no decision is on record"
+
+
+def no_agreement(month: str) -> str:
+    """The note of a month no agreement on file governs (the line's status is not changed)."""
+    note = f"no agreement on file governs {month}, so the statute (lag-2017-612) applies by default"
+    if "2024-11" <= month <= "2025-09":  # the gap: the reading that decides it is named
+        note += (
+            " (reading gap-2024-11-to-2025-09=statute; under gap-2024-11-to-2025-09=continuous, "
+            "halland-2022 would govern it)"
+        )
+    return note
+
+
 STATUTE = ("lag-2017-612",)
 MODEL_2022 = ("halland-2022",)
 MODEL_2022_DISCOUNT = ("halland-2022", "halland-invoice-basis")
@@ -133,7 +149,8 @@ def test_before_the_model_the_statute_governs_and_aggregates_cannot_bill_it(
     basis = bill_month(tmp_path, "2022-10", {"Kungsbacka": (10, "65")})
     for name in MUNICIPALITIES:
         line = line_of(basis, name)
-        assert outcome(line) == (None, NOT_COMPUTED, (STATUTE_NEEDS_EPISODES,), STATUTE)
+        reasons = (STATUTE_NEEDS_EPISODES, no_agreement("2022-10"))
+        assert outcome(line) == (None, NOT_COMPUTED, reasons, STATUTE)
         assert line.governance.status is Status.STATUTE
     assert basis.total() == Decimal(0)
 
@@ -158,7 +175,7 @@ def test_before_the_model_the_statute_bills_an_episode_extract(tmp_path: Path) -
     assert outcome(line_of(basis, "Kungsbacka")) == (
         Decimal(37200),
         PROVISIONAL,
-        (COST_2022,),
+        (no_agreement("2022-10"), COST_2022),
         STATUTE,
     )
 
@@ -170,11 +187,11 @@ def test_before_the_model_the_statute_bills_an_episode_extract(tmp_path: Path) -
     ("month", "municipality", "episodes", "days", "excess", "gross", "reasons"),
     [
         # 65 / 10 = 6.5; 6.5 − 5.6 = 0.9; 0.9 × 10 × 9 300 = 83 700 kr.
-        ("2022-11", "Kungsbacka", 10, "65", "0.9", 83700, (AVG_2021, COST_2022)),
+        ("2022-11", "Kungsbacka", 10, "65", "0.9", 83700, (INFERRED_2022, AVG_2021, COST_2022)),
         # 90 / 12 = 7.5; 7.5 − 5.6 = 1.9; 1.9 × 12 × 9 300 = 22.8 × 9 300 = 212 040 kr.
-        ("2022-12", "Halmstad", 12, "90", "1.9", 212040, (AVG_2021, COST_2022)),
+        ("2022-12", "Halmstad", 12, "90", "1.9", 212040, (INFERRED_2022, AVG_2021, COST_2022)),
         # 30 / 4 = 7.5; 7.5 − 5.6 = 1.9; 1.9 × 4 × 10 500 = 7.6 × 10 500 = 79 800 kr.
-        ("2023-10", "Laholm", 4, "30", "1.9", 79800, (AVG_2021, COST_2023)),
+        ("2023-10", "Laholm", 4, "30", "1.9", 79800, (INFERRED_2022, AVG_2021, COST_2023)),
     ],
 )
 def test_the_2022_model_bills_the_excess_over_the_2021_average_without_discount(
@@ -218,15 +235,11 @@ def test_the_discount_starts_with_the_months_of_care_from_2023_11_not_before(
     november = line_of(basis, "Kungsbacka", "2023-11")
     # Both: 65 / 10 = 6.5; 6.5 − 5.6 = 0.9; 0.9 × 10 × 10 500 = 94 500 kr gross.
     # October: no discount, 94 500 kr.
-    assert outcome(october) == (Decimal(94500), PROVISIONAL, (AVG_2021, COST_2023), MODEL_2022)
+    reasons = (INFERRED_2022, AVG_2021, COST_2023)
+    assert outcome(october) == (Decimal(94500), PROVISIONAL, reasons, MODEL_2022)
     assert values(october, "gross_amount", "discount") == {"gross_amount": "94500", "discount": "0"}
     # November: 35 % × 94 500 = 33 075 kr off; 94 500 − 33 075 = 61 425 kr.
-    assert outcome(november) == (
-        Decimal(61425),
-        PROVISIONAL,
-        (AVG_2021, COST_2023),
-        MODEL_2022_DISCOUNT,
-    )
+    assert outcome(november) == (Decimal(61425), PROVISIONAL, reasons, MODEL_2022_DISCOUNT)
     assert values(november, "gross_amount", "discount") == {
         "gross_amount": "94500",
         "discount": "33075",
@@ -244,7 +257,7 @@ def test_december_2023_keeps_the_2021_benchmark_and_has_the_discount(tmp_path: P
     assert outcome(line) == (
         Decimal(103740),
         PROVISIONAL,
-        (AVG_2021, COST_2023),
+        (INFERRED_2022, AVG_2021, COST_2023),
         MODEL_2022_DISCOUNT,
     )
     assert values(line, "benchmark", "discount") == {"benchmark": "5.6", "discount": "55860"}
@@ -281,7 +294,8 @@ def test_in_2024_the_benchmark_is_the_2023_average_lowered_by_a_tenth(
     """From 2024-01 to the agreement's end (2024-10) the benchmark is 5.4 − 0.1 = 5.3 days."""
     basis = bill_month(tmp_path, month, {municipality: (episodes, days)})
     line = line_of(basis, municipality)
-    assert outcome(line) == (Decimal(net), PROVISIONAL, (AVG_2023, COST_2024), MODEL_2022_DISCOUNT)
+    reasons = (INFERRED_2022, AVG_2023, COST_2024)
+    assert outcome(line) == (Decimal(net), PROVISIONAL, reasons, MODEL_2022_DISCOUNT)
     assert values(line, "benchmark", "average_days", "excess", "gross_amount") == {
         "benchmark": "5.3",
         "average_days": average,
@@ -301,7 +315,8 @@ def test_in_the_gap_the_statute_governs_and_aggregates_cannot_bill_it(
     basis = bill_month(tmp_path, month, {name: (10, "65") for name in MUNICIPALITIES})
     for name in MUNICIPALITIES:
         line = line_of(basis, name)
-        assert outcome(line) == (None, NOT_COMPUTED, (STATUTE_NEEDS_EPISODES,), STATUTE)
+        reasons = (STATUTE_NEEDS_EPISODES, no_agreement(month))
+        assert outcome(line) == (None, NOT_COMPUTED, reasons, STATUTE)
         assert line.governance.status is Status.STATUTE
 
 
@@ -320,7 +335,8 @@ def test_in_the_gap_the_statute_bills_an_episode_extract(
     """Given episodes, the statute's months are computed day by day."""
     data = episodes_file(tmp_path, [episode])
     basis = bill(data, month, [AGREEMENTS, figures_file(tmp_path, AVERAGE_DAYS, DAY_COSTS)])
-    assert outcome(line_of(basis, "Kungsbacka")) == (Decimal(net), PROVISIONAL, (reason,), STATUTE)
+    reasons = (no_agreement(month), reason)
+    assert outcome(line_of(basis, "Kungsbacka")) == (Decimal(net), PROVISIONAL, reasons, STATUTE)
 
 
 def test_the_months_on_either_side_of_the_gap_are_halland_months(tmp_path: Path) -> None:
@@ -342,7 +358,8 @@ def test_the_2025_agreement_keeps_the_2024_benchmark_and_the_discount(
     basis = bill_month(tmp_path, month, {"Kungsbacka": (10, "65")})
     line = line_of(basis, "Kungsbacka")
     # 6.5 − 5.3 = 1.2; 1.2 × 10 × 11 500 = 138 000 kr; 35 % = 48 300; 138 000 − 48 300 = 89 700.
-    assert outcome(line) == (Decimal(89700), PROVISIONAL, (AVG_2023, COST_2025), MODEL_2025)
+    reasons = (INFERRED_2025, AVG_2023, COST_2025)
+    assert outcome(line) == (Decimal(89700), PROVISIONAL, reasons, MODEL_2025)
     assert values(line, "benchmark", "gross_amount", "discount") == {
         "benchmark": "5.3",
         "gross_amount": "138000",
@@ -390,7 +407,7 @@ def test_assuming_approval_bills_2026_provisionally_and_names_the_pending_partie
     assert outcome(line) == (
         Decimal(93600),
         PROVISIONAL,
-        (PENDING_2026, AVG_2023, COST_2026),
+        (PENDING_2026, INFERRED_2025, AVG_2023, COST_2026),
         EXTENSION_2026,
     )
     assert values(line, "gross_amount", "discount") == {
@@ -411,7 +428,8 @@ def test_in_2027_no_agreement_is_on_file_so_the_statute_governs(
         tmp_path, "2027-01", {"Kungsbacka": (10, "65")}, assume_approved=assume_approved
     )
     line = line_of(basis, "Kungsbacka")
-    assert outcome(line) == (None, NOT_COMPUTED, (STATUTE_NEEDS_EPISODES,), STATUTE)
+    reasons = (STATUTE_NEEDS_EPISODES, no_agreement("2027-01"))
+    assert outcome(line) == (None, NOT_COMPUTED, reasons, STATUTE)
     assert line.governance.status is Status.STATUTE
 
 
@@ -444,7 +462,12 @@ def test_at_the_benchmark_pays_nothing_just_above_a_little_far_above_a_lot(
     }
     for name, (excess, net) in expected.items():
         line = line_of(basis, name)
-        assert outcome(line) == (Decimal(net), PROVISIONAL, (AVG_2021, COST_2023), MODEL_2022)
+        assert outcome(line) == (
+            Decimal(net),
+            PROVISIONAL,
+            (INFERRED_2022, AVG_2021, COST_2023),
+            MODEL_2022,
+        )
         assert values(line, "excess") == {"excess": excess}
     # 0 + 1 050 + 10 500 + 1 512 000 + 0 + 0 = 1 523 550 kr.
     assert basis.total() == Decimal(1523550)
@@ -455,7 +478,12 @@ def test_a_month_without_episodes_pays_nothing_even_with_the_discount(tmp_path: 
     basis = bill_month(tmp_path, "2025-11", {})
     for name in MUNICIPALITIES:
         line = line_of(basis, name)
-        assert outcome(line) == (Decimal(0), PROVISIONAL, (AVG_2023, COST_2025), MODEL_2025)
+        assert outcome(line) == (
+            Decimal(0),
+            PROVISIONAL,
+            (INFERRED_2025, AVG_2023, COST_2025),
+            MODEL_2025,
+        )
         assert values(line, "average_days", "gross_amount", "discount") == {
             "average_days": "0",
             "gross_amount": "0",
@@ -485,11 +513,16 @@ def test_half_a_krona_is_rounded_up_as_the_agreement_declares(tmp_path: Path) ->
     assert outcome(kungsbacka) == (
         Decimal(157723),
         PROVISIONAL,
-        (AVG_2023, COST_2025),
+        (INFERRED_2025, AVG_2023, COST_2025),
         MODEL_2025,
     )
     assert values(varberg, "discount") == {"discount": "6842.5"}
-    assert outcome(varberg) == (Decimal(12708), PROVISIONAL, (AVG_2023, COST_2025), MODEL_2025)
+    assert outcome(varberg) == (
+        Decimal(12708),
+        PROVISIONAL,
+        (INFERRED_2025, AVG_2023, COST_2025),
+        MODEL_2025,
+    )
 
 
 def agreements_with_net(tmp_path: Path, formula: str) -> Path:
@@ -516,14 +549,14 @@ def test_an_agreement_declaring_half_even_rounds_the_same_case_to_even(tmp_path:
     assert outcome(line_of(basis, "Kungsbacka")) == (
         Decimal(157722),
         PROVISIONAL,
-        (AVG_2023, COST_2025),
+        (INFERRED_2025, AVG_2023, COST_2025),
         MODEL_2025,
     )
     # 12 707.5 lies between 12 707 and 12 708 (even): half_even → 12 708, as half_up.
     assert outcome(line_of(basis, "Varberg")) == (
         Decimal(12708),
         PROVISIONAL,
-        (AVG_2023, COST_2025),
+        (INFERRED_2025, AVG_2023, COST_2025),
         MODEL_2025,
     )
 

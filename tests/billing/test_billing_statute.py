@@ -71,9 +71,15 @@ def line_of(basis: InvoiceBasis, municipality: str, month: str) -> InvoiceLine:
     return line
 
 
+NO_AGREEMENT = "no agreement on file governs"
+"""How the note of a month the statute governs by default starts (tested on its own below)."""
+
+
 def outcome(line: InvoiceLine) -> tuple[Decimal | None, str, tuple[str, ...], tuple[str, ...]]:
-    """What an invoice line says: net amount, status, reasons and governing documents."""
-    return line.amount, line.status.value, line.reasons, tuple(d.id for d in line.documents)
+    """What an invoice line says: net amount, status, reasons (without the note that no
+    agreement governs the month) and governing documents."""
+    reasons = tuple(r for r in line.reasons if not r.startswith(NO_AGREEMENT))
+    return line.amount, line.status.value, reasons, tuple(d.id for d in line.documents)
 
 
 def liable(line: InvoiceLine) -> tuple[str, str]:
@@ -269,14 +275,25 @@ def test_without_a_price_for_the_year_the_month_is_not_computed(tmp_path: Path) 
 
 
 def test_a_statute_month_with_an_official_price_is_final(tmp_path: Path) -> None:
-    """2019's price (7 800 kr, HSLF-FS 2018:67) is official: nothing to caveat, so final."""
+    """2019's price (7 800 kr, HSLF-FS 2018:67) is official: nothing to caveat, so final; the
+    line still says that no agreement governs the month, so the statute applies by default."""
     # Ready 2019-03-04 10:00: liable from 03-07; discharged 03-12: 5 days × 7 800 = 39 000 kr.
     basis = bill(tmp_path, [episode("2019-03-04", "10:00", "2019-03-12")], "2019-03")
-    assert outcome(line_of(basis, "Kungsbacka", "2019-03")) == (
-        Decimal(39000),
-        "final",
-        (),
-        STATUTE,
+    line = line_of(basis, "Kungsbacka", "2019-03")
+    assert outcome(line) == (Decimal(39000), "final", (), STATUTE)
+    assert line.reasons == (
+        "no agreement on file governs 2019-03, so the statute (lag-2017-612) applies by default",
+    )
+
+
+def test_a_month_of_the_gap_says_which_reading_lets_the_statute_govern_it(tmp_path: Path) -> None:
+    """2024-11 – 2025-09 has no agreement on file: the files' own reading lets the statute
+    govern, and the line names the other reading, under which the 2022 model continues."""
+    basis = bill(tmp_path, [episode("2024-11-04", "10:00", "2024-11-14")], "2024-11")
+    assert line_of(basis, "Kungsbacka", "2024-11").reasons[0] == (
+        "no agreement on file governs 2024-11, so the statute (lag-2017-612) applies by default "
+        "(reading gap-2024-11-to-2025-09=statute; under gap-2024-11-to-2025-09=continuous, "
+        "halland-2022 would govern it)"
     )
 
 
@@ -295,7 +312,7 @@ def test_a_month_before_the_extract_s_first_discharge_is_not_computed_however_ea
     for month in ("2024-10", "2025-01"):
         line = line_of(basis, "Kungsbacka", month)
         assert (line.amount, line.status.value) == (None, "not computed")
-        assert line.reasons == (reason.format(month),)
+        assert outcome(line)[2][0] == reason.format(month)
     assert line_of(basis, "Kungsbacka", "2024-11").amount is not None
 
 

@@ -38,11 +38,14 @@ MARCH = 2023 * 12 + 3 - 1
 
 
 def halland(*changes: tuple[str, str]) -> tuple[RuleSet, Typed]:
-    """The Halland 2022 agreement with formulas changed, its rules composed and typed."""
+    """The Halland 2022 agreement with formulas of its counting changed (the first of each
+    after 'counting:', not those of a reading), its rules composed and typed."""
     text = HALLAND.read_text(encoding="utf-8")
+    head, counting = text.split("\ncounting:\n", 1)
     for old, new in changes:
-        assert old in text
-        text = text.replace(old, new, 1)
+        assert old in counting
+        counting = counting.replace(old, new, 1)
+    text = f"{head}\ncounting:\n{counting}"
     files = [(PATH, text)] + [
         (p.relative_to(ROOT).as_posix(), p.read_text(encoding="utf-8"))
         for p in sorted(FIGURES.glob("*.yaml"))
@@ -52,6 +55,18 @@ def halland(*changes: tuple[str, str]) -> tuple[RuleSet, Typed]:
     agreement = next(d for d in library.documents if isinstance(d, Agreement))
     ruleset = compose(agreement, None, ())
     return ruleset, type_rules(ruleset, library.parameters)
+
+
+def _line(text: str) -> int:
+    """The line of the Halland agreement's counting where ``text`` is first written."""
+    head, counting = HALLAND.read_text(encoding="utf-8").split("\ncounting:\n", 1)
+    return head.count("\n") + 3 + counting[: counting.index(text)].count("\n")
+
+
+RULE = _line("formula: discharge_date - ready_date")
+"""The line of the counting rule days_ready's formula."""
+AGGREGATE = _line("formula: count(days_ready >= 1 day)")
+"""The line of the aggregate episodes' formula."""
 
 
 def aggregates(episodes: str, total_days: str) -> tuple[RuleSet, Typed]:
@@ -165,36 +180,36 @@ def test_a_date_moved_past_every_real_date_compares_as_later_than_each() -> None
 UNCOUNTABLE = {
     "division": (
         "(discharge_date - ready_date) / 2",
-        "agreements/halland/2022-agreement.yaml:187:46: error: division cannot be computed per "
+        f"agreements/halland/2022-agreement.yaml:{RULE}:46: error: division cannot be computed per "
         "episode\n"
-        " 187 |       formula: (discharge_date - ready_date) / 2\n"
+        f" {RULE} |       formula: (discharge_date - ready_date) / 2\n"
         "     |                                              ^\n"
         "hint: episode rules count whole days and episodes; divide in the rules, on the monthly "
         "aggregates, like average_days: total_days / episodes",
     ),
     "part of a day": (
         "(discharge_date - ready_date) * 0.5",
-        "agreements/halland/2022-agreement.yaml:187:48: error: episode rules count whole days "
+        f"agreements/halland/2022-agreement.yaml:{RULE}:48: error: episode rules count whole days "
         "and episodes; this number is not whole\n"
-        " 187 |       formula: (discharge_date - ready_date) * 0.5\n"
+        f" {RULE} |       formula: (discharge_date - ready_date) * 0.5\n"
         "     |                                                ^^^\n"
         "hint: write whole days, like 1 day; work with parts of days in the rules, on the "
         "monthly aggregates",
     ),
     "rounding": (
         "round(discharge_date - ready_date, 0, half_up)",
-        "agreements/halland/2022-agreement.yaml:187:16: error: 'round' cannot be computed per "
+        f"agreements/halland/2022-agreement.yaml:{RULE}:16: error: 'round' cannot be computed per "
         "episode\n"
-        " 187 |       formula: round(discharge_date - ready_date, 0, half_up)\n"
+        f" {RULE} |       formula: round(discharge_date - ready_date, 0, half_up)\n"
         "     |                ^^^^^\n"
         "hint: episode rules count whole days and episodes; round in the rules, on the monthly "
         "aggregates",
     ),
     "dated figure": (
         "discharge_date - ready_date + national_average_days[2021] * 0",
-        "agreements/halland/2022-agreement.yaml:187:46: error: the dated figure "
+        f"agreements/halland/2022-agreement.yaml:{RULE}:46: error: the dated figure "
         "'national_average_days' cannot be looked up per episode\n"
-        " 187 |       formula: discharge_date - ready_date + national_average_days[2021] * 0\n"
+        f" {RULE} |       formula: discharge_date - ready_date + national_average_days[2021] * 0\n"
         "     |                                              ^^^^^^^^^^^^^^^^^^^^^^^^^^^\n"
         "hint: look figures up in the rules, on the monthly aggregates, like "
         "national_average_days[year_of(month)]",
@@ -234,9 +249,9 @@ def test_a_part_of_a_day_in_an_aggregates_condition_is_refused_at_its_place() ->
         )
     )
     assert [render_text(p) for p in typed.problems] == [
-        "agreements/halland/2022-agreement.yaml:197:22: error: a date can only be moved by "
-        "whole days\n"
-        " 197 |       formula: count(ready_date + 0.5 days > discharge_date)\n"
+        f"agreements/halland/2022-agreement.yaml:{AGGREGATE}:22: error: a date can only be "
+        "moved by whole days\n"
+        f" {AGGREGATE} |       formula: count(ready_date + 0.5 days > discharge_date)\n"
         "     |                      ^^^^^^^^^^^^^^^^^^^^^"
     ]
 
@@ -247,9 +262,9 @@ def test_an_aggregate_that_is_not_one_count_or_sum_is_refused_at_its_place(formu
     plus one would be added up too, so an aggregate is one count or sum."""
     _, typed = halland(("formula: count(days_ready >= 1 day)", f"formula: {formula}"))
     assert [render_text(p) for p in typed.problems] == [
-        "agreements/halland/2022-agreement.yaml:197:16: error: an aggregate must be one "
+        f"agreements/halland/2022-agreement.yaml:{AGGREGATE}:16: error: an aggregate must be one "
         "count(…) or sum(…) over the month's episodes\n"
-        f" 197 |       formula: {formula}\n"
+        f" {AGGREGATE} |       formula: {formula}\n"
         f"     |                {'^' * len(formula)}\n"
         "hint: compute with the aggregates in the rules, like average_days: total_days / "
         "episodes"

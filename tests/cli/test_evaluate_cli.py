@@ -451,6 +451,8 @@ def test_csv_is_for_a_swedish_spreadsheet(data: Path, figures: Path) -> None:
         "gross;discount;net amount;status;reasons;average days (exact);excess (exact)"
     )
     reasons = (
+        "the approval of halland-2022 by Region Halland, Kungsbacka, Varberg, Falkenberg, "
+        "Halmstad, Hylte, Laholm is inferred: no decision is on record | "
         "figure national_average_days for 2021 is illustrative, made up for examples "
         "(test-figures) | figure national_day_cost for 2023 is provisional"
     )
@@ -574,9 +576,14 @@ def test_explain_shows_every_rule_with_its_formula_values_source_and_assumptions
         "      = 33075 kr\n",
         "      = 61425 kr\n",
         "Result: net_amount = 61425 kr (provisional, because:)\n"
+        "  - the approval of halland-2022 by Region Halland, Kungsbacka, Varberg, Falkenberg, "
+        "Halmstad, Hylte, Laholm is inferred: no decision is on record\n"
         "  - figure national_average_days for 2021 is illustrative, made up for examples "
         "(test-figures)\n"
         "  - figure national_day_cost for 2023 is provisional\n",
+        "Readings: the agreement files' own (agreement-engine readings shows the others)\n",
+        "  The approval of halland-2022 by Region Halland, Kungsbacka, Varberg, Falkenberg, "
+        "Halmstad, Hylte, Laholm is inferred: no decision is on record.\n",
     ]:
         assert value in text
     assumptions = library.assumptions
@@ -588,8 +595,9 @@ def test_explain_shows_every_rule_with_its_formula_values_source_and_assumptions
         "episode-month",
         "discount-by-care-month",
     ]:
-        reading = " ".join(assumptions[assumption_id].reading.split())
-        assert f"  {assumption_id}: {reading}\n" in text
+        assumption = assumptions[assumption_id]
+        reading = " ".join(assumption.reading.split())
+        assert f"  {assumption_id} [{assumption.default}]: {reading}\n" in text
 
 
 def test_explain_says_where_the_inputs_come_from_aggregates_given_or_episodes_counted() -> None:
@@ -649,11 +657,17 @@ def test_explain_tells_why_a_month_is_not_computed(tmp_path: Path, figures: Path
     result = explain(data, figures, "2024-11", "Laholm")
     assert result.exit_code == 1  # nothing could be billed; the derivation says why
     assert "  No agreement on file covers 2024-11 for Laholm,\n" in result.stdout
-    assert result.stdout.endswith(
+    assert (
         "Result: not computed, because:\n"
         "  - the statute (lag-2017-612) governs this month and counts liable_days_total episode "
         "by episode; monthly aggregates cannot show that, so give an episode-level extract\n"
-    )
+        "  - no agreement on file governs 2024-11, so the statute (lag-2017-612) applies by "
+        "default (reading gap-2024-11-to-2025-09=statute; under "
+        "gap-2024-11-to-2025-09=continuous, halland-2022 would govern it)\n"
+        "\n"
+        "Assumptions relied on (declared readings of ambiguous text):\n"
+    ) in result.stdout
+    assert "\n  gap-2024-11-to-2025-09 [statute]: No agreement is on file" in result.stdout
 
 
 def test_a_large_utf8_extract_whose_first_64_kib_end_inside_a_letter_is_read(

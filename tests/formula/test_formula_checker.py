@@ -158,8 +158,8 @@ MISTAKES: dict[str, tuple[str, Scope, list[FormulaProblem]]] = {
             FormulaProblem(
                 "unknown function 'average'",
                 Span(0, 7),
-                "the functions are: abs, count, days_between, max, min, month_of, round, sum, "
-                "year_of",
+                "the functions are: abs, count, days_between, max, min, month_of, months_between, "
+                "round, sum, sum_per_day, year_of",
             )
         ],
     ),

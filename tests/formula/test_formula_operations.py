@@ -29,7 +29,7 @@ from agreement_engine.formula import (
 )
 from agreement_engine.formula.batch import Unbatchable, batched
 from agreement_engine.formula.operations import FUNCTIONS, OPERATIONS
-from agreement_engine.formula.types import DAYS, MONEY, NUMBER, Kind, Type
+from agreement_engine.formula.types import DAYS, MONEY, MONTHS, NUMBER, Kind, Type
 from agreement_engine.months import YearMonth
 
 # The names a generated formula may use, with their types, and the literals of each type.
@@ -42,6 +42,7 @@ NAMES: dict[str, Type] = {
     "a": Kind.DATE,
     "b": Kind.DATE,
     "m": Kind.MONTH,
+    "gap": MONTHS,
     "flag": Kind.BOOLEAN,
     "noon": Kind.TIME,
     "care": Kind.TEXT,
@@ -52,14 +53,19 @@ LITERALS: dict[Type, list[str]] = {
     MONEY: ["0 kr", "100 kr"],
     Kind.DATE: ["2024-02-29", "2023-12-31"],
     Kind.MONTH: ["2024-02", "2023-11"],
+    MONTHS: ["0 months", "1 month", "3 months"],
     Kind.BOOLEAN: ["true", "false"],
     Kind.TIME: ["12:00"],
     Kind.TEXT: ['"somatisk"'],
 }
 TYPES = list(LITERALS)
-WORKED_OUT = {"division by zero", "a date can only be moved by whole days"}
+WORKED_OUT = {
+    "division by zero",
+    "a date can only be moved by whole days",
+    "a month can only be moved by whole months",
+}
 """What the checker refuses in a formula that fits the type rules: a division by a written zero,
-a date moved by a written part of a day."""
+a date moved by a written part of a day, a month by a written part of a month."""
 TEMPLATES = {
     "negate": "(-{})",
     "not": "(not {})",
@@ -78,10 +84,10 @@ def _arities(name: str) -> Iterable[int]:
 
 def _productions() -> dict[Type, list[tuple[str, tuple[Type, ...]]]]:
     """For each type, every operation of the table and argument types its type rule gives that
-    type for (round and the aggregates aside: their arguments are not all values)."""
+    type for (round, sum_per_day and the aggregates aside: their arguments are not all values)."""
     found: dict[Type, list[tuple[str, tuple[Type, ...]]]] = {t: [] for t in TYPES}
     for name, operation in OPERATIONS.items():
-        if name in ("round", "count", "sum"):
+        if name in ("round", "count", "sum", "sum_per_day"):
             continue
         for arity in _arities(name):
             for types in itertools.product(TYPES, repeat=arity):
@@ -132,6 +138,7 @@ def lines(draw: st.DrawFn) -> list[dict[str, Value]]:
                 "a": draw(dates),
                 "b": draw(dates),
                 "m": month,
+                "gap": Amount(Fraction(draw(st.integers(-13, 13))), MONTHS),
                 "flag": draw(st.booleans()),
                 "noon": draw(st.sampled_from([dt.time(11, 59), dt.time(12, 0)])),
                 "care": draw(st.sampled_from(["somatisk", "psykiatri"])),
@@ -206,7 +213,7 @@ def test_every_back_end_gives_what_the_table_defines(t: Type, data: st.DataObjec
         return
     try:
         got = batched(expr)(columns(found), range(len(found)))
-    except Unbatchable:  # arithmetic on dates is left to the line, which checks the calendar
+    except Unbatchable:  # arithmetic on dates and months is left to the line (the calendar)
         assert moves_dates(expr)
     else:
         assert got == expected
@@ -216,11 +223,12 @@ def test_every_back_end_gives_what_the_table_defines(t: Type, data: st.DataObjec
 
 
 def moves_dates(expr: ast.Expr) -> bool:
-    """Whether a formula adds days to a date, or subtracts dates."""
+    """Whether a formula adds days to a date or months to a month, or subtracts them."""
+    calendar = {Kind.DATE, Kind.MONTH}
     return any(
         isinstance(node, ast.Binary)
         and node.op in ("+", "-")
-        and Kind.DATE in (check(node.left, Scope(NAMES))[0], check(node.right, Scope(NAMES))[0])
+        and calendar & {check(node.left, Scope(NAMES))[0], check(node.right, Scope(NAMES))[0]}
         for node in ast.walk(expr)
     )
 

@@ -25,30 +25,50 @@ from agreement_engine.render.timeline import CSV_COLUMNS
 
 HALLAND_VIEW = """\
 timeline 2022-10 – 2027-01: Kungsbacka, Varberg, Falkenberg, Halmstad, Hylte, Laholm
+readings: the agreement files' own
 
 months             parties               governed by                  status
 -----------------  --------------------  ---------------------------  --------------------
 2022-10            all 6 municipalities  lag-2017-612                 statute
                    provisional figures: national_day_cost 2022
 2022-11 – 2023-10  all 6 municipalities  halland-2022                 in force
+                   approval inferred: halland-2022 by Region Halland, Kungsbacka, Varberg,
+                     Falkenberg, Halmstad, Hylte, Laholm: no decision on record
                    missing figures: national_average_days 2021
                    provisional figures: national_day_cost 2022, 2023
 2023-11 – 2023-12  all 6 municipalities  halland-2022                 in force
                    routines: halland-invoice-basis
+                   approval inferred: halland-2022 by Region Halland, Kungsbacka, Varberg,
+                     Falkenberg, Halmstad, Hylte, Laholm: no decision on record
                    missing figures: national_average_days 2021
                    provisional figures: national_day_cost 2023
 2024-01 – 2024-10  all 6 municipalities  halland-2022                 in force
                    routines: halland-invoice-basis
+                   approval inferred: halland-2022 by Region Halland, Kungsbacka, Varberg,
+                     Falkenberg, Halmstad, Hylte, Laholm: no decision on record
                    missing figures: national_average_days 2023; national_day_cost 2024
 2024-11 – 2025-09  all 6 municipalities  lag-2017-612                 gap: statute governs
+                   reading: gap-2024-11-to-2025-09=statute; under gap-2024-11-to-2025-09=continuous,
+                     halland-2022 would govern these months
                    missing figures: national_day_cost 2024, 2025
 2025-10 – 2025-12  all 6 municipalities  halland-2025                 in force
                    routines: halland-invoice-basis
+                   approval inferred: halland-2025 by Region Halland, Kungsbacka, Varberg,
+                     Falkenberg, Halmstad, Hylte, Laholm: no decision on record
                    missing figures: national_average_days 2023; national_day_cost 2025
 2026-01 – 2026-12  all 6 municipalities  halland-2025-extension-2026  pending approval
                    routines: halland-invoice-basis, halland-samverkansrutin-2026
                    awaiting approval from: Region Halland, Kungsbacka, Varberg, Falkenberg,
                      Halmstad, Hylte, Laholm; until every party has approved, lag-2017-612 governs
+                   approval inferred: halland-2025 by Region Halland, Kungsbacka, Varberg,
+                     Falkenberg, Halmstad, Hylte, Laholm: no decision on record
+                   caveat: The 2025 agreement may be extended three months at a time, provided that
+                     all parties approve; this extension runs a whole year, 2026-01-01 to
+                     2026-12-31. Whether a one-year extension is one the agreement allows, or a
+                     change of it that the parties approve as such, the sources do not say.
+                     (rs240957, Sammanfattning: "med möjlighet till förlängning tre månader i taget
+                     under förutsättning att det godkänts av alla parter."; rs240957,
+                     Sammanfattning: "förlängs med 1 år från 2026-01-01")
                    missing figures: national_average_days 2023; national_day_cost 2026
 2027-01            all 6 municipalities  lag-2017-612                 statute
                    missing figures: national_day_cost 2027
@@ -91,6 +111,7 @@ def differing(tmp_path: Path) -> str:
 
 DIFFERING_VIEW = """\
 timeline 2023-12 – 2026-01: Alpha, Beta, Gamma, Delta
+readings: the agreement files' own
 
 months             parties               governed by                status
 -----------------  --------------------  -------------------------  --------------------
@@ -127,7 +148,8 @@ def test_json_has_one_object_per_municipality_and_month_and_the_runs_of_the_text
     text, code = timeline_command([AGREEMENTS], None, None, "json")
     data = json.loads(text)
     assert code == 0
-    assert list(data) == ["format", "from", "to", "municipalities", "runs", "months"]
+    assert list(data) == ["format", "from", "to", "municipalities", "readings", "runs", "months"]
+    assert data["readings"] == {}
     assert (data["format"], data["from"], data["to"]) == (
         "agreement-engine/timeline/1",
         "2022-10",
@@ -153,6 +175,14 @@ def test_json_has_one_object_per_municipality_and_month_and_the_runs_of_the_text
         "statute": STATUTE,
         "awaiting_approval": list(PARTIES),
         "conflicts": [],
+        "inferred_approvals": [{"document": "halland-2025", "parties": list(PARTIES)}],
+        "decided_by_reading": [],
+        "caveats": [
+            "The 2025 agreement may be extended three months at a time, provided that all "
+            "parties approve; this extension runs a whole year, 2026-01-01 to 2026-12-31. "
+            "Whether a one-year extension is one the agreement allows, or a change of it that "
+            "the parties approve as such, the sources do not say."
+        ],
         "figures": [
             {"parameter": "national_average_days", "key": "2023", "status": "missing"},
             {"parameter": "national_day_cost", "key": "2026", "status": "missing"},

@@ -44,7 +44,8 @@ def test_every_mistake_fixture_has_its_expected_output() -> None:
 
 
 def test_the_bundled_files_pass_and_warn_exactly_about_what_the_sources_leave_open() -> None:
-    """The gap, the pending 2026 approvals and the missing national figures; nothing else."""
+    """The gap, the approvals inferred, the pending 2026 approvals and the missing national
+    figures (one of them needed only under another reading); nothing else."""
     code, output = run("check", "agreements")
     assert code == 0
     headlines = [
@@ -53,9 +54,16 @@ def test_the_bundled_files_pass_and_warn_exactly_about_what_the_sources_leave_op
     assert [h.split(": warning: ", 1)[1] for h in headlines] == [
         "no agreement governs 2024-11 – 2025-09 for Kungsbacka, Varberg, Falkenberg, Halmstad, "
         "Hylte, Laholm, so the statute (lag-2017-612) governs these months",
+        "the approval of halland-2022 by Region Halland, Kungsbacka, Varberg, Falkenberg, "
+        "Halmstad, Hylte, Laholm is inferred, not documented: every line it bills is provisional "
+        "until the decisions are on record",
+        "the approval of halland-2025 by Region Halland, Kungsbacka, Varberg, Falkenberg, "
+        "Halmstad, Hylte, Laholm is inferred, not documented: every line it bills is provisional "
+        "until the decisions are on record",
         "halland-2025-extension-2026 is not in force: approval is still pending from "
         "Region Halland, Kungsbacka, Varberg, Falkenberg, Halmstad, Hylte, Laholm; until every "
         "party approves, the statute governs 2026-01 – 2026-12",
+        "figure national_day_cost for 2021 is missing; it is needed for 2022-11 – 2023-12",
         "figure national_day_cost for 2024 is missing; it is needed for 2024-01 – 2024-12",
         "figure national_day_cost for 2025 is missing; it is needed for 2025-01 – 2025-12",
         "figure national_day_cost for 2026 is missing; it is needed for 2026-01 – 2026-12",
@@ -63,13 +71,19 @@ def test_the_bundled_files_pass_and_warn_exactly_about_what_the_sources_leave_op
         "figure national_average_days for 2023 is missing; it is needed for "
         "2024-01 – 2024-10, 2025-10 – 2026-12",
     ]
-    assert output.splitlines()[-1] == "checked 7 files: 0 errors, 7 warnings"
+    assert output.splitlines()[-1] == "checked 7 files: 0 errors, 10 warnings"
+    assert "note: found under --reading day-cost-year=benchmark-year" in output
 
 
 def test_the_gap_warning_points_at_the_last_day_of_the_2022_agreement() -> None:
-    """A reviewer jumping to the warning lands on the date where the gap begins."""
+    """A reviewer jumping to the warning lands on the date where the gap begins, and learns of
+    the other reading the files declare of those months."""
     _, output = run("check", "agreements")
-    assert "agreements/halland/2022-agreement.yaml:42:10: warning: no agreement governs" in output
+    assert "agreements/halland/2022-agreement.yaml:47:10: warning: no agreement governs" in output
+    assert (
+        "the files declare another reading of these months: "
+        "--reading gap-2024-11-to-2025-09=continuous"
+    ) in output
 
 
 @pytest.mark.parametrize("folder", ["examples", "examples/vastra-gotaland", "examples/stockholm"])
@@ -84,7 +98,7 @@ def test_the_bundled_files_and_the_examples_check_together() -> None:
     """Ids, assumptions and parameter names of the examples do not clash with the real files."""
     code, output = run("check", "agreements", "examples")
     assert code == 0, output
-    assert output.splitlines()[-1] == "checked 13 files: 0 errors, 7 warnings"
+    assert output.splitlines()[-1] == "checked 13 files: 0 errors, 10 warnings"
     assert output.count("(only a made-up illustrative value is loaded") == 5
 
 
@@ -280,14 +294,18 @@ def test_json_says_which_document_and_part_each_problem_is_about(
 
 
 def test_the_warnings_on_the_bundled_files_name_the_document_and_part_they_point_at() -> None:
-    """The gap at the 2022 agreement's end, the pending approvals, each missing figure by key."""
+    """The gap at the 2022 agreement's end, the approvals inferred and pending, each missing
+    figure by key."""
     figures = ["national-figures", "parameters"]
     assert codes_and_paths("agreements") == [
         ("gap", ["halland-2022", "validity", "until"]),
+        ("inferred-approval", ["halland-2022", "approval", "by"]),
+        ("inferred-approval", ["halland-2025", "approval", "by"]),
         ("pending-approval", ["halland-2025-extension-2026", "approval", "by"]),
         *(
             ("missing-figure", [*figures, name, "values", year])
             for name, year in [
+                ("national_day_cost", "2021"),
                 ("national_day_cost", "2024"),
                 ("national_day_cost", "2025"),
                 ("national_day_cost", "2026"),
@@ -361,8 +379,11 @@ def test_errors_come_before_warnings_whatever_the_file_order() -> None:
     assert headlines[0].startswith("tests/fixtures/invalid/rules-in-a-circle.yaml:26:3: error: ")
     places = [h.split(": warning: ")[0] for h in headlines[1:]]
     assert places == [
-        "agreements/halland/2022-agreement.yaml:42:10",
-        "agreements/halland/2026-extension.yaml:48:3",
+        "agreements/halland/2022-agreement.yaml:47:10",
+        "agreements/halland/2022-agreement.yaml:59:3",
+        "agreements/halland/2025-agreement.yaml:59:3",
+        "agreements/halland/2026-extension.yaml:62:3",
+        "agreements/national/national-figures.yaml:59:7",
         "agreements/national/national-figures.yaml:70:7",
         "agreements/national/national-figures.yaml:73:7",
         "agreements/national/national-figures.yaml:76:7",

@@ -50,6 +50,14 @@ def test_the_halland_case_book_passes() -> None:
     assert output.splitlines() == [output.splitlines()[-1]]  # no problem, no failure
 
 
+def test_the_vastra_gotaland_rolling_mean_is_what_the_hand_computed_cases_say() -> None:
+    """The example of another region's model, its rolling three-month mean a window over
+    months, bills what its cases worked out by hand, under both readings of the mean."""
+    folder = "examples/vastra-gotaland"
+    output, code = run_tests_command([folder], [folder, "agreements/national"], "text")
+    assert (code, output) == (0, "7 passed, 0 failed\n")
+
+
 def test_the_pytest_suite_runs_every_case_of_the_book() -> None:
     """The summary counts every case of every file in the book, none skipped."""
     files = sorted((ROOT / CASE_BOOK).glob("*.yaml"))

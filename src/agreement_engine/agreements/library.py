@@ -43,6 +43,16 @@ class Library:
     documents: tuple[Document, ...]
     skipped: tuple[YamlDocument, ...] = ()
     """Scenario test files met among the agreement files: read, but passed over."""
+    readings: tuple[tuple[str, str], ...] = ()
+    """The readings chosen (assumption id, alternative id) other than the files' own, when the
+    documents are as those readings would have them (:mod:`.readings`)."""
+    bundled: Library | None = None
+    """The library as its files read, when readings were chosen."""
+
+    @property
+    def as_written(self) -> Library:
+        """The library as its files read, before any reading was chosen."""
+        return self.bundled or self
 
     def of_kind(self, kind: type[_D]) -> list[_D]:
         return [d for d in self.documents if isinstance(d, kind)]
@@ -69,6 +79,15 @@ class Library:
     @cached_property
     def assumptions(self) -> dict[str, Assumption]:
         return {a.id: a for d in self.documents for a in d.assumptions}
+
+    def reading(self, assumption_id: str) -> str:
+        """The reading of an assumption the documents are as: the one chosen, or the rules'
+        own (its ``default``)."""
+        chosen = dict(self.readings).get(assumption_id)
+        if chosen is not None:
+            return chosen
+        assumption = self.assumptions.get(assumption_id)
+        return assumption.default if assumption is not None else ""
 
     @cached_property
     def parameters(self) -> dict[str, ParameterSeries]:

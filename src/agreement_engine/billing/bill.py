@@ -11,20 +11,24 @@ from __future__ import annotations
 
 from collections.abc import Callable, Mapping, Sequence
 from decimal import Decimal
-from typing import NamedTuple, Protocol
+from typing import NamedTuple
 
 from agreement_engine.agreements.documents import Document
 from agreement_engine.agreements.library import Library
+from agreement_engine.billing.across import History
 from agreement_engine.billing.evaluation import FigureUse, LineEnvironment
-from agreement_engine.billing.lines import InvoiceBasis, InvoiceLine, LineStatus, Step
+from agreement_engine.billing.lines import InvoiceBasis, InvoiceLine, LineStatus, Read, Step
+from agreement_engine.billing.monthly import MonthlyData
 from agreement_engine.billing.plan import Plan, Plans
 from agreement_engine.billing.reasons import (
     approval_reasons,
     below_zero,
     figure_reasons,
+    governance_notes,
     not_in_ore,
     past_ore,
     ungoverned,
+    unpriced_days,
 )
 from agreement_engine.billing.ruleset import RESULT, RuleSet, Typed
 from agreement_engine.billing.timeline import Governance, Governing
@@ -34,18 +38,7 @@ from agreement_engine.formula.batch import Column, Unbatchable
 from agreement_engine.formula.types import MONEY, Quantity
 from agreement_engine.months import YearMonth
 
-
-class MonthlyData(Protocol):
-    """Monthly figures per municipality, under a rule set's counting rules."""
-
-    def aggregates(
-        self, ruleset: RuleSet, typed: Typed, municipality: str, month: YearMonth
-    ) -> dict[str, Amount] | str:
-        """The aggregates the rule set needs, or a sentence saying why they cannot be had."""
-
-    def caveats(self, ruleset: RuleSet) -> tuple[str, ...]:
-        """Why every line the rule set bills from this data is provisional (a value the data
-        does not give), if it is."""
+__all__ = ["MonthlyData", "bill"]
 
 
 def bill(
@@ -62,32 +55,38 @@ def bill(
     ``progress`` is told each month as it starts (month, its number, how many), for a terminal.
     """
     plans, governing = Plans(library), Governing(library)
+    history = History(library.parameters, data)
     lines: list[InvoiceLine] = []
     for number, month in enumerate(months, 1):
         if progress is not None:
             progress(month, number, len(months))
         governed = [governing.govern(municipality, month) for municipality in municipalities]
-        lines += _month(library, data, plans, governed, assume_approved)
+        lines += _month(library, data, plans, history, governed, assume_approved)
     return InvoiceBasis(
         tuple(lines), tuple(months), tuple(municipalities), assume_approved, library
     )
 
 
 class _Due(NamedTuple):
-    """A line to compute: what governs it, its aggregates, and why it is provisional for its
-    approvals."""
+    """A line to compute: what governs it, its aggregates (and the figures the counting looked
+    up for them), and why it is provisional for its approvals."""
 
     governance: Governance
     ruleset: RuleSet
+    typed: Typed
     plan: Plan
     aggregates: dict[str, Amount]
+    counted: tuple[FigureUse, ...]
     reasons: tuple[str, ...]
+    notes: tuple[str, ...]
+    readings: tuple[tuple[str, str], ...]
 
 
 def _month(
     library: Library,
     data: MonthlyData,
     plans: Plans,
+    history: History,
     governed: Sequence[Governance],
     assume_approved: bool,
 ) -> list[InvoiceLine]:
@@ -105,20 +104,26 @@ def _month(
         if isinstance(due, _Due):
             together.setdefault(due.ruleset.name, []).append((row, due))
     for group in together.values():
-        computed = _compute_together(library, [due for _, due in group])
+        dues = [due for _, due in group]
+        if dues[0].typed.across:  # reads other months: each line by the run's history
+            computed = [_compute_across(history, due) for due in dues]
+        else:
+            computed = _compute_together(library, dues)
         for (row, _), line in zip(group, computed, strict=True):
             found[row] = line
     return [line for line in found if isinstance(line, InvoiceLine)]
 
 
 class _Rules(NamedTuple):
-    """The rules that govern some municipalities' month, and why their lines are provisional
-    for its approvals."""
+    """The rules that govern some municipalities' month, why their lines are provisional for
+    its approvals, what they say of its footing, and the readings they are computed under."""
 
     ruleset: RuleSet
     typed: Typed
     plan: Plan
     reasons: tuple[str, ...]
+    notes: tuple[str, ...]
+    readings: tuple[tuple[str, str], ...]
 
 
 class _Unbillable(NamedTuple):
@@ -126,18 +131,25 @@ class _Unbillable(NamedTuple):
 
     layers: tuple[Document, ...]
     reason: str
+    notes: tuple[str, ...] = ()
 
 
 def _rules(plans: Plans, governance: Governance, assume_approved: bool) -> _Rules | _Unbillable:
     """The rules that govern a month; or why none can bill it."""
+    library = plans.library
+    notes, deciding = governance_notes(governance, library)
     ruleset = governance.ruleset(assume_approved)
     if ruleset is None:
-        return _Unbillable((), ungoverned(governance))
+        return _Unbillable((), ungoverned(governance), tuple(notes))
     typed = plans.types(ruleset)
     if typed.problems:
-        return _Unbillable(ruleset.layers, Text("the governing files have errors: run check"))
+        reason = Text("the governing files have errors: run check")
+        return _Unbillable(ruleset.layers, reason, tuple(notes))
     plan = plans.plan(ruleset, typed, governance.month)
-    return _Rules(ruleset, typed, plan, tuple(approval_reasons(governance, assume_approved)))
+    assumptions = dict.fromkeys([*plan.assumptions, *deciding])
+    readings = tuple((a, library.reading(a)) for a in assumptions)
+    reasons = tuple(approval_reasons(governance, assume_approved))
+    return _Rules(ruleset, typed, plan, reasons, tuple(notes), readings)
 
 
 def _due(
@@ -145,12 +157,20 @@ def _due(
 ) -> _Due | InvoiceLine:
     """What a line needs to be computed; or the line, when it cannot be."""
     if isinstance(rules, _Unbillable):
-        return _not_computed(governance, rules.layers, (rules.reason,))
-    ruleset, typed, plan, reasons = rules
-    aggregates = data.aggregates(ruleset, typed, governance.municipality, governance.month)
+        return _not_computed(governance, rules.layers, (rules.reason, *rules.notes))
+    ruleset, typed, plan, reasons, notes, readings = rules
+    municipality, month = governance.municipality, governance.month
+    aggregates = data.aggregates(ruleset, typed, municipality, month)
     if isinstance(aggregates, str):
-        return _not_computed(governance, ruleset.layers, (aggregates, *reasons))
-    return _Due(governance, ruleset, plan, aggregates, (*reasons, *data.caveats(ruleset)))
+        why = (aggregates, *notes, *reasons)
+        return _not_computed(governance, ruleset.layers, why, readings=readings)
+    counted = data.counted_figures(ruleset, municipality, month)
+    unpriced = tuple(reason for use in counted if (reason := unpriced_days(use)) is not None)
+    if unpriced:
+        why = (*unpriced, *notes, *reasons)
+        return _not_computed(governance, ruleset.layers, why, aggregates, counted, readings)
+    caveats = (*reasons, *data.caveats(ruleset))
+    return _Due(governance, ruleset, typed, plan, aggregates, counted, caveats, notes, readings)
 
 
 def _compute_together(library: Library, group: Sequence[_Due]) -> list[InvoiceLine]:
@@ -182,17 +202,29 @@ def _compute_together(library: Library, group: Sequence[_Due]) -> list[InvoiceLi
             value = column[row]
             values[name] = Amount(value, t) if isinstance(t, Quantity) else value
         reasons = [*due.reasons, *plan.reasons]
-        lines.append(
-            _computed(due.governance, due.ruleset, plan, values, due.aggregates, plan.uses, reasons)
-        )
+        used = plan.uses
+        if due.counted:
+            used = _joined(plan.uses, due.counted)
+            reasons = [*due.reasons, *figure_reasons(used)]
+        lines.append(_computed(due, values, used, reasons))
     return lines
+
+
+def _joined(*uses: Sequence[FigureUse]) -> tuple[FigureUse, ...]:
+    """Figures used, each once, in order of first use."""
+    found: dict[tuple[str, str], FigureUse] = {}
+    for group in uses:
+        for use in group:
+            found.setdefault((use.parameter, use.key), use)
+    return tuple(found.values())
 
 
 def _compute(library: Library, due: _Due) -> InvoiceLine:
     """One line, its rules evaluated one by one."""
-    governance, ruleset, plan, aggregates, _ = due
+    governance, _, _, plan, aggregates, counted, *_ = due
     values = {**plan.shared, **aggregates, "month": governance.month}
-    env = LineEnvironment(values, library.parameters, plan.uses)
+    shared = _joined(plan.uses, counted) if counted else plan.uses
+    env = LineEnvironment(values, library.parameters, shared)
     name = RESULT
     try:
         for name, formula in plan.remaining:
@@ -202,48 +234,82 @@ def _compute(library: Library, due: _Due) -> InvoiceLine:
         reason = Text(
             "figure {parameter} for {key} is missing", parameter=missing.parameter, key=missing.key
         )
-        return _not_computed(governance, ruleset.layers, (reason,), aggregates, env.used)
+        return _failed(due, reason, env.used)
     except FormulaError as exc:
         reason = Text("{problem} (while computing {name})", problem=exc.problem.message, name=name)
-        return _not_computed(governance, ruleset.layers, (reason,), aggregates, env.used)
+        return _failed(due, reason, env.used)
     used = env.used
     reasons = [*due.reasons, *(plan.reasons if used is plan.uses else figure_reasons(used))]
-    return _computed(governance, ruleset, plan, values, aggregates, used, reasons)
+    return _computed(due, values, used, reasons)
+
+
+def _failed(due: _Due, reason: str, used: Sequence[FigureUse]) -> InvoiceLine:
+    """A line whose rules could not be evaluated, and why."""
+    why = (reason, *due.notes)
+    layers = due.ruleset.layers
+    return _not_computed(due.governance, layers, why, due.aggregates, used, due.readings)
+
+
+def _compute_across(history: History, due: _Due) -> InvoiceLine:
+    """One line of a rule set that reads other months: its month worked out in the run's
+    history, where the months its windows read are worked out once for every line."""
+    governance, ruleset, typed, _, aggregates, counted, *_ = due
+    month = history.month(ruleset, typed, governance.municipality, governance.month, aggregates)
+    names = [name for name in typed.order if name not in aggregates]
+    found: list[Sequence[FigureUse]] = [counted]
+    name = RESULT
+    try:
+        for name in names:
+            found.append(month.resolve(name)[1])
+    except MissingFigure as missing:
+        reason = f"figure {missing.parameter} for {missing.key} is missing"
+        return _failed(due, reason, _joined(*found))
+    except FormulaError as exc:
+        return _failed(due, f"{exc.problem.message} (while computing {name})", _joined(*found))
+    values: dict[str, Value] = {**aggregates, "month": governance.month}
+    values.update((name, month.values[name]) for name in names)
+    used = _joined(*found)
+    reads = tuple(read for name in names for read in month.reads[name])
+    reasons = [*due.reasons, *figure_reasons(used)]
+    return _computed(due, values, used, reasons, reads)
 
 
 def _computed(
-    governance: Governance,
-    ruleset: RuleSet,
-    plan: Plan,
+    due: _Due,
     values: Mapping[str, Value],
-    aggregates: Mapping[str, Amount],
     used: tuple[FigureUse, ...],
     reasons: list[str],
+    across: tuple[Read, ...] = (),
 ) -> InvoiceLine:
+    """A line computed: final unless some reason makes it provisional (its notes do not)."""
+    governance, plan = due.governance, due.plan
     steps = tuple([Step(record, values[record.rule]) for record in plan.records])
     net = values[RESULT]
     assert isinstance(net, Amount) and net.unit == MONEY
     amount = to_decimal(net.value)
     status = LineStatus.PROVISIONAL if reasons else LineStatus.FINAL
+    first: list[str] = []
     if amount is None or past_ore(amount):
-        reasons = [not_in_ore(net), *reasons]
+        first = [not_in_ore(net)]
         amount, status = None, LineStatus.NOT_COMPUTED
     elif amount < 0:
-        reasons.insert(0, below_zero(amount))
+        first = [below_zero(amount)]
         amount = Decimal(0)
         status = LineStatus.PROVISIONAL
     return InvoiceLine(
         municipality=governance.municipality,
         month=governance.month,
         governance=governance,
-        documents=ruleset.layers,
+        documents=due.ruleset.layers,
         status=status,
-        reasons=tuple(reasons),
-        inputs=dict(aggregates),
+        reasons=(*first, *due.notes, *reasons),
+        inputs=dict(due.aggregates),
         steps=steps,
         figures=used,
         assumptions=plan.assumptions,
         amount=amount,
+        across=across,
+        readings=due.readings,
     )
 
 
@@ -253,6 +319,7 @@ def _not_computed(
     reasons: tuple[str, ...],
     inputs: Mapping[str, Amount] | None = None,
     used: Sequence[FigureUse] = (),
+    readings: tuple[tuple[str, str], ...] = (),
 ) -> InvoiceLine:
     return InvoiceLine(
         municipality=governance.municipality,
@@ -266,4 +333,5 @@ def _not_computed(
         figures=tuple(used),
         assumptions=(),
         amount=None,
+        readings=readings,
     )

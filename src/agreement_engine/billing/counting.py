@@ -18,10 +18,11 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
-from agreement_engine.agreements.documents import Counting, Formula
+from agreement_engine.agreements.documents import Counting, Formula, ParameterSeries
 from agreement_engine.diagnostics import EngineError, error
 from agreement_engine.formula import ast
-from agreement_engine.formula.operations import FUNCTIONS, OPERATIONS, operation_of
+from agreement_engine.formula.operations import FUNCTIONS, OPERATIONS, WINDOWS, operation_of
+from agreement_engine.formula.per_day import FUNCTION, overlap, periods, summed_column
 from agreement_engine.formula.problems import FormulaError, FormulaProblem
 from agreement_engine.formula.types import Kind, Type
 
@@ -33,7 +34,10 @@ if TYPE_CHECKING:  # polars is imported only when episode data is read
 class Compiled:
     """A counting section as polars expressions: the per-episode rules, each a column added in
     order; the month each episode counts in (column ``prefix + MONTH_COLUMN``); and the
-    aggregates, counts and sums per month (each named ``prefix`` + its name)."""
+    aggregates, counts and sums per month (each named ``prefix`` + its name). Each dated figure
+    summed day by day (``sum_per_day``) adds, for each year or month of the figure, the days
+    the month's episodes have in it (named :func:`per_day_name`), so that a line knows which
+    figures its aggregates rest on."""
 
     month: pl.Expr
     rules: tuple[tuple[str, pl.Expr], ...]
@@ -41,20 +45,43 @@ class Compiled:
     prefix: str = ""
 
 
+PER_DAY = "per day"
+"""How the days counted in a figure's year or month are named (no formula can name them)."""
+
+
+def per_day_name(occurrence: int, parameter: str, key: str) -> str:
+    """The name of the days a month's episodes have in one year (or month) of a figure summed
+    day by day: ``per day 0 national_day_cost 2024``."""
+    return f"{PER_DAY} {occurrence} {parameter} {key}"
+
+
+def per_day_key(name: str) -> tuple[str, str] | None:
+    """The (parameter, key) a name of :func:`per_day_name` stands for; None for another name."""
+    if not name.startswith(PER_DAY + " "):
+        return None
+    _, _, _, parameter, key = name.split(" ", 4)
+    return parameter, key
+
+
 def compile_counting(
-    counting: Counting, order: tuple[str, ...], types: Mapping[str, Type], prefix: str = ""
+    counting: Counting,
+    order: tuple[str, ...],
+    types: Mapping[str, Type],
+    prefix: str = "",
+    parameters: Mapping[str, ParameterSeries] | None = None,
 ) -> Compiled:
     """Translate an agreement's counting rules (already type-checked) to polars.
 
     ``order`` is the order of the per-episode rules; ``types`` the type of every episode-level
     name (the inputs and those rules). The columns made are named with ``prefix``, so that the
     counting of several agreements can be computed side by side over the same rows.
+    ``parameters`` are the dated figures, for those summed day by day.
 
     ``check`` refuses what cannot be counted in columns (see :func:`episode_problems`); should a
     formula still not translate, the EngineError raised says where, as ``check`` would.
     """
     columns = {name: prefix + name for name in order}
-    translate = _Translator(types, columns)
+    translate = _Translator(types, columns, parameters or {})
     rules = []
     for name in order:
         formula = counting.rules[name].formula
@@ -64,6 +91,11 @@ def compile_counting(
     for name, rule in counting.aggregates.items():
         expr = _located(rule.formula, translate.aggregate)
         aggregates.append((name, expr.alias(prefix + name)))
+    for occurrence, (series, start, end) in enumerate(translate.per_day):
+        for key, first, after in periods(list(series.figures), series.period):
+            name = per_day_name(occurrence, series.name, key)
+            days = overlap(start, end, first, after).sum()
+            aggregates.append((name, days.alias(prefix + name)))
     return Compiled(month, tuple(rules), tuple(aggregates), prefix)
 
 
@@ -125,6 +157,9 @@ def _uncountable(node: ast.Expr) -> FormulaProblem | None:
                     node.span,
                     hint=f"episode rules count with whole numbers up to {_LARGEST}",
                 )
+        case ast.Window():
+            message, hint = _refused_window()
+            return FormulaProblem(message, node.name_span, hint=hint)
         case ast.Lookup():
             return FormulaProblem(
                 f"the dated figure '{node.name}' cannot be looked up per episode",
@@ -141,6 +176,13 @@ def _uncountable(node: ast.Expr) -> FormulaProblem | None:
             if refused is not None:
                 return FormulaProblem(refused[0], node.name_span, hint=refused[1])
     return None
+
+
+def _refused_window() -> tuple[str, str]:
+    """Why a window over months cannot be computed per episode."""
+    found = WINDOWS["mean"].uncounted
+    assert found is not None
+    return found
 
 
 def _refused(function: str) -> tuple[str, str] | None:
@@ -160,9 +202,17 @@ MONTH_COLUMN = "_month"
 
 
 class _Translator:
-    def __init__(self, types: Mapping[str, Type], columns: Mapping[str, str]) -> None:
+    def __init__(
+        self,
+        types: Mapping[str, Type],
+        columns: Mapping[str, str],
+        parameters: Mapping[str, ParameterSeries] | None = None,
+    ) -> None:
         self.types = types
         self.columns = columns
+        self.parameters = parameters or {}
+        self.per_day: list[tuple[ParameterSeries, pl.Expr, pl.Expr]] = []
+        """Each figure summed day by day, with the dates it is summed between."""
 
     def __call__(self, node: ast.Expr) -> pl.Expr:
         import polars as pl
@@ -170,6 +220,8 @@ class _Translator:
         problem = _uncountable(node)
         if problem is not None:
             raise FormulaError(problem.message, problem.span, problem.hint)
+        if isinstance(node, ast.Call) and node.function == FUNCTION:
+            return self.summed(node)
         match node:
             case ast.Number(value=value, unit=unit):
                 whole = int(value / 100 if unit == "%" else value)
@@ -191,6 +243,21 @@ class _Translator:
         operands = ast.children(node)
         dates = [self.is_date(operand) for operand in operands]
         return operation.counted([self(operand) for operand in operands], dates)
+
+    def summed(self, node: ast.Call) -> pl.Expr:
+        """``sum_per_day(figure, from, to)`` over the episodes (:mod:`.formula.per_day`): the
+        figure's whole values only; every year or month the days reach is recorded."""
+        figure, start, end = node.args
+        assert isinstance(figure, ast.Name)
+        series = self.parameters[figure.name]
+        values = {
+            key: int(f.value)
+            for key, f in series.figures.items()
+            if f.value is not None and f.value == f.value.to_integral_value()
+        }
+        first, after = self(start), self(end)
+        self.per_day.append((series, first, after))
+        return summed_column(first, after, values, series.period)
 
     def is_date(self, node: ast.Expr) -> bool:
         """Whether an (already type-checked) episode-level expression gives a date."""

@@ -6,7 +6,7 @@ Rules are evaluated on demand, each once, and every value that goes in or out is
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from fractions import Fraction
 from typing import Protocol
@@ -22,6 +22,7 @@ from agreement_engine.formula import (
     format_value,
 )
 from agreement_engine.formula.ast import Span
+from agreement_engine.formula.evaluator import Compiled
 from agreement_engine.formula.types import Quantity
 from agreement_engine.months import YearMonth
 
@@ -86,7 +87,11 @@ class ProbeFigures(ParameterFigures):
 
 @dataclass
 class MonthEnvironment:
-    """The names of a month's rules: the month, its aggregates, the figures, and the rules."""
+    """The names of a month's rules: the month, its aggregates, the figures, and the rules.
+
+    A rule that reads another month gets that month's environment, with the same aggregates and
+    figures (a probe of the figures a month needs evaluates the rules with stand-in aggregates:
+    those of another month stand in alike)."""
 
     ruleset: RuleSet
     month: YearMonth
@@ -95,6 +100,7 @@ class MonthEnvironment:
     values: dict[str, Value] = field(default_factory=dict)
     order: list[str] = field(default_factory=list)
     current: str | None = None
+    others: dict[YearMonth, MonthEnvironment] = field(default_factory=dict, repr=False)
 
     def value(self, name: str, span: Span) -> Value:
         if name == "month":
@@ -110,10 +116,30 @@ class MonthEnvironment:
         return self.values[name]
 
     def lookup(self, name: str, key: Value, span: Span) -> Value:
+        if name in self.ruleset.rules or name in self.aggregates:
+            assert isinstance(key, YearMonth)
+            return self.at(key).value(name, span)
         return self.figures.get(name, key, span)
 
     def episodes(self) -> Iterable[Environment]:
         return ()
+
+    def across(
+        self, months: Sequence[YearMonth], body: Compiled, text: str, span: Span
+    ) -> list[Value]:
+        return [body(self.at(month)) for month in months]
+
+    def at(self, month: YearMonth) -> MonthEnvironment:
+        """The environment of another month (this one for its own month), made once."""
+        if month == self.month:
+            return self
+        self.others.setdefault(self.month, self)
+        found = self.others.get(month)
+        if found is None:
+            found = MonthEnvironment(self.ruleset, month, self.aggregates, self.figures)
+            found.others = self.others
+            self.others[month] = found
+        return found
 
 
 @dataclass(slots=True)
@@ -144,6 +170,11 @@ class LineEnvironment:
 
     def episodes(self) -> Iterable[Environment]:
         return ()
+
+    def across(
+        self, months: Sequence[YearMonth], body: Compiled, text: str, span: Span
+    ) -> list[Value]:
+        raise AssertionError("rules that read other months are evaluated by .across")
 
 
 def stamp(value: Value, unit: Quantity) -> Value:

@@ -15,10 +15,16 @@ from functools import cached_property
 from itertools import islice
 from typing import TYPE_CHECKING, TypeVar
 
-from agreement_engine.agreements.documents import Statute
+from agreement_engine.agreements.documents import ParameterSeries, Statute
 from agreement_engine.agreements.library import Library
 from agreement_engine.billing.absent_inputs import absent_reasons
-from agreement_engine.billing.counting import MONTH_COLUMN, Compiled, compile_counting
+from agreement_engine.billing.counting import (
+    MONTH_COLUMN,
+    Compiled,
+    compile_counting,
+    per_day_key,
+)
+from agreement_engine.billing.evaluation import FigureUse
 from agreement_engine.billing.ruleset import (
     DEFAULT_AGGREGATES,
     EPISODE_INPUTS,
@@ -103,6 +109,12 @@ class AggregateData:
         """Nothing: an aggregates file gives the figures as they are."""
         return ()
 
+    def counted_figures(
+        self, ruleset: RuleSet, municipality: str, month: YearMonth
+    ) -> tuple[FigureUse, ...]:
+        """None: the figures are given, not counted."""
+        return ()
+
     def origin(self, municipality: str, month: YearMonth) -> Origin | None:
         """The row a municipality's month was read from; None when the data has none."""
         row = self.rows.get((municipality, month))
@@ -126,6 +138,8 @@ class EpisodeData:
     counted: dict[str, dict[tuple[str, int], dict[str, int]]] = field(default_factory=dict)
     path: str | None = None
     """The file the episodes were read from, if any."""
+    parameters: Mapping[str, ParameterSeries] = field(default_factory=dict)
+    """The dated figures, for counting rules that sum one day by day."""
 
     def origin(self, municipality: str, month: YearMonth) -> Origin | None:
         """The file whose episodes are counted; None when they were not read from one."""
@@ -151,6 +165,22 @@ class EpisodeData:
         counting rules read that the file has no column for (:mod:`.absent_inputs`)."""
         return absent_reasons(ruleset.counting, self.extract.absent)
 
+    def counted_figures(
+        self, ruleset: RuleSet, municipality: str, month: YearMonth
+    ) -> tuple[FigureUse, ...]:
+        """The figures the counting looked up, day by day (``sum_per_day``), for the month's
+        episodes: each year (or month) of a figure in which they have days."""
+        counted = self.counted.get(ruleset.base.id, {})
+        found = counted.get((municipality, month.year * 12 + month.month - 1), {})
+        uses: dict[tuple[str, str], FigureUse] = {}
+        for name, days in found.items():
+            figure = per_day_key(name)
+            if figure is not None and days > 0 and figure not in uses:
+                parameter, key = figure
+                series = self.parameters[parameter]
+                uses[figure] = FigureUse(parameter, key, series.figures.get(key), series)
+        return tuple(uses.values())
+
     def aggregates(
         self, ruleset: RuleSet, typed: Typed, municipality: str, month: YearMonth
     ) -> dict[str, Amount] | str:
@@ -162,7 +192,7 @@ class EpisodeData:
                 document=ruleset.base.id,
             )
         if ruleset.base.id not in self.counted:
-            self.counted[ruleset.base.id] = count(self.extract, ruleset, typed)
+            self.counted[ruleset.base.id] = count(self.extract, ruleset, typed, self.parameters)
         counted = self.counted[ruleset.base.id]
         first, last = self.span
         if last < first:
@@ -212,12 +242,12 @@ def read_episode_data(
 
     def counted(episodes: Episodes) -> T:
         sums = iter(episodes.tallied or ())
-        data = []
-        for found in tallies:
+        data: list[EpisodeData] = []
+        for billing, found in zip(billings, tallies, strict=True):
             taken = (
                 dict(zip(found, islice(sums, len(found)), strict=True)) if episodes.tallied else {}
             )
-            data.append(EpisodeData(episodes, taken, file.path))
+            data.append(EpisodeData(episodes, taken, file.path, billing.library.parameters))
         return then(data)
 
     every = [t for found in tallies for t in found.values()]
@@ -241,20 +271,27 @@ def _tallies(billing: Billing, prefix: str) -> dict[str, Compiled]:
             if typed.problems:
                 continue
             try:
-                found[ruleset.base.id] = _compile(ruleset, typed, f"{prefix}{len(found)}_")
+                name = f"{prefix}{len(found)}_"
+                found[ruleset.base.id] = _compile(ruleset, typed, name, library.parameters)
             except FormulaError:
                 continue  # counting it when billing says what is wrong
     return found
 
 
-def _compile(ruleset: RuleSet, typed: Typed, prefix: str = "") -> Compiled:
+def _compile(
+    ruleset: RuleSet,
+    typed: Typed,
+    prefix: str = "",
+    parameters: Mapping[str, ParameterSeries] | None = None,
+) -> Compiled:
     """A rule set's counting, with one more sum per month: :data:`ROWS_COUNTED`, the rows
     counted in it, so that a run can say how many rows its lines used."""
     import polars as pl
 
     assert ruleset.counting is not None
     types = {**EPISODE_INPUTS, **typed.episode_types}
-    compiled = compile_counting(ruleset.counting, typed.episode_order, types, prefix)
+    order = typed.episode_order
+    compiled = compile_counting(ruleset.counting, order, types, prefix, parameters)
     rows = (ROWS_COUNTED, pl.len().alias(prefix + ROWS_COUNTED))
     return replace(compiled, aggregates=(*compiled.aggregates, rows))
 
@@ -264,7 +301,10 @@ ROWS_COUNTED = "rows counted"
 
 
 def count(
-    episodes: Episodes | pl.DataFrame, ruleset: RuleSet, typed: Typed
+    episodes: Episodes | pl.DataFrame,
+    ruleset: RuleSet,
+    typed: Typed,
+    parameters: Mapping[str, ParameterSeries] | None = None,
 ) -> dict[tuple[str, int], dict[str, int]]:
     """Every municipality's monthly aggregates under a rule set's counting rules, in columns.
 
@@ -276,7 +316,7 @@ def count(
 
     if not isinstance(episodes, Episodes):
         episodes = Episodes.of_frame(episodes)
-    compiled = _compile(ruleset, typed)
+    compiled = _compile(ruleset, typed, parameters=parameters)
     names = [name for name, _ in compiled.aggregates]
     lazy = episodes.lazy()
     for _name, expr in compiled.rules:

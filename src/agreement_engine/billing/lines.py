@@ -9,6 +9,7 @@ computed** when something it needs is missing.
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass
 from decimal import (
     MAX_EMAX,
@@ -64,6 +65,8 @@ class StepRecord:
     cites: tuple[Citation, ...]
     assumes: tuple[str, ...]
     description: str | None
+    reading: str | None = None
+    """The reading (``assumption=alternative``) whose rule this is, when one was chosen."""
 
     @classmethod
     def of(cls, rule: Rule) -> StepRecord:
@@ -74,6 +77,7 @@ class StepRecord:
             cites=rule.cites,
             assumes=tuple(a for a, _ in rule.assumes),
             description=rule.description,
+            reading=rule.reading,
         )
 
 
@@ -119,8 +123,24 @@ class Step(NamedTuple):
 
 
 @dataclass(frozen=True, slots=True)
+class Read:
+    """A value a rule read at a month (a look-up by month, or each month of a window): the
+    expression read, its value there, and that month's inputs, for ``explain``."""
+
+    rule: str
+    expression: str
+    month: YearMonth
+    value: Value
+    inputs: Mapping[str, Amount]
+
+
+@dataclass(frozen=True, slots=True)
 class InvoiceLine:
-    """One municipality's month."""
+    """One municipality's month; ``across`` what its rules read at other months.
+
+    ``reasons`` say why a line is provisional or not computed (for a line not computed, the
+    first says why); a line may also carry notes among them that do not make it provisional (a
+    final line billed by the statute says that no agreement governs its month)."""
 
     municipality: str
     month: YearMonth
@@ -133,6 +153,10 @@ class InvoiceLine:
     figures: tuple[FigureUse, ...]
     assumptions: tuple[str, ...]
     amount: Decimal | None  # the net amount billed; None when not computed
+    across: tuple[Read, ...] = ()
+    readings: tuple[tuple[str, str], ...] = ()
+    """The reading of each assumption the line relies on (or that decides what governs its
+    month), by assumption id: the rules' own (``default``), or the one chosen."""
 
     def value(self, name: str) -> Value | None:
         if name in self.inputs:

@@ -94,11 +94,14 @@ class Plans:
 
 
 def _month_only(ruleset: RuleSet, typed: Typed) -> list[str]:
-    """The rules, in order, whose values depend on the month alone, not on any aggregate."""
+    """The rules, in order, whose values depend on the month alone, not on any aggregate (nor
+    on any value of another month)."""
     alone: list[str] = []
     for name in typed.order:
         expr = ruleset.rules[name].formula.expr
         uses = dependencies(expr) if expr is not None else set()
+        if name in typed.across:
+            continue
         if not uses & set(typed.aggregate_types) and all(
             u in alone or u == "month" for u in uses & ({"month"} | set(ruleset.rules))
         ):

@@ -1,8 +1,10 @@
 """Why a line is provisional or not computed, in the words the invoice basis shows.
 
-A line's reasons come from what governs its month (approvals still pending, a conflict, no
-statute in force), from the figures it rests on (provisional, or illustrative), and from the
-amount itself (not a whole number of öre, or below zero).
+A line's reasons come from what governs its month (approvals still pending or inferred, a
+conflict, no statute in force), from the figures it rests on (provisional, or illustrative),
+and from the amount itself (not a whole number of öre, or below zero). A line may also carry
+notes that do not make it provisional (:func:`governance_notes`): no agreement on file governs
+the month, so the statute applies by default, and which reading decided that.
 """
 
 from __future__ import annotations
@@ -10,18 +12,22 @@ from __future__ import annotations
 from collections.abc import Sequence
 from decimal import Decimal
 
+from agreement_engine.agreements.library import Library
 from agreement_engine.billing.evaluation import FigureUse
 from agreement_engine.billing.ruleset import RESULT
-from agreement_engine.billing.timeline import Governance, Status
+from agreement_engine.billing.timeline import Candidate, Governance, Status, validity_readings
 from agreement_engine.diagnostics import Text
 from agreement_engine.formula import Amount
 
 
 def approval_reasons(governance: Governance, assume_approved: bool) -> list[str]:
-    """Why a line is provisional for its approvals: it assumes one still pending; or, billed by
-    the statute meanwhile, it would be billed otherwise once every party approves."""
+    """Why a line is provisional for its approvals: it rests on an approval inferred, with no
+    decision on record; it assumes one still pending; or, billed by the statute meanwhile, it
+    would be billed otherwise once every party approves."""
     pending = governance.pending
-    if governance.governing is not None or pending is None:
+    if governance.governing is not None:
+        return _inferred(governance.governing)
+    if pending is None:
         return []
     waiting = ", ".join(pending.waiting_for)
     if assume_approved:
@@ -30,7 +36,8 @@ def approval_reasons(governance: Governance, assume_approved: bool) -> list[str]
                 "assumes approval of {name}, still pending from {waiting}",
                 name=pending.name,
                 waiting=waiting,
-            )
+            ),
+            *_inferred(pending),
         ]
     return [
         Text(
@@ -40,6 +47,46 @@ def approval_reasons(governance: Governance, assume_approved: bool) -> list[str]
             waiting=waiting,
         )
     ]
+
+
+def _inferred(candidate: Candidate) -> list[str]:
+    return [
+        f"the approval of {document} by {', '.join(parties)} is inferred: no decision is on record"
+        for document, parties in candidate.inferred
+    ]
+
+
+def governance_notes(governance: Governance, library: Library) -> tuple[list[str], list[str]]:
+    """What a line says of its month's footing without being provisional for it: no agreement
+    on file governs it, so the statute applies by default; and, when a reading decides what
+    governs the month (an agreement's validity read otherwise), which reading does. With the
+    assumptions whose readings decide it."""
+    month, statute = governance.month, governance.statute
+    decided = [r for r in validity_readings(library) if r.decides(month)]
+    notes: list[str] = []
+    if governance.status is Status.STATUTE and statute is not None:
+        note = f"no agreement on file governs {month}, so the statute ({statute.id}) applies"
+        note += " by default"
+        for reading in decided:
+            chosen = library.reading(reading.assumption)
+            note += (
+                f" (reading {reading.assumption}={chosen}; under {reading.assumption}="
+                f"{reading.alternative}, {reading.document} would govern it)"
+            )
+        notes.append(note)
+    elif governance.governing is not None:
+        governing = governance.governing.agreement.id
+        for reading in decided:
+            if (
+                reading.document == governing
+                and library.reading(reading.assumption) == reading.alternative
+            ):
+                notes.append(
+                    f"no agreement on file governs {month}; under reading "
+                    f"{reading.assumption}={reading.alternative}, {governing} governs it (its "
+                    f"validity read as {reading.validity})"
+                )
+    return notes, [reading.assumption for reading in decided]
 
 
 def figure_reasons(used: Sequence[FigureUse]) -> list[str]:
@@ -69,6 +116,25 @@ def figure_reasons(used: Sequence[FigureUse]) -> list[str]:
                 )
             )
     return reasons
+
+
+def unpriced_days(use: FigureUse) -> str | None:
+    """Why episodes' days priced day by day (``sum_per_day``) cannot be billed, if they cannot:
+    some fall in a year (or month) whose figure is missing, or not in whole kronor."""
+    figure, name = use.figure, use.parameter
+    if use.key in ("before", "after"):
+        keys = sorted(use.series.figures)
+        edge = f"{use.key} {keys[0] if use.key == 'before' else keys[-1]}" if keys else use.key
+        return f"figure {name} is missing for days {edge} (the episodes' days reach them)"
+    if figure is None or figure.value is None:
+        key = use.key
+        return f"figure {name} for {key} is missing (the episodes' days in {key} are priced by it)"
+    if figure.value != figure.value.to_integral_value():
+        return (
+            f"figure {name} for {use.key} is {figure.value}, not whole kronor: days are priced day "
+            "by day in whole kronor"
+        )
+    return None
 
 
 def ungoverned(governance: Governance) -> str:

@@ -26,7 +26,7 @@ from agreement_engine.agreements.documents import (
 from agreement_engine.billing.counting import aggregate_problems, episode_problems
 from agreement_engine.diagnostics import Diagnostic, error
 from agreement_engine.formula import FUNCTIONS, FormulaProblem, Parameter, Scope, check
-from agreement_engine.formula.ast import Call, Expr, Name, children
+from agreement_engine.formula.ast import Call, Expr, Lookup, Name, across_months, children
 from agreement_engine.formula.types import DAYS, MONEY, NUMBER, Kind, Type, describe
 
 # Facts of one hospital episode, as read from an episode-level extract.
@@ -78,7 +78,8 @@ def compose(
 
 @dataclass(frozen=True, slots=True)
 class Typed:
-    """A rule set's types in evaluation order, with the problems found."""
+    """A rule set's types in evaluation order, with the problems found; ``across`` are the
+    rules whose formulas read values of other months (a window, a look-up by month)."""
 
     episode_order: tuple[str, ...]
     episode_types: dict[str, Type]
@@ -86,13 +87,18 @@ class Typed:
     order: tuple[str, ...]
     types: dict[str, Type]
     problems: tuple[Diagnostic, ...]
+    across: frozenset[str] = frozenset()
 
 
 def dependencies(expr: Expr) -> set[str]:
-    """Names a formula uses as values (rounding modes are not values)."""
+    """Names a formula uses as values (rounding modes are not values), at its own month or,
+    looked up by month or in a window, at another: both must be worked out before it. A dated
+    figure looked up is among them; callers keep the names they know."""
     match expr:
         case Name(name=name):
             return {name}
+        case Lookup(name=name, key=key):
+            return {name} | dependencies(key)
         case Call(function="round", args=(value, decimals, Name())):
             return dependencies(value) | dependencies(decimals)
     found: set[str] = set()
@@ -115,9 +121,17 @@ def type_rules(ruleset: RuleSet, parameters: Mapping[str, ParameterSeries]) -> T
     # An aggregate whose formula has a problem (reported there) is still a name rules may use.
     untyped = dict.fromkeys(counting.aggregates if counting is not None else ())
     inputs: dict[str, Type | None] = {**MONTH_INPUTS, **untyped, **aggregate_types}
-    order, types = _type_group(ruleset.rules, inputs, params, problems, None)
+    order, types = _type_group(ruleset.rules, inputs, params, problems, None, across_months=True)
     _check_result(ruleset, types, problems)
-    return Typed(episode_order, episode_types, aggregate_types, order, types, tuple(problems))
+    monthly = frozenset({*inputs, *ruleset.rules} - set(MONTH_INPUTS))
+    across = frozenset(
+        name
+        for name, rule in ruleset.rules.items()
+        if rule.formula.expr is not None and across_months(rule.formula.expr, monthly)
+    )
+    return Typed(
+        episode_order, episode_types, aggregate_types, order, types, tuple(problems), across
+    )
 
 
 def _type_counting(
@@ -151,6 +165,8 @@ def _type_group(
     params: Mapping[str, Parameter],
     problems: list[Diagnostic],
     episode: Scope | None,
+    *,
+    across_months: bool = False,
 ) -> tuple[tuple[str, ...], dict[str, Type]]:
     for name, rule in rules.items():
         taken = _name_taken(name, inputs, params)
@@ -167,7 +183,7 @@ def _type_group(
     untyped: dict[str, Type | None] = dict.fromkeys(rules)
     types: dict[str, Type] = {}
     for name in order:
-        scope = Scope({**inputs, **untyped, **types}, params, episode)
+        scope = Scope({**inputs, **untyped, **types}, params, episode, across_months)
         t = _check_rule(rules[name], scope, problems)
         if t is not None:
             types[name] = t
@@ -271,14 +287,7 @@ def _order(rules: Mapping[str, Rule], problems: list[Diagnostic]) -> list[str]:
             return True
         if state.get(name) == "visiting":
             cycle = [*trail[trail.index(name) :], name]
-            problems.append(
-                error(
-                    "these rules depend on each other in a circle: " + " → ".join(cycle),
-                    rules[name].location,
-                    hint="one of them must be computed without the others",
-                    code="rule-cycle",
-                )
-            )
+            problems.append(_cycle(cycle, rules))
             return False
         state[name] = "visiting"
         ok = all(visit(dep, [*trail, name]) for dep in sorted(uses[name]))
@@ -290,6 +299,28 @@ def _order(rules: Mapping[str, Rule], problems: list[Diagnostic]) -> list[str]:
     for name in rules:
         visit(name, [])
     return order
+
+
+def _cycle(cycle: Sequence[str], rules: Mapping[str, Rule]) -> Diagnostic:
+    """The error for rules that depend on each other in a circle: at the same month, or across
+    months (a rule reading its own value, or one that needs it, at another month would reach
+    back month after month without end)."""
+    names = set(cycle)
+    exprs = [rules[n].formula.expr for n in cycle[:-1]]
+    across = any(e is not None and across_months(e, names) for e in exprs)
+    return error(
+        "these rules depend on each other in a circle"
+        + (", across months" if across else "")
+        + ": "
+        + " → ".join(cycle),
+        rules[cycle[0]].location,
+        hint="a rule cannot read its own value, or a value that needs it, at another month: "
+        "that would go back month after month without end; take the months it needs over a "
+        "window of the values it depends on, like mean(average_days over 3 months)"
+        if across
+        else "one of them must be computed without the others",
+        code="rule-cycle",
+    )
 
 
 def _check_result(ruleset: RuleSet, types: Mapping[str, Type], problems: list[Diagnostic]) -> None:

@@ -11,7 +11,14 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from enum import StrEnum
 
-from agreement_engine.agreements.documents import Agreement, Approval, Extension, Routine, Statute
+from agreement_engine.agreements.documents import (
+    Agreement,
+    Approval,
+    Extension,
+    Routine,
+    Statute,
+    Validity,
+)
 from agreement_engine.agreements.library import Library
 from agreement_engine.billing.ruleset import RuleSet, compose
 from agreement_engine.months import YearMonth
@@ -26,12 +33,15 @@ class Status(StrEnum):
 
 @dataclass(frozen=True, slots=True)
 class Candidate:
-    """An agreement (with the extension that covers the month, if any) and its approval state."""
+    """An agreement (with the extension that covers the month, if any) and its approval state;
+    ``inferred`` are the approvals given without a decision on record, by document: (id,
+    parties)."""
 
     agreement: Agreement
     extension: Extension | None
     waiting_for: tuple[str, ...]  # parties that have not approved
     rejected_by: tuple[str, ...]
+    inferred: tuple[tuple[str, tuple[str, ...]], ...] = ()
 
     @property
     def approved(self) -> bool:
@@ -97,6 +107,12 @@ def approval_state(
     return waiting, rejected
 
 
+def inferred_by(approvals: tuple[Approval, ...]) -> tuple[str, ...]:
+    """The parties whose approval is taken as given without a decision on record (marked
+    ``inferred``)."""
+    return tuple(a.party for a in approvals if a.status == "approved" and not a.documented)
+
+
 def candidates(library: Library, municipality: str, month: YearMonth) -> list[Candidate]:
     """Every agreement (or extension of one) that covers this municipality's month."""
     return [
@@ -111,12 +127,21 @@ def _every_candidate(library: Library) -> tuple[Candidate, ...]:
     found = []
     for agreement in library.agreements:
         waiting, rejected = approval_state(agreement.approvals, agreement.parties)
-        found.append(Candidate(agreement, None, waiting, rejected))
+        own = _inferred(agreement.id, agreement.approvals)
+        found.append(Candidate(agreement, None, waiting, rejected, own))
         for extension in library.extensions:
             if extension.extends == agreement.id:
                 waiting, rejected = approval_state(extension.approvals, agreement.parties)
-                found.append(Candidate(agreement, extension, waiting, rejected))
+                inferred = (*own, *_inferred(extension.id, extension.approvals))
+                found.append(Candidate(agreement, extension, waiting, rejected, inferred))
     return tuple(found)
+
+
+def _inferred(
+    document: str, approvals: tuple[Approval, ...]
+) -> tuple[tuple[str, tuple[str, ...]], ...]:
+    parties = inferred_by(approvals)
+    return ((document, parties),) if parties else ()
 
 
 class Governing:
@@ -216,6 +241,48 @@ def _rules(
     if status is Status.CONFLICT or statute is None:
         return None
     return compose(statute, None, ())
+
+
+@dataclass(frozen=True, slots=True)
+class ValidityReading:
+    """A reading that moves a document's validity: the months it decides are those the
+    document covers under one reading and not the other."""
+
+    assumption: str
+    alternative: str
+    document: str
+    bundled: Validity
+    read: Validity
+
+    def decides(self, month: YearMonth) -> bool:
+        return self.bundled.covers(month) != self.read.covers(month)
+
+    @property
+    def validity(self) -> str:
+        until = self.read.end.isoformat() if self.read.end else "with no end"
+        return f"{self.read.start.isoformat()} – {until}"
+
+
+def validity_readings(library: Library) -> list[ValidityReading]:
+    """Every alternative reading that moves a document's validity (as its files read)."""
+    written = library.as_written
+    found = []
+    for assumption in written.assumptions.values():
+        for alternative in assumption.alternatives:
+            for change in alternative.changes:
+                document = written.by_id(change.document)
+                validity: Validity | None = getattr(document, "validity", None)
+                if change.validity is not None and validity is not None:
+                    found.append(
+                        ValidityReading(
+                            assumption.id,
+                            str(alternative.id),
+                            change.document,
+                            validity,
+                            change.validity,
+                        )
+                    )
+    return found
 
 
 def agreement_span(library: Library, municipality: str) -> tuple[YearMonth, YearMonth] | None:

@@ -87,6 +87,14 @@ LangOption = Annotated[
         case_sensitive=False,
     ),
 ]
+ReadingOption = Annotated[
+    list[str] | None,
+    typer.Option(
+        "--reading",
+        help="ASSUMPTION=ALTERNATIVE: compute under another reading of an assumption "
+        "(repeatable; 'agreement-engine readings' shows them all).",
+    ),
+]
 AssumeOption = Annotated[
     bool,
     typer.Option(
@@ -132,6 +140,7 @@ def evaluate(
     ] = None,
     output: Annotated[str | None, typer.Option("--output", help="Write to this file.")] = None,
     assume_approved: AssumeOption = False,
+    reading: ReadingOption = None,
     lang: LangOption = Lang.en,
 ) -> None:
     """Produce the invoice basis for a month or a range of months."""
@@ -148,6 +157,7 @@ def evaluate(
             to,
             assume_approved,
             progress=files.progress if sys.stderr.isatty() else None,
+            readings=reading or [],
         )
         if sys.stderr.isatty():
             sys.stderr.write("\r\033[K")
@@ -213,6 +223,7 @@ def explain(
     to: Annotated[str | None, typer.Option("--to", help="Last month of a range.")] = None,
     agreements: AgreementsOption = None,
     assume_approved: AssumeOption = False,
+    reading: ReadingOption = None,
     lang: LangOption = Lang.en,
 ) -> None:
     """Show the derivation of one municipality's month, step by step."""
@@ -220,7 +231,13 @@ def explain(
 
     def action() -> tuple[str, int]:
         run = commands.evaluate(
-            agreements or [DEFAULT_AGREEMENTS], data, month, to, assume_approved, municipality
+            agreements or [DEFAULT_AGREEMENTS],
+            data,
+            month,
+            to,
+            assume_approved,
+            municipality,
+            readings=reading or [],
         )
         for line in commands.report_lines(run, words):  # what reading the data did
             typer.echo(line, err=True)
@@ -239,12 +256,36 @@ def timeline(
     last: Annotated[str | None, typer.Option("--to", help="Last month, like 2027-12.")] = None,
     agreements: AgreementsOption = None,
     format: Annotated[str, typer.Option("--format", help="text, csv or json")] = "text",
+    reading: ReadingOption = None,
     lang: LangOption = Lang.en,
 ) -> None:
     """Show which documents govern which months, party by party."""
     paths = agreements or [DEFAULT_AGREEMENTS]
     words = language(lang.value)
-    _run(lambda: commands.timeline_command(paths, first, last, format, words))
+    _run(lambda: commands.timeline_command(paths, first, last, format, words, reading or []))
+
+
+@app.command()
+def readings(
+    month: MonthOption,
+    data: DataOption,
+    to: Annotated[str | None, typer.Option("--to", help="Last month of a range.")] = None,
+    agreements: AgreementsOption = None,
+    format: Annotated[str, typer.Option("--format", help="text, json or csv")] = "text",
+    assume_approved: AssumeOption = False,
+) -> None:
+    """Bill every alternative reading of the open questions beside the agreements' own."""
+
+    def action() -> tuple[str, int]:
+        paths = agreements or [DEFAULT_AGREEMENTS]
+        output, report, code = commands.readings_command(
+            paths, data, month, to, format, assume_approved
+        )
+        for line in report:  # what reading the data did, as evaluate says
+            typer.echo(line, err=True)
+        return output, code
+
+    _run(action)
 
 
 class DiffFormat(StrEnum):

@@ -58,10 +58,12 @@ def evaluate(
     assume_approved: bool,
     municipality: str | None = None,
     progress: api.Progress | None = None,
+    readings: Sequence[str] = (),
 ) -> Evaluation:
     """The invoice basis of ``evaluate`` and ``explain``, from the options as given."""
     start = month(first, "--month")
     end = month(last, "--to") if last is not None else None
+    chosen = reading_options(readings)
     try:
         return api.evaluate(
             data,
@@ -71,6 +73,7 @@ def evaluate(
             assume_approved=assume_approved,
             municipality=municipality,
             progress=progress,
+            readings=chosen,
         )
     except EngineError as exc:
         if end is not None and any(d.code == "data-no-month" for d in exc.diagnostics):
@@ -120,6 +123,26 @@ def month(text: str, option: str) -> YearMonth:
         ) from None
 
 
+def reading_options(texts: Sequence[str]) -> dict[str, str]:
+    """The readings ``--reading ASSUMPTION=ALTERNATIVE`` (repeatable) chooses; wrong usage when
+    one is not written so, or an assumption is given two readings."""
+    chosen: dict[str, str] = {}
+    for text in texts:
+        assumption, equals, alternative = (part.strip() for part in text.partition("="))
+        if not equals or not assumption or not alternative:
+            raise UsageError(
+                f"--reading takes ASSUMPTION=ALTERNATIVE, like "
+                f"benchmark-2024=2021-average-from-2024, not '{text}'"
+            )
+        if chosen.get(assumption, alternative) != alternative:
+            raise UsageError(
+                f"--reading gives {assumption} two readings, {chosen[assumption]} and "
+                f"{alternative}: choose one"
+            )
+        chosen[assumption] = alternative
+    return chosen
+
+
 def render_basis(evaluation: Evaluation, output_format: str, lang: Language = ENGLISH) -> bytes:
     """The invoice basis in the format asked for, as the bytes to write, in a language; JSON
     says which data file it was computed from and how that was read (the workbook too)."""
@@ -146,8 +169,8 @@ def nothing_billed(basis: InvoiceBasis, written: bool = False) -> Diagnostic:
     ``written`` when the output (an explanation) was shown all the same."""
     count = len(basis.lines)
     shown: dict[str, None] = {}
-    for line in basis.lines:
-        shown.setdefault(f"{line.municipality} {line.month}: {'; '.join(line.reasons)}")
+    for line in basis.lines:  # the first reason of a line not computed says why
+        shown.setdefault(f"{line.municipality} {line.month}: {line.reasons[0]}")
     notes = list(shown)[:_REASONS_SHOWN]
     if len(shown) > len(notes):
         notes.append(f"and {len(shown) - len(notes)} more lines not computed")
@@ -178,6 +201,7 @@ def timeline_command(
     last: str | None,
     output_format: str,
     lang: Language = ENGLISH,
+    readings: Sequence[str] = (),
 ) -> tuple[str, int]:
     """``agreement-engine timeline``: what governs each month, party by party."""
     from agreement_engine.render.timeline import RENDERERS
@@ -187,7 +211,54 @@ def timeline_command(
         raise UsageError(f"--format takes text, csv or json, not '{output_format}'")
     start = month(first, "--from") if first is not None else None
     end = month(last, "--to") if last is not None else None
-    return render(api.timeline(paths, start, end), lang), 0
+    chosen = reading_options(readings)
+    return render(api.timeline(paths, start, end, chosen), lang), 0
+
+
+READINGS_FORMATS = ("text", "json", "csv")
+
+
+def readings_command(
+    agreements: Sequence[str],
+    data: str,
+    first: str,
+    last: str | None,
+    output_format: str,
+    assume_approved: bool,
+) -> tuple[str, list[str], int]:
+    """``agreement-engine readings``: every alternative reading billed beside the files' own;
+    the output, what reading the data did (for the terminal), and the exit code: 3 when some
+    line of some reading is not computed, 1 when nothing at all could be billed."""
+    from agreement_engine.render.invoice import data_json
+    from agreement_engine.render.readings import RENDERERS
+
+    render = RENDERERS.get(output_format)
+    if render is None:
+        raise UsageError(f"--format takes text, json or csv, not '{output_format}'")
+    start = month(first, "--month")
+    end = month(last, "--to") if last is not None else None
+    found = api.readings(data, start, end, agreements=agreements, assume_approved=assume_approved)
+    runs = [run for run in found.runs if run.basis is not None]
+    own = runs[0].basis
+    assert own is not None
+    if billed_code(own) == 1:
+        raise EngineError([nothing_billed(own)])
+    missing = any(run.not_computed() for run in runs)
+    report = [*found.report.lines(), *(render_text(w) for w in found.warnings)]
+    details = None
+    if output_format == "json":
+        details = data_json(found.report, _sha256(found.report.path), found.warnings)
+    return render(found, details), report, SOME_NOT_COMPUTED if missing else 0
+
+
+def _sha256(path: str) -> str:
+    import hashlib
+
+    digest = hashlib.sha256()
+    with open(path, "rb") as file:
+        while chunk := file.read(1 << 22):
+            digest.update(chunk)
+    return digest.hexdigest()
 
 
 DIFF_FORMATS = ("text", "markdown", "json")

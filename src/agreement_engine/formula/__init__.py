@@ -10,13 +10,14 @@ use are given to it as a :class:`Scope`.
 """
 
 from agreement_engine.formula.ast import Expr, Span
-from agreement_engine.formula.checker import Parameter, Scope, check
+from agreement_engine.formula.checker import check
 from agreement_engine.formula.evaluator import Environment, evaluate
 from agreement_engine.formula.operations import FUNCTIONS
 from agreement_engine.formula.parser import parse
 from agreement_engine.formula.problems import FormulaError, FormulaProblem, MissingFigure
 from agreement_engine.formula.program import Program
 from agreement_engine.formula.rounding import ROUNDING_MODES, round_exact
+from agreement_engine.formula.scope import Parameter, Scope
 from agreement_engine.formula.unparse import unparse
 from agreement_engine.formula.values import Amount, Value, format_value, to_decimal
 

@@ -84,7 +84,8 @@ class Name:
 
 @dataclass(frozen=True, slots=True)
 class Lookup:
-    """A dated parameter looked up by year or month: ``national_day_cost[2023]``."""
+    """A dated parameter looked up by year or month, ``national_day_cost[2023]``; or, in a
+    monthly rule, a rule or aggregate at another month, ``average_days[month - 1 month]``."""
 
     name: str
     key: Expr
@@ -98,6 +99,20 @@ class Call:
 
     function: str
     args: tuple[Expr, ...]
+    span: Span = field(default=NO_SPAN, compare=False)
+    name_span: Span = field(default=NO_SPAN, compare=False)
+
+
+@dataclass(frozen=True, slots=True)
+class Window:
+    """A value taken over a window of months: ``mean(average_days over 3 months)`` is the mean
+    of ``average_days`` in the month billed and the two before it; ``to`` ends the window at
+    another month: ``sum(episodes over 12 months to month - 1 month)``."""
+
+    function: str
+    body: Expr
+    size: Expr
+    end: Expr | None
     span: Span = field(default=NO_SPAN, compare=False)
     name_span: Span = field(default=NO_SPAN, compare=False)
 
@@ -145,6 +160,7 @@ Expr: TypeAlias = (
     | Name
     | Lookup
     | Call
+    | Window
     | Unary
     | Binary
     | Conditional
@@ -162,6 +178,8 @@ def children(node: Expr) -> tuple[Expr, ...]:
             return (key,)
         case Call(args=args):
             return args
+        case Window(body=body, size=size, end=end):
+            return (body, size) if end is None else (body, size, end)
         case Unary(operand=operand):
             return (operand,)
         case Binary(left=left, right=right):
@@ -186,4 +204,13 @@ def names_used(node: Expr) -> set[str]:
 
 
 def parameters_used(node: Expr) -> set[str]:
+    """Names looked up with ``[ ]``: dated figures, or values at another month."""
     return {n.name for n in walk(node) if isinstance(n, Lookup)}
+
+
+def across_months(node: Expr, monthly: set[str] | frozenset[str]) -> bool:
+    """Whether a formula reads values of other months: a window, or one of the ``monthly``
+    names (rules and aggregates, not dated figures) looked up by month."""
+    return any(
+        isinstance(n, Window) or (isinstance(n, Lookup) and n.name in monthly) for n in walk(node)
+    )

@@ -8,13 +8,13 @@ Units are not carried: the checker has given each rule its type, and the caller 
 results their units. What each operation means is read from :mod:`.operations`, as the evaluator
 reads it.
 
-Only what cannot fail is evaluated here. A formula that looks up a dated figure, counts or sums
-episodes, or does arithmetic on dates, and a column on which an operation has no value (a
-division by zero), raise :class:`Unbatchable`: the caller then evaluates those lines one by one,
-which records the figures each line looked up and reports each failure on its own line. Branches
-are evaluated only for the lines that take them, as ``if … then … else`` evaluates only one
-branch, so a guarded division such as ``if episodes = 0 then 0 days else total_days / episodes``
-never divides by zero.
+Only what cannot fail is evaluated here. A formula that looks up a dated figure (or a value at
+another month), takes a window over months, counts or sums episodes, or does arithmetic on dates,
+and a column on which an operation has no value (a division by zero), raise :class:`Unbatchable`:
+the caller then evaluates those lines one by one, which records the figures each line looked up and
+reports each failure on its own line. Branches are evaluated only for the lines that take them, as
+``if … then … else`` evaluates only one branch, so a guarded division such as ``if episodes = 0 then
+0 days else total_days / episodes`` never divides by zero.
 """
 
 from __future__ import annotations
@@ -23,7 +23,7 @@ from collections.abc import Callable, Iterator, Mapping, Sequence
 from fractions import Fraction
 from typing import Any, TypeAlias
 
-from agreement_engine.formula import ast
+from agreement_engine.formula import ast, per_day
 from agreement_engine.formula.operations import Operation, operation_of
 from agreement_engine.formula.problems import Undefined
 from agreement_engine.formula.values import literal_amount
@@ -103,8 +103,10 @@ def _merged(taken: Column, chosen: Column, rest: Column) -> Column:
 def _operation(node: ast.Expr) -> Batched:
     """An operator, or a call of one of the language's functions, over columns."""
     operation = operation_of(node)
-    if operation is None or (isinstance(node, ast.Call) and node.function in ("count", "sum")):
-        return _unbatchable(node)  # episodes are counted elsewhere
+    if operation is None or (
+        isinstance(node, ast.Call) and node.function in ("count", "sum", per_day.FUNCTION)
+    ):
+        return _unbatchable(node)  # episodes are counted elsewhere; figures looked up by lines
     if isinstance(node, ast.Binary) and node.op in ast.LOGIC:
         return _logical(node.op == "and", batched(node.left), batched(node.right))
     if isinstance(node, ast.Call) and node.function == "round":
@@ -188,4 +190,5 @@ _COMPILERS: dict[type, Callable[[ast.Expr], Batched]] = {
     ast.Conditional: _conditional,
     ast.Binary: _operation,
     ast.Call: _operation,
+    ast.Window: _unbatchable,
 }

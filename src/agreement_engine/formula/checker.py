@@ -12,46 +12,26 @@ by; when the arguments do not fit, :mod:`.mistakes` says why.
 from __future__ import annotations
 
 import difflib
-from collections.abc import Callable, Iterable, Mapping
-from dataclasses import dataclass, field
+from collections.abc import Callable
 
-from agreement_engine.formula import ast, mistakes
+from agreement_engine.formula import ast, mistakes, per_day
+from agreement_engine.formula.checking_months import MonthChecks, NoNames, is_constant
 from agreement_engine.formula.dates import MAX_DAY_OFFSET
-from agreement_engine.formula.evaluator import Environment, evaluate
+from agreement_engine.formula.evaluator import evaluate
 from agreement_engine.formula.operations import (
     FUNCTIONS,
     OPERATIONS,
+    WINDOWS,
     Operation,
     operation_of,
     signature,
 )
 from agreement_engine.formula.problems import FormulaError, FormulaProblem
 from agreement_engine.formula.rounding import ROUNDING_MODES
-from agreement_engine.formula.types import NUMBER, UNITS, Kind, Quantity, Type, describe
+from agreement_engine.formula.scope import Scope
+from agreement_engine.formula.types import NUMBER, UNITS, Kind, Type, describe
 from agreement_engine.formula.unparse import unparse
-from agreement_engine.formula.values import Amount, Value, format_value
-
-
-@dataclass(frozen=True, slots=True)
-class Parameter:
-    """What the checker knows of a dated figure: its unit and whether keys are years or months."""
-
-    unit: Quantity
-    period: str  # "year" or "month"
-
-
-@dataclass(frozen=True, slots=True)
-class Scope:
-    """The names a formula may use.
-
-    ``episode`` is set where aggregates (``count``, ``sum``) are allowed: their arguments are
-    checked against it, one episode at a time. A name whose type is None exists but could not be
-    typed (its own formula has a problem, reported there): using it reports nothing more.
-    """
-
-    values: Mapping[str, Type | None]
-    parameters: Mapping[str, Parameter] = field(default_factory=dict)
-    episode: Scope | None = None
+from agreement_engine.formula.values import Amount, format_value
 
 
 def check(expr: ast.Expr, scope: Scope) -> tuple[Type | None, list[FormulaProblem]]:
@@ -60,7 +40,7 @@ def check(expr: ast.Expr, scope: Scope) -> tuple[Type | None, list[FormulaProble
     return checker.type_of(expr), checker.problems
 
 
-class _Checker:
+class _Checker(MonthChecks):
     def __init__(self, scope: Scope) -> None:
         self.scope = scope
         self.problems: list[FormulaProblem] = []
@@ -134,6 +114,8 @@ class _Checker:
         assert isinstance(node, ast.Lookup)
         key = self.type_of(node.key)
         parameter = self.scope.parameters.get(node.name)
+        if parameter is None and node.name in self.scope.values and self.scope.across_months:
+            return self._at_month(node, key)
         if parameter is None:
             if node.name in self.scope.values:
                 message = f"'{node.name}' is not a dated figure, so it cannot be looked up with [ ]"
@@ -162,6 +144,13 @@ class _Checker:
     def _Call(self, node: ast.Expr) -> Type | None:
         assert isinstance(node, ast.Call)
         function = FUNCTIONS.get(node.function)
+        if function is None and node.function in WINDOWS:
+            self.fail(
+                f"'{node.function}' is taken over a window of months",
+                node.name_span,
+                hint=f"write {node.function}(average_days over 3 months)",
+            )
+            return None
         if function is None:
             matches = difflib.get_close_matches(node.function, list(FUNCTIONS), n=1)
             hint = (
@@ -184,6 +173,8 @@ class _Checker:
             return self._aggregate(node, function)
         if node.function == "round":
             return self._round(node, function)
+        if node.function == per_day.FUNCTION:
+            return self._per_day(node, function)
         arg_types = [self.type_of(a) for a in node.args]
         if any(t is None for t in arg_types):
             return None
@@ -298,6 +289,8 @@ class _Checker:
             self.problems.append(mistakes.arithmetic(node, left, right))
         if result == Kind.DATE:
             return self._moved_date(node, offset=node.right if left == Kind.DATE else node.left)
+        if result == Kind.MONTH:
+            return self._moved_month(node, offset=node.right if left == Kind.MONTH else node.left)
         if node.op == "/" and isinstance(node.right, ast.Number) and node.right.value == 0:
             self.fail(
                 "division by zero",
@@ -312,10 +305,10 @@ class _Checker:
         """A date moved by days. When the days are written as a constant, the move is worked
         out here, so that a move no date survives, or a written date moved off the calendar, is
         reported at its place rather than met while billing (or wrapped around by polars)."""
-        if not _is_constant(offset):
+        if not is_constant(offset):
             return Kind.DATE
         try:
-            days = evaluate(offset, _NoNames())
+            days = evaluate(offset, NoNames())
             assert isinstance(days, Amount)
             if abs(days.value) > MAX_DAY_OFFSET:
                 self.fail(
@@ -327,31 +320,9 @@ class _Checker:
             if days.value.denominator != 1:
                 self.fail("a date can only be moved by whole days", node.span)
                 return None
-            if _is_constant(node):
-                evaluate(node, _NoNames())  # says what is wrong with the date, if anything
+            if is_constant(node):
+                evaluate(node, NoNames())  # says what is wrong with the date, if anything
         except FormulaError as exc:
             self.problems.append(exc.problem)
             return None
         return Kind.DATE
-
-
-def _is_constant(node: ast.Expr) -> bool:
-    """Whether a formula is the same whatever its names stand for: it uses none."""
-    return not any(
-        isinstance(n, ast.Name | ast.Lookup)
-        or (isinstance(n, ast.Call) and n.function in ("count", "sum"))
-        for n in ast.walk(node)
-    )
-
-
-class _NoNames:
-    """Where a constant is worked out: it reads no names, figures or episodes."""
-
-    def value(self, name: str, span: ast.Span) -> Value:
-        raise AssertionError(f"a constant uses no name, but {name!r} was read")
-
-    def lookup(self, name: str, key: Value, span: ast.Span) -> Value:
-        raise AssertionError(f"a constant looks up no figure, but {name!r} was looked up")
-
-    def episodes(self) -> Iterable[Environment]:
-        return ()

@@ -1,7 +1,9 @@
-"""Dates in formulas: moved by whole days, and the month and year of one.
+"""Dates and months in formulas: a date moved by whole days, a month by whole months, the
+months between two months, and the month and year of a date.
 
-Each exactly, on Python's dates (which run from the year 1 to 9999), and as polars computes it
-over a column of an episode extract, where a month is a whole number (year × 12 + month − 1).
+Each exactly, on Python's dates and :class:`.YearMonth` (which run from the year 1 to 9999), and
+as polars computes it over a column of an episode extract, where a month is a whole number
+(year × 12 + month − 1), so that moving it is adding to that number.
 """
 
 from __future__ import annotations
@@ -45,6 +47,31 @@ def moved_column(date: pl.Expr, days: pl.Expr, sign: int) -> pl.Expr:
     # a real date comes out right.
     offset = pl.duration(days=days.clip(-MAX_DAY_OFFSET - 1, MAX_DAY_OFFSET + 1))
     return date - offset if sign < 0 else date + offset
+
+
+def shifted(month: YearMonth, months: Fraction, sign: int) -> YearMonth:
+    """A month moved by whole months, forwards (``sign`` 1) or backwards (-1).
+
+    >>> str(shifted(YearMonth(2024, 1), Fraction(1), -1))
+    '2023-12'
+    """
+    if months.denominator != 1:
+        raise Undefined("a month can only be moved by whole months")
+    try:
+        return month.plus(sign * int(months))
+    except ValueError:  # before the year 1 or after 9999
+        raise Undefined(
+            "the month falls outside the years 1–9999", hint="months run from 0001-01 to 9999-12"
+        ) from None
+
+
+def months_between(start: YearMonth, end: YearMonth) -> Fraction:
+    """The months from one month to another: 0 for the same month, negative for an earlier one.
+
+    >>> months_between(YearMonth(2023, 11), YearMonth(2024, 2))
+    Fraction(3, 1)
+    """
+    return Fraction(start.months_until(end))
 
 
 def year_of(when: YearMonth | dt.date) -> Fraction:

@@ -13,15 +13,19 @@ value that cannot be computed is reported.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable
+import datetime as dt
+from collections.abc import Callable, Iterable, Sequence
 from fractions import Fraction
 from typing import Any, Protocol, TypeAlias
 
-from agreement_engine.formula import ast
+from agreement_engine.formula import ast, per_day
 from agreement_engine.formula.operations import Operation, operation_of
 from agreement_engine.formula.problems import FormulaError, Undefined
-from agreement_engine.formula.types import NUMBER, Quantity, Type
+from agreement_engine.formula.reach import whole_months
+from agreement_engine.formula.types import DAYS, NUMBER, Quantity, Type
+from agreement_engine.formula.unparse import unparse
 from agreement_engine.formula.values import Amount, Value, literal_amount, type_of
+from agreement_engine.months import YearMonth
 
 
 class Environment(Protocol):
@@ -31,10 +35,17 @@ class Environment(Protocol):
         """The value of a rule, an input or an aggregate."""
 
     def lookup(self, name: str, key: Value, span: ast.Span) -> Value:
-        """A dated figure; raises MissingFigure when it has no value."""
+        """A dated figure (raises MissingFigure when it has no value); or, for a rule or an
+        aggregate, its value at the month ``key``."""
 
     def episodes(self) -> Iterable[Environment]:
         """One environment per episode of the month, for count and sum."""
+
+    def across(
+        self, months: Sequence[YearMonth], body: Compiled, text: str, span: ast.Span
+    ) -> list[Value]:
+        """``body``'s value in each of these months of the same line (a window): ``text`` is
+        the body as written, for the environment to say what it read at each month."""
 
 
 Compiled: TypeAlias = Callable[[Environment], Value]
@@ -98,7 +109,39 @@ def _operation(node: ast.Expr) -> Compiled:
         return _aggregate(node, operation)
     if isinstance(node, ast.Call) and node.function == "round":
         return _round(node, operation)
+    if isinstance(node, ast.Call) and node.function == per_day.FUNCTION:
+        return _per_day(node, operation)
     return _applied(node, operation, [compiled(child) for child in ast.children(node)])
+
+
+def _window(node: ast.Expr) -> Compiled:
+    """``mean(value over N months [to month])``: the body's value in each month of the window,
+    the last month first worked out, then the function of those values (:data:`.WINDOWS`)."""
+    assert isinstance(node, ast.Window)
+    operation = operation_of(node)
+    size = whole_months(node.size)
+    if operation is None or size is None or size < 1:
+        return _unchecked(node)
+    end = compiled(node.end) if node.end is not None else None
+    body, text, span = compiled(node.body), unparse(node.body), node.span
+    exact, typed = operation.exact, operation.typed
+
+    def over(env: Environment) -> Value:
+        last = end(env) if end is not None else env.value("month", span)
+        assert isinstance(last, YearMonth)
+        try:
+            months = [last.plus(k) for k in range(1 - size, 1)]
+        except ValueError:
+            raise FormulaError("the window reaches outside the years 1–9999", span) from None
+        values = env.across(months, body, text, span)
+        bare = [v.value if isinstance(v, Amount) else v for v in values]
+        result = exact(bare)
+        if isinstance(result, Fraction):
+            return Amount(result, _unit(typed(type_of(values[0]))))
+        found: Value = result
+        return found
+
+    return over
 
 
 def _unchecked(node: ast.Expr) -> Compiled:
@@ -186,6 +229,33 @@ def _round(node: ast.Call, operation: Operation) -> Compiled:
     return rounded
 
 
+def _per_day(node: ast.Call, operation: Operation) -> Compiled:
+    """``sum_per_day(figure, from, to)``: the figure looked up for each month the days fall
+    in (by its year, for a figure kept by year), each month's value times its days, added."""
+    figure, start, end = node.args
+    assert isinstance(figure, ast.Name)
+    name, span, exact = figure.name, node.span, operation.exact
+    start_of, end_of = compiled(start), compiled(end)
+
+    def summed(env: Environment) -> Value:
+        first, after = start_of(env), end_of(env)
+        assert isinstance(first, dt.date) and isinstance(after, dt.date)
+        units: list[Quantity] = []
+
+        def value_in(month: YearMonth) -> Fraction:
+            found = env.lookup(name, month, span)
+            assert isinstance(found, Amount)
+            units.append(found.unit)
+            return found.value
+
+        total = exact(value_in, first, after)
+        if not units:  # no days: the figure's unit, from its first month (its value unused)
+            value_in(YearMonth.of(first))
+        return Amount(total, units[0].times(DAYS))
+
+    return summed
+
+
 def _aggregate(node: ast.Call, operation: Operation) -> Compiled:
     """``count(condition)`` and ``sum(value, condition)`` over the month's episodes: a value
     only of the episodes whose condition holds."""
@@ -220,4 +290,5 @@ _COMPILERS: dict[type, Callable[[ast.Expr], Compiled]] = {
     ast.Conditional: _conditional,
     ast.Binary: _operation,
     ast.Call: _operation,
+    ast.Window: _window,
 }

@@ -116,4 +116,8 @@ def unit_hint(left: ast.Expr, right: ast.Expr, lt: Type, rt: Type) -> str | None
         if bare and isinstance(other, Quantity) and other != NUMBER:
             assert isinstance(node, ast.Number)
             return f"write the unit after the number, like {node.value} {unit_symbol(other)}"
+        if bare and other == Kind.MONTH:
+            assert isinstance(node, ast.Number)
+            unit = "month" if node.value == 1 else "months"
+            return f"a month is moved by months: write {node.value} {unit}, like month - 1 month"
     return None

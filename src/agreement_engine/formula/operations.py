@@ -31,18 +31,29 @@ from fractions import Fraction
 from types import ModuleType
 from typing import TYPE_CHECKING, Any
 
-from agreement_engine.formula import ast
+from agreement_engine.formula import ast, per_day
 from agreement_engine.formula.dates import (
     days_between,
     month_of,
     month_of_column,
+    months_between,
     moved,
     moved_column,
+    shifted,
     year_of,
 )
 from agreement_engine.formula.problems import Undefined
 from agreement_engine.formula.rounding import round_exact
-from agreement_engine.formula.types import DAYS, NUMBER, Kind, Quantity, Type, is_ordered
+from agreement_engine.formula.types import (
+    DAYS,
+    MONTHS,
+    NUMBER,
+    Kind,
+    Quantity,
+    Type,
+    is_ordered,
+)
+from agreement_engine.months import YearMonth
 
 if TYPE_CHECKING:  # polars is imported only when episodes are counted
     import polars as pl
@@ -98,7 +109,9 @@ _PER_EPISODE = "episode rules count whole days and episodes; "
 def _plus_type(left: Type, right: Type) -> Type | None:
     if isinstance(left, Quantity) and isinstance(right, Quantity):
         return left if left == right else None
-    return Kind.DATE if {left, right} == {Kind.DATE, DAYS} else None
+    if {left, right} == {Kind.DATE, DAYS}:
+        return Kind.DATE
+    return Kind.MONTH if {left, right} == {Kind.MONTH, MONTHS} else None
 
 
 def _minus_type(left: Type, right: Type) -> Type | None:
@@ -106,6 +119,10 @@ def _minus_type(left: Type, right: Type) -> Type | None:
         return left if left == right else None
     if left == Kind.DATE and right == DAYS:
         return Kind.DATE
+    if left == Kind.MONTH and right == MONTHS:
+        return Kind.MONTH
+    if left == right == Kind.MONTH:
+        return MONTHS
     return DAYS if left == right == Kind.DATE else None
 
 
@@ -145,6 +162,16 @@ def _pick_type(first: Type, *rest: Type) -> Type | None:
     return first if all(t == first for t in rest) and is_ordered(first) else None
 
 
+def _one_ordered_type(value: Type) -> Type | None:
+    return value if is_ordered(value) else None
+
+
+def _per_day_type(figure: Type, start: Type, end: Type) -> Type | None:
+    """``sum_per_day(figure, from, to)``: the figure's unit (the checker gives it) times days."""
+    fits = isinstance(figure, Quantity) and start == end == Kind.DATE
+    return figure.times(DAYS) if isinstance(figure, Quantity) and fits else None
+
+
 def _count_type(condition: Type) -> Type | None:
     return NUMBER if condition == Kind.BOOLEAN else None
 
@@ -162,6 +189,10 @@ def _plus(a: Any, b: Any) -> Any:
         return moved(a, b, 1)
     if isinstance(b, dt.date):
         return moved(b, a, 1)
+    if isinstance(a, YearMonth):
+        return shifted(a, b, 1)
+    if isinstance(b, YearMonth):
+        return shifted(b, a, 1)
     return a + b
 
 
@@ -170,6 +201,8 @@ def _minus(a: Any, b: Any) -> Any:
         return days_between(b, a) if isinstance(b, dt.date) else moved(a, b, -1)
     if isinstance(b, dt.date):
         return moved(b, a, -1)
+    if isinstance(a, YearMonth):
+        return months_between(b, a) if isinstance(b, YearMonth) else shifted(a, b, -1)
     return a - b
 
 
@@ -325,6 +358,14 @@ OPERATIONS: dict[str, Operation] = {
         "month_of(discharge_date)",
         "month_of(date)",
     ),
+    "months_between": _taking(
+        ((Kind.MONTH,), (Kind.MONTH,)),
+        MONTHS,
+        months_between,
+        lambda args, dates: args[1] - args[0],
+        "months_between(2024-01, month)",
+        "months_between(from, to)",
+    ),
     "days_between": _taking(
         ((Kind.DATE,), (Kind.DATE,)),
         DAYS,
@@ -332,6 +373,17 @@ OPERATIONS: dict[str, Operation] = {
         lambda args, dates: (args[1] - args[0]).dt.total_days(),
         "days_between(ready_date, discharge_date)",
         "days_between(from, to)",
+    ),
+    per_day.FUNCTION: Operation(
+        _per_day_type,
+        per_day.summed,  # of a figure by month, and the two dates
+        None,  # its columns need the figure's values: see .per_day.summed_column
+        signature=Signature(
+            3,
+            3,
+            "sum_per_day(national_day_cost, liability_start, discharge_date)",
+            "sum_per_day(figure, from, to)",
+        ),
     ),
     "count": Operation(
         _count_type,
@@ -363,6 +415,31 @@ OPERATIONS: dict[str, Operation] = {
 """Every operation, by its operator or function name (``negate`` is ``-x``, ``if`` is
 ``if … then … else …``)."""
 
+_ACROSS_MONTHS = (
+    "a window over months cannot be computed per episode",
+    "windows and look-ups at other months belong in the monthly rules, like "
+    "rolling_mean: mean(average_days over 3 months)",
+)
+MAX_WINDOW = 120
+"""The most months a window may span, and a look-up by month reach back or forward."""
+
+
+def _window(typed: Callable[..., Type | None], exact: Callable[..., Any], text: str) -> Operation:
+    """A function over the values of a window of months (exact on the list of bare values)."""
+    example = f"{text}(average_days over 3 months)"
+    signature = Signature(1, 1, example, f"{text}(value over N months [to month])")
+    return Operation(typed, exact, None, uncounted=_ACROSS_MONTHS, signature=signature)
+
+
+WINDOWS: dict[str, Operation] = {
+    "mean": _window(_quantity_type, lambda values: sum(values, Fraction(0)) / len(values), "mean"),
+    "sum": _window(_quantity_type, lambda values: sum(values, Fraction(0)), "sum"),
+    "min": _window(_one_ordered_type, min, "min"),
+    "max": _window(_one_ordered_type, max, "max"),
+}
+"""The functions of a window over months, by name: ``mean(average_days over 3 months)`` is
+the mean of the values in the months of the window (a window is never empty)."""
+
 FUNCTIONS: dict[str, Operation] = {
     name: operation for name, operation in OPERATIONS.items() if operation.signature is not None
 }
@@ -380,9 +457,12 @@ def signature(function: str) -> Signature:
 def operation_of(node: ast.Expr) -> Operation | None:
     """The operation a node applies to its children. None for a literal, a name or a lookup;
     and for a call the operation cannot be applied to: of a function that does not exist, with
-    the wrong number of arguments, or a ``round`` whose decimals and mode are not written as a
-    number and a name (the checker says what is wrong with those)."""
+    the wrong number of arguments, a ``round`` whose decimals and mode are not written as a
+    number and a name, or a ``sum_per_day`` whose figure is not written as a name (the checker
+    says what is wrong with those)."""
     match node:
+        case ast.Window(function=name):
+            return WINDOWS.get(name)
         case ast.Binary(op=op):
             return OPERATIONS[op]
         case ast.Unary(op=op):
@@ -398,6 +478,8 @@ def operation_of(node: ast.Expr) -> Operation | None:
             if name == "round" and not (
                 isinstance(args[1], ast.Number) and isinstance(args[2], ast.Name)
             ):
+                return None
+            if name == per_day.FUNCTION and not isinstance(args[0], ast.Name):
                 return None
             return function
     return None

@@ -250,6 +250,19 @@ class _Builder:
         built = tuple(self._sub(a, depth) for a in args if a is not None)
         return ast.Call(str(name), built, _span(node), _span(name))
 
+    def _window(self, node: Tree[Token], depth: int) -> ast.Expr:
+        name, body, size, *end = node.children
+        assert isinstance(name, Token)
+        last = self._sub(end[0], depth) if end else None
+        return ast.Window(
+            str(name),
+            self._sub(body, depth),
+            self._sub(size, depth),
+            last,
+            _span(node),
+            _span(name),
+        )
+
     def _negate(self, node: Tree[Token], depth: int) -> ast.Expr:
         op, operand = node.children
         inner = self._sub(operand, depth)

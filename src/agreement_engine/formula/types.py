@@ -1,9 +1,10 @@
 """The types of formula values, with units.
 
-A quantity's unit is a pair of exponents over the two base units the agreements use, kronor and
-days: money is kr¹, days is day¹, a count or a rate is a plain number (no unit), a price per day is
-kr¹·day⁻¹. Units multiply and divide with the values, so ``excess * episodes * day_cost`` is
-days × number × kr/day = kr, and adding kronor to days is caught before anything runs.
+A quantity's unit is a triple of exponents over the three base units the agreements use, kronor,
+days and months: money is kr¹, days is day¹, a count or a rate is a plain number (no unit), a price
+per day is kr¹·day⁻¹, a span of months (``3 months``, by which a month is moved) is month¹. Units
+multiply and divide with the values, so ``excess * episodes * day_cost`` is days × number × kr/day
+= kr, and adding kronor to days, or days to months, is caught before anything runs.
 """
 
 from __future__ import annotations
@@ -15,10 +16,11 @@ from typing import TypeAlias
 
 @dataclass(frozen=True, slots=True)
 class Quantity:
-    """A number with a unit: kr**money × day**days."""
+    """A number with a unit: kr**money × day**days × month**months."""
 
     money: int = 0
     days: int = 0
+    months: int = 0
 
     def times(self, other: Quantity) -> Quantity:
         """The unit of a product: days × kr/day is kr.
@@ -26,7 +28,9 @@ class Quantity:
         >>> DAYS.times(PRICE_PER_DAY) == MONEY
         True
         """
-        return Quantity(self.money + other.money, self.days + other.days)
+        return Quantity(
+            self.money + other.money, self.days + other.days, self.months + other.months
+        )
 
     def per(self, other: Quantity) -> Quantity:
         """The unit of a quotient: days / a number is days, days / days a number.
@@ -34,7 +38,9 @@ class Quantity:
         >>> DAYS.per(NUMBER) == DAYS, DAYS.per(DAYS) == NUMBER
         (True, True)
         """
-        return Quantity(self.money - other.money, self.days - other.days)
+        return Quantity(
+            self.money - other.money, self.days - other.days, self.months - other.months
+        )
 
     def __str__(self) -> str:
         return describe(self)
@@ -56,6 +62,7 @@ MONEY = Quantity(money=1)
 DAYS = Quantity(days=1)
 NUMBER = Quantity()
 PRICE_PER_DAY = Quantity(money=1, days=-1)
+MONTHS = Quantity(months=1)
 
 # The units a literal or a declaration may name, and the type each stands for.
 UNITS: dict[str, Quantity] = {
@@ -63,11 +70,14 @@ UNITS: dict[str, Quantity] = {
     "days": DAYS,
     "day": DAYS,
     "kr/day": PRICE_PER_DAY,
+    "months": MONTHS,
+    "month": MONTHS,
     "number": NUMBER,
     "%": NUMBER,
 }
 
-# The types a rule may declare with `unit:` in an agreement file.
+# The types a rule may declare with `unit:` in an agreement file: `month` is a month (2024-03),
+# `months` a number of months (3 months).
 DECLARABLE: dict[str, Type] = {
     **UNITS,
     "date": Kind.DATE,
@@ -82,6 +92,7 @@ _NAMED = {
     DAYS: "days",
     NUMBER: "a number",
     PRICE_PER_DAY: "money per day (kr/day)",
+    MONTHS: "a number of months",
 }
 
 
@@ -96,7 +107,7 @@ def describe(t: Type) -> str:
     if t in _NAMED:
         return _NAMED[t]
     parts = []
-    for symbol, exponent in (("kr", t.money), ("day", t.days)):
+    for symbol, exponent in (("kr", t.money), ("day", t.days), ("month", t.months)):
         if exponent == 1:
             parts.append(symbol)
         elif exponent:
@@ -105,12 +116,13 @@ def describe(t: Type) -> str:
 
 
 def unit_symbol(t: Quantity) -> str:
-    """The unit as written after a number: 'kr', 'days', 'kr/day', '' for plain numbers.
+    """The unit as written after a number: 'kr', 'days', 'kr/day', 'months', '' for plain
+    numbers.
 
-    >>> [unit_symbol(t) for t in (MONEY, DAYS, PRICE_PER_DAY, NUMBER)]
-    ['kr', 'days', 'kr/day', '']
+    >>> [unit_symbol(t) for t in (MONEY, DAYS, PRICE_PER_DAY, MONTHS, NUMBER)]
+    ['kr', 'days', 'kr/day', 'months', '']
     """
-    symbols = {MONEY: "kr", DAYS: "days", PRICE_PER_DAY: "kr/day", NUMBER: ""}
+    symbols = {MONEY: "kr", DAYS: "days", PRICE_PER_DAY: "kr/day", MONTHS: "months", NUMBER: ""}
     return symbols.get(t, describe(t))
 
 

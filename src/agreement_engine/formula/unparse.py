@@ -58,6 +58,9 @@ def _text(node: ast.Expr) -> str:
             return f"{name}[{_text(key)}]"
         case ast.Call(function=function, args=args):
             return f"{function}({', '.join(_text(a) for a in args)})"
+        case ast.Window(function=function, body=body, size=size, end=end):
+            until = "" if end is None else f" to {_text(end)}"
+            return f"{function}({_text(body)} over {_text(size)}{until})"
         case ast.Unary(op="not", operand=operand):
             return f"not {_wrap(operand, _PRECEDENCE['not'])}"
         case ast.Unary(operand=operand):

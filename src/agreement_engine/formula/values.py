@@ -62,7 +62,7 @@ def literal_amount(value: Decimal, unit: str | None) -> Amount:
     """A number as a formula writes it, exactly: ``35 %`` is 7/20.
 
     >>> literal_amount(Decimal("35"), "%")
-    Amount(value=Fraction(7, 20), unit=Quantity(money=0, days=0))
+    Amount(value=Fraction(7, 20), unit=Quantity(money=0, days=0, months=0))
     """
     exact_value = Fraction(value)
     if unit == "%":

@@ -14,6 +14,7 @@ from sqlalchemy.engine import Connection
 
 from agreement_engine.agreements.library import Library, load_texts
 from agreement_engine.billing.bill import bill
+from agreement_engine.billing.evaluation import FigureUse
 from agreement_engine.billing.lines import InvoiceLine
 from agreement_engine.billing.ruleset import RuleSet, Typed
 from agreement_engine.diagnostics import EngineError, error
@@ -47,6 +48,13 @@ class StoredInputs:
             name: Amount(Fraction(stored[name]), t if isinstance(t, Quantity) else NUMBER)
             for name, t in needed.items()
         }
+
+    def counted_figures(
+        self, ruleset: RuleSet, municipality: str, month: YearMonth
+    ) -> tuple[FigureUse, ...]:
+        """None: the stored aggregates were counted when the line was drafted; the figures
+        they rest on are kept in the line's stored record."""
+        return ()
 
     def caveats(self, ruleset: RuleSet) -> tuple[str, ...]:
         """None: the figures are the ones stored, as counted. Why the stored line was

@@ -19,10 +19,10 @@ from agreement_engine.agreements.documents import (
 from agreement_engine.agreements.library import Library
 from agreement_engine.billing.evaluation import FigureUse
 from agreement_engine.billing.inputs import Origin
-from agreement_engine.billing.lines import InvoiceLine, LineStatus, Step, one_line
+from agreement_engine.billing.lines import InvoiceLine, LineStatus, Read, Step, one_line
 from agreement_engine.billing.ruleset import dependencies
 from agreement_engine.billing.timeline import Status
-from agreement_engine.formula import parse
+from agreement_engine.formula import ast, parse
 from agreement_engine.formula.ast import parameters_used
 from agreement_engine.formula.values import exact
 from agreement_engine.render.i18n import ENGLISH, Language
@@ -32,7 +32,7 @@ def explain(
     line: InvoiceLine, library: Library, origin: Origin | None = None, lang: Language = ENGLISH
 ) -> str:
     """The whole derivation of a line as text; ``origin`` says where its inputs come from."""
-    out = [f"{line.municipality}, {line.month}", ""]
+    out = [f"{line.municipality}, {line.month}", _readings(library, lang), ""]
     out += _why(line, lang)
     out += ["", lang._("Inputs:")]
     inputs = [f"  {name} = {lang.value(value)}" for name, value in line.inputs.items()]
@@ -44,16 +44,38 @@ def explain(
             out += _step(number, step, line, library, lang)
     out += ["", _result(line, lang)]
     out += [f"  - {lang.text(reason)}" for reason in line.reasons]
-    if line.assumptions:
+    relied = dict.fromkeys([*line.assumptions, *(a for a, _ in line.readings)])
+    if relied:
         out += ["", lang._("Assumptions relied on (declared readings of ambiguous text):")]
-        known = library.assumptions
-        for assumption_id in line.assumptions:
-            assumption = known.get(assumption_id)
-            reading = (
-                " ".join(assumption.reading.split()) if assumption else lang._("(not declared)")
-            )
-            out.append(f"  {assumption_id}: {reading}")
+        out += [_assumption(assumption_id, library, lang) for assumption_id in relied]
     return "\n".join(out) + "\n"
+
+
+def _readings(library: Library, lang: Language) -> str:
+    """Which readings the line is computed under."""
+    chosen = "; ".join(f"{a}={r}" for a, r in library.readings)
+    if not chosen:
+        return lang._(
+            "Readings: the agreement files' own (agreement-engine readings shows the others)"
+        )
+    return lang._("Readings: {chosen}; the files' own for every other assumption", chosen=chosen)
+
+
+def _assumption(assumption_id: str, library: Library, lang: Language) -> str:
+    """An assumption relied on, by the reading the line is computed under."""
+    assumption = library.assumptions.get(assumption_id)
+    if assumption is None:
+        not_declared = lang._("(not declared)")
+        return f"  {assumption_id}: {not_declared}"
+    chosen = library.reading(assumption_id)
+    alternative = assumption.alternative(chosen)
+    if alternative is None:
+        return f"  {assumption_id} [{chosen}]: {' '.join(assumption.reading.split())}"
+    text = " ".join(alternative.reading.split())
+    instead = lang._(
+        "{chosen}, chosen instead of {default}", chosen=chosen, default=assumption.default
+    )
+    return f"  {assumption_id} [{instead}]: {text}"
 
 
 def _counting(line: InvoiceLine, origin: Origin | None, lang: Language) -> list[str]:
@@ -114,6 +136,15 @@ def _why(line: InvoiceLine, lang: Language) -> list[str]:
                     extension=extension,
                 )
             )
+        for document, parties in candidate.inferred:
+            out.append(
+                lang._(
+                    "  The approval of {document} by {parties} is inferred: no decision is on "
+                    "record.",
+                    document=document,
+                    parties=", ".join(parties),
+                )
+            )
     elif g.status is Status.PENDING and candidate is not None:
         doc: Document = candidate.extension or candidate.agreement
         described, waiting = _describe(doc, lang), ", ".join(candidate.waiting_for)
@@ -131,6 +162,11 @@ def _why(line: InvoiceLine, lang: Language) -> list[str]:
                     "provisional."
                 )
             )
+            out += [
+                f"  The approval of {document} by {', '.join(parties)} is inferred: no decision "
+                "is on record."
+                for document, parties in candidate.inferred
+            ]
         else:
             out.append(
                 lang._(
@@ -197,9 +233,15 @@ def _step(
     number: int, step: Step, line: InvoiceLine, library: Library, lang: Language
 ) -> list[str]:
     out = [f" {number}. {step.rule} = {step.formula}", f"      = {lang.value(step.value)}"]
+    if step.record.reading is not None:
+        chosen = lang._(
+            "      reading: {reading} (a rule of the reading chosen)", reading=step.record.reading
+        )
+        out.append(chosen)
     expr = parse(step.formula)
     where = lang._("where")
-    for name in sorted(dependencies(expr)):
+    reads = [read for read in line.across if read.rule == step.rule]
+    for name in sorted(_same_month(expr) if reads else dependencies(expr)):
         value = line.value(name)
         if name == "month":
             out.append(f"      {where} month = {line.month}")
@@ -208,12 +250,44 @@ def _step(
     for use in line.figures:
         if use.parameter in parameters_used(expr):
             out.append(f"      {where} {_figure(use, lang)}")
+    out += _month_by_month(reads, line, lang)
     source = lang._("source")
     out += [f"      {source}: {_citation(step, cite, library)}" for cite in step.cites]
     if step.assumes:
         out.append(lang._("      assumes: {assumptions}", assumptions=", ".join(step.assumes)))
     if "/" in exact(step.value):
         out.append(lang._("      (exactly {fraction}; not rounded)", fraction=exact(step.value)))
+    return out
+
+
+def _same_month(expr: ast.Expr) -> set[str]:
+    """The names a formula reads at its own month: not those inside a window or looked up at
+    another month (the month by month lines show those)."""
+    match expr:
+        case ast.Window() | ast.Lookup():
+            return {"month"} & dependencies(expr)
+    found = dependencies(expr) if isinstance(expr, ast.Name) else set()
+    for child in ast.children(expr):
+        found |= _same_month(child)
+    return found
+
+
+def _month_by_month(reads: list[Read], line: InvoiceLine, lang: Language) -> list[str]:
+    """What a rule read month by month (a window, a look-up by month), with the inputs of each
+    month other than the line's own."""
+    if not reads:
+        return []
+    out = [lang._("      month by month:")]
+    for read in reads:
+        at = lang._("at")
+        out.append(f"        {read.expression} {at} {read.month} = {lang.value(read.value)}")
+        if read.month != line.month and read.inputs:
+            given = ", ".join(
+                f"{name} = {lang.value(value)}" for name, value in read.inputs.items()
+            )
+            out.append(
+                lang._("          inputs at {month}: {given}", month=read.month, given=given)
+            )
     return out
 
 

@@ -74,6 +74,7 @@ def render_table(basis: InvoiceBasis, lang: Language = ENGLISH) -> str:
     out += map(str.rstrip, map(row, *texts))
     out.append("")
     out += _governing_text(basis, lang)
+    out.append(readings_text(basis, lang))
     out.append("")
     out += _totals_text(basis, lang)
     notes = reasons_text(basis, lang)
@@ -118,6 +119,16 @@ def _governing_text(basis: InvoiceBasis, lang: Language) -> list[str]:
             who = lang._("all municipalities") if every else ", ".join(parties)
             out.append(f"  {documents}: {run} ({who})")
     return out
+
+
+def readings_text(basis: InvoiceBasis, lang: Language = ENGLISH) -> str:
+    """Which readings of the assumptions the lines are computed under."""
+    chosen = "; ".join(f"{a}={r}" for a, r in basis.library.readings)
+    if not chosen:
+        return lang._(
+            "readings: the agreement files' own (agreement-engine readings shows the others)"
+        )
+    return lang._("readings: {chosen}; the files' own for every other assumption", chosen=chosen)
 
 
 def _totals_text(basis: InvoiceBasis, lang: Language) -> list[str]:
@@ -240,6 +251,7 @@ def to_json(basis: InvoiceBasis, data: Mapping[str, Any] | None = None) -> dict[
         "format": FORMAT,
         "months": [str(m) for m in basis.months],
         "assume_approved": basis.assume_approved,
+        "readings": dict(basis.library.readings),
         "documents": _documents_json(basis),
         **({"data": dict(data)} if data is not None else {}),
         "lines": [_line_json(line, values) for line in basis.lines],
@@ -273,6 +285,7 @@ def _line_json(line: InvoiceLine, values: Iterator[str]) -> dict[str, Any]:
         "values": _next_values([step.rule for step in line.steps], values),
         "net_amount": None if line.amount is None else plain(line.amount),
         "assumptions": list(line.assumptions),
+        "readings": dict(line.readings),
         "figures": [_figure_json(use) for use in line.figures],
     }
 

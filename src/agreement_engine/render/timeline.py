@@ -14,6 +14,7 @@ import textwrap
 from collections.abc import Callable, Sequence
 from typing import Any
 
+from agreement_engine.agreements.documents import Passage
 from agreement_engine.render.i18n import ENGLISH, N_, Language
 from agreement_engine.review.timeline import (
     FIGURE_STATES,
@@ -50,7 +51,11 @@ def render_text(timeline: Timeline, lang: Language = ENGLISH) -> str:
         return "  ".join(c.ljust(w) for c, w in zip(cells, widths, strict=True)).rstrip()
 
     span = span_text(timeline.first, timeline.last)
-    out = [f"timeline {span}: {', '.join(timeline.municipalities)}", ""]
+    out = [
+        f"timeline {span}: {', '.join(timeline.municipalities)}",
+        readings_line(timeline, lang),
+        "",
+    ]
     out += [fmt(headings), fmt(["-" * w for w in widths])]
     indent = " " * (widths[0] + 2)
     for run, row in zip(timeline.runs, rows, strict=True):
@@ -65,6 +70,14 @@ def render_text(timeline: Timeline, lang: Language = ENGLISH) -> str:
                 break_on_hyphens=False,
             )
     return "\n".join(out) + "\n"
+
+
+def readings_line(timeline: Timeline, lang: Language = ENGLISH) -> str:
+    """Which readings of the assumptions the timeline is drawn under."""
+    chosen = "; ".join(f"{a}={r}" for a, r in timeline.readings)
+    if not chosen:
+        return lang._("readings: the agreement files' own")
+    return lang._("readings: {chosen}; the files' own for every other assumption", chosen=chosen)
 
 
 def _parties(run: Run, everyone: Sequence[str], lang: Language) -> str:
@@ -106,11 +119,30 @@ def _details(run: Run, lang: Language) -> list[tuple[str, str]]:
         )
         who = ", ".join(regime.awaiting_approval)
         details.append((lang._("awaiting approval from"), f"{who}; {meanwhile}"))
+    for document, parties in regime.inferred:
+        inferred = lang._(
+            "{document} by {parties}: no decision on record",
+            document=document,
+            parties=", ".join(parties),
+        )
+        details.append((lang._("approval inferred"), inferred))
+    details += [(lang._("reading"), text) for text in regime.readings]
+    details += [(lang._("caveat"), _caveat(caveat)) for caveat in regime.caveats]
     for state in FIGURE_STATES:
         notes = [n for n in run.figures if n.status == state]
         if notes:
             details.append((lang._(_FIGURE_LABELS[state]), _figures_text(notes)))
     return details
+
+
+def _caveat(caveat: Passage) -> str:
+    """A caveat and the passages it cites: 'text (rs240957, Sammanfattning: "…")'."""
+    cited = [
+        ", ".join(p for p in (c.source, c.section) if p) + (f': "{c.quote}"' if c.quote else "")
+        for c in caveat.cites
+    ]
+    text = " ".join(caveat.text.split())
+    return f"{text} ({'; '.join(cited)})" if cited else text
 
 
 def _figures_text(notes: Sequence[FigureNote]) -> str:
@@ -172,6 +204,7 @@ def to_json(timeline: Timeline) -> dict[str, Any]:
         "from": str(timeline.first),
         "to": str(timeline.last),
         "municipalities": list(timeline.municipalities),
+        "readings": dict(timeline.readings),
         "runs": [
             {
                 "from": str(run.first),
@@ -203,6 +236,11 @@ def _regime_json(r: Regime) -> dict[str, Any]:
         "statute": r.statute,
         "awaiting_approval": list(r.awaiting_approval),
         "conflicts": list(r.conflicts),
+        "inferred_approvals": [
+            {"document": document, "parties": list(parties)} for document, parties in r.inferred
+        ],
+        "decided_by_reading": list(r.readings),
+        "caveats": [" ".join(c.text.split()) for c in r.caveats],
     }
 
 

@@ -23,13 +23,17 @@ from decimal import Decimal
 from enum import StrEnum
 
 from agreement_engine.agreements.documents import (
+    BUNDLED,
     Agreement,
+    Alternative,
     Approval,
     ApprovalTerms,
     Assumption,
+    Change,
     Citation,
     Document,
     Extension,
+    Figure,
     ParameterSeries,
     ParameterSet,
     Passage,
@@ -83,7 +87,8 @@ def citations(document: Document) -> Iterator[tuple[KeyPath, Citation]]:
 
 
 def rules_of(document: Document) -> Iterator[tuple[KeyPath, Rule]]:
-    """Every rule of the document under its key path, the counting's first."""
+    """Every rule written in the document under its key path: the counting's first, then the
+    rules, then those of its assumptions' readings."""
     if isinstance(document, Agreement | Statute) and document.counting is not None:
         counting = document.counting
         yield ("counting", "month"), counting.month
@@ -91,6 +96,30 @@ def rules_of(document: Document) -> Iterator[tuple[KeyPath, Rule]]:
         yield from ((("counting", "aggregates", n), r) for n, r in counting.aggregates.items())
     if isinstance(document, Agreement | Extension | Routine | Statute):
         yield from ((("rules", n), r) for n, r in document.rules.items())
+    for assumption in document.assumptions:
+        for alternative in assumption.alternatives:
+            for change in alternative.changes:
+                prefix = change_path(document, assumption, alternative, change)
+                for part, name, rule in change.rule_parts:
+                    yield (*prefix, *_part_path(part, name)), rule
+
+
+def _part_path(part: str, name: str) -> KeyPath:
+    """Where a rule of a reading's change is, under the change: rules, counting, aggregates."""
+    if part == "rules":
+        return ("rules", name)
+    if part == "aggregates":
+        return ("counting", "aggregates", name)
+    return ("counting", "month") if name == "month" else ("counting", "rules", name)
+
+
+def change_path(
+    document: Document, assumption: Assumption, alternative: Alternative, change: Change
+) -> KeyPath:
+    """The key path of what a reading changes in a document: the alternative's, and ``also``
+    with the document's id when it changes another document than the one it is written in."""
+    path: KeyPath = ("assumptions", assumption.id, "alternatives", str(alternative.id))
+    return path if change.document == document.id else (*path, "also", change.document)
 
 
 def describe(path: KeyPath) -> tuple[str, str]:
@@ -123,14 +152,16 @@ _SINGULAR = {
     "assumptions": "assumption",
     "sources": "source",
     "provisions": "provision",
+    "caveats": "caveat",
 }
 
 
 def canonical_formula(text: str) -> str:
     """A formula in the one spelling that :func:`~agreement_engine.formula.unparse` gives.
 
-    Numbers lose trailing zeros (``0.10`` is ``0.1``) and ``day`` is written ``days``, so equal
-    formulas print equal. A formula that does not parse is kept as written, spaces folded.
+    Numbers lose trailing zeros (``0.10`` is ``0.1``), ``day`` is written ``days`` and ``month``
+    (after a number) ``months``, so equal formulas print equal. A formula that does not parse
+    is kept as written, spaces folded.
     """
     try:
         return unparse(_normal(parse(text)))
@@ -151,10 +182,12 @@ def _document(doc: Document) -> _Facts:
     yield ("id",), _value(doc.id)
     yield ("title",), _prose(doc.title)
     yield ("notes",), _prose(doc.notes)
+    for number, caveat in enumerate(doc.caveats, start=1):
+        yield from _passage(("caveats", str(number)), caveat)
     for source in doc.sources.values():
         yield from _source(source)
     for assumption in doc.assumptions:
-        yield from _assumption(assumption)
+        yield from _assumption(doc, assumption)
     if isinstance(doc, Agreement):
         yield ("parties", "region"), _value(doc.region)
         yield ("parties", "municipalities"), _members(doc.municipalities)
@@ -187,11 +220,30 @@ def _source(source: Source) -> _Facts:
     yield (*path, "file"), _value(source.file)
 
 
-def _assumption(assumption: Assumption) -> _Facts:
+def _assumption(document: Document, assumption: Assumption) -> _Facts:
     path = ("assumptions", assumption.id)
     yield (*path, "reading"), _prose(assumption.reading)
-    yield (*path, "alternatives"), _members(_fold(a) for a in assumption.alternatives)
+    yield (*path, "default"), _value(None if assumption.default == BUNDLED else assumption.default)
+    listed = [a for a in assumption.alternatives if a.id is None]
+    yield (*path, "alternatives"), _members(_fold(a.reading) for a in listed)
     yield (*path, "cite"), _cites(assumption.cites)
+    for alternative in assumption.alternatives:
+        if alternative.id is not None:
+            yield from _alternative(document, assumption, alternative)
+
+
+def _alternative(document: Document, assumption: Assumption, alternative: Alternative) -> _Facts:
+    path = ("assumptions", assumption.id, "alternatives", str(alternative.id))
+    yield (*path, "reading"), _prose(alternative.reading)
+    yield (*path, "no_rules"), _prose(alternative.no_rules)
+    yield (*path, "cite"), _cites(alternative.cites)
+    for change in alternative.changes:
+        at = change_path(document, assumption, alternative, change)
+        if change.validity is not None:
+            yield from (((*at, *p), f) for p, f in _validity(change.validity))
+        for name, figures in change.figures.items():
+            for key, figure in figures.items():
+                yield from _figure((*at, "parameters", name, "values", key), figure)
 
 
 def _passage(path: KeyPath, passage: Passage) -> _Facts:
@@ -205,8 +257,10 @@ def _approval(terms: ApprovalTerms, approvals: Iterable[Approval]) -> _Facts:
     for approval in approvals:
         path = ("approval", "by", approval.party)
         yield (*path, "status"), _value(approval.status)
+        yield (*path, "body"), _folded(approval.body)
         yield (*path, "date"), _value(approval.date)
         yield (*path, "decision"), _folded(approval.decision)
+        yield (*path, "inferred"), _prose(approval.inferred)
         yield (*path, "evidence"), _cites(approval.evidence)
 
 
@@ -232,12 +286,15 @@ def _parameter(series: ParameterSeries) -> _Facts:
     yield (*path, "description"), _prose(series.description)
     yield (*path, "notes"), _prose(series.notes)
     for key, figure in series.figures.items():
-        at = (*path, "values", key)
-        number = None if figure.value is None else format(_decimal(figure.value), "f")
-        yield (*at, "value"), _value(number)
-        yield (*at, "status"), _value(figure.status)
-        yield (*at, "cite"), _cites(figure.cites)
-        yield (*at, "note"), _prose(figure.note)
+        yield from _figure((*path, "values", key), figure)
+
+
+def _figure(at: KeyPath, figure: Figure) -> _Facts:
+    number = None if figure.value is None else format(_decimal(figure.value), "f")
+    yield (*at, "value"), _value(number)
+    yield (*at, "status"), _value(figure.status)
+    yield (*at, "cite"), _cites(figure.cites)
+    yield (*at, "note"), _prose(figure.note)
 
 
 # -- canonical values -----------------------------------------------------------------------------
@@ -288,11 +345,15 @@ def _normal(node: fa.Expr) -> fa.Expr:
     """The same tree with numbers and units in one spelling."""
     match node:
         case fa.Number(value=value, unit=unit):
-            return replace(node, value=_decimal(value), unit="days" if unit == "day" else unit)
+            unit = {"day": "days", "month": "months"}.get(unit or "", unit)
+            return replace(node, value=_decimal(value), unit=unit)
         case fa.Lookup(key=key):
             return replace(node, key=_normal(key))
         case fa.Call(args=args):
             return replace(node, args=tuple(_normal(a) for a in args))
+        case fa.Window(body=body, size=size, end=end):
+            last = None if end is None else _normal(end)
+            return replace(node, body=_normal(body), size=_normal(size), end=last)
         case fa.Unary(operand=operand):
             return replace(node, operand=_normal(operand))
         case fa.Binary(left=left, right=right):

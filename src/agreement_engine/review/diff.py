@@ -27,6 +27,7 @@ _ENTITIES: tuple[tuple[str | None, ...], ...] = (
     ("assumptions", None),
     ("sources", None),
     ("provisions", None),
+    ("caveats", None),
     ("parameters", None),
     ("counting", "rules", None),
     ("counting", "aggregates", None),
@@ -49,6 +50,7 @@ _SECTIONS = (
     "assumptions",
     "title",
     "provisions",
+    "caveats",
     "extendable",
     "sources",
     "notes",
@@ -290,8 +292,8 @@ def _moves_money(path: KeyPath) -> bool:
         return True
     if head == "validity":
         return last in ("from", "until")
-    if head == "approval":
-        return last in ("required", "status") or (len(path) == 3 and path[1] == "by")
+    if head == "approval":  # an approval inferred makes the lines resting on it provisional
+        return last in ("required", "status", "inferred") or (len(path) == 3 and path[1] == "by")
     if head in ("rules", "counting"):
         return last == "formula" or _is_entity(path)
     if head == "parameters":

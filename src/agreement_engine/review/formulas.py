@@ -33,16 +33,16 @@ def formula_problems(library: Library) -> Problems:
     """What is wrong with the formulas, in each rule set that can govern a month, each once."""
     parameters = library.parameters
     found = (p for r in rulesets(library) for p in type_rules(r, parameters).problems)
-    return _once(found, _RulePlaces(library))
+    return once(found, RulePlaces(library))
 
 
 def division_problems(library: Library) -> Problems:
     """Divisions that can be by zero when a month is billed (:mod:`.division`), each once."""
     found = zero_divisors(rulesets(library), library.parameters)
-    return _once(found, _RulePlaces(library))
+    return once(found, RulePlaces(library))
 
 
-def _once(found: Iterable[Diagnostic], rules: _RulePlaces) -> Problems:
+def once(found: Iterable[Diagnostic], rules: RulePlaces) -> Problems:
     """Each problem with the key path of its rule, the first time it is found."""
     seen: set[tuple[object, ...]] = set()
     for each in found:
@@ -76,7 +76,7 @@ def rulesets(library: Library) -> list[RuleSet]:
     return sets
 
 
-class _RulePlaces:
+class RulePlaces:
     """Which rule a place in a file belongs to: the last rule whose key comes at or before it.
 
     The rule checker puts a problem at a rule's key, inside its formula (which follows the key,

@@ -23,7 +23,13 @@ from agreement_engine.agreements.documents import (
 from agreement_engine.agreements.library import Library
 from agreement_engine.billing.figures_needed import figures_used
 from agreement_engine.billing.ruleset import Typed, type_rules
-from agreement_engine.billing.timeline import Governance, Status, agreement_span, governance
+from agreement_engine.billing.timeline import (
+    Governance,
+    Status,
+    agreement_span,
+    governance,
+    validity_readings,
+)
 from agreement_engine.diagnostics import Diagnostic, error, warning
 from agreement_engine.months import YearMonth, describe_runs
 
@@ -134,12 +140,22 @@ def _gaps(library: Library, grid: _Grid) -> Problems:
         who = ", ".join(municipalities)
         before = _ending_before(library, municipalities[0], gap_run[0])
         statute = next(iter(library.statutes), None)
+        hint = (
+            "if an agreement for these months exists, add it; otherwise the months are billed "
+            "by the statute, which needs episode-level data"
+        )
+        readings = [
+            f"--reading {r.assumption}={r.alternative}"
+            for r in validity_readings(library)
+            if before is not None and r.document == before.id and r.decides(gap_run[0])
+        ]
+        if readings:
+            hint += f"; the files declare another reading of these months: {', '.join(readings)}"
         yield warning(
             f"no agreement governs {describe_runs(gap_run)} for {who}, so the statute "
             f"({statute.id if statute else 'Lag (2017:612)'}) governs these months",
             before.validity.end_location if before else None,
-            hint="if an agreement for these months exists, add it; otherwise the months are "
-            "billed by the statute, which needs episode-level data",
+            hint=hint,
             code="gap",
             path=(before.id, "validity", "until") if before else (),
         )

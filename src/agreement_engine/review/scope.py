@@ -134,11 +134,14 @@ class Versions:
         return figure is not None and figure.document == doc_id
 
     def relying_on(self, assumption: str) -> tuple[str, ...]:
-        """The rules, in either version, that name an assumption under ``assumes``."""
+        """The rules, in either version, that name an assumption under ``assumes`` (the rules
+        the files bill by, not those of the readings they declare)."""
         found: dict[str, None] = {}
         for library in self.libraries:
             for document in library.documents:
                 for path, rule in rules_of(document):
+                    if path[0] == "assumptions":
+                        continue
                     if any(a == assumption for a, _ in rule.assumes):
                         found[f"{document.id} {describe(path)[0]}"] = None
         return tuple(sorted(found))

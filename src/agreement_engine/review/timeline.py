@@ -14,11 +14,18 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from enum import StrEnum
 
-from agreement_engine.agreements.documents import ParameterSeries
+from agreement_engine.agreements.documents import ParameterSeries, Passage
 from agreement_engine.agreements.library import Library
 from agreement_engine.billing.figures_needed import figures_used
 from agreement_engine.billing.ruleset import Typed, type_rules
-from agreement_engine.billing.timeline import Governance, Governing, Status, agreement_span
+from agreement_engine.billing.timeline import (
+    Governance,
+    Governing,
+    Status,
+    ValidityReading,
+    agreement_span,
+    validity_readings,
+)
 from agreement_engine.months import YearMonth
 
 FIGURE_STATES = ("missing", "provisional", "illustrative")  # in the order they are shown
@@ -45,6 +52,12 @@ class Regime:
     statute: str | None  # when the statute governs: gap, statute, and while approval is pending
     awaiting_approval: tuple[str, ...]  # parties that have not approved (pending only)
     conflicts: tuple[str, ...]  # the agreements in force at once (conflict only)
+    inferred: tuple[tuple[str, tuple[str, ...]], ...] = ()
+    """Approvals taken as given with no decision on record: (document, parties)."""
+    caveats: tuple[Passage, ...] = ()
+    """What the governing documents ask a reviewer to weigh."""
+    readings: tuple[str, ...] = ()
+    """Which reading decides what governs these months, in words."""
 
     @property
     def governed_by(self) -> str:
@@ -97,6 +110,8 @@ class Timeline:
     municipalities: tuple[str, ...]
     months: tuple[MonthView, ...]  # month by month, municipalities in the order of the files
     runs: tuple[Run, ...]
+    readings: tuple[tuple[str, str], ...] = ()
+    """The readings chosen, other than the files' own."""
 
     def at(self, municipality: str, month: YearMonth) -> MonthView:
         return next(v for v in self.months if v.municipality == municipality and v.month == month)
@@ -121,18 +136,22 @@ def build_timeline(library: Library, first: YearMonth, last: YearMonth) -> Timel
     spans = {m: agreement_span(library, m) for m in municipalities}
     probe = _FigureProbe(library)
     governing = Governing(library)
+    deciding = validity_readings(library)
     views = tuple(
-        MonthView(m, month, regime(g, spans[m]), probe.notes(g))
+        MonthView(m, month, regime(g, spans[m], _decided(library, deciding, g)), probe.notes(g))
         for month in YearMonth.range(first, last)
         for m in municipalities
         for g in (governing.govern(m, month),)
     )
-    return Timeline(first, last, municipalities, views, group_runs(views))
+    return Timeline(first, last, municipalities, views, group_runs(views), library.readings)
 
 
-def regime(g: Governance, span: tuple[YearMonth, YearMonth] | None) -> Regime:
+def regime(
+    g: Governance, span: tuple[YearMonth, YearMonth] | None, readings: tuple[str, ...] = ()
+) -> Regime:
     """The footing of a governed month; ``span`` is the municipality's agreements' first and last
-    month, which tells a gap between agreements from the statute before or after them."""
+    month, which tells a gap between agreements from the statute before or after them;
+    ``readings`` says which reading decides what governs it."""
     statute = g.statute.id if g.statute is not None else None
     if g.status is Status.CONFLICT:
         names = tuple(c.name for c in g.conflicts)
@@ -140,6 +159,7 @@ def regime(g: Governance, span: tuple[YearMonth, YearMonth] | None) -> Regime:
     candidate = g.governing or g.pending
     if candidate is not None:
         in_force = g.status is Status.IN_FORCE
+        documents = [candidate.agreement, candidate.extension]
         return Regime(
             status=TimelineStatus.IN_FORCE if in_force else TimelineStatus.PENDING,
             agreement=candidate.agreement.id,
@@ -148,10 +168,35 @@ def regime(g: Governance, span: tuple[YearMonth, YearMonth] | None) -> Regime:
             statute=None if in_force else statute,
             awaiting_approval=() if in_force else candidate.waiting_for,
             conflicts=(),
+            inferred=candidate.inferred,
+            caveats=tuple(c for d in documents if d is not None for c in d.caveats),
+            readings=readings,
         )
     inside = span is not None and span[0] <= g.month <= span[1]
     status = TimelineStatus.GAP if inside else TimelineStatus.STATUTE
-    return Regime(status, None, None, (), statute, (), ())
+    return Regime(status, None, None, (), statute, (), (), readings=readings)
+
+
+def _decided(
+    library: Library, deciding: Sequence[ValidityReading], g: Governance
+) -> tuple[str, ...]:
+    """Which reading decides what governs a month, in words (see :func:`.validity_readings`)."""
+    found = []
+    for reading in deciding:
+        if not reading.decides(g.month):
+            continue
+        chosen = library.reading(reading.assumption)
+        if chosen == reading.alternative:
+            found.append(
+                f"{reading.assumption}={chosen}: no agreement on file covers these months; "
+                f"{reading.document} is read to cover them ({reading.validity})"
+            )
+        else:
+            found.append(
+                f"{reading.assumption}={chosen}; under {reading.assumption}="
+                f"{reading.alternative}, {reading.document} would govern these months"
+            )
+    return tuple(found)
 
 
 @dataclass

@@ -1,6 +1,7 @@
 """When each document is in force: its validity dates, and the approvals it needs.
 
-An agreement or extension records a decision for every party, and for parties only; a validity
+An agreement or extension records a decision for every party, and for parties only (a decision
+marked inferred, with no decision on record, is warned about); a validity
 ends no earlier than it starts; a document that bills starts on the first of a month and ends on
 the last day of one (billing is monthly); two statutes are never in force in the same month.
 Each problem is yielded with the key path of the part it is about (see :mod:`.canonical`).
@@ -12,7 +13,7 @@ from collections.abc import Iterator
 
 from agreement_engine.agreements.documents import Agreement, Document, Extension, Statute, Validity
 from agreement_engine.agreements.library import Library
-from agreement_engine.diagnostics import Diagnostic, did_you_mean, error
+from agreement_engine.diagnostics import Diagnostic, did_you_mean, error, warning
 from agreement_engine.months import YearMonth, describe_runs
 
 Problems = Iterator[Diagnostic]
@@ -36,6 +37,25 @@ def approvals(library: Library) -> Problems:
                 doc.yaml.locate(("approval", "by"), key=True),
                 hint="record every party, as pending if its decision is not yet known",
                 code="approval-missing",
+                path=(doc.id, "approval", "by"),
+            )
+
+
+def approval_warnings(library: Library) -> Problems:
+    """Approvals marked ``inferred``: taken as given although no decision is on record. Every
+    line such a document bills is provisional until the decisions are recorded."""
+    for doc in library.documents:
+        if not isinstance(doc, Agreement | Extension):
+            continue
+        inferred = [a.party for a in doc.approvals if a.decided and not a.documented]
+        if inferred:
+            yield warning(
+                f"the approval of {doc.id} by {', '.join(inferred)} is inferred, not documented: "
+                "every line it bills is provisional until the decisions are on record",
+                doc.yaml.locate(("approval", "by"), key=True),
+                hint="record each decision under approval.by as the sources give it (body, "
+                "date, decision, and evidence quoting it) and remove 'inferred'",
+                code="inferred-approval",
                 path=(doc.id, "approval", "by"),
             )
 

@@ -76,6 +76,7 @@ class Case:
     municipality: str
     months: tuple[YearMonth, ...]
     assume_approved: bool
+    readings: Mapping[str, str]
     figures: Mapping[str, Mapping[str, ScenarioFigure]]
     data: Aggregates | tuple[Episode, ...]
     outputs: tuple[Expectation, ...]

@@ -23,6 +23,7 @@ from agreement_engine.agreements.documents import (
     Statute,
 )
 from agreement_engine.agreements.library import YAML_SUFFIXES, Library
+from agreement_engine.agreements.readings import chosen_readings
 from agreement_engine.agreements.schema import validate
 from agreement_engine.agreements.source import KeyPath, YamlDocument
 from agreement_engine.billing.lines import LineStatus
@@ -76,6 +77,7 @@ EXAMPLES = {
     "error": 'error: "before the ready_date"',
     "figures": "figures: {national_average_days: {2021: 5.6 days}}",
     "assume_approved": "assume_approved: true",
+    "readings": "readings: {benchmark-2024: 2021-average-from-2024}",
     "source": "source: krf-2022",
 }
 _YEAR = re.compile(r"[0-9]{4}")
@@ -159,6 +161,7 @@ class FileReader:
         months = self._months((*path, "month"), entry["month"], problems)
         own, figure_problems = self.read_figures((*path, "figures"))
         problems += figure_problems
+        readings = self._readings(path, entry, problems)
         data, refused = self._input((*path, "input"), entry["input"], problems)
         outputs = self._outputs((*path, "output"), entry.get("output") or {}, problems)
         self._expects_something(path, entry, problems)
@@ -172,6 +175,7 @@ class FileReader:
             municipality=municipality,
             months=months,
             assume_approved=bool(entry.get("assume_approved", False)),
+            readings=readings,
             figures=_merged(self.figures, own),
             data=data,
             outputs=outputs,
@@ -186,6 +190,24 @@ class FileReader:
         ), problems
 
     # -- parts of a case
+
+    def _readings(
+        self, path: KeyPath, entry: dict[str, Any], problems: list[Diagnostic]
+    ) -> dict[str, str]:
+        """The readings the case is computed under: the file's, then its own."""
+        chosen: dict[str, str] = {}
+        for where in (("readings",), (*path, "readings")):
+            given = (self.data if len(where) == 1 else entry).get("readings") or {}
+            for assumption, alternative in given.items():
+                try:
+                    chosen_readings(self.library, {assumption: alternative})
+                except UsageError as exc:
+                    message, _, hint = str(exc).partition("\nhint: ")
+                    message = message.replace("--reading names", "the readings name")
+                    at = self.at((*where, assumption), key=True)
+                    problems.append(error(message, at, hint=hint or None, code="unknown-name"))
+                chosen[assumption] = alternative
+        return chosen
 
     def _municipality(self, path: KeyPath, name: str, problems: list[Diagnostic]) -> str:
         known = self.library.municipalities
@@ -485,11 +507,16 @@ def _merged(
 
 
 def _rule_names(library: Library) -> set[str]:
-    """Every name a case may expect a value of: rules and the monthly aggregates."""
+    """Every name a case may expect a value of: rules and the monthly aggregates, those a
+    reading adds included."""
     names = set(DEFAULT_AGGREGATES)
     for document in library.documents:
         if isinstance(document, Agreement | Extension | Routine | Statute):
             names.update(document.rules)
         if isinstance(document, Agreement | Statute) and document.counting is not None:
             names.update(document.counting.aggregates)
+        for assumption in document.assumptions:
+            for alternative in assumption.alternatives:
+                for change in alternative.changes:
+                    names.update(change.rules, change.aggregates)
     return names

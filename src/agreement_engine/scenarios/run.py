@@ -34,6 +34,7 @@ from typing import TYPE_CHECKING, Any
 
 from agreement_engine.agreements.documents import Figure, ParameterSeries, ParameterSet
 from agreement_engine.agreements.library import Library
+from agreement_engine.agreements.readings import under_readings
 from agreement_engine.agreements.source import YamlDocument, read_yaml
 from agreement_engine.billing.bill import bill
 from agreement_engine.billing.inputs import AggregateData, EpisodeData
@@ -111,10 +112,10 @@ def run_case(case: Case, library: Library) -> CaseResult:
         return _refused(case)
     if case.error is not None:
         return _error_not_given(case, "no error: the engine accepted the input")
-    library = with_figures(library, case.figures, case.yaml)
+    library = with_figures(under_readings(library, case.readings), case.figures, case.yaml)
     basis = bill(
         library,
-        _data(case),
+        _data(case, library),
         case.months,
         [case.municipality],
         assume_approved=case.assume_approved,
@@ -183,10 +184,12 @@ def with_figures(
         illustrative=True,
         parameters=parameters,
     )
-    return Library((*library.documents, document))
+    return Library(
+        (*library.documents, document), readings=library.readings, bundled=library.bundled
+    )
 
 
-def _data(case: Case) -> AggregateData | EpisodeData:
+def _data(case: Case, library: Library) -> AggregateData | EpisodeData:
     if isinstance(case.data, Aggregates):
         figures = case.data
         return AggregateData.of(
@@ -200,7 +203,7 @@ def _data(case: Case) -> AggregateData | EpisodeData:
             )
             for month in case.months
         )
-    return EpisodeData(_frame(case.municipality, case.data))
+    return EpisodeData(_frame(case.municipality, case.data), parameters=library.parameters)
 
 
 def _frame(municipality: str, episodes: Sequence[Episode]) -> pl.DataFrame:
