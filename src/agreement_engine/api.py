@@ -343,13 +343,21 @@ def report(
     agreements: Sequence[str] = (DEFAULT_AGREEMENTS,),
     assume_approved: bool = False,
     progress: Progress | None = None,
+    readings: Readings | None = None,
 ) -> Report:
-    """The months ``first`` to ``last`` billed (as :func:`evaluate` bills them), and what governs
-    them, for the report (:func:`agreement_engine.render.report.render_report`)."""
+    """The months ``first`` to ``last`` billed (as :func:`evaluate` bills them, under the
+    ``readings`` chosen), and what governs them, for the report
+    (:func:`agreement_engine.render.report.render_report`)."""
     from agreement_engine.review.timeline import build_timeline
 
     run = evaluate(
-        data, first, last, agreements=agreements, assume_approved=assume_approved, progress=progress
+        data,
+        first,
+        last,
+        agreements=agreements,
+        assume_approved=assume_approved,
+        progress=progress,
+        readings=readings,
     )
     return Report(run, build_timeline(run.library, first, last or first))
 

@@ -185,6 +185,7 @@ def report(
     to: Annotated[str | None, typer.Option("--to", help="Last month of a range.")] = None,
     agreements: AgreementsOption = None,
     assume_approved: AssumeOption = False,
+    reading: ReadingOption = None,
     lang: LangOption = Lang.en,
 ) -> None:
     """Write the report for people: one HTML file with charts, for the screen and for print."""
@@ -199,6 +200,7 @@ def report(
             assume_approved,
             words,
             progress=files.progress if sys.stderr.isatty() else None,
+            readings=reading or [],
         )
         if sys.stderr.isatty():
             sys.stderr.write("\r\033[K")

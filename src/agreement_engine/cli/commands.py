@@ -92,6 +92,7 @@ def report(
     assume_approved: bool,
     lang: Language,
     progress: api.Progress | None = None,
+    readings: Sequence[str] = (),
 ) -> tuple[Evaluation, bytes]:
     """``agreement-engine report``: the months billed, and the report's HTML as bytes."""
     from agreement_engine.render.report import render_report
@@ -105,6 +106,7 @@ def report(
         agreements=agreements,
         assume_approved=assume_approved,
         progress=progress,
+        readings=reading_options(readings),
     )
     run = made.evaluation
     source = run.source
