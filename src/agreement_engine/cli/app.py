@@ -20,7 +20,6 @@ from enum import StrEnum
 from types import FrameType
 from typing import Annotated
 
-import click
 import typer
 
 from agreement_engine.api import DEFAULT_AGREEMENTS
@@ -114,6 +113,7 @@ def _main(
 
 @app.command()
 def check(
+    context: typer.Context,
     paths: Annotated[
         list[str] | None,
         typer.Argument(help="Agreement files or folders (default: agreements/)."),
@@ -121,11 +121,12 @@ def check(
     format: Annotated[Format, typer.Option("--format", help="text or json")] = Format.text,
 ) -> None:
     """Check agreement files: schema, formulas, references and the timeline."""
-    _run(lambda: commands.check(paths or [DEFAULT_AGREEMENTS], format.value))
+    guarded(context, lambda: commands.check(paths or [DEFAULT_AGREEMENTS], format.value))
 
 
 @app.command()
 def evaluate(
+    context: typer.Context,
     month: MonthOption,
     data: DataOption,
     to: Annotated[str | None, typer.Option("--to", help="Last month of a range.")] = None,
@@ -174,11 +175,12 @@ def evaluate(
             return "", code
         return payload.decode("utf-8"), code
 
-    _run(action)
+    guarded(context, action)
 
 
 @app.command()
 def report(
+    context: typer.Context,
     month: MonthOption,
     data: DataOption,
     output: Annotated[str, typer.Option("--output", help="The HTML file to write.")],
@@ -214,11 +216,12 @@ def report(
         typer.echo(f"wrote {output}", err=True)
         return "", code
 
-    _run(action)
+    guarded(context, action)
 
 
 @app.command()
 def explain(
+    context: typer.Context,
     month: MonthOption,
     municipality: Annotated[str, typer.Option("--municipality", help="The municipality.")],
     data: DataOption,
@@ -249,11 +252,12 @@ def explain(
             typer.echo(render_text(commands.nothing_billed(run.basis, written=True)), err=True)
         return explain_lines(run, name, words), code
 
-    _run(action)
+    guarded(context, action)
 
 
 @app.command()
 def timeline(
+    context: typer.Context,
     first: Annotated[str | None, typer.Option("--from", help="First month, like 2022-01.")] = None,
     last: Annotated[str | None, typer.Option("--to", help="Last month, like 2027-12.")] = None,
     agreements: AgreementsOption = None,
@@ -264,11 +268,14 @@ def timeline(
     """Show which documents govern which months, party by party."""
     paths = agreements or [DEFAULT_AGREEMENTS]
     words = language(lang.value)
-    _run(lambda: commands.timeline_command(paths, first, last, format, words, reading or []))
+    guarded(
+        context, lambda: commands.timeline_command(paths, first, last, format, words, reading or [])
+    )
 
 
 @app.command()
 def readings(
+    context: typer.Context,
     month: MonthOption,
     data: DataOption,
     to: Annotated[str | None, typer.Option("--to", help="Last month of a range.")] = None,
@@ -287,7 +294,7 @@ def readings(
             typer.echo(line, err=True)
         return output, code
 
-    _run(action)
+    guarded(context, action)
 
 
 class DiffFormat(StrEnum):
@@ -298,6 +305,7 @@ class DiffFormat(StrEnum):
 
 @app.command()
 def diff(
+    context: typer.Context,
     old: Annotated[str | None, typer.Argument(help="The old file or folder.")] = None,
     new: Annotated[str | None, typer.Argument(help="The new file or folder.")] = None,
     rev: Annotated[
@@ -346,11 +354,12 @@ def diff(
         )
         return text, changed if exit_code else 0
 
-    _run(action)
+    guarded(context, action)
 
 
 @app.command("test")
 def test_(
+    context: typer.Context,
     paths: Annotated[
         list[str] | None,
         typer.Argument(help="Scenario test files or folders (default: agreements/)."),
@@ -371,16 +380,20 @@ def test_(
     tests = paths or [DEFAULT_AGREEMENTS]
     where = agreements or [DEFAULT_AGREEMENTS]
     words = language(lang.value)
-    _run(lambda: commands.run_tests_command(tests, where, format.value, words, verbose, junit))
+    guarded(
+        context,
+        lambda: commands.run_tests_command(tests, where, format.value, words, verbose, junit),
+    )
 
 
 app.add_typer(invoice.invoice_app, name="invoice")
 app.add_typer(invoice.ledger_app, name="ledger")
 
 
-def _run(action: commands.Action) -> None:
+def guarded(context: typer.Context, action: commands.Action) -> None:
     """The one error boundary: a known problem becomes its message and exit code; anything else
-    is a bug, shown as one line (with its traceback under --debug)."""
+    is a bug, shown as one line (with its traceback under --debug, which the app's callback
+    keeps on the root of ``context``)."""
     try:
         output, code = action()
     except EngineError as exc:
@@ -391,7 +404,7 @@ def _run(action: commands.Action) -> None:
         typer.echo(f"error: {exc}", err=True)
         raise typer.Exit(2) from None
     except Exception as exc:
-        if click.get_current_context().find_root().obj:  # --debug
+        if context.find_root().obj:  # --debug
             raise
         typer.echo(
             f"internal error: {type(exc).__name__}: {exc}\n"

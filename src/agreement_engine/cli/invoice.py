@@ -105,12 +105,12 @@ def _report(read: Iterable[str], warnings: Iterable[Diagnostic]) -> None:
         typer.echo(line, err=True)
 
 
-def _run(action: commands.Action) -> None:
-    """The error boundary of every command (:func:`.app._run`), and Ctrl-C as exit 130."""
-    from agreement_engine.cli.app import _run as run
+def _run(context: typer.Context, action: commands.Action) -> None:
+    """The error boundary of every command (:func:`.app.guarded`), and Ctrl-C as exit 130."""
+    from agreement_engine.cli.app import guarded
 
     try:
-        run(action)
+        guarded(context, action)
     except KeyboardInterrupt:
         typer.echo("error: interrupted; nothing was recorded", err=True)
         raise typer.Exit(INTERRUPTED) from None
@@ -118,6 +118,7 @@ def _run(action: commands.Action) -> None:
 
 @invoice_app.command()
 def draft(
+    context: typer.Context,
     month: MonthOption,
     data: DataOption,
     to: Annotated[str | None, typer.Option("--to", help="Last month of a range.")] = None,
@@ -147,11 +148,12 @@ def draft(
         _report(result.billed.report.lines(), result.billed.warnings)
         return render_draft(result, _where(ledger)), NOT_COMPUTED if result.not_computed else 0
 
-    _run(action)
+    _run(context, action)
 
 
 @invoice_app.command()
 def adjust(
+    context: typer.Context,
     month: MonthOption,
     municipality: MunicipalityOption,
     data: DataOption,
@@ -177,11 +179,12 @@ def adjust(
         _report(result.billed.report.lines(), result.billed.warnings)
         return render_draft(result, _where(ledger)), NOT_COMPUTED if result.not_computed else 0
 
-    _run(action)
+    _run(context, action)
 
 
 @invoice_app.command()
 def send(
+    context: typer.Context,
     month: MonthOption,
     municipality: Annotated[
         str | None, typer.Option("--municipality", help="Send this one only.")
@@ -202,11 +205,12 @@ def send(
         )
         return render_send(result, _where(ledger)), 0
 
-    _run(action)
+    _run(context, action)
 
 
 @invoice_app.command()
 def correct(
+    context: typer.Context,
     month: MonthOption,
     municipality: MunicipalityOption,
     data: DataOption,
@@ -234,11 +238,12 @@ def correct(
         _report(result.billed.report.lines(), result.billed.warnings)
         return render_note(result, _where(ledger)), 0
 
-    _run(action)
+    _run(context, action)
 
 
 @invoice_app.command()
 def stale(
+    context: typer.Context,
     data: Annotated[
         str | None, typer.Option("--data", help="Newer data to compute from (optional).")
     ] = None,
@@ -254,11 +259,12 @@ def stale(
         )
         return render_stale(found), 0
 
-    _run(action)
+    _run(context, action)
 
 
 @invoice_app.command("list")
 def list_(
+    context: typer.Context,
     month: Annotated[str | None, typer.Option("--month", help="One month only.")] = None,
     ledger: LedgerOption = None,
 ) -> None:
@@ -269,22 +275,24 @@ def list_(
         chosen = commands.month(month, "--month") if month is not None else None
         return render_entries(ledger_of(ledger).entries(chosen)), 0
 
-    _run(action)
+    _run(context, action)
 
 
 @invoice_app.command()
 def show(
+    context: typer.Context,
     number: Annotated[int, typer.Argument(help="The document's number.")],
     ledger: LedgerOption = None,
 ) -> None:
     """A document as sent, with its derivation as explain shows it."""
     from agreement_engine.render.ledger import render_show
 
-    _run(lambda: (render_show(ledger_of(ledger).show(number)), 0))
+    _run(context, lambda: (render_show(ledger_of(ledger).show(number)), 0))
 
 
 @invoice_app.command()
 def export(
+    context: typer.Context,
     number: Annotated[int, typer.Argument(help="The document's number.")],
     format: Annotated[ExportFormat, typer.Option("--format", help="csv, json or xlsx")],
     output: Annotated[str | None, typer.Option("--output", help="Write to this file.")] = None,
@@ -304,11 +312,11 @@ def export(
         sys.stdout.write(payload.decode("utf-8"))
         return "", 0
 
-    _run(action)
+    _run(context, action)
 
 
 @ledger_app.command()
-def verify(ledger: LedgerOption = None) -> None:
+def verify(context: typer.Context, ledger: LedgerOption = None) -> None:
     """Check the chain of events and compute every sent document again, to the öre."""
     from agreement_engine.render.ledger import render_verify
 
@@ -319,4 +327,4 @@ def verify(ledger: LedgerOption = None) -> None:
             return "", 1
         return render_verify(report, _where(ledger)), 0
 
-    _run(action)
+    _run(context, action)
