@@ -10,7 +10,7 @@ from __future__ import annotations
 import datetime as dt
 import os
 import re
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -18,7 +18,6 @@ from typing import Any
 from agreement_engine.agreements.documents import (
     Agreement,
     Extension,
-    ParameterSeries,
     Routine,
     Statute,
 )
@@ -34,10 +33,9 @@ from agreement_engine.diagnostics import (
     UsageError,
     did_you_mean,
     error,
-    warning,
 )
 from agreement_engine.formula import Amount, Value, to_decimal
-from agreement_engine.formula.types import NUMBER, UNITS, describe
+from agreement_engine.formula.types import NUMBER, UNITS
 from agreement_engine.months import YearMonth
 from agreement_engine.scenarios.cases import (
     Aggregates,
@@ -47,7 +45,8 @@ from agreement_engine.scenarios.cases import (
     ScenarioFigure,
     Written,
 )
-from agreement_engine.scenarios.values import MONTH, VALUE_WORDS, BadValue, parse_value
+from agreement_engine.scenarios.figures import merged, read_figures
+from agreement_engine.scenarios.values import VALUE_WORDS, BadValue, as_written, parse_value
 
 FORMAT = "agreement-engine-tests/1"
 SCHEMA_FILE = "scenario-tests.schema.json"
@@ -80,7 +79,6 @@ EXAMPLES = {
     "readings": "readings: {benchmark-2024: 2021-average-from-2024}",
     "source": "source: krf-2022",
 }
-_YEAR = re.compile(r"[0-9]{4}")
 _TIME = re.compile(r"([01]?[0-9]|2[0-3])[:.]([0-5][0-9])(?:[:.]([0-5][0-9]))?")
 
 
@@ -140,7 +138,7 @@ class FileReader:
         )
         if problems:
             return problems
-        self.figures, figure_problems = self.read_figures(("figures",))
+        self.figures, figure_problems = read_figures(self, ("figures",))
         return figure_problems
 
     def case_places(self) -> tuple[tuple[str, Location], ...]:
@@ -159,7 +157,7 @@ class FileReader:
         problems: list[Diagnostic] = []
         municipality = self._municipality(path, entry["municipality"], problems)
         months = self._months((*path, "month"), entry["month"], problems)
-        own, figure_problems = self.read_figures((*path, "figures"))
+        own, figure_problems = read_figures(self, (*path, "figures"))
         problems += figure_problems
         readings = self._readings(path, entry, problems)
         data, refused = self._input((*path, "input"), entry["input"], problems)
@@ -176,7 +174,7 @@ class FileReader:
             months=months,
             assume_approved=bool(entry.get("assume_approved", False)),
             readings=readings,
-            figures=_merged(self.figures, own),
+            figures=merged(self.figures, own),
             data=data,
             outputs=outputs,
             status=STATUSES[status] if status else None,
@@ -271,7 +269,7 @@ class FileReader:
         self, path: KeyPath, written: dict[str, Any], problems: list[Diagnostic]
     ) -> tuple[Aggregates | None, list[Diagnostic]]:
         where = self.at((*path, "total_days"))
-        days = self._value("total_days", written["total_days"], where, problems)
+        days = self.value("total_days", written["total_days"], where, problems)
         if days is None:
             return None, []
         if not isinstance(days, Amount) or days.unit not in (NUMBER, UNITS["days"]):
@@ -359,18 +357,18 @@ class FileReader:
                 )
                 continue
             where = self.at((*path, name))
-            value = self._value(name, text, where, problems)
+            value = self.value(name, text, where, problems)
             if value is not None:
-                expectations.append(Expectation(name, value, _shown(text), where))
+                expectations.append(Expectation(name, value, as_written(text), where))
         return tuple(expectations)
 
-    def _value(
+    def value(
         self, name: str, written: object, where: Location, problems: list[Diagnostic]
     ) -> Value | None:
         try:
             return parse_value(written)
         except BadValue as bad:
-            message = f"'{name}' must be {VALUE_WORDS}, not '{_shown(written)}'"
+            message = f"'{name}' must be {VALUE_WORDS}, not '{as_written(written)}'"
             problems.append(error(message, where, hint=bad.hint, code="invalid-value"))
             return None
 
@@ -397,113 +395,10 @@ class FileReader:
                 )
             )
 
-    # -- test figures
-
-    def read_figures(
-        self, path: KeyPath
-    ) -> tuple[dict[str, dict[str, ScenarioFigure]], list[Diagnostic]]:
-        """The test figures under ``path`` (of the file, or of a case), checked."""
-        node: Any = self.data
-        for key in path:  # through mappings by name, and the list of cases by index
-            if isinstance(node, dict):
-                node = node.get(key)
-            elif isinstance(node, list) and isinstance(key, int) and key < len(node):
-                node = node[key]
-            else:
-                node = None
-        problems: list[Diagnostic] = []
-        found: dict[str, dict[str, ScenarioFigure]] = {}
-        series = self.library.parameters
-        for name, figures in (node or {}).items():
-            if name not in series:
-                hint = did_you_mean(name, series) or "the figures are " + ", ".join(sorted(series))
-                where = self.at((*path, name), key=True)
-                problems.append(
-                    error(f"unknown figure '{name}'", where, hint=hint, code="unknown-name")
-                )
-                continue
-            for key, written in figures.items():
-                figure = self._figure(series[name], (*path, name, key), key, written, problems)
-                if figure is not None:
-                    found.setdefault(name, {})[key] = figure
-        return found, problems
-
-    def _figure(
-        self,
-        series: ParameterSeries,
-        path: KeyPath,
-        key: str,
-        written: object,
-        problems: list[Diagnostic],
-    ) -> ScenarioFigure | None:
-        pattern, example = (_YEAR, "2021") if series.period == "year" else (MONTH, "2023-11")
-        if not pattern.fullmatch(key):
-            problems.append(
-                error(
-                    f"the figures of '{series.name}' are kept by {series.period}: write the "
-                    f"{series.period} like {example}, not '{key}'",
-                    self.at(path, key=True),
-                    code="invalid-value",
-                )
-            )
-            return None
-        where = self.at(path)
-        value = self._value(series.name, written, where, problems)
-        if value is None:
-            return None
-        number = to_decimal(value.value) if isinstance(value, Amount) else None
-        if not isinstance(value, Amount) or value.unit != series.unit or number is None:
-            problems.append(
-                error(
-                    f"'{series.name}' is {describe(series.unit)}, so its figure must be too, "
-                    f"written as a decimal, not '{_shown(written)}'",
-                    where,
-                    hint=f"for example: {key}: {_example_figure(series)}",
-                    code="invalid-value",
-                )
-            )
-            return None
-        real = series.figures.get(key)
-        if real is not None and real.value is not None:
-            problems.append(
-                warning(
-                    f"the real figure {series.name} for {key} is known ({real.value} "
-                    f"{series.unit_text}, {real.document}), so this test figure is not used",
-                    where,
-                    hint="test figures only fill figures that no real file gives a value for; "
-                    "remove this one",
-                    code="test-figure-unused",
-                )
-            )
-        return ScenarioFigure(series.name, key, number, where)
-
-
-def _example_figure(series: ParameterSeries) -> str:
-    """A figure written as this parameter needs, for hints."""
-    examples = {"kr/day": "11000 kr/day", "kr": "100000 kr", "days": "5.6 days", "day": "5.6 days"}
-    return examples.get(series.unit_text, "0.35")
-
 
 def _case_name(entry: object, index: int) -> str:
     name = entry.get("name") if isinstance(entry, dict) else None
     return name if isinstance(name, str) and name else f"case {index + 1}"
-
-
-def _shown(written: object) -> str:
-    if isinstance(written, bool):
-        return "true" if written else "false"
-    return str(written)
-
-
-def _merged(
-    first: Mapping[str, Mapping[str, ScenarioFigure]],
-    then: Mapping[str, Mapping[str, ScenarioFigure]],
-) -> dict[str, dict[str, ScenarioFigure]]:
-    """The file's test figures with a case's own on top."""
-    merged = {name: dict(figures) for name, figures in first.items()}
-    for name, figures in then.items():
-        merged.setdefault(name, {}).update(figures)
-    return merged
 
 
 def _rule_names(library: Library) -> set[str]:

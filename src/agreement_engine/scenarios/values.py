@@ -98,3 +98,10 @@ def _value_hint(text: str) -> str | None:
         close = did_you_mean(unit, ["kr", "days", "day", "kr/day", "%"])
         return f"unknown unit '{unit}': {close or 'the units are kr, days, kr/day and %'}"
     return None
+
+
+def as_written(written: object) -> str:
+    """A value as the test file writes it, for messages: a truth value as ``true``/``false``."""
+    if isinstance(written, bool):
+        return "true" if written else "false"
+    return str(written)
