@@ -27,6 +27,18 @@ class YearMonth:
 
     Ordering follows time (year first, then month). Years run from 1 to 9999, as for
     :class:`datetime.date`.
+
+    >>> march = YearMonth(2026, 3)
+    >>> str(march), march.first_day, march.last_day
+    ('2026-03', datetime.date(2026, 3, 1), datetime.date(2026, 3, 31))
+    >>> YearMonth(2024, 2).last_day  # a leap year
+    datetime.date(2024, 2, 29)
+    >>> str(march.plus(10)), str(march.previous()), march.months_until(YearMonth(2027, 1))
+    ('2027-01', '2026-02', 10)
+    >>> YearMonth(2025, 13)
+    Traceback (most recent call last):
+        ...
+    ValueError: month must be 1 to 12, not 13
     """
 
     year: int
@@ -43,6 +55,13 @@ class YearMonth:
         """The month written ``YYYY-MM`` (``2026-03``); a one-digit month (``2026-3``) is accepted.
 
         Raises ValueError with a message fit to show a person.
+
+        >>> YearMonth.parse("2026-3")
+        YearMonth(year=2026, month=3)
+        >>> YearMonth.parse("March 2026")
+        Traceback (most recent call last):
+            ...
+        ValueError: 'March 2026' is not a month; write it as YYYY-MM, e.g. 2026-03
         """
         match = _WRITTEN.fullmatch(text)
         if match is None or not 1 <= int(match[2]) <= 12 or int(match[1]) < _FIRST_YEAR:
@@ -56,6 +75,13 @@ class YearMonth:
         spreadsheet, ``2026-3`` is refused, so that a script's typo is not taken for a month.
 
         Raises ValueError with a message fit to show a person.
+
+        >>> YearMonth.parse_option("2026-03")
+        YearMonth(year=2026, month=3)
+        >>> YearMonth.parse_option("2026-3")
+        Traceback (most recent call last):
+            ...
+        ValueError: '2026-3' is not a month; write it as YYYY-MM, e.g. 2026-03
         """
         if _OPTION.fullmatch(text) is None:
             raise ValueError(f"'{text}' is not a month; write it as YYYY-MM, e.g. 2026-03")
@@ -68,7 +94,13 @@ class YearMonth:
 
     @classmethod
     def range(cls, first: YearMonth, last: YearMonth) -> tuple[YearMonth, ...]:
-        """Every month from ``first`` to ``last``, both included; empty when ``last < first``."""
+        """Every month from ``first`` to ``last``, both included; empty when ``last < first``.
+
+        >>> [str(m) for m in YearMonth.range(YearMonth(2025, 11), YearMonth(2026, 2))]
+        ['2025-11', '2025-12', '2026-01', '2026-02']
+        >>> YearMonth.range(YearMonth(2026, 2), YearMonth(2025, 11))
+        ()
+        """
         count = first.months_until(last) + 1
         return tuple(first.plus(n) for n in range(max(0, count)))
 
@@ -109,7 +141,12 @@ class YearMonth:
 
 
 def describe_runs(months: Iterable[YearMonth]) -> str:
-    """Months as compact runs of consecutive months: ``2024-11 – 2025-09, 2026-03``."""
+    """Months as compact runs of consecutive months: ``2024-11 – 2025-09, 2026-03``.
+
+    >>> months = [YearMonth(2025, 1), YearMonth(2024, 12), YearMonth(2025, 3)]
+    >>> describe_runs(months)
+    '2024-12 – 2025-01, 2025-03'
+    """
     runs: list[list[YearMonth]] = []
     for month in sorted(set(months)):
         if runs and runs[-1][-1].next() == month:
