@@ -65,6 +65,19 @@ class Text(str):
         return cls._made(singular, plural, count, {"count": count, **arguments})
 
     @classmethod
+    def joined(cls, separator: str, parts: Sequence[str], /) -> Text:
+        """Sentences joined by a separator that is no word ('; ', ' | '), each put into words
+        on its own when shown: the template is the separator between the parts, which no
+        catalog holds, so a translation keeps it and translates the parts.
+
+        >>> Text.joined("; ", [Text("a {x}", x=1), "b"])
+        'a 1; b'
+        """
+        arguments = {f"part{number}": part for number, part in enumerate(parts)}
+        template = separator.join("{" + name + "}" for name in arguments)
+        return cls._made(template, None, None, arguments)
+
+    @classmethod
     def _made(
         cls, template: str, plural: str | None, number: int | None, arguments: Mapping[str, Any]
     ) -> Text:

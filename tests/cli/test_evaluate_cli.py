@@ -448,7 +448,7 @@ def test_csv_is_for_a_swedish_spreadsheet(data: Path, figures: Path) -> None:
     rows = raw.decode("utf-8-sig").split("\r\n")
     assert rows[0] == (
         "month;municipality;governed by;benchmark;average days;excess;episodes;price/day;"
-        "gross;discount;net amount;status;reasons;average days (exact);excess (exact)"
+        "gross;discount;net amount;status;reasons;readings;average days (exact);excess (exact)"
     )
     reasons = (
         "the approval of halland-2022 by Region Halland, Kungsbacka, Varberg, Falkenberg, "
@@ -459,7 +459,7 @@ def test_csv_is_for_a_swedish_spreadsheet(data: Path, figures: Path) -> None:
     # Varberg: 60 / 8 = 7.5; 7.5 − 5.6 = 1.9; 1.9 × 8 × 10 500 = 159 600; 35 % = 55 860.
     assert rows[2] == (
         "2023-11;Varberg;halland-2022 + halland-invoice-basis;5,6;7,5;1,9;8;10500;159600;"
-        f"55860;103740;provisional;{reasons};7,5;1,9"
+        f"55860;103740;provisional;{reasons};;7,5;1,9"
     )
     assert len(rows) == 1 + 6 + 1 and rows[-1] == ""
 

@@ -229,3 +229,32 @@ def test_readings_as_json_and_csv_give_every_municipality_and_reading() -> None:
     )
     # 2024-11 and 2024-12 fall in the gap: the statute's, not billed from aggregates
     assert "benchmark-2024;2021-average-from-2024;no;Falkenberg;593450;-97240;2;" in rows
+
+
+def test_readings_in_swedish_gives_its_text_and_csv_in_swedish() -> None:
+    """--lang sv: the headings, '(egen)', 'inga regler' and the amounts grouped the Swedish way;
+    the CSV's headings and words Swedish, its numbers as a spreadsheet reads them."""
+    args = ("readings", "--month", "2024-01", "--to", "2024-12", "--data", AGGREGATES, *HALLAND)
+    result = run(*args, "--lang", "sv")
+    assert result.exit_code == 3
+    lines = result.stdout.splitlines()
+    assert lines[:4] == [
+        "tolkningar 2024-01 – 2024-12: 6 kommuner, data examples/halland/aggregates.csv",
+        "varje tolkning fakturerad för sig; alla andra antaganden som avtalsfilerna läser dem",
+        "",
+        "alla kommuner (belopp i kr; skillnad mot filernas egen tolkning):",
+    ]
+    summary = [tuple(line.split()) for line in lines]
+    assert ("antagande", "tolkning", "summa", "skillnad", "ej", "beräknad") in summary
+    assert (
+        "benchmark-2024                2023-average-from-2024 (egen)     3\u00a0366\u00a0935"
+        "                       12"
+    ) in lines
+    assert ("depends-on-2023-average", "inga", "regler") in summary
+    assert "rubrik på rad 1; 300 rader lästa, 72 använda, 228 uteslutna" in result.stderr
+    rows = run(*args, "--format", "csv", "--lang", "sv").stdout.lstrip("\ufeff").splitlines()
+    assert rows[0] == (
+        "antagande;tolkning;egen;kommun;nettobelopp;skillnad;rader ej beräknade;varför inga regler"
+    )
+    assert "benchmark-2024;2021-average-from-2024;nej;Falkenberg;593450;-97240;2;" in rows
+    assert "benchmark-2024;2023-average-from-2024;ja;alla;3366935;0;12;" in rows

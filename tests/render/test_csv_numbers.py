@@ -8,8 +8,10 @@ from decimal import Decimal, InvalidOperation
 from fractions import Fraction
 
 import pytest
-from outputs import EPISODES, halland
+from outputs import AGGREGATES, AGREEMENTS, EPISODES, halland
 
+from agreement_engine.api import Evaluation, evaluate
+from agreement_engine.months import YearMonth
 from agreement_engine.render.i18n import language
 from agreement_engine.render.invoice import CSV_PLACES, render_csv
 
@@ -91,3 +93,42 @@ def test_the_swedish_csv_has_swedish_headings_and_statuses_and_the_same_numbers(
     assert list(swedish[0])[:4] == ["månad", "kommun", "styrs av", "riktmärke"]
     assert {row["status"] for row in swedish} == {"preliminär", "ej beräknad"}
     assert [row["net amount"] for row in english] == [row["nettobelopp"] for row in swedish]
+
+
+def _under_readings() -> Evaluation:
+    """2024-10 – 2024-12 under two readings: the 2024 benchmark read as reading A, and the gap
+    months read as the 2022 model continued."""
+    return evaluate(
+        str(AGGREGATES),
+        YearMonth(2024, 10),
+        YearMonth(2024, 12),
+        agreements=AGREEMENTS,
+        readings={
+            "benchmark-2024": "2021-average-from-2024",
+            "gap-2024-11-to-2025-09": "continuous",
+        },
+    )
+
+
+def test_each_line_names_the_readings_chosen_that_it_relies_on_and_stays_a_number() -> None:
+    """The column 'readings': a line computed under a reading chosen instead of the files' own
+    names it ('assumption=reading', several joined by ', '); the numbers are numbers still."""
+    rows = _read(render_csv(_under_readings().basis))
+    by_month = {row["month"]: row["readings"] for row in rows if row["municipality"] == "Hylte"}
+    assert by_month == {
+        "2024-10": "benchmark-2024=2021-average-from-2024",
+        "2024-11": "benchmark-2024=2021-average-from-2024, gap-2024-11-to-2025-09=continuous",
+        "2024-12": "benchmark-2024=2021-average-from-2024, gap-2024-11-to-2025-09=continuous",
+    }
+    for row in rows:
+        for column in NUMERIC:
+            if row[column]:
+                _number(row[column])
+
+
+def test_a_line_on_the_files_own_readings_has_an_empty_readings_cell() -> None:
+    """Without --reading every line rests on the files' own readings: nothing to name, in
+    either language (the heading 'tolkningar' in Swedish)."""
+    basis = halland().basis
+    assert {row["readings"] for row in _read(render_csv(basis))} == {""}
+    assert {row["tolkningar"] for row in _read(render_csv(basis, language("sv")))} == {""}

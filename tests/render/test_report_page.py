@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import html
 import re
 
 import pytest
@@ -85,3 +86,40 @@ def test_the_swedish_report_is_in_swedish() -> None:
     page = render_report(run.basis, found.timeline, run.report, None, language("sv"))
     assert '<html lang="sv">' in page and "Sammanfattning" in page
     assert "84\u00a0468 kr" in page and "preliminär" in page
+
+
+def test_the_summary_names_the_readings_and_each_line_the_ones_chosen_it_relies_on() -> None:
+    """A line in the summary says which readings the report is computed under; a line that
+    relies on a reading chosen instead of the files' own names it beside its amount, and its
+    derivation opens with the readings."""
+    found = report(
+        str(AGGREGATES),
+        YearMonth(2024, 10),
+        YearMonth(2024, 11),
+        agreements=AGREEMENTS,
+        readings={"gap-2024-11-to-2025-09": "continuous"},
+    )
+    run = found.evaluation
+    page = render_report(run.basis, found.timeline, run.report, None, language("sv"))
+    summary = page[page.index('<section class="summary">') :]
+    assert summary.startswith(
+        '<section class="summary"><h2>Sammanfattning</h2>\n<p class="readings">tolkningar: '
+        "gap-2024-11-to-2025-09=continuous; filernas egna för varje annat antagande</p>"
+    )
+    hylte = page[page.index('<section class="municipality" id="m-Hylte">') :]
+    october, november = re.findall(r"<summary>.*?</summary>", hylte)[:2]
+    assert 'class="readings"' not in october
+    assert november.endswith(
+        '<span class="readings">tolkning: gap-2024-11-to-2025-09=continuous</span></summary>'
+    )
+    assert "Tolkningar: gap-2024-11-to-2025-09=continuous; filernas egna för varje" in hylte
+
+
+def test_a_report_on_the_files_own_readings_says_so_in_its_summary(
+    made: tuple[object, str],
+) -> None:
+    """The readings are named even when none was chosen: a reader need not guess."""
+    _, page = made
+    said = "readings: the agreement files' own (agreement-engine readings shows the others)"
+    assert f'<p class="readings">{html.escape(said)}</p>' in page
+    assert '<span class="readings">' not in page

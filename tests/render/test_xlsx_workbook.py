@@ -10,8 +10,10 @@ from io import BytesIO
 import pytest
 from openpyxl import load_workbook
 from openpyxl.workbook.workbook import Workbook
-from outputs import halland, program
+from outputs import AGGREGATES, AGREEMENTS, halland, program
 
+from agreement_engine.api import evaluate
+from agreement_engine.months import YearMonth
 from agreement_engine.render.i18n import language
 from agreement_engine.render.xlsx import render_xlsx
 
@@ -107,6 +109,45 @@ def test_the_sources_sheet_lists_documents_figures_and_readings(book: Workbook) 
     assert "halland-2025" in cells and "benchmark-2024" in cells
     figure = next(row for row in rows if row[0] == "national_day_cost" and row[1] == "2025")
     assert figure[2:5] == (11500, "kr/day", "illustrative")
+
+
+def test_the_workbook_names_the_readings_its_numbers_rest_on() -> None:
+    """Computed under readings chosen: each line names those it relies on in a column of its
+    own, as the CSV; the Sources sheet says which readings the numbers are computed under, then
+    each assumption with the reading it was read by and what that reading says."""
+    run = evaluate(
+        str(AGGREGATES),
+        YearMonth(2024, 10),
+        YearMonth(2024, 11),
+        agreements=AGREEMENTS,
+        readings={"gap-2024-11-to-2025-09": "continuous"},
+    )
+    book = load_workbook(BytesIO(render_xlsx(run.basis, language("sv"), run.report)))
+    lines = book["Fakturaunderlag"]
+    column = _column(lines, "tolkningar")
+    readings = {
+        (row[0].value.strftime("%Y-%m"), row[column - 1].value) for row in lines.iter_rows(2)
+    }
+    assert readings == {("2024-10", None), ("2024-11", "gap-2024-11-to-2025-09=continuous")}
+    rows = list(book["Underlag"].iter_rows(values_only=True))
+    said = rows.index(
+        ("Tolkningar av otydlig text som används", None, None, None, None, None, None)
+    )
+    assert rows[said + 1][0] == (
+        "tolkningar: gap-2024-11-to-2025-09=continuous; filernas egna för varje annat antagande"
+    )
+    assert rows[said + 2][:5] == (
+        "id",
+        "dokument",
+        "beräknat enligt",
+        "tolkning",
+        "rader som bygger på den",
+    )
+    gap = next(row for row in rows if row[0] == "gap-2024-11-to-2025-09")
+    assert gap[1:3] == ("halland-2022", "continuous, vald i stället för statute")
+    assert str(gap[3]).startswith("The 2022 agreement's average model never stopped")
+    benchmark = next(row for row in rows if row[0] == "benchmark-2024")
+    assert benchmark[2] == "2023-average-from-2024 (filernas egen)"
 
 
 @pytest.fixture(scope="module")

@@ -18,7 +18,7 @@ from agreement_engine.billing.ruleset import EPISODE_INPUTS, dependencies
 from agreement_engine.data.episode_fields import title
 from agreement_engine.diagnostics import Text
 
-MONTH = "the counting month"
+MONTH = Text("the counting month")
 
 
 def inputs_read(counting: Counting) -> dict[str, tuple[str, ...]]:
@@ -70,6 +70,10 @@ def absent_reasons(counting: Counting | None, absent: Sequence[str]) -> tuple[st
 
 
 def _and(words: Sequence[str]) -> str:
+    """'a', 'a and b', 'a, b and c': each word kept as it is (:data:`MONTH` is a Text)."""
     if len(words) < 2:
-        return "".join(words)
-    return Text("{first} and {last}", first=", ".join(words[:-1]), last=words[-1])
+        return words[0] if words else ""
+    first = words[0]
+    for word in words[1:-1]:
+        first = Text("{first}, {next}", first=first, next=word)
+    return Text("{first} and {last}", first=first, last=words[-1])

@@ -26,6 +26,7 @@ from agreement_engine.billing.evaluation import FigureUse, figure_key
 from agreement_engine.billing.lines import Read
 from agreement_engine.billing.monthly import MonthlyData
 from agreement_engine.billing.ruleset import RuleSet, Typed
+from agreement_engine.diagnostics import Text
 from agreement_engine.formula import Amount, FormulaError, MissingFigure, Value
 from agreement_engine.formula.ast import NO_SPAN, Expr, Lookup, Name, Span, Window, walk
 from agreement_engine.formula.evaluator import Compiled
@@ -138,7 +139,13 @@ class MonthValues:
 
     def _aggregate(self, name: str, span: Span) -> tuple[Value, tuple[FigureUse, ...]]:
         if isinstance(self.aggregates, str):
-            raise FormulaError(f"{name} at {self.month} is needed, but {self.aggregates}", span)
+            needed = Text(
+                "{name} at {month} is needed, but {why}",
+                name=name,
+                month=self.month,
+                why=self.aggregates,
+            )
+            raise FormulaError(needed, span)
         counted = self.history.data.counted_figures(self.ruleset, self.municipality, self.month)
         return self.aggregates[name], counted
 

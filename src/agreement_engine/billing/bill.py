@@ -262,10 +262,13 @@ def _compute_across(history: History, due: _Due) -> InvoiceLine:
         for name in names:
             found.append(month.resolve(name)[1])
     except MissingFigure as missing:
-        reason = f"figure {missing.parameter} for {missing.key} is missing"
+        reason = Text(
+            "figure {parameter} for {key} is missing", parameter=missing.parameter, key=missing.key
+        )
         return _failed(due, reason, _joined(*found))
     except FormulaError as exc:
-        return _failed(due, f"{exc.problem.message} (while computing {name})", _joined(*found))
+        reason = Text("{problem} (while computing {name})", problem=exc.problem.message, name=name)
+        return _failed(due, reason, _joined(*found))
     values: dict[str, Value] = {**aggregates, "month": governance.month}
     values.update((name, month.values[name]) for name in names)
     used = _joined(*found)

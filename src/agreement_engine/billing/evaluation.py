@@ -13,6 +13,7 @@ from typing import Protocol
 
 from agreement_engine.agreements.documents import Figure, ParameterSeries
 from agreement_engine.billing.ruleset import RuleSet
+from agreement_engine.diagnostics import Text
 from agreement_engine.formula import (
     Amount,
     Environment,
@@ -49,7 +50,7 @@ def figure_key(series: ParameterSeries, key: Value, span: Span) -> str:
     assert isinstance(key, Amount)
     if key.value.denominator != 1:
         raise FormulaError(
-            f"a figure is looked up by a whole year, not {format_value(key)}",
+            Text("a figure is looked up by a whole year, not {key}", key=format_value(key)),
             span,
             hint="round the year, like national_day_cost[year_of(month)]",
         )

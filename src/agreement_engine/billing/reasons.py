@@ -51,7 +51,11 @@ def approval_reasons(governance: Governance, assume_approved: bool) -> list[str]
 
 def _inferred(candidate: Candidate) -> list[str]:
     return [
-        f"the approval of {document} by {', '.join(parties)} is inferred: no decision is on record"
+        Text(
+            "the approval of {document} by {parties} is inferred: no decision is on record",
+            document=document,
+            parties=", ".join(parties),
+        )
         for document, parties in candidate.inferred
     ]
 
@@ -65,13 +69,20 @@ def governance_notes(governance: Governance, library: Library) -> tuple[list[str
     decided = [r for r in validity_readings(library) if r.decides(month)]
     notes: list[str] = []
     if governance.status is Status.STATUTE and statute is not None:
-        note = f"no agreement on file governs {month}, so the statute ({statute.id}) applies"
-        note += " by default"
+        note = Text(
+            "no agreement on file governs {month}, so the statute ({statute}) applies by default",
+            month=month,
+            statute=statute.id,
+        )
         for reading in decided:
-            chosen = library.reading(reading.assumption)
-            note += (
-                f" (reading {reading.assumption}={chosen}; under {reading.assumption}="
-                f"{reading.alternative}, {reading.document} would govern it)"
+            note = Text(
+                "{note} (reading {assumption}={chosen}; under {assumption}={alternative}, "
+                "{document} would govern it)",
+                note=note,
+                assumption=reading.assumption,
+                chosen=library.reading(reading.assumption),
+                alternative=reading.alternative,
+                document=reading.document,
             )
         notes.append(note)
     elif governance.governing is not None:
@@ -82,9 +93,16 @@ def governance_notes(governance: Governance, library: Library) -> tuple[list[str
                 and library.reading(reading.assumption) == reading.alternative
             ):
                 notes.append(
-                    f"no agreement on file governs {month}; under reading "
-                    f"{reading.assumption}={reading.alternative}, {governing} governs it (its "
-                    f"validity read as {reading.validity})"
+                    Text(
+                        "no agreement on file governs {month}; under reading "
+                        "{assumption}={alternative}, {document} governs it (its validity read "
+                        "as {validity})",
+                        month=month,
+                        assumption=reading.assumption,
+                        alternative=reading.alternative,
+                        document=governing,
+                        validity=reading.validity,
+                    )
                 )
     return notes, [reading.assumption for reading in decided]
 
@@ -124,15 +142,31 @@ def unpriced_days(use: FigureUse) -> str | None:
     figure, name = use.figure, use.parameter
     if use.key in ("before", "after"):
         keys = sorted(use.series.figures)
-        edge = f"{use.key} {keys[0] if use.key == 'before' else keys[-1]}" if keys else use.key
-        return f"figure {name} is missing for days {edge} (the episodes' days reach them)"
+        if not keys:
+            edge = Text("before") if use.key == "before" else Text("after")
+        elif use.key == "before":
+            edge = Text("before {key}", key=keys[0])
+        else:
+            edge = Text("after {key}", key=keys[-1])
+        return Text(
+            "figure {parameter} is missing for days {edge} (the episodes' days reach them)",
+            parameter=name,
+            edge=edge,
+        )
     if figure is None or figure.value is None:
-        key = use.key
-        return f"figure {name} for {key} is missing (the episodes' days in {key} are priced by it)"
+        return Text(
+            "figure {parameter} for {key} is missing (the episodes' days in {key} are priced by "
+            "it)",
+            parameter=name,
+            key=use.key,
+        )
     if figure.value != figure.value.to_integral_value():
-        return (
-            f"figure {name} for {use.key} is {figure.value}, not whole kronor: days are priced day "
-            "by day in whole kronor"
+        return Text(
+            "figure {parameter} for {key} is {value}, not whole kronor: days are priced day by "
+            "day in whole kronor",
+            parameter=name,
+            key=use.key,
+            value=figure.value,
         )
     return None
 

@@ -21,6 +21,7 @@ from agreement_engine.agreements.documents import (
 )
 from agreement_engine.agreements.library import Library
 from agreement_engine.billing.ruleset import RuleSet, compose
+from agreement_engine.diagnostics import Text
 from agreement_engine.months import YearMonth
 
 
@@ -259,8 +260,10 @@ class ValidityReading:
 
     @property
     def validity(self) -> str:
-        until = self.read.end.isoformat() if self.read.end else "with no end"
-        return f"{self.read.start.isoformat()} – {until}"
+        start = self.read.start.isoformat()
+        if self.read.end is None:
+            return Text("{start} – with no end", start=start)
+        return f"{start} – {self.read.end.isoformat()}"
 
 
 def validity_readings(library: Library) -> list[ValidityReading]:

@@ -27,6 +27,7 @@ from agreement_engine.api import explain as explain_lines
 from agreement_engine.cli import commands, invoice
 from agreement_engine.cli import output as files
 from agreement_engine.cli.console import INTERRUPTED
+from agreement_engine.cli.options import Lang, LangOption
 from agreement_engine.diagnostics import EngineError, UsageError, render_text
 from agreement_engine.render.i18n import language
 
@@ -72,20 +73,6 @@ DataOption = Annotated[
 ]
 
 
-class Lang(StrEnum):
-    en = "en"
-    sv = "sv"
-
-
-LangOption = Annotated[
-    Lang,
-    typer.Option(
-        "--lang",
-        envvar="AGREEMENT_ENGINE_LANG",
-        help="Language of the output: en (the default) or sv; or set AGREEMENT_ENGINE_LANG.",
-        case_sensitive=False,
-    ),
-]
 ReadingOption = Annotated[
     list[str] | None,
     typer.Option(
@@ -171,7 +158,7 @@ def evaluate(
         if output:
             read = [data, *(document.path for document in run.library.documents)]
             files.write_whole(output, payload, inputs=read)
-            typer.echo(f"wrote {output}", err=True)
+            typer.echo(words._("wrote {path}", path=output), err=True)
             return "", code
         return payload.decode("utf-8"), code
 
@@ -213,7 +200,7 @@ def report(
             raise EngineError([commands.nothing_billed(run.basis)])
         read = [data, *(document.path for document in run.library.documents)]
         files.write_whole(output, page, inputs=read)
-        typer.echo(f"wrote {output}", err=True)
+        typer.echo(words._("wrote {path}", path=output), err=True)
         return "", code
 
     guarded(context, action)
@@ -282,13 +269,15 @@ def readings(
     agreements: AgreementsOption = None,
     format: Annotated[str, typer.Option("--format", help="text, json or csv")] = "text",
     assume_approved: AssumeOption = False,
+    lang: LangOption = Lang.en,
 ) -> None:
     """Bill every alternative reading of the open questions beside the agreements' own."""
+    words = language(lang.value)
 
     def action() -> tuple[str, int]:
         paths = agreements or [DEFAULT_AGREEMENTS]
         output, report, code = commands.readings_command(
-            paths, data, month, to, format, assume_approved
+            paths, data, month, to, format, assume_approved, words
         )
         for line in report:  # what reading the data did, as evaluate says
             typer.echo(line, err=True)

@@ -227,6 +227,7 @@ def readings_command(
     last: str | None,
     output_format: str,
     assume_approved: bool,
+    lang: Language = ENGLISH,
 ) -> tuple[str, list[str], int]:
     """``agreement-engine readings``: every alternative reading billed beside the files' own;
     the output, what reading the data did (for the terminal), and the exit code: 3 when some
@@ -246,11 +247,12 @@ def readings_command(
     if billed_code(own) == 1:
         raise EngineError([nothing_billed(own)])
     missing = any(run.not_computed() for run in runs)
-    report = [*found.report.lines(), *(render_text(w) for w in found.warnings)]
+    read = [lang.text(line) for line in found.report.lines()]
+    report = [*read, *(render_text(w) for w in found.warnings)]
     details = None
     if output_format == "json":
         details = data_json(found.report, _sha256(found.report.path), found.warnings)
-    return render(found, details), report, SOME_NOT_COMPUTED if missing else 0
+    return render(found, details, lang), report, SOME_NOT_COMPUTED if missing else 0
 
 
 def _sha256(path: str) -> str:

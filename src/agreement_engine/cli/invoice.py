@@ -21,7 +21,9 @@ import typer
 from agreement_engine import api
 from agreement_engine.cli import commands
 from agreement_engine.cli import output as files
+from agreement_engine.cli.options import Lang, LangOption
 from agreement_engine.diagnostics import Diagnostic, UsageError, render_text
+from agreement_engine.render.i18n import Language, language
 
 if TYPE_CHECKING:
     from agreement_engine import Ledger
@@ -99,9 +101,10 @@ def _where(given: str | None) -> str:
     return given or os.environ.get(LEDGER_VARIABLE) or DEFAULT_LEDGER
 
 
-def _report(read: Iterable[str], warnings: Iterable[Diagnostic]) -> None:
-    """What reading the data did, on stderr, as evaluate says it."""
-    for line in [*read, *(render_text(w) for w in warnings)]:
+def _report(read: Iterable[str], warnings: Iterable[Diagnostic], lang: Language) -> None:
+    """What reading the data did, on stderr, as evaluate says it (in a language; the warnings
+    about the file's contents in English, as every such message)."""
+    for line in [*map(lang.text, read), *(render_text(w) for w in warnings)]:
         typer.echo(line, err=True)
 
 
@@ -129,9 +132,12 @@ def draft(
     by: ByOption = None,
     assume_approved: AssumeOption = False,
     ledger: LedgerOption = None,
+    lang: LangOption = Lang.en,
 ) -> None:
     """Compute the invoice basis and record it as drafts, one per municipality and month."""
     from agreement_engine.render.ledger import render_draft
+
+    words = language(lang.value)
 
     def action() -> tuple[str, int]:
         first = commands.month(month, "--month")
@@ -145,8 +151,9 @@ def draft(
             reason=reason,
             by=by,
         )
-        _report(result.billed.report.lines(), result.billed.warnings)
-        return render_draft(result, _where(ledger)), NOT_COMPUTED if result.not_computed else 0
+        _report(result.billed.report.lines(), result.billed.warnings, words)
+        code = NOT_COMPUTED if result.not_computed else 0
+        return render_draft(result, _where(ledger), words), code
 
     _run(context, action)
 
@@ -162,9 +169,12 @@ def adjust(
     by: ByOption = None,
     assume_approved: AssumeOption = False,
     ledger: LedgerOption = None,
+    lang: LangOption = Lang.en,
 ) -> None:
     """Compute one municipality-month again from corrected data, before it is sent."""
     from agreement_engine.render.ledger import render_draft
+
+    words = language(lang.value)
 
     def action() -> tuple[str, int]:
         result = ledger_of(ledger).adjust(
@@ -176,8 +186,9 @@ def adjust(
             assume_approved=assume_approved,
             by=by,
         )
-        _report(result.billed.report.lines(), result.billed.warnings)
-        return render_draft(result, _where(ledger)), NOT_COMPUTED if result.not_computed else 0
+        _report(result.billed.report.lines(), result.billed.warnings, words)
+        code = NOT_COMPUTED if result.not_computed else 0
+        return render_draft(result, _where(ledger), words), code
 
     _run(context, action)
 
@@ -192,9 +203,12 @@ def send(
     accept_provisional: AcceptOption = None,
     by: ByOption = None,
     ledger: LedgerOption = None,
+    lang: LangOption = Lang.en,
 ) -> None:
     """Send a month's drafts: each gets the next invoice number."""
     from agreement_engine.render.ledger import render_send
+
+    words = language(lang.value)
 
     def action() -> tuple[str, int]:
         result = ledger_of(ledger).send(
@@ -203,7 +217,7 @@ def send(
             accept_provisional=accept_provisional,
             by=by,
         )
-        return render_send(result, _where(ledger)), 0
+        return render_send(result, _where(ledger), words), 0
 
     _run(context, action)
 
@@ -220,9 +234,12 @@ def correct(
     by: ByOption = None,
     assume_approved: AssumeOption = False,
     ledger: LedgerOption = None,
+    lang: LangOption = Lang.en,
 ) -> None:
     """After sending: issue a credit or debit note for what the line comes to now."""
     from agreement_engine.render.ledger import render_note
+
+    words = language(lang.value)
 
     def action() -> tuple[str, int]:
         result = ledger_of(ledger).correct(
@@ -235,8 +252,8 @@ def correct(
             accept_provisional=accept_provisional,
             by=by,
         )
-        _report(result.billed.report.lines(), result.billed.warnings)
-        return render_note(result, _where(ledger)), 0
+        _report(result.billed.report.lines(), result.billed.warnings, words)
+        return render_note(result, _where(ledger), words), 0
 
     _run(context, action)
 
@@ -249,15 +266,18 @@ def stale(
     ] = None,
     agreements: AgreementsOption = None,
     ledger: LedgerOption = None,
+    lang: LangOption = Lang.en,
 ) -> None:
     """The sent invoices whose amount would differ if computed today, and why."""
     from agreement_engine.render.ledger import render_stale
+
+    words = language(lang.value)
 
     def action() -> tuple[str, int]:
         found = ledger_of(ledger).stale(
             agreements=agreements or [api.DEFAULT_AGREEMENTS], data=data
         )
-        return render_stale(found), 0
+        return render_stale(found, words), 0
 
     _run(context, action)
 
@@ -267,13 +287,16 @@ def list_(
     context: typer.Context,
     month: Annotated[str | None, typer.Option("--month", help="One month only.")] = None,
     ledger: LedgerOption = None,
+    lang: LangOption = Lang.en,
 ) -> None:
     """Every municipality-month in the ledger: its line, invoice and notes."""
     from agreement_engine.render.ledger import render_entries
 
+    words = language(lang.value)
+
     def action() -> tuple[str, int]:
         chosen = commands.month(month, "--month") if month is not None else None
-        return render_entries(ledger_of(ledger).entries(chosen)), 0
+        return render_entries(ledger_of(ledger).entries(chosen), words), 0
 
     _run(context, action)
 
@@ -283,11 +306,13 @@ def show(
     context: typer.Context,
     number: Annotated[int, typer.Argument(help="The document's number.")],
     ledger: LedgerOption = None,
+    lang: LangOption = Lang.en,
 ) -> None:
     """A document as sent, with its derivation as explain shows it."""
     from agreement_engine.render.ledger import render_show
 
-    _run(context, lambda: (render_show(ledger_of(ledger).show(number)), 0))
+    words = language(lang.value)
+    _run(context, lambda: (render_show(ledger_of(ledger).show(number), words), 0))
 
 
 @invoice_app.command()
@@ -297,17 +322,20 @@ def export(
     format: Annotated[ExportFormat, typer.Option("--format", help="csv, json or xlsx")],
     output: Annotated[str | None, typer.Option("--output", help="Write to this file.")] = None,
     ledger: LedgerOption = None,
+    lang: LangOption = Lang.en,
 ) -> None:
     """A document as it is sent to the municipality: CSV, JSON or XLSX."""
     from agreement_engine.render.ledger import render_export
 
+    words = language(lang.value)
+
     def action() -> tuple[str, int]:
         if format is ExportFormat.xlsx and not output:
             raise UsageError("--format xlsx needs --output FILE")
-        payload = render_export(ledger_of(ledger).show(number), format.value)
+        payload = render_export(ledger_of(ledger).show(number), format.value, words)
         if output:
             files.write_whole(output, payload)
-            typer.echo(f"wrote {output}", err=True)
+            typer.echo(words._("wrote {path}", path=output), err=True)
             return "", 0
         sys.stdout.write(payload.decode("utf-8"))
         return "", 0
@@ -316,15 +344,17 @@ def export(
 
 
 @ledger_app.command()
-def verify(context: typer.Context, ledger: LedgerOption = None) -> None:
+def verify(context: typer.Context, ledger: LedgerOption = None, lang: LangOption = Lang.en) -> None:
     """Check the chain of events and compute every sent document again, to the öre."""
     from agreement_engine.render.ledger import render_verify
+
+    words = language(lang.value)
 
     def action() -> tuple[str, int]:
         report = ledger_of(ledger).verify()
         if report.problems:
-            typer.echo(render_verify(report, _where(ledger)), err=True)
+            typer.echo(render_verify(report, _where(ledger), words), err=True)
             return "", 1
-        return render_verify(report, _where(ledger)), 0
+        return render_verify(report, _where(ledger), words), 0
 
     _run(context, action)

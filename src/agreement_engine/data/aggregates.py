@@ -46,7 +46,7 @@ from agreement_engine.data.monthly_figures import MonthlyFigures
 from agreement_engine.data.report import Problems, ReadReport
 from agreement_engine.data.table import Row, Table, unnamed_columns
 from agreement_engine.data.xlsx import read_xlsx_table
-from agreement_engine.diagnostics import Diagnostic, Location, error, warning
+from agreement_engine.diagnostics import Diagnostic, Location, Text, error, warning
 from agreement_engine.months import YearMonth
 
 AGGREGATE_COLUMNS = (
@@ -176,7 +176,11 @@ def _report(
     source: Table | CsvText, layout: Layout, reader: AggregateReader, month: YearMonth | None
 ) -> ReadReport:
     month_given = not layout.has("month") and month is not None
-    notes = (f"no month column: every row is for {month}, the month given",) if month_given else ()
+    notes = (
+        (Text("no month column: every row is for {month}, the month given", month=month),)
+        if month_given
+        else ()
+    )
     return ReadReport(
         path=source.path,
         form=source.form,

@@ -21,7 +21,7 @@ from agreement_engine.data.table import HEADER_SEARCH, Cell, Row, Table, drop_tr
 from agreement_engine.diagnostics import Diagnostic, EngineError, Location, Text, error
 
 SEPARATORS = (";", "\t", ",")
-SEPARATOR_NAMES = {";": "';'", "\t": "tab", ",": "','"}
+SEPARATOR_NAMES = {";": "';'", "\t": Text("tab"), ",": "','"}
 """Each separator as messages name it."""
 
 

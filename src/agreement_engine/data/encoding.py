@@ -15,13 +15,13 @@ from dataclasses import dataclass, field
 from typing import NamedTuple
 
 from agreement_engine.data.files import open_data_file
-from agreement_engine.diagnostics import Diagnostic, EngineError, Location, error
+from agreement_engine.diagnostics import Diagnostic, EngineError, Location, Text, error
 
 CHUNK = 1 << 22
 """The bytes read at a time from a large file."""
 
 BOMS = (
-    (b"\xef\xbb\xbf", "utf-8-sig", "UTF-8 with BOM"),
+    (b"\xef\xbb\xbf", "utf-8-sig", Text("UTF-8 with BOM")),
     # UTF-32's little-endian mark begins with UTF-16's: it is looked for first.
     (b"\xff\xfe\x00\x00", "utf-32", "UTF-32"),
     (b"\x00\x00\xfe\xff", "utf-32", "UTF-32"),

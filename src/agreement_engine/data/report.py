@@ -98,7 +98,7 @@ class ReadReport:
             out.append(
                 Text("  columns not in the file (values unknown): {columns}", columns=columns)
             )
-        out.extend(f"  {note}" for note in self.notes)
+        out.extend(Text("  {note}", note=note) for note in self.notes)
         return out
 
 

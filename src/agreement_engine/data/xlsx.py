@@ -63,7 +63,7 @@ class Sheet:
         if not self.others:
             return ()
         names = ", ".join(f"'{n}'" for n in self.others)
-        return (f"only the first sheet was read; not read: {names}",)
+        return (Text("only the first sheet was read; not read: {names}", names=names),)
 
 
 @contextmanager

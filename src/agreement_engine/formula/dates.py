@@ -12,6 +12,7 @@ import datetime as dt
 from fractions import Fraction
 from typing import TYPE_CHECKING
 
+from agreement_engine.diagnostics import Text
 from agreement_engine.formula.problems import Undefined
 from agreement_engine.months import YearMonth
 
@@ -20,7 +21,7 @@ if TYPE_CHECKING:  # polars is imported only when episodes are counted
 
 MAX_DAY_OFFSET = (dt.date.max - dt.date.min).days
 """The most days a date of the years 1–9999 can be moved by and still be such a date."""
-OUTSIDE_CALENDAR = "the date falls outside the years 1–9999"
+OUTSIDE_CALENDAR = Text("the date falls outside the years 1–9999")
 
 
 def moved(date: dt.date, days: Fraction, sign: int) -> dt.date:
@@ -30,7 +31,7 @@ def moved(date: dt.date, days: Fraction, sign: int) -> dt.date:
     datetime.date(2023, 11, 2)
     """
     if days.denominator != 1:
-        raise Undefined("a date can only be moved by whole days")
+        raise Undefined(Text("a date can only be moved by whole days"))
     try:
         return date + dt.timedelta(days=sign * int(days))
     except OverflowError:  # past 9999-12-31 or before 0001-01-01: Python has no such date
@@ -56,12 +57,13 @@ def shifted(month: YearMonth, months: Fraction, sign: int) -> YearMonth:
     '2023-12'
     """
     if months.denominator != 1:
-        raise Undefined("a month can only be moved by whole months")
+        raise Undefined(Text("a month can only be moved by whole months"))
     try:
         return month.plus(sign * int(months))
     except ValueError:  # before the year 1 or after 9999
         raise Undefined(
-            "the month falls outside the years 1–9999", hint="months run from 0001-01 to 9999-12"
+            Text("the month falls outside the years 1–9999"),
+            hint="months run from 0001-01 to 9999-12",
         ) from None
 
 

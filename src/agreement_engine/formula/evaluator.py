@@ -18,6 +18,7 @@ from collections.abc import Callable, Iterable, Sequence
 from fractions import Fraction
 from typing import Any, Protocol, TypeAlias
 
+from agreement_engine.diagnostics import Text
 from agreement_engine.formula import ast, per_day
 from agreement_engine.formula.operations import Operation, operation_of
 from agreement_engine.formula.problems import FormulaError, Undefined
@@ -132,7 +133,8 @@ def _window(node: ast.Expr) -> Compiled:
         try:
             months = [last.plus(k) for k in range(1 - size, 1)]
         except ValueError:
-            raise FormulaError("the window reaches outside the years 1–9999", span) from None
+            outside = Text("the window reaches outside the years 1–9999")
+            raise FormulaError(outside, span) from None
         values = env.across(months, body, text, span)
         bare = [v.value if isinstance(v, Amount) else v for v in values]
         result = exact(bare)

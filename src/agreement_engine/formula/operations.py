@@ -31,6 +31,7 @@ from fractions import Fraction
 from types import ModuleType
 from typing import TYPE_CHECKING, Any
 
+from agreement_engine.diagnostics import Text
 from agreement_engine.formula import ast, per_day
 from agreement_engine.formula.dates import (
     days_between,
@@ -209,7 +210,7 @@ def _minus(a: Any, b: Any) -> Any:
 def _divided(a: Fraction, b: Fraction) -> Fraction:
     if b == 0:
         raise Undefined(
-            "division by zero",
+            Text("division by zero"),
             hint="guard the division, like: if episodes = 0 then 0 days else total_days / episodes",
             blame=1,
         )

@@ -7,6 +7,7 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 from typing import Any
 
+from agreement_engine.diagnostics import Text
 from agreement_engine.ledger.results import Change
 
 SHOWN = 8
@@ -38,25 +39,31 @@ def _governance(old: Mapping[str, Any], new: Mapping[str, Any]) -> list[Change]:
     pending = old.get("pending")
     if pending and new.get("governing") == pending and old.get("governing") != pending:
         if old.get("assume_approved"):
-            text = f"every party has now approved {pending}, which was billed as if approved"
+            text = Text(
+                "every party has now approved {document}, which was billed as if approved",
+                document=pending,
+            )
         else:
-            text = (
-                f"every party has now approved {pending}: it governs this month, where the "
-                "statute governed while it awaited approval"
+            text = Text(
+                "every party has now approved {document}: it governs this month, where the "
+                "statute governed while it awaited approval",
+                document=pending,
             )
         found.append(Change("approval", text, detail))
     elif old.get("governing") != new.get("governing"):
-        was = old.get("governing") or "the statute"
-        now = new.get("governing") or "the statute"
-        found.append(Change("approval", f"governed by {now} now, was {was}", detail))
+        was = old.get("governing") or Text("the statute")
+        now = new.get("governing") or Text("the statute")
+        text = Text("governed by {now} now, was {was}", now=now, was=was)
+        found.append(Change("approval", text, detail))
     elif old.get("waiting_for") != new.get("waiting_for") and new.get("pending"):
-        waiting = ", ".join(new["waiting_for"]) or "nobody"
-        found.append(Change("approval", f"{new['pending']} now awaits {waiting}", detail))
+        waiting = ", ".join(new["waiting_for"]) or Text("nobody")
+        text = Text("{document} now awaits {waiting}", document=new["pending"], waiting=waiting)
+        found.append(Change("approval", text, detail))
     if old.get("assume_approved") != new.get("assume_approved"):
         text = (
-            "billed as if pending approvals were given (--assume-approved)"
+            Text("billed as if pending approvals were given (--assume-approved)")
             if new.get("assume_approved")
-            else "no longer billed as if pending approvals were given"
+            else Text("no longer billed as if pending approvals were given")
         )
         found.append(Change("approval", text, detail))
     return found
@@ -70,7 +77,12 @@ def _documents(old: Mapping[str, str], new: Mapping[str, str]) -> list[Change]:
             continue
         if was is None or now is None:
             continue  # a document that governs now and did not then: the approval says why
-        text = f"agreement file {name} changed (sha256 {was[:12]} → {now[:12]})"
+        text = Text(
+            "agreement file {name} changed (sha256 {was} → {now})",
+            name=name,
+            was=was[:12],
+            now=now[:12],
+        )
         found.append(Change("agreement file", text, {"id": name, "old": was, "new": now}))
     return found
 
@@ -83,18 +95,26 @@ def _figures(old: list[dict[str, Any]], new: list[dict[str, Any]]) -> list[Chang
         was, now = before.get(key), after.get(key)
         if was == now:
             continue
-        text = f"figure {key[0]} for {key[1]}: {_figure(was)} → {_figure(now)}"
+        text = Text(
+            "figure {parameter} for {key}: {was} → {now}",
+            parameter=key[0],
+            key=key[1],
+            was=_figure(was),
+            now=_figure(now),
+        )
         found.append(Change("figure", text, {"old": was, "new": now}))
     return found
 
 
 def _figure(figure: Mapping[str, Any] | None) -> str:
     if figure is None:
-        return "not used"
+        return Text("not used")
     if figure.get("value") is None:
-        return "missing"
-    made_up = ", illustrative" if figure.get("illustrative") else ""
-    return f"{figure['value']} ({figure['status']}{made_up})"
+        return Text("missing")
+    status = Text(figure["status"])
+    if figure.get("illustrative"):
+        return Text("{value} ({status}, illustrative)", value=figure["value"], status=status)
+    return Text("{value} ({status})", value=figure["value"], status=status)
 
 
 def _inputs(old: Mapping[str, str], new: Mapping[str, str]) -> list[Change]:
@@ -116,9 +136,10 @@ def _episodes(old: Mapping[str, Any] | None, new: Mapping[str, Any] | None) -> l
     was = [name for name in old if name != "episode_id"]
     if was != columns:
         # Counted by other rules (an approval arrived): the days are not comparable one by one.
-        text = (
-            f"the episodes' days are counted by other rules now: {', '.join(columns)} "
-            f"(was {', '.join(was)})"
+        text = Text(
+            "the episodes' days are counted by other rules now: {columns} (was {was})",
+            columns=", ".join(columns),
+            was=", ".join(was),
         )
         found.append(Change("episodes", text, {"old": was, "new": columns}))
         before = {key: after.get(key, []) for key in before}
@@ -131,19 +152,33 @@ def _episodes(old: Mapping[str, Any] | None, new: Mapping[str, Any] | None) -> l
     ]
     detail = {"columns": ["episode_id", *columns]}
     if added:
-        found.append(
-            Change("episodes", _listed("added", added, columns), {**detail, "added": added})
+        text = Text.counted(
+            "{count} episode added: {episodes}",
+            "{count} episodes added: {episodes}",
+            len(added),
+            episodes=_shown(added, columns),
         )
+        found.append(Change("episodes", text, {**detail, "added": added}))
     if removed:
-        text = _listed("removed", removed, columns)
+        text = Text.counted(
+            "{count} episode removed: {episodes}",
+            "{count} episodes removed: {episodes}",
+            len(removed),
+            episodes=_shown(removed, columns),
+        )
         found.append(Change("episodes", text, {**detail, "removed": removed}))
     if changed:
         shown = [
             f"{key} ({_days(columns, was_days)} → {_days(columns, now)})"
             for key, was_days, now in changed[:SHOWN]
         ]
-        text = f"{len(changed)} episode{_s(changed)} changed: " + ", ".join(shown)
-        found.append(Change("episodes", text + _more(changed), {**detail, "changed": changed}))
+        text = Text.counted(
+            "{count} episode changed: {episodes}",
+            "{count} episodes changed: {episodes}",
+            len(changed),
+            episodes=_more(", ".join(shown), changed),
+        )
+        found.append(Change("episodes", text, {**detail, "changed": changed}))
     return found
 
 
@@ -153,24 +188,25 @@ def _by_id(counted: Mapping[str, Any]) -> dict[str, list[Any]]:
     return {key: [column[i] for column in days] for i, key in enumerate(counted["episode_id"])}
 
 
-def _listed(verb: str, rows: list[list[Any]], columns: list[str]) -> str:
+def _shown(rows: list[list[Any]], columns: list[str]) -> str:
+    """The first episodes of rows added or removed, with their days: 'e1 (days 3), …'."""
     shown = [f"{row[0]} ({_days(columns, row[1:])})" for row in rows[:SHOWN]]
-    return f"{len(rows)} episode{_s(rows)} {verb}: " + ", ".join(shown) + _more(rows)
+    return _more(", ".join(shown), rows)
 
 
 def _days(columns: list[str], values: Sequence[Any]) -> str:
     return ", ".join(f"{name} {value}" for name, value in zip(columns, values, strict=True))
 
 
-def _more(rows: list[Any]) -> str:
-    return f" and {len(rows) - SHOWN} more" if len(rows) > SHOWN else ""
-
-
-def _s(rows: list[Any]) -> str:
-    return "" if len(rows) == 1 else "s"
+def _more(shown: str, rows: list[Any]) -> str:
+    """The episodes shown, and how many more there are: 'e1, …, e8 and 4 more'."""
+    if len(rows) <= SHOWN:
+        return shown
+    return Text("{shown} and {more} more", shown=shown, more=len(rows) - SHOWN)
 
 
 def _data(old: Mapping[str, Any] | None, new: Mapping[str, Any]) -> Change:
     was = f"{old['path']} (sha256 {old['sha256'][:12]})" if old else "—"
     now = f"{new['path']} (sha256 {new['sha256'][:12]})"
-    return Change("data", f"data file {was} → {now}", {"old": old, "new": new})
+    text = Text("data file {was} → {now}", was=was, now=now)
+    return Change("data", text, {"old": old, "new": new})

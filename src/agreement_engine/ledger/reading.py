@@ -7,7 +7,7 @@ from decimal import Decimal
 from sqlalchemy import select
 
 from agreement_engine.billing.inputs import Origin
-from agreement_engine.diagnostics import UsageError
+from agreement_engine.diagnostics import Text, UsageError
 from agreement_engine.ledger import tables
 from agreement_engine.ledger.history import document, event_of, events_of, histories
 from agreement_engine.ledger.recompute import Libraries, job, recompute
@@ -83,8 +83,13 @@ def show(store: Store, number: int) -> Shown:
     origin = None
     if data:
         counted = data.get("kind") == "episodes"
-        what = "the episodes in" if counted else "the figures of"
-        origin = Origin(f"{what} {data['path']} (sha256 {data['sha256'][:12]})", counted)
+        path, sha = data["path"], data["sha256"][:12]
+        place = (
+            Text("the episodes in {path} (sha256 {sha})", path=path, sha=sha)
+            if counted
+            else Text("the figures of {path} (sha256 {sha})", path=path, sha=sha)
+        )
+        origin = Origin(place, counted)
     return Shown(
         document=document(event),
         line=line,

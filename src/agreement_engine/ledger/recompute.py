@@ -17,7 +17,7 @@ from agreement_engine.billing.bill import bill
 from agreement_engine.billing.evaluation import FigureUse
 from agreement_engine.billing.lines import InvoiceLine
 from agreement_engine.billing.ruleset import RuleSet, Typed
-from agreement_engine.diagnostics import EngineError, error
+from agreement_engine.diagnostics import EngineError, Text, error
 from agreement_engine.formula import Amount
 from agreement_engine.formula.types import NUMBER, Quantity
 from agreement_engine.ledger import tables
@@ -35,14 +35,20 @@ class StoredInputs:
     ) -> dict[str, Amount] | str:
         stored = self.inputs.get((municipality, month))
         if stored is None:
-            return f"the ledger holds no line of {municipality} {month}"
+            return Text(
+                "the ledger holds no line of {municipality} {month}",
+                municipality=municipality,
+                month=month,
+            )
         needed = typed.aggregate_types
         missing = sorted(name for name in needed if name not in stored)
         if missing:
-            held = ", ".join(sorted(stored)) or "none"
-            return (
-                f"{ruleset.base.id} governs it now and needs {', '.join(missing)}, which the "
-                f"ledger does not hold for it (it holds: {held}); give the data with --data"
+            return Text(
+                "{document} governs it now and needs {missing}, which the ledger does not hold "
+                "for it (it holds: {held}); give the data with --data",
+                document=ruleset.base.id,
+                missing=", ".join(missing),
+                held=", ".join(sorted(stored)) or Text("none"),
             )
         return {
             name: Amount(Fraction(stored[name]), t if isinstance(t, Quantity) else NUMBER)

@@ -13,6 +13,7 @@ from decimal import localcontext
 from typing import TYPE_CHECKING, Any
 
 from agreement_engine.billing.lines import EXACT_SUMS, InvoiceLine
+from agreement_engine.diagnostics import Text
 from agreement_engine.ledger.changes import changes
 from agreement_engine.ledger.drafting import Prepared
 from agreement_engine.ledger.history import History, document, histories
@@ -90,11 +91,12 @@ def _item(history: History, line: InvoiceLine, body: dict[str, Any]) -> StaleIte
             if line.amount == booked:
                 return None
         if not causes:
-            causes = (Change("amount", "the line comes to another amount", {}),)
+            causes = (Change("amount", Text("the line comes to another amount"), {}),)
         return StaleItem(document(history.invoice), booked, line.amount, causes)
     # Not computable today: what changed in what governs is the cause; the inputs and figures
     # of a line that could not be computed say nothing.
     causes = tuple(c for c in causes if c.what in ("approval", "agreement file"))
     if not causes:
         return None
-    return StaleItem(document(history.invoice), booked, None, causes, "; ".join(line.reasons))
+    why = Text.joined("; ", line.reasons)
+    return StaleItem(document(history.invoice), booked, None, causes, why)

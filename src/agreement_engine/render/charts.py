@@ -24,6 +24,7 @@ from agreement_engine.formula import Amount, round_exact, to_decimal
 from agreement_engine.formula.values import plain
 from agreement_engine.months import YearMonth
 from agreement_engine.render.i18n import Language
+from agreement_engine.render.timeline import governed_by
 from agreement_engine.review.timeline import Timeline, TimelineStatus
 
 PLACES = 4
@@ -188,7 +189,7 @@ def governance_chart(timeline: Timeline, lang: Language) -> dict[str, Any]:
             "municipality": municipality,
             "start": _first_day(run.first),
             "end": _first_day(run.last.next()),
-            "documents": run.regime.governed_by,
+            "documents": governed_by(run.regime, lang),
             "footing": lang._(run.regime.status.value),
         }
         for run in timeline.runs

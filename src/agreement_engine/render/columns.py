@@ -40,10 +40,11 @@ HEADINGS = {
     "net_amount": N_("net amount"),
     "status": N_("status"),
     "reasons": N_("reasons"),
+    "readings": N_("readings"),
 }
 STATUSES = (N_("final"), N_("provisional"), N_("not computed"))
 """The words of the statuses (:class:`.LineStatus`), for the catalog."""
-SHEET = ("month", "municipality", "governed_by", *COLUMNS, "status", "reasons")
+SHEET = ("month", "municipality", "governed_by", *COLUMNS, "status", "reasons", "readings")
 """The columns of the CSV and the workbook, before those of exact values (:func:`exact_columns`)."""
 VALUE_COLUMNS = tuple(name for name in COLUMNS if name != "net_amount")
 EXACT_ALWAYS = ("average_days", "excess")
@@ -56,6 +57,25 @@ _ID = attrgetter("id")
 def governed_by(line: InvoiceLine) -> str:
     """The governing documents, shortest form: 'halland-2022 + halland-invoice-basis'."""
     return " + ".join(map(_ID, line.documents)) or "—"
+
+
+def line_readings(basis: InvoiceBasis) -> list[str]:
+    """Each line's readings other than the agreement files' own that it relies on, as its
+    cell shows them: 'benchmark-2024=2021-average-from-2024' (several joined by ', '), empty
+    for a line that rests on the files' own readings throughout (every line of a run without
+    --reading)."""
+    chosen = set(basis.library.readings)
+    if not chosen:
+        return [""] * len(basis.lines)
+    said: dict[tuple[tuple[str, str], ...], str] = {}  # lines of a rule set share theirs
+    out = []
+    for line in basis.lines:
+        text = said.get(line.readings)
+        if text is None:
+            relied = (f"{a}={r}" for a, r in line.readings if (a, r) in chosen)
+            text = said[line.readings] = ", ".join(relied)
+        out.append(text)
+    return out
 
 
 def headings(names: Iterable[str], lang: Language = ENGLISH) -> list[str]:
@@ -153,6 +173,8 @@ def cells(
         elif name.endswith(EXACT):
             at = VALUE_COLUMNS.index(name.removesuffix(EXACT))
             out.append(_exact_cells(found[at::every]))
+        elif name == "readings":
+            out.append(line_readings(basis))
         else:
             out.append(list(map(line_texts(name, lang), basis.lines)))
     return out

@@ -163,8 +163,12 @@ def _why(line: InvoiceLine, lang: Language) -> list[str]:
                 )
             )
             out += [
-                f"  The approval of {document} by {', '.join(parties)} is inferred: no decision "
-                "is on record."
+                lang._(
+                    "  The approval of {document} by {parties} is inferred: no decision is on "
+                    "record.",
+                    document=document,
+                    parties=", ".join(parties),
+                )
                 for document, parties in candidate.inferred
             ]
         else:

@@ -5,6 +5,10 @@ difference from the agreement files' own reading, so that a reviewer sees at onc
 questions matter and how much; then, for each assumption, every municipality's amount under
 the files' own reading and each alternative's difference from it. JSON and CSV give the same
 figures for every municipality and reading.
+
+The text and the CSV (for a Swedish spreadsheet, as the invoice basis's) are in the language
+passed (:mod:`.i18n`); JSON is for machines and stays in English. The ids of assumptions and
+readings, and the readings' own words, are the agreement files'.
 """
 
 from __future__ import annotations
@@ -19,6 +23,7 @@ from typing import Any
 
 from agreement_engine.billing.lines import EXACT_SUMS
 from agreement_engine.formula.values import plain
+from agreement_engine.render.i18n import ENGLISH, N_, Language
 from agreement_engine.review.sensitivity import (
     AssumptionReadings,
     ReadingRun,
@@ -31,19 +36,26 @@ FORMAT = "agreement-engine/readings/1"
 WIDTH = 100
 
 
-def render_text(found: Sensitivity, data: Mapping[str, Any] | None = None) -> str:
+def render_text(
+    found: Sensitivity, data: Mapping[str, Any] | None = None, lang: Language = ENGLISH
+) -> str:
     span = span_text(found.months[0], found.months[-1])
     out = [
-        f"readings {span}: {len(found.municipalities)} municipalities, data {found.report.path}",
-        "each reading billed alone; every other assumption as the agreement files read it",
+        lang._(
+            "readings {span}: {count} municipalities, data {path}",
+            span=span,
+            count=len(found.municipalities),
+            path=found.report.path,
+        ),
+        lang._("each reading billed alone; every other assumption as the agreement files read it"),
         "",
-        "all municipalities (amounts in kr; difference from the files' own reading):",
+        lang._("all municipalities (amounts in kr; difference from the files' own reading):"),
         "",
     ]
-    out += _summary(found)
+    out += _summary(found, lang)
     for readings in found.assumptions:
         if _moves_money(found, readings):
-            out += ["", *_by_municipality(found, readings)]
+            out += ["", *_by_municipality(found, readings, lang)]
     return "\n".join(out) + "\n"
 
 
@@ -58,38 +70,54 @@ def _moves_money(found: Sensitivity, readings: AssumptionReadings) -> bool:
     )
 
 
-def _summary(found: Sensitivity) -> list[str]:
-    rows: list[tuple[str, ...]] = [("assumption", "reading", "total", "difference", "not computed")]
+_SUMMARY = (N_("assumption"), N_("reading"), N_("total"), N_("difference"), N_("not computed"))
+
+
+def _summary(found: Sensitivity, lang: Language) -> list[str]:
+    rows: list[tuple[str, ...]] = [tuple(lang._(heading) for heading in _SUMMARY)]
     notes: list[str] = []
     for readings in found.assumptions:
         own = readings.runs[0]
         for run in readings.runs:
-            name = f"{run.reading} (own)" if run.own else run.reading
+            name = lang._("{reading} (own)", reading=run.reading) if run.own else run.reading
             first = readings.assumption.id if run.own else ""
             if run.basis is None:
-                notes.append(f"{readings.assumption.id}={run.reading}: no rules: {run.no_rules}")
-                rows.append((first, name, "no rules", "", ""))
+                notes.append(
+                    lang._(
+                        "{assumption}={reading}: no rules: {why}",
+                        assumption=readings.assumption.id,
+                        reading=run.reading,
+                        why=lang.text(run.no_rules) if run.no_rules else "",
+                    )
+                )
+                rows.append((first, name, lang._("no rules"), "", ""))
                 continue
             rows.append(
                 (
                     first,
                     name,
-                    _amount(run.total()),
-                    "" if run.own else _amount(_difference(run.total(), own.total())),
+                    _amount(run.total(), lang),
+                    "" if run.own else _amount(_difference(run.total(), own.total()), lang),
                     str(run.not_computed()),
                 )
             )
         if counts_only(readings.assumption) and not found.episodes:
             notes.append(
-                f"{readings.assumption.id}: its readings change how episodes are counted; the "
-                "data give monthly aggregates, counted already, so they change nothing here"
+                lang._(
+                    "{assumption}: its readings change how episodes are counted; the data give "
+                    "monthly aggregates, counted already, so they change nothing here",
+                    assumption=readings.assumption.id,
+                )
             )
     out = _table(rows, right=(2, 3, 4))
     if any(run.not_computed() for run in found.runs):
         notes.insert(
             0,
-            "totals add the lines computed; 'not computed' counts the others (evaluate says why "
-            "of each): a reading of what bills only lines not computed here shows no difference",
+            lang._(
+                "totals add the lines computed; 'not computed' counts the others (evaluate says "
+                "why of each): a reading of what bills only lines not computed here shows no "
+                "difference"
+            ),
         )
     if notes:
         out.append("")
@@ -98,24 +126,28 @@ def _summary(found: Sensitivity) -> list[str]:
     return out
 
 
-def _by_municipality(found: Sensitivity, readings: AssumptionReadings) -> list[str]:
+def _by_municipality(found: Sensitivity, readings: AssumptionReadings, lang: Language) -> list[str]:
     assumption = readings.assumption
     own, *others = (run for run in readings.runs if run.basis is not None)
-    heading = f"{assumption.id} ({assumption.document}), by municipality: "
-    heading += f"own = the files' own reading, {own.reading}; "
-    heading += ", ".join(f"{i} = {run.reading}" for i, run in enumerate(others, 1))
-    heading += " (differences from own)"
+    heading = lang._(
+        "{assumption} ({document}), by municipality: own = the files' own reading, {own}; "
+        "{others} (differences from own)",
+        assumption=assumption.id,
+        document=assumption.document,
+        own=own.reading,
+        others=", ".join(f"{i} = {run.reading}" for i, run in enumerate(others, 1)),
+    )
     out = textwrap.wrap(heading, WIDTH, subsequent_indent="  ", break_on_hyphens=False)
     rows: list[tuple[str, ...]] = [
-        ("municipality", "own", *(str(i) for i in range(1, len(others) + 1)))
+        (lang._("municipality"), lang._("own"), *(str(i) for i in range(1, len(others) + 1)))
     ]
     for municipality in (*found.municipalities, None):
         amount = own.total(municipality)
         rows.append(
             (
-                municipality or "all",
-                _amount(amount),
-                *(_amount(_difference(run.total(municipality), amount)) for run in others),
+                municipality or lang._("all"),
+                _amount(amount, lang),
+                *(_amount(_difference(run.total(municipality), amount), lang) for run in others),
             )
         )
     return out + _table(rows, right=tuple(range(1, len(others) + 2)))
@@ -134,8 +166,10 @@ def _table(rows: Sequence[tuple[str, ...]], right: tuple[int, ...]) -> list[str]
     return [line(rows[0]), line(tuple("-" * w for w in widths)), *map(line, rows[1:])]
 
 
-def _amount(value: Decimal | None) -> str:
-    return "" if value is None else plain(value)
+def _amount(value: Decimal | None, lang: Language = ENGLISH) -> str:
+    """An amount as the text shows it: plain digits in English, as always; grouped, with a
+    decimal comma, in Swedish."""
+    return "" if value is None else lang.decimal(value)
 
 
 def _difference(value: Decimal | None, base: Decimal | None) -> Decimal | None:
@@ -204,43 +238,68 @@ CSV_COLUMNS = (
     "lines_not_computed",
     "no_rules",
 )
+CSV_HEADINGS = {
+    "assumption": N_("assumption"),
+    "reading": N_("reading"),
+    "own": N_("own"),
+    "municipality": N_("municipality"),
+    "net_amount": N_("net amount"),
+    "difference": N_("difference"),
+    "lines_not_computed": N_("lines not computed"),
+    "no_rules": N_("why no rules"),
+}
+"""The CSV's headings in another language than English (English keeps its names)."""
 
 
-def render_csv(found: Sensitivity, data: Mapping[str, Any] | None = None) -> str:
+def render_csv(
+    found: Sensitivity, data: Mapping[str, Any] | None = None, lang: Language = ENGLISH
+) -> str:
     """One row per reading and municipality (and 'all'), ';' separated, decimal commas, with a
-    byte-order mark, as the invoice basis's CSV for a Swedish spreadsheet."""
+    byte-order mark, as the invoice basis's CSV for a Swedish spreadsheet; its words in a
+    language (the names of its columns as they always were in English)."""
     buffer = io.StringIO()
     writer = csv.writer(buffer, delimiter=";", lineterminator="\r\n")
-    writer.writerow(CSV_COLUMNS)
+    if lang.english:
+        writer.writerow(CSV_COLUMNS)
+    else:
+        writer.writerow([lang._(CSV_HEADINGS[name]) for name in CSV_COLUMNS])
+    yes, no, everyone = lang._("yes"), lang._("no"), lang._("all")
     for readings in found.assumptions:
         own = readings.runs[0]
         for run in readings.runs:
+            why = " ".join(lang.text(run.no_rules).split()) if run.no_rules else ""
             for municipality in (*found.municipalities, None):
                 total = run.total(municipality)
                 writer.writerow(
                     [
                         readings.assumption.id,
                         run.reading,
-                        "yes" if run.own else "no",
-                        municipality or "all",
+                        yes if run.own else no,
+                        municipality or everyone,
                         _comma(total),
                         _comma(_difference(total, own.total(municipality))),
                         "" if run.basis is None else str(run.not_computed(municipality)),
-                        " ".join((run.no_rules or "").split()),
+                        why,
                     ]
                 )
     return "\ufeff" + buffer.getvalue()
 
 
 def _comma(value: Decimal | None) -> str:
-    return _amount(value).replace(".", ",")
+    """An amount as a CSV cell: every decimal, a decimal comma, no grouping (a number every
+    spreadsheet reads)."""
+    return "" if value is None else plain(value).replace(".", ",")
 
 
-def render_json(found: Sensitivity, data: Mapping[str, Any] | None = None) -> str:
+def render_json(
+    found: Sensitivity, data: Mapping[str, Any] | None = None, lang: Language = ENGLISH
+) -> str:
+    """For machines: in English whatever the language asked."""
     return json.dumps(to_json(found, data), ensure_ascii=False, indent=2) + "\n"
 
 
-RENDERERS: dict[str, Callable[[Sensitivity, Mapping[str, Any] | None], str]] = {
+Renderer = Callable[[Sensitivity, Mapping[str, Any] | None, Language], str]
+RENDERERS: dict[str, Renderer] = {
     "text": render_text,
     "json": render_json,
     "csv": render_csv,

@@ -31,7 +31,13 @@ FIGURE_COLUMNS = (
     N_("document"),
     N_("lines resting on it"),
 )
-READING_COLUMNS = (N_("id"), N_("document"), N_("reading"), N_("lines relying on it"))
+READING_COLUMNS = (
+    N_("id"),
+    N_("document"),
+    N_("computed under"),
+    N_("reading"),
+    N_("lines relying on it"),
+)
 
 
 def documents(basis: InvoiceBasis) -> list[Document]:
@@ -80,16 +86,34 @@ def figures_of(basis: InvoiceBasis, lang: Language) -> list[list[object]]:
 
 
 def readings_of(basis: InvoiceBasis, lang: Language) -> list[list[object]]:
-    """A row per declared reading the lines rely on: id, document, the reading, how many lines."""
+    """A row per assumption the lines rely on (or whose reading decides what governs their
+    month): its id, its document, the reading the numbers are computed under ('… (the files'
+    own)', or the one chosen instead), what that reading says, and how many lines rely on it."""
     relied: dict[str, list[InvoiceLine]] = {}
     for line in basis.lines:
-        for assumption_id in line.assumptions:
+        for assumption_id in dict.fromkeys([*line.assumptions, *(a for a, _ in line.readings)]):
             relied.setdefault(assumption_id, []).append(line)
-    known = basis.library.assumptions
+    library = basis.library
     rows: list[list[object]] = []
     for assumption_id in sorted(relied):
-        assumption = known.get(assumption_id)
-        reading = " ".join(assumption.reading.split()) if assumption else lang._("(not declared)")
-        document = assumption.document if assumption else ""
-        rows.append([assumption_id, document, reading, len(relied[assumption_id])])
+        assumption = library.assumptions.get(assumption_id)
+        if assumption is None:
+            rows.append(
+                [assumption_id, "", "", lang._("(not declared)"), len(relied[assumption_id])]
+            )
+            continue
+        chosen = library.reading(assumption_id)
+        alternative = assumption.alternative(chosen)
+        if alternative is None:
+            under = lang._("{reading} (the files' own)", reading=chosen)
+            text = assumption.reading
+        else:
+            under = lang._(
+                "{chosen}, chosen instead of {default}", chosen=chosen, default=assumption.default
+            )
+            text = alternative.reading
+        document = assumption.document
+        rows.append(
+            [assumption_id, document, under, " ".join(text.split()), len(relied[assumption_id])]
+        )
     return rows

@@ -39,7 +39,7 @@ def render_text(timeline: Timeline, lang: Language = ENGLISH) -> str:
         (
             run.months,
             _parties(run, timeline.municipalities, lang),
-            run.regime.governed_by,
+            governed_by(run.regime, lang),
             _status(run, lang),
         )
         for run in timeline.runs
@@ -52,7 +52,11 @@ def render_text(timeline: Timeline, lang: Language = ENGLISH) -> str:
 
     span = span_text(timeline.first, timeline.last)
     out = [
-        f"timeline {span}: {', '.join(timeline.municipalities)}",
+        lang._(
+            "timeline {span}: {municipalities}",
+            span=span,
+            municipalities=", ".join(timeline.municipalities),
+        ),
         readings_line(timeline, lang),
         "",
     ]
@@ -78,6 +82,15 @@ def readings_line(timeline: Timeline, lang: Language = ENGLISH) -> str:
     if not chosen:
         return lang._("readings: the agreement files' own")
     return lang._("readings: {chosen}; the files' own for every other assumption", chosen=chosen)
+
+
+def governed_by(regime: Regime, lang: Language = ENGLISH) -> str:
+    """What governs, in a language: the documents in force at once for a conflict, else the
+    extension, the agreement or the statute ('no statute in force' when nothing does)."""
+    if len(regime.conflicts) > 1:
+        *first, last = regime.conflicts
+        return lang._("{first} and {last}", first=" and ".join(first), last=last)
+    return lang.text(regime.governed_by)
 
 
 def _parties(run: Run, everyone: Sequence[str], lang: Language) -> str:
@@ -126,7 +139,7 @@ def _details(run: Run, lang: Language) -> list[tuple[str, str]]:
             parties=", ".join(parties),
         )
         details.append((lang._("approval inferred"), inferred))
-    details += [(lang._("reading"), text) for text in regime.readings]
+    details += [(lang._("reading"), lang.text(text)) for text in regime.readings]
     details += [(lang._("caveat"), _caveat(caveat)) for caveat in regime.caveats]
     for state in FIGURE_STATES:
         notes = [n for n in run.figures if n.status == state]

@@ -11,7 +11,8 @@ Three sheets, their names and headings in the language passed (:mod:`.i18n`):
   computed, how many provisional), and below them every reason a line is not final, with the
   lines it concerns;
 - the sources: the documents the numbers rest on (with their SHA-256), the figures (official,
-  provisional, illustrative or missing), the readings of ambiguous text relied on, and the data
+  provisional, illustrative or missing), the readings of ambiguous text relied on (which readings
+  the numbers are computed under, in a line above them, and the reading of each), and the data
   file as read.
 
 XlsxWriter writes it, in memory, with fixed document properties and zip timestamps: identical
@@ -39,7 +40,7 @@ from agreement_engine.render.columns import (
     values,
 )
 from agreement_engine.render.i18n import ENGLISH, N_, Language
-from agreement_engine.render.invoice import reasons_text
+from agreement_engine.render.invoice import readings_text, reasons_text
 from agreement_engine.render.sources import (
     DOCUMENT_COLUMNS,
     FIGURE_COLUMNS,
@@ -290,6 +291,9 @@ def _sources_sheet(
         ),
     ):
         sheet.write_string(row, 0, title, styles.title)
+        if header is READING_COLUMNS:  # which readings, in one line, as the table says it
+            row += 1
+            sheet.write_string(row, 0, readings_text(basis, lang))
         sheet.write_row(row + 1, 0, [lang._(h) for h in header], styles.header)
         for offset, cells_ in enumerate(rows, 2):
             for col, value in enumerate(cells_):

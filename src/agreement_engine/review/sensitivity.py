@@ -26,7 +26,7 @@ from agreement_engine.billing.inputs import (
 )
 from agreement_engine.billing.lines import InvoiceBasis, LineStatus
 from agreement_engine.data import DataFile, Kind, Reading, ReadReport, read_aggregates, sniff
-from agreement_engine.diagnostics import Diagnostic
+from agreement_engine.diagnostics import Diagnostic, Text
 from agreement_engine.months import YearMonth
 
 
@@ -122,7 +122,7 @@ def _run(alternative: Alternative, basis: InvoiceBasis | None) -> ReadingRun:
     name = alternative.id if alternative.id is not None else "(no id)"
     why = alternative.no_rules
     if alternative.id is None:
-        why = "it is written as text alone, with no id and no rules"
+        why = Text("it is written as text alone, with no id and no rules")
     return ReadingRun(name, alternative.reading, False, basis, why if basis is None else None)
 
 

@@ -26,6 +26,7 @@ from agreement_engine.billing.timeline import (
     agreement_span,
     validity_readings,
 )
+from agreement_engine.diagnostics import Text
 from agreement_engine.months import YearMonth
 
 FIGURE_STATES = ("missing", "provisional", "illustrative")  # in the order they are shown
@@ -64,7 +65,7 @@ class Regime:
         """The short name of what governs: the extension, the agreement or the statute."""
         if self.conflicts:
             return " and ".join(self.conflicts)
-        return self.extension or self.agreement or self.statute or "no statute in force"
+        return self.extension or self.agreement or self.statute or Text("no statute in force")
 
 
 @dataclass(frozen=True, slots=True)
@@ -188,13 +189,25 @@ def _decided(
         chosen = library.reading(reading.assumption)
         if chosen == reading.alternative:
             found.append(
-                f"{reading.assumption}={chosen}: no agreement on file covers these months; "
-                f"{reading.document} is read to cover them ({reading.validity})"
+                Text(
+                    "{assumption}={chosen}: no agreement on file covers these months; "
+                    "{document} is read to cover them ({validity})",
+                    assumption=reading.assumption,
+                    chosen=chosen,
+                    document=reading.document,
+                    validity=reading.validity,
+                )
             )
         else:
             found.append(
-                f"{reading.assumption}={chosen}; under {reading.assumption}="
-                f"{reading.alternative}, {reading.document} would govern these months"
+                Text(
+                    "{assumption}={chosen}; under {assumption}={alternative}, {document} would "
+                    "govern these months",
+                    assumption=reading.assumption,
+                    chosen=chosen,
+                    alternative=reading.alternative,
+                    document=reading.document,
+                )
             )
     return tuple(found)
 

@@ -4,8 +4,11 @@
 fetched: the charts are inline SVG, :mod:`..charts`), and holds: a summary (the totals, what is
 provisional or not computed and why), what governs each month as a chart, then per municipality
 the net amount per month and the average days against the benchmark as charts and every line
-with its derivation (what ``explain`` shows) one click away, and last the documents, figures
-and readings the numbers rest on. Printed, each municipality takes one page.
+with its derivation (what ``explain`` shows, which opens with the readings it is computed under)
+one click away, and last the documents, figures and readings the numbers rest on. The summary
+names the readings the numbers are computed under, and a line that relies on a reading chosen
+instead of the agreement files' own names it beside its amount. Printed, each municipality
+takes one page.
 
 One template (``page.html`` beside this module, :class:`string.Template`) holds the page and
 its styles; the parts are built here, every text escaped. The same input gives the same bytes.
@@ -24,10 +27,10 @@ from agreement_engine.billing.lines import InvoiceBasis, InvoiceLine, LineStatus
 from agreement_engine.data.report import ReadReport
 from agreement_engine.months import YearMonth
 from agreement_engine.render import charts
-from agreement_engine.render.columns import totals
+from agreement_engine.render.columns import line_readings, totals
 from agreement_engine.render.explain import explain
 from agreement_engine.render.i18n import ENGLISH, Language
-from agreement_engine.render.invoice import reasons_text
+from agreement_engine.render.invoice import readings_text, reasons_text
 from agreement_engine.render.sources import (
     DOCUMENT_COLUMNS,
     FIGURE_COLUMNS,
@@ -53,11 +56,12 @@ def render_report(
     first, last = basis.months[0], basis.months[-1]
     span = str(first) if first == last else f"{first} – {last}"
     title = lang._("Invoice basis {months}", months=span)
+    chosen = line_readings(basis)
     body = [
         f"<header><h1>{_e(title)}</h1>{_meta(basis, read, lang)}</header>",
         _summary(basis, lang),
         _governance(timeline, lang),
-        *(_municipality(basis, m, origins, lang) for m in basis.municipalities),
+        *(_municipality(basis, m, origins, lang, chosen) for m in basis.municipalities),
         _sources(basis, read, lang),
     ]
     page = Template(_template())
@@ -93,6 +97,7 @@ def _meta(basis: InvoiceBasis, read: ReadReport, lang: Language) -> str:
 def _summary(basis: InvoiceBasis, lang: Language) -> str:
     title = lang._("Summary")
     out = [f'<section class="summary"><h2>{_e(title)}</h2>']
+    out.append(f'<p class="readings">{_e(readings_text(basis, lang))}</p>')
     out.append(_caveat(basis.lines, lang))
     out.append(_totals_table(basis, lang))
     reasons = reasons_text(basis, lang)
@@ -171,9 +176,20 @@ def _governance(timeline: Timeline, lang: Language) -> str:
 
 
 def _municipality(
-    basis: InvoiceBasis, municipality: str, origins: Origins | None, lang: Language
+    basis: InvoiceBasis,
+    municipality: str,
+    origins: Origins | None,
+    lang: Language,
+    chosen: Sequence[str],
 ) -> str:
-    lines = [line for line in basis.lines if line.municipality == municipality]
+    """A municipality's page; ``chosen``: the readings each line of the basis relies on other
+    than the files' own (:func:`.columns.line_readings`)."""
+    mine = [
+        (li, said)
+        for li, said in zip(basis.lines, chosen, strict=True)
+        if li.municipality == municipality
+    ]
+    lines = [line for line, _ in mine]
     out = [f'<section class="municipality" id="{_e(_anchor(municipality))}">']
     out.append(f"<h2>{_e(municipality)}</h2>")
     total = _amount(lang, basis.total(municipality))
@@ -186,9 +202,9 @@ def _municipality(
         out.append(_chart(days, lang))
     title = lang._("Lines and their derivation")
     out.append(f'<h3>{_e(title)}</h3><div class="lines">')
-    for line in lines:
+    for line, readings in mine:
         origin = origins(municipality, line.month) if origins else None
-        out.append(_line(line, basis, origin, lang))
+        out.append(_line(line, basis, origin, lang, readings))
     out.append("</div></section>")
     return "\n".join(part for part in out if part)
 
@@ -205,14 +221,27 @@ def _chart(spec: dict[str, object], lang: Language) -> str:
     return f'<figure class="chart">{svg}<figcaption>{_e(caption)}</figcaption></figure>'
 
 
-def _line(line: InvoiceLine, basis: InvoiceBasis, origin: Origin | None, lang: Language) -> str:
+def _line(
+    line: InvoiceLine,
+    basis: InvoiceBasis,
+    origin: Origin | None,
+    lang: Language,
+    readings: str = "",
+) -> str:
+    """A line: its month, amount and status, and the readings chosen it relies on (if any),
+    its derivation a click away."""
     status = line.status.value
     amount = "—" if line.amount is None else _amount(lang, line.amount)
     derivation = explain(line, basis.library, origin, lang)
+    chosen = ""
+    if readings:
+        said = lang._("reading: {readings}", readings=readings)
+        chosen = f' <span class="readings">{_e(said)}</span>'
     return (
         f'<details class="line"><summary><span class="month">{line.month}</span> '
         f'<span class="amount">{_e(amount)}</span> '
-        f'<span class="status {status.replace(" ", "-")}">{_e(lang._(status))}</span></summary>'
+        f'<span class="status {status.replace(" ", "-")}">{_e(lang._(status))}</span>'
+        f"{chosen}</summary>"
         f'<pre class="derivation">{_e(derivation)}</pre></details>'
     )
 
