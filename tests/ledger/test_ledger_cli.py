@@ -232,3 +232,32 @@ def test_a_month_written_wrong_is_wrong_usage(tmp_path: Path) -> None:
         result.stderr == "error: --month takes a month written YYYY-MM, like 2026-03, not 'March'\n"
     )
     assert not (tmp_path / "l.sqlite").exists()
+
+
+def test_a_note_issued_provisional_shows_each_label_apart_from_its_value(tmp_path: Path) -> None:
+    """The longest label, 'issued provisional because', ran into its reason ('because:national
+    figures…'): every header line of a shown document is a label, a colon, a space, a value."""
+    root = Path(__file__).resolve().parents[2]
+    agreements = ("--agreements", root / "agreements")
+    figures = ("--agreements", root / "examples/halland/illustrative-figures.yaml")
+    ledger = ("--ledger", tmp_path / "l.sqlite")
+    data = root / "examples/halland/aggregates.csv"
+    month = ("--month", "2025-10")
+    assert run("invoice", "draft", *month, "--data", data, *agreements, *figures, *ledger)
+    accept = ("--accept-provisional", "illustrative national figures")
+    assert run("invoice", "send", *month, *accept, *ledger).exit_code == 0
+    corrected = tmp_path / "corrected.csv"
+    text = data.read_text(encoding="utf-8-sig").replace(
+        "Halmstad;2025-10;57;309;5,4", "Halmstad;2025-10;57;300;5,3"
+    )
+    corrected.write_text(text, encoding="utf-8-sig")
+    note = run(
+        "invoice", "correct", *month, "--municipality", "Halmstad", "--data", corrected,
+        *agreements, *figures, *accept, "--reason", "nine days registered twice", *ledger,
+    )  # fmt: skip
+    assert note.exit_code == 0, note.output
+    number = note.stdout.splitlines()[-1].split()[3]
+    shown = run("invoice", "show", number, *ledger).stdout.splitlines()
+    header = shown[2 : shown.index("", 2)]
+    assert "  issued provisional because: illustrative national figures" in header
+    assert all(line[:2] == "  " and ": " in line for line in header)

@@ -314,8 +314,8 @@ def render_show(shown: Shown, lang: Language = ENGLISH) -> str:
     d = shown.document
     out = [f"{lang._(d.kind)} {d.number}: {d.municipality} {d.month}", ""]
     header = [(name + ":", value) for name, value in _header(shown, lang)]
-    # English keeps its column of 27 as it always was; other words take the room they need.
-    width = 27 if lang.english else max(27, *(len(name) + 1 for name, _ in header))
+    # A column of at least 27, and room for the longest label and a space after it.
+    width = max(27, *(len(name) + 1 for name, _ in header))
     out += [f"  {name:<{width}}{value}" for name, value in header]
     if len(shown.related) > 1:
         out += ["", lang._("Documents of this month:")]
