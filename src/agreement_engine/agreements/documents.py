@@ -10,6 +10,7 @@ says, words and citations included: ``diff`` compares files by the canonical for
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
 
 from agreement_engine.agreements.parts import (
@@ -31,8 +32,9 @@ from agreement_engine.agreements.parts import (
     Source,
     Validity,
 )
-from agreement_engine.agreements.source import YamlDocument
+from agreement_engine.agreements.yaml_document import YamlDocument
 from agreement_engine.diagnostics import Diagnostic, Location
+from agreement_engine.formula.ast import Expr
 
 __all__ = [
     "BUNDLED",
@@ -130,8 +132,11 @@ class ParameterSet(Document):
     parameters: dict[str, ParameterSeries]
 
 
-def build(yaml: YamlDocument) -> tuple[Document, list[Diagnostic]]:
-    """The typed document for a schema-valid YAML file, and any formula syntax errors in it."""
-    from agreement_engine.agreements.build import build_document
+def build(
+    yaml: YamlDocument, parse: Callable[[str], Expr] | None = None
+) -> tuple[Document, list[Diagnostic]]:
+    """The typed document for a schema-valid YAML file, and any formula syntax errors in it;
+    its formulas parsed by ``parse`` (by default, the language's parser)."""
+    from agreement_engine.agreements.build import build_document, parse_formula
 
-    return build_document(yaml)
+    return build_document(yaml, parse or parse_formula)

@@ -10,9 +10,10 @@ import datetime as dt
 from dataclasses import dataclass, field
 from decimal import Decimal
 
-from agreement_engine.agreements.source import YamlDocument
+from agreement_engine.agreements.yaml_document import YamlDocument
 from agreement_engine.diagnostics import Location
-from agreement_engine.formula import Expr, Program
+from agreement_engine.formula.ast import Expr
+from agreement_engine.formula.program import Program
 from agreement_engine.formula.types import Quantity, Type
 from agreement_engine.months import YearMonth
 

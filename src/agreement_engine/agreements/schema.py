@@ -26,7 +26,7 @@ from typing import Any
 from jsonschema import Draft202012Validator
 from jsonschema.exceptions import ValidationError, best_match
 
-from agreement_engine.agreements.source import KeyPath, YamlDocument
+from agreement_engine.agreements.yaml_document import KeyPath, YamlDocument
 from agreement_engine.diagnostics import Diagnostic, Location, did_you_mean, error
 
 KINDS = ("agreement", "extension", "routine", "statute", "parameters")

@@ -33,14 +33,6 @@ from agreement_engine.billing.ruleset import (
     type_rules,
 )
 from agreement_engine.billing.timeline import Governing
-from agreement_engine.data import (
-    DataFile,
-    Episodes,
-    MonthlyFigures,
-    Reading,
-    ReadReport,
-    read_episodes_then,
-)
 from agreement_engine.diagnostics import Diagnostic, Text
 from agreement_engine.formula import Amount, FormulaError
 from agreement_engine.formula.types import DAYS, NUMBER, Quantity
@@ -48,6 +40,9 @@ from agreement_engine.months import YearMonth
 
 if TYPE_CHECKING:
     import polars as pl
+
+    from agreement_engine.data import DataFile, MonthlyFigures, Reading, ReadReport
+    from agreement_engine.data.episodes import Episodes
 
 T = TypeVar("T")
 # What a monthly aggregates file gives: the national indicator's episodes and total days.
@@ -149,6 +144,8 @@ class EpisodeData:
     @cached_property
     def extract(self) -> Episodes:
         """The episodes as counted: a frame given is wrapped, once."""
+        from agreement_engine.data.episodes import Episodes  # not imported to read aggregates
+
         episodes = self.episodes
         return episodes if isinstance(episodes, Episodes) else Episodes.of_frame(episodes)
 
@@ -251,6 +248,8 @@ def read_episode_data(
         return then(data)
 
     every = [t for found in tallies for t in found.values()]
+    from agreement_engine.data.episodes import read_episodes_then
+
     return read_episodes_then(
         file.path, counted, municipalities=everyone, tallies=every, reading=reading
     )
@@ -313,6 +312,8 @@ def count(
     and sums, which add up).
     """
     import polars as pl
+
+    from agreement_engine.data.episodes import Episodes
 
     if not isinstance(episodes, Episodes):
         episodes = Episodes.of_frame(episodes)

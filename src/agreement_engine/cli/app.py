@@ -16,13 +16,14 @@ import os
 import signal
 import sys
 import warnings
+from contextlib import nullcontext
 from enum import StrEnum
 from types import FrameType
 from typing import Annotated
 
 import typer
 
-from agreement_engine.api import DEFAULT_AGREEMENTS
+from agreement_engine.api import DEFAULT_AGREEMENTS, without_cache
 from agreement_engine.api import explain as explain_lines
 from agreement_engine.cli import commands, invoice
 from agreement_engine.cli import output as files
@@ -107,8 +108,17 @@ AssumeOption = Annotated[
 def _main(
     context: typer.Context,
     debug: Annotated[bool, typer.Option(help="Show Python tracebacks on internal errors.")] = False,
+    no_cache: Annotated[
+        bool,
+        typer.Option(
+            "--no-cache",
+            help="Load the agreement files afresh, without the cache of checked sets "
+            "(or set AGREEMENT_ENGINE_CACHE=off).",
+        ),
+    ] = False,
 ) -> None:
-    context.obj = debug  # read by _run: each command's context has this one as its parent
+    # Read by guarded: each command's context has this one as its parent.
+    context.obj = {"debug": debug, "cache": not no_cache}
 
 
 @app.command()
@@ -394,8 +404,10 @@ def guarded(context: typer.Context, action: commands.Action) -> None:
     """The one error boundary: a known problem becomes its message and exit code; anything else
     is a bug, shown as one line (with its traceback under --debug, which the app's callback
     keeps on the root of ``context``)."""
+    options = context.find_root().obj or {}
     try:
-        output, code = action()
+        with nullcontext() if options.get("cache", True) else without_cache():
+            output, code = action()
     except EngineError as exc:
         for d in exc.diagnostics:
             typer.echo(render_text(d) + "\n", err=True)
@@ -404,7 +416,7 @@ def guarded(context: typer.Context, action: commands.Action) -> None:
         typer.echo(f"error: {exc}", err=True)
         raise typer.Exit(2) from None
     except Exception as exc:
-        if context.find_root().obj:  # --debug
+        if options.get("debug"):
             raise
         typer.echo(
             f"internal error: {type(exc).__name__}: {exc}\n"

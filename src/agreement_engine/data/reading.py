@@ -18,12 +18,14 @@ import os
 import stat
 import tempfile
 from collections.abc import Callable
-from concurrent.futures import Future, ThreadPoolExecutor
 from functools import partial
-from typing import TypeVar
+from typing import TYPE_CHECKING, TypeVar
 
 from agreement_engine.data.encoding import Encoding, find_encoding
 from agreement_engine.data.sniffing import DataFile, Form, Kind
+
+if TYPE_CHECKING:
+    from concurrent.futures import Future
 
 T = TypeVar("T")
 
@@ -87,6 +89,8 @@ class Reading:
 def in_thread(work: Callable[[], T], name: str) -> Future[T]:
     """``work`` begun in a thread of its own, which ends with it; its result (or error) when
     asked for."""
+    from concurrent.futures import ThreadPoolExecutor  # for extracts only
+
     pool = ThreadPoolExecutor(max_workers=1, thread_name_prefix=name)
     try:
         return pool.submit(work)
