@@ -13,7 +13,6 @@ import hashlib
 import os
 from collections.abc import Callable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
-from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -24,6 +23,7 @@ from agreement_engine.diagnostics import (
     UsageError,
     did_you_mean,
 )
+from agreement_engine.frozen import frozen
 from agreement_engine.months import YearMonth
 
 if TYPE_CHECKING:
@@ -91,7 +91,7 @@ Readings = Mapping[str, str]
 # -- agreement files ------------------------------------------------------------------------------
 
 
-@dataclass(frozen=True, slots=True)
+@frozen
 class CheckReport:
     """What ``check`` found: the agreement files checked and every problem, in order."""
 
@@ -233,7 +233,7 @@ def _skipped_note(yaml: YamlDocument) -> Diagnostic:
 # -- billing --------------------------------------------------------------------------------------
 
 
-@dataclass(frozen=True, slots=True)
+@frozen
 class Evaluation:
     """An invoice basis and how it was made: the agreement files, and the data as read."""
 
@@ -366,7 +366,7 @@ def _has_months(data: str) -> bool:
     return True
 
 
-@dataclass(frozen=True, slots=True)
+@frozen
 class Report:
     """What the report shows: an evaluation, and the timeline of its months (what governs)."""
 
@@ -545,7 +545,7 @@ def readings(
     return weigh(library, data, months, library.municipalities, assume_approved=assume_approved)
 
 
-@dataclass(frozen=True, slots=True)
+@frozen
 class Comparison:
     """Two versions of agreement files compared by meaning, and, when data was given, what the
     change does to each municipality's money."""

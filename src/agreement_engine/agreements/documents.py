@@ -11,7 +11,6 @@ says, words and citations included: ``diff`` compares files by the canonical for
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass, field
 
 from agreement_engine.agreements.parts import (
     BUNDLED,
@@ -35,6 +34,7 @@ from agreement_engine.agreements.parts import (
 from agreement_engine.agreements.yaml_document import YamlDocument
 from agreement_engine.diagnostics import Diagnostic, Location
 from agreement_engine.formula.ast import Expr
+from agreement_engine.frozen import field, frozen
 
 __all__ = [
     "BUNDLED",
@@ -64,7 +64,7 @@ __all__ = [
 ]
 
 
-@dataclass(frozen=True, slots=True)
+@frozen
 class Document:
     """What every kind of file has. ``caveats`` are points a reviewer must weigh, shown in the
     timeline beside the months the document covers."""
@@ -86,7 +86,7 @@ class Document:
         return self.yaml.locate(("id",))
 
 
-@dataclass(frozen=True, slots=True)
+@frozen
 class Agreement(Document):
     region: str
     municipalities: tuple[str, ...]
@@ -102,7 +102,7 @@ class Agreement(Document):
         return (self.region, *self.municipalities)
 
 
-@dataclass(frozen=True, slots=True)
+@frozen
 class Extension(Document):
     extends: str
     validity: Validity
@@ -111,7 +111,7 @@ class Extension(Document):
     approval: ApprovalTerms = field(kw_only=True)
 
 
-@dataclass(frozen=True, slots=True)
+@frozen
 class Routine(Document):
     applies_to: tuple[str, ...]
     validity: Validity
@@ -119,14 +119,14 @@ class Routine(Document):
     provisions: tuple[Passage, ...] = field(kw_only=True)
 
 
-@dataclass(frozen=True, slots=True)
+@frozen
 class Statute(Document):
     validity: Validity
     counting: Counting
     rules: dict[str, Rule]
 
 
-@dataclass(frozen=True, slots=True)
+@frozen
 class ParameterSet(Document):
     illustrative: bool
     parameters: dict[str, ParameterSeries]

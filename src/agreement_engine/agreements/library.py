@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import os
 from collections.abc import Callable, Iterable, Sequence
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 from functools import cached_property
 from pathlib import Path
 from typing import TypeVar
@@ -23,6 +23,7 @@ from agreement_engine.agreements.documents import (
 from agreement_engine.agreements.yaml_document import YamlDocument
 from agreement_engine.diagnostics import Diagnostic, EngineError, error
 from agreement_engine.formula.ast import Expr
+from agreement_engine.frozen import replace
 
 _D = TypeVar("_D", bound=Document)
 

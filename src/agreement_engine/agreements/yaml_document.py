@@ -17,12 +17,12 @@ This module does not import PyYAML: a document rebuilt from the cache
 from __future__ import annotations
 
 from collections.abc import Mapping
-from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import TypeAlias
 
 from agreement_engine.agreements.positions import Lines, Place, Span, character_spans, span_at
 from agreement_engine.diagnostics import Location
+from agreement_engine.frozen import field, frozen
 
 YamlValue: TypeAlias = "dict[str, YamlValue] | list[YamlValue] | str | int | Decimal | bool | None"
 KeyPath: TypeAlias = tuple[str | int, ...]
@@ -33,7 +33,7 @@ def normal_text(text: str) -> str:
     return text.removeprefix("\ufeff").replace("\r\n", "\n").replace("\r", "\n")
 
 
-@dataclass(frozen=True, slots=True)
+@frozen
 class YamlDocument:
     """One loaded YAML file: its text, its data, and where each value was written."""
 

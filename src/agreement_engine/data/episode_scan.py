@@ -39,7 +39,6 @@ polars is imported inside the functions, so that importing this module stays che
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
 from typing import TYPE_CHECKING, NamedTuple
@@ -67,12 +66,13 @@ from agreement_engine.data.scan_rows import (
     Tally,
 )
 from agreement_engine.diagnostics import Text
+from agreement_engine.frozen import frozen
 
 if TYPE_CHECKING:
     import polars as pl
 
 
-@dataclass(frozen=True, slots=True)
+@frozen
 class Checked:
     """A CSV extract with no problems: how to read it again, and what the report needs."""
 

@@ -35,7 +35,6 @@ each problem at its row and column; XLSX files are always read that way.
 from __future__ import annotations
 
 from collections.abc import Callable, Mapping, Sequence
-from dataclasses import dataclass
 from datetime import date
 from os import PathLike
 from typing import TYPE_CHECKING, TypeVar
@@ -55,6 +54,7 @@ from agreement_engine.data.repeats import Repeats
 from agreement_engine.data.report import Problems, ReadReport
 from agreement_engine.data.scan_rows import Tallied, Tally
 from agreement_engine.diagnostics import Diagnostic
+from agreement_engine.frozen import frozen
 
 if TYPE_CHECKING:
     import polars as pl
@@ -62,7 +62,7 @@ if TYPE_CHECKING:
 T = TypeVar("T")
 
 
-@dataclass(frozen=True, slots=True)
+@frozen
 class Episodes:
     """The episodes of an extract, checked, ready to be counted.
 

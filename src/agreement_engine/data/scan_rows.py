@@ -12,7 +12,6 @@ polars is imported inside the functions, so that importing this module stays che
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass
 from typing import TYPE_CHECKING, Protocol
 
 from agreement_engine.data.columns import Layout
@@ -29,6 +28,7 @@ from agreement_engine.data.episode_fields import (
 )
 from agreement_engine.data.field_texts import usual_forms
 from agreement_engine.data.repeats import HASH
+from agreement_engine.frozen import frozen
 
 if TYPE_CHECKING:
     import polars as pl
@@ -64,7 +64,7 @@ class Tally(Protocol):
     def prefix(self) -> str: ...
 
 
-@dataclass(frozen=True, slots=True)
+@frozen
 class Rows:
     """The rows of a CSV extract as one pass reads them: split by polars' CSV reader
     (``by_fields``) or line by line, some date fields stripped of spaces (``strip``), the texts
