@@ -290,9 +290,9 @@ def table(title: str, results: Sequence[Result], first_over_others: bool = True)
     lines = [title, f"  {'':34} {heading}"]
     for result in results:
         run = result.best
-        wall = "failed" if run.error else f"{run.seconds:.2f} s"
-        slowest = "" if run.error else f"{result.slowest:.2f} s"
-        cpu = f"{run.cpu:.2f} s" if run.cpu is not None and not run.error else "?"
+        wall = "failed" if run.error else _seconds(run.seconds)
+        slowest = "" if run.error else _seconds(result.slowest)
+        cpu = _seconds(run.cpu) if run.cpu is not None and not run.error else "?"
         memory = f"{run.peak_mb:,.0f} MB" if run.peak_mb is not None else "?"
         ratio = ""
         if result is not results[0]:
@@ -303,6 +303,10 @@ def table(title: str, results: Sequence[Result], first_over_others: bool = True)
         if result.best.error:
             lines.append(f"\n  {result.label} failed, {result.best.error}")
     return "\n".join(lines)
+
+
+def _seconds(seconds: float) -> str:
+    return f"{seconds:.2f} s" if seconds >= 1 else f"{seconds * 1000:.0f} ms"
 
 
 def _ratio(over: Result, under: Result) -> str:

@@ -35,7 +35,6 @@ import hashlib
 import json
 import os
 import sys
-import tempfile
 from collections.abc import Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from contextvars import ContextVar
@@ -264,7 +263,9 @@ def _verified(entry: Path) -> Any:
     if len(raw) > MAX_ENTRY_BYTES or digest != hashlib.sha256(text).hexdigest().encode():
         return None
     try:
-        body = json.loads(text, parse_float=_refuse, parse_constant=_refuse)  # no floats
+        # JSON gives mappings, lists, text, whole numbers, true, false and null: no float (the
+        # data's decimals are written as text), nor NaN or Infinity.
+        body = json.loads(text, parse_float=_refuse, parse_constant=_refuse)
     except (ValueError, TypeError, RecursionError):
         return None
     return body if isinstance(body, dict) else None
@@ -284,6 +285,8 @@ def _write(entry: Path, body: bytes) -> None:
     problem (a read-only folder, a full disk) leaves things as they were."""
     where = entry.parent
     content = hashlib.sha256(body).hexdigest().encode() + b"\n" + body
+    import tempfile
+
     try:
         where.mkdir(mode=0o700, parents=True, exist_ok=True)
         if not _private(where):

@@ -16,7 +16,6 @@ from __future__ import annotations
 
 import os
 import stat
-import tempfile
 from collections.abc import Callable
 from functools import partial
 from typing import TYPE_CHECKING, TypeVar
@@ -25,6 +24,7 @@ from agreement_engine.data.encoding import Encoding, find_encoding
 from agreement_engine.data.sniffing import DataFile, Form, Kind
 
 if TYPE_CHECKING:
+    import tempfile
     from concurrent.futures import Future
 
 T = TypeVar("T")
@@ -75,6 +75,8 @@ class Reading:
     def temporary_folder(self) -> tempfile.TemporaryDirectory[str]:
         """A new temporary folder, removed when this reading closes if not before. Removing it
         never fails: a thread and the reading may remove it at once."""
+        import tempfile  # for extracts only
+
         folder = tempfile.TemporaryDirectory(prefix="agreement-engine-", ignore_cleanup_errors=True)
         self._folders.append(folder)
         return folder
