@@ -302,9 +302,10 @@ class _Scan:
             .group_by(KEY, month)
             .agg(pl.col(columns).sum())
         )
+        found_columns = [totals[c].to_list() for c in (KEY, month, *columns)]  # by column: fast
         return {
-            (key, int(number)): {name: int(value) for name, value in zip(sums, values, strict=True)}
-            for key, number, *values in totals.select(KEY, month, *columns).iter_rows()
+            (key, int(number)): dict(zip(sums, map(int, values), strict=True))
+            for key, number, *values in zip(*found_columns, strict=True)
         }
 
     # --- what is made of it ----------------------------------------------------------------------

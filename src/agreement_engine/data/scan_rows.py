@@ -26,7 +26,7 @@ from agreement_engine.data.episode_fields import (
     required,
     typed,
 )
-from agreement_engine.data.field_texts import usual_forms
+from agreement_engine.data.field_texts import usual_texts
 from agreement_engine.data.repeats import HASH
 from agreement_engine.frozen import frozen
 
@@ -134,7 +134,7 @@ class Rows:
             text = pl.col(column_name(self.layout.index[f]))
             looked_up = pl.Series(known, dtype=pl.String)
             if self.usual:  # one look-up a row: usual and first rows' texts together
-                looked_up = pl.concat([usual_forms(f).texts, looked_up])
+                looked_up = pl.concat([usual_texts(f), looked_up])
             unknown = ~text.is_in(looked_up.implode())
             if required(f):  # the empty texts of empty rows are not this field's
                 unknown = filled & unknown
