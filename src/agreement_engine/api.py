@@ -277,6 +277,33 @@ def evaluate(
     ``municipality`` bills that one only (spelt as data files may spell it). The temporary files
     that reading the data makes are removed before this returns or raises.
     """
+    return _evaluate(
+        data,
+        first,
+        last,
+        agreements=agreements,
+        assume_approved=assume_approved,
+        municipality=municipality,
+        progress=progress,
+        readings=readings,
+    )
+
+
+def _evaluate(
+    data: str,
+    first: YearMonth,
+    last: YearMonth | None = None,
+    *,
+    agreements: Sequence[str] = (DEFAULT_AGREEMENTS,),
+    assume_approved: bool = False,
+    municipality: str | None = None,
+    progress: Progress | None = None,
+    readings: Readings | None = None,
+    keep_counted: bool = False,
+) -> Evaluation:
+    """:func:`evaluate`; with ``keep_counted``, an extract's rows as its counting reads them are
+    kept from the pass that checks it (:attr:`.Episodes.kept`): the ledger records each line's
+    episodes from them, without reading the file again."""
     if not data:
         raise UsageError("--data needs the name of a data file")
     end = last if last is not None else first
@@ -296,7 +323,7 @@ def evaluate(
             raise file
         billing = Billing(library, months, municipalities, assume_approved)
         if file.kind is Kind.EPISODES:
-            return _from_episodes(file, billing, progress, reading)
+            return _from_episodes(file, billing, progress, reading, keep_counted)
         return _from_aggregates(file, billing, progress)
 
 
@@ -315,7 +342,11 @@ def _sniff(data: str, reading: Reading) -> DataFile | EngineError:
 
 
 def _from_episodes(
-    file: DataFile, billing: Billing, progress: Progress | None, reading: Reading
+    file: DataFile,
+    billing: Billing,
+    progress: Progress | None,
+    reading: Reading,
+    keep_counted: bool = False,
 ) -> Evaluation:
     """Billed while the extract's last check runs; kept only once the extract has passed."""
     from agreement_engine.billing.counted_rows import counted_report
@@ -328,6 +359,7 @@ def _from_episodes(
         library.municipalities,
         lambda found: (found, _bill(billing, found[0], progress)),
         reading,
+        keep_counted,
     )
     report = counted_report(report, basis, source)  # the rows the lines counted
     return Evaluation(library, basis, report, tuple(warnings), source)
@@ -629,13 +661,14 @@ class _LedgerEngine:
     ) -> Billed:
         from agreement_engine.ledger import Billed
 
-        run = evaluate(
+        run = _evaluate(
             data,
             first,
             last,
             agreements=agreements,
             assume_approved=assume_approved,
             municipality=municipality,
+            keep_counted=True,  # each line's episodes are recorded: not read from the file again
         )
         return Billed(run.basis, run.source, data, run.data_sha256(), run.report, run.warnings)
 

@@ -225,6 +225,7 @@ def read_episode_data(
     everyone: Sequence[str],
     then: Callable[[list[EpisodeData]], T],
     reading: Reading,
+    keep_counted: bool = False,
 ) -> tuple[T, ReadReport, list[Diagnostic]]:
     """What ``then`` makes of an episode extract read once for each billing (two versions of
     the agreements, for `diff --impact`): the counting rules of every document that governs one
@@ -232,7 +233,8 @@ def read_episode_data(
     of its own documents. ``then`` goes on while the file's last check runs, and what it makes is
     returned once the file has passed (see :func:`.read_episodes_then`). ``everyone`` is every
     municipality the file may name; ``reading`` is the run's (:class:`.Reading`), which holds the
-    file's temporary copies until the run ends."""
+    file's temporary copies until the run ends. ``keep_counted``: the pass keeps the rows as
+    the counting reads them (:attr:`.Episodes.kept`), for the ledger."""
     tallies: list[dict[str, Compiled]] = []
     for billing in billings:
         tallies.append(_tallies(billing, prefix=f"_tally{len(tallies)}_"))
@@ -251,7 +253,12 @@ def read_episode_data(
     from agreement_engine.data.episodes import read_episodes_then
 
     return read_episodes_then(
-        file.path, counted, municipalities=everyone, tallies=every, reading=reading
+        file.path,
+        counted,
+        municipalities=everyone,
+        tallies=every,
+        reading=reading,
+        keep_counted=keep_counted,
     )
 
 

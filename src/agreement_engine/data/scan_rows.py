@@ -79,6 +79,8 @@ class Rows:
     known: Mapping[str, list[str]]
     usual: bool
     tallies: Sequence[Tally]
+    ids: bool = False
+    """Whether each filled row's ``episode_id`` is given too (to keep the counted rows)."""
 
     def checked(self) -> pl.LazyFrame:
         """Per row, what the checks need (see the module)."""
@@ -116,7 +118,21 @@ class Rows:
             pl.when(filled & (episode_id != "")).then(episode_id.hash()).alias(HASH),
             *self._looked_up(),
             *(typed(f).alias(f) for f in by_text),
+            *self._id(episode_id, read),
         ).with_columns(self._field(f) for f in read if f not in by_text)
+
+    def kept(self) -> list[str]:
+        """The columns of a row kept for counting again (:meth:`checked` with ``ids``): the
+        municipality as written, the episode id and the fields the tallies read."""
+        return [KEY, "episode_id", *(f for f in self._read_by_tallies() if f != "episode_id")]
+
+    def _id(self, episode_id: pl.Expr, read: list[str]) -> list[pl.Expr]:
+        """The episode id of a filled row, when asked for (as :meth:`.Extract.typed` gives it)."""
+        import polars as pl
+
+        if not self.ids or "episode_id" in read:
+            return []
+        return [pl.when(pl.col(FILLED) & (episode_id != "")).then(episode_id).alias("episode_id")]
 
     def _looked_up(self) -> list[pl.Expr]:
         """Per field checked by its texts: the text's category (``_v_``, its distinct texts
