@@ -23,7 +23,8 @@ machine has; the best wall time is reported, with the CPU time (user and system,
 and the peak resident memory of that run (``/usr/bin/time -v`` where present, else the child's
 resource usage from ``os.wait4``), and the spread: the slowest run, and the ratio of the two
 commands in each round (least–most), which the machine's load moves far less than the times.
-A command that fails is reported with its error and the rest still run::
+After (a), where one evaluate's time goes, phase by phase (``phases.py``). A command that
+fails is reported with its error and the rest still run::
 
     .venv/bin/python benchmarks/run.py
     .venv/bin/python benchmarks/run.py --episodes 1000000 --only episodes --only commands
@@ -212,6 +213,16 @@ def episode_results(episodes: Path, months: tuple[str, str], repeat: int) -> lis
         return measure(commands, repeat)
 
 
+def phases(data: Path, months: tuple[str, str]) -> str:
+    """Where one evaluate run's time goes (``phases.py``), once more, for the table."""
+    with tempfile.TemporaryDirectory(prefix="benchmark-") as folder:
+        command = evaluate(data, *months, Path(folder) / "p.csv")[1:]
+        script = [sys.executable, str(HERE / "phases.py"), *command]
+        done = subprocess.run(script, capture_output=True, text=True, check=False)
+    shown = done.stderr.split("phase (ends at)", 1)[-1]
+    return f"  where one evaluate's time goes, in process (phases.py):\n  phase (ends at){shown}"
+
+
 def aggregate_results(aggregates: Path, months: tuple[str, str], repeat: int) -> list[Result]:
     """(b): evaluate over the aggregates, then only starting Python with the imports."""
     with tempfile.TemporaryDirectory(prefix="benchmark-") as folder:
@@ -264,7 +275,7 @@ def command_results(repeat: int) -> list[Result]:
 @contextlib.contextmanager
 def _cache(folder: str) -> Iterator[None]:
     """The engine's children use a cache folder of their own, run from the repository."""
-    saved, where = os.environ.get("AGREEMENT_ENGINE_CACHE_DIR"), os.getcwd()
+    saved, where = dict(os.environ), os.getcwd()
     os.environ["AGREEMENT_ENGINE_CACHE_DIR"] = folder
     os.environ.pop("AGREEMENT_ENGINE_CACHE", None)
     os.chdir(ROOT)
@@ -272,10 +283,8 @@ def _cache(folder: str) -> Iterator[None]:
         yield
     finally:
         os.chdir(where)
-        if saved is None:
-            os.environ.pop("AGREEMENT_ENGINE_CACHE_DIR", None)
-        else:
-            os.environ["AGREEMENT_ENGINE_CACHE_DIR"] = saved
+        os.environ.clear()
+        os.environ.update(saved)
 
 
 # --- reporting ---------------------------------------------------------------------------------
@@ -373,6 +382,7 @@ def main(argv: Sequence[str] | None = None) -> None:
         print(f"(a) episode level: {episodes.name}, {args.episodes:,} episodes, {size:,.0f} MB")
         found = episode_results(episodes, months, args.repeat)
         tables.append(table(f"(a) episode level, {args.episodes:,} episodes", found))
+        tables.append(phases(episodes, months))
     if "aggregates" in only:
         print(f"(b) aggregates: {aggregates.name}")
         found = aggregate_results(aggregates, months, args.repeat)
