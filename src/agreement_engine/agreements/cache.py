@@ -111,7 +111,10 @@ class AgreementSet:
         self._body: dict[str, Any] | None = None
         where = folder()
         if where is not None and self._read():
-            self.entry = where / f"{self._key()}.json"
+            try:
+                self.entry = where / f"{self._key()}.json"
+            except OSError:  # the engine's own files cannot be listed: no cache, as when off
+                self.entry = None
 
     def _read(self) -> bool:
         """Read and hash every file; False when one cannot be read as text (loading says why)."""
@@ -154,7 +157,7 @@ class AgreementSet:
         if body.get("files") != self._files():  # the files as they are now, hashed
             return None
         checked = body.get("checked")
-        self.checked = None if checked is None else decode_problems(checked)
+        found = None if checked is None else decode_problems(checked)
         trees = _Trees(body["formulas"])
         documents, skipped = [], []
         assert self.texts is not None
@@ -169,7 +172,7 @@ class AgreementSet:
             if problems:
                 return None
             documents.append(document)
-        self._body = body
+        self._body, self.checked = body, found  # only once all of it has passed
         return Library(tuple(documents), tuple(skipped))
 
     # -- loading and writing -----------------------------------------------------------------
