@@ -1,29 +1,39 @@
-"""Measure ``agreement-engine evaluate`` against the floors it cannot beat, side by side.
+"""Measure ``agreement-engine`` against the floors it cannot beat, side by side.
 
 (a) Episode-level data (``benchmarks/data/episodes.csv``, 10 million rows; ``--episodes N`` for
     a smaller file, generated when missing): the whole ``evaluate`` process, versus only reading
-    the same CSV with the fastest reader there is (``polars.read_csv``, every column as text),
-    and versus a hand-written polars query of the same counting rule (month of discharge,
-    days ≥ 1, count and sum per municipality and month).
+    the same CSV with the fastest reader there is (``polars.read_csv``, every column as text);
+    versus a hand-written polars query that checks every field the engine checks and bills the
+    same invoice (``benchmarks/checked_query.py``); and versus a hand-written polars query of
+    the same counting rule that checks nothing (month of discharge, days ≥ 1, count and sum per
+    municipality and month).
 (b) Monthly aggregates (296 municipalities × 50 months): the whole ``evaluate`` process, versus
     only starting Python and importing the engine's dependencies, and versus a hand-written
     script that imports the same and works out each line's net amount exactly (fractions, the
     benchmark agreement's rules typed in, the figures read from its file) and nothing else: no
     checks, statuses, reasons or derivations.
+(c) The everyday commands on the bundled files, from the repository: the README's one-month
+    ``evaluate`` (Quick start), ``check``, ``timeline`` and a one-month ``explain``, each versus
+    ``python -c "import yaml, jsonschema, lark, typer"``, from a warm cache of checked agreement
+    sets (a folder of the benchmark's own, filled by one run of each first).
 
-Each command runs in its own process, ``--repeat`` times (3 by default), the commands of a
-comparison taking turns, so that they share whatever load the machine has; the best wall time is
-reported, with the CPU time (user and system, on all cores) and the peak resident memory of that
-run (``/usr/bin/time -v`` where present, else the child's resource usage from ``os.wait4``). A
-command that fails is reported with its error and the rest still run::
+Each command runs in its own process, ``--repeat`` times (3 by default; ``--quick-repeat``, 15,
+for (c)), the commands of a comparison taking turns, so that they share whatever load the
+machine has; the best wall time is reported, with the CPU time (user and system, on all cores)
+and the peak resident memory of that run (``/usr/bin/time -v`` where present, else the child's
+resource usage from ``os.wait4``), and the spread: the slowest run, and the ratio of the two
+commands in each round (least–most), which the machine's load moves far less than the times.
+After (a), where one evaluate's time goes, phase by phase (``phases.py``). A command that
+fails is reported with its error and the rest still run::
 
     .venv/bin/python benchmarks/run.py
-    .venv/bin/python benchmarks/run.py --episodes 1000000
+    .venv/bin/python benchmarks/run.py --episodes 1000000 --only episodes --only commands
 """
 
 from __future__ import annotations
 
 import argparse
+import contextlib
 import os
 import re
 import shutil
@@ -31,13 +41,15 @@ import subprocess
 import sys
 import tempfile
 import time
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
 HERE = Path(__file__).resolve().parent
+ROOT = HERE.parent
 sys.path.insert(0, str(HERE))
 
+from floors import HAND_EXACT, HAND_QUERY, IMPORTS_ONLY, READ_ONLY  # noqa: E402  (a sibling)
 from generate import (  # noqa: E402  (the sibling script, found through the path above)
     AGREEMENTS,
     DATA,
@@ -47,58 +59,6 @@ from generate import (  # noqa: E402  (the sibling script, found through the pat
 )
 
 TIME = "/usr/bin/time"
-
-READ_ONLY = """\
-import sys, polars as pl
-frame = pl.read_csv(sys.argv[1], separator=";", infer_schema=False)
-print(frame.height)
-"""
-
-HAND_QUERY = """\
-import sys, polars as pl
-days = (pl.col("Utskrivningsdatum") - pl.col("Utskrivningsklar datum")).dt.total_days()
-result = (
-    pl.scan_csv(sys.argv[1], separator=";", infer_schema=False)
-    .select(
-        pl.col("Kommun"),
-        pl.col("Utskrivningsklar datum").str.to_date("%Y-%m-%d"),
-        pl.col("Utskrivningsdatum").str.to_date("%Y-%m-%d"),
-    )
-    .with_columns(days=days, month=pl.col("Utskrivningsdatum").dt.strftime("%Y-%m"))
-    .filter(pl.col("days") >= 1)
-    .group_by("Kommun", "month")
-    .agg(episodes=pl.len(), total_days=pl.col("days").sum())
-    .sort("Kommun", "month")
-    .collect()
-)
-result.write_csv(sys.argv[2], separator=";")
-print(result.height)
-"""
-
-IMPORTS_ONLY = "import yaml, jsonschema, lark, typer"
-
-HAND_EXACT = """\
-import csv, sys
-from fractions import Fraction
-import yaml, jsonschema, lark, typer
-figures = yaml.safe_load(open(sys.argv[2], encoding="utf-8"))["parameters"]
-cost = {int(y): Fraction(f["value"]) for y, f in figures["national_day_cost"]["values"].items()}
-benchmark, discount_from = Fraction(7, 2), (2023, 11)
-lines = []
-with open(sys.argv[1], encoding="utf-8-sig", newline="") as file:
-    rows = csv.reader(file, delimiter=";")
-    next(rows)
-    for name, month, episodes, days, *_ in rows:
-        n, year, number = int(episodes), int(month[:4]), int(month[5:])
-        average = Fraction(int(days), n) if n else Fraction(0)
-        gross = max(Fraction(0), average - benchmark) * n * cost[year]
-        net = gross * Fraction(65, 100) if (year, number) >= discount_from else gross
-        whole = (2 * net.numerator + net.denominator) // (2 * net.denominator)  # half up
-        lines.append(f"{month};{name};{n};{days};{whole}")
-with open(sys.argv[3], "w", encoding="utf-8") as file:
-    file.write("\\n".join(lines) + "\\n")
-print(len(lines))
-"""
 
 
 @dataclass(frozen=True, slots=True)
@@ -114,10 +74,15 @@ class Run:
 
 @dataclass(frozen=True, slots=True)
 class Result:
-    """The best of several runs of one command, under a label."""
+    """The best of several runs of one command, under a label, and every run, round by round."""
 
     label: str
     best: Run
+    runs: tuple[Run, ...] = ()
+
+    @property
+    def slowest(self) -> float:
+        return max((r.seconds for r in self.runs), default=self.best.seconds)
 
 
 # --- running a command -------------------------------------------------------------------------
@@ -172,25 +137,30 @@ def _failure(code: int, stderr: str) -> str | None:
     return f"exit {code}: {shown}"
 
 
-def measure(commands: Sequence[tuple[str, Sequence[str]]], repeat: int) -> list[Result]:
+def measure(
+    commands: Sequence[tuple[str, Sequence[str]]], repeat: int, quiet: bool = False
+) -> list[Result]:
     """The best of ``repeat`` runs of each labelled command, the commands taking turns (one run
-    of each per round); a failing command is not run again."""
+    of each per round), and every run; a failing command is not run again."""
     runs: dict[str, list[Run]] = {label: [] for label, _ in commands}
     for round_number in range(1, repeat + 1):
-        print(f"  round {round_number}:", end="", flush=True)
+        if not quiet:
+            print(f"  round {round_number}:", end="", flush=True)
         for label, command in commands:
             if any(r.error is not None for r in runs[label]):
                 continue
             outcome = run_once(command)
             runs[label].append(outcome)
-            print(
-                f"  {'failed' if outcome.error else f'{outcome.seconds:.2f} s'}", end="", flush=True
-            )
-        print()
+            if not quiet:
+                shown = "failed" if outcome.error else f"{outcome.seconds:.2f} s"
+                print(f"  {shown}", end="", flush=True)
+        if not quiet:
+            print()
     results = []
     for label, found in runs.items():
         failed = [r for r in found if r.error is not None]
-        results.append(Result(label, failed[0] if failed else min(found, key=lambda r: r.seconds)))
+        best = failed[0] if failed else min(found, key=lambda r: r.seconds)
+        results.append(Result(label, best, tuple(found)))
     return results
 
 
@@ -224,19 +194,33 @@ def evaluate(data: Path, first: str, last: str, output: Path) -> list[str]:
 
 
 def episode_results(episodes: Path, months: tuple[str, str], repeat: int) -> list[Result]:
-    """(a): evaluate over the episodes, then the two floors over the same file."""
+    """(a): evaluate over the episodes, then the three floors over the same file."""
     python = sys.executable
+    agreement = str(AGREEMENTS / "benchmark-agreement.yaml")
+    figures = str(AGREEMENTS / "benchmark-figures.yaml")
     with tempfile.TemporaryDirectory(prefix="benchmark-") as folder:
         out = Path(folder)
+        checked = [python, str(HERE / "checked_query.py"), str(episodes), agreement, figures]
         commands = [
             ("evaluate (episodes)", evaluate(episodes, *months, out / "e.csv")),
             ("polars.read_csv, all text", [python, "-c", READ_ONLY, str(episodes)]),
+            ("hand query, every field checked", [*checked, str(out / "c.csv")]),
             (
-                "hand-written polars query",
+                "hand query, nothing checked",
                 [python, "-c", HAND_QUERY, str(episodes), str(out / "q.csv")],
             ),
         ]
         return measure(commands, repeat)
+
+
+def phases(data: Path, months: tuple[str, str]) -> str:
+    """Where one evaluate run's time goes (``phases.py``), once more, for the table."""
+    with tempfile.TemporaryDirectory(prefix="benchmark-") as folder:
+        command = evaluate(data, *months, Path(folder) / "p.csv")[1:]
+        script = [sys.executable, str(HERE / "phases.py"), *command]
+        done = subprocess.run(script, capture_output=True, text=True, check=False)
+    shown = done.stderr.split("phase (ends at)", 1)[-1]
+    return f"  where one evaluate's time goes, in process (phases.py):\n  phase (ends at){shown}"
 
 
 def aggregate_results(aggregates: Path, months: tuple[str, str], repeat: int) -> list[Result]:
@@ -253,34 +237,101 @@ def aggregate_results(aggregates: Path, months: tuple[str, str], repeat: int) ->
         return measure(commands, repeat)
 
 
+QUICK_START = [
+    "evaluate",
+    "--month",
+    "2025-10",
+    "--data",
+    "examples/halland/aggregates.csv",
+    "--agreements",
+    "agreements",
+    "--agreements",
+    "examples/halland/illustrative-figures.yaml",
+]
+EVERYDAY = {
+    "evaluate --month 2025-10 (README)": QUICK_START,
+    "check": ["check"],
+    "timeline": ["timeline"],
+    "explain --month 2025-10 Halmstad": [
+        "explain",
+        "--month",
+        "2025-10",
+        "--municipality",
+        "Halmstad",
+        *QUICK_START[3:],
+    ],
+}
+
+
+def command_results(repeat: int) -> list[Result]:
+    """(c): the import of the stack, then each everyday command, in turns, from a warm cache."""
+    commands = [("python -c 'import …'", [sys.executable, "-c", IMPORTS_ONLY])]
+    commands += [(label, [engine(), *arguments]) for label, arguments in EVERYDAY.items()]
+    with tempfile.TemporaryDirectory(prefix="benchmark-cache-") as folder, _cache(folder):
+        measure(commands[1:], 1, quiet=True)  # fills the cache
+        return measure(commands, repeat)
+
+
+@contextlib.contextmanager
+def _cache(folder: str) -> Iterator[None]:
+    """The engine's children use a cache folder of their own, run from the repository."""
+    saved, where = dict(os.environ), os.getcwd()
+    os.environ["AGREEMENT_ENGINE_CACHE_DIR"] = folder
+    os.environ.pop("AGREEMENT_ENGINE_CACHE", None)
+    os.chdir(ROOT)
+    try:
+        yield
+    finally:
+        os.chdir(where)
+        os.environ.clear()
+        os.environ.update(saved)
+
+
 # --- reporting ---------------------------------------------------------------------------------
 
 
-def table(title: str, results: Sequence[Result]) -> str:
-    """The results side by side; the ratios are the first row (the engine) over each other."""
-    engine_run = results[0].best
-    heading = f"{'best wall':>10} {'its CPU':>9} {'peak RSS':>10} {'engine ÷ this':>14}"
-    lines = [title, f"  {'':30} {heading}"]
+def table(title: str, results: Sequence[Result], first_over_others: bool = True) -> str:
+    """The results side by side. The ratios are the first row (the engine) over each other, or
+    with ``first_over_others=False`` each row over the first (the floor): of the best times
+    and peak memories, and (least–most) of the two commands' times in each round."""
+    heading = f"{'best wall':>10} {'slowest':>8} {'its CPU':>8} {'peak RSS':>9}  "
+    heading += "engine ÷ this" if first_over_others else "this ÷ first"
+    lines = [title, f"  {'':34} {heading}"]
     for result in results:
         run = result.best
-        wall = "failed" if run.error else f"{run.seconds:.2f} s"
-        cpu = f"{run.cpu:.2f} s" if run.cpu is not None and not run.error else "?"
+        wall = "failed" if run.error else _seconds(run.seconds)
+        slowest = "" if run.error else _seconds(result.slowest)
+        cpu = _seconds(run.cpu) if run.cpu is not None and not run.error else "?"
         memory = f"{run.peak_mb:,.0f} MB" if run.peak_mb is not None else "?"
-        ratio = _ratio(engine_run, run) if result is not results[0] else ""
-        lines.append(f"  {result.label:30} {wall:>10} {cpu:>9} {memory:>10} {ratio:>14}")
+        ratio = ""
+        if result is not results[0]:
+            pair = (results[0], result) if first_over_others else (result, results[0])
+            ratio = _ratio(*pair)
+        lines.append(f"  {result.label:34} {wall:>10} {slowest:>8} {cpu:>8} {memory:>9}  {ratio}")
     for result in results:
         if result.best.error:
             lines.append(f"\n  {result.label} failed, {result.best.error}")
     return "\n".join(lines)
 
 
-def _ratio(engine_run: Run, other: Run) -> str:
-    if engine_run.error or other.error or other.seconds == 0:
+def _seconds(seconds: float) -> str:
+    return f"{seconds:.2f} s" if seconds >= 1 else f"{seconds * 1000:.0f} ms"
+
+
+def _ratio(over: Result, under: Result) -> str:
+    """The ratio of the best times (and peak memories), and its spread round by round."""
+    top, bottom = over.best, under.best
+    if top.error or bottom.error or bottom.seconds == 0:
         return "n/a"
-    time_ratio = engine_run.seconds / other.seconds
-    if engine_run.peak_mb and other.peak_mb:
-        return f"{time_ratio:.1f}× / {engine_run.peak_mb / other.peak_mb:.1f}×"
-    return f"{time_ratio:.1f}×"
+    text = f"{top.seconds / bottom.seconds:.2f}×"
+    rounds = [
+        a.seconds / b.seconds for a, b in zip(over.runs, under.runs, strict=False) if b.seconds
+    ]
+    if len(rounds) > 1:
+        text += f" ({min(rounds):.2f}–{max(rounds):.2f})"
+    if top.peak_mb and bottom.peak_mb:
+        text += f" / {top.peak_mb / bottom.peak_mb:.1f}× memory"
+    return text
 
 
 def compile_engine() -> None:
@@ -307,29 +358,45 @@ def ensure_data(count: int, months: str) -> tuple[Path, Path]:
     return episodes, aggregates
 
 
+SECTIONS = ("episodes", "aggregates", "commands")
+
+
 def main(argv: Sequence[str] | None = None) -> None:
-    """Run every measurement and print the two tables."""
+    """Run the measurements asked for (all by default) and print their tables."""
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--episodes", type=int, default=DEFAULT_EPISODES, metavar="N")
     parser.add_argument("--months", default=DEFAULT_MONTHS, metavar="A..B")
     parser.add_argument("--repeat", type=int, default=3)
+    parser.add_argument("--quick-repeat", type=int, default=15, metavar="N")
+    parser.add_argument("--only", action="append", choices=SECTIONS, help="repeatable")
     args = parser.parse_args(argv)
+    only = args.only or SECTIONS
     first, _, last = args.months.partition("..")
     months = (first, last or first)
-    episodes, aggregates = ensure_data(args.episodes, args.months)
     compile_engine()
-    size = episodes.stat().st_size / 1e6
-    print(f"(a) episode level: {episodes.name}, {args.episodes:,} episodes, {size:,.0f} MB")
-    episode_level = episode_results(episodes, months, args.repeat)
-    print(f"(b) aggregates: {aggregates.name}")
-    aggregate_level = aggregate_results(aggregates, months, args.repeat)
+    tables = []
+    if "episodes" in only or "aggregates" in only:
+        episodes, aggregates = ensure_data(args.episodes, args.months)
+    if "episodes" in only:
+        size = episodes.stat().st_size / 1e6
+        print(f"(a) episode level: {episodes.name}, {args.episodes:,} episodes, {size:,.0f} MB")
+        found = episode_results(episodes, months, args.repeat)
+        tables.append(table(f"(a) episode level, {args.episodes:,} episodes", found))
+        tables.append(phases(episodes, months))
+    if "aggregates" in only:
+        print(f"(b) aggregates: {aggregates.name}")
+        found = aggregate_results(aggregates, months, args.repeat)
+        tables.append(table("(b) monthly aggregates", found))
+    if "commands" in only:
+        print("(c) everyday commands, warm cache")
+        found = command_results(args.quick_repeat)
+        tables.append(table("(c) everyday commands", found, first_over_others=False))
     print()
-    print(table(f"(a) episode level, {args.episodes:,} episodes", episode_level))
-    print()
-    print(table("(b) monthly aggregates", aggregate_level))
+    print("\n\n".join(tables))
     print(
-        f"\nbest of {args.repeat} runs, the commands of each comparison taking turns; the ratios"
-        " are wall time / memory of evaluate over each row."
+        f"\nbest of {args.repeat} runs ({args.quick_repeat} for (c)), the commands of each"
+        " comparison taking turns; ratios of best times, (least–most) of the rounds' ratios,"
+        " and of peak memory."
     )
 
 

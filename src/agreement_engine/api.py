@@ -11,25 +11,11 @@ from __future__ import annotations
 
 import hashlib
 import os
-from collections.abc import Callable, Mapping, Sequence
-from dataclasses import dataclass
+from collections.abc import Callable, Iterator, Mapping, Sequence
+from contextlib import contextmanager
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from agreement_engine.agreements.library import Library, find_files, load
-from agreement_engine.agreements.readings import under_readings
-from agreement_engine.agreements.source import YamlDocument
-from agreement_engine.billing.across import months_read
-from agreement_engine.billing.bill import bill
-from agreement_engine.billing.counted_rows import counted_report
-from agreement_engine.billing.inputs import (
-    AggregateData,
-    Billing,
-    EpisodeData,
-    read_episode_data,
-)
-from agreement_engine.billing.lines import InvoiceBasis, InvoiceLine, LineStatus
-from agreement_engine.data import DataFile, Kind, Reading, ReadReport, read_aggregates, sniff
 from agreement_engine.diagnostics import (
     Diagnostic,
     EngineError,
@@ -37,12 +23,17 @@ from agreement_engine.diagnostics import (
     UsageError,
     did_you_mean,
 )
+from agreement_engine.frozen import frozen
 from agreement_engine.months import YearMonth
-from agreement_engine.review.checks import check_library
 
 if TYPE_CHECKING:
     import polars as pl
 
+    from agreement_engine.agreements.library import Library
+    from agreement_engine.agreements.yaml_document import YamlDocument
+    from agreement_engine.billing.inputs import AggregateData, Billing, EpisodeData
+    from agreement_engine.billing.lines import InvoiceBasis, InvoiceLine, LineStatus
+    from agreement_engine.data import DataFile, Reading, ReadReport
     from agreement_engine.ledger import Billed, Ledger
     from agreement_engine.render.i18n import Language
     from agreement_engine.review.diff import Diff
@@ -74,6 +65,7 @@ __all__ = [
     "run_tests",
     "timeline",
     "to_polars",
+    "without_cache",
 ]
 
 DEFAULT_AGREEMENTS = "agreements"
@@ -99,7 +91,7 @@ Readings = Mapping[str, str]
 # -- agreement files ------------------------------------------------------------------------------
 
 
-@dataclass(frozen=True, slots=True)
+@frozen
 class CheckReport:
     """What ``check`` found: the agreement files checked and every problem, in order."""
 
@@ -121,17 +113,27 @@ def check(paths: Sequence[str] = (DEFAULT_AGREEMENTS,)) -> CheckReport:
     Paths that do not exist or hold no agreement file are wrong usage (:class:`UsageError`);
     a scenario test file among the files is passed over with a note saying so.
     """
+    from agreement_engine.agreements.cache import AgreementSet
+
     found = _agreement_files(paths)
-    library, problems = load([str(f) for f in found])  # not walked again
+    agreement_set = AgreementSet([str(f) for f in found], {})  # not walked again
+    cached = agreement_set.cached()
+    library, problems = (cached, []) if cached is not None else agreement_set.load()
     _refuse_only_scenario_files(library, found, paths)
     skipped = {yaml.path for yaml in library.skipped}
     files = tuple(str(f) for f in found if str(f) not in skipped)
-    if any(d.is_error for d in problems):
+    if agreement_set.checked is not None:  # what checking these files found, kept
+        problems = list(agreement_set.checked)
+    elif any(d.is_error for d in problems):
         # Checks across files would only echo these errors (a file that cannot be read is missing
         # from the timeline, its assumptions unknown to the others): fix these first.
         problems.append(CROSS_FILE_SKIPPED)
     else:
+        from agreement_engine.review.checks import check_library
+
         problems = problems + check_library(library)
+        if not any(d.is_error for d in problems):
+            agreement_set.store(library, checked=problems)
     problems += [_skipped_note(yaml) for yaml in library.skipped]
     return CheckReport(files, tuple(problems))
 
@@ -147,20 +149,45 @@ def load_library(
     alternative (or one without rules), are wrong usage (:class:`UsageError`), with a
     did-you-mean.
     """
+    from agreement_engine.agreements.cache import AgreementSet
+    from agreement_engine.agreements.readings import under_readings
+
     found = _agreement_files(paths)
-    library, problems = load([str(f) for f in found])
-    _refuse_only_scenario_files(library, found, paths)
+    agreement_set = AgreementSet([str(f) for f in found], readings or {})
+    cached = agreement_set.cached()  # checked clean when it was stored
+    if cached is not None:
+        _refuse_only_scenario_files(cached, found, paths)
+        return under_readings(cached, readings or {})
+    from agreement_engine.review.checks import check_library
+
+    written, problems = agreement_set.load()
+    _refuse_only_scenario_files(written, found, paths)
+    library = written
     if not any(d.is_error for d in problems):
-        library = under_readings(library, readings or {})
+        library = under_readings(written, readings or {})
         problems = check_library(library, warnings=False, alternatives=False)
     errors = [d for d in problems if d.is_error]
     if errors:
         raise EngineError([*errors, AGREEMENT_ERRORS])
+    agreement_set.store(written)
     return library
+
+
+@contextmanager
+def without_cache() -> Iterator[None]:
+    """Within, agreement files are loaded and checked afresh: the cache of checked agreement
+    sets (:mod:`agreement_engine.agreements.cache`) is neither read nor written, as with the
+    environment variable ``AGREEMENT_ENGINE_CACHE=off``."""
+    from agreement_engine.agreements.cache import disabled
+
+    with disabled():
+        yield
 
 
 def _agreement_files(paths: Sequence[str]) -> list[Path]:
     """The YAML files the paths name or hold; UsageError for a path that is missing or empty."""
+    from agreement_engine.agreements.library import find_files
+
     found: list[Path] = []
     for name in paths:
         path = Path(name)
@@ -206,7 +233,7 @@ def _skipped_note(yaml: YamlDocument) -> Diagnostic:
 # -- billing --------------------------------------------------------------------------------------
 
 
-@dataclass(frozen=True, slots=True)
+@frozen
 class Evaluation:
     """An invoice basis and how it was made: the agreement files, and the data as read."""
 
@@ -250,11 +277,41 @@ def evaluate(
     ``municipality`` bills that one only (spelt as data files may spell it). The temporary files
     that reading the data makes are removed before this returns or raises.
     """
+    return _evaluate(
+        data,
+        first,
+        last,
+        agreements=agreements,
+        assume_approved=assume_approved,
+        municipality=municipality,
+        progress=progress,
+        readings=readings,
+    )
+
+
+def _evaluate(
+    data: str,
+    first: YearMonth,
+    last: YearMonth | None = None,
+    *,
+    agreements: Sequence[str] = (DEFAULT_AGREEMENTS,),
+    assume_approved: bool = False,
+    municipality: str | None = None,
+    progress: Progress | None = None,
+    readings: Readings | None = None,
+    keep_counted: bool = False,
+) -> Evaluation:
+    """:func:`evaluate`; with ``keep_counted``, an extract's rows as its counting reads them are
+    kept from the pass that checks it (:attr:`.Episodes.kept`): the ledger records each line's
+    episodes from them, without reading the file again."""
     if not data:
         raise UsageError("--data needs the name of a data file")
     end = last if last is not None else first
     if end < first:
         raise UsageError(f"--to {end} is before --month {first}")
+    from agreement_engine.billing.inputs import Billing
+    from agreement_engine.data import Kind, Reading
+
     with Reading() as reading:
         file = _sniff(data, reading)
         library = load_library(agreements, readings)
@@ -266,7 +323,7 @@ def evaluate(
             raise file
         billing = Billing(library, months, municipalities, assume_approved)
         if file.kind is Kind.EPISODES:
-            return _from_episodes(file, billing, progress, reading)
+            return _from_episodes(file, billing, progress, reading, keep_counted)
         return _from_aggregates(file, billing, progress)
 
 
@@ -274,6 +331,8 @@ def _sniff(data: str, reading: Reading) -> DataFile | EngineError:
     """What the data file is, told once for the run; a CSV extract's encoding is then worked out
     while the agreements load (:meth:`.Reading.read_ahead`). A data file with a problem is left
     to say so in its turn, after the agreements: its error is returned, to be raised then."""
+    from agreement_engine.data import sniff
+
     try:
         file = sniff(data)
     except EngineError as problem:
@@ -283,9 +342,16 @@ def _sniff(data: str, reading: Reading) -> DataFile | EngineError:
 
 
 def _from_episodes(
-    file: DataFile, billing: Billing, progress: Progress | None, reading: Reading
+    file: DataFile,
+    billing: Billing,
+    progress: Progress | None,
+    reading: Reading,
+    keep_counted: bool = False,
 ) -> Evaluation:
     """Billed while the extract's last check runs; kept only once the extract has passed."""
+    from agreement_engine.billing.counted_rows import counted_report
+    from agreement_engine.billing.inputs import read_episode_data
+
     library = billing.library
     ([source], basis), report, warnings = read_episode_data(
         file,
@@ -293,12 +359,17 @@ def _from_episodes(
         library.municipalities,
         lambda found: (found, _bill(billing, found[0], progress)),
         reading,
+        keep_counted,
     )
     report = counted_report(report, basis, source)  # the rows the lines counted
     return Evaluation(library, basis, report, tuple(warnings), source)
 
 
 def _from_aggregates(file: DataFile, billing: Billing, progress: Progress | None) -> Evaluation:
+    from agreement_engine.billing.across import months_read
+    from agreement_engine.billing.inputs import AggregateData
+    from agreement_engine.data import read_aggregates
+
     months = billing.months
     first, end = months[0], months[-1]
     single = first if first == end else None
@@ -327,7 +398,7 @@ def _has_months(data: str) -> bool:
     return True
 
 
-@dataclass(frozen=True, slots=True)
+@frozen
 class Report:
     """What the report shows: an evaluation, and the timeline of its months (what governs)."""
 
@@ -365,6 +436,8 @@ def report(
 def _bill(
     billing: Billing, source: AggregateData | EpisodeData, progress: Progress | None
 ) -> InvoiceBasis:
+    from agreement_engine.billing.bill import bill
+
     return bill(
         billing.library,
         source,
@@ -504,7 +577,7 @@ def readings(
     return weigh(library, data, months, library.municipalities, assume_approved=assume_approved)
 
 
-@dataclass(frozen=True, slots=True)
+@frozen
 class Comparison:
     """Two versions of agreement files compared by meaning, and, when data was given, what the
     change does to each municipality's money."""
@@ -588,15 +661,27 @@ class _LedgerEngine:
     ) -> Billed:
         from agreement_engine.ledger import Billed
 
-        run = evaluate(
+        run = _evaluate(
             data,
             first,
             last,
             agreements=agreements,
             assume_approved=assume_approved,
             municipality=municipality,
+            keep_counted=True,  # each line's episodes are recorded: not read from the file again
         )
         return Billed(run.basis, run.source, data, run.data_sha256(), run.report, run.warnings)
 
     def load(self, agreements: Sequence[str]) -> Library:
         return load_library(agreements)
+
+
+def __getattr__(name: str) -> object:
+    """The invoice basis's names, re-exported here, imported from billing when first used."""
+    if name in ("InvoiceBasis", "InvoiceLine", "LineStatus"):
+        from agreement_engine.billing import lines
+
+        value = getattr(lines, name)
+        globals()[name] = value
+        return value
+    raise AttributeError(f"module 'agreement_engine.api' has no attribute '{name}'")

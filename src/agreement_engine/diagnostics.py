@@ -17,10 +17,11 @@ from __future__ import annotations
 import difflib
 import json
 from collections.abc import Iterable, Mapping, Sequence
-from dataclasses import dataclass, field
 from decimal import Decimal
 from enum import StrEnum
 from typing import Any
+
+from agreement_engine.frozen import field, frozen
 
 
 class Text(str):
@@ -117,7 +118,7 @@ class Severity(StrEnum):
     NOTE = "note"
 
 
-@dataclass(frozen=True, slots=True)
+@frozen
 class Location:
     """A place in a file: 1-based line and column, and how many characters to underline.
 
@@ -136,7 +137,7 @@ class Location:
         return f"{self.path}:{self.line}:{self.column}"
 
 
-@dataclass(frozen=True, slots=True)
+@frozen
 class Diagnostic:
     """One problem: what is wrong, where, and what to do about it."""
 

@@ -563,11 +563,11 @@ def test_the_usual_dates_and_times_known_before_a_long_file_is_read_all_pass() -
     """The usual forms known before the pass all pass the in-memory reader's check (none is
     dropped as not understood), and each time has its typed value for counting."""
     for field in ("ready_date", "discharge_date"):
-        texts = field_texts.usual_forms(field).texts
+        texts = field_texts.usual_texts(field)
         assert (texts.len(), texts[0], texts[-1]) == (36_525, "2000-01-01", "2099-12-31")
-    times = field_texts.usual_forms("notice_time")
-    assert times.texts.len() == len(times.values) == 1440
-    assert times.values["12:00"] == time(12, 0)
+    times = field_texts.usual_values("notice_time")
+    assert field_texts.usual_texts("notice_time").len() == len(times) == 1440
+    assert times["12:00"] == time(12, 0)
 
 
 def test_the_id_hashes_still_being_sorted_when_a_run_stops_are_removed_as_it_ends(

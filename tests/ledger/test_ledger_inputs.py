@@ -190,3 +190,28 @@ def test_stale_names_the_approval_that_arrived_for_a_month_the_statute_billed(
     [without_data] = ledger.stale(agreements=[str(agreements), figures])
     assert without_data.today is None and without_data.why is not None
     assert "give the data with --data" in without_data.why
+
+
+def test_the_episodes_a_line_counted_are_the_same_kept_from_the_checking_pass_or_read_again() -> (
+    None
+):
+    """The ledger takes each line's episodes from the rows the checking pass kept, rather than
+    reading the extract again: ids and days exactly as a second reading gives them, under the
+    Halland agreements (the statute counts notice times too)."""
+    from agreement_engine import api
+    from agreement_engine.ledger.episodes import counted_episodes
+
+    agreements = [
+        str(ROOT / "agreements"),
+        str(ROOT / "examples/halland/illustrative-figures.yaml"),
+    ]
+    data = str(ROOT / "examples/halland/episodes.csv")
+    months = (YearMonth(2022, 11), YearMonth(2026, 12))
+    kept = api._evaluate(data, *months, agreements=agreements, keep_counted=True)
+    again = api.evaluate(data, *months, agreements=agreements)
+    assert kept.source is not None and again.source is not None
+    assert kept.source.extract.kept is not None  # type: ignore[union-attr]
+    assert again.source.extract.kept is None  # type: ignore[union-attr]
+    counted = counted_episodes(kept.basis, kept.source)  # type: ignore[arg-type]
+    assert counted == counted_episodes(again.basis, again.source)  # type: ignore[arg-type]
+    assert sum(len(c["episode_id"]) for c in counted.values()) > 10_000

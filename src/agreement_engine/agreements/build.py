@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import datetime as dt
 import hashlib
+from collections.abc import Callable
 from decimal import Decimal
 from typing import Any
 
@@ -35,15 +36,31 @@ from agreement_engine.agreements.parts import (
     Source,
     Validity,
 )
-from agreement_engine.agreements.source import YamlDocument
+from agreement_engine.agreements.yaml_document import YamlDocument
 from agreement_engine.diagnostics import Diagnostic, error
-from agreement_engine.formula import FormulaError, Program, parse
+from agreement_engine.formula.ast import Expr
+from agreement_engine.formula.problems import FormulaError
+from agreement_engine.formula.program import Program
 from agreement_engine.formula.types import DECLARABLE, UNITS
 
+Parse = Callable[[str], Expr]
+"""Formula text to its syntax tree, raising :class:`FormulaError`: the parser, or the trees a
+cache entry keeps (:mod:`.cache`)."""
 
-def build_document(yaml: YamlDocument) -> tuple[Document, list[Diagnostic]]:
-    """The typed document for a schema-valid YAML file, and any formula syntax errors in it."""
-    builder = _DocumentBuilder(yaml)
+
+def parse_formula(text: str) -> Expr:
+    """The formula parsed by the language's parser (imported, with lark, when first needed)."""
+    from agreement_engine.formula.parser import parse
+
+    return parse(text)
+
+
+def build_document(
+    yaml: YamlDocument, parse: Parse = parse_formula
+) -> tuple[Document, list[Diagnostic]]:
+    """The typed document for a schema-valid YAML file, and any formula syntax errors in it;
+    its formulas parsed by ``parse``."""
+    builder = _DocumentBuilder(yaml, parse)
     document = builder.document()
     return document, builder.problems
 
@@ -52,8 +69,9 @@ class PartBuilder:
     """Builds the parts of one file (citations, rules, counting, validities, figures), each at
     a key path, remembering where it was written; collects formula syntax errors."""
 
-    def __init__(self, yaml: YamlDocument) -> None:
+    def __init__(self, yaml: YamlDocument, parse: Parse = parse_formula) -> None:
         self.yaml = yaml
+        self.parse = parse
         assert isinstance(yaml.data, dict)  # the schema has checked the shape
         self.data: dict[str, Any] = yaml.data
         self.id = str(self.data["id"])
@@ -141,7 +159,7 @@ class PartBuilder:
         """The formula at ``path`` parsed and compiled, once: the program the document holds;
         a syntax error is reported about ``rule``."""
         try:
-            expr = parse(text)
+            expr = self.parse(text)
         except FormulaError as exc:
             formula = Formula(text, None, self.yaml, path)
             span = exc.problem.span

@@ -10,7 +10,7 @@ says, words and citations included: ``diff`` compares files by the canonical for
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from collections.abc import Callable
 
 from agreement_engine.agreements.parts import (
     BUNDLED,
@@ -31,8 +31,10 @@ from agreement_engine.agreements.parts import (
     Source,
     Validity,
 )
-from agreement_engine.agreements.source import YamlDocument
+from agreement_engine.agreements.yaml_document import YamlDocument
 from agreement_engine.diagnostics import Diagnostic, Location
+from agreement_engine.formula.ast import Expr
+from agreement_engine.frozen import field, frozen
 
 __all__ = [
     "BUNDLED",
@@ -62,7 +64,7 @@ __all__ = [
 ]
 
 
-@dataclass(frozen=True, slots=True)
+@frozen
 class Document:
     """What every kind of file has. ``caveats`` are points a reviewer must weigh, shown in the
     timeline beside the months the document covers."""
@@ -84,7 +86,7 @@ class Document:
         return self.yaml.locate(("id",))
 
 
-@dataclass(frozen=True, slots=True)
+@frozen
 class Agreement(Document):
     region: str
     municipalities: tuple[str, ...]
@@ -100,7 +102,7 @@ class Agreement(Document):
         return (self.region, *self.municipalities)
 
 
-@dataclass(frozen=True, slots=True)
+@frozen
 class Extension(Document):
     extends: str
     validity: Validity
@@ -109,7 +111,7 @@ class Extension(Document):
     approval: ApprovalTerms = field(kw_only=True)
 
 
-@dataclass(frozen=True, slots=True)
+@frozen
 class Routine(Document):
     applies_to: tuple[str, ...]
     validity: Validity
@@ -117,21 +119,24 @@ class Routine(Document):
     provisions: tuple[Passage, ...] = field(kw_only=True)
 
 
-@dataclass(frozen=True, slots=True)
+@frozen
 class Statute(Document):
     validity: Validity
     counting: Counting
     rules: dict[str, Rule]
 
 
-@dataclass(frozen=True, slots=True)
+@frozen
 class ParameterSet(Document):
     illustrative: bool
     parameters: dict[str, ParameterSeries]
 
 
-def build(yaml: YamlDocument) -> tuple[Document, list[Diagnostic]]:
-    """The typed document for a schema-valid YAML file, and any formula syntax errors in it."""
-    from agreement_engine.agreements.build import build_document
+def build(
+    yaml: YamlDocument, parse: Callable[[str], Expr] | None = None
+) -> tuple[Document, list[Diagnostic]]:
+    """The typed document for a schema-valid YAML file, and any formula syntax errors in it;
+    its formulas parsed by ``parse`` (by default, the language's parser)."""
+    from agreement_engine.agreements.build import build_document, parse_formula
 
-    return build_document(yaml)
+    return build_document(yaml, parse or parse_formula)

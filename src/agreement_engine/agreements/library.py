@@ -3,8 +3,8 @@
 from __future__ import annotations
 
 import os
-from collections.abc import Iterable, Sequence
-from dataclasses import dataclass, replace
+from collections.abc import Callable, Iterable, Sequence
+from dataclasses import dataclass
 from functools import cached_property
 from pathlib import Path
 from typing import TypeVar
@@ -20,9 +20,10 @@ from agreement_engine.agreements.documents import (
     Statute,
     build,
 )
-from agreement_engine.agreements.schema import validate
-from agreement_engine.agreements.source import YamlDocument, load_yaml, read_yaml
+from agreement_engine.agreements.yaml_document import YamlDocument
 from agreement_engine.diagnostics import Diagnostic, EngineError, error
+from agreement_engine.formula.ast import Expr
+from agreement_engine.frozen import replace
 
 _D = TypeVar("_D", bound=Document)
 
@@ -162,6 +163,8 @@ def is_scenario_file(yaml: YamlDocument) -> bool:
 
 def load(paths: Sequence[str]) -> tuple[Library, list[Diagnostic]]:
     """Every document that could be read, and every problem met while reading them."""
+    from agreement_engine.agreements.source import read_yaml
+
     documents: list[Document] = []
     skipped: list[YamlDocument] = []
     problems: list[Diagnostic] = []
@@ -175,11 +178,17 @@ def load(paths: Sequence[str]) -> tuple[Library, list[Diagnostic]]:
     return Library(tuple(documents), tuple(skipped)), problems
 
 
-def load_texts(files: Iterable[tuple[str, str]]) -> tuple[Library, list[Diagnostic]]:
-    """Like :func:`load`, for files given as (path, text) pairs: e.g. read from a git revision.
+def load_texts(
+    files: Iterable[tuple[str, str]], parse: Callable[[str], Expr] | None = None
+) -> tuple[Library, list[Diagnostic]]:
+    """Like :func:`load`, for files given as (path, text) pairs: e.g. read from a git revision,
+    or read once to be hashed (:mod:`.cache`); formulas parsed by ``parse`` (by default, the
+    language's parser).
 
     The path only names the file in problems; the files are taken in the order given.
     """
+    from agreement_engine.agreements.source import load_yaml
+
     documents: list[Document] = []
     skipped: list[YamlDocument] = []
     problems: list[Diagnostic] = []
@@ -189,7 +198,7 @@ def load_texts(files: Iterable[tuple[str, str]]) -> tuple[Library, list[Diagnost
         except EngineError as exc:
             problems.extend(exc.diagnostics)
             continue
-        _add(yaml, documents, skipped, problems)
+        _add(yaml, documents, skipped, problems, parse)
     return Library(tuple(documents), tuple(skipped)), problems
 
 
@@ -198,6 +207,7 @@ def _add(
     documents: list[Document],
     skipped: list[YamlDocument],
     problems: list[Diagnostic],
+    parse: Callable[[str], Expr] | None = None,
 ) -> None:
     """Validate one loaded file and build its document, collecting the problems met.
 
@@ -205,6 +215,8 @@ def _add(
     agreement document: it is passed over, wherever it lies, and kept in ``skipped`` so that
     ``check`` can say so.
     """
+    from agreement_engine.agreements.schema import validate
+
     if is_scenario_file(yaml):
         skipped.append(yaml)
         return
@@ -212,6 +224,6 @@ def _add(
     if schema_problems:
         problems.extend(schema_problems)
         return
-    document, formula_problems = build(yaml)
+    document, formula_problems = build(yaml, parse)
     documents.append(document)
     problems.extend(formula_problems)

@@ -7,13 +7,14 @@ everything the file says about it, words and citations included.
 from __future__ import annotations
 
 import datetime as dt
-from dataclasses import dataclass, field
 from decimal import Decimal
 
-from agreement_engine.agreements.source import YamlDocument
+from agreement_engine.agreements.yaml_document import YamlDocument
 from agreement_engine.diagnostics import Location
-from agreement_engine.formula import Expr, Program
+from agreement_engine.formula.ast import Expr
+from agreement_engine.formula.program import Program
 from agreement_engine.formula.types import Quantity, Type
+from agreement_engine.frozen import field, frozen
 from agreement_engine.months import YearMonth
 
 KeyPath = tuple[str | int, ...]
@@ -22,7 +23,7 @@ BUNDLED = "bundled"
 """The name of an assumption's reading (the one the rules follow) when the file gives none."""
 
 
-@dataclass(frozen=True, slots=True)
+@frozen
 class Citation:
     """Where a rule or figure comes from: a source document, a section, a verbatim quote."""
 
@@ -32,7 +33,7 @@ class Citation:
     location: Location
 
 
-@dataclass(frozen=True, slots=True)
+@frozen
 class Source:
     id: str
     title: str
@@ -41,7 +42,7 @@ class Source:
     file: str | None  # where a copy of the source document is kept
 
 
-@dataclass(frozen=True, slots=True)
+@frozen
 class Passage:
     """Text kept for the record (a provision, how an agreement may be extended, a caveat for
     reviewers), with its citations: nothing is billed from it."""
@@ -50,7 +51,7 @@ class Passage:
     cites: tuple[Citation, ...]
 
 
-@dataclass(frozen=True, slots=True)
+@frozen
 class Formula:
     """A formula as written (text and place) and as compiled when its file was loaded (None
     when it does not parse): billing evaluates the program it holds."""
@@ -75,7 +76,7 @@ class Formula:
         return self.locate(0, len(self.text.split("\n", 1)[0]))
 
 
-@dataclass(frozen=True, slots=True)
+@frozen
 class Rule:
     """A named rule: its formula, declared unit, citation and the assumptions it relies on.
 
@@ -95,7 +96,7 @@ class Rule:
     reading: str | None = field(default=None, kw_only=True)
 
 
-@dataclass(frozen=True, slots=True)
+@frozen
 class Counting:
     """How an episode-level extract becomes the monthly figures."""
 
@@ -104,7 +105,7 @@ class Counting:
     aggregates: dict[str, Rule]
 
 
-@dataclass(frozen=True, slots=True)
+@frozen
 class Validity:
     """First and last day in force (both included); ``end`` None means open-ended."""
 
@@ -127,7 +128,7 @@ class Validity:
         return YearMonth.of(self.end) if self.end else None
 
 
-@dataclass(frozen=True, slots=True)
+@frozen
 class Approval:
     """One party's decision on a document, and what shows it.
 
@@ -157,7 +158,7 @@ class Approval:
         return self.inferred is None
 
 
-@dataclass(frozen=True, slots=True)
+@frozen
 class ApprovalTerms:
     """Who must approve a document before it is in force (``all-parties`` in format 1), and
     where that is written."""
@@ -166,7 +167,7 @@ class ApprovalTerms:
     cites: tuple[Citation, ...]
 
 
-@dataclass(frozen=True, slots=True)
+@frozen
 class Figure:
     """One dated value of a parameter; ``value`` is None exactly when the status is missing."""
 
@@ -180,7 +181,7 @@ class Figure:
     note: str | None = None
 
 
-@dataclass(frozen=True, slots=True)
+@frozen
 class ParameterSeries:
     name: str
     title: str
@@ -198,7 +199,7 @@ class ParameterSeries:
 # -- readings -------------------------------------------------------------------------------------
 
 
-@dataclass(frozen=True, slots=True)
+@frozen
 class Change:
     """What a reading changes in one document: rules replaced or added, parts of the counting,
     the validity, figures. Under the reading the document is billed as if it said so."""
@@ -226,7 +227,7 @@ class Change:
         return tuple(found)
 
 
-@dataclass(frozen=True, slots=True)
+@frozen
 class Alternative:
     """A reading not taken, with the changes that implement it. An alternative written as text
     alone has no id and cannot be chosen; one with an id and no changes says why (``no_rules``):
@@ -244,7 +245,7 @@ class Alternative:
         return bool(self.changes)
 
 
-@dataclass(frozen=True, slots=True)
+@frozen
 class Assumption:
     """A declared reading of ambiguous source text (named ``default``), with the readings not
     taken."""

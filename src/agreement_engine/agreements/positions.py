@@ -13,11 +13,12 @@ import re
 from dataclasses import dataclass, field
 
 from agreement_engine.diagnostics import Location
+from agreement_engine.frozen import frozen
 
 _LINE_BREAKS = re.compile("[\n\x85\u2028\u2029]")
 
 
-@dataclass(frozen=True, slots=True)
+@frozen
 class Span:
     """Characters ``start`` up to ``end`` (exclusive) of the document text."""
 
@@ -25,7 +26,7 @@ class Span:
     end: int
 
 
-@dataclass(frozen=True, slots=True)
+@frozen
 class Place:
     """Where a key and its value were written; for scalars also how the value was written."""
 
@@ -36,7 +37,7 @@ class Place:
     scalar: str | None = None
 
 
-@dataclass(frozen=True, slots=True)
+@frozen
 class Lines:
     """The document's lines, to turn a character index into line and column."""
 

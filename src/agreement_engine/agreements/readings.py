@@ -16,7 +16,6 @@ clash is wrong usage.
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
-from dataclasses import replace
 
 from agreement_engine.agreements.documents import (
     Agreement,
@@ -31,6 +30,7 @@ from agreement_engine.agreements.documents import (
 )
 from agreement_engine.agreements.library import Library
 from agreement_engine.diagnostics import UsageError, did_you_mean
+from agreement_engine.frozen import replace
 
 Chosen = Mapping[str, str]
 """Readings chosen: an alternative's id by its assumption's id."""

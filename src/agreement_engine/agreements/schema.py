@@ -18,7 +18,6 @@ import functools
 import json
 import re
 from collections.abc import Callable, Iterable, Mapping, Sequence
-from dataclasses import dataclass
 from decimal import Decimal
 from importlib.resources import files
 from typing import Any
@@ -26,8 +25,9 @@ from typing import Any
 from jsonschema import Draft202012Validator
 from jsonschema.exceptions import ValidationError, best_match
 
-from agreement_engine.agreements.source import KeyPath, YamlDocument
+from agreement_engine.agreements.yaml_document import KeyPath, YamlDocument
 from agreement_engine.diagnostics import Diagnostic, Location, did_you_mean, error
+from agreement_engine.frozen import frozen
 
 KINDS = ("agreement", "extension", "routine", "statute", "parameters")
 SCHEMA_FILE = "agreement-engine.schema.json"
@@ -101,7 +101,7 @@ _MISSING_VALUE_HINT = "give the figure with 'value:', or write 'status: missing'
 _Explainer = Callable[[ValidationError, "_Context"], list[Diagnostic]]
 
 
-@dataclass(frozen=True, slots=True)
+@frozen
 class _Context:
     """The document being checked, and what to call it ("this agreement")."""
 

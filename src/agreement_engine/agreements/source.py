@@ -1,10 +1,8 @@
 """Reading agreement files: safe YAML to plain data, remembering where every value was written.
 
 The engine never shows a problem without saying where it is, so the loader keeps, for every key
-and value, the span of source text it came from. :meth:`YamlDocument.locate` turns a key path such
-as ``("validity", "until")`` into a :class:`~agreement_engine.diagnostics.Location`;
-:meth:`YamlDocument.locate_in_scalar` goes further and finds one character inside a string value,
-which is how an error in a formula points at the exact name that is wrong.
+and value, the span of source text it came from, in the :class:`.YamlDocument` it returns
+(:mod:`.yaml_document`; the file's text is read by :mod:`.files`).
 
 The data is plain Python: mappings with ``str`` keys, lists, ``str``, ``int``, ``Decimal`` (never
 ``float``), ``bool`` (only for ``true``/``false``) and ``None``. Dates stay as the text written.
@@ -14,22 +12,35 @@ from __future__ import annotations
 
 import os
 import re
-import stat
-from collections.abc import Iterator, Mapping
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from decimal import Decimal, InvalidOperation
-from typing import TypeAlias
 
 import yaml
 from yaml.events import CollectionEndEvent, CollectionStartEvent, Event
 from yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
 from yaml.tokens import ScalarToken, Token
 
-from agreement_engine.agreements.positions import Lines, Place, Span, character_spans, span_at
+from agreement_engine.agreements.files import MAX_FILE_BYTES, decode_utf8, read_text
+from agreement_engine.agreements.positions import Lines, Place, Span
+from agreement_engine.agreements.yaml_document import (
+    KeyPath,
+    YamlDocument,
+    YamlValue,
+    normal_text,
+)
 from agreement_engine.diagnostics import Diagnostic, EngineError, Location, error
 
-YamlValue: TypeAlias = "dict[str, YamlValue] | list[YamlValue] | str | int | Decimal | bool | None"
-KeyPath: TypeAlias = tuple[str | int, ...]
+__all__ = [
+    "MAX_FILE_BYTES",
+    "KeyPath",
+    "YamlDocument",
+    "YamlValue",
+    "decode_utf8",
+    "load_yaml",
+    "read_text",
+    "read_yaml",
+]
 
 _STANDARD = "tag:yaml.org,2002:"
 _SCALAR_TAGS = frozenset({"str", "int", "float", "bool", "null", "timestamp", "value"})
@@ -46,55 +57,6 @@ _BINARY_INT = re.compile(r"[-+]?0b[01_]+")
 _BLOCK_HEADER = re.compile(r"[|>](?:[1-9][-+]?|[-+][1-9]?)?")
 
 
-# -- the document ---------------------------------------------------------------------------------
-
-
-@dataclass(frozen=True, slots=True)
-class YamlDocument:
-    """One loaded YAML file: its text, its data, and where each value was written."""
-
-    path: str
-    text: str
-    data: YamlValue
-    _places: Mapping[KeyPath, Place] = field(repr=False, compare=False)
-    _lines: Lines = field(repr=False, compare=False)
-
-    def locate(self, keypath: KeyPath, *, key: bool = False) -> Location:
-        """Where the value at ``keypath`` was written (or its key, with ``key=True``).
-
-        A path that does not exist falls back to its nearest existing ancestor, so a problem
-        about a missing key can still point somewhere useful.
-        """
-        place = self._nearest(keypath)
-        span = place.key if key and place.key is not None else place.value
-        return self._lines.location(self.path, span)
-
-    def locate_in_scalar(self, keypath: KeyPath, offset: int, length: int) -> Location:
-        """Where character ``offset`` of the scalar at ``keypath`` was written.
-
-        ``length`` characters from there are underlined (up to the end of that source line).
-        Works for plain, quoted, block and multi-line scalars; falls back to :meth:`locate`
-        when the value cannot be matched to its source text.
-        """
-        place = self._places.get(keypath)
-        if place is None or place.scalar is None:
-            return self.locate(keypath)
-        spans = character_spans(self.text, place)
-        if spans is None:
-            return self.locate(keypath)
-        first = span_at(spans, place, offset)
-        last = span_at(spans, place, offset + max(length, 1) - 1)
-        end = max(last.end, first.start + 1) if length > 0 else first.start + 1
-        return self._lines.location(self.path, Span(first.start, end))
-
-    def _nearest(self, keypath: KeyPath) -> Place:
-        for size in range(len(keypath), -1, -1):
-            place = self._places.get(keypath[:size])
-            if place is not None:
-                return place
-        raise KeyError(keypath)  # the root is always recorded
-
-
 # -- loading --------------------------------------------------------------------------------------
 
 
@@ -104,96 +66,13 @@ def read_yaml(path: str | os.PathLike[str]) -> YamlDocument:
     return load_yaml(name, read_text(name))
 
 
-def read_text(path: str | os.PathLike[str]) -> str:
-    """The text of an agreement (or scenario test) file, read only if it is a regular file of
-    at most :data:`MAX_FILE_BYTES`: a pipe would block the reading, a device such as
-    ``/dev/zero`` never end, and a link that leads nowhere is a mistake to show, never a file
-    to pass over. The file is opened without waiting (a pipe would wait for a writer) and
-    looked at once open, so it cannot be swapped for another kind in between."""
-    name = os.fspath(path)
-    try:
-        handle = os.open(name, os.O_RDONLY | getattr(os, "O_NONBLOCK", 0))
-    except OSError as exc:
-        raise EngineError([_unreadable(name, exc)]) from None
-    with os.fdopen(handle, "rb") as stream:
-        kind = _kind(os.fstat(handle).st_mode)
-        if kind is not None:
-            raise EngineError([_not_a_file(name, kind)])
-        raw = stream.read(MAX_FILE_BYTES + 1)
-    return decode_utf8(raw, name)
-
-
-MAX_FILE_BYTES = 1 << 20
-"""The largest agreement or scenario test file read: the bundled ones are 2–14 KiB."""
-
-
-def _kind(mode: int) -> str | None:
-    """What a file that is not a regular file is, in words; None for a regular file."""
-    if stat.S_ISREG(mode):
-        return None
-    if stat.S_ISDIR(mode):
-        return "a folder"
-    if stat.S_ISFIFO(mode):
-        return "a pipe (FIFO)"
-    return "a socket" if stat.S_ISSOCK(mode) else "a device"
-
-
-def _not_a_file(name: str, kind: str) -> Diagnostic:
-    link = f"a link to '{os.readlink(name)}', " if os.path.islink(name) else ""
-    return error(
-        f"the file is {link}{kind}, not a regular file, so it cannot be read",
-        Location(name, 1, 1),
-        hint="agreement files are plain text files: put the file itself here, or remove this",
-        code="not-a-file",
-    )
-
-
-def _unreadable(name: str, exc: OSError) -> Diagnostic:
-    where = Location(name, 1, 1)
-    if os.path.islink(name) and not os.path.exists(name):
-        message = f"the file is a link to '{os.readlink(name)}', which does not exist"
-        hint = "point the link at the agreement file, or remove it"
-        return error(message, where, hint=hint, code="not-a-file")
-    if isinstance(exc, FileNotFoundError):
-        return error("the file does not exist", where)
-    if isinstance(exc, IsADirectoryError):
-        return _not_a_file(name, "a folder")
-    return error(f"the file cannot be read: {exc.strerror or exc}", where)
-
-
-def decode_utf8(raw: bytes, name: str) -> str:
-    """A file's bytes as UTF-8 text (a byte-order mark is allowed), or the error at its line;
-    an error too past :data:`MAX_FILE_BYTES`."""
-    if len(raw) > MAX_FILE_BYTES:
-        message = f"the file is larger than {MAX_FILE_BYTES >> 20} MiB, the most it may be"
-        hint = "an agreement file holds one document; split a larger one into several files"
-        raise EngineError([error(message, Location(name, 1, 1), hint=hint, code="file-limit")])
-    try:
-        return raw.decode("utf-8-sig")
-    except UnicodeDecodeError as exc:
-        line = raw[: exc.start].count(b"\n") + 1
-        hint = "save the file as UTF-8 (most editors offer this under 'Save as' or 'Encoding')"
-        marked = _UNICODE_MARKS.get(raw[:2])
-        message = (
-            f"the file is {marked} text, not UTF-8" if marked else "the file is not UTF-8 text"
-        )
-        where = Location(name, 1 if marked else line, 1)
-        raise EngineError([error(message, where, hint=hint)]) from None
-
-
-_UNICODE_MARKS = {b"\xff\xfe": "UTF-16", b"\xfe\xff": "UTF-16"}
-"""The first bytes of a file in UTF-16 (or UTF-32, whose marks begin the same way) with a
-byte-order mark."""
-
-
 def load_yaml(path: str, text: str) -> YamlDocument:
     """Load one YAML document from ``text``; ``path`` is only used to name the file in problems.
 
     Raises :class:`EngineError` for malformed YAML, duplicate keys, tags, an empty file and
     nesting deeper than the reader can follow.
     """
-    text = text.removeprefix("\ufeff").replace("\r\n", "\n").replace("\r", "\n")
-    lines = Lines.of(text)
+    lines = Lines.of(normal_text(text))
     try:
         return _load(path, lines)
     except RecursionError:  # a last resort: the depth is checked before and while building

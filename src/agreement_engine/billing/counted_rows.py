@@ -18,7 +18,6 @@ then left as reading made it.
 from __future__ import annotations
 
 from collections.abc import Mapping
-from dataclasses import replace
 from typing import NamedTuple
 
 from agreement_engine.agreements.documents import Counting
@@ -30,6 +29,7 @@ from agreement_engine.data.report import Exclusion
 from agreement_engine.diagnostics import Text
 from agreement_engine.formula import unparse
 from agreement_engine.formula.ast import Expr
+from agreement_engine.frozen import replace
 from agreement_engine.months import YearMonth
 
 Counts = Mapping[tuple[str, int], Mapping[str, int]]

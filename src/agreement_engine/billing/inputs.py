@@ -33,14 +33,6 @@ from agreement_engine.billing.ruleset import (
     type_rules,
 )
 from agreement_engine.billing.timeline import Governing
-from agreement_engine.data import (
-    DataFile,
-    Episodes,
-    MonthlyFigures,
-    Reading,
-    ReadReport,
-    read_episodes_then,
-)
 from agreement_engine.diagnostics import Diagnostic, Text
 from agreement_engine.formula import Amount, FormulaError
 from agreement_engine.formula.types import DAYS, NUMBER, Quantity
@@ -48,6 +40,9 @@ from agreement_engine.months import YearMonth
 
 if TYPE_CHECKING:
     import polars as pl
+
+    from agreement_engine.data import DataFile, MonthlyFigures, Reading, ReadReport
+    from agreement_engine.data.episodes import Episodes
 
 T = TypeVar("T")
 # What a monthly aggregates file gives: the national indicator's episodes and total days.
@@ -149,6 +144,8 @@ class EpisodeData:
     @cached_property
     def extract(self) -> Episodes:
         """The episodes as counted: a frame given is wrapped, once."""
+        from agreement_engine.data.episodes import Episodes  # not imported to read aggregates
+
         episodes = self.episodes
         return episodes if isinstance(episodes, Episodes) else Episodes.of_frame(episodes)
 
@@ -228,6 +225,7 @@ def read_episode_data(
     everyone: Sequence[str],
     then: Callable[[list[EpisodeData]], T],
     reading: Reading,
+    keep_counted: bool = False,
 ) -> tuple[T, ReadReport, list[Diagnostic]]:
     """What ``then`` makes of an episode extract read once for each billing (two versions of
     the agreements, for `diff --impact`): the counting rules of every document that governs one
@@ -235,7 +233,8 @@ def read_episode_data(
     of its own documents. ``then`` goes on while the file's last check runs, and what it makes is
     returned once the file has passed (see :func:`.read_episodes_then`). ``everyone`` is every
     municipality the file may name; ``reading`` is the run's (:class:`.Reading`), which holds the
-    file's temporary copies until the run ends."""
+    file's temporary copies until the run ends. ``keep_counted``: the pass keeps the rows as
+    the counting reads them (:attr:`.Episodes.kept`), for the ledger."""
     tallies: list[dict[str, Compiled]] = []
     for billing in billings:
         tallies.append(_tallies(billing, prefix=f"_tally{len(tallies)}_"))
@@ -251,8 +250,15 @@ def read_episode_data(
         return then(data)
 
     every = [t for found in tallies for t in found.values()]
+    from agreement_engine.data.episodes import read_episodes_then
+
     return read_episodes_then(
-        file.path, counted, municipalities=everyone, tallies=every, reading=reading
+        file.path,
+        counted,
+        municipalities=everyone,
+        tallies=every,
+        reading=reading,
+        keep_counted=keep_counted,
     )
 
 
@@ -313,6 +319,8 @@ def count(
     and sums, which add up).
     """
     import polars as pl
+
+    from agreement_engine.data.episodes import Episodes
 
     if not isinstance(episodes, Episodes):
         episodes = Episodes.of_frame(episodes)

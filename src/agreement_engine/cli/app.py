@@ -16,15 +16,17 @@ import os
 import signal
 import sys
 import warnings
+from contextlib import nullcontext
 from enum import StrEnum
 from types import FrameType
-from typing import Annotated
+from typing import Annotated, Any
 
 import typer
+from typer.core import TyperGroup
 
-from agreement_engine.api import DEFAULT_AGREEMENTS
+from agreement_engine.api import DEFAULT_AGREEMENTS, without_cache
 from agreement_engine.api import explain as explain_lines
-from agreement_engine.cli import commands, invoice
+from agreement_engine.cli import commands
 from agreement_engine.cli import output as files
 from agreement_engine.cli.console import INTERRUPTED
 from agreement_engine.cli.options import Lang, LangOption
@@ -37,7 +39,31 @@ EPILOG = (
     "4 diff --exit-code: the versions differ in meaning; 130 interrupted."
 )
 
+
+class _Commands(TyperGroup):
+    """The commands, those of the invoice ledger made only when one of them is run, or the
+    commands are listed (help, a misspelt command): a dozen commands that the others never
+    need, and that typer would otherwise build on every run (a few milliseconds)."""
+
+    def get_command(self, ctx: Any, cmd_name: str) -> Any:
+        if cmd_name not in self.commands:
+            self._add_ledger()
+        return super().get_command(ctx, cmd_name)
+
+    def list_commands(self, ctx: Any) -> list[str]:
+        self._add_ledger()
+        return super().list_commands(ctx)
+
+    def _add_ledger(self) -> None:
+        if "invoice" not in self.commands:
+            from agreement_engine.cli.invoice import ledger_commands
+
+            for name, command in ledger_commands().items():
+                self.add_command(command, name)
+
+
 app = typer.Typer(
+    cls=_Commands,
     name="agreement-engine",
     help="Rules-as-code for the money side of inter-governmental agreements.",
     epilog=EPILOG,
@@ -94,8 +120,17 @@ AssumeOption = Annotated[
 def _main(
     context: typer.Context,
     debug: Annotated[bool, typer.Option(help="Show Python tracebacks on internal errors.")] = False,
+    no_cache: Annotated[
+        bool,
+        typer.Option(
+            "--no-cache",
+            help="Load the agreement files afresh, without the cache of checked sets "
+            "(or set AGREEMENT_ENGINE_CACHE=off).",
+        ),
+    ] = False,
 ) -> None:
-    context.obj = debug  # read by _run: each command's context has this one as its parent
+    # Read by guarded: each command's context has this one as its parent.
+    context.obj = {"debug": debug, "cache": not no_cache}
 
 
 @app.command()
@@ -375,16 +410,14 @@ def test_(
     )
 
 
-app.add_typer(invoice.invoice_app, name="invoice")
-app.add_typer(invoice.ledger_app, name="ledger")
-
-
 def guarded(context: typer.Context, action: commands.Action) -> None:
     """The one error boundary: a known problem becomes its message and exit code; anything else
     is a bug, shown as one line (with its traceback under --debug, which the app's callback
     keeps on the root of ``context``)."""
+    options = context.find_root().obj or {}
     try:
-        output, code = action()
+        with nullcontext() if options.get("cache", True) else without_cache():
+            output, code = action()
     except EngineError as exc:
         for d in exc.diagnostics:
             typer.echo(render_text(d) + "\n", err=True)
@@ -393,7 +426,7 @@ def guarded(context: typer.Context, action: commands.Action) -> None:
         typer.echo(f"error: {exc}", err=True)
         raise typer.Exit(2) from None
     except Exception as exc:
-        if context.find_root().obj:  # --debug
+        if options.get("debug"):
             raise
         typer.echo(
             f"internal error: {type(exc).__name__}: {exc}\n"

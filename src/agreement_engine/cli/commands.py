@@ -10,9 +10,9 @@ from __future__ import annotations
 
 import json
 from collections.abc import Callable, Sequence
+from typing import TYPE_CHECKING
 
 from agreement_engine import api
-from agreement_engine.api import Evaluation, InvoiceBasis, LineStatus
 from agreement_engine.diagnostics import (
     Diagnostic,
     EngineError,
@@ -23,8 +23,10 @@ from agreement_engine.diagnostics import (
     to_json,
 )
 from agreement_engine.months import YearMonth
-from agreement_engine.render import invoice as invoice_output
 from agreement_engine.render.i18n import ENGLISH, Language
+
+if TYPE_CHECKING:
+    from agreement_engine.api import Evaluation, InvoiceBasis
 
 Action = Callable[[], tuple[str, int]]
 SOME_NOT_COMPUTED = 3
@@ -148,6 +150,8 @@ def reading_options(texts: Sequence[str]) -> dict[str, str]:
 def render_basis(evaluation: Evaluation, output_format: str, lang: Language = ENGLISH) -> bytes:
     """The invoice basis in the format asked for, as the bytes to write, in a language; JSON
     says which data file it was computed from and how that was read (the workbook too)."""
+    from agreement_engine.render import invoice as invoice_output
+
     data = None
     if output_format == "json":
         report, warnings = evaluation.report, evaluation.warnings
@@ -160,6 +164,8 @@ def billed_code(basis: InvoiceBasis) -> int:
     """The exit code of a run that billed: 0 when every line was computed, 3 when some were not
     (each line says why), 1 when none was: nothing at all could be billed, and a script must
     not take the run for done (:func:`nothing_billed` says why)."""
+    from agreement_engine.api import LineStatus
+
     missing = sum(line.status is LineStatus.NOT_COMPUTED for line in basis.lines)
     if not missing:
         return 0

@@ -14,7 +14,7 @@ import os
 import sys
 from collections.abc import Iterable
 from enum import StrEnum
-from typing import TYPE_CHECKING, Annotated
+from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 
@@ -45,6 +45,18 @@ ledger_app = typer.Typer(
     add_completion=False,
     rich_markup_mode=None,
 )
+
+
+def ledger_commands() -> dict[str, Any]:
+    """The ``invoice`` and ``ledger`` groups as the main app adds them (:mod:`.app`), made when
+    first needed: each a group of click commands, built by typer with the main app's settings."""
+    holder = typer.Typer(
+        add_completion=False, pretty_exceptions_enable=False, rich_markup_mode=None
+    )
+    holder.add_typer(invoice_app, name="invoice")
+    holder.add_typer(ledger_app, name="ledger")
+    return dict(typer.main.get_group(holder).commands)
+
 
 LedgerOption = Annotated[
     str | None,

@@ -10,23 +10,30 @@ What a file is (an extract or aggregates, CSV or XLSX) is told once per run, by 
 A run that reads an extract passes a :class:`Reading`, which it closes when it ends: the reading
 holds what is worked out ahead and the temporary files made, and removes those.
 
-Importing this package does not import polars; :func:`read_episodes` does, when called.
+Importing this package imports nothing more: each name is imported from its module when first
+used, so reading monthly aggregates never loads the extract's readers (nor polars).
 """
 
-from agreement_engine.data.aggregates import AGGREGATE_COLUMNS, read_aggregates
-from agreement_engine.data.columns import Column
-from agreement_engine.data.episode_fields import EPISODE_COLUMNS, FIELDS
-from agreement_engine.data.episodes import (
-    Episodes,
-    read_episodes,
-    read_episodes_frame,
-    read_episodes_then,
-)
-from agreement_engine.data.files import check_data_file
-from agreement_engine.data.monthly_figures import MonthlyFigures
-from agreement_engine.data.reading import Reading
-from agreement_engine.data.report import MAX_ERRORS, Exclusion, ReadReport
-from agreement_engine.data.sniffing import DataFile, Form, Kind, sniff
+from __future__ import annotations
+
+from importlib import import_module
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from agreement_engine.data.aggregates import AGGREGATE_COLUMNS, read_aggregates
+    from agreement_engine.data.columns import Column
+    from agreement_engine.data.episode_fields import EPISODE_COLUMNS, FIELDS
+    from agreement_engine.data.episodes import (
+        Episodes,
+        read_episodes,
+        read_episodes_frame,
+        read_episodes_then,
+    )
+    from agreement_engine.data.files import check_data_file
+    from agreement_engine.data.monthly_figures import MonthlyFigures
+    from agreement_engine.data.reading import Reading
+    from agreement_engine.data.report import MAX_ERRORS, Exclusion, ReadReport
+    from agreement_engine.data.sniffing import DataFile, Form, Kind, sniff
 
 __all__ = [
     "AGGREGATE_COLUMNS",
@@ -49,3 +56,39 @@ __all__ = [
     "read_episodes_then",
     "sniff",
 ]
+
+_WHERE = {
+    "AGGREGATE_COLUMNS": "aggregates",
+    "read_aggregates": "aggregates",
+    "Column": "columns",
+    "EPISODE_COLUMNS": "episode_fields",
+    "FIELDS": "episode_fields",
+    "Episodes": "episodes",
+    "read_episodes": "episodes",
+    "read_episodes_frame": "episodes",
+    "read_episodes_then": "episodes",
+    "check_data_file": "files",
+    "MonthlyFigures": "monthly_figures",
+    "Reading": "reading",
+    "MAX_ERRORS": "report",
+    "Exclusion": "report",
+    "ReadReport": "report",
+    "DataFile": "sniffing",
+    "Form": "sniffing",
+    "Kind": "sniffing",
+    "sniff": "sniffing",
+}
+
+
+def __getattr__(name: str) -> object:
+    """A name of the package, imported from the module it lives in on first use."""
+    module = _WHERE.get(name)
+    if module is None:  # a submodule (``from agreement_engine.data import csv_text``) is found next
+        raise AttributeError(f"module 'agreement_engine.data' has no attribute '{name}'")
+    value = getattr(import_module(f"agreement_engine.data.{module}"), name)
+    globals()[name] = value
+    return value
+
+
+def __dir__() -> list[str]:
+    return sorted(__all__)

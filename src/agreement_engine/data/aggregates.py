@@ -45,7 +45,6 @@ from agreement_engine.data.files import is_xlsx
 from agreement_engine.data.monthly_figures import MonthlyFigures
 from agreement_engine.data.report import Problems, ReadReport
 from agreement_engine.data.table import Row, Table, unnamed_columns
-from agreement_engine.data.xlsx import read_xlsx_table
 from agreement_engine.diagnostics import Diagnostic, Location, Text, error, warning
 from agreement_engine.months import YearMonth
 
@@ -113,6 +112,8 @@ def _open_table(path: str, known: Collection[str], problems: Problems) -> Table 
     read one by one (see :class:`.CsvText`). Problems that leave nothing to read (an empty or
     undecodable file, a single column) raise :class:`EngineError` at once."""
     if is_xlsx(path):
+        from agreement_engine.data.xlsx import read_xlsx_table  # for workbooks only
+
         return read_xlsx_table(path, known, problems)
     return open_csv_text(path, known)
 

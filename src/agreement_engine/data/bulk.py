@@ -15,7 +15,6 @@ from __future__ import annotations
 import re
 from collections.abc import Callable, Collection, Iterator, Mapping
 from contextlib import contextmanager
-from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 from agreement_engine.data.csv_file import ROW, CsvFile, column_name, open_csv
@@ -35,6 +34,7 @@ from agreement_engine.data.xlsx import (
 )
 from agreement_engine.data.xlsx_formulas import unvalued_formulas
 from agreement_engine.diagnostics import Diagnostic, EngineError, Location, error
+from agreement_engine.frozen import frozen
 
 if TYPE_CHECKING:
     import polars as pl
@@ -43,7 +43,7 @@ Locate = Callable[[Mapping[tuple[int, int], str]], dict[tuple[int, int], Cell]]
 """Cells for (row number, 0-based column) pairs, given the text each holds."""
 
 
-@dataclass(frozen=True, slots=True)
+@frozen
 class TextFrame:
     """A data file as text columns ``c0``, ``c1``, … (one per header column) and ``_row``.
 

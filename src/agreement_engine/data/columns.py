@@ -9,16 +9,16 @@ treats ``_`` and ``-`` as spaces, so ``Totalt antal dagar``, ``TOTALT ANTAL DAGA
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass
 
 from agreement_engine.data.dialect import normalise_name
 from agreement_engine.data.messages import invisible_hint
 from agreement_engine.data.report import Problems, quote_list
 from agreement_engine.data.table import Cell, Row
 from agreement_engine.diagnostics import Diagnostic, did_you_mean, error, visible
+from agreement_engine.frozen import frozen
 
 
-@dataclass(frozen=True, slots=True)
+@frozen
 class Column:
     """A column a data file must (or may) have.
 
@@ -39,7 +39,7 @@ class Column:
         return f"'{self.names[0]}' (or '{self.field}')"
 
 
-@dataclass(frozen=True, slots=True)
+@frozen
 class Layout:
     """Where the known columns are in a file: position and header text, by field name."""
 

@@ -15,7 +15,6 @@ from __future__ import annotations
 import os
 import tempfile
 from collections.abc import Collection
-from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -30,6 +29,7 @@ from agreement_engine.data.encoding import CHUNK, Marks
 from agreement_engine.data.reading import Reading
 from agreement_engine.data.table import Row
 from agreement_engine.diagnostics import Text
+from agreement_engine.frozen import frozen
 
 if TYPE_CHECKING:
     import polars as pl
@@ -44,7 +44,7 @@ def column_name(index: int) -> str:
     return f"c{index}"
 
 
-@dataclass(frozen=True, slots=True)
+@frozen
 class PlainLines:
     """The rows of a file without quotes, every line ended alike and none left empty at the end:
     what lets a count of bytes vouch for their fields (:meth:`CsvFile.whole_records`)."""
@@ -57,7 +57,7 @@ class PlainLines:
     """Whether the last line has its line end too."""
 
 
-@dataclass(frozen=True, slots=True)
+@frozen
 class CsvFile:
     """A CSV file as polars reads it: a UTF-8 file (a copy, for other encodings), where its header
     is, and whether any field can be quoted.

@@ -10,7 +10,6 @@ the header the same way and leaves the rows to polars.
 from __future__ import annotations
 
 from collections.abc import Collection, Sequence
-from dataclasses import dataclass
 
 from agreement_engine.data.dialect import SPACES, normalise_name
 from agreement_engine.data.encoding import decode
@@ -19,13 +18,14 @@ from agreement_engine.data.limits import too_many_columns
 from agreement_engine.data.report import Problems
 from agreement_engine.data.table import HEADER_SEARCH, Cell, Row, Table, drop_trailing_blanks
 from agreement_engine.diagnostics import Diagnostic, EngineError, Location, Text, error
+from agreement_engine.frozen import frozen
 
 SEPARATORS = (";", "\t", ",")
 SEPARATOR_NAMES = {";": "';'", "\t": Text("tab"), ",": "','"}
 """Each separator as messages name it."""
 
 
-@dataclass(frozen=True, slots=True)
+@frozen
 class Field:
     """A CSV field as written: its text (quotes removed) and where it starts (1-based)."""
 
@@ -35,7 +35,7 @@ class Field:
     length: int
 
 
-@dataclass(frozen=True, slots=True)
+@frozen
 class CsvText:
     """A CSV file decoded into lines, with its header found: the records after it are read by
     :meth:`record`, or all at once by :meth:`table`.

@@ -26,9 +26,9 @@ from __future__ import annotations
 import difflib
 import re
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass
 from decimal import Decimal
 
+from agreement_engine.frozen import frozen
 from agreement_engine.months import YearMonth
 
 WHOLE_NUMBER = "a whole number"
@@ -168,7 +168,7 @@ def municipality_forms(written: str) -> frozenset[str]:
     return frozenset(forms)
 
 
-@dataclass(frozen=True, slots=True)
+@frozen
 class Municipalities:
     """The municipalities asked for, indexed once to match the names a file writes against: a
     reader makes one and asks it of every name it meets."""

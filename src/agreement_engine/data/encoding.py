@@ -11,11 +11,11 @@ decoded whole (:func:`decode`); a large extract is read through in chunks
 from __future__ import annotations
 
 import codecs
-from dataclasses import dataclass, field
 from typing import NamedTuple
 
 from agreement_engine.data.files import open_data_file
 from agreement_engine.diagnostics import Diagnostic, EngineError, Location, Text, error
+from agreement_engine.frozen import field, frozen
 
 CHUNK = 1 << 22
 """The bytes read at a time from a large file."""
@@ -143,7 +143,7 @@ class Marks(NamedTuple):
         return Marks(self.quote or b'"' in chunk, self.carriage_return or b"\r" in chunk)
 
 
-@dataclass(frozen=True, slots=True)
+@frozen
 class Encoding:
     """How to read a file's text: the codec, the encoding's name for people, and what the file
     holds (known only for a file read in place; else nothing)."""

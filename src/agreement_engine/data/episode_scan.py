@@ -39,7 +39,6 @@ polars is imported inside the functions, so that importing this module stays che
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
 from typing import TYPE_CHECKING, NamedTuple
@@ -67,12 +66,13 @@ from agreement_engine.data.scan_rows import (
     Tally,
 )
 from agreement_engine.diagnostics import Text
+from agreement_engine.frozen import frozen
 
 if TYPE_CHECKING:
     import polars as pl
 
 
-@dataclass(frozen=True, slots=True)
+@frozen
 class Checked:
     """A CSV extract with no problems: how to read it again, and what the report needs."""
 
@@ -87,6 +87,8 @@ class Checked:
     """The sums of each :class:`Tally` asked for, in order."""
     repeats: Repeats
     """Whether an episode id repeats: the one check still running when the rest is done."""
+    kept: pl.DataFrame | None = None
+    """The rows kept for counting again, when asked for (see :func:`check`)."""
 
     @property
     def rows_used(self) -> int:
@@ -99,11 +101,14 @@ def check(
     municipalities: Sequence[str] | None,
     reading: Reading,
     tallies: Sequence[Tally] = (),
+    keep: bool = False,
 ) -> Checked | None:
     """Check every row of a CSV extract in one streaming pass (two, when dates are written with
     spaces around them), taking the sums of ``tallies`` in the same pass; None when the in-memory
     reader must read it (see the module). The file of id hashes is written in a folder of
-    ``reading``.
+    ``reading``; with ``keep``, so is each filled row's municipality as written, episode id and
+    the fields the tallies read (:attr:`Checked.kept`), for counting those rows again without
+    reading the file again (the ledger records each line's episodes).
 
     A file that may hold quotes has its records' lines and fields checked first, line by line
     (:class:`Geometry`), as the in-memory reader does.
@@ -118,7 +123,8 @@ def check(
                 return None
         except pl.exceptions.PolarsError:
             return None
-        scan = _Scan(csv, layout, reading, frozenset(), tallies, by_fields=csv.plain is not None)
+        by_fields = csv.plain is not None
+        scan = _Scan(csv, layout, reading, frozenset(), tallies, by_fields, keep=keep)
         while True:
             try:
                 verdict = scan.run(municipalities)
@@ -130,7 +136,14 @@ def check(
             if not isinstance(verdict, _Again):
                 return verdict
             scan = _Scan(
-                csv, layout, reading, verdict.strip, tallies, verdict.by_fields, verdict.gathered
+                csv,
+                layout,
+                reading,
+                verdict.strip,
+                tallies,
+                verdict.by_fields,
+                verdict.gathered,
+                keep,
             )
 
 
@@ -165,10 +178,12 @@ class _Scan:
         tallies: Sequence[Tally],
         by_fields: bool,
         gathered: frozenset[str] = frozenset(),
+        keep: bool = False,
     ) -> None:
         import polars as pl
 
         self.csv, self.layout, self.strip, self.tallies = csv, layout, strip, tallies
+        self.keep_rows = keep
         self.reading = reading
         self.by_fields, self.gathered = by_fields, gathered
         self.usual, self.known = known_texts(
@@ -182,14 +197,14 @@ class _Scan:
         # polars forgets a mapping of categories that no data uses: keep each one in use.
         self.keep = [pl.Series([], dtype=pl.Categorical(c)) for c in self.categories.values()]
         self.rows = Rows(
-            csv, layout, strip, by_fields, self.categories, self.known, self.usual, tallies
+            csv, layout, strip, by_fields, self.categories, self.known, self.usual, tallies, keep
         )
 
     def run(self, municipalities: Sequence[str] | None) -> Checked | _Again | None:
         """The extract checked; or how to scan it again; or None."""
         import polars as pl
 
-        groups, tallied, repeats = self._summarise()
+        groups, tallied, repeats, kept = self._summarise()
         if self.by_fields and not self.csv.whole_records(
             _total(groups, "rows"), _total(groups, BYTES)
         ):
@@ -224,13 +239,14 @@ class _Scan:
         span = (_date_or_none(first), _date_or_none(last))
         sums = tuple(self._sums(tallied, tally, names) for tally in self.tallies)
         present = frozenset(names.values())
-        return Checked(extract, rows_read, excluded, present, span, sums, repeats)
+        return Checked(extract, rows_read, excluded, present, span, sums, repeats, kept)
 
     # --- the pass ---------------------------------------------------------------------------------
 
-    def _summarise(self) -> tuple[pl.DataFrame, pl.DataFrame, Repeats]:
+    def _summarise(self) -> tuple[pl.DataFrame, pl.DataFrame, Repeats, pl.DataFrame | None]:
         """The pass: per municipality as written, the counts; the same per month of each tally
-        as well, with the tallies' sums; and whether any id hash repeats (being worked out).
+        as well, with the tallies' sums; whether any id hash repeats (being worked out); and
+        the rows kept, when asked for.
 
         One grouping takes both (polars' streaming engine buffers a scan shared by more
         outputs, in memory, when one falls behind another)."""
@@ -250,16 +266,21 @@ class _Scan:
         )
         hashes = rows.select(pl.col(HASH)).drop_nulls()
         folder = self.reading.temporary_folder()
+        ids = Path(folder.name) / "ids.ipc"
+        kept = Path(folder.name) / "kept.ipc" if self.keep_rows else None
+        outputs = [fine, hashes.sink_ipc(ids, maintain_order=False, lazy=True)]
+        if kept is not None:
+            filled = rows.filter(pl.col(FILLED)).select(self.rows.kept())
+            outputs.append(filled.sink_ipc(kept, maintain_order=False, lazy=True))
         try:
-            ids = Path(folder.name) / "ids.ipc"
-            found, _ = pl.collect_all(
-                [fine, hashes.sink_ipc(ids, maintain_order=False, lazy=True)], engine="streaming"
-            )
+            found, *_ = pl.collect_all(outputs, engine="streaming")
+            # Read now, a copy in memory: the folder goes once the ids are sorted (Repeats).
+            counted = None if kept is None else pl.read_ipc(kept.read_bytes())
         except BaseException:
             folder.cleanup()
             raise
         groups = found.group_by(KEY).agg(pl.col("rows").sum(), *checks)
-        return groups, found, Repeats(folder, ids)
+        return groups, found, Repeats(folder, ids), counted
 
     def _tallied(self, rows: pl.LazyFrame) -> tuple[list[str], pl.LazyFrame]:
         """The keys to group by (the municipality as written, each tally's month), and the rows
@@ -302,9 +323,10 @@ class _Scan:
             .group_by(KEY, month)
             .agg(pl.col(columns).sum())
         )
+        found_columns = [totals[c].to_list() for c in (KEY, month, *columns)]  # by column: fast
         return {
-            (key, int(number)): {name: int(value) for name, value in zip(sums, values, strict=True)}
-            for key, number, *values in totals.select(KEY, month, *columns).iter_rows()
+            (key, int(number)): dict(zip(sums, map(int, values), strict=True))
+            for key, number, *values in zip(*found_columns, strict=True)
         }
 
     # --- what is made of it ----------------------------------------------------------------------

@@ -34,8 +34,7 @@ each problem at its row and column; XLSX files are always read that way.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping, Sequence
-from dataclasses import dataclass
+from collections.abc import Callable, Collection, Mapping, Sequence
 from datetime import date
 from os import PathLike
 from typing import TYPE_CHECKING, TypeVar
@@ -53,8 +52,9 @@ from agreement_engine.data.files import is_xlsx
 from agreement_engine.data.reading import Reading
 from agreement_engine.data.repeats import Repeats
 from agreement_engine.data.report import Problems, ReadReport
-from agreement_engine.data.scan_rows import Tallied, Tally
+from agreement_engine.data.scan_rows import KEY, Tallied, Tally
 from agreement_engine.diagnostics import Diagnostic
+from agreement_engine.frozen import frozen
 
 if TYPE_CHECKING:
     import polars as pl
@@ -62,7 +62,7 @@ if TYPE_CHECKING:
 T = TypeVar("T")
 
 
-@dataclass(frozen=True, slots=True)
+@frozen
 class Episodes:
     """The episodes of an extract, checked, ready to be counted.
 
@@ -81,6 +81,10 @@ class Episodes:
     absent: tuple[str, ...] = ()
     """The fields whose columns the file does not have (see :data:`FIELDS`): not known for any
     episode, so that every line counted from them must say so."""
+    kept: pl.DataFrame | None = None
+    """Each filled row's municipality as written, episode id and the fields the tallies read,
+    kept by the checking pass when asked to (``keep_counted``), to count them again without
+    reading the file again (:meth:`rows`)."""
 
     @classmethod
     def of_frame(cls, frame: pl.DataFrame, absent: tuple[str, ...] = ()) -> Episodes:
@@ -103,6 +107,16 @@ class Episodes:
         if isinstance(self.source, Extract):
             return self.source.typed()
         return self.source.lazy()
+
+    def rows(self, fields: Collection[str]) -> pl.LazyFrame:
+        """The rows' ``municipality`` (as :meth:`lazy` gives it), ``episode_id`` and these
+        fields: as the checking pass kept them (:attr:`kept`) when it has them all, else as
+        :meth:`lazy` reads them."""
+        import polars as pl
+
+        if self.kept is not None and set(fields) <= set(self.kept.columns):
+            return self.kept.lazy().rename({KEY: "municipality"})
+        return self.lazy().select(pl.col("municipality", "episode_id", *fields))
 
     def collect(self, query: pl.LazyFrame) -> pl.DataFrame:
         """The result of a query over :meth:`lazy`, computed by polars' streaming engine."""
@@ -160,9 +174,11 @@ def read_episodes_then(
     municipalities: Sequence[str] | None = None,
     tallies: Sequence[Tally] = (),
     reading: Reading | None = None,
+    keep_counted: bool = False,
 ) -> tuple[T, ReadReport, list[Diagnostic]]:
     """What ``then`` makes of the episodes in a file (see :func:`read_episodes`), how the file
-    was read, and any warnings.
+    was read, and any warnings. With ``keep_counted``, the checking pass keeps the rows as the
+    tallies read them (:attr:`Episodes.kept`), to be counted again without reading the file.
 
     A CSV extract checked in one pass is handed to ``then`` while its last check, that no
     episode id repeats, is still running (:class:`.Repeats`), so billing need not
@@ -173,7 +189,7 @@ def read_episodes_then(
     name = str(path)
     reading = reading if reading is not None else Reading()
     if not is_xlsx(name):
-        streamed = _read_streaming(name, municipalities, tallies, reading)
+        streamed = _read_streaming(name, municipalities, tallies, reading, keep_counted)
         if streamed is not None:
             episodes, report, warnings, repeats = streamed
             made = then(episodes)
@@ -203,7 +219,11 @@ def read_episodes_frame(
 
 
 def _read_streaming(
-    name: str, municipalities: Sequence[str] | None, tallies: Sequence[Tally], reading: Reading
+    name: str,
+    municipalities: Sequence[str] | None,
+    tallies: Sequence[Tally],
+    reading: Reading,
+    keep: bool = False,
 ) -> tuple[Episodes, ReadReport, list[Diagnostic], Repeats] | None:
     """A CSV extract checked in one streaming pass but for repeated ids (being worked out); None
     when it must be read in memory."""
@@ -213,7 +233,7 @@ def _read_streaming(
         layout = resolve(csv.header, EPISODE_COLUMNS, problems)
         found = None
         if layout is not None:
-            found = check(csv, layout, municipalities, reading, tallies)
+            found = check(csv, layout, municipalities, reading, tallies, keep)
     except BaseException:
         csv.close()
         raise
@@ -233,7 +253,7 @@ def _read_streaming(
         absent_columns=layout.absent,
     )
     absent = absent_fields(layout.absent)
-    episodes = Episodes(found.extract, found.span, found.tallied, absent)
+    episodes = Episodes(found.extract, found.span, found.tallied, absent, found.kept)
     return episodes, report, problems.sorted_warnings(), found.repeats
 
 

@@ -9,7 +9,6 @@ at its row and column, with the cell's text under a caret.
 from __future__ import annotations
 
 from collections.abc import Callable, Collection, Sequence
-from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 from agreement_engine.data.bulk import TextFrame, open_text_frame
@@ -28,6 +27,7 @@ from agreement_engine.data.reading import Reading
 from agreement_engine.data.report import MAX_ERRORS, Exclusions, Problems, ReadReport
 from agreement_engine.data.table import Cell, stray_value
 from agreement_engine.diagnostics import Diagnostic, Location, Text, error, warning
+from agreement_engine.frozen import frozen
 
 if TYPE_CHECKING:
     import polars as pl
@@ -74,7 +74,7 @@ def warn_incomplete(
             )
 
 
-@dataclass(frozen=True, slots=True)
+@frozen
 class _Finding:
     """A problem at a row and column, to be told once the field's place in the file is known."""
 

@@ -13,13 +13,13 @@ from __future__ import annotations
 import os
 from collections.abc import Iterator, Mapping
 from contextlib import contextmanager
-from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
 from agreement_engine.data.columns import Layout
 from agreement_engine.data.csv_file import ROW, CsvFile, column_name
 from agreement_engine.data.dialect import SPACES
 from agreement_engine.data.episode_fields import DATE_FIELDS, DATE_FORMAT, FIELDS, field_types
+from agreement_engine.frozen import frozen
 
 if TYPE_CHECKING:
     import polars as pl
@@ -33,7 +33,7 @@ the pass took 6.3 s of CPU in chunks of 512 KiB, 7.0 s in 1 MiB and 9.4 s in 4 M
 peak memory (about 310 MB)."""
 
 
-@dataclass(frozen=True, slots=True)
+@frozen
 class Extract:
     """How to read a checked CSV extract again: the file and its layout, which municipalities as
     written are used (and as which name), and the typed value of each text of some fields."""

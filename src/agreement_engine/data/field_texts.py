@@ -16,7 +16,7 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 from datetime import date
 from functools import lru_cache
-from typing import TYPE_CHECKING, Any, NamedTuple
+from typing import TYPE_CHECKING, Any
 
 from agreement_engine.data.columns import Layout
 from agreement_engine.data.csv_file import CsvFile, column_name
@@ -43,7 +43,7 @@ def known_texts(
 ) -> tuple[bool, dict[str, list[str]]]:
     """The texts of these fields known before the pass (see the module), to be checked with
     the fields' values: those of the file's first rows, as the pass reads them; and, for a
-    file with more rows, their usual forms (:func:`usual_forms`, checked once): whether they are
+    file with more rows, their usual forms (:func:`usual_texts`, checked once): whether they are
     known too, and the texts. An empty text is known where it is a value; where it is not (a
     required field), it is not known, and an empty row's is not looked up."""
     import polars as pl
@@ -60,7 +60,7 @@ def known_texts(
     for field, column in columns.items():
         met = head[column].unique().sort()
         if usual:
-            met = met.filter(~met.is_in(usual_forms(field).texts.implode()))
+            met = met.filter(~met.is_in(usual_texts(field).implode()))
         found = met.filter(met != "").to_list()
         known[field] = [*found, *([] if required(field) else [""])]
     return usual, known
@@ -89,25 +89,35 @@ def typed_values(
         if field in DATE_FIELDS and table.select(pl.col("padded").any()).item():
             padded.add(field)
         if field in TYPED_BY_VALUE:
-            forms = usual_forms(field).values if field in known and usual else {}
+            forms = usual_values(field) if field in known and usual else {}
             values[field] = {**forms, **dict(table.select("text", "value").iter_rows())}
     return values, frozenset(padded)
 
 
-class UsualForms(NamedTuple):
-    """How a field's values are usually written, and the typed value of each such text."""
-
-    texts: pl.Series
-    values: dict[str, Any]
-
-
-@lru_cache(maxsize=8)
-def usual_forms(field: str) -> UsualForms:
+def usual_texts(field: str) -> pl.Series:
     """The usual texts of a field, known before the pass and checked once: every date of
     :data:`_CANONICAL_YEARS` written YYYY-MM-DD; every time of day written HH:MM; none for the
     others. (Should one not pass the check, it is not usual, and a row holding it gets its
-    column's texts gathered and checked in a second pass.) Kept once made: they are constants
-    of the engine, built on first use (some 50 ms), not state of a run."""
+    column's texts gathered and checked in a second pass.)"""
+    text: pl.Series = _usual(_kind(field))["text"]
+    return text
+
+
+def usual_values(field: str) -> dict[str, Any]:
+    """The typed value of each usual text of a field (for those typed by their texts: the
+    dates are parsed as they are read)."""
+    return _usual_values(_kind(field))
+
+
+def _kind(field: str) -> str:
+    """The field whose usual texts a field shares: the two date fields share theirs."""
+    return DATE_FIELDS[0] if field in DATE_FIELDS else field
+
+
+@lru_cache(maxsize=8)
+def _usual(field: str) -> pl.DataFrame:
+    """The usual texts of a field checked, each with its value. Kept once made: they are
+    constants of the engine, built on first use, not state of a run."""
     import polars as pl
 
     if field in DATE_FIELDS:
@@ -121,8 +131,12 @@ def usual_forms(field: str) -> UsualForms:
         texts = pl.Series([], dtype=pl.String)
     table = checked(field, texts, each=True)
     assert table is not None
-    fine = table.filter(pl.col("value").is_not_null() & ~pl.col("padded"))
-    return UsualForms(fine["text"], dict(fine.select("text", "value").iter_rows()))
+    return table.filter(pl.col("value").is_not_null() & ~pl.col("padded"))
+
+
+@lru_cache(maxsize=8)
+def _usual_values(field: str) -> dict[str, Any]:
+    return dict(_usual(field).select("text", "value").iter_rows())
 
 
 def checked(field: str, texts: pl.Series, each: bool = False) -> pl.DataFrame | None:

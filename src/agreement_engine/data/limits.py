@@ -20,7 +20,6 @@ columns                    16 384              Excel's limit (column XFD)
 
 from __future__ import annotations
 
-import zipfile
 from collections.abc import Iterator
 
 from agreement_engine.diagnostics import Diagnostic, EngineError, error
@@ -45,6 +44,8 @@ def check_workbook(path: str) -> None:
     Only the archive's directory is read. A file that is no ZIP archive is left to openpyxl,
     whose reader says what is wrong with it.
     """
+    import zipfile  # for workbooks only
+
     try:
         with zipfile.ZipFile(path) as archive:
             parts = archive.infolist()

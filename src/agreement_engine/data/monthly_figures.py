@@ -10,7 +10,6 @@ fractions. Here are the figures and the messages, at the cell, when they do not 
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from decimal import Decimal
 from fractions import Fraction
 
@@ -19,10 +18,11 @@ from agreement_engine.data.dialect import MAX_DIGITS, decimals_written, format_d
 from agreement_engine.data.messages import subject, underline
 from agreement_engine.data.table import Cell
 from agreement_engine.diagnostics import Diagnostic, Location, error, warning
+from agreement_engine.frozen import frozen
 from agreement_engine.months import YearMonth
 
 
-@dataclass(frozen=True, slots=True)
+@frozen
 class MonthlyFigures:
     """One municipality's figures for one month, and the row they came from."""
 

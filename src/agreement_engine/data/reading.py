@@ -16,14 +16,16 @@ from __future__ import annotations
 
 import os
 import stat
-import tempfile
 from collections.abc import Callable
-from concurrent.futures import Future, ThreadPoolExecutor
 from functools import partial
-from typing import TypeVar
+from typing import TYPE_CHECKING, TypeVar
 
 from agreement_engine.data.encoding import Encoding, find_encoding
 from agreement_engine.data.sniffing import DataFile, Form, Kind
+
+if TYPE_CHECKING:
+    import tempfile
+    from concurrent.futures import Future
 
 T = TypeVar("T")
 
@@ -73,6 +75,8 @@ class Reading:
     def temporary_folder(self) -> tempfile.TemporaryDirectory[str]:
         """A new temporary folder, removed when this reading closes if not before. Removing it
         never fails: a thread and the reading may remove it at once."""
+        import tempfile  # for extracts only
+
         folder = tempfile.TemporaryDirectory(prefix="agreement-engine-", ignore_cleanup_errors=True)
         self._folders.append(folder)
         return folder
@@ -87,6 +91,8 @@ class Reading:
 def in_thread(work: Callable[[], T], name: str) -> Future[T]:
     """``work`` begun in a thread of its own, which ends with it; its result (or error) when
     asked for."""
+    from concurrent.futures import ThreadPoolExecutor  # for extracts only
+
     pool = ThreadPoolExecutor(max_workers=1, thread_name_prefix=name)
     try:
         return pool.submit(work)

@@ -11,6 +11,7 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 
 from agreement_engine.diagnostics import Diagnostic, EngineError, Location, Severity, Text, visible
+from agreement_engine.frozen import frozen
 
 MAX_ERRORS = 50
 """Errors shown per file; the rest are counted in a closing note."""
@@ -19,7 +20,7 @@ _ROWS_SHOWN = 10
 _DETAILS_SHOWN = 5
 
 
-@dataclass(frozen=True, slots=True)
+@frozen
 class Exclusion:
     """Rows left out for one reason: how many, the first few row numbers, and what they held."""
 
@@ -51,7 +52,7 @@ class Exclusion:
         )
 
 
-@dataclass(frozen=True, slots=True)
+@frozen
 class ReadReport:
     """How a data file was read and what became of its rows.
 

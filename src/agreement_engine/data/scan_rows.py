@@ -12,7 +12,6 @@ polars is imported inside the functions, so that importing this module stays che
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass
 from typing import TYPE_CHECKING, Protocol
 
 from agreement_engine.data.columns import Layout
@@ -27,8 +26,9 @@ from agreement_engine.data.episode_fields import (
     required,
     typed,
 )
-from agreement_engine.data.field_texts import usual_forms
+from agreement_engine.data.field_texts import usual_texts
 from agreement_engine.data.repeats import HASH
+from agreement_engine.frozen import frozen
 
 if TYPE_CHECKING:
     import polars as pl
@@ -64,7 +64,7 @@ class Tally(Protocol):
     def prefix(self) -> str: ...
 
 
-@dataclass(frozen=True, slots=True)
+@frozen
 class Rows:
     """The rows of a CSV extract as one pass reads them: split by polars' CSV reader
     (``by_fields``) or line by line, some date fields stripped of spaces (``strip``), the texts
@@ -79,6 +79,8 @@ class Rows:
     known: Mapping[str, list[str]]
     usual: bool
     tallies: Sequence[Tally]
+    ids: bool = False
+    """Whether each filled row's ``episode_id`` is given too (to keep the counted rows)."""
 
     def checked(self) -> pl.LazyFrame:
         """Per row, what the checks need (see the module)."""
@@ -116,7 +118,21 @@ class Rows:
             pl.when(filled & (episode_id != "")).then(episode_id.hash()).alias(HASH),
             *self._looked_up(),
             *(typed(f).alias(f) for f in by_text),
+            *self._id(episode_id, read),
         ).with_columns(self._field(f) for f in read if f not in by_text)
+
+    def kept(self) -> list[str]:
+        """The columns of a row kept for counting again (:meth:`checked` with ``ids``): the
+        municipality as written, the episode id and the fields the tallies read."""
+        return [KEY, "episode_id", *(f for f in self._read_by_tallies() if f != "episode_id")]
+
+    def _id(self, episode_id: pl.Expr, read: list[str]) -> list[pl.Expr]:
+        """The episode id of a filled row, when asked for (as :meth:`.Extract.typed` gives it)."""
+        import polars as pl
+
+        if not self.ids or "episode_id" in read:
+            return []
+        return [pl.when(pl.col(FILLED) & (episode_id != "")).then(episode_id).alias("episode_id")]
 
     def _looked_up(self) -> list[pl.Expr]:
         """Per field checked by its texts: the text's category (``_v_``, its distinct texts
@@ -134,7 +150,7 @@ class Rows:
             text = pl.col(column_name(self.layout.index[f]))
             looked_up = pl.Series(known, dtype=pl.String)
             if self.usual:  # one look-up a row: usual and first rows' texts together
-                looked_up = pl.concat([usual_forms(f).texts, looked_up])
+                looked_up = pl.concat([usual_texts(f), looked_up])
             unknown = ~text.is_in(looked_up.implode())
             if required(f):  # the empty texts of empty rows are not this field's
                 unknown = filled & unknown

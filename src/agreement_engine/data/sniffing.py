@@ -8,7 +8,6 @@ opens it. The caller passes the :class:`DataFile` on, to whatever reads the file
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from enum import Enum
 
 from agreement_engine.data.dialect import normalise_name
@@ -16,6 +15,7 @@ from agreement_engine.data.encoding import decode
 from agreement_engine.data.files import check_data_file, is_xlsx
 from agreement_engine.data.limits import check_workbook
 from agreement_engine.diagnostics import EngineError
+from agreement_engine.frozen import frozen
 
 
 class Kind(Enum):
@@ -32,7 +32,7 @@ class Form(Enum):
     XLSX = "XLSX"
 
 
-@dataclass(frozen=True, slots=True)
+@frozen
 class DataFile:
     """A data file, and what :func:`sniff` found it to be."""
 

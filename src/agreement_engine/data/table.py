@@ -11,17 +11,17 @@ reported.
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass
 from datetime import date
 
 from agreement_engine.data.report import Problems
 from agreement_engine.diagnostics import Diagnostic, Location, error
+from agreement_engine.frozen import frozen
 
 HEADER_SEARCH = 10
 """The first non-empty rows among which the header is looked for."""
 
 
-@dataclass(frozen=True, slots=True)
+@frozen
 class Cell:
     """One field: its text without surrounding spaces, and where it is.
 
@@ -35,7 +35,7 @@ class Cell:
     day: date | None = None
 
 
-@dataclass(frozen=True, slots=True)
+@frozen
 class Row:
     """A row of the file: its number (1-based, the header counts), cells, and the whole row."""
 
@@ -56,7 +56,7 @@ class Row:
         return Cell("", Location(loc.path, loc.line, end, 1, loc.source_line))
 
 
-@dataclass(frozen=True, slots=True)
+@frozen
 class Table:
     """A file read as a header and rows; ``rows`` end at the last non-empty row."""
 

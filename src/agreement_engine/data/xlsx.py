@@ -18,7 +18,6 @@ from __future__ import annotations
 
 from collections.abc import Callable, Collection, Iterator
 from contextlib import contextmanager
-from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 from decimal import Decimal
 from typing import TYPE_CHECKING
@@ -38,12 +37,13 @@ from agreement_engine.data.table import (
 )
 from agreement_engine.data.xlsx_formulas import unvalued_formulas
 from agreement_engine.diagnostics import Diagnostic, EngineError, Location, Text, error
+from agreement_engine.frozen import frozen
 
 if TYPE_CHECKING:
     from openpyxl.workbook.workbook import Workbook
 
 
-@dataclass(frozen=True, slots=True)
+@frozen
 class Sheet:
     """The first sheet of a workbook: its name, the other sheets' names, and its rows."""
 

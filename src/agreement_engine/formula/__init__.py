@@ -7,19 +7,31 @@ Three phases, as in any small compiler: :func:`parse` turns text into a typed sy
 defined once, in :mod:`.operations`, for the checker and every evaluator; :mod:`.values` is the
 one place values become text. The language knows nothing of agreements; the names a formula may
 use are given to it as a :class:`Scope`.
+
+The names below are imported when first used, as the package's own are: a run that loads its
+agreements from the cache (:mod:`agreement_engine.agreements.cache`) never parses, so never
+imports the parser and lark.
 """
 
-from agreement_engine.formula.ast import Expr, Span
-from agreement_engine.formula.checker import check
-from agreement_engine.formula.evaluator import Environment, evaluate
-from agreement_engine.formula.operations import FUNCTIONS
-from agreement_engine.formula.parser import parse
-from agreement_engine.formula.problems import FormulaError, FormulaProblem, MissingFigure
-from agreement_engine.formula.program import Program
-from agreement_engine.formula.rounding import ROUNDING_MODES, round_exact
-from agreement_engine.formula.scope import Parameter, Scope
+from __future__ import annotations
+
+from importlib import import_module
+from typing import TYPE_CHECKING
+
+# Imported now: the module of the same name would otherwise stand for the function.
 from agreement_engine.formula.unparse import unparse
-from agreement_engine.formula.values import Amount, Value, format_value, to_decimal
+
+if TYPE_CHECKING:
+    from agreement_engine.formula.ast import Expr, Span
+    from agreement_engine.formula.checker import check
+    from agreement_engine.formula.evaluator import Environment, evaluate
+    from agreement_engine.formula.operations import FUNCTIONS
+    from agreement_engine.formula.parser import parse
+    from agreement_engine.formula.problems import FormulaError, FormulaProblem, MissingFigure
+    from agreement_engine.formula.program import Program
+    from agreement_engine.formula.rounding import ROUNDING_MODES, round_exact
+    from agreement_engine.formula.scope import Parameter, Scope
+    from agreement_engine.formula.values import Amount, Value, format_value, to_decimal
 
 __all__ = [
     "FUNCTIONS",
@@ -43,3 +55,39 @@ __all__ = [
     "to_decimal",
     "unparse",
 ]
+
+_WHERE = {
+    "Expr": "ast",
+    "Span": "ast",
+    "check": "checker",
+    "Environment": "evaluator",
+    "evaluate": "evaluator",
+    "FUNCTIONS": "operations",
+    "parse": "parser",
+    "FormulaError": "problems",
+    "FormulaProblem": "problems",
+    "MissingFigure": "problems",
+    "Program": "program",
+    "ROUNDING_MODES": "rounding",
+    "round_exact": "rounding",
+    "Parameter": "scope",
+    "Scope": "scope",
+    "Amount": "values",
+    "Value": "values",
+    "format_value": "values",
+    "to_decimal": "values",
+}
+
+
+def __getattr__(name: str) -> object:
+    """A name of the language, imported from the module it lives in on first use."""
+    module = _WHERE.get(name)
+    if module is None:  # a submodule (``from agreement_engine.formula import ast``) is found next
+        raise AttributeError(f"module 'agreement_engine.formula' has no attribute '{name}'")
+    value = getattr(import_module(f"agreement_engine.formula.{module}"), name)
+    globals()[name] = value
+    return value
+
+
+def __dir__() -> list[str]:
+    return sorted(__all__)

@@ -8,14 +8,14 @@ equality: two formulas that differ only in spacing or line breaks have equal tre
 from __future__ import annotations
 
 import datetime as dt
-from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import TypeAlias
 
+from agreement_engine.frozen import field, frozen
 from agreement_engine.months import YearMonth
 
 
-@dataclass(frozen=True, slots=True)
+@frozen
 class Span:
     """Character offsets [start, end) in the formula text."""
 
@@ -35,7 +35,7 @@ class Span:
 NO_SPAN = Span(0, 0)
 
 
-@dataclass(frozen=True, slots=True)
+@frozen
 class Number:
     """A decimal literal with an optional unit: ``12``, ``0.1 days``, ``9300 kr``, ``35 %``."""
 
@@ -44,37 +44,37 @@ class Number:
     span: Span = field(default=NO_SPAN, compare=False)
 
 
-@dataclass(frozen=True, slots=True)
+@frozen
 class DateLiteral:
     value: dt.date
     span: Span = field(default=NO_SPAN, compare=False)
 
 
-@dataclass(frozen=True, slots=True)
+@frozen
 class MonthLiteral:
     value: YearMonth
     span: Span = field(default=NO_SPAN, compare=False)
 
 
-@dataclass(frozen=True, slots=True)
+@frozen
 class TimeLiteral:
     value: dt.time
     span: Span = field(default=NO_SPAN, compare=False)
 
 
-@dataclass(frozen=True, slots=True)
+@frozen
 class Text:
     value: str
     span: Span = field(default=NO_SPAN, compare=False)
 
 
-@dataclass(frozen=True, slots=True)
+@frozen
 class Boolean:
     value: bool
     span: Span = field(default=NO_SPAN, compare=False)
 
 
-@dataclass(frozen=True, slots=True)
+@frozen
 class Name:
     """A reference to a rule, an input, a parameter or a rounding mode."""
 
@@ -82,7 +82,7 @@ class Name:
     span: Span = field(default=NO_SPAN, compare=False)
 
 
-@dataclass(frozen=True, slots=True)
+@frozen
 class Lookup:
     """A dated parameter looked up by year or month, ``national_day_cost[2023]``; or, in a
     monthly rule, a rule or aggregate at another month, ``average_days[month - 1 month]``."""
@@ -93,7 +93,7 @@ class Lookup:
     name_span: Span = field(default=NO_SPAN, compare=False)
 
 
-@dataclass(frozen=True, slots=True)
+@frozen
 class Call:
     """A call of one of the language's fixed functions: ``max(0 days, excess)``."""
 
@@ -103,7 +103,7 @@ class Call:
     name_span: Span = field(default=NO_SPAN, compare=False)
 
 
-@dataclass(frozen=True, slots=True)
+@frozen
 class Window:
     """A value taken over a window of months: ``mean(average_days over 3 months)`` is the mean
     of ``average_days`` in the month billed and the two before it; ``to`` ends the window at
@@ -117,7 +117,7 @@ class Window:
     name_span: Span = field(default=NO_SPAN, compare=False)
 
 
-@dataclass(frozen=True, slots=True)
+@frozen
 class Unary:
     """``-x`` or ``not x``."""
 
@@ -126,7 +126,7 @@ class Unary:
     span: Span = field(default=NO_SPAN, compare=False)
 
 
-@dataclass(frozen=True, slots=True)
+@frozen
 class Binary:
     """Arithmetic (``+ - * /``), comparison (``= != < <= > >=``) or logic (``and or``)."""
 
@@ -137,7 +137,7 @@ class Binary:
     op_span: Span = field(default=NO_SPAN, compare=False)
 
 
-@dataclass(frozen=True, slots=True)
+@frozen
 class Conditional:
     """``if condition then a else b``."""
 

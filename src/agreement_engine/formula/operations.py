@@ -26,7 +26,6 @@ from __future__ import annotations
 import datetime as dt
 import operator
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass
 from fractions import Fraction
 from types import ModuleType
 from typing import TYPE_CHECKING, Any
@@ -54,6 +53,7 @@ from agreement_engine.formula.types import (
     Type,
     is_ordered,
 )
+from agreement_engine.frozen import frozen
 from agreement_engine.months import YearMonth
 
 if TYPE_CHECKING:  # polars is imported only when episodes are counted
@@ -63,7 +63,7 @@ Counted = Callable[[Sequence["pl.Expr"], Sequence[bool]], "pl.Expr"]
 """A polars expression from the arguments' expressions and whether each is a date."""
 
 
-@dataclass(frozen=True, slots=True)
+@frozen
 class Signature:
     """How a function is called: how many arguments, of which types, and an example."""
 
@@ -88,7 +88,7 @@ class Signature:
         return f"{self.min_args} or {self.max_args} arguments"
 
 
-@dataclass(frozen=True, slots=True)
+@frozen
 class Operation:
     """One operator or function: its type, its exact value and its polars expression."""
 

@@ -2,12 +2,11 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-
 from agreement_engine.formula.ast import Span
+from agreement_engine.frozen import frozen
 
 
-@dataclass(frozen=True, slots=True)
+@frozen
 class FormulaProblem:
     """A mistake in a formula: the message, the span of text it concerns, and a hint."""
 

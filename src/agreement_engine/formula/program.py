@@ -9,14 +9,13 @@ program its formula holds, and never compiles again.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
-
 from agreement_engine.formula.ast import Expr
 from agreement_engine.formula.batch import Batched, batched
 from agreement_engine.formula.evaluator import Compiled, compiled
+from agreement_engine.frozen import field, frozen
 
 
-@dataclass(frozen=True, slots=True)
+@frozen
 class Program:
     """A formula's syntax tree with its compiled forms: ``evaluate`` gives its value in one
     environment (:mod:`.evaluator`), ``columns`` its values on many lines at once

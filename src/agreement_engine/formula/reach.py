@@ -16,14 +16,13 @@ True
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-
 from agreement_engine.formula import ast
 from agreement_engine.formula.types import MONTHS, UNITS
+from agreement_engine.frozen import frozen
 from agreement_engine.months import YearMonth
 
 
-@dataclass(frozen=True, slots=True)
+@frozen
 class Reach:
     """A month named by a formula: ``offset`` months from the month billed, or from ``fixed``,
     a month written out."""

@@ -3,12 +3,12 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
-from dataclasses import dataclass, field
 
 from agreement_engine.formula.types import Quantity, Type
+from agreement_engine.frozen import field, frozen
 
 
-@dataclass(frozen=True, slots=True)
+@frozen
 class Parameter:
     """What the checker knows of a dated figure: its unit and whether keys are years or months."""
 
@@ -16,7 +16,7 @@ class Parameter:
     period: str  # "year" or "month"
 
 
-@dataclass(frozen=True, slots=True)
+@frozen
 class Scope:
     """The names a formula may use.
 

@@ -9,12 +9,13 @@ multiply and divide with the values, so ``excess * episodes * day_cost`` is days
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from enum import Enum
 from typing import TypeAlias
 
+from agreement_engine.frozen import frozen
 
-@dataclass(frozen=True, slots=True)
+
+@frozen
 class Quantity:
     """A number with a unit: kr**money × day**days × month**months."""
 

@@ -24,7 +24,6 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Callable
-from dataclasses import dataclass
 from decimal import Decimal
 from fractions import Fraction
 from functools import lru_cache
@@ -34,10 +33,11 @@ from typing import Any, TypeAlias
 
 from agreement_engine.formula.rounding import round_exact
 from agreement_engine.formula.types import NUMBER, UNITS, Kind, Quantity, Type, unit_symbol
+from agreement_engine.frozen import frozen
 from agreement_engine.months import YearMonth
 
 
-@dataclass(frozen=True, slots=True)
+@frozen
 class Amount:
     """An exact quantity with its unit.
 

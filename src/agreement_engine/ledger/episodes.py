@@ -56,24 +56,28 @@ def _count(
     keys = {(line.municipality, _index(line.month)) for line in lines}
     months = sorted({month for _, month in keys})
     episodes = source.extract
-    query = episodes.lazy()
+    made = {name for name, _ in compiled.rules}
+    read = {n for _, e in (*compiled.rules, ("", compiled.month)) for n in e.meta.root_names()}
+    query = episodes.rows(read - made)  # as the checking pass kept them, if it did
     for _name, expr in compiled.rules:
         query = query.with_columns(expr)
     query = query.with_columns(compiled.month).filter(pl.col(MONTH_COLUMN).is_in(months))
     query = _named(query, episodes.names)
-    query = query.select("municipality", MONTH_COLUMN, "episode_id", *days).sort("episode_id")
-    grouped = query.group_by("municipality", MONTH_COLUMN, maintain_order=True).agg(
-        pl.col("episode_id"), *(pl.col(name) for name in days)
+    names = ("episode_id", *days)
+    grouped = query.group_by("municipality", MONTH_COLUMN).agg(  # each group sorted by id
+        pl.col("episode_id").sort(), *(pl.col(name).sort_by("episode_id") for name in days)
     )
     frame: pl.DataFrame = episodes.collect(grouped)
     found: dict[tuple[str, YearMonth], Counted] = {
         (line.municipality, line.month): {"episode_id": [], **{name: [] for name in days}}
         for line in lines
     }
-    names = ("episode_id", *days)
-    for municipality, month, *columns in frame.iter_rows():
+    month_of = {_index(line.month): line.month for line in lines}
+    # Column by column into Python (far quicker than row by row).
+    columns = [frame[name].to_list() for name in ("municipality", MONTH_COLUMN, *names)]
+    for municipality, month, *values in zip(*columns, strict=True):
         if (municipality, month) in keys:
-            found[(municipality, _month(month))] = dict(zip(names, columns, strict=True))
+            found[(municipality, month_of[month])] = dict(zip(names, values, strict=True))
     return found
 
 
@@ -91,7 +95,3 @@ def _named(query: pl.LazyFrame, names: Mapping[str, str] | None) -> pl.LazyFrame
 
 def _index(month: YearMonth) -> int:
     return month.year * 12 + month.month - 1
-
-
-def _month(index: int) -> YearMonth:
-    return YearMonth(index // 12, index % 12 + 1)

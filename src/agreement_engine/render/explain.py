@@ -10,9 +10,11 @@ from __future__ import annotations
 from agreement_engine.agreements.documents import (
     Agreement,
     Citation,
+    Counting,
     Document,
     Extension,
     Routine,
+    Rule,
     Statute,
     Validity,
 )
@@ -22,7 +24,7 @@ from agreement_engine.billing.inputs import Origin
 from agreement_engine.billing.lines import InvoiceLine, LineStatus, Read, Step, one_line
 from agreement_engine.billing.ruleset import dependencies
 from agreement_engine.billing.timeline import Status
-from agreement_engine.formula import ast, parse
+from agreement_engine.formula import ast
 from agreement_engine.formula.ast import parameters_used
 from agreement_engine.formula.values import exact
 from agreement_engine.render.i18n import ENGLISH, Language
@@ -233,6 +235,23 @@ def _describe(doc: Document, lang: Language) -> str:
     )
 
 
+def _tree(step: Step, library: Library) -> ast.Expr:
+    """The step's formula as a tree: its rule's own, compiled when the files were loaded (so
+    that explaining needs no parser), else parsed from the text."""
+    document = library.by_id(step.document)
+    rules: list[Rule] = list(getattr(document, "rules", {}).values())
+    counting: Counting | None = getattr(document, "counting", None)
+    if counting is not None:
+        rules += [counting.month, *counting.rules.values(), *counting.aggregates.values()]
+    for rule in rules:
+        same = rule.name == step.rule and one_line(rule.formula.text) == step.formula
+        if same and rule.formula.expr is not None:
+            return rule.formula.expr
+    from agreement_engine.formula.parser import parse
+
+    return parse(step.formula)
+
+
 def _step(
     number: int, step: Step, line: InvoiceLine, library: Library, lang: Language
 ) -> list[str]:
@@ -242,7 +261,7 @@ def _step(
             "      reading: {reading} (a rule of the reading chosen)", reading=step.record.reading
         )
         out.append(chosen)
-    expr = parse(step.formula)
+    expr = _tree(step, library)
     where = lang._("where")
     reads = [read for read in line.across if read.rule == step.rule]
     for name in sorted(_same_month(expr) if reads else dependencies(expr)):

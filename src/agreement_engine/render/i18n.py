@@ -24,7 +24,6 @@ from dataclasses import dataclass
 from decimal import Decimal
 from fractions import Fraction
 from functools import cache, lru_cache
-from importlib import resources
 from typing import Any
 
 from agreement_engine.diagnostics import Text
@@ -174,6 +173,8 @@ def language(code: str = DEFAULT) -> Language:
         raise ValueError(f"no language '{code}': choose {' or '.join(LANGUAGES)}")
     if code == "en":
         return Language(code, gettext.NullTranslations())
+    from importlib import resources  # for Swedish only
+
     catalog = resources.files(__package__).joinpath(f"locale/{code}/LC_MESSAGES/{DOMAIN}.mo")
     with catalog.open("rb") as stream:
         return Language(code, gettext.GNUTranslations(stream))

@@ -18,7 +18,6 @@ them, and ``check`` says what a problem is about with the document's id followed
 from __future__ import annotations
 
 from collections.abc import Iterable, Iterator
-from dataclasses import dataclass, replace
 from decimal import Decimal
 from enum import StrEnum
 
@@ -45,6 +44,7 @@ from agreement_engine.agreements.documents import (
 )
 from agreement_engine.formula import FormulaError, parse, unparse
 from agreement_engine.formula import ast as fa
+from agreement_engine.frozen import frozen, replace
 
 KeyPath = tuple[str, ...]
 Leaf = str | tuple[str, ...]  # a tuple is a set of values, sorted
@@ -59,7 +59,7 @@ class Style(StrEnum):
     SET = "set"
 
 
-@dataclass(frozen=True, slots=True)
+@frozen
 class Fact:
     """One thing a document says: its canonical value, how it is best shown, and, for a
     citation, the citations as written."""

@@ -14,10 +14,10 @@ figure by figure). Nothing here reads data or bills a line: that is :mod:`.impac
 from __future__ import annotations
 
 from collections.abc import Mapping
-from dataclasses import dataclass, field
 
 from agreement_engine.agreements.documents import Document
 from agreement_engine.agreements.library import Library
+from agreement_engine.frozen import field, frozen
 from agreement_engine.review.canonical import Fact, KeyPath, Leaf, Style, describe, facts
 from agreement_engine.review.scope import Cell, Scope, Versions
 
@@ -57,7 +57,7 @@ _SECTIONS = (
 )
 
 
-@dataclass(frozen=True, slots=True)
+@frozen
 class Change:
     """One change in meaning: what it is, before and after, and what it can touch."""
 
@@ -80,7 +80,7 @@ class Change:
         return self.scope is not None
 
 
-@dataclass(frozen=True, slots=True)
+@frozen
 class DocumentDiff:
     """The changes in one document, matched by id across the two versions."""
 
@@ -98,7 +98,7 @@ class DocumentDiff:
         return "removed" if self.new_path is None else "changed"
 
 
-@dataclass(frozen=True, slots=True)
+@frozen
 class Diff:
     """Every change in meaning between two versions, and the files that changed only in form."""
 

@@ -17,12 +17,12 @@ from __future__ import annotations
 
 from bisect import bisect_right
 from collections.abc import Iterable, Iterator
-from dataclasses import replace
 
 from agreement_engine.agreements.documents import Agreement, Extension, Routine, Statute
 from agreement_engine.agreements.library import Library
 from agreement_engine.billing.ruleset import RuleSet, compose, type_rules
 from agreement_engine.diagnostics import Diagnostic, Location
+from agreement_engine.frozen import replace
 from agreement_engine.review.canonical import KeyPath, rules_of
 from agreement_engine.review.division import zero_divisors
 

@@ -11,7 +11,6 @@ from __future__ import annotations
 
 from collections import defaultdict
 from collections.abc import Iterable, Iterator
-from dataclasses import dataclass
 
 from agreement_engine.agreements.documents import (
     Agreement,
@@ -31,6 +30,7 @@ from agreement_engine.billing.timeline import (
     validity_readings,
 )
 from agreement_engine.diagnostics import Diagnostic, error, warning
+from agreement_engine.frozen import frozen
 from agreement_engine.months import YearMonth, describe_runs
 
 Problems = Iterator[Diagnostic]
@@ -46,7 +46,7 @@ def timeline_problems(library: Library, *, warnings: bool = True) -> Problems:
         yield from _missing_figures(library, grid)
 
 
-@dataclass(frozen=True, slots=True)
+@frozen
 class _Months:
     """What governs each month of a municipality's agreements' span, and the months of note.
 

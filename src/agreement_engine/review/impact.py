@@ -10,7 +10,6 @@ left out of them.
 from __future__ import annotations
 
 from collections.abc import Collection, Sequence
-from dataclasses import dataclass
 from decimal import Decimal, localcontext
 
 from agreement_engine.agreements.library import Library
@@ -24,11 +23,12 @@ from agreement_engine.billing.inputs import (
 from agreement_engine.billing.lines import EXACT_SUMS, InvoiceBasis, InvoiceLine
 from agreement_engine.data import Kind, Reading, read_aggregates, sniff
 from agreement_engine.diagnostics import Diagnostic
+from agreement_engine.frozen import frozen
 from agreement_engine.months import YearMonth
 from agreement_engine.review.scope import Cell
 
 
-@dataclass(frozen=True, slots=True)
+@frozen
 class ImpactLine:
     """One municipality's month, as billed before and after the change."""
 
@@ -51,7 +51,7 @@ class ImpactLine:
         return self.before.amount != self.after.amount
 
 
-@dataclass(frozen=True, slots=True)
+@frozen
 class Total:
     """Sums over the lines computed in both versions; ``left_out`` lines were not."""
 
@@ -65,7 +65,7 @@ class Total:
             return self.after - self.before
 
 
-@dataclass(frozen=True, slots=True)
+@frozen
 class Impact:
     """Every municipality-month the change can touch, billed both ways."""
 

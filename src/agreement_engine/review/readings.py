@@ -14,7 +14,6 @@ reading has already is not said again; a new one says which reading it was found
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Iterator
-from dataclasses import replace
 
 from agreement_engine.agreements.documents import (
     Agreement,
@@ -29,6 +28,7 @@ from agreement_engine.agreements.library import Library
 from agreement_engine.agreements.readings import under_readings
 from agreement_engine.billing.ruleset import dependencies, type_rules
 from agreement_engine.diagnostics import Diagnostic, UsageError, did_you_mean, error, warning
+from agreement_engine.frozen import replace
 from agreement_engine.review.division import zero_divisors
 from agreement_engine.review.formulas import RulePlaces, once, rulesets
 

@@ -18,7 +18,7 @@ from agreement_engine.agreements.documents import (
     Routine,
 )
 from agreement_engine.agreements.library import Library
-from agreement_engine.agreements.source import KeyPath as YamlPath
+from agreement_engine.agreements.yaml_document import KeyPath as YamlPath
 from agreement_engine.diagnostics import Diagnostic, Location, did_you_mean, error
 from agreement_engine.review.canonical import citations, rules_of
 

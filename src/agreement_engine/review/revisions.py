@@ -15,7 +15,6 @@ from __future__ import annotations
 
 import os
 import subprocess
-from dataclasses import dataclass
 from pathlib import Path, PurePosixPath
 
 from agreement_engine.agreements.documents import build
@@ -29,6 +28,7 @@ from agreement_engine.agreements.library import (
 from agreement_engine.agreements.schema import validate
 from agreement_engine.agreements.source import decode_utf8, read_text, read_yaml
 from agreement_engine.diagnostics import Diagnostic, EngineError, Location, error
+from agreement_engine.frozen import frozen
 from agreement_engine.review.canonical import KeyPath, Leaf, canonical
 
 TEXTCONV = "agreement-engine diff --textconv"
@@ -40,7 +40,7 @@ class RevisionError(Exception):
     """A revision that git does not know, or git missing where a revision was asked for."""
 
 
-@dataclass(frozen=True, slots=True)
+@frozen
 class Revisions:
     """Where each side is read from: a revision, or the working tree (None)."""
 

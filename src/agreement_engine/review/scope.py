@@ -11,20 +11,20 @@ two files (:mod:`.diff`) does not depend on them; :mod:`.impact` bills the month
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass
 
 from agreement_engine.agreements.documents import Document, ParameterSet, Rule
 from agreement_engine.agreements.library import Library
 from agreement_engine.billing.figures_needed import figures_used
 from agreement_engine.billing.ruleset import RuleSet, Typed, type_rules
 from agreement_engine.billing.timeline import Governing, agreement_span
+from agreement_engine.frozen import frozen
 from agreement_engine.months import YearMonth
 from agreement_engine.review.canonical import KeyPath, describe, rules_of
 
 Cell = tuple[str, YearMonth]  # a municipality's month
 
 
-@dataclass(frozen=True, slots=True)
+@frozen
 class Scope:
     """The municipality-months a change can move money in.
 

@@ -11,7 +11,6 @@ listed with the reason it has none.
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass
 from decimal import Decimal
 
 from agreement_engine.agreements.documents import Alternative, Assumption
@@ -27,10 +26,11 @@ from agreement_engine.billing.inputs import (
 from agreement_engine.billing.lines import InvoiceBasis, LineStatus
 from agreement_engine.data import DataFile, Kind, Reading, ReadReport, read_aggregates, sniff
 from agreement_engine.diagnostics import Diagnostic, Text
+from agreement_engine.frozen import frozen
 from agreement_engine.months import YearMonth
 
 
-@dataclass(frozen=True, slots=True)
+@frozen
 class ReadingRun:
     """One reading of an assumption, and the money billed under it (``basis``; None for an
     alternative without rules, ``no_rules`` saying why)."""
@@ -56,7 +56,7 @@ class ReadingRun:
         )
 
 
-@dataclass(frozen=True, slots=True)
+@frozen
 class AssumptionReadings:
     """An assumption, with its own reading first, then each alternative."""
 
@@ -64,7 +64,7 @@ class AssumptionReadings:
     runs: tuple[ReadingRun, ...]
 
 
-@dataclass(frozen=True, slots=True)
+@frozen
 class Sensitivity:
     """Every assumption with alternatives, each reading billed over the same months and data."""
 

@@ -27,6 +27,7 @@ from agreement_engine.billing.timeline import (
     validity_readings,
 )
 from agreement_engine.diagnostics import Text
+from agreement_engine.frozen import frozen
 from agreement_engine.months import YearMonth
 
 FIGURE_STATES = ("missing", "provisional", "illustrative")  # in the order they are shown
@@ -42,7 +43,7 @@ class TimelineStatus(StrEnum):
     CONFLICT = "conflict"  # two agreements in force at once: nothing can bill the month
 
 
-@dataclass(frozen=True, slots=True)
+@frozen
 class Regime:
     """What governs a month and on what footing; the same for every month of a run."""
 
@@ -68,7 +69,7 @@ class Regime:
         return self.extension or self.agreement or self.statute or Text("no statute in force")
 
 
-@dataclass(frozen=True, slots=True)
+@frozen
 class FigureNote:
     """A figure the month's rules need that is not official: missing, provisional, illustrative."""
 
@@ -77,7 +78,7 @@ class FigureNote:
     status: str
 
 
-@dataclass(frozen=True, slots=True)
+@frozen
 class MonthView:
     """One municipality's month."""
 
@@ -87,7 +88,7 @@ class MonthView:
     figures: tuple[FigureNote, ...]
 
 
-@dataclass(frozen=True, slots=True)
+@frozen
 class Run:
     """Consecutive months in which these municipalities stand alike (one row of the text view)."""
 
@@ -102,7 +103,7 @@ class Run:
         return span_text(self.first, self.last)
 
 
-@dataclass(frozen=True, slots=True)
+@frozen
 class Timeline:
     """Every municipality's months from ``first`` to ``last``, and the same grouped into runs."""
 

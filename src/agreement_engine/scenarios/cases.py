@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from decimal import Decimal
 
 from agreement_engine.agreements.library import Library
-from agreement_engine.agreements.source import YamlDocument
+from agreement_engine.agreements.yaml_document import YamlDocument
 from agreement_engine.billing.lines import InvoiceLine, LineStatus
 from agreement_engine.diagnostics import Diagnostic, Location
 from agreement_engine.formula import Value

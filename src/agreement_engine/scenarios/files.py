@@ -24,7 +24,7 @@ from agreement_engine.agreements.documents import (
 from agreement_engine.agreements.library import YAML_SUFFIXES, Library
 from agreement_engine.agreements.readings import chosen_readings
 from agreement_engine.agreements.schema import validate
-from agreement_engine.agreements.source import KeyPath, YamlDocument
+from agreement_engine.agreements.yaml_document import KeyPath, YamlDocument
 from agreement_engine.billing.lines import LineStatus
 from agreement_engine.billing.ruleset import DEFAULT_AGGREGATES
 from agreement_engine.diagnostics import (
