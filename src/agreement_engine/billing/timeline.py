@@ -162,13 +162,18 @@ class Governing:
 
     def govern(self, municipality: str, month: YearMonth) -> Governance:
         """What governs this municipality's month."""
+        return self.shared(municipality, month).of(municipality)
+
+    def shared(self, municipality: str, month: YearMonth) -> Governance:
+        """What governs this municipality's month, as it governs every municipality party to
+        the same agreements (its ``municipality`` is none of theirs: ``""``)."""
         parties = self._parties.get(municipality, ())
         found = self._governed.get((parties, month))
         if found is None:
             covering = [c for i in parties if (c := self._candidates[i]).covers(month)]
             found = _governance(self.library, "", month, covering)
             self._governed[parties, month] = found
-        return found.of(municipality)
+        return found
 
 
 def governance(library: Library, municipality: str, month: YearMonth) -> Governance:

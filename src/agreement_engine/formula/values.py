@@ -29,6 +29,7 @@ from decimal import Decimal
 from fractions import Fraction
 from functools import lru_cache
 from itertools import repeat
+from math import gcd
 from operator import attrgetter
 from typing import Any, TypeAlias
 
@@ -99,12 +100,27 @@ def to_decimal(value: Fraction) -> Decimal | None:
     >>> to_decimal(Fraction(1, 3)) is None
     True
     """
-    decimals = decimal_places(value.denominator)
+    return decimal_of(value.numerator, value.denominator)
+
+
+def decimal_of(numerator: int, denominator: int) -> Decimal | None:
+    """:func:`to_decimal` of ``numerator / denominator`` (a positive denominator, in lowest
+    terms or not), with as many decimals as the ratio needs and no more.
+
+    >>> decimal_of(85, 20), decimal_of(-1200, 1), decimal_of(2, 6) is None
+    (Decimal('4.25'), Decimal('-1200'), True)
+    """
+    if denominator == 1:
+        return Decimal(numerator)  # as Decimal(f"{numerator}E-0"): exponent 0
+    common = gcd(numerator, denominator)
+    if common != 1:
+        numerator, denominator = numerator // common, denominator // common
+    decimals = decimal_places(denominator)
     if decimals is None:
         return None
     places, factor = decimals
     # Built from text, which is exact; scaleb would round to the context's 28 digits.
-    return Decimal(f"{value.numerator * factor}E-{places}")
+    return Decimal(f"{numerator * factor}E-{places}")
 
 
 @lru_cache(maxsize=4096)
