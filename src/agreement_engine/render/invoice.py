@@ -35,7 +35,15 @@ from agreement_engine.data.report import ReadReport
 from agreement_engine.diagnostics import Diagnostic
 from agreement_engine.diagnostics import to_json as diagnostic_json
 from agreement_engine.formula import Amount, Value
-from agreement_engine.formula.values import column_texts, exact, exact_texts, plain
+from agreement_engine.formula.values import (
+    approximate_ratio,
+    column_texts,
+    decimal_places,
+    exact,
+    exact_texts,
+    plain,
+    ratio_texts,
+)
 from agreement_engine.months import YearMonth, describe_runs
 from agreement_engine.render.columns import (
     SHEET,
@@ -60,7 +68,8 @@ value is in the column '… (exact)'."""
 
 def render_table(basis: InvoiceBasis, lang: Language = ENGLISH) -> str:
     """A table readable in a terminal, with the reasons for every line not final below it."""
-    texts: list[list[str]] = cells(basis, _TABLE, partial(_table_texts, lang=lang), lang)
+    made = partial(_table_texts, lang=lang)
+    texts: list[list[str]] = cells(basis, _TABLE, made, partial(_table_ratios, lang=lang), lang)
     titles = headings(_TABLE, lang)
     widths = [
         max(len(title), max(map(len, column), default=0))
@@ -97,6 +106,17 @@ def _table_texts(values: list[Any], lang: Language) -> list[str]:
         else:
             out.append("" if value is None else exact(value))
     return out
+
+
+def _table_ratios(numerators: list[int], denominators: list[int], lang: Language) -> list[str]:
+    """Quantities as the table shows them (as :func:`_table_texts` shows each)."""
+    if lang.english:
+        return ratio_texts(numerators, denominators, approximate_ratio)
+    return ratio_texts(numerators, denominators, partial(_swedish, lang=lang), wholes=False)
+
+
+def _swedish(numerator: int, denominator: int, lang: Language) -> str:
+    return lang.approximately(Fraction(numerator, denominator))
 
 
 def _governing_text(basis: InvoiceBasis, lang: Language) -> list[str]:
@@ -182,9 +202,9 @@ def render_csv(basis: InvoiceBasis, lang: Language = ENGLISH) -> str:
     every cell of a numeric column a number, the exact values in columns of their own."""
     found = values(basis)
     names = (*SHEET, *exact_columns(basis, found))
-    texts: list[list[str]] = cells(basis, names, csv_numbers, lang, found)
+    texts: list[list[str]] = cells(basis, names, csv_numbers, csv_ratios, lang, found, inert)
     texts = [
-        column if name in COLUMNS else list(map(inert, column))
+        column if name in SHEET else list(map(inert, column))  # the exact values' columns
         for name, column in zip(names, texts, strict=True)
     ]
     rows = [headings(names, lang), *zip(*texts, strict=True)]
@@ -203,15 +223,27 @@ def csv_numbers(values: list[Any]) -> list[str]:
     texts = column_texts(values, point=",")  # exact where the decimals end, else cut and '…'
     for i, text in enumerate(texts):
         if text.endswith("…"):
-            texts[i] = _rounded(values[i].value)
+            texts[i] = _rounded(values[i].value.numerator, values[i].value.denominator)
     return texts
 
 
-def _rounded(number: Fraction) -> str:
+def csv_ratios(numerators: list[int], denominators: list[int]) -> list[str]:
+    """:func:`csv_numbers` of quantities given as integers."""
+    return ratio_texts(numerators, denominators, _csv_number)
+
+
+def _csv_number(numerator: int, denominator: int) -> str:
+    """A number in lowest terms as a CSV cell (see :func:`csv_numbers`)."""
+    if decimal_places(denominator) is None:
+        return _rounded(numerator, denominator)
+    return approximate_ratio(numerator, denominator, point=",")
+
+
+def _rounded(numerator: int, denominator: int) -> str:
     """A number whose decimals never end, rounded half-even to CSV_PLACES decimals, every one
     written: by whole-number arithmetic (as round_exact's half_even, for tens of thousands)."""
-    whole, rest = divmod(number.numerator * 10**CSV_PLACES, number.denominator)
-    if 2 * rest > number.denominator or (2 * rest == number.denominator and whole % 2):
+    whole, rest = divmod(numerator * 10**CSV_PLACES, denominator)
+    if 2 * rest > denominator or (2 * rest == denominator and whole % 2):
         whole += 1
     digits = str(abs(whole)).rjust(CSV_PLACES + 1, "0")
     sign = "-" if whole < 0 else ""
