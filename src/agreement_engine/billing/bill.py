@@ -12,18 +12,20 @@ with its reasons (:mod:`.reasons`), and the values its steps are made from when 
 from __future__ import annotations
 
 from collections.abc import Callable, Mapping, Sequence
+from operator import itemgetter
 
 from agreement_engine.agreements.library import Library
 from agreement_engine.billing.across import History
 from agreement_engine.billing.derivation import LineValues
 from agreement_engine.billing.evaluation import FigureUse, LineEnvironment
 from agreement_engine.billing.lines import Footing, InvoiceBasis, InvoiceLine, Read
-from agreement_engine.billing.monthly import MonthlyData
+from agreement_engine.billing.monthly import MonthColumns, MonthlyData
 from agreement_engine.billing.plan import Plans
 from agreement_engine.billing.ruleset import RESULT
 from agreement_engine.billing.timeline import Governing
 from agreement_engine.billing.together import (
     Due,
+    Group,
     Rules,
     Unbillable,
     amount_of,
@@ -60,62 +62,112 @@ def bill(
     for number, month in enumerate(months, 1):
         if progress is not None:
             progress(month, number, len(months))
-        rules: dict[tuple[object, ...], Rules | Unbillable] = {}
-        found: list[Due | InvoiceLine] = []
-        for municipality in municipalities:
-            governance = governing.shared(municipality, month)
-            ruled = rules.get(governance.key)
-            if ruled is None:
-                ruled = rules[governance.key] = rules_of(plans, governance, assume_approved, data)
-            found.append(_due(data, municipality, ruled))
-        lines += _month(library, history, found)
+        found = _month(
+            library, data, plans, governing, history, municipalities, month, assume_approved
+        )
+        lines += found
     return InvoiceBasis(
         tuple(lines), tuple(months), tuple(municipalities), assume_approved, library
     )
 
 
-def _month(library: Library, history: History, found: list[Due | InvoiceLine]) -> list[InvoiceLine]:
-    """A month's lines, in the order of the municipalities. The lines one rule set computes are
-    computed together (:func:`_compute_together`); those of a rule set that reads other months,
-    each by the run's history."""
-    together: dict[str, list[tuple[int, Due]]] = {}
-    for row, due in enumerate(found):
-        if isinstance(due, Due):
-            together.setdefault(due.rules.ruleset.name, []).append((row, due))
-    for group in together.values():
-        dues = [due for _, due in group]
-        if dues[0].rules.typed.across:
-            computed = [_compute_across(history, due) for due in dues]
+def _month(
+    library: Library,
+    data: MonthlyData,
+    plans: Plans,
+    governing: Governing,
+    history: History,
+    municipalities: Sequence[str],
+    month: YearMonth,
+    assume_approved: bool,
+) -> list[InvoiceLine]:
+    """A month's lines, in the order of the municipalities. Municipalities whose months are
+    governed alike share their rules; the lines one rule set computes are computed together
+    (:func:`_rule_set_lines`)."""
+    found: list[InvoiceLine | None] = [None] * len(municipalities)
+    rules: dict[tuple[object, ...], Rules | Unbillable] = {}
+    together: dict[str, list[tuple[int, Rules]]] = {}
+    for governance, rows in governing.grouped(municipalities, month):
+        ruled = rules.get(governance.key)
+        if ruled is None:
+            ruled = rules[governance.key] = rules_of(plans, governance, assume_approved, data)
+        if isinstance(ruled, Unbillable):
+            for row in rows:
+                found[row] = InvoiceLine(municipalities[row], None, ruled.footing, ruled.values)
         else:
-            computed = _compute_together(library, dues)
-        for (row, _), line in zip(group, computed, strict=True):
+            together.setdefault(ruled.ruleset.name, []).extend((row, ruled) for row in rows)
+    for group in together.values():
+        group.sort(key=itemgetter(0))
+        names = [municipalities[row] for row, _ in group]
+        made = _rule_set_lines(library, data, history, names, [r for _, r in group], month)
+        for (row, _), line in zip(group, made, strict=True):
             found[row] = line
-    return [line for line in found if isinstance(line, InvoiceLine)]
+    return [line for line in found if line is not None]
 
 
-def _due(data: MonthlyData, municipality: str, rules: Rules | Unbillable) -> Due | InvoiceLine:
-    """What a line needs to be computed; or the line, when it cannot be."""
-    if isinstance(rules, Unbillable):
-        return InvoiceLine(municipality, None, rules.footing, rules.values)
-    ruleset, typed, month = rules.ruleset, rules.typed, rules.governance.month
-    aggregates = data.aggregates(ruleset, typed, municipality, month)
-    if isinstance(aggregates, str):
-        return not_computed(rules, municipality, (aggregates, *rules.notes, *rules.reasons))
-    counted = data.counted_figures(ruleset, municipality, month)
-    if counted:
-        unpriced = rules.unpriced(counted)
+def _rule_set_lines(
+    library: Library,
+    data: MonthlyData,
+    history: History,
+    municipalities: list[str],
+    rules: list[Rules],
+    month: YearMonth,
+) -> list[InvoiceLine]:
+    """The lines of one rule set in a month: those whose data cannot give their aggregates (or
+    price their days) not computed, the others computed together (:func:`_compute_together`),
+    or each by the run's history when the rules read other months."""
+    first = rules[0]
+    columns = data.month_columns(first.ruleset, first.typed, municipalities, month)
+    made: list[InvoiceLine | None] = [None] * len(municipalities)
+    for row, reason in columns.missing.items():
+        ruled = rules[row]
+        made[row] = not_computed(ruled, municipalities[row], (reason, *ruled.notes, *ruled.reasons))
+    priced, counted = _priced(data, columns, municipalities, rules, made, month)
+    if priced:
+        found = [columns.found[at] for at in priced]
+        taken = [municipalities[row] for row in found]
+        group = Group(taken, [rules[row] for row in found], counted, columns.taken(priced))
+        if first.typed.across:
+            computed = [_compute_across(history, due) for due in group.dues()]
+        else:
+            computed = _compute_together(library, group)
+        for row, line in zip(found, computed, strict=True):
+            made[row] = line
+    return [line for line in made if line is not None]
+
+
+def _priced(
+    data: MonthlyData,
+    columns: MonthColumns,
+    municipalities: list[str],
+    rules: list[Rules],
+    made: list[InvoiceLine | None],
+    month: YearMonth,
+) -> tuple[list[int], list[tuple[FigureUse, ...]]]:
+    """The rows found whose days can be priced (by their places among those found), with the
+    figures their counting looked up; the others are made lines not computed, saying why."""
+    ruleset = rules[0].ruleset
+    priced: list[int] = []
+    counted: list[tuple[FigureUse, ...]] = []
+    for at, row in enumerate(columns.found):
+        municipality, ruled = municipalities[row], rules[row]
+        used = data.counted_figures(ruleset, municipality, month)
+        unpriced = ruled.unpriced(used) if used else ()
         if unpriced:
-            why = (*unpriced, *rules.notes, *rules.reasons)
-            return not_computed(rules, municipality, why, aggregates, counted)
-    return Due(municipality, rules, aggregates, counted)
+            why = (*unpriced, *ruled.notes, *ruled.reasons)
+            made[row] = not_computed(ruled, municipality, why, columns.line(at), used)
+        else:
+            priced.append(at)
+            counted.append(used)
+    return priced, counted
 
 
-def _compute_together(library: Library, group: Sequence[Due]) -> list[InvoiceLine]:
+def _compute_together(library: Library, group: Group) -> list[InvoiceLine]:
     """The lines of one rule set in one month, each rule evaluated over all of them at once, as
     integers (:mod:`.together`); one by one when that cannot be done (a line looks up a figure
     of its own, or fails), which gives the same lines."""
     lines = _together(group)
-    return lines if lines is not None else [_compute(library, due) for due in group]
+    return lines if lines is not None else [_compute(library, due) for due in group.dues()]
 
 
 def _compute(library: Library, due: Due) -> InvoiceLine:

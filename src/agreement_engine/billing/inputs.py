@@ -25,6 +25,7 @@ from agreement_engine.billing.counting import (
     per_day_key,
 )
 from agreement_engine.billing.evaluation import FigureUse
+from agreement_engine.billing.monthly import MonthColumns, gathered
 from agreement_engine.billing.ruleset import (
     DEFAULT_AGGREGATES,
     EPISODE_INPUTS,
@@ -43,6 +44,7 @@ from agreement_engine.data import (
 )
 from agreement_engine.diagnostics import Diagnostic, Text
 from agreement_engine.formula import Amount, FormulaError
+from agreement_engine.formula.ratios import Ratios
 from agreement_engine.formula.types import DAYS, NUMBER, Quantity
 from agreement_engine.months import YearMonth
 
@@ -64,11 +66,24 @@ class Origin:
     counted: bool
 
 
+_GIVEN_UNITS = {"episodes": NUMBER, "total_days": DAYS}
+
+
 @dataclass(frozen=True, slots=True)
 class AggregateData:
     """Monthly figures read from an aggregates file."""
 
     rows: Mapping[tuple[str, YearMonth], MonthlyFigures]
+    by_month: dict[YearMonth, dict[str, MonthlyFigures]] = field(
+        init=False, compare=False, repr=False
+    )
+    """The rows by month, then by municipality."""
+
+    def __post_init__(self) -> None:
+        by_month: dict[YearMonth, dict[str, MonthlyFigures]] = {}
+        for (municipality, month), row in self.rows.items():
+            by_month.setdefault(month, {})[municipality] = row
+        object.__setattr__(self, "by_month", by_month)
 
     @classmethod
     def of(cls, figures: Iterable[MonthlyFigures]) -> AggregateData:
@@ -93,17 +108,53 @@ class AggregateData:
             )
         row = self.rows.get((municipality, month))
         if row is None:
-            return Text(
-                "the data has no row for {municipality} {month}",
-                municipality=municipality,
-                month=month,
-            )
+            return self._no_row(municipality, month)
         given = {
-            "episodes": Amount(Fraction(row.episodes), NUMBER),
-            "total_days": Amount(Fraction(row.total_days), DAYS),
+            "episodes": Amount(Fraction(row.episodes), _GIVEN_UNITS["episodes"]),
+            "total_days": Amount(Fraction(row.total_days), _GIVEN_UNITS["total_days"]),
         }
         # Only those the counting section names: a rule may have the name of one it does not.
         return {name: given[name] for name in needed}
+
+    def month_columns(
+        self, ruleset: RuleSet, typed: Typed, municipalities: Sequence[str], month: YearMonth
+    ) -> MonthColumns:
+        """The figures of these municipalities' month as columns: the rows of a month are
+        looked up by name, and their figures made integers, without an :class:`.Amount` each."""
+        needed = tuple(typed.aggregate_types)
+        if not needed or not set(needed) <= AGGREGATE_FIELDS:
+            return gathered(self, ruleset, typed, municipalities, month)  # says why, or nothing
+        rows = self.by_month.get(month, {})
+        found: list[int] = []
+        missing: dict[int, str] = {}
+        episodes: list[int] = []
+        days: list[int] = []
+        parts: list[int] = []
+        for at, municipality in enumerate(municipalities):
+            row = rows.get(municipality)
+            if row is None:
+                missing[at] = self._no_row(municipality, month)
+                continue
+            found.append(at)
+            episodes.append(row.episodes)
+            numerator, denominator = row.total_days.as_integer_ratio()
+            days.append(numerator)
+            parts.append(denominator)
+        given = {
+            "episodes": Ratios(episodes, 1),
+            "total_days": Ratios(days, 1 if parts.count(1) == len(parts) else parts),
+        }
+        columns = {name: given[name] for name in needed}
+        units = {name: _GIVEN_UNITS[name] for name in needed}
+        return MonthColumns(needed, columns, units, found, missing)
+
+    @staticmethod
+    def _no_row(municipality: str, month: YearMonth) -> str:
+        return Text(
+            "the data has no row for {municipality} {month}",
+            municipality=municipality,
+            month=month,
+        )
 
     def caveats(self, ruleset: RuleSet) -> tuple[str, ...]:
         """Nothing: an aggregates file gives the figures as they are."""
@@ -164,6 +215,11 @@ class EpisodeData:
         """Why every line the rule set counts from the extract is provisional: a value its
         counting rules read that the file has no column for (:mod:`.absent_inputs`)."""
         return absent_reasons(ruleset.counting, self.extract.absent)
+
+    def month_columns(
+        self, ruleset: RuleSet, typed: Typed, municipalities: Sequence[str], month: YearMonth
+    ) -> MonthColumns:
+        return gathered(self, ruleset, typed, municipalities, month)
 
     def counted_figures(
         self, ruleset: RuleSet, municipality: str, month: YearMonth

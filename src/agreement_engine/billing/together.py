@@ -18,7 +18,7 @@ from typing import NamedTuple
 from agreement_engine.billing.derivation import NOTHING, ColumnValues, Derivation, LineValues
 from agreement_engine.billing.evaluation import FigureUse
 from agreement_engine.billing.lines import Footing, InvoiceLine, LineStatus, Read
-from agreement_engine.billing.monthly import MonthlyData
+from agreement_engine.billing.monthly import MonthColumns, MonthlyData
 from agreement_engine.billing.plan import Plan, Plans
 from agreement_engine.billing.reasons import (
     approval_reasons,
@@ -35,7 +35,7 @@ from agreement_engine.billing.timeline import Governance
 from agreement_engine.diagnostics import Text
 from agreement_engine.formula import Amount
 from agreement_engine.formula.batch import Column, Unbatchable
-from agreement_engine.formula.ratios import Ratios, constant, of_fractions
+from agreement_engine.formula.ratios import Ratios, constant
 from agreement_engine.formula.types import MONEY, Quantity
 from agreement_engine.formula.values import decimal_of
 
@@ -77,6 +77,27 @@ class Due(NamedTuple):
     rules: Rules
     aggregates: Mapping[str, Amount]
     counted: tuple[FigureUse, ...]
+
+
+class Group(NamedTuple):
+    """The lines one rule set computes in a month: each line's municipality, rules and the
+    figures its counting looked up, and their aggregates as columns (:class:`.MonthColumns`,
+    in which each line is found)."""
+
+    municipalities: list[str]
+    rules: list[Rules]
+    counted: list[tuple[FigureUse, ...]]
+    aggregates: MonthColumns
+
+    def dues(self) -> list[Due]:
+        """Each line to compute, on its own."""
+        line = self.aggregates.line
+        return [
+            Due(municipality, rules, line(at), counted)
+            for at, (municipality, rules, counted) in enumerate(
+                zip(self.municipalities, self.rules, self.counted, strict=True)
+            )
+        ]
 
 
 def rules_of(
@@ -201,17 +222,24 @@ def joined(*uses: Sequence[FigureUse]) -> tuple[FigureUse, ...]:
     return tuple(found.values())
 
 
-def compute_together(group: Sequence[Due]) -> list[InvoiceLine] | None:
+def compute_together(group: Group) -> list[InvoiceLine] | None:
     """The lines of one rule set in one month, each rule evaluated over all of them at once
-    (:mod:`.formula.batch`); None when that cannot be done (a line looks up a figure of its own,
-    or fails): then they are computed one by one, which gives the same lines."""
-    plan = group[0].rules.plan
-    found = _columns(group)
-    if found is None:
+    (:mod:`.formula.batch`); None when that cannot be done (their aggregates are not alike, a
+    line looks up a figure of its own, or fails): then they are computed one by one, which
+    gives the same lines."""
+    aggregates = group.aggregates
+    if aggregates.lines is not None:
         return None
-    columns, units = found
-    names = tuple(group[0].aggregates)
-    rows = range(len(group))
+    plan = group.rules[0].plan
+    count = len(group.municipalities)
+    columns: dict[str, Column] = {
+        name: constant(value.value, count) if isinstance(value, Amount) else [value] * count
+        for name, value in plan.shared.items()
+    }
+    columns.update(aggregates.columns)
+    units = dict(aggregates.units)
+    names = aggregates.names
+    rows = range(count)
     try:
         for name, formula, t in plan.batch:
             if name not in names:  # an aggregate hides a rule of its name
@@ -222,43 +250,35 @@ def compute_together(group: Sequence[Due]) -> list[InvoiceLine] | None:
         return None
     kept = {name: columns[name] for name in (*names, *(b[0] for b in plan.batch))}
     derivation = ColumnValues(plan.records, kept, units, plan.shared, names)
-    net = _net(kept, plan, len(group))
+    net = _net(kept, plan, count)
     return list(
-        map(_line, group, net.numerators, _denominators(net), rows, [derivation] * len(group))
+        map(
+            _line,
+            group.municipalities,
+            group.rules,
+            group.counted,
+            net.numerators,
+            _denominators(net),
+            rows,
+            [derivation] * count,
+        )
     )
 
 
 def _line(
-    due: Due, numerator: int, denominator: int, row: int, derivation: Derivation
+    municipality: str,
+    rules: Rules,
+    counted: tuple[FigureUse, ...],
+    numerator: int,
+    denominator: int,
+    row: int,
+    derivation: Derivation,
 ) -> InvoiceLine:
     amount, first = amount_of(numerator, denominator)
-    rules = due.rules
-    if not first and not due.counted:
-        return InvoiceLine(due.municipality, amount, rules.footing, derivation, row)
-    used = joined(rules.plan.uses, due.counted) if due.counted else rules.plan.uses
-    return computed_line(rules, due.municipality, amount, first, used, derivation, row=row)
-
-
-def _columns(group: Sequence[Due]) -> tuple[dict[str, Column], dict[str, Quantity]] | None:
-    """The columns the rules start from: the values the lines share, and the aggregates (as
-    integers, with their units); None when the lines' aggregates are not alike."""
-    count = len(group)
-    columns: dict[str, Column] = {
-        name: constant(value.value, count) if isinstance(value, Amount) else [value] * count
-        for name, value in group[0].rules.plan.shared.items()
-    }
-    units: dict[str, Quantity] = {}
-    names = tuple(group[0].aggregates)
-    if any(tuple(due.aggregates) != names for due in group):
-        return None
-    for name in names:
-        amounts = [due.aggregates[name] for due in group]
-        unit = amounts[0].unit
-        if any(amount.unit != unit for amount in amounts):
-            return None
-        columns[name] = of_fractions([amount.value for amount in amounts])
-        units[name] = unit
-    return columns, units
+    if not first and not counted:
+        return InvoiceLine(municipality, amount, rules.footing, derivation, row)
+    used = joined(rules.plan.uses, counted) if counted else rules.plan.uses
+    return computed_line(rules, municipality, amount, first, used, derivation, row=row)
 
 
 def _net(columns: Mapping[str, Column], plan: Plan, count: int) -> Ratios:
