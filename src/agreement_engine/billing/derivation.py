@@ -22,12 +22,13 @@ from agreement_engine.formula import Amount, Value
 from agreement_engine.formula.batch import Column
 from agreement_engine.formula.ratios import Ratios
 from agreement_engine.formula.types import Quantity
+from agreement_engine.formula.values import decimal_places
 
 
 class Quantities(NamedTuple):
-    """The values of one name on a run of lines: the quantities as integers, one numerator and
-    denominator for each line (0/1 for a line without one), and the lines with another value or
-    none (None), by their place in the run."""
+    """The values of one name on a run of lines: the quantities as integers in lowest terms, one
+    numerator and denominator for each line (0/1 for a line without one), and the lines with
+    another value or none (None), by their place in the run."""
 
     numerators: list[int]
     denominators: list[int]
@@ -50,6 +51,9 @@ class Derivation(Protocol):
         """The values of ``name`` on the rows ``start`` to ``stop`` (as :meth:`value` gives
         them), the quantities as integers."""
 
+    def decimals_end(self, name: str, start: int, stop: int) -> bool:
+        """Whether the decimals of every quantity of ``name`` on those rows end."""
+
 
 @dataclass(frozen=True, slots=True, eq=False)
 class ColumnValues:
@@ -59,7 +63,8 @@ class ColumnValues:
 
     records: tuple[StepRecord, ...]
     columns: Mapping[str, Column]
-    """The aggregates' and the rules' values (an aggregate hides a rule of its name)."""
+    """The aggregates' and the rules' values (an aggregate hides a rule of its name); quantities
+    in lowest terms."""
     units: Mapping[str, Quantity]
     """The unit of each column of quantities."""
     shared: Mapping[str, Value]
@@ -115,6 +120,15 @@ class ColumnValues:
         others = {at: self.value(name, start + at) for at in range(count)}
         return Quantities([0] * count, [1] * count, others)
 
+    def decimals_end(self, name: str, start: int, stop: int) -> bool:
+        column = self.columns.get(name) if name in self.known else None
+        if isinstance(column, Ratios):
+            denominator = column.denominator
+            below = {denominator} if isinstance(denominator, int) else set(denominator[start:stop])
+            return all(decimal_places(d) is not None for d in below)
+        value = self.shared.get(name) if column is None and name in self.known else None
+        return not isinstance(value, Amount) or decimal_places(value.value.denominator) is not None
+
 
 @dataclass(frozen=True, slots=True, eq=False)
 class LineValues:
@@ -142,6 +156,10 @@ class LineValues:
         if isinstance(value, Amount):
             return Quantities([value.value.numerator], [value.value.denominator], {})
         return Quantities([0], [1], {0: value})
+
+    def decimals_end(self, name: str, start: int, stop: int) -> bool:
+        value = self.value(name, start)
+        return not isinstance(value, Amount) or decimal_places(value.value.denominator) is not None
 
 
 NOTHING = LineValues((), {}, {})

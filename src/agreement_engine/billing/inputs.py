@@ -71,23 +71,20 @@ _GIVEN_UNITS = {"episodes": NUMBER, "total_days": DAYS}
 
 @dataclass(frozen=True, slots=True)
 class AggregateData:
-    """Monthly figures read from an aggregates file."""
+    """Monthly figures read from an aggregates file, by month, then by municipality."""
 
-    rows: Mapping[tuple[str, YearMonth], MonthlyFigures]
-    by_month: dict[YearMonth, dict[str, MonthlyFigures]] = field(
-        init=False, compare=False, repr=False
-    )
-    """The rows by month, then by municipality."""
-
-    def __post_init__(self) -> None:
-        by_month: dict[YearMonth, dict[str, MonthlyFigures]] = {}
-        for (municipality, month), row in self.rows.items():
-            by_month.setdefault(month, {})[municipality] = row
-        object.__setattr__(self, "by_month", by_month)
+    months: Mapping[YearMonth, Mapping[str, MonthlyFigures]]
 
     @classmethod
     def of(cls, figures: Iterable[MonthlyFigures]) -> AggregateData:
-        return cls({(f.municipality, f.month): f for f in figures})
+        months: dict[YearMonth, dict[str, MonthlyFigures]] = {}
+        for figure in figures:
+            months.setdefault(figure.month, {})[figure.municipality] = figure
+        return cls(months)
+
+    def row(self, municipality: str, month: YearMonth) -> MonthlyFigures | None:
+        """A municipality's figures for a month; None when the data has none."""
+        return self.months.get(month, {}).get(municipality)
 
     def aggregates(
         self, ruleset: RuleSet, typed: Typed, municipality: str, month: YearMonth
@@ -106,7 +103,7 @@ class AggregateData:
                 who=who,
                 what=what,
             )
-        row = self.rows.get((municipality, month))
+        row = self.row(municipality, month)
         if row is None:
             return self._no_row(municipality, month)
         given = {
@@ -124,7 +121,7 @@ class AggregateData:
         needed = tuple(typed.aggregate_types)
         if not needed or not set(needed) <= AGGREGATE_FIELDS:
             return gathered(self, ruleset, typed, municipalities, month)  # says why, or nothing
-        rows = self.by_month.get(month, {})
+        rows = self.months.get(month, {})
         found: list[int] = []
         missing: dict[int, str] = {}
         episodes: list[int] = []
@@ -168,7 +165,7 @@ class AggregateData:
 
     def origin(self, municipality: str, month: YearMonth) -> Origin | None:
         """The row a municipality's month was read from; None when the data has none."""
-        row = self.rows.get((municipality, month))
+        row = self.row(municipality, month)
         if row is None:
             return None
         place = Text("row {row} of {path}", row=row.location.line, path=row.location.path)

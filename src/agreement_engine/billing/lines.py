@@ -47,7 +47,9 @@ __all__ = [
     "Read",
     "Step",
     "StepRecord",
+    "decimals_end",
     "one_line",
+    "quantities",
 ]
 
 # The rules shown as columns of the invoice basis when an agreement has them.
@@ -242,23 +244,35 @@ class InvoiceBasis:
                 Decimal(0),
             )
 
-    def quantities(self, names: Sequence[str]) -> dict[str, Quantities]:
-        """The values of each name on every line (as :meth:`InvoiceLine.value` gives them), the
-        quantities as integers: what a CSV or a table of tens of thousands of lines shows,
-        read from the columns billing kept, a run of lines of one derivation at a time."""
-        runs = _runs(self.lines)
-        found = {}
-        for name in names:
-            numerators: list[int] = []
-            denominators: list[int] = []
-            others: dict[int, Value | None] = {}
-            for derivation, start, stop, first in runs:
-                part = derivation.quantities(name, start, stop)
-                numerators += part.numerators
-                denominators += part.denominators
-                others.update((first + at, value) for at, value in part.others.items())
-            found[name] = Quantities(numerators, denominators, others)
-        return found
+
+def quantities(lines: Sequence[InvoiceLine], names: Sequence[str]) -> dict[str, Quantities]:
+    """The values of each name on each of the lines (as :meth:`InvoiceLine.value` gives them),
+    the quantities as integers: what a CSV or a table of tens of thousands of lines shows, read
+    from the columns billing kept, a run of lines of one derivation at a time."""
+    runs = _runs(lines)
+    found = {}
+    for name in names:
+        numerators: list[int] = []
+        denominators: list[int] = []
+        others: dict[int, Value | None] = {}
+        for derivation, start, stop, first in runs:
+            part = derivation.quantities(name, start, stop)
+            numerators += part.numerators
+            denominators += part.denominators
+            others.update((first + at, value) for at, value in part.others.items())
+        found[name] = Quantities(numerators, denominators, others)
+    return found
+
+
+def decimals_end(lines: Sequence[InvoiceLine], names: Sequence[str]) -> set[str]:
+    """The names whose every quantity on the lines has decimals that end (any other value, or
+    none, does not count), found a run of lines of one derivation at a time."""
+    runs = _runs(lines)
+    return {
+        name
+        for name in names
+        if all(derivation.decimals_end(name, start, stop) for derivation, start, stop, _ in runs)
+    }
 
 
 def _runs(lines: Sequence[InvoiceLine]) -> list[tuple[Derivation, int, int, int]]:

@@ -35,7 +35,7 @@ from agreement_engine.billing.timeline import Governance
 from agreement_engine.diagnostics import Text
 from agreement_engine.formula import Amount
 from agreement_engine.formula.batch import Column, Unbatchable
-from agreement_engine.formula.ratios import Ratios, constant
+from agreement_engine.formula.ratios import Ratios, constant, in_lowest_terms
 from agreement_engine.formula.types import MONEY, Quantity
 from agreement_engine.formula.values import decimal_of
 
@@ -248,7 +248,7 @@ def compute_together(group: Group) -> list[InvoiceLine] | None:
                     units[name] = t
     except Unbatchable:
         return None
-    kept = {name: columns[name] for name in (*names, *(b[0] for b in plan.batch))}
+    kept = {name: _lowest(columns[name]) for name in (*names, *(b[0] for b in plan.batch))}
     derivation = ColumnValues(plan.records, kept, units, plan.shared, names)
     net = _net(kept, plan, count)
     return list(
@@ -279,6 +279,11 @@ def _line(
         return InvoiceLine(municipality, amount, rules.footing, derivation, row)
     used = joined(rules.plan.uses, counted) if counted else rules.plan.uses
     return computed_line(rules, municipality, amount, first, used, derivation, row=row)
+
+
+def _lowest(column: Column) -> Column:
+    """A column as the lines' values keep it: quantities in lowest terms."""
+    return in_lowest_terms(column) if isinstance(column, Ratios) else column
 
 
 def _net(columns: Mapping[str, Column], plan: Plan, count: int) -> Ratios:

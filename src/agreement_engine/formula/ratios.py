@@ -24,6 +24,7 @@ two are defined side by side and tested against each other
 from __future__ import annotations
 
 import math
+import operator
 from collections.abc import Sequence
 from fractions import Fraction
 from typing import NamedTuple, TypeAlias
@@ -69,6 +70,24 @@ def denominators(column: Ratios) -> list[int]:
     """The denominator of each line."""
     numerators, denominator = column
     return denominator if isinstance(denominator, list) else [denominator] * len(numerators)
+
+
+def in_lowest_terms(column: Ratios) -> Ratios:
+    """The same values, each in lowest terms: over a denominator of 1 when every one is whole,
+    else one denominator per line.
+
+    >>> in_lowest_terms(Ratios([6, 4, 3], 2))
+    Ratios(numerators=[3, 2, 3], denominator=[1, 1, 2])
+    """
+    numerators, denominator = column
+    if denominator == 1:
+        return column
+    below = denominators(column)
+    common = list(map(math.gcd, numerators, below))
+    if common.count(1) < len(common):
+        numerators = list(map(operator.floordiv, numerators, common))
+        below = list(map(operator.floordiv, below, common))
+    return Ratios(numerators, 1 if below.count(1) == len(below) else below)
 
 
 def taken(column: Ratios, rows: Sequence[int]) -> Ratios:

@@ -30,7 +30,7 @@ from fractions import Fraction
 from functools import lru_cache
 from itertools import repeat
 from math import gcd
-from operator import attrgetter, floordiv
+from operator import attrgetter
 from typing import Any, TypeAlias
 
 from agreement_engine.formula.rounding import round_exact
@@ -347,18 +347,6 @@ def _amount_texts(amounts: list[Amount], fraction: Callable[[Fraction], str]) ->
     return texts
 
 
-def lowest(numerators: list[int], denominators: list[int]) -> tuple[list[int], list[int]]:
-    """Ratios ``numerators[i] / denominators[i]`` (positive denominators) in lowest terms.
-
-    >>> lowest([6, -4, 0], [4, 2, 7])
-    ([3, -2, 0], [2, 1, 1])
-    """
-    common = list(map(gcd, numerators, denominators))
-    if common.count(1) == len(common):
-        return numerators, denominators
-    return list(map(floordiv, numerators, common)), list(map(floordiv, denominators, common))
-
-
 def ratio_texts(
     numerators: list[int],
     denominators: list[int],
@@ -366,8 +354,9 @@ def ratio_texts(
     wholes: bool = True,
 ) -> list[str]:
     """``text(numerator, denominator)`` of each ratio ``numerators[i] / denominators[i]`` in
-    lowest terms (:func:`lowest`): a column of one value worked out once, and whole numbers as
-    ``str`` writes them, by builtins (unless ``wholes`` is False: then by ``text`` too).
+    lowest terms (:func:`.ratios.in_lowest_terms`): a column of one value worked out once, and
+    whole numbers as ``str`` writes them, by builtins (unless ``wholes`` is False: then by
+    ``text`` too).
 
     >>> ratio_texts([7, 3, 3, 37], [1, 2, 2, 3], approximate_ratio)
     ['7', '1.5', '1.5', '12.3333…']
@@ -384,10 +373,17 @@ def ratio_texts(
     return [str(n) if d == 1 else text(n, d) for n, d in zip(numerators, denominators, strict=True)]
 
 
-def all_end(denominators: list[int]) -> bool:
-    """Whether the decimals of every ratio with these denominators (in lowest terms) end.
+def all_end(denominators: list[int], numerators: list[int]) -> bool:
+    """Whether the decimals of every ratio ``numerators[i] / denominators[i]`` end (positive
+    denominators; a ratio in lowest terms or not: 3/6 ends, as 1/2 does).
 
-    >>> all_end([2, 8, 1]), all_end([2, 3])
+    >>> all_end([2, 6, 8], [1, 3, 1]), all_end([3], [1])
     (True, False)
     """
-    return all(decimal_places(denominator) is not None for denominator in set(denominators))
+    ends = {d: decimal_places(d) is not None for d in set(denominators)}
+    if all(ends.values()):
+        return True
+    return all(
+        ends[d] or decimal_places(d // gcd(n, d)) is not None
+        for n, d in zip(numerators, denominators, strict=True)
+    )

@@ -22,12 +22,12 @@ from agreement_engine.billing.lines import (
     InvoiceLine,
     LineStatus,
     Quantities,
+    decimals_end,
+    quantities,
 )
 from agreement_engine.formula.values import (
-    all_end,
     exact_ratio,
     exact_texts,
-    lowest,
     ratio_texts,
 )
 from agreement_engine.months import YearMonth
@@ -81,30 +81,32 @@ EXACT = ":exact"
 """The suffix of an exact column's name: 'average_days:exact'."""
 
 
-def exact_columns(basis: InvoiceBasis, found: Found | None = None) -> tuple[str, ...]:
+def exact_columns(lines: Sequence[InvoiceLine]) -> tuple[str, ...]:
     """The columns of exact values: :data:`EXACT_ALWAYS`, and each other value column in which
-    some value's decimals never end, in the order of the columns (``found``: :func:`values`)."""
-    found = values(basis) if found is None else found
-    out = []
-    for name in VALUE_COLUMNS:
-        denominators = found[name].denominators  # a value of another kind has 0/1 here
-        if name in EXACT_ALWAYS or not all_end(denominators):
-            out.append(name + EXACT)
-    return tuple(out)
+    some value's decimals never end, in the order of the columns."""
+    asked = [name for name in VALUE_COLUMNS if name not in EXACT_ALWAYS]
+    ending = decimals_end(lines, asked)
+    return tuple(name + EXACT for name in VALUE_COLUMNS if name not in ending)
+
+
+PART = 4096
+"""How many lines an output makes text of at a time, to hold no more than that many at once."""
+
+
+def parted(lines: Sequence[InvoiceLine]) -> list[Sequence[InvoiceLine]]:
+    """The lines, :data:`PART` at a time."""
+    return [lines[start : start + PART] for start in range(0, len(lines), PART)] or [lines]
 
 
 Found = dict[str, Quantities]
-"""The values of :data:`VALUE_COLUMNS` of every line, by column (:func:`values`)."""
+"""The values of :data:`VALUE_COLUMNS` of some lines, by column (:func:`values`)."""
 
 
-def values(basis: InvoiceBasis) -> Found:
-    """The values of :data:`VALUE_COLUMNS` of every line, the quantities as integers in lowest
-    terms, read from the columns billing kept (:meth:`.InvoiceBasis.quantities`): gathered
-    once for :func:`exact_columns` and :func:`cells`."""
-    found = {}
-    for name, (numerators, denominators, others) in basis.quantities(VALUE_COLUMNS).items():
-        found[name] = Quantities(*lowest(numerators, denominators), others)
-    return found
+def values(lines: Sequence[InvoiceLine]) -> Found:
+    """The values of :data:`VALUE_COLUMNS` of the lines, the quantities as integers in lowest
+    terms, read from the columns billing kept (:func:`.lines.quantities`): gathered once for
+    :func:`cells`."""
+    return quantities(lines, VALUE_COLUMNS)
 
 
 # --- Cells of the lines -------------------------------------------------------------------------
@@ -169,7 +171,7 @@ def _exact_ratios(numerators: list[int], denominators: list[int]) -> list[str]:
 
 
 def cells(
-    basis: InvoiceBasis,
+    lines: Sequence[InvoiceLine],
     names: Sequence[str],
     made: Made,
     ratios: MadeOfRatios,
@@ -181,17 +183,17 @@ def cells(
     from the quantities as integers, and by ``made`` from any other value, the amount billed
     (a Decimal) or None; the others as text (``text`` applied to each, once per distinct one).
     ``found``: :func:`values`, if gathered already."""
-    found = values(basis) if found is None else found
+    found = values(lines) if found is None else found
     out = []
     for name in names:
         if name == "net_amount":
-            out.append(made([line.amount for line in basis.lines]))
+            out.append(made([line.amount for line in lines]))
         elif name in COLUMNS:
             out.append(made_cells(found[name], ratios, made))
         elif name.endswith(EXACT):
             out.append(_exact_cells(found[name.removesuffix(EXACT)]))
         else:
-            out.append(_line_cells(basis.lines, name, lang, text))
+            out.append(_line_cells(lines, name, lang, text))
     return out
 
 

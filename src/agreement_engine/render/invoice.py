@@ -52,8 +52,8 @@ from agreement_engine.render.columns import (
     governed_by,
     headings,
     month_text,
+    parted,
     totals,
-    values,
 )
 from agreement_engine.render.i18n import ENGLISH, Language
 
@@ -69,7 +69,8 @@ value is in the column '… (exact)'."""
 def render_table(basis: InvoiceBasis, lang: Language = ENGLISH) -> str:
     """A table readable in a terminal, with the reasons for every line not final below it."""
     made = partial(_table_texts, lang=lang)
-    texts: list[list[str]] = cells(basis, _TABLE, made, partial(_table_ratios, lang=lang), lang)
+    ratios = partial(_table_ratios, lang=lang)
+    texts: list[list[str]] = cells(basis.lines, _TABLE, made, ratios, lang)
     titles = headings(_TABLE, lang)
     widths = [
         max(len(title), max(map(len, column), default=0))
@@ -200,20 +201,34 @@ def reasons_text(basis: InvoiceBasis, lang: Language = ENGLISH) -> list[str]:
 def render_csv(basis: InvoiceBasis, lang: Language = ENGLISH) -> str:
     """CSV for a Swedish spreadsheet: ';' separated, decimal commas, a BOM so Excel reads UTF-8;
     every cell of a numeric column a number, the exact values in columns of their own."""
-    found = values(basis)
-    names = (*SHEET, *exact_columns(basis, found))
-    texts: list[list[str]] = cells(basis, names, csv_numbers, csv_ratios, lang, found, inert)
-    texts = [
-        column if name in SHEET else list(map(inert, column))  # the exact values' columns
-        for name, column in zip(names, texts, strict=True)
-    ]
-    rows = [headings(names, lang), *zip(*texts, strict=True)]
-    text = "\r\n".join(map(";".join, rows)) + "\r\n"
-    if not _quoted(text, len(rows), len(names)):
-        return "\ufeff" + text
-    buffer = io.StringIO()  # some cell must be quoted: the csv module knows how
+    return csv_bytes(basis, lang).decode("utf-8")
+
+
+def csv_bytes(basis: InvoiceBasis, lang: Language = ENGLISH) -> bytes:
+    """:func:`render_csv` as the bytes of the file (UTF-8), made :data:`.columns.PART` lines at
+    a time: a run of many lines never holds the text of every cell at once."""
+    names = (*SHEET, *exact_columns(basis.lines))
+    out = [_csv_text([headings(names, lang)], len(names)).encode("utf-8")]
+    for part in parted(basis.lines):
+        texts: list[list[str]] = cells(part, names, csv_numbers, csv_ratios, lang, text=inert)
+        texts = [
+            column if name in SHEET else list(map(inert, column))  # the exact values' columns
+            for name, column in zip(names, texts, strict=True)
+        ]
+        rows = list(zip(*texts, strict=True)) if part else []
+        out.append(_csv_text(rows, len(names)).encode("utf-8"))
+    return b"\xef\xbb\xbf" + b"".join(out)  # the BOM
+
+
+def _csv_text(rows: Sequence[Sequence[str]], cells: int) -> str:
+    """Rows as CSV lines: joined as they are, unless some cell must be quoted (the csv module
+    knows how)."""
+    text = "".join([";".join(row) + "\r\n" for row in rows])
+    if not _quoted(text, len(rows), cells):
+        return text
+    buffer = io.StringIO()
     csv.writer(buffer, delimiter=";", lineterminator="\r\n").writerows(rows)
-    return "\ufeff" + buffer.getvalue()
+    return buffer.getvalue()
 
 
 def csv_numbers(values: list[Any]) -> list[str]:
@@ -381,7 +396,7 @@ def render_basis(
     language (JSON is always English); the JSON names ``data``, the data file it was computed
     from (:func:`data_json`), and the workbook ``read``, how that file was read."""
     if output_format == "csv":
-        return render_csv(basis, lang).encode("utf-8")
+        return csv_bytes(basis, lang)
     if output_format == "json":
         return render_json(basis, data).encode("utf-8")
     if output_format == "xlsx":

@@ -119,12 +119,12 @@ _NUMBER_FORMATS = {
 
 
 def _lines_sheet(book: Any, basis: InvoiceBasis, lang: Language, styles: _Styles) -> None:
-    found = values(basis)
-    names = (*SHEET, *exact_columns(basis, found))
+    found = values(basis.lines)
+    names = (*SHEET, *exact_columns(basis.lines))
     sheet = book.add_worksheet(lang._("Invoice basis"))
     titles = headings(names, lang)
     sheet.write_row(0, 0, titles, styles.header)
-    columns = cells(basis, names, _numbers, _ratio_numbers, lang, found)
+    columns = cells(basis.lines, names, _numbers, _ratio_numbers, lang, found)
     kinds = [_kind(name, column) for name, column in zip(names, columns, strict=True)]
     for row, line in enumerate(basis.lines, 1):
         for col, kind in enumerate(kinds):
