@@ -122,7 +122,7 @@ def _rule_set_lines(
     for row, reason in columns.missing.items():
         ruled = rules[row]
         made[row] = not_computed(ruled, municipalities[row], (reason, *ruled.notes, *ruled.reasons))
-    priced, counted = _priced(data, columns, municipalities, rules, made, month)
+    priced, counted = _priced(columns, municipalities, rules, made)
     if priced:
         found = [columns.found[at] for at in priced]
         taken = [municipalities[row] for row in found]
@@ -137,21 +137,19 @@ def _rule_set_lines(
 
 
 def _priced(
-    data: MonthlyData,
     columns: MonthColumns,
     municipalities: list[str],
     rules: list[Rules],
     made: list[InvoiceLine | None],
-    month: YearMonth,
 ) -> tuple[list[int], list[tuple[FigureUse, ...]]]:
     """The rows found whose days can be priced (by their places among those found), with the
     figures their counting looked up; the others are made lines not computed, saying why."""
-    ruleset = rules[0].ruleset
+    if not columns.counted:  # nothing priced day by day: every row found
+        return list(range(len(columns.found))), [()] * len(columns.found)
     priced: list[int] = []
     counted: list[tuple[FigureUse, ...]] = []
     for at, row in enumerate(columns.found):
-        municipality, ruled = municipalities[row], rules[row]
-        used = data.counted_figures(ruleset, municipality, month)
+        municipality, ruled, used = municipalities[row], rules[row], columns.counted.get(row, ())
         unpriced = ruled.unpriced(used) if used else ()
         if unpriced:
             why = (*unpriced, *ruled.notes, *ruled.reasons)

@@ -12,7 +12,7 @@ on alike is one :class:`Footing`, shared; their values are kept as billing compu
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from decimal import (
     MAX_EMAX,
     MAX_PREC,
@@ -94,7 +94,6 @@ class Footing:
     across: tuple[Read, ...] = ()
 
 
-@dataclass(frozen=True, slots=True, eq=False)
 class InvoiceLine:
     """One municipality's month: the amount billed, and what it stands on (:class:`Footing`);
     ``across``, what its rules read at other months.
@@ -105,69 +104,108 @@ class InvoiceLine:
 
     Its inputs, steps and values are made from the values billing kept (``derivation``, of which
     the line is row ``row``) each time they are asked for: a run of tens of thousands of lines
-    makes none of them for a CSV of amounts. Lines are equal when everything they say is."""
+    makes none of them for a CSV of amounts. Lines are equal when everything they say is.
 
-    municipality: str
-    amount: Decimal | None
-    """The net amount billed; None when not computed."""
-    footing: Footing
-    derivation: Derivation = field(repr=False)
-    row: int = field(default=0, repr=False)
+    A line never changes once made: every attribute is read-only. (Not a frozen dataclass: a
+    run makes one line for each municipality and month, and a frozen dataclass takes four times
+    as long to make.)"""
+
+    __slots__ = ("_amount", "_derivation", "_footing", "_municipality", "_row")
+
+    def __init__(
+        self,
+        municipality: str,
+        amount: Decimal | None,
+        footing: Footing,
+        derivation: Derivation,
+        row: int = 0,
+    ) -> None:
+        self._municipality = municipality
+        self._amount = amount
+        self._footing = footing
+        self._derivation = derivation
+        self._row = row
+
+    @property
+    def municipality(self) -> str:
+        return self._municipality
+
+    @property
+    def amount(self) -> Decimal | None:
+        """The net amount billed; None when not computed."""
+        return self._amount
+
+    @property
+    def footing(self) -> Footing:
+        return self._footing
+
+    @property
+    def derivation(self) -> Derivation:
+        return self._derivation
+
+    @property
+    def row(self) -> int:
+        return self._row
+
+    def __repr__(self) -> str:
+        return (
+            f"InvoiceLine({self.municipality!r}, {self.month}, {self.status.value}, {self.amount})"
+        )
 
     @property
     def month(self) -> YearMonth:
-        return self.footing.month
+        return self._footing.month
 
     @property
     def governance(self) -> Governance:
-        governance = self.footing.governance
+        governance = self._footing.governance
         if governance.municipality == self.municipality:
             return governance
         return governance.of(self.municipality)
 
     @property
     def documents(self) -> tuple[Document, ...]:
-        return self.footing.documents
+        return self._footing.documents
 
     @property
     def status(self) -> LineStatus:
-        return self.footing.status
+        return self._footing.status
 
     @property
     def reasons(self) -> tuple[str, ...]:
-        return self.footing.reasons
+        return self._footing.reasons
 
     @property
     def figures(self) -> tuple[FigureUse, ...]:
-        return self.footing.figures
+        return self._footing.figures
 
     @property
     def assumptions(self) -> tuple[str, ...]:
-        return self.footing.assumptions
+        return self._footing.assumptions
 
     @property
     def readings(self) -> tuple[tuple[str, str], ...]:
         """The reading of each assumption the line relies on (or that decides what governs its
         month), by assumption id: the rules' own (``default``), or the one chosen."""
-        return self.footing.readings
+        return self._footing.readings
 
     @property
     def across(self) -> tuple[Read, ...]:
-        return self.footing.across
+        return self._footing.across
 
     @property
     def inputs(self) -> dict[str, Amount]:
         """The aggregates that went in, by name."""
-        return self.derivation.inputs(self.row)
+        return self._derivation.inputs(self._row)
 
     @property
     def steps(self) -> tuple[Step, ...]:
         """Every rule evaluated, in order, with its value."""
-        return self.derivation.steps(self.row)
+        return self._derivation.steps(self._row)
 
     def value(self, name: str) -> Value | None:
         """The value of an input or a rule; None for any other name."""
-        return self.derivation.value(name, self.row)
+        return self._derivation.value(name, self._row)
 
     def values(self) -> dict[str, Value]:
         """Every value of the line by name, as :meth:`value` gives each."""
@@ -282,10 +320,10 @@ def _runs(lines: Sequence[InvoiceLine]) -> list[tuple[Derivation, int, int, int]
     derivation: Derivation | None = None
     start = stop = 0
     for at, line in enumerate(lines):
-        if line.derivation is not derivation or line.row != stop:
+        if line._derivation is not derivation or line._row != stop:
             if derivation is not None:
                 runs.append((derivation, start, stop, at - (stop - start)))
-            derivation, start, stop = line.derivation, line.row, line.row
+            derivation, start, stop = line._derivation, line._row, line._row
         stop += 1
     if derivation is not None:
         runs.append((derivation, start, stop, len(lines) - (stop - start)))

@@ -28,8 +28,8 @@ class MonthlyData(Protocol):
         self, ruleset: RuleSet, typed: Typed, municipalities: Sequence[str], month: YearMonth
     ) -> MonthColumns:
         """The aggregates of these municipalities' month, as :meth:`aggregates` gives each, as
-        columns (:func:`gathered` makes them from :meth:`aggregates`, for data that has no
-        quicker way)."""
+        columns, with the figures :meth:`counted_figures` gives for each (:func:`gathered` makes
+        them so, for data that has no quicker way)."""
 
     def counted_figures(
         self, ruleset: RuleSet, municipality: str, month: YearMonth
@@ -46,7 +46,8 @@ class MonthlyData(Protocol):
 class MonthColumns:
     """The aggregates of some municipalities' month (each by its place among them, a row):
     ``found``, the rows that have them, and their columns as integers (over those rows, in
-    order), each with its unit; ``missing``, why each other row has none. When the rows'
+    order), each with its unit; ``missing``, why each other row has none; ``counted``, the
+    figures the counting of a found row looked up, if it looked any up. When the rows'
     aggregates are not alike (not the same names, or units), ``lines`` holds each row's as they
     are, and there are no columns."""
 
@@ -56,6 +57,7 @@ class MonthColumns:
     found: list[int]
     missing: dict[int, str] = field(default_factory=dict)
     lines: dict[int, dict[str, Amount]] | None = None
+    counted: dict[int, tuple[FigureUse, ...]] = field(default_factory=dict)
 
     def line(self, at: int) -> dict[str, Amount]:
         """The aggregates of the found row ``found[at]``, each as an :class:`.Amount`."""
@@ -75,7 +77,8 @@ class MonthColumns:
         rows = [self.found[at] for at in found]
         lines = None if self.lines is None else {row: self.lines[row] for row in rows}
         columns = {name: ratios.taken(column, found) for name, column in self.columns.items()}
-        return MonthColumns(self.names, columns, self.units, rows, {}, lines)
+        counted = {row: self.counted[row] for row in rows if row in self.counted}
+        return MonthColumns(self.names, columns, self.units, rows, {}, lines, counted)
 
 
 def gathered(
@@ -89,23 +92,30 @@ def gathered(
     found: list[int] = []
     missing: dict[int, str] = {}
     lines: dict[int, dict[str, Amount]] = {}
+    counted: dict[int, tuple[FigureUse, ...]] = {}
     for row, municipality in enumerate(municipalities):
         aggregates = data.aggregates(ruleset, typed, municipality, month)
         if isinstance(aggregates, str):
             missing[row] = aggregates
-        else:
-            found.append(row)
-            lines[row] = aggregates
-    return of_lines(found, missing, lines)
+            continue
+        found.append(row)
+        lines[row] = aggregates
+        used = data.counted_figures(ruleset, municipality, month)
+        if used:
+            counted[row] = used
+    return of_lines(found, missing, lines, counted)
 
 
 def of_lines(
-    found: list[int], missing: dict[int, str], lines: dict[int, dict[str, Amount]]
+    found: list[int],
+    missing: dict[int, str],
+    lines: dict[int, dict[str, Amount]],
+    counted: dict[int, tuple[FigureUse, ...]],
 ) -> MonthColumns:
     """Columns of the aggregates of the rows found, when they are alike (the same names, in
     the same order, and units); else the rows' aggregates as they are."""
     if not found:
-        return MonthColumns((), {}, {}, found, missing)
+        return MonthColumns((), {}, {}, found, missing, counted=counted)
     first = lines[found[0]]
     names = tuple(first)
     units = {name: amount.unit for name, amount in first.items()}
@@ -115,6 +125,6 @@ def of_lines(
         for row in found
     )
     if not alike:
-        return MonthColumns(names, {}, units, found, missing, lines)
+        return MonthColumns(names, {}, units, found, missing, lines, counted)
     columns = {name: of_fractions([lines[row][name].value for row in found]) for name in names}
-    return MonthColumns(names, columns, units, found, missing)
+    return MonthColumns(names, columns, units, found, missing, None, counted)

@@ -34,7 +34,7 @@ from agreement_engine.billing.ruleset import RESULT, RuleSet, Typed
 from agreement_engine.billing.timeline import Governance
 from agreement_engine.diagnostics import Text
 from agreement_engine.formula import Amount
-from agreement_engine.formula.batch import Column, Unbatchable
+from agreement_engine.formula.batch import Column, Repeated, Unbatchable
 from agreement_engine.formula.ratios import Ratios, constant, in_lowest_terms
 from agreement_engine.formula.types import MONEY, Quantity
 from agreement_engine.formula.values import decimal_of
@@ -233,7 +233,9 @@ def compute_together(group: Group) -> list[InvoiceLine] | None:
     plan = group.rules[0].plan
     count = len(group.municipalities)
     columns: dict[str, Column] = {
-        name: constant(value.value, count) if isinstance(value, Amount) else [value] * count
+        name: constant(value.value, count)
+        if isinstance(value, Amount)
+        else Repeated([value] * count)
         for name, value in plan.shared.items()
     }
     columns.update(aggregates.columns)

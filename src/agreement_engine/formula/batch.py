@@ -44,6 +44,11 @@ class Unbatchable(Exception):
     """These lines must be evaluated one by one (see the module)."""
 
 
+class Repeated(list[Any]):
+    """A column whose lines all have one value, not a quantity (a literal, the month): an
+    operation on such columns alone is worked out once, for every line."""
+
+
 def batched(expr: ast.Expr) -> Batched:
     """A formula turned into functions over columns. Any formula that parses compiles; what
     cannot be evaluated over columns is refused when evaluated."""
@@ -59,7 +64,7 @@ def _number(node: ast.Expr) -> Batched:
 def _literal(node: ast.Expr) -> Batched:
     assert isinstance(node, ast.LITERALS)
     value: object = node.value
-    return lambda columns, rows: [value] * len(rows)
+    return lambda columns, rows: Repeated([value] * len(rows))
 
 
 def _name(node: ast.Expr) -> Batched:
@@ -72,6 +77,8 @@ def _name(node: ast.Expr) -> Batched:
             return values
         if isinstance(values, Ratios):
             return ratios.taken(values, rows)
+        if isinstance(values, Repeated):
+            return Repeated(values[:1] * len(rows))
         return [values[row] for row in rows]
 
     return column
@@ -94,7 +101,10 @@ def _conditional(node: ast.Expr) -> Batched:
     then, otherwise = batched(node.then), batched(node.otherwise)
 
     def choose(columns: Mapping[str, Column], rows: Rows) -> Column:
-        taken = [bool(take) for take in condition(columns, rows)]
+        found = condition(columns, rows)
+        if isinstance(found, Repeated) and found:  # the same branch for every line
+            return then(columns, rows) if found[0] else otherwise(columns, rows)
+        taken = [bool(take) for take in found]
         if all(taken):  # one branch for every line (a condition on the month): as it is
             return then(columns, rows)
         if not any(taken):
@@ -166,10 +176,21 @@ def _applied(operation: Operation, arithmetic: bool, values: list[Column]) -> Co
         return found
     if arithmetic:
         raise Unbatchable
+    if all(isinstance(value, Repeated) for value in values) and values[0]:
+        return _once(operation.exact, values)
     results = _mapped(operation.exact, *map(_fractions, values))
     if results and type(results[0]) is Fraction:
         return ratios.of_fractions(results)
     return results
+
+
+def _once(exact: Callable[..., Any], values: list[Column]) -> Column:
+    """An operation on columns that each repeat one value, worked out once."""
+    count = _length(values[0])
+    (found,) = _mapped(exact, *([value[0]] for value in values if isinstance(value, Repeated)))
+    if type(found) is Fraction:
+        return ratios.constant(found, count)
+    return Repeated([found] * count)
 
 
 def _mapped(exact: Callable[..., Any], *columns: list[Any]) -> list[Any]:

@@ -185,6 +185,7 @@ def cells(
     ``found``: :func:`values`, if gathered already."""
     found = values(lines) if found is None else found
     out = []
+    footings: list[Footing] | None = None
     for name in names:
         if name == "net_amount":
             out.append(made([line.amount for line in lines]))
@@ -193,15 +194,22 @@ def cells(
         elif name.endswith(EXACT):
             out.append(_exact_cells(found[name.removesuffix(EXACT)]))
         else:
-            out.append(_line_cells(lines, name, lang, text))
+            if name != "municipality" and footings is None:
+                footings = list(map(_FOOTING, lines))
+            out.append(_line_cells(lines, footings or [], name, lang, text))
     return out
 
 
 def _line_cells(
-    lines: Sequence[InvoiceLine], name: str, lang: Language, text: Callable[[str], str] | None
+    lines: Sequence[InvoiceLine],
+    footings: list[Footing],
+    name: str,
+    lang: Language,
+    text: Callable[[str], str] | None,
 ) -> list[str]:
     """The text of a column that is not a value, on each line: worked out once for the lines
-    that stand on one footing (all but the municipality's name are the footing's)."""
+    that stand on one footing (``footings``, each line's: all but the municipality's name are
+    the footing's)."""
     texts = line_texts(name, lang)
     if name == "municipality":
         made = list(map(texts, lines))
@@ -209,16 +217,14 @@ def _line_cells(
             return made
         shown = {written: text(written) for written in set(made)}
         return [shown[written] for written in made]
-    by_footing: dict[Footing, str] = {}
-    out = []
-    for line in lines:
-        footing = line.footing
-        cell = by_footing.get(footing)
-        if cell is None:
-            cell = texts(line)
-            cell = by_footing[footing] = cell if text is None else text(cell)
-        out.append(cell)
-    return out
+    standing = dict(zip(footings, lines, strict=True))  # a line for each footing
+    by_footing = {footing: texts(line) for footing, line in standing.items()}
+    if text is not None:
+        by_footing = {footing: text(cell) for footing, cell in by_footing.items()}
+    return [by_footing[footing] for footing in footings]
+
+
+_FOOTING = attrgetter("footing")
 
 
 def totals(basis: InvoiceBasis) -> tuple[dict[str, Decimal], Decimal]:

@@ -30,6 +30,7 @@ from agreement_engine.billing.lines import (
     COLUMNS,
     InvoiceBasis,
     InvoiceLine,
+    Quantities,
 )
 from agreement_engine.data.report import ReadReport
 from agreement_engine.diagnostics import Diagnostic
@@ -46,6 +47,7 @@ from agreement_engine.formula.values import (
 )
 from agreement_engine.months import YearMonth, describe_runs
 from agreement_engine.render.columns import (
+    EXACT,
     SHEET,
     cells,
     exact_columns,
@@ -55,6 +57,7 @@ from agreement_engine.render.columns import (
     parted,
     totals,
 )
+from agreement_engine.render.columns import values as values_of
 from agreement_engine.render.i18n import ENGLISH, Language
 
 FORMAT = "agreement-engine/invoice-basis/1"
@@ -208,26 +211,35 @@ def csv_bytes(basis: InvoiceBasis, lang: Language = ENGLISH) -> bytes:
     """:func:`render_csv` as the bytes of the file (UTF-8), made :data:`.columns.PART` lines at
     a time: a run of many lines never holds the text of every cell at once."""
     names = (*SHEET, *exact_columns(basis.lines))
-    out = [_csv_text([headings(names, lang)], len(names)).encode("utf-8")]
+    out = [_csv_text([[heading] for heading in headings(names, lang)]).encode("utf-8")]
     for part in parted(basis.lines):
-        texts: list[list[str]] = cells(part, names, csv_numbers, csv_ratios, lang, text=inert)
+        found = values_of(part)
+        texts: list[list[str]] = cells(part, names, csv_numbers, csv_ratios, lang, found, inert)
         texts = [
-            column if name in SHEET else list(map(inert, column))  # the exact values' columns
+            column
+            if name in SHEET or _numbers_only(found[name[: -len(EXACT)]])
+            else list(map(inert, column))
             for name, column in zip(names, texts, strict=True)
         ]
-        rows = list(zip(*texts, strict=True)) if part else []
-        out.append(_csv_text(rows, len(names)).encode("utf-8"))
+        out.append(_csv_text(texts).encode("utf-8"))
     return b"\xef\xbb\xbf" + b"".join(out)  # the BOM
 
 
-def _csv_text(rows: Sequence[Sequence[str]], cells: int) -> str:
-    """Rows as CSV lines: joined as they are, unless some cell must be quoted (the csv module
-    knows how)."""
-    text = "".join([";".join(row) + "\r\n" for row in rows])
-    if not _quoted(text, len(rows), cells):
+def _numbers_only(column: Quantities) -> bool:
+    """Whether the exact values' cells are numbers none below zero: none starts like a formula."""
+    return not column.others and min(column.numerators, default=0) >= 0
+
+
+def _csv_text(columns: Sequence[Sequence[str]]) -> str:
+    """Cells (a list for each column) as CSV lines: joined as they are, unless some cell must be
+    quoted (the csv module knows how)."""
+    if not columns or not columns[0]:
+        return ""
+    text = "\r\n".join(map(";".join, zip(*columns, strict=True))) + "\r\n"
+    if not _quoted(text, len(columns[0]), len(columns)):
         return text
     buffer = io.StringIO()
-    csv.writer(buffer, delimiter=";", lineterminator="\r\n").writerows(rows)
+    csv.writer(buffer, delimiter=";", lineterminator="\r\n").writerows(zip(*columns, strict=True))
     return buffer.getvalue()
 
 
@@ -257,12 +269,20 @@ def _csv_number(numerator: int, denominator: int) -> str:
 def _rounded(numerator: int, denominator: int) -> str:
     """A number whose decimals never end, rounded half-even to CSV_PLACES decimals, every one
     written: by whole-number arithmetic (as round_exact's half_even, for tens of thousands)."""
-    whole, rest = divmod(numerator * 10**CSV_PLACES, denominator)
-    if 2 * rest > denominator or (2 * rest == denominator and whole % 2):
+    whole, rest = divmod(numerator * _SCALE, denominator)
+    rest += rest
+    if rest > denominator or (rest == denominator and whole & 1):
         whole += 1
-    digits = str(abs(whole)).rjust(CSV_PLACES + 1, "0")
-    sign = "-" if whole < 0 else ""
-    return f"{sign}{digits[:-CSV_PLACES]},{digits[-CSV_PLACES:]}"
+    if whole >= _SCALE:
+        digits = str(whole)
+        return f"{digits[:-CSV_PLACES]},{digits[-CSV_PLACES:]}"
+    if whole >= 0:
+        return f"0,{whole:0{CSV_PLACES}d}"
+    digits = str(-whole).rjust(CSV_PLACES + 1, "0")
+    return f"-{digits[:-CSV_PLACES]},{digits[-CSV_PLACES:]}"
+
+
+_SCALE = 10**CSV_PLACES
 
 
 _FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
