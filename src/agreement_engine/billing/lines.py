@@ -115,13 +115,13 @@ class InvoiceLine:
     def __init__(
         self,
         municipality: str,
-        amount: Decimal | None,
+        amount: Decimal | int | None,
         footing: Footing,
         derivation: Derivation,
         row: int = 0,
     ) -> None:
         self._municipality = municipality
-        self._amount = amount
+        self._amount = amount  # whole kronor as an int: a third of a Decimal's memory
         self._footing = footing
         self._derivation = derivation
         self._row = row
@@ -133,7 +133,8 @@ class InvoiceLine:
     @property
     def amount(self) -> Decimal | None:
         """The net amount billed; None when not computed."""
-        return self._amount
+        amount = self._amount
+        return Decimal(amount) if isinstance(amount, int) else amount
 
     @property
     def footing(self) -> Footing:

@@ -163,7 +163,7 @@ def not_computed(
 def computed_line(
     rules: Rules,
     municipality: str,
-    amount: Decimal | None,
+    amount: Decimal | int | None,
     first: tuple[str, ...],
     used: tuple[FigureUse, ...],
     derivation: Derivation,
@@ -197,19 +197,19 @@ def computed_line(
     return InvoiceLine(municipality, amount, footing, derivation, row)
 
 
-def amount_of(numerator: int, denominator: int) -> tuple[Decimal | None, tuple[str, ...]]:
+def amount_of(numerator: int, denominator: int) -> tuple[Decimal | int | None, tuple[str, ...]]:
     """The amount billed for a net amount in kronor (``numerator / denominator``), and why it
     is not what the rules gave, if it is not: no whole number of öre (nothing is billed), or
-    below zero (zero is billed)."""
+    below zero (zero is billed). Whole kronor are given as an int (a line keeps them so)."""
     if denominator == 1:
         if numerator < 0:
-            return Decimal(0), (below_zero(Decimal(numerator)),)
-        return Decimal(numerator), ()
+            return 0, (below_zero(Decimal(numerator)),)
+        return numerator, ()
     amount = decimal_of(numerator, denominator)
     if amount is None or past_ore(amount):
         return None, (not_in_ore(Amount(Fraction(numerator, denominator), MONEY)),)
     if numerator < 0:
-        return Decimal(0), (below_zero(amount),)
+        return 0, (below_zero(amount),)
     return amount, ()
 
 

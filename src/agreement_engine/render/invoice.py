@@ -209,9 +209,12 @@ def render_csv(basis: InvoiceBasis, lang: Language = ENGLISH) -> str:
 
 def csv_bytes(basis: InvoiceBasis, lang: Language = ENGLISH) -> bytes:
     """:func:`render_csv` as the bytes of the file (UTF-8), made :data:`.columns.PART` lines at
-    a time: a run of many lines never holds the text of every cell at once."""
+    a time and written into one buffer as they are made: a run of many lines never holds the
+    text of every cell at once, nor its file twice."""
     names = (*SHEET, *exact_columns(basis.lines))
-    out = [_csv_text([[heading] for heading in headings(names, lang)]).encode("utf-8")]
+    out = io.BytesIO()
+    out.write(b"\xef\xbb\xbf")  # a BOM, so Excel reads UTF-8
+    out.write(_csv_text([[heading] for heading in headings(names, lang)]).encode("utf-8"))
     for part in parted(basis.lines):
         found = values_of(part)
         texts: list[list[str]] = cells(part, names, csv_numbers, csv_ratios, lang, found, inert)
@@ -221,8 +224,8 @@ def csv_bytes(basis: InvoiceBasis, lang: Language = ENGLISH) -> bytes:
             else list(map(inert, column))
             for name, column in zip(names, texts, strict=True)
         ]
-        out.append(_csv_text(texts).encode("utf-8"))
-    return b"\xef\xbb\xbf" + b"".join(out)  # the BOM
+        out.write(_csv_text(texts).encode("utf-8"))
+    return out.getvalue()  # the buffer itself, not a copy, once nothing else holds it
 
 
 def _numbers_only(column: Quantities) -> bool:
