@@ -1,7 +1,7 @@
 """What ``run.py`` measures the engine against, as the scripts a person would write by hand.
 
 Each runs with ``python -c`` in a process of its own (the checking query, longer, is a file of its
-own: ``checked_query.py``).
+own: ``checked_query.py``, as is the hand-written exact script of (b): ``hand_exact.py``).
 """
 
 READ_ONLY = """\
@@ -32,26 +32,3 @@ print(result.height)
 """
 
 IMPORTS_ONLY = "import yaml, jsonschema, lark, typer"
-
-HAND_EXACT = """\
-import csv, sys
-from fractions import Fraction
-import yaml, jsonschema, lark, typer
-figures = yaml.safe_load(open(sys.argv[2], encoding="utf-8"))["parameters"]
-cost = {int(y): Fraction(f["value"]) for y, f in figures["national_day_cost"]["values"].items()}
-benchmark, discount_from = Fraction(7, 2), (2023, 11)
-lines = []
-with open(sys.argv[1], encoding="utf-8-sig", newline="") as file:
-    rows = csv.reader(file, delimiter=";")
-    next(rows)
-    for name, month, episodes, days, *_ in rows:
-        n, year, number = int(episodes), int(month[:4]), int(month[5:])
-        average = Fraction(int(days), n) if n else Fraction(0)
-        gross = max(Fraction(0), average - benchmark) * n * cost[year]
-        net = gross * Fraction(65, 100) if (year, number) >= discount_from else gross
-        whole = (2 * net.numerator + net.denominator) // (2 * net.denominator)  # half up
-        lines.append(f"{month};{name};{n};{days};{whole}")
-with open(sys.argv[3], "w", encoding="utf-8") as file:
-    file.write("\\n".join(lines) + "\\n")
-print(len(lines))
-"""

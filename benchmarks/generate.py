@@ -10,7 +10,10 @@ Writes, into ``benchmarks/data/`` (gitignored):
   Halland counting rule, one row per municipality and month (296 × 50 rows by default),
   so that both inputs must give the same invoice;
 
-and into ``benchmarks/agreements/`` (committed): one agreement with the Halland 2022 model's
+``--municipalities M`` numbers M municipalities instead of 290 (the files then end in ``-M``:
+``aggregates-2900.csv``), and ``--aggregates-only`` writes the aggregates alone;
+and into ``benchmarks/agreements/`` (committed; for another ``--municipalities``, into
+``benchmarks/data/agreements-M/``): one agreement with the Halland 2022 model's
 structure covering every municipality, in force and approved over the whole period, with a
 literal benchmark of 3.5 days, and an illustrative parameters file with a made-up price per
 day for 2022–2026, so that ``agreement-engine evaluate`` computes every line.
@@ -83,12 +86,12 @@ class Municipality:
     stay_factor: float
 
 
-def municipalities(seed: int) -> list[Municipality]:
-    """The 290 numbered municipalities (log-normal sizes, median about 16 000 inhabitants, as in
-    Sweden) and the six Halland ones with their real, rounded populations."""
+def municipalities(seed: int, others: int = OTHERS) -> list[Municipality]:
+    """The ``others`` numbered municipalities (290: log-normal sizes, median about 16 000
+    inhabitants, as in Sweden) and the six Halland ones with their real, rounded populations."""
     rng = random.Random(seed)
     found = []
-    for number in range(1, OTHERS + 1):
+    for number in range(1, others + 1):
         inhabitants = min(1_000_000, max(2_500, int(math.exp(9.7 + _gauss(rng)))))
         found.append(Municipality(f"Kommun {number:03d}", inhabitants, 0.8 + 0.4 * rng.random()))
     for name, inhabitants in HALLAND.items():
@@ -163,11 +166,13 @@ def cumulative(weights: Sequence[float]) -> list[float]:
 # --- episodes ----------------------------------------------------------------------------------
 
 
-def episodes_frame(count: int, start: date, end: date, seed: int) -> pl.DataFrame:
+def episodes_frame(
+    count: int, start: date, end: date, seed: int, others: int = OTHERS
+) -> pl.DataFrame:
     """``count`` synthetic episodes discharged from ``start`` to ``end``, sorted by discharge."""
     import polars as pl
 
-    towns = municipalities(seed)
+    towns = municipalities(seed, others)
     row = pl.select(pl.int_range(0, count, dtype=pl.UInt64)).to_series()
 
     def draw(stream: int) -> pl.Series:
@@ -433,10 +438,18 @@ def write_agreements(folder: Path, names: Sequence[str]) -> None:
 # --- command line ------------------------------------------------------------------------------
 
 
-def data_paths(folder: Path, count: int) -> tuple[Path, Path]:
-    """The episodes and aggregates files for ``count`` episodes."""
+def data_paths(folder: Path, count: int, others: int = OTHERS) -> tuple[Path, Path]:
+    """The episodes and aggregates files for ``count`` episodes (of ``others`` numbered
+    municipalities and the six of Halland)."""
     suffix = "" if count == DEFAULT_EPISODES else f"-{count}"
+    suffix += "" if others == OTHERS else f"-{others}"
     return folder / f"episodes{suffix}.csv", folder / f"aggregates{suffix}.csv"
+
+
+def agreements_folder(others: int = OTHERS) -> Path:
+    """Where the agreement files billing ``others`` numbered municipalities are: the committed
+    ones for the usual 290, generated data beside the data files for any other number."""
+    return AGREEMENTS if others == OTHERS else DATA / f"agreements-{others}"
 
 
 def main(argv: Sequence[str] | None = None) -> None:
@@ -444,23 +457,31 @@ def main(argv: Sequence[str] | None = None) -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--episodes", type=int, default=DEFAULT_EPISODES, metavar="N")
     parser.add_argument("--months", type=parse_months, default=DEFAULT_MONTHS, metavar="A..B")
+    parser.add_argument("--municipalities", type=int, default=OTHERS, metavar="M")
+    parser.add_argument(
+        "--aggregates-only", action="store_true", help="write the aggregates, not the episodes"
+    )
     parser.add_argument("--seed", type=int, default=SEED)
     parser.add_argument("--output", type=Path, default=DATA, help="folder for the data files")
     args = parser.parse_args(argv)
     start, end = args.months
-    names = [t.name for t in municipalities(args.seed)]
-    write_agreements(AGREEMENTS, names)
+    others = args.municipalities
+    names = [t.name for t in municipalities(args.seed, others)]
+    write_agreements(agreements_folder(others), names)
     began = time.perf_counter()
-    episodes = episodes_frame(args.episodes, start, end, args.seed)
+    episodes = episodes_frame(args.episodes, start, end, args.seed, others)
     built = time.perf_counter()
     args.output.mkdir(parents=True, exist_ok=True)
-    episodes_path, aggregates_path = data_paths(args.output, args.episodes)
-    write_swedish_csv(episodes, episodes_path)
+    episodes_path, aggregates_path = data_paths(args.output, args.episodes, others)
+    written = [aggregates_path]
+    if not args.aggregates_only:
+        write_swedish_csv(episodes, episodes_path)
+        written.insert(0, episodes_path)
     write_swedish_csv(aggregates_frame(episodes, names, start, end), aggregates_path)
     done = time.perf_counter()
     took = f"built in {built - began:.1f} s, written in {done - built:.1f} s"
     print(f"{episodes.height:,} episodes: {took}")
-    for path in (episodes_path, aggregates_path):
+    for path in written:
         print(f"{path}: {path.stat().st_size / 1e6:,.1f} MB")
 
 

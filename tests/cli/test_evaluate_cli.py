@@ -719,3 +719,38 @@ def test_a_name_that_looks_like_a_formula_stays_text_in_csv_and_xlsx(tmp_path: P
     workbook = load_workbook(target)
     for cell in (workbook["Invoice basis"]["B2"], workbook["Totals"]["A2"]):
         assert (cell.value, cell.data_type) == ("=1+1", "s")
+
+
+def test_a_name_holding_the_separator_or_a_quote_is_quoted_as_the_csv_module_quotes_it(
+    tmp_path: Path,
+) -> None:
+    """A cell with ';' or '"' in it is quoted, and the whole file is what Python's csv module
+    writes for the same rows: a spreadsheet reads the name back whole."""
+    import csv
+    import io
+
+    name = 'Alfa; "norra"'
+    agreement = (ROOT / "tests" / "fixtures" / "valid" / "minimal-agreement.yaml").read_text(
+        encoding="utf-8"
+    )
+    quoted = "'" + name + "'"
+    agreement = agreement.replace("[Alfa, Beta]", f"[{quoted}, Beta]").replace(
+        "    Alfa: {status", f"    {quoted}: {{status"
+    )
+    (tmp_path / "agreement.yaml").write_text(agreement, encoding="utf-8")
+    data = tmp_path / "data.csv"
+    written = '"' + name.replace('"', '""') + '"'
+    data.write_text(
+        f"Kommun;Månad;Vårdtillfällen;Totalt antal dagar\n{written};2024-03;10;40\n"
+        "Beta;2024-03;4;30\n",
+        "utf-8",
+    )
+    files = ("--data", data, "--agreements", tmp_path / "agreement.yaml", "--month", "2024-03")
+    result = run("evaluate", *files, "--format", "csv")
+    assert result.exit_code == 0, result.stderr
+    text = result.stdout.removeprefix("\ufeff")
+    rows = list(csv.reader(io.StringIO(text, newline=""), delimiter=";"))
+    assert [row[1] for row in rows[1:]] == [name, "Beta"]
+    again = io.StringIO()
+    csv.writer(again, delimiter=";", lineterminator="\r\n").writerows(rows)
+    assert text == again.getvalue().replace("\r\n", "\n")  # the runner reads lines as text

@@ -12,7 +12,8 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from agreement_engine.formula import Amount, FormulaError, Span, Value, evaluate, parse
-from agreement_engine.formula.batch import Unbatchable, batched
+from agreement_engine.formula.batch import Column, Unbatchable, batched
+from agreement_engine.formula.ratios import Ratios, fractions, of_fractions
 from agreement_engine.formula.types import DAYS, MONEY, NUMBER, PRICE_PER_DAY, Quantity
 from agreement_engine.months import YearMonth
 
@@ -91,8 +92,18 @@ def bare(value: Value) -> Any:
     return value.value if isinstance(value, Amount) else value
 
 
-def columns_of(found: list[dict[str, Value]]) -> dict[str, list[Any]]:
-    return {name: [bare(line[name]) for line in found] for name in found[0]}
+def columns_of(found: list[dict[str, Value]]) -> dict[str, Column]:
+    """Each name's values on the lines, quantities as integers (as billing gives them)."""
+    return {name: column([bare(line[name]) for line in found]) for name in found[0]}
+
+
+def column(values: list[Any]) -> Column:
+    return of_fractions(values) if type(values[0]) is Fraction else values
+
+
+def values_of(found: Column) -> list[Any]:
+    """A column's values on each line, quantities as fractions."""
+    return fractions(found) if isinstance(found, Ratios) else found
 
 
 @pytest.mark.parametrize("text", FORMULAS)
@@ -108,18 +119,18 @@ def test_a_formula_over_columns_gives_each_line_what_the_line_evaluator_gives(
         with pytest.raises(Unbatchable):
             batched(expr)(columns_of(found), range(len(found)))
         return
-    got = batched(expr)(columns_of(found), range(len(found)))
+    got = values_of(batched(expr)(columns_of(found), range(len(found))))
     assert got == expected
     assert [type(v) for v in got] == [type(v) for v in expected]
 
 
 def test_only_the_lines_asked_for_are_evaluated_in_their_order() -> None:
     expr = parse("total_days / episodes")
-    columns = {
-        "total_days": [Fraction(1), Fraction(2), Fraction(3)],
-        "episodes": [Fraction(0), Fraction(4), Fraction(6)],
+    columns: dict[str, Column] = {
+        "total_days": Ratios([1, 2, 3], 1),
+        "episodes": Ratios([0, 4, 6], 1),
     }
-    assert batched(expr)(columns, [2, 1]) == [Fraction(1, 2), Fraction(1, 2)]
+    assert values_of(batched(expr)(columns, [2, 1])) == [Fraction(1, 2), Fraction(1, 2)]
     with pytest.raises(Unbatchable):  # the first line divides by zero
         batched(expr)(columns, range(3))
 
@@ -133,10 +144,10 @@ def test_only_the_lines_asked_for_are_evaluated_in_their_order() -> None:
     ],
 )
 def test_what_the_columns_cannot_evaluate_is_refused(text: str) -> None:
-    columns: dict[str, list[Any]] = {
+    columns: dict[str, Column] = {
         "month": [YearMonth(2024, 1)],
         "start": [dt.date(2024, 1, 1)],
-        "days_ready": [Fraction(2)],
+        "days_ready": Ratios([2], 1),
     }
     with pytest.raises(Unbatchable):
         batched(parse(text))(columns, range(1))

@@ -27,8 +27,11 @@ from agreement_engine.formula import (
     evaluate,
     parse,
 )
-from agreement_engine.formula.batch import Unbatchable, batched
+from agreement_engine.formula.batch import Column, Unbatchable, batched
 from agreement_engine.formula.operations import FUNCTIONS, OPERATIONS
+from agreement_engine.formula.problems import Undefined
+from agreement_engine.formula.ratios import Ratios, fractions, of_fractions
+from agreement_engine.formula.rounding import ROUNDING_MODES
 from agreement_engine.formula.types import DAYS, MONEY, MONTHS, NUMBER, Kind, Type
 from agreement_engine.months import YearMonth
 
@@ -212,7 +215,7 @@ def test_every_back_end_gives_what_the_table_defines(t: Type, data: st.DataObjec
             batched(expr)(columns(found), range(len(found)))
         return
     try:
-        got = batched(expr)(columns(found), range(len(found)))
+        got = values_of(batched(expr)(columns(found), range(len(found))))
     except Unbatchable:  # arithmetic on dates and months is left to the line (the calendar)
         assert moves_dates(expr)
     else:
@@ -233,8 +236,18 @@ def moves_dates(expr: ast.Expr) -> bool:
     )
 
 
-def columns(found: list[dict[str, Value]]) -> dict[str, list[Any]]:
-    return {name: [bare(line[name]) for line in found] for name in found[0]}
+def columns(found: list[dict[str, Value]]) -> dict[str, Column]:
+    """Each name's values on the lines, quantities as integers (as billing gives them)."""
+    return {name: column([bare(line[name]) for line in found]) for name in found[0]}
+
+
+def column(values: list[Any]) -> Column:
+    return of_fractions(values) if type(values[0]) is Fraction else values
+
+
+def values_of(found: Column) -> list[Any]:
+    """A column's values on each line, quantities as fractions."""
+    return fractions(found) if isinstance(found, Ratios) else found
 
 
 class Month:
@@ -274,3 +287,61 @@ def test_a_months_count_and_sum_are_what_polars_counts(data: st.DataObject) -> N
         episodes = frame(found).with_columns(municipality=pl.lit("Kungsbacka"))
         month = episodes.group_by("municipality").agg(aggregate)  # as the extract is counted
         assert month["value"].to_list() == [counted(expected.value)]
+
+
+ON_RATIOS = sorted(n for n, op in OPERATIONS.items() if op.on_ratios is not None and n != "round")
+
+
+@st.composite
+def ratio_columns(draw: st.DrawFn, count: int) -> Ratios:
+    """A column of ``count`` quantities as integers: over one denominator or one per line,
+    negative, zero and not in lowest terms alike (as a column evaluated in steps holds them)."""
+    numerators = draw(st.lists(st.integers(-60, 60), min_size=count, max_size=count))
+    denominators = st.sampled_from([1, 2, 3, 4, 6, 7, 10, 20, 100])
+    if draw(st.booleans()):
+        return Ratios(numerators, draw(denominators))
+    return Ratios(numerators, draw(st.lists(denominators, min_size=count, max_size=count)))
+
+
+def arity(name: str) -> int:
+    signature = OPERATIONS[name].signature
+    return 1 if name in ("negate", "abs") else 3 if signature and signature.max_args is None else 2
+
+
+@pytest.mark.parametrize("name", ON_RATIOS)
+@settings(max_examples=80, deadline=None)
+@given(data=st.data())
+def test_an_operations_integer_form_gives_its_exact_value_on_every_line(
+    name: str, data: st.DataObject
+) -> None:
+    """The columns compute with integers over common denominators, the line evaluator with
+    fractions: one table entry holds both, and they agree on every line, zero divisors
+    included (both refuse them)."""
+    operation = OPERATIONS[name]
+    assert operation.on_ratios is not None
+    count = data.draw(st.integers(1, 6), label="lines")
+    args = [data.draw(ratio_columns(count), label=f"argument {i}") for i in range(arity(name))]
+    try:
+        expected = [operation.exact(*line) for line in zip(*map(fractions, args), strict=True)]
+    except Undefined:
+        with pytest.raises(Undefined):
+            operation.on_ratios(*args)
+        return
+    got = operation.on_ratios(*args)
+    assert (fractions(got) if isinstance(got, Ratios) else got) == expected
+
+
+@settings(max_examples=200, deadline=None)
+@given(
+    column=st.integers(1, 6).flatmap(ratio_columns),
+    decimals=st.integers(-2, 3),
+    mode=st.sampled_from(ROUNDING_MODES),
+)
+def test_rounding_a_column_of_integers_rounds_each_line_as_the_line_evaluator_does(
+    column: Ratios, decimals: int, mode: str
+) -> None:
+    """Every mode, to tens and to thousandths, ties and negative values alike."""
+    rounding = OPERATIONS["round"]
+    assert rounding.on_ratios is not None
+    expected = [rounding.exact(value, decimals, mode) for value in fractions(column)]
+    assert fractions(rounding.on_ratios(column, decimals, mode)) == expected

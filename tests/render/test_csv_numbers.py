@@ -8,12 +8,16 @@ from decimal import Decimal, InvalidOperation
 from fractions import Fraction
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 from outputs import AGGREGATES, AGREEMENTS, EPISODES, halland
 
 from agreement_engine.api import Evaluation, evaluate
+from agreement_engine.formula import round_exact, to_decimal
+from agreement_engine.formula.values import approximately
 from agreement_engine.months import YearMonth
 from agreement_engine.render.i18n import language
-from agreement_engine.render.invoice import CSV_PLACES, render_csv
+from agreement_engine.render.invoice import CSV_PLACES, csv_ratios, render_csv
 
 NUMERIC = (
     "benchmark",
@@ -132,3 +136,23 @@ def test_a_line_on_the_files_own_readings_has_an_empty_readings_cell() -> None:
     basis = halland().basis
     assert {row["readings"] for row in _read(render_csv(basis))} == {""}
     assert {row["tolkningar"] for row in _read(render_csv(basis, language("sv")))} == {""}
+
+
+@settings(max_examples=300, deadline=None)
+@given(
+    numerator=st.integers(-(10**12), 10**12),
+    denominator=st.integers(1, 10**5),
+)
+def test_a_cell_made_from_integers_is_the_value_rounded_half_even_or_written_exactly(
+    numerator: int, denominator: int
+) -> None:
+    """The CSV's cells come from the integers billing kept: each is the exact decimal where it
+    ends, else round(value, 6, half_even) with every decimal written, ties and signs alike."""
+    value = Fraction(numerator, denominator)
+    (cell,) = csv_ratios([value.numerator], [value.denominator])
+    if to_decimal(value) is not None:
+        assert cell == approximately(value).replace(".", ",")
+    else:
+        rounded = to_decimal(round_exact(value, CSV_PLACES, "half_even"))
+        assert rounded is not None
+        assert cell == f"{rounded:.{CSV_PLACES}f}".replace(".", ",")

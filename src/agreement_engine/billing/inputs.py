@@ -25,6 +25,7 @@ from agreement_engine.billing.counting import (
     per_day_key,
 )
 from agreement_engine.billing.evaluation import FigureUse
+from agreement_engine.billing.monthly import MonthColumns, gathered
 from agreement_engine.billing.ruleset import (
     DEFAULT_AGGREGATES,
     EPISODE_INPUTS,
@@ -35,6 +36,7 @@ from agreement_engine.billing.ruleset import (
 from agreement_engine.billing.timeline import Governing
 from agreement_engine.diagnostics import Diagnostic, Text
 from agreement_engine.formula import Amount, FormulaError
+from agreement_engine.formula.ratios import Ratios
 from agreement_engine.formula.types import DAYS, NUMBER, Quantity
 from agreement_engine.months import YearMonth
 
@@ -59,15 +61,25 @@ class Origin:
     counted: bool
 
 
+_GIVEN_UNITS = {"episodes": NUMBER, "total_days": DAYS}
+
+
 @dataclass(frozen=True, slots=True)
 class AggregateData:
-    """Monthly figures read from an aggregates file."""
+    """Monthly figures read from an aggregates file, by month, then by municipality."""
 
-    rows: Mapping[tuple[str, YearMonth], MonthlyFigures]
+    months: Mapping[YearMonth, Mapping[str, MonthlyFigures]]
 
     @classmethod
     def of(cls, figures: Iterable[MonthlyFigures]) -> AggregateData:
-        return cls({(f.municipality, f.month): f for f in figures})
+        months: dict[YearMonth, dict[str, MonthlyFigures]] = {}
+        for figure in figures:
+            months.setdefault(figure.month, {})[figure.municipality] = figure
+        return cls(months)
+
+    def row(self, municipality: str, month: YearMonth) -> MonthlyFigures | None:
+        """A municipality's figures for a month; None when the data has none."""
+        return self.months.get(month, {}).get(municipality)
 
     def aggregates(
         self, ruleset: RuleSet, typed: Typed, municipality: str, month: YearMonth
@@ -86,19 +98,55 @@ class AggregateData:
                 who=who,
                 what=what,
             )
-        row = self.rows.get((municipality, month))
+        row = self.row(municipality, month)
         if row is None:
-            return Text(
-                "the data has no row for {municipality} {month}",
-                municipality=municipality,
-                month=month,
-            )
+            return self._no_row(municipality, month)
         given = {
-            "episodes": Amount(Fraction(row.episodes), NUMBER),
-            "total_days": Amount(Fraction(row.total_days), DAYS),
+            "episodes": Amount(Fraction(row.episodes), _GIVEN_UNITS["episodes"]),
+            "total_days": Amount(Fraction(row.total_days), _GIVEN_UNITS["total_days"]),
         }
         # Only those the counting section names: a rule may have the name of one it does not.
         return {name: given[name] for name in needed}
+
+    def month_columns(
+        self, ruleset: RuleSet, typed: Typed, municipalities: Sequence[str], month: YearMonth
+    ) -> MonthColumns:
+        """The figures of these municipalities' month as columns: the rows of a month are
+        looked up by name, and their figures made integers, without an :class:`.Amount` each."""
+        needed = tuple(typed.aggregate_types)
+        if not needed or not set(needed) <= AGGREGATE_FIELDS:
+            return gathered(self, ruleset, typed, municipalities, month)  # says why, or nothing
+        rows = self.months.get(month, {})
+        found: list[int] = []
+        missing: dict[int, str] = {}
+        episodes: list[int] = []
+        days: list[int] = []
+        parts: list[int] = []
+        for at, municipality in enumerate(municipalities):
+            row = rows.get(municipality)
+            if row is None:
+                missing[at] = self._no_row(municipality, month)
+                continue
+            found.append(at)
+            episodes.append(row.episodes)
+            numerator, denominator = row.total_days.as_integer_ratio()
+            days.append(numerator)
+            parts.append(denominator)
+        given = {
+            "episodes": Ratios(episodes, 1),
+            "total_days": Ratios(days, 1 if parts.count(1) == len(parts) else parts),
+        }
+        columns = {name: given[name] for name in needed}
+        units = {name: _GIVEN_UNITS[name] for name in needed}
+        return MonthColumns(needed, columns, units, found, missing)
+
+    @staticmethod
+    def _no_row(municipality: str, month: YearMonth) -> str:
+        return Text(
+            "the data has no row for {municipality} {month}",
+            municipality=municipality,
+            month=month,
+        )
 
     def caveats(self, ruleset: RuleSet) -> tuple[str, ...]:
         """Nothing: an aggregates file gives the figures as they are."""
@@ -112,7 +160,7 @@ class AggregateData:
 
     def origin(self, municipality: str, month: YearMonth) -> Origin | None:
         """The row a municipality's month was read from; None when the data has none."""
-        row = self.rows.get((municipality, month))
+        row = self.row(municipality, month)
         if row is None:
             return None
         place = Text("row {row} of {path}", row=row.location.line, path=row.location.path)
@@ -161,6 +209,11 @@ class EpisodeData:
         """Why every line the rule set counts from the extract is provisional: a value its
         counting rules read that the file has no column for (:mod:`.absent_inputs`)."""
         return absent_reasons(ruleset.counting, self.extract.absent)
+
+    def month_columns(
+        self, ruleset: RuleSet, typed: Typed, municipalities: Sequence[str], month: YearMonth
+    ) -> MonthColumns:
+        return gathered(self, ruleset, typed, municipalities, month)
 
     def counted_figures(
         self, ruleset: RuleSet, municipality: str, month: YearMonth

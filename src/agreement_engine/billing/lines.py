@@ -1,15 +1,17 @@
-"""The invoice basis as billing gives it: lines, their steps and their status.
+"""The invoice basis as billing gives it: lines, their status and what they stand on.
 
 A line is one municipality's month: what governs it, the aggregates that went in, every rule
 evaluated (a :class:`Step`, with the formula, the document and the clause it comes from), the
 figures it rests on, and the amount billed. A line is **final** only when every figure it rests on
 is official and every approval is in; otherwise it is **provisional** with the reasons, or **not
-computed** when something it needs is missing.
+computed** when something it needs is missing. What the lines of one rule set in one month stand
+on alike is one :class:`Footing`, shared; their values are kept as billing computed them
+(:mod:`.derivation`), and their steps made from those only when asked for.
 """
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Sequence
 from dataclasses import dataclass
 from decimal import (
     MAX_EMAX,
@@ -24,14 +26,31 @@ from decimal import (
     localcontext,
 )
 from enum import StrEnum
-from typing import NamedTuple
 
-from agreement_engine.agreements.documents import Citation, Document, Rule
+from agreement_engine.agreements.documents import Document
 from agreement_engine.agreements.library import Library
+from agreement_engine.billing.derivation import Derivation, Quantities
 from agreement_engine.billing.evaluation import FigureUse
+from agreement_engine.billing.steps import Read, Step, StepRecord, one_line
 from agreement_engine.billing.timeline import Governance
 from agreement_engine.formula import Amount, Value
 from agreement_engine.months import YearMonth
+
+__all__ = [
+    "COLUMNS",
+    "EXACT_SUMS",
+    "Footing",
+    "InvoiceBasis",
+    "InvoiceLine",
+    "LineStatus",
+    "Quantities",
+    "Read",
+    "Step",
+    "StepRecord",
+    "decimals_end",
+    "one_line",
+    "quantities",
+]
 
 # The rules shown as columns of the invoice basis when an agreement has them.
 COLUMNS = (
@@ -54,114 +73,140 @@ class LineStatus(StrEnum):
     NOT_COMPUTED = "not computed"
 
 
-@dataclass(frozen=True, slots=True)
-class StepRecord:
-    """A rule's step without its value: the same on every line the rule set computes, and shared
-    by the steps of all those lines."""
+@dataclass(frozen=True, slots=True, eq=False)
+class Footing:
+    """What a line stands on, shared by the lines of one rule set in one month that stand on it
+    alike: what governs the month, the documents, the status and its reasons, the figures,
+    assumptions and readings relied on, and what the rules read at other months.
 
-    rule: str
-    formula: str
-    document: str
-    cites: tuple[Citation, ...]
-    assumes: tuple[str, ...]
-    description: str | None
-    reading: str | None = None
-    """The reading (``assumption=alternative``) whose rule this is, when one was chosen."""
+    Two footings are the same only when they are one object: lines that share one share it as
+    it is, and outputs work out what it says once for all of them."""
 
-    @classmethod
-    def of(cls, rule: Rule) -> StepRecord:
-        return cls(
-            rule=rule.name,
-            formula=one_line(rule.formula.text),
-            document=rule.document,
-            cites=rule.cites,
-            assumes=tuple(a for a, _ in rule.assumes),
-            description=rule.description,
-            reading=rule.reading,
-        )
-
-
-def one_line(text: str) -> str:
-    """A formula as written, on one line (formulas may be wrapped over several in a file).
-
-    >>> one_line("max(0 days,\\n    excess)")
-    'max(0 days, excess)'
-    """
-    return " ".join(text.split())
-
-
-class Step(NamedTuple):
-    """One rule evaluated: its formula, the value it gave, and where it comes from (a line has
-    one for each rule, tens of thousands in a run: a tuple is the cheapest to make)."""
-
-    record: StepRecord
-    value: Value
-
-    @property
-    def rule(self) -> str:
-        return self.record.rule
-
-    @property
-    def formula(self) -> str:
-        return self.record.formula
-
-    @property
-    def document(self) -> str:
-        return self.record.document
-
-    @property
-    def cites(self) -> tuple[Citation, ...]:
-        return self.record.cites
-
-    @property
-    def assumes(self) -> tuple[str, ...]:
-        return self.record.assumes
-
-    @property
-    def description(self) -> str | None:
-        return self.record.description
-
-
-@dataclass(frozen=True, slots=True)
-class Read:
-    """A value a rule read at a month (a look-up by month, or each month of a window): the
-    expression read, its value there, and that month's inputs, for ``explain``."""
-
-    rule: str
-    expression: str
-    month: YearMonth
-    value: Value
-    inputs: Mapping[str, Amount]
-
-
-@dataclass(frozen=True, slots=True)
-class InvoiceLine:
-    """One municipality's month; ``across`` what its rules read at other months.
-
-    ``reasons`` say why a line is provisional or not computed (for a line not computed, the
-    first says why); a line may also carry notes among them that do not make it provisional (a
-    final line billed by the statute says that no agreement governs its month)."""
-
-    municipality: str
     month: YearMonth
     governance: Governance
+    """What governs the month (of the municipality of the first line that stood on it)."""
     documents: tuple[Document, ...]
     status: LineStatus
     reasons: tuple[str, ...]
-    inputs: dict[str, Amount]
-    steps: tuple[Step, ...]
     figures: tuple[FigureUse, ...]
     assumptions: tuple[str, ...]
-    amount: Decimal | None  # the net amount billed; None when not computed
+    readings: tuple[tuple[str, str], ...]
     across: tuple[Read, ...] = ()
-    readings: tuple[tuple[str, str], ...] = ()
-    """The reading of each assumption the line relies on (or that decides what governs its
-    month), by assumption id: the rules' own (``default``), or the one chosen."""
+
+
+class InvoiceLine:
+    """One municipality's month: the amount billed, and what it stands on (:class:`Footing`);
+    ``across``, what its rules read at other months.
+
+    ``reasons`` say why a line is provisional or not computed (for a line not computed, the
+    first says why); a line may also carry notes among them that do not make it provisional (a
+    final line billed by the statute says that no agreement governs its month).
+
+    Its inputs, steps and values are made from the values billing kept (``derivation``, of which
+    the line is row ``row``) each time they are asked for: a run of tens of thousands of lines
+    makes none of them for a CSV of amounts. Lines are equal when everything they say is.
+
+    A line never changes once made: every attribute is read-only. (Not a frozen dataclass: a
+    run makes one line for each municipality and month, and a frozen dataclass takes four times
+    as long to make.)"""
+
+    __slots__ = ("_amount", "_derivation", "_footing", "_municipality", "_row")
+
+    def __init__(
+        self,
+        municipality: str,
+        amount: Decimal | int | None,
+        footing: Footing,
+        derivation: Derivation,
+        row: int = 0,
+    ) -> None:
+        self._municipality = municipality
+        self._amount = amount  # whole kronor as an int: a third of a Decimal's memory
+        self._footing = footing
+        self._derivation = derivation
+        self._row = row
+
+    @property
+    def municipality(self) -> str:
+        return self._municipality
+
+    @property
+    def amount(self) -> Decimal | None:
+        """The net amount billed; None when not computed."""
+        amount = self._amount
+        return Decimal(amount) if isinstance(amount, int) else amount
+
+    @property
+    def footing(self) -> Footing:
+        return self._footing
+
+    @property
+    def derivation(self) -> Derivation:
+        return self._derivation
+
+    @property
+    def row(self) -> int:
+        return self._row
+
+    def __repr__(self) -> str:
+        return (
+            f"InvoiceLine({self.municipality!r}, {self.month}, {self.status.value}, {self.amount})"
+        )
+
+    @property
+    def month(self) -> YearMonth:
+        return self._footing.month
+
+    @property
+    def governance(self) -> Governance:
+        governance = self._footing.governance
+        if governance.municipality == self.municipality:
+            return governance
+        return governance.of(self.municipality)
+
+    @property
+    def documents(self) -> tuple[Document, ...]:
+        return self._footing.documents
+
+    @property
+    def status(self) -> LineStatus:
+        return self._footing.status
+
+    @property
+    def reasons(self) -> tuple[str, ...]:
+        return self._footing.reasons
+
+    @property
+    def figures(self) -> tuple[FigureUse, ...]:
+        return self._footing.figures
+
+    @property
+    def assumptions(self) -> tuple[str, ...]:
+        return self._footing.assumptions
+
+    @property
+    def readings(self) -> tuple[tuple[str, str], ...]:
+        """The reading of each assumption the line relies on (or that decides what governs its
+        month), by assumption id: the rules' own (``default``), or the one chosen."""
+        return self._footing.readings
+
+    @property
+    def across(self) -> tuple[Read, ...]:
+        return self._footing.across
+
+    @property
+    def inputs(self) -> dict[str, Amount]:
+        """The aggregates that went in, by name."""
+        return self._derivation.inputs(self._row)
+
+    @property
+    def steps(self) -> tuple[Step, ...]:
+        """Every rule evaluated, in order, with its value."""
+        return self._derivation.steps(self._row)
 
     def value(self, name: str) -> Value | None:
-        if name in self.inputs:
-            return self.inputs[name]
-        return next((s.value for s in self.steps if s.rule == name), None)
+        """The value of an input or a rule; None for any other name."""
+        return self._derivation.value(name, self._row)
 
     def values(self) -> dict[str, Value]:
         """Every value of the line by name, as :meth:`value` gives each."""
@@ -170,6 +215,31 @@ class InvoiceLine:
             found.setdefault(step.rule, step.value)
         found.update(self.inputs)
         return found
+
+    def said(self) -> tuple[object, ...]:
+        """Everything the line says, for comparing lines."""
+        return (
+            self.municipality,
+            self.month,
+            self.governance,
+            self.documents,
+            self.status,
+            self.reasons,
+            self.inputs,
+            self.steps,
+            self.figures,
+            self.assumptions,
+            self.amount,
+            self.across,
+            self.readings,
+        )
+
+    def __eq__(self, other: object) -> bool:
+        if not isinstance(other, InvoiceLine):
+            return NotImplemented
+        return self is other or self.said() == other.said()
+
+    __hash__ = None  # type: ignore[assignment]  # equal by what they say, which can change
 
 
 EXACT_SUMS = Context(
@@ -212,3 +282,50 @@ class InvoiceBasis:
                 ),
                 Decimal(0),
             )
+
+
+def quantities(lines: Sequence[InvoiceLine], names: Sequence[str]) -> dict[str, Quantities]:
+    """The values of each name on each of the lines (as :meth:`InvoiceLine.value` gives them),
+    the quantities as integers: what a CSV or a table of tens of thousands of lines shows, read
+    from the columns billing kept, a run of lines of one derivation at a time."""
+    runs = _runs(lines)
+    found = {}
+    for name in names:
+        numerators: list[int] = []
+        denominators: list[int] = []
+        others: dict[int, Value | None] = {}
+        for derivation, start, stop, first in runs:
+            part = derivation.quantities(name, start, stop)
+            numerators += part.numerators
+            denominators += part.denominators
+            others.update((first + at, value) for at, value in part.others.items())
+        found[name] = Quantities(numerators, denominators, others)
+    return found
+
+
+def decimals_end(lines: Sequence[InvoiceLine], names: Sequence[str]) -> set[str]:
+    """The names whose every quantity on the lines has decimals that end (any other value, or
+    none, does not count), found a run of lines of one derivation at a time."""
+    runs = _runs(lines)
+    return {
+        name
+        for name in names
+        if all(derivation.decimals_end(name, start, stop) for derivation, start, stop, _ in runs)
+    }
+
+
+def _runs(lines: Sequence[InvoiceLine]) -> list[tuple[Derivation, int, int, int]]:
+    """The lines as runs of consecutive rows of one derivation: (derivation, first row, row
+    after the last, place of the run's first line)."""
+    runs: list[tuple[Derivation, int, int, int]] = []
+    derivation: Derivation | None = None
+    start = stop = 0
+    for at, line in enumerate(lines):
+        if line._derivation is not derivation or line._row != stop:
+            if derivation is not None:
+                runs.append((derivation, start, stop, at - (stop - start)))
+            derivation, start, stop = line._derivation, line._row, line._row
+        stop += 1
+    if derivation is not None:
+        runs.append((derivation, start, stop, len(lines) - (stop - start)))
+    return runs

@@ -8,6 +8,7 @@ be evaluated as if approved (results then provisional).
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from enum import StrEnum
 
@@ -163,13 +164,32 @@ class Governing:
 
     def govern(self, municipality: str, month: YearMonth) -> Governance:
         """What governs this municipality's month."""
-        parties = self._parties.get(municipality, ())
+        return self.shared(municipality, month).of(municipality)
+
+    def grouped(
+        self, municipalities: Sequence[str], month: YearMonth
+    ) -> list[tuple[Governance, list[int]]]:
+        """What governs each of these municipalities' month: the municipalities party to the
+        same agreements together (by their places among ``municipalities``, in order), each
+        group with what governs them all (its ``municipality`` is none of theirs: ``""``)."""
+        together: dict[tuple[int, ...], list[int]] = {}
+        parties = self._parties
+        for at, municipality in enumerate(municipalities):
+            together.setdefault(parties.get(municipality, ()), []).append(at)
+        return [(self._of_parties(party_to, month), at) for party_to, at in together.items()]
+
+    def shared(self, municipality: str, month: YearMonth) -> Governance:
+        """What governs this municipality's month, as it governs every municipality party to
+        the same agreements (its ``municipality`` is none of theirs: ``""``)."""
+        return self._of_parties(self._parties.get(municipality, ()), month)
+
+    def _of_parties(self, parties: tuple[int, ...], month: YearMonth) -> Governance:
         found = self._governed.get((parties, month))
         if found is None:
             covering = [c for i in parties if (c := self._candidates[i]).covers(month)]
             found = _governance(self.library, "", month, covering)
             self._governed[parties, month] = found
-        return found.of(municipality)
+        return found
 
 
 def governance(library: Library, municipality: str, month: YearMonth) -> Governance:

@@ -6,8 +6,9 @@ columns (:mod:`.batch`) and the counting of episode extracts in polars
 :data:`OPERATIONS`, so they cannot drift apart. An entry gives its type rule (the result's type
 from the arguments' types, None when they do not fit; the evaluators take a quantity's unit from
 it too), its exact value on the arguments' bare values (raising :class:`.Undefined` where there
-is none) and its polars expression (None where it cannot be computed per episode, ``uncounted``
-saying why):
+is none), its exact value on columns of quantities held as integers (:mod:`.ratios`; None for an
+operation that takes no quantities) and its polars expression (None where it cannot be computed
+per episode, ``uncounted`` saying why):
 
 >>> from agreement_engine.formula.types import DAYS, NUMBER
 >>> divide = OPERATIONS["/"]
@@ -30,8 +31,7 @@ from fractions import Fraction
 from types import ModuleType
 from typing import TYPE_CHECKING, Any
 
-from agreement_engine.diagnostics import Text
-from agreement_engine.formula import ast, per_day
+from agreement_engine.formula import ast, per_day, ratios
 from agreement_engine.formula.dates import (
     days_between,
     month_of,
@@ -42,7 +42,7 @@ from agreement_engine.formula.dates import (
     shifted,
     year_of,
 )
-from agreement_engine.formula.problems import Undefined
+from agreement_engine.formula.problems import division_by_zero
 from agreement_engine.formula.rounding import round_exact
 from agreement_engine.formula.types import (
     DAYS,
@@ -90,7 +90,8 @@ class Signature:
 
 @frozen
 class Operation:
-    """One operator or function: its type, its exact value and its polars expression."""
+    """One operator or function: its type, its exact value (on one line's values, and on
+    columns of quantities) and its polars expression."""
 
     typed: Callable[..., Type | None]
     exact: Callable[..., Any]
@@ -99,6 +100,9 @@ class Operation:
     """Why it cannot be computed per episode, if it cannot: a message and a hint."""
     signature: Signature | None = None
     """For a function: how it is called."""
+    on_ratios: Callable[..., Any] | None = None
+    """Its exact value on columns of quantities (:class:`.ratios.Ratios`), the lines' values
+    where ``exact`` gives one line's; None when it takes no quantities."""
 
 
 _PER_EPISODE = "episode rules count whole days and episodes; "
@@ -209,11 +213,7 @@ def _minus(a: Any, b: Any) -> Any:
 
 def _divided(a: Fraction, b: Fraction) -> Fraction:
     if b == 0:
-        raise Undefined(
-            Text("division by zero"),
-            hint="guard the division, like: if episodes = 0 then 0 days else total_days / episodes",
-            blame=1,
-        )
+        raise division_by_zero()
     return a / b
 
 
@@ -275,9 +275,11 @@ def _taking(
 
 
 OPERATIONS: dict[str, Operation] = {
-    "+": Operation(_plus_type, _plus, _plus_counted),
-    "-": Operation(_minus_type, _minus, _minus_counted),
-    "*": Operation(_times_type, operator.mul, lambda args, dates: args[0] * args[1]),
+    "+": Operation(_plus_type, _plus, _plus_counted, on_ratios=ratios.plus),
+    "-": Operation(_minus_type, _minus, _minus_counted, on_ratios=ratios.minus),
+    "*": Operation(
+        _times_type, operator.mul, lambda args, dates: args[0] * args[1], on_ratios=ratios.times
+    ),
     "/": Operation(
         _per_type,
         _divided,
@@ -287,13 +289,29 @@ OPERATIONS: dict[str, Operation] = {
             _PER_EPISODE + "divide in the rules, on the monthly aggregates, like "
             "average_days: total_days / episodes",
         ),
+        on_ratios=ratios.divided,
     ),
-    "=": Operation(_equality_type, operator.eq, lambda args, dates: args[0].eq(args[1])),
-    "!=": Operation(_equality_type, operator.ne, lambda args, dates: args[0].ne(args[1])),
-    "<": Operation(_order_type, operator.lt, lambda args, dates: args[0].lt(args[1])),
-    "<=": Operation(_order_type, operator.le, lambda args, dates: args[0].le(args[1])),
-    ">": Operation(_order_type, operator.gt, lambda args, dates: args[0].gt(args[1])),
-    ">=": Operation(_order_type, operator.ge, lambda args, dates: args[0].ge(args[1])),
+    "=": Operation(
+        _equality_type, operator.eq, lambda args, dates: args[0].eq(args[1]), on_ratios=ratios.equal
+    ),
+    "!=": Operation(
+        _equality_type,
+        operator.ne,
+        lambda args, dates: args[0].ne(args[1]),
+        on_ratios=ratios.unequal,
+    ),
+    "<": Operation(
+        _order_type, operator.lt, lambda args, dates: args[0].lt(args[1]), on_ratios=ratios.less
+    ),
+    "<=": Operation(
+        _order_type, operator.le, lambda args, dates: args[0].le(args[1]), on_ratios=ratios.at_most
+    ),
+    ">": Operation(
+        _order_type, operator.gt, lambda args, dates: args[0].gt(args[1]), on_ratios=ratios.greater
+    ),
+    ">=": Operation(
+        _order_type, operator.ge, lambda args, dates: args[0].ge(args[1]), on_ratios=ratios.at_least
+    ),
     "and": Operation(
         _logic_type,
         lambda a, b: bool(a) and bool(b),
@@ -305,7 +323,9 @@ OPERATIONS: dict[str, Operation] = {
         lambda args, dates: args[0].fill_null(False) | args[1].fill_null(False),
     ),
     "not": Operation(_logic_type, operator.not_, lambda args, dates: ~args[0]),
-    "negate": Operation(_quantity_type, operator.neg, lambda args, dates: -args[0]),
+    "negate": Operation(
+        _quantity_type, operator.neg, lambda args, dates: -args[0], on_ratios=ratios.negated
+    ),
     "if": Operation(
         _if_type,
         lambda condition, then, otherwise: then if condition else otherwise,
@@ -318,18 +338,21 @@ OPERATIONS: dict[str, Operation] = {
         lambda *values: min(values),
         lambda args, dates: _polars().min_horizontal(*args),
         signature=Signature(2, None, "min(excess, 10 days)", "min(a, b, …)"),
+        on_ratios=ratios.smallest,
     ),
     "max": Operation(
         _pick_type,
         lambda *values: max(values),
         lambda args, dates: _polars().max_horizontal(*args),
         signature=Signature(2, None, "max(0 days, average_days - benchmark)", "max(a, b, …)"),
+        on_ratios=ratios.largest,
     ),
     "abs": Operation(
         _quantity_type,
         abs,
         lambda args, dates: args[0].abs(),
         signature=Signature(1, 1, "abs(difference)", "abs(value)"),
+        on_ratios=ratios.absolute,
     ),
     "round": Operation(
         _quantity_type,  # of the value; the decimals and the mode are written as they are
@@ -342,6 +365,7 @@ OPERATIONS: dict[str, Operation] = {
         signature=Signature(
             3, 3, "round(gross_amount, 0, half_up)", "round(value, decimals, mode)"
         ),
+        on_ratios=ratios.rounded,  # of the value's column, the decimals and the mode
     ),
     "year_of": _taking(
         ((Kind.MONTH, Kind.DATE),),

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from agreement_engine.diagnostics import Text
 from agreement_engine.formula.ast import Span
 from agreement_engine.frozen import frozen
 
@@ -43,3 +44,12 @@ class Undefined(Exception):
         self.message = message
         self.hint = hint
         self.blame = blame
+
+
+def division_by_zero() -> Undefined:
+    """What a division by zero is, for every evaluator: blamed on the divisor."""
+    return Undefined(
+        Text("division by zero"),
+        hint="guard the division, like: if episodes = 0 then 0 days else total_days / episodes",
+        blame=1,
+    )

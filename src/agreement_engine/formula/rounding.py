@@ -21,27 +21,37 @@ def round_exact(value: Fraction, decimals: int, mode: str) -> Fraction:
     >>> round_exact(Fraction(-5, 2), 0, "half_up"), round_exact(Fraction(5, 2), 0, "half_even")
     (Fraction(-3, 1), Fraction(2, 1))
     """
+    whole = round_ratio(value.numerator, value.denominator, decimals, mode)
+    if decimals >= 0:
+        return Fraction(whole, 10**decimals)
+    return Fraction(whole * 10**-decimals)
+
+
+def round_ratio(numerator: int, denominator: int, decimals: int, mode: str) -> int:
+    """:func:`round_exact` of ``numerator / denominator`` (a positive denominator, the ratio in
+    lowest terms or not), as the whole number of units of its last decimal (10^-decimals): the
+    evaluators of one line and of columns of integers both round by it.
+
+    >>> round_ratio(-10, 4, 0, "half_up"), round_ratio(1234, 100, -1, "floor")
+    (-3, 1)
+    """
     # Whole-number arithmetic on numerator and denominator: the same exact result as Fraction
-    # arithmetic, without building a Fraction at every step.
-    numerator, denominator = value.numerator, value.denominator
+    # arithmetic, without building a Fraction at every step. The floor and how the remainder
+    # stands to a half are those of the ratio, whatever terms it is written in.
     if decimals >= 0:
         numerator *= 10**decimals
     else:
         denominator *= 10**-decimals
     floor, remainder = divmod(numerator, denominator)
     if mode == "floor":
-        whole = floor
-    elif mode == "ceiling":
-        whole = floor + 1 if remainder else floor
-    elif mode == "down":
-        whole = floor + 1 if remainder and numerator < 0 else floor
-    elif mode == "up":
-        whole = floor + 1 if remainder and numerator >= 0 else floor
-    else:
-        whole = _round_half(numerator > 0, floor, 2 * remainder - denominator, mode)
-    if decimals >= 0:
-        return Fraction(whole, 10**decimals)
-    return Fraction(whole * 10**-decimals)
+        return floor
+    if mode == "ceiling":
+        return floor + 1 if remainder else floor
+    if mode == "down":
+        return floor + 1 if remainder and numerator < 0 else floor
+    if mode == "up":
+        return floor + 1 if remainder and numerator >= 0 else floor
+    return _round_half(numerator > 0, floor, 2 * remainder - denominator, mode)
 
 
 def _round_half(away: bool, floor: int, past_half: int, mode: str) -> int:

@@ -28,6 +28,7 @@ from decimal import Decimal
 from fractions import Fraction
 from functools import lru_cache
 from itertools import repeat
+from math import gcd
 from operator import attrgetter
 from typing import Any, TypeAlias
 
@@ -99,12 +100,27 @@ def to_decimal(value: Fraction) -> Decimal | None:
     >>> to_decimal(Fraction(1, 3)) is None
     True
     """
-    decimals = decimal_places(value.denominator)
+    return decimal_of(value.numerator, value.denominator)
+
+
+def decimal_of(numerator: int, denominator: int) -> Decimal | None:
+    """:func:`to_decimal` of ``numerator / denominator`` (a positive denominator, in lowest
+    terms or not), with as many decimals as the ratio needs and no more.
+
+    >>> decimal_of(85, 20), decimal_of(-1200, 1), decimal_of(2, 6) is None
+    (Decimal('4.25'), Decimal('-1200'), True)
+    """
+    if denominator == 1:
+        return Decimal(numerator)  # as Decimal(f"{numerator}E-0"): exponent 0
+    common = gcd(numerator, denominator)
+    if common != 1:
+        numerator, denominator = numerator // common, denominator // common
+    decimals = decimal_places(denominator)
     if decimals is None:
         return None
     places, factor = decimals
     # Built from text, which is exact; scaleb would round to the context's 28 digits.
-    return Decimal(f"{value.numerator * factor}E-{places}")
+    return Decimal(f"{numerator * factor}E-{places}")
 
 
 @lru_cache(maxsize=4096)
@@ -143,12 +159,22 @@ def exact_number(number: Fraction) -> str:
     >>> exact_number(Fraction(7, 2)), exact_number(Fraction(37, 3))
     ('3.5', '37/3')
     """
-    if number.denominator == 1:
-        return str(number.numerator)
-    decimals = decimal_places(number.denominator)
+    return exact_ratio(number.numerator, number.denominator)
+
+
+def exact_ratio(numerator: int, denominator: int, point: str = ".") -> str:
+    """:func:`exact_number` of ``numerator / denominator`` in lowest terms, with a decimal
+    ``point``.
+
+    >>> exact_ratio(-7, 2, ","), exact_ratio(37, 3)
+    ('-3,5', '37/3')
+    """
+    if denominator == 1:
+        return str(numerator)
+    decimals = decimal_places(denominator)
     if decimals is None:
-        return f"{number.numerator}/{number.denominator}"
-    return _pointed(number.numerator * decimals[1], decimals[0])
+        return f"{numerator}/{denominator}"
+    return _pointed(numerator * decimals[1], decimals[0], point)
 
 
 def approximately(value: Fraction, places: int = 4) -> str:
@@ -157,19 +183,29 @@ def approximately(value: Fraction, places: int = 4) -> str:
     >>> approximately(Fraction(37, 3)), approximately(Fraction(-1, 8))
     ('12.3333…', '-0.125')
     """
-    if value.denominator == 1:
-        return str(value.numerator)
-    decimals = decimal_places(value.denominator)
+    return approximate_ratio(value.numerator, value.denominator, places)
+
+
+def approximate_ratio(numerator: int, denominator: int, places: int = 4, point: str = ".") -> str:
+    """:func:`approximately` of ``numerator / denominator`` in lowest terms, with a decimal
+    ``point``.
+
+    >>> approximate_ratio(37, 3, point=","), approximate_ratio(-1, 3)
+    ('12,3333…', '-0.3334…')
+    """
+    if denominator == 1:
+        return str(numerator)
+    decimals = decimal_places(denominator)
     if decimals is not None:
-        return _pointed(value.numerator * decimals[1], decimals[0])
-    return _pointed(value.numerator * 10**places // value.denominator, places) + "…"
+        return _pointed(numerator * decimals[1], decimals[0], point)
+    return _pointed(numerator * 10**places // denominator, places, point) + "…"
 
 
-def _pointed(whole: int, places: int) -> str:
+def _pointed(whole: int, places: int, point: str = ".") -> str:
     """``whole`` × 10^-places as decimal text, by whole-number arithmetic (no Decimal, whose
     context would round past 28 digits); ``places`` > 0: (-5, 3) gives '-0.005'."""
     digits = str(abs(whole)).rjust(places + 1, "0")
-    return f"{'-' if whole < 0 else ''}{digits[:-places]}.{digits[-places:]}"
+    return f"{'-' if whole < 0 else ''}{digits[:-places]}{point}{digits[-places:]}"
 
 
 # --- Values ---------------------------------------------------------------------------------------
@@ -309,3 +345,45 @@ def _amount_texts(amounts: list[Amount], fraction: Callable[[Fraction], str]) ->
                     text = made[key] = fraction(amounts[i].value)
                 texts[i] = text
     return texts
+
+
+def ratio_texts(
+    numerators: list[int],
+    denominators: list[int],
+    text: Callable[[int, int], str],
+    wholes: bool = True,
+) -> list[str]:
+    """``text(numerator, denominator)`` of each ratio ``numerators[i] / denominators[i]`` in
+    lowest terms (:func:`.ratios.in_lowest_terms`): a column of one value worked out once, and
+    whole numbers as ``str`` writes them, by builtins (unless ``wholes`` is False: then by
+    ``text`` too).
+
+    >>> ratio_texts([7, 3, 3, 37], [1, 2, 2, 3], approximate_ratio)
+    ['7', '1.5', '1.5', '12.3333…']
+    """
+    count = len(numerators)
+    if wholes and denominators.count(1) == count:
+        return list(map(str, numerators))
+    if count > 1 and numerators.count(numerators[0]) == count == denominators.count(
+        denominators[0]
+    ):
+        return ratio_texts(numerators[:1], denominators[:1], text, wholes) * count
+    if not wholes:
+        return list(map(text, numerators, denominators))
+    return [str(n) if d == 1 else text(n, d) for n, d in zip(numerators, denominators, strict=True)]
+
+
+def all_end(denominators: list[int], numerators: list[int]) -> bool:
+    """Whether the decimals of every ratio ``numerators[i] / denominators[i]`` end (positive
+    denominators; a ratio in lowest terms or not: 3/6 ends, as 1/2 does).
+
+    >>> all_end([2, 6, 8], [1, 3, 1]), all_end([3], [1])
+    (True, False)
+    """
+    ends = {d: decimal_places(d) is not None for d in set(denominators)}
+    if all(ends.values()):
+        return True
+    return all(
+        ends[d] or decimal_places(d // gcd(n, d)) is not None
+        for n, d in zip(numerators, denominators, strict=True)
+    )

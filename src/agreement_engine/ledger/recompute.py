@@ -16,6 +16,7 @@ from agreement_engine.agreements.library import Library, load_texts
 from agreement_engine.billing.bill import bill
 from agreement_engine.billing.evaluation import FigureUse
 from agreement_engine.billing.lines import InvoiceLine
+from agreement_engine.billing.monthly import MonthColumns, gathered
 from agreement_engine.billing.ruleset import RuleSet, Typed
 from agreement_engine.diagnostics import EngineError, Text, error
 from agreement_engine.formula import Amount
@@ -54,6 +55,11 @@ class StoredInputs:
             name: Amount(Fraction(stored[name]), t if isinstance(t, Quantity) else NUMBER)
             for name, t in needed.items()
         }
+
+    def month_columns(
+        self, ruleset: RuleSet, typed: Typed, municipalities: Sequence[str], month: YearMonth
+    ) -> MonthColumns:
+        return gathered(self, ruleset, typed, municipalities, month)
 
     def counted_figures(
         self, ruleset: RuleSet, municipality: str, month: YearMonth

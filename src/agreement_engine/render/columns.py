@@ -8,21 +8,28 @@ lines share becomes text once: a run can have tens of thousands of lines.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Collection, Iterable, Sequence
 from decimal import Decimal, localcontext
-from functools import lru_cache
+from functools import lru_cache, partial
 from operator import attrgetter
 from typing import Any
 
 from agreement_engine.billing.lines import (
     COLUMNS,
     EXACT_SUMS,
+    Footing,
     InvoiceBasis,
     InvoiceLine,
     LineStatus,
+    Quantities,
+    decimals_end,
+    quantities,
 )
-from agreement_engine.formula import Amount
-from agreement_engine.formula.values import decimal_places, exact_texts
+from agreement_engine.formula.values import (
+    exact_ratio,
+    exact_texts,
+    ratio_texts,
+)
 from agreement_engine.months import YearMonth
 from agreement_engine.render.i18n import ENGLISH, N_, Language
 
@@ -59,17 +66,17 @@ def governed_by(line: InvoiceLine) -> str:
     return " + ".join(map(_ID, line.documents)) or "—"
 
 
-def line_readings(basis: InvoiceBasis) -> list[str]:
+def line_readings(lines: Sequence[InvoiceLine], chosen: Collection[tuple[str, str]]) -> list[str]:
     """Each line's readings other than the agreement files' own that it relies on, as its
     cell shows them: 'benchmark-2024=2021-average-from-2024' (several joined by ', '), empty
     for a line that rests on the files' own readings throughout (every line of a run without
-    --reading)."""
-    chosen = set(basis.library.readings)
+    --reading). ``chosen``: the readings of the run (``Library.readings``)."""
     if not chosen:
-        return [""] * len(basis.lines)
+        return [""] * len(lines)
+    chosen = set(chosen)
     said: dict[tuple[tuple[str, str], ...], str] = {}  # lines of a rule set share theirs
     out = []
-    for line in basis.lines:
+    for line in lines:
         text = said.get(line.readings)
         if text is None:
             relied = (f"{a}={r}" for a, r in line.readings if (a, r) in chosen)
@@ -94,26 +101,32 @@ EXACT = ":exact"
 """The suffix of an exact column's name: 'average_days:exact'."""
 
 
-def exact_columns(basis: InvoiceBasis, found: list[Any] | None = None) -> tuple[str, ...]:
+def exact_columns(lines: Sequence[InvoiceLine]) -> tuple[str, ...]:
     """The columns of exact values: :data:`EXACT_ALWAYS`, and each other value column in which
-    some value's decimals never end, in the order of the columns (``found``: :func:`values`)."""
-    found = values(basis) if found is None else found
-    every = len(VALUE_COLUMNS)
-    out = []
-    for at, name in enumerate(VALUE_COLUMNS):
-        denominators = {v.value.denominator for v in found[at::every] if isinstance(v, Amount)}
-        if name in EXACT_ALWAYS or any(decimal_places(d) is None for d in denominators):
-            out.append(name + EXACT)
-    return tuple(out)
+    some value's decimals never end, in the order of the columns."""
+    asked = [name for name in VALUE_COLUMNS if name not in EXACT_ALWAYS]
+    ending = decimals_end(lines, asked)
+    return tuple(name + EXACT for name in VALUE_COLUMNS if name not in ending)
 
 
-def values(basis: InvoiceBasis) -> list[Any]:
-    """The values of :data:`VALUE_COLUMNS` of every line, line after line (None where a line has
-    none), gathered once for :func:`exact_columns` and :func:`cells`."""
-    found: list[Any] = []
-    for line in basis.lines:  # line after line: a line's values lie together in memory
-        found += map(line.values().get, VALUE_COLUMNS)
-    return found
+PART = 4096
+"""How many lines an output makes text of at a time, to hold no more than that many at once."""
+
+
+def parted(lines: Sequence[InvoiceLine]) -> list[Sequence[InvoiceLine]]:
+    """The lines, :data:`PART` at a time."""
+    return [lines[start : start + PART] for start in range(0, len(lines), PART)] or [lines]
+
+
+Found = dict[str, Quantities]
+"""The values of :data:`VALUE_COLUMNS` of some lines, by column (:func:`values`)."""
+
+
+def values(lines: Sequence[InvoiceLine]) -> Found:
+    """The values of :data:`VALUE_COLUMNS` of the lines, the quantities as integers in lowest
+    terms, read from the columns billing kept (:func:`.lines.quantities`): gathered once for
+    :func:`cells`."""
+    return quantities(lines, VALUE_COLUMNS)
 
 
 # --- Cells of the lines -------------------------------------------------------------------------
@@ -143,41 +156,99 @@ def line_texts(name: str, lang: Language) -> Callable[[InvoiceLine], str]:
     raise KeyError(name)
 
 
-def _exact_cells(values: list[Any]) -> list[str]:
+Made = Callable[[list[Any]], list[Any]]
+"""Cells from values: a Value, the amount billed (a Decimal), or None for no value."""
+MadeOfRatios = Callable[[list[int], list[int]], list[Any]]
+"""Cells from quantities as integers: numerators and positive denominators."""
+
+
+def made_cells(quantities: Quantities, ratios: MadeOfRatios, made: Made) -> list[Any]:
+    """The cells of the values of a column: its quantities by ``ratios``, any other value (or
+    none) by ``made``."""
+    numerators, denominators, others = quantities
+    cells = ratios(numerators, denominators)
+    if others:
+        rows = list(others)
+        for row, cell in zip(rows, made([others[row] for row in rows]), strict=True):
+            cells[row] = cell
+    return cells
+
+
+def _exact_cells(quantities: Quantities) -> list[str]:
     """Values exactly, for cells: their decimals with a comma where they end, else the fraction
     ('103/19'); nothing for no value."""
+    return made_cells(quantities, _exact_ratios, _exact_values)
+
+
+def _exact_values(values: list[Any]) -> list[str]:
     present = [value for value in values if value is not None]
     texts = iter([text.replace(".", ",") for text in exact_texts(present)])
     return ["" if value is None else next(texts) for value in values]
 
 
+def _exact_ratios(numerators: list[int], denominators: list[int]) -> list[str]:
+    return ratio_texts(numerators, denominators, partial(exact_ratio, point=","))
+
+
 def cells(
-    basis: InvoiceBasis,
+    lines: Sequence[InvoiceLine],
     names: Sequence[str],
-    made: Callable[[list[Any]], list[Any]],
+    made: Made,
+    ratios: MadeOfRatios,
     lang: Language = ENGLISH,
-    found: list[Any] | None = None,
+    found: Found | None = None,
+    text: Callable[[str], str] | None = None,
+    chosen: Collection[tuple[str, str]] = (),
 ) -> list[list[Any]]:
-    """The named cells of every line, one list per name: those of COLUMNS made by ``made``
-    from all the values at once (the amount billed, a Decimal, for the net amount), the others
-    as text (``found``: :func:`values`, if gathered already)."""
-    found = values(basis) if found is None else found
-    made_values = made(found)
-    every = len(VALUE_COLUMNS)
-    columns = {name: made_values[i::every] for i, name in enumerate(VALUE_COLUMNS)}
-    columns["net_amount"] = made([line.amount for line in basis.lines])
+    """The named cells of every line, one list per name: those of COLUMNS made by ``ratios``
+    from the quantities as integers, and by ``made`` from any other value, the amount billed
+    (a Decimal) or None; the others as text (``text`` applied to each, once per distinct one).
+    ``found``: :func:`values`, if gathered already; ``chosen``: the run's readings, for the
+    column 'readings'."""
+    found = values(lines) if found is None else found
     out = []
+    footings: list[Footing] | None = None
     for name in names:
-        if name in COLUMNS:
-            out.append(columns[name])
+        if name == "net_amount":
+            out.append(made([line.amount for line in lines]))
+        elif name in COLUMNS:
+            out.append(made_cells(found[name], ratios, made))
         elif name.endswith(EXACT):
-            at = VALUE_COLUMNS.index(name.removesuffix(EXACT))
-            out.append(_exact_cells(found[at::every]))
+            out.append(_exact_cells(found[name.removesuffix(EXACT)]))
         elif name == "readings":
-            out.append(line_readings(basis))
+            out.append(line_readings(lines, chosen))
         else:
-            out.append(list(map(line_texts(name, lang), basis.lines)))
+            if name != "municipality" and footings is None:
+                footings = list(map(_FOOTING, lines))
+            out.append(_line_cells(lines, footings or [], name, lang, text))
     return out
+
+
+def _line_cells(
+    lines: Sequence[InvoiceLine],
+    footings: list[Footing],
+    name: str,
+    lang: Language,
+    text: Callable[[str], str] | None,
+) -> list[str]:
+    """The text of a column that is not a value, on each line: worked out once for the lines
+    that stand on one footing (``footings``, each line's: all but the municipality's name are
+    the footing's)."""
+    texts = line_texts(name, lang)
+    if name == "municipality":
+        made = list(map(texts, lines))
+        if text is None:
+            return made
+        shown = {written: text(written) for written in set(made)}
+        return [shown[written] for written in made]
+    standing = dict(zip(footings, lines, strict=True))  # a line for each footing
+    by_footing = {footing: texts(line) for footing, line in standing.items()}
+    if text is not None:
+        by_footing = {footing: text(cell) for footing, cell in by_footing.items()}
+    return [by_footing[footing] for footing in footings]
+
+
+_FOOTING = attrgetter("footing")
 
 
 def totals(basis: InvoiceBasis) -> tuple[dict[str, Decimal], Decimal]:

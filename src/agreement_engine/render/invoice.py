@@ -30,23 +30,34 @@ from agreement_engine.billing.lines import (
     COLUMNS,
     InvoiceBasis,
     InvoiceLine,
+    Quantities,
 )
 from agreement_engine.data.report import ReadReport
 from agreement_engine.diagnostics import Diagnostic
 from agreement_engine.diagnostics import to_json as diagnostic_json
 from agreement_engine.formula import Amount, Value
-from agreement_engine.formula.values import column_texts, exact, exact_texts, plain
+from agreement_engine.formula.values import (
+    approximate_ratio,
+    column_texts,
+    decimal_places,
+    exact,
+    exact_texts,
+    plain,
+    ratio_texts,
+)
 from agreement_engine.months import YearMonth, describe_runs
 from agreement_engine.render.columns import (
+    EXACT,
     SHEET,
     cells,
     exact_columns,
     governed_by,
     headings,
     month_text,
+    parted,
     totals,
-    values,
 )
+from agreement_engine.render.columns import values as values_of
 from agreement_engine.render.i18n import ENGLISH, Language
 
 FORMAT = "agreement-engine/invoice-basis/1"
@@ -60,7 +71,9 @@ value is in the column '… (exact)'."""
 
 def render_table(basis: InvoiceBasis, lang: Language = ENGLISH) -> str:
     """A table readable in a terminal, with the reasons for every line not final below it."""
-    texts: list[list[str]] = cells(basis, _TABLE, partial(_table_texts, lang=lang), lang)
+    made = partial(_table_texts, lang=lang)
+    ratios = partial(_table_ratios, lang=lang)
+    texts: list[list[str]] = cells(basis.lines, _TABLE, made, ratios, lang)
     titles = headings(_TABLE, lang)
     widths = [
         max(len(title), max(map(len, column), default=0))
@@ -97,6 +110,17 @@ def _table_texts(values: list[Any], lang: Language) -> list[str]:
         else:
             out.append("" if value is None else exact(value))
     return out
+
+
+def _table_ratios(numerators: list[int], denominators: list[int], lang: Language) -> list[str]:
+    """Quantities as the table shows them (as :func:`_table_texts` shows each)."""
+    if lang.english:
+        return ratio_texts(numerators, denominators, approximate_ratio)
+    return ratio_texts(numerators, denominators, partial(_swedish, lang=lang), wholes=False)
+
+
+def _swedish(numerator: int, denominator: int, lang: Language) -> str:
+    return lang.approximately(Fraction(numerator, denominator))
 
 
 def _governing_text(basis: InvoiceBasis, lang: Language) -> list[str]:
@@ -180,20 +204,48 @@ def reasons_text(basis: InvoiceBasis, lang: Language = ENGLISH) -> list[str]:
 def render_csv(basis: InvoiceBasis, lang: Language = ENGLISH) -> str:
     """CSV for a Swedish spreadsheet: ';' separated, decimal commas, a BOM so Excel reads UTF-8;
     every cell of a numeric column a number, the exact values in columns of their own."""
-    found = values(basis)
-    names = (*SHEET, *exact_columns(basis, found))
-    texts: list[list[str]] = cells(basis, names, csv_numbers, lang, found)
-    texts = [
-        column if name in COLUMNS else list(map(inert, column))
-        for name, column in zip(names, texts, strict=True)
-    ]
-    rows = [headings(names, lang), *zip(*texts, strict=True)]
-    text = "\r\n".join(map(";".join, rows)) + "\r\n"
-    if not _quoted(text, len(rows), len(names)):
-        return "\ufeff" + text
-    buffer = io.StringIO()  # some cell must be quoted: the csv module knows how
-    csv.writer(buffer, delimiter=";", lineterminator="\r\n").writerows(rows)
-    return "\ufeff" + buffer.getvalue()
+    return csv_bytes(basis, lang).decode("utf-8")
+
+
+def csv_bytes(basis: InvoiceBasis, lang: Language = ENGLISH) -> bytes:
+    """:func:`render_csv` as the bytes of the file (UTF-8), made :data:`.columns.PART` lines at
+    a time and written into one buffer as they are made: a run of many lines never holds the
+    text of every cell at once, nor its file twice."""
+    names = (*SHEET, *exact_columns(basis.lines))
+    out = io.BytesIO()
+    out.write(b"\xef\xbb\xbf")  # a BOM, so Excel reads UTF-8
+    out.write(_csv_text([[heading] for heading in headings(names, lang)]).encode("utf-8"))
+    for part in parted(basis.lines):
+        found = values_of(part)
+        texts: list[list[str]] = cells(
+            part, names, csv_numbers, csv_ratios, lang, found, inert, basis.library.readings
+        )
+        texts = [
+            column
+            if name in SHEET or _numbers_only(found[name[: -len(EXACT)]])
+            else list(map(inert, column))
+            for name, column in zip(names, texts, strict=True)
+        ]
+        out.write(_csv_text(texts).encode("utf-8"))
+    return out.getvalue()  # the buffer itself, not a copy, once nothing else holds it
+
+
+def _numbers_only(column: Quantities) -> bool:
+    """Whether the exact values' cells are numbers none below zero: none starts like a formula."""
+    return not column.others and min(column.numerators, default=0) >= 0
+
+
+def _csv_text(columns: Sequence[Sequence[str]]) -> str:
+    """Cells (a list for each column) as CSV lines: joined as they are, unless some cell must be
+    quoted (the csv module knows how)."""
+    if not columns or not columns[0]:
+        return ""
+    text = "\r\n".join(map(";".join, zip(*columns, strict=True))) + "\r\n"
+    if not _quoted(text, len(columns[0]), len(columns)):
+        return text
+    buffer = io.StringIO()
+    csv.writer(buffer, delimiter=";", lineterminator="\r\n").writerows(zip(*columns, strict=True))
+    return buffer.getvalue()
 
 
 def csv_numbers(values: list[Any]) -> list[str]:
@@ -203,19 +255,39 @@ def csv_numbers(values: list[Any]) -> list[str]:
     texts = column_texts(values, point=",")  # exact where the decimals end, else cut and '…'
     for i, text in enumerate(texts):
         if text.endswith("…"):
-            texts[i] = _rounded(values[i].value)
+            texts[i] = _rounded(values[i].value.numerator, values[i].value.denominator)
     return texts
 
 
-def _rounded(number: Fraction) -> str:
+def csv_ratios(numerators: list[int], denominators: list[int]) -> list[str]:
+    """:func:`csv_numbers` of quantities given as integers."""
+    return ratio_texts(numerators, denominators, _csv_number)
+
+
+def _csv_number(numerator: int, denominator: int) -> str:
+    """A number in lowest terms as a CSV cell (see :func:`csv_numbers`)."""
+    if decimal_places(denominator) is None:
+        return _rounded(numerator, denominator)
+    return approximate_ratio(numerator, denominator, point=",")
+
+
+def _rounded(numerator: int, denominator: int) -> str:
     """A number whose decimals never end, rounded half-even to CSV_PLACES decimals, every one
     written: by whole-number arithmetic (as round_exact's half_even, for tens of thousands)."""
-    whole, rest = divmod(number.numerator * 10**CSV_PLACES, number.denominator)
-    if 2 * rest > number.denominator or (2 * rest == number.denominator and whole % 2):
+    whole, rest = divmod(numerator * _SCALE, denominator)
+    rest += rest
+    if rest > denominator or (rest == denominator and whole & 1):
         whole += 1
-    digits = str(abs(whole)).rjust(CSV_PLACES + 1, "0")
-    sign = "-" if whole < 0 else ""
-    return f"{sign}{digits[:-CSV_PLACES]},{digits[-CSV_PLACES:]}"
+    if whole >= _SCALE:
+        digits = str(whole)
+        return f"{digits[:-CSV_PLACES]},{digits[-CSV_PLACES:]}"
+    if whole >= 0:
+        return f"0,{whole:0{CSV_PLACES}d}"
+    digits = str(-whole).rjust(CSV_PLACES + 1, "0")
+    return f"-{digits[:-CSV_PLACES]},{digits[-CSV_PLACES:]}"
+
+
+_SCALE = 10**CSV_PLACES
 
 
 _FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
@@ -349,7 +421,7 @@ def render_basis(
     language (JSON is always English); the JSON names ``data``, the data file it was computed
     from (:func:`data_json`), and the workbook ``read``, how that file was read."""
     if output_format == "csv":
-        return render_csv(basis, lang).encode("utf-8")
+        return csv_bytes(basis, lang)
     if output_format == "json":
         return render_json(basis, data).encode("utf-8")
     if output_format == "xlsx":

@@ -25,6 +25,7 @@ import datetime as dt
 import io
 from collections.abc import Callable, Sequence
 from decimal import Decimal
+from fractions import Fraction
 from typing import Any
 
 from agreement_engine.billing.lines import COLUMNS, InvoiceBasis, InvoiceLine, LineStatus
@@ -119,12 +120,14 @@ _NUMBER_FORMATS = {
 
 
 def _lines_sheet(book: Any, basis: InvoiceBasis, lang: Language, styles: _Styles) -> None:
-    found = values(basis)
-    names = (*SHEET, *exact_columns(basis, found))
+    found = values(basis.lines)
+    names = (*SHEET, *exact_columns(basis.lines))
     sheet = book.add_worksheet(lang._("Invoice basis"))
     titles = headings(names, lang)
     sheet.write_row(0, 0, titles, styles.header)
-    columns = cells(basis, names, _numbers, lang, found)
+    columns = cells(
+        basis.lines, names, _numbers, _ratio_numbers, lang, found, chosen=basis.library.readings
+    )
     kinds = [_kind(name, column) for name, column in zip(names, columns, strict=True)]
     for row, line in enumerate(basis.lines, 1):
         for col, kind in enumerate(kinds):
@@ -168,6 +171,10 @@ def _numbers(values: list[Any]) -> list[Decimal | None]:
     return list(map(_number, values))
 
 
+def _ratio_numbers(numerators: list[int], denominators: list[int]) -> list[Decimal | None]:
+    return [_fraction_number(Fraction(n, d)) for n, d in zip(numerators, denominators, strict=True)]
+
+
 def _number(value: Value | Decimal | None) -> Decimal | None:
     """A value in a cell: a number (the amount billed, a Decimal, as it is), or None, an empty
     cell, for anything but an amount. A cell holds a number, not a fraction: decimals that never
@@ -176,7 +183,10 @@ def _number(value: Value | Decimal | None) -> Decimal | None:
         return value
     if not isinstance(value, Amount):
         return None
-    number = value.value
+    return _fraction_number(value.value)
+
+
+def _fraction_number(number: Fraction) -> Decimal | None:
     decimals = decimal_places(number.denominator)
     if decimals is None or decimals[0] > PLACES:
         number = round_exact(number, PLACES, "half_even")

@@ -56,7 +56,7 @@ def render_report(
     first, last = basis.months[0], basis.months[-1]
     span = str(first) if first == last else f"{first} – {last}"
     title = lang._("Invoice basis {months}", months=span)
-    chosen = line_readings(basis)
+    chosen = line_readings(basis.lines, basis.library.readings)
     body = [
         f"<header><h1>{_e(title)}</h1>{_meta(basis, read, lang)}</header>",
         _summary(basis, lang),
