@@ -65,13 +65,18 @@ def report(code: int) -> None:
 
 def main() -> None:
     import agreement_engine.cli.app as app
-    from agreement_engine import api
+    from agreement_engine.api import evaluation
     from agreement_engine.cli import commands
     from agreement_engine.cli import output as files
 
     mark("Python started, command line imported")
-    timed(api, "load_library", "other start-up (options, data file sniffed)", "agreements loaded")
-    timed(api, "_bill", "data read and checked (an extract: counted too)", "lines billed")
+    timed(
+        evaluation,
+        "load_library",
+        "other start-up (options, data file sniffed)",
+        "agreements loaded",
+    )
+    timed(evaluation, "_bill", "data read and checked (an extract: counted too)", "lines billed")
     timed(commands, "render_basis", "last checks", "output rendered")
     timed(files, "write_whole", "(between)", "output written")
     os._exit = report  # type: ignore[assignment]  # how the command line ends the process

@@ -18,6 +18,7 @@ from typer.testing import CliRunner
 from agreement_engine import api
 from agreement_engine.agreements import cache
 from agreement_engine.agreements.cache import AgreementSet
+from agreement_engine.api.library import _agreement_files
 from agreement_engine.cli.app import app
 from agreement_engine.diagnostics import EngineError
 from agreement_engine.formula.parser import parse
@@ -125,7 +126,7 @@ def test_an_entry_changed_by_a_byte_is_not_used_and_is_written_again(folder: Pat
     [entry] = entries(folder)
     good = entry.read_bytes()
     entry.write_bytes(good.replace(b'"Kungsbacka"', b'"Kungsbacko"', 1))
-    paths = [str(p) for p in api._agreement_files(HALLAND)]
+    paths = [str(p) for p in _agreement_files(HALLAND)]
     assert AgreementSet(paths, {}).cached() is None
     api.load_library(HALLAND)
     assert entry.read_bytes() == good
@@ -136,7 +137,7 @@ def test_an_entry_signed_again_but_naming_other_files_is_not_used(folder: Path) 
     api.load_library(HALLAND)
     [entry] = entries(folder)
     rewrite(entry, lambda body: body["files"][0].__setitem__(1, "0" * 64))
-    paths = [str(p) for p in api._agreement_files(HALLAND)]
+    paths = [str(p) for p in _agreement_files(HALLAND)]
     assert AgreementSet(paths, {}).cached() is None
 
 
@@ -164,7 +165,7 @@ def test_an_entry_whose_contents_do_not_decode_or_do_not_fit_is_not_used(
     api.load_library(HALLAND)
     for entry in entries(folder):
         rewrite(entry, damage)
-    paths = [str(p) for p in api._agreement_files(HALLAND)]
+    paths = [str(p) for p in _agreement_files(HALLAND)]
     assert AgreementSet(paths, {}).cached() is None
     for entry in entries(folder):  # what check found, kept with the damage
         rewrite(entry, lambda body: body.setdefault("checked", []))
@@ -221,7 +222,7 @@ def test_a_cache_folder_others_may_write_is_neither_read_nor_written(folder: Pat
     api.load_library(HALLAND)
     folder.chmod(0o777)
     try:
-        paths = [str(p) for p in api._agreement_files(HALLAND)]
+        paths = [str(p) for p in _agreement_files(HALLAND)]
         assert AgreementSet(paths, {}).cached() is None
     finally:
         folder.chmod(0o700)

@@ -199,6 +199,7 @@ def test_the_episodes_a_line_counted_are_the_same_kept_from_the_checking_pass_or
     reading the extract again: ids and days exactly as a second reading gives them, under the
     Halland agreements (the statute counts notice times too)."""
     from agreement_engine import api
+    from agreement_engine.api.evaluation import evaluate_run
     from agreement_engine.ledger.episodes import counted_episodes
 
     agreements = [
@@ -207,7 +208,7 @@ def test_the_episodes_a_line_counted_are_the_same_kept_from_the_checking_pass_or
     ]
     data = str(ROOT / "examples/halland/episodes.csv")
     months = (YearMonth(2022, 11), YearMonth(2026, 12))
-    kept = api._evaluate(data, *months, agreements=agreements, keep_counted=True)
+    kept = evaluate_run(data, *months, agreements=agreements, keep_counted=True)
     again = api.evaluate(data, *months, agreements=agreements)
     assert kept.source is not None and again.source is not None
     assert kept.source.extract.kept is not None  # type: ignore[union-attr]

@@ -21,7 +21,8 @@ import typer
 from agreement_engine import api
 from agreement_engine.cli import commands
 from agreement_engine.cli import output as files
-from agreement_engine.cli.options import Lang, LangOption
+from agreement_engine.cli.boundary import guarded
+from agreement_engine.cli.options import AgreementsOption, Lang, LangOption, ToOption
 from agreement_engine.diagnostics import Diagnostic, UsageError, render_text
 from agreement_engine.render.i18n import Language, language
 
@@ -71,12 +72,6 @@ MonthOption = Annotated[str, typer.Option("--month", help="The month, like 2026-
 DataOption = Annotated[
     str, typer.Option("--data", help="Monthly aggregates or an episode-level extract.")
 ]
-AgreementsOption = Annotated[
-    list[str] | None,
-    typer.Option(
-        "--agreements", help="Agreement files or folders (repeatable; default agreements/)."
-    ),
-]
 MunicipalityOption = Annotated[str, typer.Option("--municipality", help="The municipality.")]
 ReasonOption = Annotated[str, typer.Option("--reason", help="Why: recorded with the change.")]
 ByOption = Annotated[
@@ -121,9 +116,7 @@ def _report(read: Iterable[str], warnings: Iterable[Diagnostic], lang: Language)
 
 
 def _run(context: typer.Context, action: commands.Action) -> None:
-    """The error boundary of every command (:func:`.app.guarded`), and Ctrl-C as exit 130."""
-    from agreement_engine.cli.app import guarded
-
+    """The error boundary of every command (:func:`.boundary.guarded`), and Ctrl-C as exit 130."""
     try:
         guarded(context, action)
     except KeyboardInterrupt:
@@ -136,7 +129,7 @@ def draft(
     context: typer.Context,
     month: MonthOption,
     data: DataOption,
-    to: Annotated[str | None, typer.Option("--to", help="Last month of a range.")] = None,
+    to: ToOption = None,
     agreements: AgreementsOption = None,
     reason: Annotated[
         str | None, typer.Option("--reason", help="Why drafts already made change.")

@@ -23,3 +23,25 @@ LangOption = Annotated[
         case_sensitive=False,
     ),
 ]
+AgreementsOption = Annotated[
+    list[str] | None,
+    typer.Option(
+        "--agreements", help="Agreement files or folders (repeatable; default agreements/)."
+    ),
+]
+ReadingOption = Annotated[
+    list[str] | None,
+    typer.Option(
+        "--reading",
+        help="ASSUMPTION=ALTERNATIVE: compute under another reading of an assumption "
+        "(repeatable; 'agreement-engine readings' shows them all).",
+    ),
+]
+AssumeOption = Annotated[
+    bool,
+    typer.Option(
+        "--assume-approved",
+        help="Evaluate pending extensions as if approved (results marked provisional).",
+    ),
+]
+ToOption = Annotated[str | None, typer.Option("--to", help="Last month of a range.")]
