@@ -861,6 +861,7 @@ def test_comparing_two_files_needs_neither_the_billing_of_lines_nor_the_data_rea
         "import sys, agreement_engine.review.diff\n"
         "loaded = sorted(m for m in sys.modules if m.startswith(("
         "'agreement_engine.billing.bill', 'agreement_engine.billing.inputs', "
+        "'agreement_engine.billing.episode_data', 'agreement_engine.billing.episode_counts', "
         "'agreement_engine.data', 'agreement_engine.review.impact', 'polars')))\n"
         "print(loaded)\n"
     )

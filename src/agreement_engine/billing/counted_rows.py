@@ -3,10 +3,10 @@
 Reading an extract checks every row and leaves out those of municipalities no agreement names;
 which of the rest a run uses is known only once it is billed: a one-month run over an extract
 of four years counts the episodes of one month. The counting took, for each municipality and
-month, how many rows it counted there (:data:`.sources.ROWS_COUNTED`), so the report can say, as
-the aggregates report does, how many rows were used and why the others were not: in another
-month, of a municipality not asked for, or in no month at all (an episode not yet discharged,
-counted by its discharge date).
+month, how many rows it counted there (:data:`.episode_counts.ROWS_COUNTED`), so the report can
+say, as the aggregates report does, how many rows were used and why the others were not: in
+another month, of a municipality not asked for, or in no month at all (an episode not yet
+discharged, counted by its discharge date).
 
 The rows a month's line counts are those whose counting month (by the governing document's
 counting rules) is that month. When the documents billing a run count months alike (the same

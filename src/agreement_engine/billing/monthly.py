@@ -1,5 +1,5 @@
 """What billing asks of the data: a municipality's monthly figures under a rule set, one line
-at a time or the lines of a month at once."""
+at a time or the lines of a month at once, and where they come from (:class:`Origin`)."""
 
 from __future__ import annotations
 
@@ -40,6 +40,16 @@ class MonthlyData(Protocol):
     def caveats(self, ruleset: RuleSet) -> tuple[str, ...]:
         """Why every line the rule set bills from this data is provisional (a value the data
         does not give), if it is."""
+
+
+@dataclass(frozen=True, slots=True)
+class Origin:
+    """Where a line's aggregates come from, for ``explain``: ``place`` in words ('row 7 of
+    aggregates.csv', 'the episodes in extract.csv'), and whether the engine counted them there
+    by the governing document's counting rules (else they are given, as read)."""
+
+    place: str
+    counted: bool
 
 
 @dataclass(frozen=True, slots=True)

@@ -2,14 +2,13 @@
 
 A test file is checked against its schema first; then each case is read on its own, so that a
 mistake in one case keeps only that case from running. Every problem is located in the file and
-worded as ``check`` words the agreement files' problems. :mod:`.scenarios` runs the cases.
+worded as ``check`` words the agreement files' problems. A case's input is read by :mod:`.inputs`,
+the test figures by :mod:`.figures`; :mod:`.run` runs the cases.
 """
 
 from __future__ import annotations
 
-import datetime as dt
 import os
-import re
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -34,18 +33,16 @@ from agreement_engine.diagnostics import (
     did_you_mean,
     error,
 )
-from agreement_engine.formula import Amount, Value, to_decimal
-from agreement_engine.formula.types import NUMBER, UNITS
+from agreement_engine.formula import Value
 from agreement_engine.months import YearMonth
 from agreement_engine.scenarios.cases import (
-    Aggregates,
     Case,
-    Episode,
     Expectation,
     ScenarioFigure,
     Written,
 )
 from agreement_engine.scenarios.figures import merged, read_figures
+from agreement_engine.scenarios.inputs import read_input
 from agreement_engine.scenarios.values import VALUE_WORDS, BadValue, as_written, parse_value
 
 FORMAT = "agreement-engine-tests/1"
@@ -79,7 +76,6 @@ EXAMPLES = {
     "readings": "readings: {benchmark-2024: 2021-average-from-2024}",
     "source": "source: krf-2022",
 }
-_TIME = re.compile(r"([01]?[0-9]|2[0-3])[:.]([0-5][0-9])(?:[:.]([0-5][0-9]))?")
 
 
 # -- finding test files ---------------------------------------------------------------------------
@@ -160,7 +156,7 @@ class FileReader:
         own, figure_problems = read_figures(self, (*path, "figures"))
         problems += figure_problems
         readings = self._readings(path, entry, problems)
-        data, refused = self._input((*path, "input"), entry["input"], problems)
+        data, refused = read_input(self, (*path, "input"), entry["input"], problems)
         outputs = self._outputs((*path, "output"), entry.get("output") or {}, problems)
         self._expects_something(path, entry, problems)
         if any(p.is_error for p in problems) or data is None:
@@ -233,113 +229,6 @@ class FileReader:
                 )
             )
         return YearMonth.range(first, last)
-
-    def _input(
-        self, path: KeyPath, written: dict[str, Any], problems: list[Diagnostic]
-    ) -> tuple[Aggregates | tuple[Episode, ...] | None, list[Diagnostic]]:
-        """The input, and what the engine would refuse in it (an episode's dates, ...)."""
-        if "care_episodes" in written:
-            if "episodes" in written or "total_days" in written:
-                problems.append(
-                    error(
-                        "give either 'episodes' and 'total_days', or 'care_episodes', not both",
-                        self.at((*path, "care_episodes"), key=True),
-                        hint="the aggregates are counted from the care episodes",
-                        code="invalid-value",
-                    )
-                )
-                return None, []
-            return self._episodes((*path, "care_episodes"), written["care_episodes"], problems)
-        missing = [key for key in ("episodes", "total_days") if key not in written]
-        for key in missing:
-            problems.append(
-                error(
-                    f"missing required key '{key}' in 'input'",
-                    self.at(path, key=True),
-                    hint="give both episodes and total_days (for example: input: "
-                    "{episodes: 10, total_days: 66}), or the care episodes under 'care_episodes'",
-                    code="missing-key",
-                )
-            )
-        if missing:
-            return None, []
-        return self._aggregates(path, written, problems)
-
-    def _aggregates(
-        self, path: KeyPath, written: dict[str, Any], problems: list[Diagnostic]
-    ) -> tuple[Aggregates | None, list[Diagnostic]]:
-        where = self.at((*path, "total_days"))
-        days = self.value("total_days", written["total_days"], where, problems)
-        if days is None:
-            return None, []
-        if not isinstance(days, Amount) or days.unit not in (NUMBER, UNITS["days"]):
-            message = f"'total_days' must be a number of days, like 66 or 66 days, not {days}"
-            problems.append(error(message, where, code="invalid-value"))
-            return None, []
-        total = to_decimal(days.value)
-        if total is None or total < 0:
-            message = f"'total_days' must be 0 or more days, written as a decimal, not {days}"
-            problems.append(error(message, where, code="invalid-value"))
-            return None, []
-        episodes: int = written["episodes"]
-        refused = []
-        if episodes == 0 and total > 0:
-            refused.append(
-                error(
-                    f"'total_days' is {written['total_days']}, but 'episodes' is 0",
-                    where,
-                    hint="days can only be counted in episodes; check the figures",
-                    code="data-value",
-                )
-            )
-        return Aggregates(episodes, total, self.at(path)), refused
-
-    def _episodes(
-        self, path: KeyPath, written: list[dict[str, Any]], problems: list[Diagnostic]
-    ) -> tuple[tuple[Episode, ...] | None, list[Diagnostic]]:
-        episodes, refused = [], []
-        for index, entry in enumerate(written):
-            where: KeyPath = (*path, index)
-            fields: dict[str, object] = {}
-            for name, value in entry.items():
-                if name in ("ready_date", "discharge_date"):
-                    fields[name] = dt.date.fromisoformat(value)
-                elif name == "notice_time":
-                    fields[name] = self._time((*where, name), value, problems)
-                elif name == "care_type":
-                    fields[name] = value.lower()
-                else:
-                    fields[name] = value
-            ready, discharged = fields.get("ready_date"), fields.get("discharge_date")
-            if (
-                isinstance(ready, dt.date)
-                and isinstance(discharged, dt.date)
-                and discharged < ready
-            ):
-                refused.append(
-                    error(
-                        f"'discharge_date' is {discharged}, before the 'ready_date' {ready}",
-                        self.at((*where, "discharge_date")),
-                        hint="a patient is discharged on or after the day they are ready; "
-                        "check both dates",
-                        code="data-dates",
-                    )
-                )
-            episodes.append(Episode(fields, self.at(where)))
-        return tuple(episodes), refused
-
-    def _time(self, path: KeyPath, written: str, problems: list[Diagnostic]) -> dt.time | None:
-        found = _TIME.fullmatch(written.strip())
-        if found is None:
-            problems.append(
-                error(
-                    f"'notice_time' must be a time of day like 13:45, not '{written}'",
-                    self.at(path),
-                    code="invalid-value",
-                )
-            )
-            return None
-        return dt.time(int(found[1]), int(found[2]), int(found[3] or 0))
 
     def _outputs(
         self, path: KeyPath, written: dict[str, Any], problems: list[Diagnostic]

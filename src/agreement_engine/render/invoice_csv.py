@@ -1,0 +1,148 @@
+"""The invoice basis as CSV for a Swedish spreadsheet: ``;`` separators, decimal commas, UTF-8
+with a BOM, and every cell of a numeric column a number (:data:`CSV_PLACES`); the exact values
+in columns of their own, and no text cell a spreadsheet would run as a formula (:func:`inert`).
+The headings and words are in the language passed (:mod:`.i18n`, English by default).
+
+A run can have tens of thousands of lines: the file is made a part of the lines at a time
+(:func:`.columns.parted`), the values of a part become text all at once, and rows are joined
+as text rather than written cell by cell; the csv module quotes only the parts that need it.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+from collections.abc import Sequence
+from typing import Any
+
+from agreement_engine.billing.lines import InvoiceBasis, Quantities
+from agreement_engine.formula.values import (
+    approximate_ratio,
+    column_texts,
+    decimal_places,
+    ratio_texts,
+)
+from agreement_engine.render.columns import (
+    EXACT,
+    SHEET,
+    cells,
+    exact_columns,
+    headings,
+    parted,
+)
+from agreement_engine.render.columns import values as values_of
+from agreement_engine.render.i18n import ENGLISH, Language
+
+CSV_PLACES = 6
+"""Decimals a CSV cell gives of a value whose decimals never end (rounded half-even); the exact
+value is in the column '… (exact)'."""
+
+
+def render_csv(basis: InvoiceBasis, lang: Language = ENGLISH) -> str:
+    """CSV for a Swedish spreadsheet: ';' separated, decimal commas, a BOM so Excel reads UTF-8;
+    every cell of a numeric column a number, the exact values in columns of their own."""
+    return csv_bytes(basis, lang).decode("utf-8")
+
+
+def csv_bytes(basis: InvoiceBasis, lang: Language = ENGLISH) -> bytes:
+    """:func:`render_csv` as the bytes of the file (UTF-8), made :data:`.columns.PART` lines at
+    a time and written into one buffer as they are made: a run of many lines never holds the
+    text of every cell at once, nor its file twice."""
+    names = (*SHEET, *exact_columns(basis.lines))
+    out = io.BytesIO()
+    out.write(b"\xef\xbb\xbf")  # a BOM, so Excel reads UTF-8
+    out.write(_csv_text([[heading] for heading in headings(names, lang)]).encode("utf-8"))
+    for part in parted(basis.lines):
+        found = values_of(part)
+        texts: list[list[str]] = cells(
+            part, names, csv_numbers, csv_ratios, lang, found, inert, basis.library.readings
+        )
+        texts = [
+            column
+            if name in SHEET or _numbers_only(found[name[: -len(EXACT)]])
+            else list(map(inert, column))
+            for name, column in zip(names, texts, strict=True)
+        ]
+        out.write(_csv_text(texts).encode("utf-8"))
+    return out.getvalue()  # the buffer itself, not a copy, once nothing else holds it
+
+
+def _numbers_only(column: Quantities) -> bool:
+    """Whether the exact values' cells are numbers none below zero: none starts like a formula."""
+    return not column.others and min(column.numerators, default=0) >= 0
+
+
+def _csv_text(columns: Sequence[Sequence[str]]) -> str:
+    """Cells (a list for each column) as CSV lines: joined as they are, unless some cell must be
+    quoted (the csv module knows how)."""
+    if not columns or not columns[0]:
+        return ""
+    text = "\r\n".join(map(";".join, zip(*columns, strict=True))) + "\r\n"
+    if not _quoted(text, len(columns[0]), len(columns)):
+        return text
+    buffer = io.StringIO()
+    csv.writer(buffer, delimiter=";", lineterminator="\r\n").writerows(zip(*columns, strict=True))
+    return buffer.getvalue()
+
+
+def csv_numbers(values: list[Any]) -> list[str]:
+    """Values as CSV cells, each a number a spreadsheet reads with a decimal comma: exact where
+    its decimals end, else rounded half-even to :data:`CSV_PLACES` decimals; nothing for no
+    value."""
+    texts = column_texts(values, point=",")  # exact where the decimals end, else cut and '…'
+    for i, text in enumerate(texts):
+        if text.endswith("…"):
+            texts[i] = _rounded(values[i].value.numerator, values[i].value.denominator)
+    return texts
+
+
+def csv_ratios(numerators: list[int], denominators: list[int]) -> list[str]:
+    """:func:`csv_numbers` of quantities given as integers."""
+    return ratio_texts(numerators, denominators, _csv_number)
+
+
+def _csv_number(numerator: int, denominator: int) -> str:
+    """A number in lowest terms as a CSV cell (see :func:`csv_numbers`)."""
+    if decimal_places(denominator) is None:
+        return _rounded(numerator, denominator)
+    return approximate_ratio(numerator, denominator, point=",")
+
+
+def _rounded(numerator: int, denominator: int) -> str:
+    """A number whose decimals never end, rounded half-even to CSV_PLACES decimals, every one
+    written: by whole-number arithmetic (as round_exact's half_even, for tens of thousands)."""
+    whole, rest = divmod(numerator * _SCALE, denominator)
+    rest += rest
+    if rest > denominator or (rest == denominator and whole & 1):
+        whole += 1
+    if whole >= _SCALE:
+        digits = str(whole)
+        return f"{digits[:-CSV_PLACES]},{digits[-CSV_PLACES:]}"
+    if whole >= 0:
+        return f"0,{whole:0{CSV_PLACES}d}"
+    digits = str(-whole).rjust(CSV_PLACES + 1, "0")
+    return f"-{digits[:-CSV_PLACES]},{digits[-CSV_PLACES:]}"
+
+
+_SCALE = 10**CSV_PLACES
+
+
+_FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+"""How a cell that a spreadsheet would take for a formula starts."""
+
+
+def inert(text: str) -> str:
+    """A text cell a spreadsheet shows as text, never runs as a formula: one that starts like a
+    formula (a municipality named '=HYPERLINK(…)' in an agreement file) gets a leading "'"."""
+    return "'" + text if text.startswith(_FORMULA_STARTS) else text
+
+
+def _quoted(text: str, rows: int, cells: int) -> bool:
+    """Whether the csv module would quote some cell of these rows, joined as they are: one that
+    holds a ';', a '"' or a line break (what it quotes, the same in Python 3.11 to 3.13)."""
+    return (
+        text.count(";") != rows * (cells - 1)
+        or text.count("\n") != rows
+        or text.count("\r") != rows
+        or '"' in text
+    )
