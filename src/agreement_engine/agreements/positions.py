@@ -1,6 +1,6 @@
 """Positions in YAML source text: spans, lines and columns, and each character of a scalar.
 
-:mod:`.yamlsource` keeps, for every key and value it loads, the :class:`Place` it was written.
+:mod:`.source` keeps, for every key and value it loads, the :class:`Place` it was written.
 This module turns such spans into a :class:`~agreement_engine.diagnostics.Location`, and re-reads
 a scalar's source text (plain, quoted with its escapes, folded or block) to find where each
 character of its value was written, so that an error in a formula can point at one name in it.

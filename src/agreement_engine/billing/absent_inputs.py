@@ -2,7 +2,7 @@
 
 An extract may leave out the optional columns (the notice time, the yes/no facts, the care
 type). A value not in the file is not known for any episode, and counting takes it so: a
-condition on it is not met (see :mod:`.columnar`), as the statute's assumption
+condition on it is not met (see :mod:`.counting`), as the statute's assumption
 ``statute-unknown-facts`` reads a fact left blank. That is a sound reading for one blank field,
 but for a whole column it can move every episode's money (the notice time decides between three
 and four days), so it must never pass silently: every line whose counting rules read such a

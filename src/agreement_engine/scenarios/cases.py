@@ -1,8 +1,8 @@
 """Scenario cases as read from a test file, and how they went when run.
 
 A :class:`Case` is one municipality in one month (or a range of months), read and checked by
-:mod:`.scenario_files`; :mod:`.scenarios` runs it into a :class:`CaseResult`, whose failures
-:mod:`.scenario_output` shows.
+:mod:`.files`; :mod:`.run` runs it into a :class:`CaseResult`, whose failures
+:mod:`agreement_engine.render.scenarios` shows.
 """
 
 from __future__ import annotations

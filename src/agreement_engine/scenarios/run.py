@@ -19,9 +19,9 @@ aggregates or a few care episodes written inline; it expects values of rules by 
 exactly: no tolerance), a status with reasons, or that the engine refuses the input. Test figures
 (``figures:``) fill, for these cases only, the dated figures that no real file gives a value for.
 
-:mod:`.scenario_files` reads the test files (problems in them are located and worded as
+:mod:`.files` reads the test files (problems in them are located and worded as
 ``check`` words them); this module runs the cases through :func:`agreement_engine.billing.bill.bill`
-and compares. :mod:`.scenario_output` renders the results.
+and compares. :mod:`agreement_engine.render.scenarios` renders the results.
 """
 
 from __future__ import annotations
