@@ -77,8 +77,8 @@ def main() -> None:
         "agreements loaded",
     )
     timed(evaluation, "_bill", "data read and checked (an extract: counted too)", "lines billed")
-    timed(commands, "render_basis", "last checks", "output rendered")
-    timed(files, "write_whole", "(between)", "output written")
+    timed(commands, "basis_parts", "last checks", "output made (a CSV: as it is written)")
+    timed(files, "write_whole", "(between)", "output written (a CSV: made too)")
     os._exit = report  # type: ignore[assignment]  # how the command line ends the process
     sys.argv = ["agreement-engine", *sys.argv[1:]]
     app.main()

@@ -413,6 +413,38 @@ def test_a_write_that_fails_half_way_keeps_the_old_file_and_leaves_no_temporary(
     ]
 
 
+def test_a_csv_written_in_parts_that_fails_after_the_first_keeps_the_old_file(
+    tmp_path: Path, data: Path, figures: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A CSV is made a part of its lines at a time as it is written, so that a national run
+    never holds its whole file: a part that cannot be made, after the heading was written,
+    still leaves the old file as it was and no temporary file."""
+    from agreement_engine.render import invoice_csv
+
+    made = invoice_csv._csv_text
+    calls = []
+
+    def second_part_fails(columns: object) -> str:
+        calls.append(columns)
+        if len(calls) == 2:
+            raise RuntimeError("the disk controller caught fire")
+        return made(columns)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(invoice_csv, "_csv_text", second_part_fails)
+    old = tmp_path / "basis.csv"
+    old.write_bytes(b"last month's basis")
+    result = evaluate(data, figures, "--month", "2023-11", "--output", old)
+    assert len(calls) == 2
+    assert result.exit_code == 1
+    assert "internal error: RuntimeError: the disk controller caught fire" in result.stderr
+    assert old.read_bytes() == b"last month's basis"
+    assert sorted(p.name for p in tmp_path.iterdir()) == [
+        "aggregates.csv",
+        "basis.csv",
+        "test-figures.yaml",
+    ]
+
+
 def test_output_that_cannot_be_written_is_wrong_usage_and_leaves_no_temporary_file(
     tmp_path: Path, data: Path, figures: Path
 ) -> None:

@@ -6,6 +6,7 @@ their bodies are :mod:`.commands`', their errors and exit codes :func:`.boundary
 from __future__ import annotations
 
 import sys
+from collections.abc import Iterable
 from enum import StrEnum
 from typing import TYPE_CHECKING, Annotated
 
@@ -82,11 +83,11 @@ def evaluate(
             readings=reading or [],
         )
         code = _billed(run, words)
-        payload = commands.render_basis(run, chosen, words)
+        parts = commands.basis_parts(run, chosen, words)
         if output:
-            _write(output, payload, run, data, words)
+            _write(output, parts, run, data, words)
             return "", code
-        return payload.decode("utf-8"), code
+        return b"".join(parts).decode("utf-8"), code
 
     guarded(context, action)
 
@@ -142,8 +143,11 @@ def _billed(run: Evaluation, words: Language) -> int:
     return code
 
 
-def _write(output: str, payload: bytes, run: Evaluation, data: str, words: Language) -> None:
-    """The output file written whole, made from the data file and the agreement files."""
+def _write(
+    output: str, payload: bytes | Iterable[bytes], run: Evaluation, data: str, words: Language
+) -> None:
+    """The output file written whole (from its parts as they are made), made from the data file
+    and the agreement files."""
     read = [data, *(document.path for document in run.library.documents)]
     files.write_whole(output, payload, inputs=read)
     typer.echo(words._("wrote {path}", path=output), err=True)

@@ -9,7 +9,7 @@ are read here, where their names are known.
 from __future__ import annotations
 
 import json
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from typing import TYPE_CHECKING
 
 from agreement_engine import api
@@ -150,6 +150,14 @@ def reading_options(texts: Sequence[str]) -> dict[str, str]:
 def render_basis(evaluation: Evaluation, output_format: str, lang: Language = ENGLISH) -> bytes:
     """The invoice basis in the format asked for, as the bytes to write, in a language; JSON
     says which data file it was computed from and how that was read (the workbook too)."""
+    return b"".join(basis_parts(evaluation, output_format, lang))
+
+
+def basis_parts(
+    evaluation: Evaluation, output_format: str, lang: Language = ENGLISH
+) -> Iterator[bytes]:
+    """:func:`render_basis` in parts made as they are written (a CSV a part of its lines at a
+    time), so that a large basis is never held whole as bytes."""
     from agreement_engine.render import invoice as invoice_output
 
     data = None
@@ -157,7 +165,7 @@ def render_basis(evaluation: Evaluation, output_format: str, lang: Language = EN
         report, warnings = evaluation.report, evaluation.warnings
         data = invoice_output.data_json(report, evaluation.data_sha256(), warnings)
     basis = evaluation.basis
-    return invoice_output.render_basis(basis, output_format, data, lang, evaluation.report)
+    return invoice_output.basis_parts(basis, output_format, data, lang, evaluation.report)
 
 
 def billed_code(basis: InvoiceBasis) -> int:

@@ -6,15 +6,18 @@ import os
 import stat
 import sys
 import tempfile
-from collections.abc import Collection
+from collections.abc import Collection, Iterable
 from pathlib import Path
+from typing import BinaryIO
 
 from agreement_engine.diagnostics import UsageError
 from agreement_engine.months import YearMonth
 
 
-def write_whole(path: str, data: bytes, inputs: Collection[str] = ()) -> None:
+def write_whole(path: str, data: bytes | Iterable[bytes], inputs: Collection[str] = ()) -> None:
     """Write a file whole or not at all: to a temporary file beside it, then renamed over it.
+    ``data``: the bytes, or their parts, each written as it is made (a part that cannot be
+    made, or a write that fails, leaves the file as it was).
 
     A link is followed: the file it points to is written and the link kept. A pipe or a device
     (``/dev/stdout``) cannot be replaced, so it is written straight. The file keeps the
@@ -42,7 +45,7 @@ def write_whole(path: str, data: bytes, inputs: Collection[str] = ()) -> None:
         raise UsageError(f"cannot write {path}: {exc.strerror}") from None
     try:
         with os.fdopen(handle, "wb") as stream:
-            stream.write(data)
+            _write_parts(stream, data)
             os.fchmod(stream.fileno(), mode)
         os.replace(temporary, target)
     except BaseException as exc:
@@ -64,13 +67,18 @@ def _no_folder(path: str, folder: Path) -> str:
     return f"cannot write {path}: the folder {given} {what}"
 
 
-def _write_straight(path: str, target: Path, data: bytes) -> None:
+def _write_straight(path: str, target: Path, data: bytes | Iterable[bytes]) -> None:
     """Write to a pipe or device, which cannot be replaced by a whole file."""
     try:
         with open(target, "wb") as stream:
-            stream.write(data)
+            _write_parts(stream, data)
     except OSError as exc:
         raise UsageError(f"cannot write {path}: {exc.strerror}") from None
+
+
+def _write_parts(stream: BinaryIO, data: bytes | Iterable[bytes]) -> None:
+    for part in (data,) if isinstance(data, bytes) else data:
+        stream.write(part)
 
 
 def _umask() -> int:

@@ -16,7 +16,7 @@ becomes text once; and rows are joined as text rather than written cell by cell.
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Iterator, Mapping
 from decimal import Decimal
 from fractions import Fraction
 from functools import partial
@@ -29,11 +29,18 @@ from agreement_engine.formula.values import approximate_ratio, column_texts, exa
 from agreement_engine.months import YearMonth, describe_runs
 from agreement_engine.render.columns import cells, governed_by, headings, month_text, totals
 from agreement_engine.render.i18n import ENGLISH, Language
-from agreement_engine.render.invoice_csv import CSV_PLACES, csv_bytes, csv_ratios, inert, render_csv
+from agreement_engine.render.invoice_csv import (
+    CSV_PLACES,
+    csv_parts,
+    csv_ratios,
+    inert,
+    render_csv,
+)
 from agreement_engine.render.invoice_json import data_json, render_json
 
 __all__ = [
     "CSV_PLACES",
+    "basis_parts",
     "csv_ratios",
     "data_json",
     "inert",
@@ -187,12 +194,26 @@ def render_basis(
     """The invoice basis in a format (table, csv, json, xlsx), as the bytes to write, in a
     language (JSON is always English); the JSON names ``data``, the data file it was computed
     from (:func:`data_json`), and the workbook ``read``, how that file was read."""
+    return b"".join(basis_parts(basis, output_format, data, lang, read))
+
+
+def basis_parts(
+    basis: InvoiceBasis,
+    output_format: str,
+    data: Mapping[str, Any] | None = None,
+    lang: Language = ENGLISH,
+    read: ReadReport | None = None,
+) -> Iterator[bytes]:
+    """:func:`render_basis` in parts made as they are asked for: the CSV a part of the lines at a
+    time (:func:`.invoice_csv.csv_parts`), so that a file written part by part is never held
+    whole; the other formats in one part."""
     if output_format == "csv":
-        return csv_bytes(basis, lang)
-    if output_format == "json":
-        return render_json(basis, data).encode("utf-8")
-    if output_format == "xlsx":
+        yield from csv_parts(basis, lang)
+    elif output_format == "json":
+        yield render_json(basis, data).encode("utf-8")
+    elif output_format == "xlsx":
         from agreement_engine.render.xlsx import render_xlsx
 
-        return render_xlsx(basis, lang, read)
-    return render_table(basis, lang).encode("utf-8")
+        yield render_xlsx(basis, lang, read)
+    else:
+        yield render_table(basis, lang).encode("utf-8")

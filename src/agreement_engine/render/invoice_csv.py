@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import csv
 import io
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 from typing import Any
 
 from agreement_engine.billing.lines import InvoiceBasis, Quantities
@@ -45,13 +45,17 @@ def render_csv(basis: InvoiceBasis, lang: Language = ENGLISH) -> str:
 
 
 def csv_bytes(basis: InvoiceBasis, lang: Language = ENGLISH) -> bytes:
-    """:func:`render_csv` as the bytes of the file (UTF-8), made :data:`.columns.PART` lines at
-    a time and written into one buffer as they are made: a run of many lines never holds the
-    text of every cell at once, nor its file twice."""
+    """:func:`render_csv` as the bytes of the file (UTF-8)."""
+    return b"".join(csv_parts(basis, lang))
+
+
+def csv_parts(basis: InvoiceBasis, lang: Language = ENGLISH) -> Iterator[bytes]:
+    """The bytes of :func:`csv_bytes` in parts, :data:`.columns.PART` lines at a time, made as
+    they are asked for: a file written part by part never holds the text of every cell at once,
+    nor the whole file."""
     names = (*SHEET, *exact_columns(basis.lines))
-    out = io.BytesIO()
-    out.write(b"\xef\xbb\xbf")  # a BOM, so Excel reads UTF-8
-    out.write(_csv_text([[heading] for heading in headings(names, lang)]).encode("utf-8"))
+    heading = _csv_text([[heading] for heading in headings(names, lang)])
+    yield b"\xef\xbb\xbf" + heading.encode("utf-8")  # a BOM, so Excel reads UTF-8
     for part in parted(basis.lines):
         found = values_of(part)
         texts: list[list[str]] = cells(
@@ -63,8 +67,7 @@ def csv_bytes(basis: InvoiceBasis, lang: Language = ENGLISH) -> bytes:
             else list(map(inert, column))
             for name, column in zip(names, texts, strict=True)
         ]
-        out.write(_csv_text(texts).encode("utf-8"))
-    return out.getvalue()  # the buffer itself, not a copy, once nothing else holds it
+        yield _csv_text(texts).encode("utf-8")
 
 
 def _numbers_only(column: Quantities) -> bool:
