@@ -16,8 +16,9 @@ used, so reading monthly aggregates never loads the extract's readers (nor polar
 
 from __future__ import annotations
 
-from importlib import import_module
 from typing import TYPE_CHECKING
+
+from agreement_engine.lazy import exports
 
 if TYPE_CHECKING:
     from agreement_engine.data.aggregates import AGGREGATE_COLUMNS, read_aggregates
@@ -80,15 +81,4 @@ _WHERE = {
 }
 
 
-def __getattr__(name: str) -> object:
-    """A name of the package, imported from the module it lives in on first use."""
-    module = _WHERE.get(name)
-    if module is None:  # a submodule (``from agreement_engine.data import csv_text``) is found next
-        raise AttributeError(f"module 'agreement_engine.data' has no attribute '{name}'")
-    value = getattr(import_module(f"agreement_engine.data.{module}"), name)
-    globals()[name] = value
-    return value
-
-
-def __dir__() -> list[str]:
-    return sorted(__all__)
+__getattr__, __dir__ = exports(__name__, _WHERE, __all__)

@@ -15,11 +15,11 @@ imports the parser and lark.
 
 from __future__ import annotations
 
-from importlib import import_module
 from typing import TYPE_CHECKING
 
 # Imported now: the module of the same name would otherwise stand for the function.
 from agreement_engine.formula.unparse import unparse
+from agreement_engine.lazy import exports
 
 if TYPE_CHECKING:
     from agreement_engine.formula.ast import Expr, Span
@@ -79,15 +79,4 @@ _WHERE = {
 }
 
 
-def __getattr__(name: str) -> object:
-    """A name of the language, imported from the module it lives in on first use."""
-    module = _WHERE.get(name)
-    if module is None:  # a submodule (``from agreement_engine.formula import ast``) is found next
-        raise AttributeError(f"module 'agreement_engine.formula' has no attribute '{name}'")
-    value = getattr(import_module(f"agreement_engine.formula.{module}"), name)
-    globals()[name] = value
-    return value
-
-
-def __dir__() -> list[str]:
-    return sorted(__all__)
+__getattr__, __dir__ = exports(__name__, _WHERE, __all__)
