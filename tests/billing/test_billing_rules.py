@@ -132,7 +132,7 @@ def test_truth_values_times_and_texts_are_shown_as_formulas_write_them(tmp_path:
         net_amount: total_days * day_price[year_of(month)]
         """
     run = bill(agreement(tmp_path, rules), aggregates(tmp_path, 2, 9))
-    line = json.loads(commands.render_basis(run, "json"))["lines"][0]
+    line = json.loads(b"".join(commands.basis_parts(run, "json")))["lines"][0]
     assert {k: line["values"][k] for k in ("long_stay", "cut_off", "benchmark")} == {
         "long_stay": "true",
         "cut_off": "12:00",

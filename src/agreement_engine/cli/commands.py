@@ -147,17 +147,13 @@ def reading_options(texts: Sequence[str]) -> dict[str, str]:
     return chosen
 
 
-def render_basis(evaluation: Evaluation, output_format: str, lang: Language = ENGLISH) -> bytes:
-    """The invoice basis in the format asked for, as the bytes to write, in a language; JSON
-    says which data file it was computed from and how that was read (the workbook too)."""
-    return b"".join(basis_parts(evaluation, output_format, lang))
-
-
 def basis_parts(
     evaluation: Evaluation, output_format: str, lang: Language = ENGLISH
 ) -> Iterator[bytes]:
-    """:func:`render_basis` in parts made as they are written (a CSV a part of its lines at a
-    time), so that a large basis is never held whole as bytes."""
+    """The invoice basis in the format asked for, in a language, as the parts of the bytes to
+    write, made as they are written (a CSV a part of its lines at a time, so that a large basis
+    is never held whole); JSON says which data file it was computed from and how that was read
+    (the workbook too)."""
     from agreement_engine.render import invoice as invoice_output
 
     data = None

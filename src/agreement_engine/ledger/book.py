@@ -130,14 +130,7 @@ class Ledger:
         given = _reason(reason)
         if given is None:
             raise UsageError("an adjustment needs --reason: say why the draft is changed")
-        billed = self.engine.bill(
-            data,
-            month,
-            None,
-            agreements=agreements,
-            assume_approved=assume_approved,
-            municipality=municipality,
-        )
+        billed = self._one(data, month, municipality, agreements, assume_approved)
         with self._open() as store:
             return drafting.adjust(store, billed, reason=given, by=who(by))
 
@@ -172,7 +165,22 @@ class Ledger:
         given = _reason(reason)
         if given is None:
             raise UsageError("a correction needs --reason: say why the invoice is corrected")
-        billed = self.engine.bill(
+        billed = self._one(data, month, municipality, agreements, assume_approved)
+        with self._open() as store:
+            return sending.correct(
+                store, billed, reason=given, accept=_reason(accept_provisional), by=who(by)
+            )
+
+    def _one(
+        self,
+        data: str,
+        month: YearMonth,
+        municipality: str,
+        agreements: Sequence[str],
+        assume_approved: bool,
+    ) -> Billed:
+        """One municipality-month computed again from ``data``, to adjust or correct it."""
+        return self.engine.bill(
             data,
             month,
             None,
@@ -180,10 +188,6 @@ class Ledger:
             assume_approved=assume_approved,
             municipality=municipality,
         )
-        with self._open() as store:
-            return sending.correct(
-                store, billed, reason=given, accept=_reason(accept_provisional), by=who(by)
-            )
 
     def stale(
         self, *, agreements: Sequence[str] = DEFAULT_AGREEMENTS, data: str | None = None
