@@ -13,6 +13,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Mapping, Sequence
 from operator import itemgetter
+from typing import NamedTuple
 
 from agreement_engine.agreements.library import Library
 from agreement_engine.billing.across import History
@@ -22,7 +23,7 @@ from agreement_engine.billing.lines import Footing, InvoiceBasis, InvoiceLine, R
 from agreement_engine.billing.monthly import MonthColumns, MonthlyData
 from agreement_engine.billing.plan import Plans
 from agreement_engine.billing.ruleset import RESULT
-from agreement_engine.billing.timeline import Governing
+from agreement_engine.billing.timeline import Governing, Parties
 from agreement_engine.billing.together import (
     Due,
     Group,
@@ -43,6 +44,21 @@ from agreement_engine.months import YearMonth
 __all__ = ["MonthlyData", "bill"]
 
 
+class _Run(NamedTuple):
+    """What every month of a run bills with: the library, the data, the plans and governance
+    worked out so far, the run's history, the municipalities, and those party to the same
+    agreements grouped (:meth:`.Governing.parties`, the same every month)."""
+
+    library: Library
+    data: MonthlyData
+    plans: Plans
+    governing: Governing
+    history: History
+    municipalities: Sequence[str]
+    parties: Parties
+    assume_approved: bool
+
+
 def bill(
     library: Library,
     data: MonthlyData,
@@ -56,84 +72,94 @@ def bill(
 
     ``progress`` is told each month as it starts (month, its number, how many), for a terminal.
     """
-    plans, governing = Plans(library), Governing(library)
+    governing = Governing(library)
     history = History(library.parameters, data)
+    parties = governing.parties(municipalities)
+    run = _Run(
+        library, data, Plans(library), governing, history, municipalities, parties, assume_approved
+    )
     lines: list[InvoiceLine] = []
     for number, month in enumerate(months, 1):
         if progress is not None:
             progress(month, number, len(months))
-        found = _month(
-            library, data, plans, governing, history, municipalities, month, assume_approved
-        )
-        lines += found
+        lines += _month(run, month)
     return InvoiceBasis(
         tuple(lines), tuple(months), tuple(municipalities), assume_approved, library
     )
 
 
-def _month(
-    library: Library,
-    data: MonthlyData,
-    plans: Plans,
-    governing: Governing,
-    history: History,
-    municipalities: Sequence[str],
-    month: YearMonth,
-    assume_approved: bool,
-) -> list[InvoiceLine]:
+def _month(run: _Run, month: YearMonth) -> list[InvoiceLine]:
     """A month's lines, in the order of the municipalities. Municipalities whose months are
     governed alike share their rules; the lines one rule set computes are computed together
     (:func:`_rule_set_lines`)."""
+    municipalities = run.municipalities
     found: list[InvoiceLine | None] = [None] * len(municipalities)
     rules: dict[tuple[object, ...], Rules | Unbillable] = {}
-    together: dict[str, list[tuple[int, Rules]]] = {}
-    for governance, rows in governing.grouped(municipalities, month):
+    together: dict[str, list[tuple[list[int], Rules]]] = {}
+    for governance, rows in run.governing.grouped(run.parties, month):
         ruled = rules.get(governance.key)
         if ruled is None:
-            ruled = rules[governance.key] = rules_of(plans, governance, assume_approved, data)
+            ruled = rules[governance.key] = rules_of(
+                run.plans, governance, run.assume_approved, run.data
+            )
         if isinstance(ruled, Unbillable):
             for row in rows:
                 found[row] = InvoiceLine(municipalities[row], None, ruled.footing, ruled.values)
         else:
-            together.setdefault(ruled.ruleset.name, []).extend((row, ruled) for row in rows)
-    for group in together.values():
-        group.sort(key=itemgetter(0))
-        names = [municipalities[row] for row, _ in group]
-        made = _rule_set_lines(library, data, history, names, [r for _, r in group], month)
-        for (row, _), line in zip(group, made, strict=True):
+            together.setdefault(ruled.ruleset.name, []).append((rows, ruled))
+    for parts in together.values():
+        rows, ruled_rows = _in_order(parts)
+        names = [municipalities[row] for row in rows]
+        made = _rule_set_lines(run, names, ruled_rows, month)
+        if len(made) == len(found):  # one rule set bills every line: they are in order
+            return made
+        for row, line in zip(rows, made, strict=True):
             found[row] = line
     return [line for line in found if line is not None]
 
 
+def _in_order(parts: list[tuple[list[int], Rules]]) -> tuple[list[int], list[Rules]]:
+    """The rows one rule set bills, in order, each with its rules, from the groups of rows
+    governed alike (most often one group: then as it is)."""
+    if len(parts) == 1:
+        [(rows, ruled)] = parts
+        return rows, [ruled] * len(rows)
+    pairs = sorted(((row, ruled) for rows, ruled in parts for row in rows), key=itemgetter(0))
+    return [row for row, _ in pairs], [ruled for _, ruled in pairs]
+
+
 def _rule_set_lines(
-    library: Library,
-    data: MonthlyData,
-    history: History,
-    municipalities: list[str],
-    rules: list[Rules],
-    month: YearMonth,
+    run: _Run, municipalities: list[str], rules: list[Rules], month: YearMonth
 ) -> list[InvoiceLine]:
     """The lines of one rule set in a month: those whose data cannot give their aggregates (or
     price their days) not computed, the others computed together (:func:`_compute_together`),
     or each by the run's history when the rules read other months."""
     first = rules[0]
-    columns = data.month_columns(first.ruleset, first.typed, municipalities, month)
+    columns = run.data.month_columns(first.ruleset, first.typed, municipalities, month)
     made: list[InvoiceLine | None] = [None] * len(municipalities)
     for row, reason in columns.missing.items():
         ruled = rules[row]
         made[row] = not_computed(ruled, municipalities[row], (reason, *ruled.notes, *ruled.reasons))
     priced, counted = _priced(columns, municipalities, rules, made)
+    if len(priced) == len(municipalities):  # every line priced: the rows as they are
+        group = Group(municipalities, rules, counted, columns)
+        return _computed_group(run, group)
     if priced:
         found = [columns.found[at] for at in priced]
         taken = [municipalities[row] for row in found]
         group = Group(taken, [rules[row] for row in found], counted, columns.taken(priced))
-        if first.typed.across:
-            computed = [_compute_across(history, due) for due in group.dues()]
-        else:
-            computed = _compute_together(library, group)
+        computed = _computed_group(run, group)
         for row, line in zip(found, computed, strict=True):
             made[row] = line
     return [line for line in made if line is not None]
+
+
+def _computed_group(run: _Run, group: Group) -> list[InvoiceLine]:
+    """The lines of a group: together, or each by the run's history when the rules read other
+    months."""
+    if group.rules[0].typed.across:
+        return [_compute_across(run.history, due) for due in group.dues()]
+    return _compute_together(run.library, group)
 
 
 def _priced(

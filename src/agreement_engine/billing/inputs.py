@@ -101,21 +101,21 @@ class AggregateData:
         if not needed or not set(needed) <= AGGREGATE_FIELDS:
             return gathered(self, ruleset, typed, municipalities, month)  # says why, or nothing
         rows = self.months.get(month, {})
-        found: list[int] = []
+        figures = list(map(rows.get, municipalities))
+        present = [row for row in figures if row is not None]
+        found = list(range(len(figures)))
         missing: dict[int, str] = {}
-        episodes: list[int] = []
-        days: list[int] = []
-        parts: list[int] = []
-        for at, municipality in enumerate(municipalities):
-            row = rows.get(municipality)
-            if row is None:
-                missing[at] = self._no_row(municipality, month)
-                continue
-            found.append(at)
-            episodes.append(row.episodes)
-            numerator, denominator = row.total_days.as_integer_ratio()
-            days.append(numerator)
-            parts.append(denominator)
+        if len(present) < len(figures):
+            found = [at for at, row in enumerate(figures) if row is not None]
+            missing = {
+                at: self._no_row(municipalities[at], month)
+                for at, row in enumerate(figures)
+                if row is None
+            }
+        episodes = [row.episodes for row in present]
+        ratios = [row.total_days.as_integer_ratio() for row in present]
+        days = [numerator for numerator, _ in ratios]
+        parts = [denominator for _, denominator in ratios]
         given = {
             "episodes": Ratios(episodes, 1),
             "total_days": Ratios(days, 1 if parts.count(1) == len(parts) else parts),

@@ -43,14 +43,26 @@ class Plan:
     assumptions: tuple[str, ...]
 
 
+@dataclass(frozen=True, slots=True)
+class _Fixed:
+    """What a rule set's plan is the same for in every month: the rules whose values depend on
+    the month alone, in order, what every line records, and the readings the lines rely on."""
+
+    alone: tuple[str, ...]
+    records: tuple[StepRecord, ...]
+    assumptions: tuple[str, ...]
+
+
 @dataclass
 class Plans:
     """Each rule set's types and its plan for each month, worked out once in a run and kept by
-    the rule set's name (the ids of its documents)."""
+    the rule set's name (the ids of its documents); what a plan is alike in every month is
+    worked out once for the run."""
 
     library: Library
     typed: dict[str, Typed] = field(default_factory=dict)
     plans: dict[tuple[str, YearMonth], Plan] = field(default_factory=dict)
+    fixed: dict[str, _Fixed] = field(default_factory=dict)
 
     def types(self, ruleset: RuleSet) -> Typed:
         """The rule set's types, and the problems found in it."""
@@ -65,11 +77,22 @@ class Plans:
             found = self.plans[key] = self._plan(ruleset, typed, month)
         return found
 
+    def _fixed(self, ruleset: RuleSet, typed: Typed) -> _Fixed:
+        found = self.fixed.get(ruleset.name)
+        if found is None:
+            records = tuple(StepRecord.of(ruleset.rules[name]) for name in typed.order)
+            alone = tuple(_month_only(ruleset, typed))
+            found = self.fixed[ruleset.name] = _Fixed(
+                alone, records, _assumptions(ruleset, records)
+            )
+        return found
+
     def _plan(self, ruleset: RuleSet, typed: Typed, month: YearMonth) -> Plan:
+        fixed = self._fixed(ruleset, typed)
         figures = ParameterFigures(self.library.parameters)
         env = MonthEnvironment(ruleset, month, {}, figures)
         try:
-            for name in _month_only(ruleset, typed):
+            for name in fixed.alone:
                 env.value(name, NO_SPAN)
         except (MissingFigure, FormulaError):
             pass  # each line meets the same problem itself, and reports it
@@ -80,7 +103,6 @@ class Plans:
             if name not in shared and program is not None:
                 remaining.append((name, program.evaluate))
                 batch.append((name, program.columns, typed.types[name]))
-        records = tuple(StepRecord.of(ruleset.rules[name]) for name in typed.order)
         uses = tuple(figures.used)
         return Plan(
             shared,
@@ -88,8 +110,8 @@ class Plans:
             tuple(figure_reasons(uses)),
             tuple(remaining),
             tuple(batch),
-            records,
-            _assumptions(ruleset, records),
+            fixed.records,
+            fixed.assumptions,
         )
 
 

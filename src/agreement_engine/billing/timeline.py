@@ -146,6 +146,11 @@ def _inferred(
     return ((document, parties),) if parties else ()
 
 
+Parties = list[tuple[tuple[int, ...], list[int]]]
+"""Municipalities by the agreements they are party to (:meth:`Governing.parties`): each group's
+agreements, by their places among the candidates, and its municipalities, by their places."""
+
+
 class Governing:
     """What governs each municipality's month under one library, asked again and again (for
     every line of a run): worked out once for each month and set of agreements a municipality
@@ -166,17 +171,20 @@ class Governing:
         """What governs this municipality's month."""
         return self.shared(municipality, month).of(municipality)
 
-    def grouped(
-        self, municipalities: Sequence[str], month: YearMonth
-    ) -> list[tuple[Governance, list[int]]]:
-        """What governs each of these municipalities' month: the municipalities party to the
-        same agreements together (by their places among ``municipalities``, in order), each
-        group with what governs them all (its ``municipality`` is none of theirs: ``""``)."""
+    def parties(self, municipalities: Sequence[str]) -> Parties:
+        """These municipalities by the agreements they are party to: those party to the same
+        agreements together (by their places among ``municipalities``, in order). It does not
+        change from month to month, so a run works it out once (:meth:`grouped` takes it)."""
         together: dict[tuple[int, ...], list[int]] = {}
         parties = self._parties
         for at, municipality in enumerate(municipalities):
             together.setdefault(parties.get(municipality, ()), []).append(at)
-        return [(self._of_parties(party_to, month), at) for party_to, at in together.items()]
+        return list(together.items())
+
+    def grouped(self, parties: Parties, month: YearMonth) -> list[tuple[Governance, list[int]]]:
+        """What governs the month of each group of municipalities :meth:`parties` made: each
+        group with what governs them all (its ``municipality`` is none of theirs: ``""``)."""
+        return [(self._of_parties(party_to, month), at) for party_to, at in parties]
 
     def shared(self, municipality: str, month: YearMonth) -> Governance:
         """What governs this municipality's month, as it governs every municipality party to

@@ -253,6 +253,11 @@ def compute_together(group: Group) -> list[InvoiceLine] | None:
     kept = {name: _lowest(columns[name]) for name in (*names, *(b[0] for b in plan.batch))}
     derivation = ColumnValues(plan.records, kept, units, plan.shared, names)
     net = _net(kept, plan, count)
+    alike = _alike(group, net)
+    if alike is not None:
+        return list(
+            map(InvoiceLine, group.municipalities, net.numerators, alike, [derivation] * count, rows)
+        )
     return list(
         map(
             _line,
@@ -281,6 +286,21 @@ def _line(
         return InvoiceLine(municipality, amount, rules.footing, derivation, row)
     used = joined(rules.plan.uses, counted) if counted else rules.plan.uses
     return computed_line(rules, municipality, amount, first, used, derivation, row=row)
+
+
+def _alike(group: Group, net: Ratios) -> list[Footing] | None:
+    """The footing of each line, when every line stands on the rules' own footing with its
+    net amount billed as it is: one rule set's rules, no figures counted for any line, and
+    whole kronor none below zero (what :func:`_line` would find line by line). Else None."""
+    rules = group.rules
+    first = rules[0]
+    # Rules are equal only when their footings are one object (a footing is equal only to
+    # itself), so rules all equal to the first stand on its footing.
+    if net.denominator != 1 or any(group.counted) or rules.count(first) != len(rules):
+        return None
+    if net.numerators and min(net.numerators) < 0:
+        return None
+    return [first.footing] * len(rules)
 
 
 def _lowest(column: Column) -> Column:

@@ -30,7 +30,7 @@ from fractions import Fraction
 from typing import NamedTuple, TypeAlias
 
 from agreement_engine.formula.problems import division_by_zero
-from agreement_engine.formula.rounding import round_ratio
+from agreement_engine.formula.rounding import round_ratios
 
 Denominator: TypeAlias = int | list[int]
 """One positive denominator for the whole column, or one per line."""
@@ -240,14 +240,13 @@ def largest(first: Ratios, *rest: Ratios) -> Ratios:
 
 
 def rounded(a: Ratios, decimals: int, mode: str) -> Ratios:
-    """``round(a, decimals, mode)`` line by line, by :func:`.rounding.round_ratio`."""
+    """``round(a, decimals, mode)`` line by line, as :func:`.rounding.round_ratio` rounds
+    (:func:`.rounding.round_ratios`, its column form)."""
     numerators, denominator = a
     unit = 10**decimals if decimals >= 0 else 1
     if isinstance(denominator, int) and decimals >= 0 and unit % denominator == 0:
         return Ratios(_scaled(numerators, unit // denominator), unit)  # nothing to round
-    wholes = [
-        round_ratio(n, d, decimals, mode) for n, d in zip(numerators, denominators(a), strict=True)
-    ]
+    wholes = round_ratios(numerators, denominators(a), decimals, mode)
     return Ratios(wholes if decimals >= 0 else _scaled(wholes, 10**-decimals), unit)
 
 

@@ -6,6 +6,7 @@ Python's Decimal rounding, on exact rationals.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from fractions import Fraction
 
 ROUNDING_MODES = ("half_up", "half_even", "half_down", "up", "down", "ceiling", "floor")
@@ -64,4 +65,51 @@ def _round_half(away: bool, floor: int, past_half: int, mode: str) -> int:
         return floor + 1 if away else floor
     if mode == "half_down":
         return floor if away else floor + 1
+    raise ValueError(f"unknown rounding mode {mode!r}")
+
+
+def round_ratios(
+    numerators: Sequence[int], denominators: Sequence[int], decimals: int, mode: str
+) -> list[int]:
+    """:func:`round_ratio` of each ``numerators[i] / denominators[i]``, over a column in one
+    loop per mode (the column evaluator rounds every line of a month at once: a call of
+    :func:`round_ratio` per line would cost more than the rounding itself). The rules are those
+    of :func:`round_ratio`, written once more line for line; ``tests/formula`` holds the two to
+    the same results.
+
+    >>> round_ratios([-10, 5, 7], [4, 2, 2], 0, "half_even")
+    [-2, 2, 4]
+    """
+    if decimals >= 0:
+        scale = 10**decimals
+        numerators = [n * scale for n in numerators]
+    else:
+        scale = 10**-decimals
+        denominators = [d * scale for d in denominators]
+    split = list(map(divmod, numerators, denominators))
+    if mode == "floor":
+        return [floor for floor, _ in split]
+    if mode == "ceiling":
+        return [floor + 1 if rest else floor for floor, rest in split]
+    if mode in ("down", "up"):
+        up = mode == "up"  # one past the floor when not whole, and (n >= 0) is as ``up`` asks
+        return [
+            floor + 1 if rest and (n >= 0) is up else floor
+            for (floor, rest), n in zip(split, numerators, strict=True)
+        ]
+    return _halves(split, numerators, denominators, mode)
+
+
+def _halves(
+    split: list[tuple[int, int]], numerators: Sequence[int], denominators: Sequence[int], mode: str
+) -> list[int]:
+    """The half modes over a column, as :func:`_round_half` rounds one value: past the half
+    (2 × remainder > denominator) up, below it down, at it by the mode."""
+    lines = zip(split, numerators, denominators, strict=True)
+    if mode == "half_up":  # at the half: away from zero
+        return [f + 1 if 2 * r > d or (2 * r == d and n > 0) else f for (f, r), n, d in lines]
+    if mode == "half_down":  # at the half: towards zero
+        return [f + 1 if 2 * r > d or (2 * r == d and n <= 0) else f for (f, r), n, d in lines]
+    if mode == "half_even":  # at the half: to the even neighbour
+        return [f + 1 if 2 * r > d or (2 * r == d and f % 2) else f for (f, r), n, d in lines]
     raise ValueError(f"unknown rounding mode {mode!r}")
