@@ -238,19 +238,21 @@ def compute_together(group: Group) -> list[InvoiceLine] | None:
         else Repeated([value] * count)
         for name, value in plan.shared.items()
     }
-    columns.update(aggregates.columns)
+    # Every column in lowest terms as soon as it is made, as the lines keep it: the rules
+    # after it then compute on the smaller numbers (and more often over one denominator).
+    columns.update((name, _lowest(column)) for name, column in aggregates.columns.items())
     units = dict(aggregates.units)
     names = aggregates.names
     rows = range(count)
     try:
         for name, formula, t in plan.batch:
             if name not in names:  # an aggregate hides a rule of its name
-                columns[name] = formula(columns, rows)
+                columns[name] = _lowest(formula(columns, rows))
                 if isinstance(t, Quantity):
                     units[name] = t
     except Unbatchable:
         return None
-    kept = {name: _lowest(columns[name]) for name in (*names, *(b[0] for b in plan.batch))}
+    kept = {name: columns[name] for name in (*names, *(b[0] for b in plan.batch))}
     derivation = ColumnValues(plan.records, kept, units, plan.shared, names)
     net = _net(kept, plan, count)
     alike = _alike(group, net)

@@ -104,11 +104,11 @@ def _conditional(node: ast.Expr) -> Batched:
         found = condition(columns, rows)
         if isinstance(found, Repeated) and found:  # the same branch for every line
             return then(columns, rows) if found[0] else otherwise(columns, rows)
-        taken = [bool(take) for take in found]
-        if all(taken):  # one branch for every line (a condition on the month): as it is
+        if all(found):  # one branch for every line (a condition on the month): as it is
             return then(columns, rows)
-        if not any(taken):
+        if not any(found):
             return otherwise(columns, rows)
+        taken = [bool(take) for take in found]
         chosen = [row for row, take in zip(rows, taken, strict=True) if take]
         rest = [row for row, take in zip(rows, taken, strict=True) if not take]
         return _merged(taken, then(columns, chosen), otherwise(columns, rest))

@@ -180,6 +180,9 @@ def divided(a: Ratios, b: Ratios) -> Ratios:
         if isinstance(p, int):
             return _lowest(numerators, p * abs(c))
         return Ratios(numerators, [d * abs(c) for d in p])
+    if isinstance(p, int) and isinstance(q, int):  # x/p ÷ y/q as x·q / (p·|y|), one pass each
+        numerators = [i * q if j > 0 else -i * q for i, j in zip(x, y, strict=True)]
+        return Ratios(numerators, [p * j if j > 0 else -p * j for j in y])
     signs = [1 if j > 0 else -1 for j in y]
     numerators = [i * d * s for i, d, s in zip(x, denominators(b), signs, strict=True)]
     return Ratios(numerators, [d * abs(j) for d, j in zip(denominators(a), y, strict=True)])
