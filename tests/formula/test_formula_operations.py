@@ -31,7 +31,7 @@ from agreement_engine.formula.batch import Column, Unbatchable, batched
 from agreement_engine.formula.operations import FUNCTIONS, OPERATIONS
 from agreement_engine.formula.problems import Undefined
 from agreement_engine.formula.ratios import Ratios, fractions, of_fractions
-from agreement_engine.formula.rounding import ROUNDING_MODES
+from agreement_engine.formula.rounding import ROUNDING_MODES, round_ratio, round_ratios
 from agreement_engine.formula.types import DAYS, MONEY, MONTHS, NUMBER, Kind, Type
 from agreement_engine.months import YearMonth
 
@@ -345,3 +345,23 @@ def test_rounding_a_column_of_integers_rounds_each_line_as_the_line_evaluator_do
     assert rounding.on_ratios is not None
     expected = [rounding.exact(value, decimals, mode) for value in fractions(column)]
     assert fractions(rounding.on_ratios(column, decimals, mode)) == expected
+
+
+@settings(max_examples=200, deadline=None)
+@given(
+    lines=st.lists(st.tuples(st.integers(-(10**12), 10**12), st.integers(1, 10**6)), max_size=8),
+    decimals=st.integers(-3, 3),
+    mode=st.sampled_from(ROUNDING_MODES),
+)
+def test_rounding_a_column_in_one_loop_rounds_each_line_as_round_ratio_does(
+    lines: list[tuple[int, int]], decimals: int, mode: str
+) -> None:
+    """The column form is written apart from the line form: they give the same whole numbers
+    on large numerators, negative ones, and ties (denominators of 2, 4, 10 come up often)."""
+    numerators = [numerator for numerator, _ in lines]
+    denominators = [denominator for _, denominator in lines]
+    expected = [round_ratio(n, d, decimals, mode) for n, d in lines]
+    assert round_ratios(numerators, denominators, decimals, mode) == expected
+    halves = [2 * n + 1 for n in numerators]  # every one a tie when rounded to whole numbers
+    ties = [round_ratio(n, 2, 0, mode) for n in halves]
+    assert round_ratios(halves, [2] * len(halves), 0, mode) == ties

@@ -254,23 +254,22 @@ def compute_together(group: Group) -> list[InvoiceLine] | None:
         return None
     kept = {name: columns[name] for name in (*names, *(b[0] for b in plan.batch))}
     derivation = ColumnValues(plan.records, kept, units, plan.shared, names)
-    net = _net(kept, plan, count)
-    alike = _alike(group, net)
-    if alike is not None:
-        return list(
-            map(InvoiceLine, group.municipalities, net.numerators, alike, [derivation] * count, rows)
-        )
+    return _lines(group, _net(kept, plan, count), derivation)
+
+
+def _lines(group: Group, net: Ratios, derivation: Derivation) -> list[InvoiceLine]:
+    """The group's lines, each a row of ``derivation``, billing its net amount: in one pass
+    when they all stand on the rules' own footing (:func:`_shared_footings`), else each as it
+    stands."""
+    count = len(group.municipalities)
+    municipalities, numerators, rows = group.municipalities, net.numerators, range(count)
+    derivations = [derivation] * count
+    footings = _shared_footings(group, net)
+    if footings is not None:
+        return list(map(InvoiceLine, municipalities, numerators, footings, derivations, rows))
+    rules, counted, denominators = group.rules, group.counted, _denominators(net)
     return list(
-        map(
-            _line,
-            group.municipalities,
-            group.rules,
-            group.counted,
-            net.numerators,
-            _denominators(net),
-            rows,
-            [derivation] * count,
-        )
+        map(_line, municipalities, rules, counted, numerators, denominators, rows, derivations)
     )
 
 
@@ -290,7 +289,7 @@ def _line(
     return computed_line(rules, municipality, amount, first, used, derivation, row=row)
 
 
-def _alike(group: Group, net: Ratios) -> list[Footing] | None:
+def _shared_footings(group: Group, net: Ratios) -> list[Footing] | None:
     """The footing of each line, when every line stands on the rules' own footing with its
     net amount billed as it is: one rule set's rules, no figures counted for any line, and
     whole kronor none below zero (what :func:`_line` would find line by line). Else None."""
