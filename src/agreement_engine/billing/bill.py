@@ -109,7 +109,8 @@ def _month(run: _Run, month: YearMonth) -> list[InvoiceLine]:
             together.setdefault(ruled.ruleset.name, []).append((rows, ruled))
     for parts in together.values():
         rows, ruled_rows = _in_order(parts)
-        names = [municipalities[row] for row in rows]
+        every = len(rows) == len(municipalities)
+        names = list(municipalities) if every else [municipalities[row] for row in rows]
         made = _rule_set_lines(run, names, ruled_rows, month)
         if len(made) == len(found):  # one rule set bills every line: they are in order
             return made
