@@ -6,7 +6,9 @@ A package lists where each of its names lives, and takes its module ``__getattr_
 
     __getattr__, __dir__ = exports(__name__, {"parse": "parser", "Amount": "values"}, __all__)
 
-A name is imported once: :func:`exports` puts it into the package as it is first looked up.
+A module that is not a package can do the same for names of its siblings (``within``, their
+package). A name is imported once: :func:`exports` puts it into the package (or module) as it is
+first looked up.
 """
 
 from __future__ import annotations
@@ -17,17 +19,19 @@ from importlib import import_module
 
 
 def exports(
-    package: str, where: Mapping[str, str], names: Sequence[str]
+    package: str, where: Mapping[str, str], names: Sequence[str], within: str | None = None
 ) -> tuple[Callable[[str], object], Callable[[], list[str]]]:
     """The ``__getattr__`` and ``__dir__`` of ``package``: each name of ``where`` imported from
-    its module (``package.module``) on first use; ``names`` are what ``dir()`` lists."""
+    its module (``package.module``) on first use; ``names`` are what ``dir()`` lists. A module
+    that is not a package names the package its modules are in: ``within``."""
     namespace = vars(sys.modules[package])
+    within = within or package
 
     def __getattr__(name: str) -> object:
         module = where.get(name)
         if module is None:  # a submodule (``from package import module``) is found next
             raise AttributeError(f"module '{package}' has no attribute '{name}'")
-        value = getattr(import_module(f"{package}.{module}"), name)
+        value = getattr(import_module(f"{within}.{module}"), name)
         namespace[name] = value
         return value
 

@@ -12,7 +12,6 @@ from itertools import islice
 from typing import TYPE_CHECKING, TypeVar
 
 from agreement_engine.agreements.documents import ParameterSeries
-from agreement_engine.agreements.library import Library
 from agreement_engine.billing.absent_inputs import absent_reasons
 from agreement_engine.billing.counting import Compiled, per_day_key
 from agreement_engine.billing.episode_counts import compile_counts, count
@@ -28,6 +27,7 @@ from agreement_engine.months import YearMonth
 if TYPE_CHECKING:
     import polars as pl
 
+    from agreement_engine.billing.inputs import Billing
     from agreement_engine.data import DataFile, Reading, ReadReport
     from agreement_engine.data.episodes import Episodes
 
@@ -127,16 +127,6 @@ class EpisodeData:
             name: Amount(Fraction(found.get(name, 0)), t if isinstance(t, Quantity) else NUMBER)
             for name, t in typed.aggregate_types.items()
         }
-
-
-@dataclass(frozen=True, slots=True)
-class Billing:
-    """What an extract is read for: billing these months and municipalities under a library."""
-
-    library: Library
-    months: Sequence[YearMonth]
-    municipalities: Sequence[str]
-    assume_approved: bool = False
 
 
 def read_episode_data(

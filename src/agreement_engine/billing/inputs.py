@@ -1,5 +1,5 @@
 """Where the monthly figures come from: an aggregates file (here), or an episode-level extract
-(:mod:`.episode_data`, counted by :mod:`.episode_counts`).
+(:mod:`.episode_data`, counted by :mod:`.episode_counts`, imported only when first used).
 
 An aggregates file gives, per municipality and month, the care episodes discharge-ready one day or
 more and their total days — the national indicator's "Vårdtillfällen" and "Totalt antal dagar".
@@ -18,8 +18,6 @@ from fractions import Fraction
 from typing import TYPE_CHECKING
 
 from agreement_engine.agreements.documents import Statute
-from agreement_engine.billing.episode_counts import ROWS_COUNTED, count
-from agreement_engine.billing.episode_data import Billing, EpisodeData, read_episode_data
 from agreement_engine.billing.evaluation import FigureUse
 from agreement_engine.billing.monthly import MonthColumns, Origin, gathered
 from agreement_engine.billing.ruleset import DEFAULT_AGGREGATES, RuleSet, Typed
@@ -27,9 +25,13 @@ from agreement_engine.diagnostics import Text
 from agreement_engine.formula import Amount
 from agreement_engine.formula.ratios import Ratios
 from agreement_engine.formula.types import DAYS, NUMBER
+from agreement_engine.lazy import exports
 from agreement_engine.months import YearMonth
 
 if TYPE_CHECKING:
+    from agreement_engine.agreements.library import Library
+    from agreement_engine.billing.episode_counts import ROWS_COUNTED, count
+    from agreement_engine.billing.episode_data import EpisodeData, read_episode_data
     from agreement_engine.data import MonthlyFigures
 
 __all__ = [
@@ -42,10 +44,34 @@ __all__ = [
     "read_episode_data",
 ]
 
+# An extract's half, imported on first use: a run over aggregates never needs it.
+__getattr__, __dir__ = exports(
+    __name__,
+    {
+        "ROWS_COUNTED": "episode_counts",
+        "count": "episode_counts",
+        "EpisodeData": "episode_data",
+        "read_episode_data": "episode_data",
+    },
+    __all__,
+    within="agreement_engine.billing",
+)
+
 # What a monthly aggregates file gives: the national indicator's episodes and total days.
 AGGREGATE_FIELDS = frozenset(DEFAULT_AGGREGATES)
 
 _GIVEN_UNITS = {"episodes": NUMBER, "total_days": DAYS}
+
+
+@dataclass(frozen=True, slots=True)
+class Billing:
+    """What the figures are read for: billing these months and municipalities under a library
+    (an extract is counted by the rules of the documents that govern them)."""
+
+    library: Library
+    months: Sequence[YearMonth]
+    municipalities: Sequence[str]
+    assume_approved: bool = False
 
 
 @dataclass(frozen=True, slots=True)
