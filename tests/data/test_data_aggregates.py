@@ -403,7 +403,8 @@ def read_outcome(path: str, **options: object) -> object:
         figures, report, warnings = read_aggregates(path, **options)  # type: ignore[arg-type]
     except EngineError as raised:
         return [render_text(d) for d in raised.diagnostics]
-    return figures, report, [render_text(d) for d in warnings]
+    rows = [(*figure[:5], figure.location) for figure in figures]  # where, however it is kept
+    return rows, report, [render_text(d) for d in warnings]
 
 
 def read_both_ways(path: str, **options: object) -> tuple[object, object]:
