@@ -411,7 +411,7 @@ def read_both_ways(path: str, **options: object) -> tuple[object, object]:
     """The outcome of reading plain CSV lines the quick way, and of reading every line the
     careful way (cell by cell), which alone builds the cells messages point at."""
     quick = read_outcome(path, **options)
-    with mock.patch.object(AggregateReader, "_quick", lambda *_: False):
+    with mock.patch.object(AggregateReader, "_read_plain", lambda _, lines, start, *__: start):
         careful = read_outcome(path, **options)
     return quick, careful
 

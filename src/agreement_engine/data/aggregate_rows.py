@@ -98,9 +98,9 @@ class AggregateReader:
     non-empty one follows (the table ends at its last non-empty row).
 
     A plain CSV line (no quotes, as many fields as the header has columns) is first read the
-    quick way (:meth:`_quick`), with the values of fields seen before remembered; any line
-    that would give a problem, a warning or an empty row is read the careful way instead,
-    which alone builds the cells that messages point at.
+    quick way (:meth:`_read_plain`), with what the texts of fields seen before stand for
+    remembered; any line that would give a problem, a warning or an empty row is read the
+    careful way instead, which alone builds the cells that messages point at.
     """
 
     def __init__(
@@ -161,17 +161,37 @@ class AggregateReader:
     ) -> int:
         """Read plain CSV lines (no quotes, ``width`` fields) from ``lines[start]`` on the quick
         way, up to the first that needs the careful way: its index (``len(lines)`` when there is
-        none). ``pick`` gives a line's fields of :data:`_FIELDS`."""
+        none). A line is used or left out without a word, or else left to the careful way.
+
+        ``pick`` gives a line's fields of :data:`_FIELDS`. What a field's text stands for is
+        learned once, when it is first met (:meth:`_learn_name`, :meth:`_learn_month`, the
+        caches of :meth:`_quick_figures`): fields are looked up as written.
+        """
+        names, months, path, used = self._names, self._months, self.path, self.figures
+        unnamed = self.unnamed
         for index in range(start, len(lines)):
             line = lines[index]
             fields = (line + separator).split(separator)
-            if (
-                len(fields) != width
-                or '"' in line
-                or not self._quick(index + 1, line, fields, pick(fields))
-            ):
+            if len(fields) != width or '"' in line or (unnamed and self._unnamed_filled(fields)):
+                return index
+            name_text, month_text, episodes_text, total_text, average_text = pick(fields)
+            name = names[name_text] if name_text in names else self._learn_name(name_text)
+            when = months[month_text] if month_text in months else self._learn_month(month_text)
+            if isinstance(name, str) and isinstance(when, YearMonth):
+                figures = self._quick_figures(episodes_text, total_text, average_text)
+                if figures is None:
+                    return index
+                if self._blank:
+                    self._count_blank()
+                self.rows_read += 1
+                used.append(MonthlyFigures(name, when, *figures, (path, index + 1, line)))
+            elif not self._quick_exclude(name, when, index + 1):
                 return index
         return len(lines)
+
+    def _unnamed_filled(self, fields: list[str]) -> bool:
+        """Whether a column without a name holds a value, which the careful way warns about."""
+        return any(fields[i].strip(SPACES) for i in self.unnamed)
 
     def _take(self, row: Row) -> None:
         if row.blank:
@@ -200,37 +220,6 @@ class AggregateReader:
         self.rows_read += len(self._blank)
         self._blank.clear()
 
-    def _quick(self, number: int, line: str, fields: list[str], texts: tuple[str, ...]) -> bool:
-        """Read a plain CSV line the quick way, if it is used or excluded without a word: True
-        when done; False, having done nothing, when it needs the careful way.
-
-        What a field's text stands for is learned once, when it is first met (see
-        :meth:`_learn_name`, :meth:`_learn_month`): fields are looked up as written.
-        """
-        if self.unnamed and any(fields[i].strip(SPACES) for i in self.unnamed):
-            return False
-        name_text, month_text, episodes_text, total_text, average_text = texts
-        try:
-            name = self._names[name_text]
-        except KeyError:
-            name = self._learn_name(name_text)
-        if not isinstance(name, str):
-            return name is not None and self._quick_exclude(name, number)
-        try:
-            when = self._months[month_text]
-        except KeyError:
-            when = self._learn_month(month_text)
-        if not isinstance(when, YearMonth):
-            return when is not None and self._quick_exclude(when, number)
-        figures = self._quick_figures(episodes_text, total_text, average_text)
-        if figures is None:
-            return False
-        if self._blank:
-            self._count_blank()
-        self.rows_read += 1
-        self.figures.append(MonthlyFigures(name, when, *figures, (self.path, number, line)))
-        return True
-
     def _quick_figures(
         self, episodes_text: str, total_text: str, average_text: str
     ) -> tuple[int, Decimal, Decimal | None] | None:
@@ -246,7 +235,7 @@ class AggregateReader:
         if not episodes or total is None:  # with 0 episodes, days and Snitt are checked
             return None
         days, days_numerator, days_denominator = total
-        if days < episodes:  # a warning
+        if days_numerator < episodes * days_denominator:  # fewer days than episodes: a warning
             return None
         if not average_text:
             return episodes, days, None
@@ -262,8 +251,15 @@ class AggregateReader:
             return None  # a warning
         return episodes, days, average
 
-    def _quick_exclude(self, left_out: _LeftOut, number: int) -> bool:
-        reason, detail = left_out
+    def _quick_exclude(
+        self, name: str | _LeftOut | None, when: YearMonth | _LeftOut | None, number: int
+    ) -> bool:
+        """Leave a row out for what its name stands for, or else its month (as the careful way,
+        the name first): True; False, having done nothing, when that is for the careful way."""
+        fate = when if isinstance(name, str) else name
+        if not isinstance(fate, tuple):
+            return False
+        reason, detail = fate
         self._count_row()
         self.exclusions.add(reason, number, detail)
         return True
