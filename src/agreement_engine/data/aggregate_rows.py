@@ -16,6 +16,7 @@ from typing import TypeVar
 from agreement_engine.data.columns import Layout
 from agreement_engine.data.csv_text import CsvText
 from agreement_engine.data.dialect import (
+    MAX_DIGITS,
     SPACES,
     BadValue,
     Municipalities,
@@ -80,6 +81,9 @@ def _read_number(text: str) -> Decimal:
 
 
 def _read_ratio(text: str) -> _Ratio:
+    if len(text) <= MAX_DIGITS and text.isdigit() and text.isascii():  # most days: whole
+        whole = int(text)
+        return Decimal(whole), whole, 1  # as parse_decimal reads it: Decimal('007') is 7
     value = _read_number(text)
     numerator, denominator = value.as_integer_ratio()
     return value, numerator, denominator
