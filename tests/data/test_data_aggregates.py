@@ -12,7 +12,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from agreement_engine.data import MAX_ERRORS, read_aggregates
+from agreement_engine.data import MAX_ERRORS, aggregate_rows, read_aggregates
 from agreement_engine.data.aggregate_rows import AggregateReader
 from agreement_engine.data.csv_text import split_lines
 from agreement_engine.data.dialect import parse_decimal, parse_whole_number
@@ -403,14 +403,15 @@ def read_outcome(path: str, **options: object) -> object:
         figures, report, warnings = read_aggregates(path, **options)  # type: ignore[arg-type]
     except EngineError as raised:
         return [render_text(d) for d in raised.diagnostics]
-    return figures, report, [render_text(d) for d in warnings]
+    rows = [(*figure[:5], figure.location) for figure in figures]  # where, however it is kept
+    return rows, report, [render_text(d) for d in warnings]
 
 
 def read_both_ways(path: str, **options: object) -> tuple[object, object]:
     """The outcome of reading plain CSV lines the quick way, and of reading every line the
     careful way (cell by cell), which alone builds the cells messages point at."""
     quick = read_outcome(path, **options)
-    with mock.patch.object(AggregateReader, "_quick", lambda *_: False):
+    with mock.patch.object(AggregateReader, "_read_plain", lambda _, lines, start, *__: start):
         careful = read_outcome(path, **options)
     return quick, careful
 
@@ -450,6 +451,83 @@ Falkenberg;1;;2;;
 Falkenberg;1;;2;3
 Varbergs kommun;31;;130
 """
+
+
+FEBRUARY = YearMonth(2026, 2)
+
+EDGE_ROWS = (
+    "\ufeffKommun;Månad;Vårdtillfällen;Totalt antal dagar;Snitt\r\n"
+    "Varberg;2026-03;30;127,5;4,3\r\n"
+    "Hylte;2026-03;6;19;3,2\r\n"
+    "\r\n"
+    "Laholm;2026-03;11;52;4,7\r\n"
+    "Hylte;2026-01;6;19;3,2\r\n"
+    "Kungsbacka;2026-1;35;140;4\r\n"
+    '"Halmstad";2026-02;12;48;4\r\n'
+    "Falkenberg;2026-02;20;80;4\r\n"
+    "Stockholm;2026-02;600;2000;3\r\n"
+    "Stockholm;2026-01;600;2000;3\r\n"
+    "Varberg;2026-02;30;120;4\r\n"
+    ";;;;\r\n"
+    "\r\n"
+)
+"""A BOM, CRLF line ends, empty rows in the middle and at the end, a quoted name, months
+outside February – March (one written ``2026-1``), and another municipality."""
+
+EDGE_ERRORS = EDGE_ROWS.replace(
+    "Varberg;2026-02;30;120;4\r\n",
+    "Varberg;2026-02;30;120;4\r\n"
+    "Falkenberg;2026-02;20;80;4\r\n"  # a repeat of an earlier row
+    "Varbreg;2026-03;30;127,5;4,3\r\n"  # misspelt
+    "Kungsbacka;2026-03;35;x;4\r\n"  # a bad value after good rows
+    "Kungsbacka;2026-02;35;140;4\r\n",
+)
+
+
+@pytest.mark.parametrize("rows", [EDGE_ROWS, EDGE_ERRORS])
+@pytest.mark.parametrize(
+    "options",
+    [
+        {},
+        {"municipalities": HALLAND},
+        {"within": (FEBRUARY, MARCH)},
+        {"within": (FEBRUARY, MARCH), "municipalities": HALLAND},
+        {"month": MARCH, "municipalities": HALLAND},
+    ],
+)
+def test_the_quick_way_and_the_careful_way_read_edge_cases_alike(
+    rows: str, options: dict[str, object], tmp_path: Path
+) -> None:
+    """Rows the quick way leaves out (months outside the range, other municipalities), rows it
+    leaves to the careful way between plain ones, and repeats found after reading: the same
+    figures, exclusions in the same order, and the same messages either way."""
+    path = tmp_path / "edges.csv"
+    path.write_bytes(rows.encode("utf-8"))
+    quick, careful = read_both_ways(str(path), **options)
+    assert quick == careful
+
+
+def test_rows_outside_the_range_are_left_out_by_month_and_others_by_name(
+    tmp_path: Path,
+) -> None:
+    """The quick way decides a month's fate once per spelling, and a name's before its month."""
+    path = tmp_path / "edges.csv"
+    path.write_bytes(EDGE_ROWS.encode("utf-8"))
+    options = {"within": (FEBRUARY, MARCH), "municipalities": HALLAND}
+    figures, report, _ = read_aggregates(str(path), **options)  # type: ignore[arg-type]
+    assert [(f.municipality, str(f.month), f.location.line) for f in figures] == [
+        ("Varberg", "2026-03", 2),
+        ("Hylte", "2026-03", 3),
+        ("Laholm", "2026-03", 5),
+        ("Halmstad", "2026-02", 8),
+        ("Falkenberg", "2026-02", 9),
+        ("Varberg", "2026-02", 12),
+    ]
+    assert report.lines()[1:] == [
+        "  excluded 1 row (empty row; row 4)",
+        "  excluded 2 rows (month outside 2026-02 – 2026-03: 2026-01; rows 6, 7)",
+        "  excluded 2 rows (municipality not asked for: Stockholm; rows 10, 11)",
+    ]
 
 
 @pytest.mark.parametrize("rows", [TRICKY_ROWS, TRICKY_ERRORS])
@@ -531,15 +609,20 @@ def rows_of(spellings: dict[str, list[str]]) -> st.SearchStrategy[str]:
     ),
     municipalities=st.sampled_from([None, HALLAND]),
     month=st.sampled_from([None, MARCH]),
+    within=st.sampled_from([None, (FEBRUARY, FEBRUARY), (FEBRUARY, MARCH)]),
 )
 def test_the_quick_way_and_the_careful_way_agree_on_any_rows(
-    rows: list[str], municipalities: tuple[str, ...] | None, month: YearMonth | None
+    rows: list[str],
+    municipalities: tuple[str, ...] | None,
+    month: YearMonth | None,
+    within: tuple[YearMonth, YearMonth] | None,
 ) -> None:
     """Whatever the rows hold, the quick way gives exactly what the careful way gives."""
     with tempfile.TemporaryDirectory() as folder:
         path = Path(folder) / "rows.csv"
         path.write_text("\n".join([";".join(GOOD), *rows]) + "\n", encoding="utf-8")
-        quick, careful = read_both_ways(str(path), municipalities=municipalities, month=month)
+        options = {"municipalities": municipalities, "month": month, "within": within}
+        quick, careful = read_both_ways(str(path), **options)
     assert quick == careful
 
 
@@ -555,6 +638,9 @@ def test_plain_digits_are_read_as_the_full_spelling_rules_read_them(digits: str)
     """Plain digits take a shortcut; with a space around them they take the full rules."""
     assert parse_decimal(digits).as_tuple() == parse_decimal(f" {digits}").as_tuple()
     assert parse_whole_number(digits) == parse_whole_number(f" {digits}")
+    days, numerator, denominator = aggregate_rows._read_ratio(digits)
+    assert days.as_tuple() == parse_decimal(f" {digits}").as_tuple()
+    assert (numerator, denominator) == days.as_integer_ratio()
 
 
 LONG = "1" * 4400

@@ -10,11 +10,13 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Sequence
 from decimal import Decimal
+from operator import itemgetter
 from typing import TypeVar
 
 from agreement_engine.data.columns import Layout
 from agreement_engine.data.csv_text import CsvText
 from agreement_engine.data.dialect import (
+    MAX_DIGITS,
     SPACES,
     BadValue,
     Municipalities,
@@ -35,10 +37,18 @@ from agreement_engine.data.monthly_figures import (
 )
 from agreement_engine.data.report import Exclusions, Problems
 from agreement_engine.data.table import Cell, Row, Table, check_unnamed
-from agreement_engine.diagnostics import Location, Text
+from agreement_engine.diagnostics import Text
 from agreement_engine.months import YearMonth
 
 _T = TypeVar("_T")
+
+_FIELDS = ("municipality", "month", "episodes", "total_days", "average")
+"""The fields the quick way reads, in the order it picks them from a line."""
+
+_Pick = Callable[[list[str]], tuple[str, ...]]
+
+_LeftOut = tuple[str, str]
+"""Why a row is left out, and what it held (the month, or the municipality's name)."""
 
 
 class _Excluded(Exception):
@@ -71,6 +81,9 @@ def _read_number(text: str) -> Decimal:
 
 
 def _read_ratio(text: str) -> _Ratio:
+    if len(text) <= MAX_DIGITS and text.isdigit() and text.isascii():  # most days: whole
+        whole = int(text)
+        return Decimal(whole), whole, 1  # as parse_decimal reads it: Decimal('007') is 7
     value = _read_number(text)
     numerator, denominator = value.as_integer_ratio()
     return value, numerator, denominator
@@ -89,9 +102,9 @@ class AggregateReader:
     non-empty one follows (the table ends at its last non-empty row).
 
     A plain CSV line (no quotes, as many fields as the header has columns) is first read the
-    quick way (:meth:`_quick`), with the values of fields seen before remembered; any line
-    that would give a problem, a warning or an empty row is read the careful way instead,
-    which alone builds the cells that messages point at.
+    quick way (:meth:`_read_plain`), with what the texts of fields seen before stand for
+    remembered; any line that would give a problem, a warning or an empty row is read the
+    careful way instead, which alone builds the cells that messages point at.
     """
 
     def __init__(
@@ -110,14 +123,11 @@ class AggregateReader:
         self.figures: list[MonthlyFigures] = []
         self.rows_read = 0
         self._blank: list[int] = []  # empty rows not yet followed by a non-empty one
-        # For the quick way: the values of the fields seen so far, by their text as written.
-        index = layout.index
-        self._at = tuple(index.get(f, -1) for f in ("month", "episodes", "total_days", "average"))
-        self._at_municipality = index["municipality"]
-        self._asked: dict[str, str] = {}  # the names of municipalities asked for
-        self._others: set[str] = set()  # the names of other municipalities
-        self._unclear: set[str] = set()  # names left to the careful way: empty or misspelt
-        self._months: dict[str, YearMonth] = {}
+        # For the quick way: what the texts of the fields met so far stand for, as written.
+        self._names: dict[str, str | _LeftOut | None] = {}
+        self._months: dict[str, YearMonth | _LeftOut | None] = {}
+        if not layout.has("month") and month is not None:
+            self._months[""] = month  # the month given, read from the empty field (_read_plain)
         self._other_month = Text("month other than {month}", month=month)
         self.within: tuple[YearMonth, YearMonth] | None = None
         """The months to use (first, last), when a range is asked for; rows of others are left
@@ -139,17 +149,53 @@ class AggregateReader:
 
     def read_csv(self, csv: CsvText) -> None:
         lines, separator, columns = csv.lines, csv.separator, len(csv.header.cells)
+        # A line is split with one more separator at its end, so that the field after the last
+        # column is always there, and empty: a column the file lacks is read from it.
+        pick = itemgetter(*(self.layout.index.get(name, columns) for name in _FIELDS))
         index = csv.body
         while index < len(lines):
+            index = self._read_plain(lines, index, separator, pick, columns + 1)
+            if index < len(lines):  # a line the quick way leaves: read as a record
+                row, index = csv.record(index, self.problems)
+                if row is not None:
+                    self._take(row)
+
+    def _read_plain(
+        self, lines: Sequence[str], start: int, separator: str, pick: _Pick, width: int
+    ) -> int:
+        """Read plain CSV lines (no quotes, ``width`` fields) from ``lines[start]`` on the quick
+        way, up to the first that needs the careful way: its index (``len(lines)`` when there is
+        none). A line is used or left out without a word, or else left to the careful way.
+
+        ``pick`` gives a line's fields of :data:`_FIELDS`. What a field's text stands for is
+        learned once, when it is first met (:meth:`_learn_name`, :meth:`_learn_month`, the
+        caches of :meth:`_quick_figures`): fields are looked up as written.
+        """
+        names, months, path, used = self._names, self._months, self.path, self.figures
+        unnamed = self.unnamed
+        for index in range(start, len(lines)):
             line = lines[index]
-            if '"' not in line:
-                fields = line.split(separator)
-                if len(fields) == columns and self._quick(index + 1, line, fields):
-                    index += 1
-                    continue
-            row, index = csv.record(index, self.problems)
-            if row is not None:
-                self._take(row)
+            fields = (line + separator).split(separator)
+            if len(fields) != width or '"' in line or (unnamed and self._unnamed_filled(fields)):
+                return index
+            name_text, month_text, episodes_text, total_text, average_text = pick(fields)
+            name = names[name_text] if name_text in names else self._learn_name(name_text)
+            when = months[month_text] if month_text in months else self._learn_month(month_text)
+            if isinstance(name, str) and isinstance(when, YearMonth):
+                figures = self._quick_figures(episodes_text, total_text, average_text)
+                if figures is None:
+                    return index
+                if self._blank:
+                    self._count_blank()
+                self.rows_read += 1
+                used.append(MonthlyFigures(name, when, *figures, (path, index + 1, line)))
+            elif not self._quick_exclude(name, when, index + 1):
+                return index
+        return len(lines)
+
+    def _unnamed_filled(self, fields: list[str]) -> bool:
+        """Whether a column without a name holds a value, which the careful way warns about."""
+        return any(fields[i].strip(SPACES) for i in self.unnamed)
 
     def _take(self, row: Row) -> None:
         if row.blank:
@@ -178,62 +224,28 @@ class AggregateReader:
         self.rows_read += len(self._blank)
         self._blank.clear()
 
-    def _quick(self, number: int, line: str, fields: list[str]) -> bool:
-        """Read a plain CSV line the quick way, if it is used or excluded without a word: True
-        when done; False, having done nothing, when it needs the careful way.
-
-        Fields are looked up as written: the parse functions ignore surrounding spaces.
-        """
-        if self.unnamed and any(fields[i].strip(SPACES) for i in self.unnamed):
-            return False
-        municipality = self._asked.get(fields[self._at_municipality])
-        if municipality is None:
-            return self._quick_other(number, line, fields)
-        at_month = self._at[0]
-        when = self.month
-        if at_month >= 0:
-            when = self._months.get(fields[at_month])
-            if when is None:
-                when = _learn(self._months, fields[at_month], parse_month)
-                if when is None:
-                    return False
-            if self.month is not None and when != self.month:
-                return self._quick_exclude(self._other_month, number, str(when))
-            if self._outside(when):
-                return self._quick_exclude(self._outside_reason(), number, str(when))
-        assert when is not None
-        figures = self._quick_figures(fields)
-        if figures is None:
-            return False
-        episodes, days, average = figures
-        if self._blank:
-            self._count_blank()
-        self.rows_read += 1
-        location = Location(self.path, number, 1, len(line), line)  # never empty: it has a name
-        self.figures.append(MonthlyFigures(municipality, when, episodes, days, average, location))
-        return True
-
-    def _quick_figures(self, fields: list[str]) -> tuple[int, Decimal, Decimal | None] | None:
+    def _quick_figures(
+        self, episodes_text: str, total_text: str, average_text: str
+    ) -> tuple[int, Decimal, Decimal | None] | None:
         """The episodes, days and average of a plain CSV line, the quick way; None when they
         need the careful way: a value that is not understood, or figures that are not what
         they must be (see :mod:`.monthly_figures`), which the careful way says."""
-        _, at_episodes, at_total, at_average = self._at
-        episodes = self._counts.get(fields[at_episodes])
+        episodes = self._counts.get(episodes_text)
         if episodes is None:
-            episodes = _learn(self._counts, fields[at_episodes], _read_count)
-        total = self._totals.get(fields[at_total])
+            episodes = _learn(self._counts, episodes_text, _read_count)
+        total = self._totals.get(total_text)
         if total is None:
-            total = _learn(self._totals, fields[at_total], _read_ratio)
+            total = _learn(self._totals, total_text, _read_ratio)
         if not episodes or total is None:  # with 0 episodes, days and Snitt are checked
             return None
         days, days_numerator, days_denominator = total
-        if days < episodes:  # a warning
+        if days_numerator < episodes * days_denominator:  # fewer days than episodes: a warning
             return None
-        if at_average < 0 or not fields[at_average]:
+        if not average_text:
             return episodes, days, None
-        written = self._averages.get(fields[at_average])
+        written = self._averages.get(average_text)
         if written is None:
-            written = _learn(self._averages, fields[at_average], _read_average)
+            written = _learn(self._averages, average_text, _read_average)
         if written is None:
             return None
         average, numerator, denominator, rounding = written
@@ -243,36 +255,58 @@ class AggregateReader:
             return None  # a warning
         return episodes, days, average
 
-    def _quick_other(self, number: int, line: str, fields: list[str]) -> bool:
-        """The quick way for a municipality name not yet known to be one asked for."""
-        written = fields[self._at_municipality]
-        if written in self._others:
-            return self._quick_exclude(
-                Text("municipality not asked for"), number, written.strip(SPACES)
-            )
-        if written in self._unclear or not self._learn_name(written):
+    def _quick_exclude(
+        self, name: str | _LeftOut | None, when: YearMonth | _LeftOut | None, number: int
+    ) -> bool:
+        """Leave a row out for what its name stands for, or else its month (as the careful way,
+        the name first): True; False, having done nothing, when that is for the careful way."""
+        fate = when if isinstance(name, str) else name
+        if not isinstance(fate, tuple):
             return False
-        return self._quick(number, line, fields)
-
-    def _quick_exclude(self, reason: str, number: int, detail: str) -> bool:
+        reason, detail = fate
         self._count_row()
         self.exclusions.add(reason, number, detail)
         return True
 
-    def _learn_name(self, written: str) -> bool:
-        """Remember what a municipality name stands for; False when it is empty or misspelt."""
+    def _learn_name(self, written: str) -> str | _LeftOut | None:
+        """What a municipality name stands for, remembered: the name asked for; the reason to
+        leave its rows out (another municipality); None when it is empty or misspelt, for the
+        careful way to say."""
         name = written.strip(SPACES)
+        fate: str | _LeftOut | None
         if not name:
-            self._unclear.add(written)
+            fate = None
         elif self._index is None:
-            self._asked[written] = " ".join(name.split())
+            fate = " ".join(name.split())
         elif (found := self._index.match(name)) is not None:
-            self._asked[written] = found
+            fate = found
         elif self._index.looks_misspelt(name):
-            self._unclear.add(written)
+            fate = None
         else:
-            self._others.add(written)
-        return written not in self._unclear
+            fate = (Text("municipality not asked for"), name)
+        self._names[written] = fate
+        return fate
+
+    def _learn_month(self, written: str) -> YearMonth | _LeftOut | None:
+        """What a month as written stands for, remembered: the month, when its rows are used;
+        the reason to leave them out; None when it is not a month, for the careful way to say."""
+        try:
+            month = parse_month(written)
+        except BadValue:
+            fate: YearMonth | _LeftOut | None = None
+        else:
+            fate = self._month_fate(month)
+        self._months[written] = fate
+        return fate
+
+    def _month_fate(self, month: YearMonth) -> YearMonth | _LeftOut:
+        """The month, when its rows are used; else the reason to leave them out."""
+        if self.month is not None and month != self.month:
+            return self._other_month, str(month)
+        if self.within is not None and not self.within[0] <= month <= self.within[1]:
+            first, last = self.within
+            return Text("month outside {first} – {last}", first=first, last=last), str(month)
+        return month
 
     def _figure(self, row: Row) -> MonthlyFigures | None:
         errors_before = len(self.problems.errors)
@@ -326,19 +360,12 @@ class AggregateReader:
             written: YearMonth | None = YearMonth.of(cell.day)
         else:
             written = self._value(row, "month", parse_month)
-        if written is not None and self.month is not None and written != self.month:
-            raise _Excluded(Text("month other than {month}", month=self.month), str(written))
-        if written is not None and self._outside(written):
-            raise _Excluded(self._outside_reason(), str(written))
-        return written
-
-    def _outside(self, month: YearMonth) -> bool:
-        return self.within is not None and not self.within[0] <= month <= self.within[1]
-
-    def _outside_reason(self) -> str:
-        assert self.within is not None
-        first, last = self.within
-        return Text("month outside {first} – {last}", first=first, last=last)
+        if written is None:
+            return None
+        fate = self._month_fate(written)
+        if not isinstance(fate, YearMonth):
+            raise _Excluded(*fate)
+        return fate
 
     def _municipality(self, row: Row) -> str | None:
         cell = self._cell(row, "municipality")

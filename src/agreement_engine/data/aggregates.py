@@ -35,7 +35,7 @@ municipality and month; every municipality asked for in every month); the rows a
 
 from __future__ import annotations
 
-from collections.abc import Collection, Sequence
+from collections.abc import Collection, Mapping, Sequence
 from os import PathLike
 
 from agreement_engine.data.aggregate_rows import AggregateReader
@@ -127,17 +127,22 @@ def _no_month(header: Row) -> Diagnostic:
     )
 
 
-_Present = Collection[tuple[int, int, str]]
-"""The months and municipalities that have figures, as (year, month, name): quick to hash."""
+_Present = Mapping[tuple[int, int], Collection[str]]
+"""The municipalities that have figures, by month as (year, month): quick to hash."""
 
 
 def _check_duplicates(figures: list[MonthlyFigures], problems: Problems) -> _Present:
     """Each municipality may have one row per month; name both rows of a repeat. Gives the
-    months and municipalities present."""
-    seen: dict[tuple[int, int, str], MonthlyFigures] = {}
+    municipalities present in each month."""
+    present: dict[tuple[int, int], dict[str, MonthlyFigures]] = {}
     for figure in figures:
-        key = (figure.month.year, figure.month.month, figure.municipality)
-        first = seen.setdefault(key, figure)
+        month = figure.month
+        key = (month.year, month.month)
+        try:
+            names = present[key]
+        except KeyError:
+            names = present[key] = {}
+        first = names.setdefault(figure.municipality, figure)
         if first is not figure:
             problems.add(
                 error(
@@ -149,7 +154,7 @@ def _check_duplicates(figures: list[MonthlyFigures], problems: Problems) -> _Pre
                     code="data-duplicate",
                 )
             )
-    return seen.keys()
+    return present
 
 
 def _check_complete(
@@ -161,13 +166,13 @@ def _check_complete(
     problems: Problems,
 ) -> None:
     """Warn about each municipality asked for that has no row in a month the file covers."""
-    months = {(year, number) for year, number, _ in present}
-    months |= {(month.year, month.month)} if month is not None else set()
+    months = set(present) | ({(month.year, month.month)} if month is not None else set())
     where = Location(path, header.number, 1)
     for year, number in sorted(months):
         when = YearMonth(year, number)
+        names = present.get((year, number), ())
         for name in municipalities:
-            if (year, number, name) not in present:
+            if name not in names:
                 problems.add(
                     warning(f"no figures for '{name}' in {when}", where, code="data-incomplete")
                 )

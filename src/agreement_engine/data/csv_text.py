@@ -10,6 +10,7 @@ the header the same way and leaves the rows to polars.
 from __future__ import annotations
 
 from collections.abc import Collection, Sequence
+from itertools import islice
 
 from agreement_engine.data.dialect import SPACES, normalise_name
 from agreement_engine.data.encoding import decode
@@ -191,7 +192,7 @@ def make_row(path: str, lines: Sequence[str], number: int, fields: Sequence[Fiel
 def find_header(path: str, lines: Sequence[str], known: Collection[str]) -> tuple[int, str]:
     """The index of the header line and the separator: the line and separator naming the most
     known columns among the first non-empty lines; failing that, the first non-empty line."""
-    candidates = [i for i, line in enumerate(lines) if line.strip()][:HEADER_SEARCH]
+    candidates = list(islice((i for i, line in enumerate(lines) if line.strip()), HEADER_SEARCH))
     if not candidates:
         raise EngineError([error(f"{path} is empty: it has no header line", code="data-empty")])
     best, best_score = (candidates[0], widest_separator(lines[candidates[0]])), 0
