@@ -28,7 +28,7 @@ from typing import Annotated, Any
 import typer
 from typer.core import TyperGroup
 
-from agreement_engine.cli import billing, review
+from agreement_engine.cli import billing, commands, review
 from agreement_engine.cli.console import INTERRUPTED
 
 EPILOG = (
@@ -114,10 +114,12 @@ def main() -> None:
     with Python's default thresholds the collector would sweep them all again and again. A run
     is short and makes few reference cycles, so it collects far less often; and it ends without
     freeing them one by one (0.15 s for a national run), once its output is flushed: mypy does
-    both the same way. (The API removed the run's temporary files as the command ended, however
+    both the same way. What the command's run made is kept to the end for that
+    (:func:`.commands.keep_to_the_end`): else it would be freed as the command returned. (The API removed the run's temporary files as the command ended, however
     it ended.)
     """
     gc.set_threshold(200_000, 30, 30)
+    commands.keep_to_the_end()
     signal.signal(signal.SIGINT, _interrupt)
     # openpyxl warns of what it tidies in a workbook from another program, in its own words
     # and with its source path: not a message for the user, who gets ours if it cannot read.

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import json
 from collections.abc import Callable, Iterator, Sequence
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, TypeVar
 
 from agreement_engine import api
 from agreement_engine.diagnostics import (
@@ -29,8 +29,29 @@ if TYPE_CHECKING:
     from agreement_engine.api import Evaluation, InvoiceBasis
 
 Action = Callable[[], tuple[str, int]]
+_T = TypeVar("_T")
 SOME_NOT_COMPUTED = 3
 """The exit code of a run that wrote its output, but with some lines not computed."""
+
+
+_KEPT: list[object] | None = None
+"""What the run made, kept until the process ends, when it ends without freeing it
+(:func:`keep_to_the_end`)."""
+
+
+def keep_to_the_end() -> None:
+    """Keep what each run makes until the process ends, for a process that ends without freeing
+    it (:func:`.app.main`): a national run's lines, steps and figures are hundreds of thousands
+    of objects, and freeing them one by one as the command returns would cost a tenth of its
+    time. A caller that goes on (a test, a notebook) does not call this, and frees them."""
+    global _KEPT
+    _KEPT = []
+
+
+def _kept(made: _T) -> _T:
+    if _KEPT is not None:
+        _KEPT.append(made)
+    return made
 
 
 def check(paths: Sequence[str], output_format: str) -> tuple[str, int]:
@@ -67,15 +88,17 @@ def evaluate(
     end = month(last, "--to") if last is not None else None
     chosen = reading_options(readings)
     try:
-        return api.evaluate(
-            data,
-            start,
-            end,
-            agreements=agreements,
-            assume_approved=assume_approved,
-            municipality=municipality,
-            progress=progress,
-            readings=chosen,
+        return _kept(
+            api.evaluate(
+                data,
+                start,
+                end,
+                agreements=agreements,
+                assume_approved=assume_approved,
+                municipality=municipality,
+                progress=progress,
+                readings=chosen,
+            )
         )
     except EngineError as exc:
         if end is not None and any(d.code == "data-no-month" for d in exc.diagnostics):
@@ -101,14 +124,16 @@ def report(
 
     start = month(first, "--month")
     end = month(last, "--to") if last is not None else None
-    made = api.report(
-        data,
-        start,
-        end,
-        agreements=agreements,
-        assume_approved=assume_approved,
-        progress=progress,
-        readings=reading_options(readings),
+    made = _kept(
+        api.report(
+            data,
+            start,
+            end,
+            agreements=agreements,
+            assume_approved=assume_approved,
+            progress=progress,
+            readings=reading_options(readings),
+        )
     )
     run = made.evaluation
     source = run.source
