@@ -14,10 +14,17 @@ from outputs import AGGREGATES, AGREEMENTS, EPISODES, halland
 
 from agreement_engine.api import Evaluation, evaluate
 from agreement_engine.formula import round_exact, to_decimal
-from agreement_engine.formula.values import approximately
+from agreement_engine.formula.values import (
+    approximate_ratio,
+    approximately,
+    decimal_places,
+    exact_ratio,
+)
 from agreement_engine.months import YearMonth
+from agreement_engine.render.columns import exact_ratios
 from agreement_engine.render.i18n import language
 from agreement_engine.render.invoice import CSV_PLACES, csv_ratios, render_csv
+from agreement_engine.render.invoice_csv import csv_numbers
 
 NUMERIC = (
     "benchmark",
@@ -156,3 +163,89 @@ def test_a_cell_made_from_integers_is_the_value_rounded_half_even_or_written_exa
         rounded = to_decimal(round_exact(value, CSV_PLACES, "half_even"))
         assert rounded is not None
         assert cell == f"{rounded:.{CSV_PLACES}f}".replace(".", ",")
+
+
+def _cell_by_cell(numerator: int, denominator: int) -> str:
+    """The CSV cell of a ratio in lowest terms as it was made before columns were written in
+    one pass, kept as the reference: the exact decimal where it ends, else rounded half-even to
+    CSV_PLACES decimals by whole-number arithmetic, every decimal written."""
+    if denominator == 1:
+        return str(numerator)
+    if decimal_places(denominator) is not None:
+        return approximate_ratio(numerator, denominator, point=",")
+    scale = 10**CSV_PLACES
+    whole, rest = divmod(numerator * scale, denominator)
+    rest += rest
+    if rest > denominator or (rest == denominator and whole & 1):
+        whole += 1
+    if whole >= scale:
+        digits = str(whole)
+        return f"{digits[:-CSV_PLACES]},{digits[-CSV_PLACES:]}"
+    if whole >= 0:
+        return f"0,{whole:0{CSV_PLACES}d}"
+    digits = str(-whole).rjust(CSV_PLACES + 1, "0")
+    return f"-{digits[:-CSV_PLACES]},{digits[-CSV_PLACES:]}"
+
+
+_RATIOS = st.one_of(
+    st.fractions(max_denominator=10**5),  # mostly decimals that never end
+    st.builds(Fraction, st.integers(-(10**30), 10**30), st.sampled_from([1, 2, 8, 128, 3, 7])),
+    st.builds(Fraction, st.integers(0, 10**7), st.integers(1, 10**4)),  # averages of days
+    st.fractions(min_value=-1, max_value=1, max_denominator=10**8),  # rounds to 0 or -0
+)
+"""Ratios a column may hold: repeating decimals, wholes and halves, decimals that end past six
+places (1/128), many digits, both signs, tiny values either side of zero."""
+
+
+@settings(max_examples=300, deadline=None)
+@given(column=st.lists(_RATIOS, max_size=40))
+def test_a_column_written_in_one_pass_is_the_column_written_cell_by_cell(
+    column: list[Fraction],
+) -> None:
+    """The CSV and its exact columns write a column of numbers at once, the common cells in
+    place; every cell must read as it did when each was made alone, in the CSV's rounding and
+    in the exact text."""
+    numerators = [value.numerator for value in column]
+    denominators = [value.denominator for value in column]
+    assert csv_ratios(numerators, denominators) == [
+        _cell_by_cell(value.numerator, value.denominator) for value in column
+    ]
+    assert exact_ratios(numerators, denominators) == [
+        exact_ratio(value.numerator, value.denominator, ",") for value in column
+    ]
+
+
+@pytest.mark.parametrize(
+    ("column", "cells"),
+    [
+        ([Fraction(7, 2)] * 3, ["3,5", "3,5", "3,5"]),  # a month's benchmark on every line
+        ([Fraction(2, 3), Fraction(-2, 3), Fraction(0)], ["0,666667", "-0,666667", "0"]),
+        ([Fraction(1, 3_000_000), Fraction(-1, 3_000_000)], ["0,000000", "0,000000"]),
+        ([Fraction(1, 128), Fraction(10**25 + 1, 3)], ["0,0078125", "3" + "3" * 24 + ",666667"]),
+    ],
+)
+def test_tricky_columns_read_as_a_spreadsheet_needs_them(
+    column: list[Fraction], cells: list[str]
+) -> None:
+    """Signs, a value rounding to zero from either side (never '-0,000000'), decimals ending
+    past six places and numbers of many digits, written by hand."""
+    numerators = [value.numerator for value in column]
+    denominators = [value.denominator for value in column]
+    assert csv_ratios(numerators, denominators) == cells
+
+
+@given(
+    amounts=st.lists(
+        st.one_of(
+            st.decimals(allow_nan=False, allow_infinity=False),
+            st.sampled_from([Decimal("1E+3"), Decimal("1E-7"), Decimal("-0"), Decimal("10.50")]),
+        ),
+        min_size=1,
+    )
+)
+def test_the_amounts_billed_are_written_with_every_digit_and_never_in_exponent_form(
+    amounts: list[Decimal],
+) -> None:
+    """The net amounts are written by ``str`` where it gives the digits ``format(…, 'f')`` does:
+    an amount that ``str`` would write as 1E+3 must still read 1000 in a spreadsheet."""
+    assert csv_numbers(amounts) == [format(amount, "f").replace(".", ",") for amount in amounts]

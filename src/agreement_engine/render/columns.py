@@ -26,6 +26,7 @@ from agreement_engine.billing.lines import (
     quantities,
 )
 from agreement_engine.formula.values import (
+    decimal_places,
     exact_ratio,
     exact_texts,
     ratio_texts,
@@ -177,7 +178,7 @@ def made_cells(quantities: Quantities, ratios: MadeOfRatios, made: Made) -> list
 def _exact_cells(quantities: Quantities) -> list[str]:
     """Values exactly, for cells: their decimals with a comma where they end, else the fraction
     ('103/19'); nothing for no value."""
-    return made_cells(quantities, _exact_ratios, _exact_values)
+    return made_cells(quantities, exact_ratios, _exact_values)
 
 
 def _exact_values(values: list[Any]) -> list[str]:
@@ -186,8 +187,32 @@ def _exact_values(values: list[Any]) -> list[str]:
     return ["" if value is None else next(texts) for value in values]
 
 
-def _exact_ratios(numerators: list[int], denominators: list[int]) -> list[str]:
-    return ratio_texts(numerators, denominators, partial(exact_ratio, point=","))
+def exact_ratios(numerators: list[int], denominators: list[int]) -> list[str]:
+    """:func:`.values.exact_ratio` of each ratio (in lowest terms), with a decimal comma: a
+    whole number or a fraction whose decimals never end ('37/3', most averages) written in
+    place, in one pass over the column; a ratio whose decimals end by ``exact_ratio``."""
+    if one_value(numerators, denominators):
+        return ratio_texts(numerators, denominators, partial(exact_ratio, point=","))
+    never = never_ending(denominators)
+    return [
+        f"{n}/{d}" if d in never else str(n) if d == 1 else exact_ratio(n, d, ",")
+        for n, d in zip(numerators, denominators, strict=True)
+    ]
+
+
+def one_value(numerators: list[int], denominators: list[int]) -> bool:
+    """Whether a column holds whole numbers only, or one value on every line (a month's
+    benchmark): :func:`.values.ratio_texts` writes either without a loop over its cells."""
+    count = len(numerators)
+    return denominators.count(1) == count or (
+        numerators.count(numerators[0]) == count == denominators.count(denominators[0])
+    )
+
+
+def never_ending(denominators: list[int]) -> set[int]:
+    """Those of the denominators whose fractions' decimals never end (in lowest terms), each
+    distinct one looked at once."""
+    return {d for d in set(denominators) if decimal_places(d) is None}
 
 
 def cells(
