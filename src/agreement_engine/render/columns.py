@@ -210,9 +210,14 @@ def one_value(numerators: list[int], denominators: list[int]) -> bool:
 
 
 def never_ending(denominators: list[int]) -> set[int]:
-    """Those of the denominators whose fractions' decimals never end (in lowest terms), each
-    distinct one looked at once."""
-    return {d for d in set(denominators) if decimal_places(d) is None}
+    """Those of the (positive) denominators whose fractions' decimals never end (in lowest
+    terms), each distinct one looked at once: those that do not divide 10^k, k the number of
+    bits of the largest. (The decimals end just when a denominator is 2^a × 5^b, and then a and
+    b are below its number of bits, so it divides 10^k; a remainder is quicker to find than
+    :func:`.values.decimal_places`, whose cache a column of a thousand averages overflows.)"""
+    distinct = set(denominators)
+    multiple = 10 ** max(distinct, default=1).bit_length()
+    return {d for d in distinct if multiple % d}
 
 
 def cells(
@@ -232,7 +237,7 @@ def cells(
     column 'readings'."""
     found = values(lines) if found is None else found
     out = []
-    footings: list[Footing] | None = None
+    footings: Footings | None = None
     for name in names:
         if name == "net_amount":
             out.append(made([line.amount for line in lines]))
@@ -244,33 +249,44 @@ def cells(
             out.append(line_readings(lines, chosen))
         else:
             if name != "municipality" and footings is None:
-                footings = list(map(_FOOTING, lines))
-            out.append(_line_cells(lines, footings or [], name, lang, text))
+                footings = _footings(lines)
+            out.append(_line_cells(lines, footings, name, lang, text))
     return out
+
+
+Footings = tuple[list[Footing], dict[Footing, InvoiceLine]]
+"""Each line's footing, and a line standing on each distinct footing (:func:`_footings`)."""
+
+
+def _footings(lines: Sequence[InvoiceLine]) -> Footings:
+    """Each line's footing, and a line for each footing: found once for all the columns that
+    are the footing's."""
+    footings = list(map(_FOOTING, lines))
+    return footings, dict(zip(footings, lines, strict=True))
 
 
 def _line_cells(
     lines: Sequence[InvoiceLine],
-    footings: list[Footing],
+    footings: Footings | None,
     name: str,
     lang: Language,
     text: Callable[[str], str] | None,
 ) -> list[str]:
     """The text of a column that is not a value, on each line: worked out once for the lines
-    that stand on one footing (``footings``, each line's: all but the municipality's name are
-    the footing's)."""
+    that stand on one footing (``footings``: all but the municipality's name are the
+    footing's), or once for each distinct name."""
     texts = line_texts(name, lang)
-    if name == "municipality":
+    if name == "municipality" or footings is None:
         made = list(map(texts, lines))
         if text is None:
             return made
         shown = {written: text(written) for written in set(made)}
-        return [shown[written] for written in made]
-    standing = dict(zip(footings, lines, strict=True))  # a line for each footing
+        return list(map(shown.__getitem__, made))
+    each, standing = footings
     by_footing = {footing: texts(line) for footing, line in standing.items()}
     if text is not None:
         by_footing = {footing: text(cell) for footing, cell in by_footing.items()}
-    return [by_footing[footing] for footing in footings]
+    return list(map(by_footing.__getitem__, each))
 
 
 _FOOTING = attrgetter("footing")
