@@ -329,12 +329,12 @@ def column_texts(values: list[Any], point: str) -> list[str]:
 
 
 def _decimal_texts(decimals: list[Decimal], point: str) -> list[str]:
-    """:func:`plain` of each decimal, with a decimal ``point``: by ``str``, which writes the same
-    digits twice as fast, unless some decimal's exponent makes it write 'E' (``1E+3``)."""
+    """:func:`plain` of each decimal, with a decimal ``point``: by ``str``, twice as fast, unless
+    some exponent makes it write 'E' (``1E+3``); whole kronor need no point put in."""
     texts = list(map(str, decimals))
-    if any(map(str.__contains__, texts, repeat("E"))):
+    if "E" in "".join(texts):
         texts = list(map(plain, decimals))
-    if point == ".":
+    if point == "." or "." not in "".join(texts):
         return texts
     return list(map(str.replace, texts, repeat("."), repeat(point)))
 

@@ -26,7 +26,6 @@ from agreement_engine.billing.lines import (
     quantities,
 )
 from agreement_engine.formula.values import (
-    decimal_places,
     exact_ratio,
     exact_texts,
     ratio_texts,

@@ -13,12 +13,12 @@ from __future__ import annotations
 import csv
 import io
 from collections.abc import Iterator, Sequence
-from decimal import Decimal
 from itertools import repeat
 from typing import Any
 
 from agreement_engine.billing.lines import InvoiceBasis, Quantities
 from agreement_engine.formula.values import (
+    Amount,
     approximate_ratio,
     column_texts,
     decimal_places,
@@ -97,7 +97,7 @@ def csv_numbers(values: list[Any]) -> list[str]:
     its decimals end, else rounded half-even to :data:`CSV_PLACES` decimals; nothing for no
     value."""
     texts = column_texts(values, point=",")  # exact where the decimals end, else cut and '…'
-    if all(map(isinstance, values, repeat(Decimal))):  # amounts billed: their decimals end
+    if not any(map(isinstance, values, repeat(Amount))):  # amounts billed: their decimals end
         return texts
     for i, text in enumerate(texts):
         if text.endswith("…"):
