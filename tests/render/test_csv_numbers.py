@@ -14,14 +14,9 @@ from outputs import AGGREGATES, AGREEMENTS, EPISODES, halland
 
 from agreement_engine.api import Evaluation, evaluate
 from agreement_engine.formula import round_exact, to_decimal
-from agreement_engine.formula.values import (
-    approximate_ratio,
-    approximately,
-    decimal_places,
-    exact_ratio,
-)
+from agreement_engine.formula.values import approximately, decimal_places, exact_ratio
 from agreement_engine.months import YearMonth
-from agreement_engine.render.columns import exact_ratios
+from agreement_engine.render.columns import exact_ratios, never_ending
 from agreement_engine.render.i18n import language
 from agreement_engine.render.invoice import CSV_PLACES, csv_ratios, render_csv
 from agreement_engine.render.invoice_csv import csv_numbers
@@ -156,35 +151,17 @@ def test_a_cell_made_from_integers_is_the_value_rounded_half_even_or_written_exa
     """The CSV's cells come from the integers billing kept: each is the exact decimal where it
     ends, else round(value, 6, half_even) with every decimal written, ties and signs alike."""
     value = Fraction(numerator, denominator)
-    (cell,) = csv_ratios([value.numerator], [value.denominator])
+    assert csv_ratios([value.numerator], [value.denominator]) == [_cell_of(value)]
+
+
+def _cell_of(value: Fraction) -> str:
+    """The CSV cell of a value, worked out the long way: its exact decimal where it ends, else
+    round(value, 6, half_even) by the engine's rounding with every decimal written."""
     if to_decimal(value) is not None:
-        assert cell == approximately(value).replace(".", ",")
-    else:
-        rounded = to_decimal(round_exact(value, CSV_PLACES, "half_even"))
-        assert rounded is not None
-        assert cell == f"{rounded:.{CSV_PLACES}f}".replace(".", ",")
-
-
-def _cell_by_cell(numerator: int, denominator: int) -> str:
-    """The CSV cell of a ratio in lowest terms as it was made before columns were written in
-    one pass, kept as the reference: the exact decimal where it ends, else rounded half-even to
-    CSV_PLACES decimals by whole-number arithmetic, every decimal written."""
-    if denominator == 1:
-        return str(numerator)
-    if decimal_places(denominator) is not None:
-        return approximate_ratio(numerator, denominator, point=",")
-    scale = 10**CSV_PLACES
-    whole, rest = divmod(numerator * scale, denominator)
-    rest += rest
-    if rest > denominator or (rest == denominator and whole & 1):
-        whole += 1
-    if whole >= scale:
-        digits = str(whole)
-        return f"{digits[:-CSV_PLACES]},{digits[-CSV_PLACES:]}"
-    if whole >= 0:
-        return f"0,{whole:0{CSV_PLACES}d}"
-    digits = str(-whole).rjust(CSV_PLACES + 1, "0")
-    return f"-{digits[:-CSV_PLACES]},{digits[-CSV_PLACES:]}"
+        return approximately(value).replace(".", ",")
+    rounded = to_decimal(round_exact(value, CSV_PLACES, "half_even"))
+    assert rounded is not None
+    return f"{rounded:.{CSV_PLACES}f}".replace(".", ",")
 
 
 _RATIOS = st.one_of(
@@ -203,13 +180,11 @@ def test_a_column_written_in_one_pass_is_the_column_written_cell_by_cell(
     column: list[Fraction],
 ) -> None:
     """The CSV and its exact columns write a column of numbers at once, the common cells in
-    place; every cell must read as it did when each was made alone, in the CSV's rounding and
+    place; every cell must read as the value worked out alone does, in the CSV's rounding and
     in the exact text."""
     numerators = [value.numerator for value in column]
     denominators = [value.denominator for value in column]
-    assert csv_ratios(numerators, denominators) == [
-        _cell_by_cell(value.numerator, value.denominator) for value in column
-    ]
+    assert csv_ratios(numerators, denominators) == list(map(_cell_of, column))
     assert exact_ratios(numerators, denominators) == [
         exact_ratio(value.numerator, value.denominator, ",") for value in column
     ]
@@ -249,3 +224,10 @@ def test_the_amounts_billed_are_written_with_every_digit_and_never_in_exponent_f
     """The net amounts are written by ``str`` where it gives the digits ``format(…, 'f')`` does:
     an amount that ``str`` would write as 1E+3 must still read 1000 in a spreadsheet."""
     assert csv_numbers(amounts) == [format(amount, "f").replace(".", ",") for amount in amounts]
+
+
+def test_the_denominators_whose_decimals_never_end_are_found_as_decimal_places_finds_them() -> None:
+    """A column's denominators are sorted into ending and never-ending by one remainder each;
+    it must agree with decimal_places on every denominator, large powers of 2 and 5 too."""
+    denominators = [*range(1, 5000), 2**70, 5**40, 2**64 * 5**30, 3 * 5**40, 2**200 * 7]
+    assert never_ending(denominators) == {d for d in denominators if decimal_places(d) is None}
