@@ -19,7 +19,7 @@ from agreement_engine.months import YearMonth
 from agreement_engine.render.columns import exact_ratios, never_ending
 from agreement_engine.render.i18n import language
 from agreement_engine.render.invoice import CSV_PLACES, csv_ratios, render_csv
-from agreement_engine.render.invoice_csv import csv_numbers
+from agreement_engine.render.invoice_csv import _csv_text, csv_numbers
 
 NUMERIC = (
     "benchmark",
@@ -231,3 +231,26 @@ def test_the_denominators_whose_decimals_never_end_are_found_as_decimal_places_f
     it must agree with decimal_places on every denominator, large powers of 2 and 5 too."""
     denominators = [*range(1, 5000), 2**70, 5**40, 2**64 * 5**30, 3 * 5**40, 2**200 * 7]
     assert never_ending(denominators) == {d for d in denominators if decimal_places(d) is None}
+
+
+_CELL_TEXT = st.text(alphabet=st.sampled_from(list("ab ;\"\r\n'=-,ö")), max_size=6)
+"""Text cells with what a CSV must quote (';', '"', line breaks), spaces at either end, and
+what a Swedish file holds (decimal commas, 'ö')."""
+
+
+@settings(max_examples=200, deadline=None)
+@given(
+    texts=st.lists(st.lists(_CELL_TEXT, min_size=3, max_size=3), min_size=1, max_size=8),
+    column=st.lists(_RATIOS, min_size=8, max_size=8),
+)
+def test_lines_joined_as_they_are_are_what_the_csv_module_writes_for_them(
+    texts: list[list[str]], column: list[Fraction]
+) -> None:
+    """Only the text columns are looked at for a cell to quote (a number never holds one): the
+    lines must still be what csv.writer writes, quoted where it quotes, joined where it joins."""
+    rows = len(texts)
+    numbers = csv_ratios([v.numerator for v in column], [v.denominator for v in column])[:rows]
+    columns = [*map(list, zip(*texts, strict=True)), numbers]
+    expected = io.StringIO()
+    csv.writer(expected, delimiter=";", lineterminator="\r\n").writerows(zip(*columns, strict=True))
+    assert _csv_text(columns, [False, False, False, True]) == expected.getvalue()

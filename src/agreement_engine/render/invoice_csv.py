@@ -27,6 +27,7 @@ from agreement_engine.formula.values import (
 from agreement_engine.render.columns import (
     EXACT,
     SHEET,
+    Found,
     cells,
     exact_columns,
     headings,
@@ -71,7 +72,8 @@ def csv_parts(basis: InvoiceBasis, lang: Language = ENGLISH) -> Iterator[bytes]:
             else list(map(inert, column))
             for name, column in zip(names, texts, strict=True)
         ]
-        yield _csv_text(texts).encode("utf-8")
+        numbers = [_numbers(name, found) for name in names]
+        yield _csv_text(texts, numbers).encode("utf-8")
 
 
 def _numbers_only(column: Quantities) -> bool:
@@ -79,14 +81,24 @@ def _numbers_only(column: Quantities) -> bool:
     return not column.others and min(column.numerators, default=0) >= 0
 
 
-def _csv_text(columns: Sequence[Sequence[str]]) -> str:
+def _numbers(name: str, found: Found) -> bool:
+    """Whether every cell of a column is a number written here (digits, a sign, a decimal comma,
+    a '/', a leading "'" from :func:`inert`): the amounts billed, and the columns of values with
+    no value but quantities. Such a cell never holds what the csv module quotes."""
+    quantities = found.get(name.removesuffix(EXACT))
+    return name == "net_amount" or (quantities is not None and not quantities.others)
+
+
+def _csv_text(columns: Sequence[Sequence[str]], numbers: Sequence[bool] = ()) -> str:
     """Cells (a list for each column) as CSV lines: joined as they are, unless some cell must be
-    quoted (the csv module knows how)."""
+    quoted (the csv module knows how). ``numbers``: which columns hold numbers only (see
+    :func:`_numbers`), whose cells need not be looked at."""
     if not columns or not columns[0]:
         return ""
-    text = "\r\n".join(map(";".join, zip(*columns, strict=True))) + "\r\n"
-    if not _quoted(text, len(columns[0]), len(columns)):
-        return text
+    numbers = numbers or [False] * len(columns)
+    looked_at = [column for column, number in zip(columns, numbers, strict=True) if not number]
+    if not any(map(_quoted, looked_at)):
+        return "\r\n".join(map(";".join, zip(*columns, strict=True))) + "\r\n"
     buffer = io.StringIO()
     csv.writer(buffer, delimiter=";", lineterminator="\r\n").writerows(zip(*columns, strict=True))
     return buffer.getvalue()
@@ -167,12 +179,9 @@ def inert(text: str) -> str:
     return "'" + text if text.startswith(_FORMULA_STARTS) else text
 
 
-def _quoted(text: str, rows: int, cells: int) -> bool:
-    """Whether the csv module would quote some cell of these rows, joined as they are: one that
-    holds a ';', a '"' or a line break (what it quotes, the same in Python 3.11 to 3.13)."""
-    return (
-        text.count(";") != rows * (cells - 1)
-        or text.count("\n") != rows
-        or text.count("\r") != rows
-        or '"' in text
-    )
+def _quoted(column: Sequence[str]) -> bool:
+    """Whether the csv module would quote some cell of a column: one that holds a ';', a '"' or
+    a line break (what it quotes, the same in Python 3.11 to 3.13). Each distinct cell looked at
+    once, all of them in one text (the lines of a month share their reasons)."""
+    distinct = "".join(set(column))
+    return ";" in distinct or '"' in distinct or "\n" in distinct or "\r" in distinct
