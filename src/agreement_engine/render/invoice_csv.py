@@ -13,6 +13,7 @@ from __future__ import annotations
 import csv
 import io
 from collections.abc import Iterator, Sequence
+from functools import cache
 from itertools import repeat
 from typing import Any
 
@@ -61,10 +62,11 @@ def csv_parts(basis: InvoiceBasis, lang: Language = ENGLISH) -> Iterator[bytes]:
     names = (*SHEET, *exact_columns(basis.lines))
     heading = _csv_text([[heading] for heading in headings(names, lang)])
     yield b"\xef\xbb\xbf" + heading.encode("utf-8")  # a BOM, so Excel reads UTF-8
+    shown = cache(inert)  # each part has most municipalities: each name made inert once
     for part in parted(basis.lines):
         found = values_of(part)
         texts: list[list[str]] = cells(
-            part, names, csv_numbers, csv_ratios, lang, found, inert, basis.library.readings
+            part, names, csv_numbers, csv_ratios, lang, found, shown, basis.library.readings
         )
         texts = [
             column
