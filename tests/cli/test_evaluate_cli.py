@@ -14,6 +14,7 @@ import os
 import zipfile
 from io import BytesIO
 from pathlib import Path
+from typing import Any
 
 import pytest
 from figures import figures_file, national_average_days
@@ -424,11 +425,11 @@ def test_a_csv_written_in_parts_that_fails_after_the_first_keeps_the_old_file(
     made = invoice_csv._csv_text
     calls = []
 
-    def second_part_fails(columns: object) -> str:
-        calls.append(columns)
+    def second_part_fails(*arguments: Any) -> str:
+        calls.append(arguments)
         if len(calls) == 2:
             raise RuntimeError("the disk controller caught fire")
-        return made(columns)  # type: ignore[arg-type]
+        return made(*arguments)
 
     monkeypatch.setattr(invoice_csv, "_csv_text", second_part_fails)
     old = tmp_path / "basis.csv"

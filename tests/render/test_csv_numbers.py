@@ -14,10 +14,12 @@ from outputs import AGGREGATES, AGREEMENTS, EPISODES, halland
 
 from agreement_engine.api import Evaluation, evaluate
 from agreement_engine.formula import round_exact, to_decimal
-from agreement_engine.formula.values import approximately
+from agreement_engine.formula.values import approximately, decimal_places, exact_ratio
 from agreement_engine.months import YearMonth
+from agreement_engine.render.columns import exact_ratios, never_ending
 from agreement_engine.render.i18n import language
 from agreement_engine.render.invoice import CSV_PLACES, csv_ratios, render_csv
+from agreement_engine.render.invoice_csv import _csv_text, csv_numbers
 
 NUMERIC = (
     "benchmark",
@@ -149,10 +151,106 @@ def test_a_cell_made_from_integers_is_the_value_rounded_half_even_or_written_exa
     """The CSV's cells come from the integers billing kept: each is the exact decimal where it
     ends, else round(value, 6, half_even) with every decimal written, ties and signs alike."""
     value = Fraction(numerator, denominator)
-    (cell,) = csv_ratios([value.numerator], [value.denominator])
+    assert csv_ratios([value.numerator], [value.denominator]) == [_cell_of(value)]
+
+
+def _cell_of(value: Fraction) -> str:
+    """The CSV cell of a value, worked out the long way: its exact decimal where it ends, else
+    round(value, 6, half_even) by the engine's rounding with every decimal written."""
     if to_decimal(value) is not None:
-        assert cell == approximately(value).replace(".", ",")
-    else:
-        rounded = to_decimal(round_exact(value, CSV_PLACES, "half_even"))
-        assert rounded is not None
-        assert cell == f"{rounded:.{CSV_PLACES}f}".replace(".", ",")
+        return approximately(value).replace(".", ",")
+    rounded = to_decimal(round_exact(value, CSV_PLACES, "half_even"))
+    assert rounded is not None
+    return f"{rounded:.{CSV_PLACES}f}".replace(".", ",")
+
+
+_RATIOS = st.one_of(
+    st.fractions(max_denominator=10**5),  # mostly decimals that never end
+    st.builds(Fraction, st.integers(-(10**30), 10**30), st.sampled_from([1, 2, 8, 128, 3, 7])),
+    st.builds(Fraction, st.integers(0, 10**7), st.integers(1, 10**4)),  # averages of days
+    st.fractions(min_value=-1, max_value=1, max_denominator=10**8),  # rounds to 0 or -0
+)
+"""Ratios a column may hold: repeating decimals, wholes and halves, decimals that end past six
+places (1/128), many digits, both signs, tiny values either side of zero."""
+
+
+@settings(max_examples=300, deadline=None)
+@given(column=st.lists(_RATIOS, max_size=40))
+def test_a_column_written_in_one_pass_is_the_column_written_cell_by_cell(
+    column: list[Fraction],
+) -> None:
+    """The CSV and its exact columns write a column of numbers at once, the common cells in
+    place; every cell must read as the value worked out alone does, in the CSV's rounding and
+    in the exact text."""
+    numerators = [value.numerator for value in column]
+    denominators = [value.denominator for value in column]
+    assert csv_ratios(numerators, denominators) == list(map(_cell_of, column))
+    assert exact_ratios(numerators, denominators) == [
+        exact_ratio(value.numerator, value.denominator, ",") for value in column
+    ]
+
+
+@pytest.mark.parametrize(
+    ("column", "cells"),
+    [
+        ([Fraction(7, 2)] * 3, ["3,5", "3,5", "3,5"]),  # a month's benchmark on every line
+        ([Fraction(2, 3), Fraction(-2, 3), Fraction(0)], ["0,666667", "-0,666667", "0"]),
+        ([Fraction(1, 3_000_000), Fraction(-1, 3_000_000)], ["0,000000", "0,000000"]),
+        ([Fraction(1, 128), Fraction(10**25 + 1, 3)], ["0,0078125", "3" + "3" * 24 + ",666667"]),
+    ],
+)
+def test_tricky_columns_read_as_a_spreadsheet_needs_them(
+    column: list[Fraction], cells: list[str]
+) -> None:
+    """Signs, a value rounding to zero from either side (never '-0,000000'), decimals ending
+    past six places and numbers of many digits, written by hand."""
+    numerators = [value.numerator for value in column]
+    denominators = [value.denominator for value in column]
+    assert csv_ratios(numerators, denominators) == cells
+
+
+@given(
+    amounts=st.lists(
+        st.one_of(
+            st.decimals(allow_nan=False, allow_infinity=False),
+            st.sampled_from([Decimal("1E+3"), Decimal("1E-7"), Decimal("-0"), Decimal("10.50")]),
+        ),
+        min_size=1,
+    )
+)
+def test_the_amounts_billed_are_written_with_every_digit_and_never_in_exponent_form(
+    amounts: list[Decimal],
+) -> None:
+    """The net amounts are written by ``str`` where it gives the digits ``format(…, 'f')`` does:
+    an amount that ``str`` would write as 1E+3 must still read 1000 in a spreadsheet."""
+    assert csv_numbers(amounts) == [format(amount, "f").replace(".", ",") for amount in amounts]
+
+
+def test_the_denominators_whose_decimals_never_end_are_found_as_decimal_places_finds_them() -> None:
+    """A column's denominators are sorted into ending and never-ending by one remainder each;
+    it must agree with decimal_places on every denominator, large powers of 2 and 5 too."""
+    denominators = [*range(1, 5000), 2**70, 5**40, 2**64 * 5**30, 3 * 5**40, 2**200 * 7]
+    assert never_ending(denominators) == {d for d in denominators if decimal_places(d) is None}
+
+
+_CELL_TEXT = st.text(alphabet=st.sampled_from(list("ab ;\"\r\n'=-,ö")), max_size=6)
+"""Text cells with what a CSV must quote (';', '"', line breaks), spaces at either end, and
+what a Swedish file holds (decimal commas, 'ö')."""
+
+
+@settings(max_examples=200, deadline=None)
+@given(
+    texts=st.lists(st.lists(_CELL_TEXT, min_size=3, max_size=3), min_size=1, max_size=8),
+    column=st.lists(_RATIOS, min_size=8, max_size=8),
+)
+def test_lines_joined_as_they_are_are_what_the_csv_module_writes_for_them(
+    texts: list[list[str]], column: list[Fraction]
+) -> None:
+    """Only the text columns are looked at for a cell to quote (a number never holds one): the
+    lines must still be what csv.writer writes, quoted where it quotes, joined where it joins."""
+    rows = len(texts)
+    numbers = csv_ratios([v.numerator for v in column], [v.denominator for v in column])[:rows]
+    columns = [*map(list, zip(*texts, strict=True)), numbers]
+    expected = io.StringIO()
+    csv.writer(expected, delimiter=";", lineterminator="\r\n").writerows(zip(*columns, strict=True))
+    assert _csv_text(columns, [False, False, False, True]) == expected.getvalue()

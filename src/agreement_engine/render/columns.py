@@ -177,7 +177,7 @@ def made_cells(quantities: Quantities, ratios: MadeOfRatios, made: Made) -> list
 def _exact_cells(quantities: Quantities) -> list[str]:
     """Values exactly, for cells: their decimals with a comma where they end, else the fraction
     ('103/19'); nothing for no value."""
-    return made_cells(quantities, _exact_ratios, _exact_values)
+    return made_cells(quantities, exact_ratios, _exact_values)
 
 
 def _exact_values(values: list[Any]) -> list[str]:
@@ -186,8 +186,37 @@ def _exact_values(values: list[Any]) -> list[str]:
     return ["" if value is None else next(texts) for value in values]
 
 
-def _exact_ratios(numerators: list[int], denominators: list[int]) -> list[str]:
-    return ratio_texts(numerators, denominators, partial(exact_ratio, point=","))
+def exact_ratios(numerators: list[int], denominators: list[int]) -> list[str]:
+    """:func:`.values.exact_ratio` of each ratio (in lowest terms), with a decimal comma: a
+    whole number or a fraction whose decimals never end ('37/3', most averages) written in
+    place, in one pass over the column; a ratio whose decimals end by ``exact_ratio``."""
+    if one_value(numerators, denominators):
+        return ratio_texts(numerators, denominators, partial(exact_ratio, point=","))
+    never = never_ending(denominators)
+    return [
+        f"{n}/{d}" if d in never else str(n) if d == 1 else exact_ratio(n, d, ",")
+        for n, d in zip(numerators, denominators, strict=True)
+    ]
+
+
+def one_value(numerators: list[int], denominators: list[int]) -> bool:
+    """Whether a column holds whole numbers only, or one value on every line (a month's
+    benchmark): :func:`.values.ratio_texts` writes either without a loop over its cells."""
+    count = len(numerators)
+    return denominators.count(1) == count or (
+        numerators.count(numerators[0]) == count == denominators.count(denominators[0])
+    )
+
+
+def never_ending(denominators: list[int]) -> set[int]:
+    """Those of the (positive) denominators whose fractions' decimals never end (in lowest
+    terms), each distinct one looked at once: those that do not divide 10^k, k the number of
+    bits of the largest. (The decimals end just when a denominator is 2^a × 5^b, and then a and
+    b are below its number of bits, so it divides 10^k; a remainder is quicker to find than
+    :func:`.values.decimal_places`, whose cache a column of a thousand averages overflows.)"""
+    distinct = set(denominators)
+    multiple = 10 ** max(distinct, default=1).bit_length()
+    return {d for d in distinct if multiple % d}
 
 
 def cells(
@@ -207,7 +236,7 @@ def cells(
     column 'readings'."""
     found = values(lines) if found is None else found
     out = []
-    footings: list[Footing] | None = None
+    footings: Footings | None = None
     for name in names:
         if name == "net_amount":
             out.append(made([line.amount for line in lines]))
@@ -219,33 +248,44 @@ def cells(
             out.append(line_readings(lines, chosen))
         else:
             if name != "municipality" and footings is None:
-                footings = list(map(_FOOTING, lines))
-            out.append(_line_cells(lines, footings or [], name, lang, text))
+                footings = _footings(lines)
+            out.append(_line_cells(lines, footings, name, lang, text))
     return out
+
+
+Footings = tuple[list[Footing], dict[Footing, InvoiceLine]]
+"""Each line's footing, and a line standing on each distinct footing (:func:`_footings`)."""
+
+
+def _footings(lines: Sequence[InvoiceLine]) -> Footings:
+    """Each line's footing, and a line for each footing: found once for all the columns that
+    are the footing's."""
+    footings = list(map(_FOOTING, lines))
+    return footings, dict(zip(footings, lines, strict=True))
 
 
 def _line_cells(
     lines: Sequence[InvoiceLine],
-    footings: list[Footing],
+    footings: Footings | None,
     name: str,
     lang: Language,
     text: Callable[[str], str] | None,
 ) -> list[str]:
     """The text of a column that is not a value, on each line: worked out once for the lines
-    that stand on one footing (``footings``, each line's: all but the municipality's name are
-    the footing's)."""
+    that stand on one footing (``footings``: all but the municipality's name are the
+    footing's), or once for each distinct name."""
     texts = line_texts(name, lang)
-    if name == "municipality":
+    if name == "municipality" or footings is None:
         made = list(map(texts, lines))
         if text is None:
             return made
         shown = {written: text(written) for written in set(made)}
-        return [shown[written] for written in made]
-    standing = dict(zip(footings, lines, strict=True))  # a line for each footing
+        return list(map(shown.__getitem__, made))
+    each, standing = footings
     by_footing = {footing: texts(line) for footing, line in standing.items()}
     if text is not None:
         by_footing = {footing: text(cell) for footing, cell in by_footing.items()}
-    return [by_footing[footing] for footing in footings]
+    return list(map(by_footing.__getitem__, each))
 
 
 _FOOTING = attrgetter("footing")
