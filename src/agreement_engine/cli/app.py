@@ -115,8 +115,8 @@ def main() -> None:
     is short and makes few reference cycles, so it collects far less often; and it ends without
     freeing them one by one (0.15 s for a national run), once its output is flushed: mypy does
     both the same way. What the command's run made is kept to the end for that
-    (:func:`.commands.keep_to_the_end`): else it would be freed as the command returned. (The API removed the run's temporary files as the command ended, however
-    it ended.)
+    (:func:`.commands.keep_to_the_end`): else it would be freed as the command returned. (The
+    API removed the run's temporary files as the command ended, however it ended.)
     """
     gc.set_threshold(200_000, 30, 30)
     commands.keep_to_the_end()
