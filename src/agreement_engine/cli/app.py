@@ -2,8 +2,9 @@
 
 This module holds the typer app: the options every command takes (``--debug``, ``--no-cache``),
 the commands in the order help lists them (their definitions are in :mod:`.billing`,
-:mod:`.review` and, made only when needed, :mod:`.invoice`), and :func:`main`, which runs the app
-and ends the process. Each command's errors become its exit code in :func:`.boundary.guarded`.
+:mod:`.review` and :mod:`.invoice`; each is made by typer only when needed), and :func:`main`,
+which runs the app and ends the process. Each command's errors become its exit code in
+:func:`.boundary.guarded`.
 
 Exit codes, one contract for every command (see :data:`EPILOG`, and the README's Commands):
 0 done, and everything asked for was computed; 1 the files or data have problems, or nothing at
@@ -39,25 +40,55 @@ EPILOG = (
 
 
 class _Commands(TyperGroup):
-    """The commands, those of the invoice ledger made only when one of them is run, or the
-    commands are listed (help, a misspelt command): a dozen commands that the others never
-    need, and that typer would otherwise build on every run (a few milliseconds)."""
+    """The commands, each made by typer only when it is run, or when the commands are listed
+    (help, a misspelt command): typer builds a command's options from its function's signature,
+    and building all of them on every run took longer (8 ms) than parsing the one run. Those of
+    the invoice ledger are made together, from :mod:`.invoice`, which nothing else imports."""
 
     def get_command(self, ctx: Any, cmd_name: str) -> Any:
         if cmd_name not in self.commands:
-            self._add_ledger()
+            if cmd_name in COMMANDS:
+                self._add(_made({cmd_name: COMMANDS[cmd_name]}))
+            else:  # the ledger's, or a name misspelt: then every one, for "did you mean"
+                self.list_commands(ctx)
         return super().get_command(ctx, cmd_name)
 
     def list_commands(self, ctx: Any) -> list[str]:
+        self._add(_made({name: c for name, c in COMMANDS.items() if name not in self.commands}))
         self._add_ledger()
         return super().list_commands(ctx)
+
+    def _add(self, commands: dict[str, Any]) -> None:
+        for name, command in commands.items():
+            self.add_command(command, name)
+        # Help lists them in the order of COMMANDS, the ledger's after, however they were made.
+        order = {name: at for at, name in enumerate(COMMANDS)}
+        self.commands = dict(
+            sorted(self.commands.items(), key=lambda item: order.get(item[0], len(order)))
+        )
 
     def _add_ledger(self) -> None:
         if "invoice" not in self.commands:
             from agreement_engine.cli.invoice import ledger_commands
 
-            for name, command in ledger_commands().items():
-                self.add_command(command, name)
+            self._add(ledger_commands())
+
+
+def _made(functions: dict[str, Callable[..., None]]) -> dict[str, Any]:
+    """Click commands made by typer from ``functions``, with the app's settings."""
+    if not functions:
+        return {}
+    holder = typer.Typer(
+        add_completion=False, pretty_exceptions_enable=False, rich_markup_mode=None
+    )
+    for name, function in functions.items():
+        holder.command(name)(function)
+    holder.callback()(_nothing)  # a group, even of one command
+    return dict(typer.main.get_group(holder).commands)
+
+
+def _nothing() -> None:
+    """The callback of a holder of commands: never run."""
 
 
 app = typer.Typer(
@@ -99,10 +130,8 @@ COMMANDS: dict[str, Callable[..., None]] = {
     "diff": review.diff,
     "test": review.test_,
 }
-"""The commands by name, in the order help lists them (the ledger's come after, made when
-needed: :class:`_Commands`)."""
-for name, command in COMMANDS.items():
-    app.command(name)(command)
+"""The commands by name, in the order help lists them (the ledger's come after); each made when
+needed (:class:`_Commands`)."""
 
 
 def main() -> None:
