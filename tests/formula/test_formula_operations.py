@@ -295,9 +295,13 @@ ON_RATIOS = sorted(n for n, op in OPERATIONS.items() if op.on_ratios is not None
 @st.composite
 def ratio_columns(draw: st.DrawFn, count: int) -> Ratios:
     """A column of ``count`` quantities as integers: over one denominator or one per line,
-    negative, zero and not in lowest terms alike (as a column evaluated in steps holds them)."""
+    negative, zero and not in lowest terms alike (as a column evaluated in steps holds them);
+    now and then one value on every line, zero among them (a literal such as ``0 days``, which
+    the operations take a shorter way with)."""
     numerators = draw(st.lists(st.integers(-60, 60), min_size=count, max_size=count))
     denominators = st.sampled_from([1, 2, 3, 4, 6, 7, 10, 20, 100])
+    if draw(st.integers(0, 3)) == 0:
+        return Ratios([draw(st.sampled_from([0, 0, 1, -3, 7]))] * count, draw(denominators))
     if draw(st.booleans()):
         return Ratios(numerators, draw(denominators))
     return Ratios(numerators, draw(st.lists(denominators, min_size=count, max_size=count)))
