@@ -83,8 +83,12 @@ def in_lowest_terms(column: Ratios) -> Ratios:
     numerators, denominator = column
     if denominator == 1:
         return column
+    if isinstance(denominator, int) and math.gcd(denominator, *numerators) == denominator:
+        return Ratios(_scaled_down(numerators, denominator), 1)  # every value whole: one gcd
     below = denominators(column)
     common = list(map(math.gcd, numerators, below))
+    if common == below:  # every value whole (a gross amount of halves times an even price)
+        return Ratios(list(map(operator.floordiv, numerators, below)), 1)
     if common.count(1) < len(common):
         numerators = list(map(operator.floordiv, numerators, common))
         below = list(map(operator.floordiv, below, common))
@@ -314,9 +318,12 @@ def _lowest(numerators: list[int], denominator: int) -> Ratios:
     """Over a common denominator made as small as the numerators allow (one gcd over the
     column, which keeps products of percentages and halves from growing)."""
     common = math.gcd(denominator, *numerators)
-    if common == 1:
-        return Ratios(numerators, denominator)
-    return Ratios([n // common for n in numerators], denominator // common)
+    return Ratios(_scaled_down(numerators, common), denominator // common)
+
+
+def _scaled_down(numerators: list[int], factor: int) -> list[int]:
+    """Numerators divided by a factor they all have."""
+    return numerators if factor == 1 else [n // factor for n in numerators]
 
 
 def _products(p: Denominator, q: Denominator) -> list[int]:
