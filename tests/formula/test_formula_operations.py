@@ -30,7 +30,7 @@ from agreement_engine.formula import (
 from agreement_engine.formula.batch import Column, Unbatchable, batched
 from agreement_engine.formula.operations import FUNCTIONS, OPERATIONS
 from agreement_engine.formula.problems import Undefined
-from agreement_engine.formula.ratios import Ratios, fractions, of_fractions
+from agreement_engine.formula.ratios import Ratios, fractions, in_lowest_terms, of_fractions
 from agreement_engine.formula.rounding import ROUNDING_MODES, round_ratio, round_ratios
 from agreement_engine.formula.types import DAYS, MONEY, MONTHS, NUMBER, Kind, Type
 from agreement_engine.months import YearMonth
@@ -295,9 +295,13 @@ ON_RATIOS = sorted(n for n, op in OPERATIONS.items() if op.on_ratios is not None
 @st.composite
 def ratio_columns(draw: st.DrawFn, count: int) -> Ratios:
     """A column of ``count`` quantities as integers: over one denominator or one per line,
-    negative, zero and not in lowest terms alike (as a column evaluated in steps holds them)."""
+    negative, zero and not in lowest terms alike (as a column evaluated in steps holds them);
+    now and then one value on every line, zero among them (a literal such as ``0 days``, which
+    the operations take a shorter way with)."""
     numerators = draw(st.lists(st.integers(-60, 60), min_size=count, max_size=count))
     denominators = st.sampled_from([1, 2, 3, 4, 6, 7, 10, 20, 100])
+    if draw(st.integers(0, 3)) == 0:
+        return Ratios([draw(st.sampled_from([0, 0, 1, -3, 7]))] * count, draw(denominators))
     if draw(st.booleans()):
         return Ratios(numerators, draw(denominators))
     return Ratios(numerators, draw(st.lists(denominators, min_size=count, max_size=count)))
@@ -365,3 +369,25 @@ def test_rounding_a_column_in_one_loop_rounds_each_line_as_round_ratio_does(
     halves = [2 * n + 1 for n in numerators]  # every one a tie when rounded to whole numbers
     ties = [round_ratio(n, 2, 0, mode) for n in halves]
     assert round_ratios(halves, [2] * len(halves), 0, mode) == ties
+
+
+@settings(max_examples=200, deadline=None)
+@given(column=st.integers(1, 6).flatmap(ratio_columns), whole=st.booleans())
+def test_a_column_in_lowest_terms_holds_each_lines_fraction_as_fraction_writes_it(
+    column: Ratios, whole: bool
+) -> None:
+    """The lines' values are written from their lowest terms (``42/11``), so each line's
+    numerator and denominator are those of its Fraction, over 1 when every line is whole:
+    columns of whole values over a denominator of their own (reduced by one gcd) included."""
+    if whole:  # every value whole, over one denominator or one per line
+        numerators, denominator = column
+        below = denominator if isinstance(denominator, list) else [denominator] * len(numerators)
+        column = Ratios([n * d for n, d in zip(numerators, below, strict=True)], denominator)
+    numerators, denominator = in_lowest_terms(column)
+    expected = fractions(column)
+    if all(value.denominator == 1 for value in expected):
+        assert denominator == 1
+    below = denominator if isinstance(denominator, list) else [denominator] * len(numerators)
+    assert [(value.numerator, value.denominator) for value in expected] == list(
+        zip(numerators, below, strict=True)
+    )

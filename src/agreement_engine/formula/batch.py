@@ -23,6 +23,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterator, Mapping, Sequence
 from fractions import Fraction
+from itertools import compress
 from typing import Any, TypeAlias
 
 from agreement_engine.formula import ast, per_day, ratios
@@ -108,8 +109,8 @@ def _conditional(node: ast.Expr) -> Batched:
             return then(columns, rows)
         if not any(found):
             return otherwise(columns, rows)
-        taken = [bool(take) for take in found]
-        chosen = [row for row, take in zip(rows, taken, strict=True) if take]
+        taken = list(map(bool, found))
+        chosen = list(compress(rows, taken))
         rest = [row for row, take in zip(rows, taken, strict=True) if not take]
         return _merged(taken, then(columns, chosen), otherwise(columns, rest))
 

@@ -25,8 +25,9 @@ from __future__ import annotations
 
 import math
 import operator
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from fractions import Fraction
+from itertools import repeat
 from typing import NamedTuple, TypeAlias
 
 from agreement_engine.formula.problems import division_by_zero
@@ -82,8 +83,12 @@ def in_lowest_terms(column: Ratios) -> Ratios:
     numerators, denominator = column
     if denominator == 1:
         return column
+    if isinstance(denominator, int) and math.gcd(denominator, *numerators) == denominator:
+        return Ratios(_scaled_down(numerators, denominator), 1)  # every value whole: one gcd
     below = denominators(column)
     common = list(map(math.gcd, numerators, below))
+    if common == below:  # every value whole (a gross amount of halves times an even price)
+        return Ratios(list(map(operator.floordiv, numerators, below)), 1)
     if common.count(1) < len(common):
         numerators = list(map(operator.floordiv, numerators, common))
         below = list(map(operator.floordiv, below, common))
@@ -147,22 +152,58 @@ def _scaled(numerators: list[int], factor: int) -> list[int]:
     return numerators if factor == 1 else [n * factor for n in numerators]
 
 
+def _one_value(column: Ratios) -> tuple[int, int] | None:
+    """The value every line of a column has (numerator, denominator), when it is over one
+    denominator with every numerator alike (a literal, a rule of the month alone); else None.
+    Finding out costs one count in C; an operation with such a column then need not spread the
+    value over every line's denominator."""
+    numerators, denominator = column
+    if not isinstance(denominator, int) or not numerators:
+        return None
+    if numerators.count(numerators[0]) == len(numerators):
+        return numerators[0], denominator
+    return None
+
+
+def _shifted(column: Ratios, numerator: int, denominator: int) -> Ratios:
+    """A column with one denominator per line plus one value (``numerator / denominator``):
+    ``x/p + c/q = (x·q + c·p) / (p·q)`` line by line, in one pass without spreading ``c/q``."""
+    x, p = column
+    assert isinstance(p, list)
+    c, q = numerator, denominator
+    if q == 1:
+        return column if c == 0 else Ratios([i + c * d for i, d in zip(x, p, strict=True)], p)
+    return Ratios([i * q + c * d for i, d in zip(x, p, strict=True)], [d * q for d in p])
+
+
 # --- The operations ---------------------------------------------------------------------------
 
 
 def plus(a: Ratios, b: Ratios) -> Ratios:
+    if isinstance(a.denominator, list) and (one := _one_value(b)) is not None:
+        return _shifted(a, *one)
+    if isinstance(b.denominator, list) and (one := _one_value(a)) is not None:
+        return _shifted(b, *one)
     x, y, denominator = _aligned(a, b)
-    return Ratios([i + j for i, j in zip(x, y, strict=True)], denominator)
+    return Ratios(list(map(operator.add, x, y)), denominator)
 
 
 def minus(a: Ratios, b: Ratios) -> Ratios:
-    x, y, denominator = _aligned(a, b)
-    return Ratios([i - j for i, j in zip(x, y, strict=True)], denominator)
+    if isinstance(a.denominator, list) and (one := _one_value(b)) is not None:
+        numerator, denominator = one
+        return _shifted(a, -numerator, denominator)
+    x, y, common = _aligned(a, b)
+    return Ratios(list(map(operator.sub, x, y)), common)
 
 
 def times(a: Ratios, b: Ratios) -> Ratios:
     (x, p), (y, q) = a, b
-    numerators = [i * j for i, j in zip(x, y, strict=True)]
+    if (one := _one_value(b)) is not None:
+        numerators = _scaled(x, one[0])  # by one value: a pass without pairing the lines
+    elif (one := _one_value(a)) is not None:
+        numerators = _scaled(y, one[0])
+    else:
+        numerators = list(map(operator.mul, x, y))
     if isinstance(p, int) and isinstance(q, int):
         return _lowest(numerators, p * q)
     return Ratios(numerators, _products(p, q))
@@ -180,7 +221,9 @@ def divided(a: Ratios, b: Ratios) -> Ratios:
         if isinstance(p, int):
             return _lowest(numerators, p * abs(c))
         return Ratios(numerators, [d * abs(c) for d in p])
-    if isinstance(p, int) and isinstance(q, int):  # x/p ÷ y/q as x·q / (p·|y|), one pass each
+    if isinstance(p, int) and isinstance(q, int):  # x/p ÷ y/q as x·q / (p·|y|)
+        if not y or min(y) > 0:  # every divisor positive (a count of episodes): no sign to move
+            return Ratios(_scaled(x, q), _scaled(y, p))
         numerators = [i * q if j > 0 else -i * q for i, j in zip(x, y, strict=True)]
         return Ratios(numerators, [p * j if j > 0 else -p * j for j in y])
     signs = [1 if j > 0 else -1 for j in y]
@@ -197,38 +240,47 @@ def absolute(a: Ratios) -> Ratios:
 
 
 def equal(a: Ratios, b: Ratios) -> list[bool]:
-    x, y, _ = _aligned(a, b)
-    return [i == j for i, j in zip(x, y, strict=True)]
+    return _compared(a, b, operator.eq)
 
 
 def unequal(a: Ratios, b: Ratios) -> list[bool]:
-    x, y, _ = _aligned(a, b)
-    return [i != j for i, j in zip(x, y, strict=True)]
+    return _compared(a, b, operator.ne)
 
 
 def less(a: Ratios, b: Ratios) -> list[bool]:
-    x, y, _ = _aligned(a, b)  # over the same positive denominators: as their numerators
-    return [i < j for i, j in zip(x, y, strict=True)]
+    return _compared(a, b, operator.lt)
 
 
 def at_most(a: Ratios, b: Ratios) -> list[bool]:
-    x, y, _ = _aligned(a, b)
-    return [i <= j for i, j in zip(x, y, strict=True)]
+    return _compared(a, b, operator.le)
 
 
 def greater(a: Ratios, b: Ratios) -> list[bool]:
-    x, y, _ = _aligned(a, b)
-    return [i > j for i, j in zip(x, y, strict=True)]
+    return _compared(a, b, operator.gt)
 
 
 def at_least(a: Ratios, b: Ratios) -> list[bool]:
+    return _compared(a, b, operator.ge)
+
+
+def _compared(a: Ratios, b: Ratios, relation: Callable[[int, int], bool]) -> list[bool]:
+    """A comparison line by line: over the same positive denominators, as their numerators;
+    against zero, as the numerators' signs whatever the denominators."""
+    if _is_zero(b):
+        return list(map(relation, a.numerators, repeat(0)))
+    if _is_zero(a):
+        return list(map(relation, repeat(0), b.numerators))
     x, y, _ = _aligned(a, b)
-    return [i >= j for i, j in zip(x, y, strict=True)]
+    return list(map(relation, x, y))
 
 
 def smallest(first: Ratios, *rest: Ratios) -> Ratios:
     """``min(a, b, …)`` line by line."""
     for other in rest:
+        if _is_zero(first) or _is_zero(other):  # min(0, v): v where below zero, else 0
+            y, denominator = other if _is_zero(first) else first
+            first = Ratios([j if j < 0 else 0 for j in y], denominator)
+            continue
         x, y, denominator = _aligned(first, other)
         first = Ratios([i if i <= j else j for i, j in zip(x, y, strict=True)], denominator)
     return first
@@ -237,9 +289,18 @@ def smallest(first: Ratios, *rest: Ratios) -> Ratios:
 def largest(first: Ratios, *rest: Ratios) -> Ratios:
     """``max(a, b, …)`` line by line."""
     for other in rest:
+        if _is_zero(first) or _is_zero(other):  # max(0, v): v where above zero, else 0
+            y, denominator = other if _is_zero(first) else first
+            first = Ratios([j if j > 0 else 0 for j in y], denominator)
+            continue
         x, y, denominator = _aligned(first, other)
         first = Ratios([i if i >= j else j for i, j in zip(x, y, strict=True)], denominator)
     return first
+
+
+def _is_zero(column: Ratios) -> bool:
+    """Whether every line of a column is zero (``0 days``, ``0 kr``)."""
+    return _one_value(column) == (0, column.denominator)
 
 
 def rounded(a: Ratios, decimals: int, mode: str) -> Ratios:
@@ -257,9 +318,12 @@ def _lowest(numerators: list[int], denominator: int) -> Ratios:
     """Over a common denominator made as small as the numerators allow (one gcd over the
     column, which keeps products of percentages and halves from growing)."""
     common = math.gcd(denominator, *numerators)
-    if common == 1:
-        return Ratios(numerators, denominator)
-    return Ratios([n // common for n in numerators], denominator // common)
+    return Ratios(_scaled_down(numerators, common), denominator // common)
+
+
+def _scaled_down(numerators: list[int], factor: int) -> list[int]:
+    """Numerators divided by a factor they all have."""
+    return numerators if factor == 1 else [n // factor for n in numerators]
 
 
 def _products(p: Denominator, q: Denominator) -> list[int]:

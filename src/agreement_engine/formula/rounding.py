@@ -80,10 +80,10 @@ def round_ratios(
     >>> round_ratios([-10, 5, 7], [4, 2, 2], 0, "half_even")
     [-2, 2, 4]
     """
-    if decimals >= 0:
+    if decimals > 0:
         scale = 10**decimals
         numerators = [n * scale for n in numerators]
-    else:
+    elif decimals < 0:
         scale = 10**-decimals
         denominators = [d * scale for d in denominators]
     split = list(map(divmod, numerators, denominators))
