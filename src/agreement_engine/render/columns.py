@@ -8,7 +8,7 @@ lines share becomes text once: a run can have tens of thousands of lines.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Collection, Iterable, Sequence
+from collections.abc import Callable, Collection, Iterable, Iterator, Sequence
 from decimal import Decimal, localcontext
 from functools import lru_cache, partial
 from operator import attrgetter
@@ -22,8 +22,11 @@ from agreement_engine.billing.lines import (
     InvoiceLine,
     LineStatus,
     Quantities,
+    Run,
     decimals_end,
+    kept_amounts,
     quantities,
+    runs_within,
 )
 from agreement_engine.formula.values import (
     exact_ratio,
@@ -101,11 +104,14 @@ EXACT = ":exact"
 """The suffix of an exact column's name: 'average_days:exact'."""
 
 
-def exact_columns(lines: Sequence[InvoiceLine]) -> tuple[str, ...]:
+def exact_columns(
+    lines: Sequence[InvoiceLine], runs: Sequence[Run] | None = None
+) -> tuple[str, ...]:
     """The columns of exact values: :data:`EXACT_ALWAYS`, and each other value column in which
-    some value's decimals never end, in the order of the columns."""
+    some value's decimals never end, in the order of the columns (``runs``: the lines'
+    :func:`.lines.line_runs`, if found already)."""
     asked = [name for name in VALUE_COLUMNS if name not in EXACT_ALWAYS]
-    ending = decimals_end(lines, asked)
+    ending = decimals_end(lines, asked, runs)
     return tuple(name + EXACT for name in VALUE_COLUMNS if name not in ending)
 
 
@@ -118,15 +124,25 @@ def parted(lines: Sequence[InvoiceLine]) -> list[Sequence[InvoiceLine]]:
     return [lines[start : start + PART] for start in range(0, len(lines), PART)] or [lines]
 
 
+def parted_values(
+    lines: Sequence[InvoiceLine], runs: Sequence[Run]
+) -> Iterator[tuple[Sequence[InvoiceLine], Found]]:
+    """The lines :data:`PART` at a time (:func:`parted`), each part with its values
+    (:func:`values`), gathered as each part is asked for from the lines' runs found once
+    (:func:`.lines.line_runs`) rather than walking the lines of each part again."""
+    for first, part in zip(range(0, len(lines), PART), parted(lines), strict=False):
+        yield part, values(part, runs_within(runs, first, first + len(part)))
+
+
 Found = dict[str, Quantities]
 """The values of :data:`VALUE_COLUMNS` of some lines, by column (:func:`values`)."""
 
 
-def values(lines: Sequence[InvoiceLine]) -> Found:
+def values(lines: Sequence[InvoiceLine], runs: Sequence[Run] | None = None) -> Found:
     """The values of :data:`VALUE_COLUMNS` of the lines, the quantities as integers in lowest
     terms, read from the columns billing kept (:func:`.lines.quantities`): gathered once for
-    :func:`cells`."""
-    return quantities(lines, VALUE_COLUMNS)
+    :func:`cells` (``runs``: the lines' :func:`.lines.line_runs`, if found already)."""
+    return quantities(lines, VALUE_COLUMNS, runs)
 
 
 # --- Cells of the lines -------------------------------------------------------------------------
@@ -239,7 +255,7 @@ def cells(
     footings: Footings | None = None
     for name in names:
         if name == "net_amount":
-            out.append(made([line.amount for line in lines]))
+            out.append(amount_cells(lines, made, ratios))
         elif name in COLUMNS:
             out.append(made_cells(found[name], ratios, made))
         elif name.endswith(EXACT):
@@ -251,6 +267,17 @@ def cells(
                 footings = _footings(lines)
             out.append(_line_cells(lines, footings, name, lang, text))
     return out
+
+
+def amount_cells(lines: Sequence[InvoiceLine], made: Made, ratios: MadeOfRatios) -> list[Any]:
+    """The cells of the amounts billed: whole kronor on every line (as billing keeps most) by
+    ``ratios`` as whole numbers, with no Decimal made for each; else each amount (a Decimal, or
+    None) by ``made``. Either gives a whole number the same text."""
+    kept = kept_amounts(lines)
+    whole = [amount for amount in kept if isinstance(amount, int)]
+    if len(whole) == len(kept):
+        return ratios(whole, [1] * len(whole))
+    return made([line.amount for line in lines])
 
 
 Footings = tuple[list[Footing], dict[Footing, InvoiceLine]]
