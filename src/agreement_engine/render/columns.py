@@ -10,9 +10,10 @@ from __future__ import annotations
 
 from collections.abc import Callable, Collection, Iterable, Iterator, Sequence
 from decimal import Decimal, localcontext
-from functools import lru_cache, partial
+from functools import cache, lru_cache, partial
+from itertools import repeat
 from operator import attrgetter
-from typing import Any
+from typing import Any, cast
 
 from agreement_engine.billing.lines import (
     COLUMNS,
@@ -25,6 +26,8 @@ from agreement_engine.billing.lines import (
     Run,
     decimals_end,
     kept_amounts,
+    line_footings,
+    line_municipalities,
     quantities,
     runs_within,
 )
@@ -205,12 +208,14 @@ def _exact_values(values: list[Any]) -> list[str]:
 def exact_ratios(numerators: list[int], denominators: list[int]) -> list[str]:
     """:func:`.values.exact_ratio` of each ratio (in lowest terms), with a decimal comma: a
     whole number or a fraction whose decimals never end ('37/3', most averages) written in
-    place, in one pass over the column; a ratio whose decimals end by ``exact_ratio``."""
+    place, in one pass over the column; a ratio whose decimals end by ``exact_ratio``, once
+    for each distinct one (a column repeats them: averages of 3,5 or 4,25 days)."""
     if one_value(numerators, denominators):
         return ratio_texts(numerators, denominators, partial(exact_ratio, point=","))
     never = never_ending(denominators)
+    ending = cache(partial(exact_ratio, point=","))
     return [
-        f"{n}/{d}" if d in never else str(n) if d == 1 else exact_ratio(n, d, ",")
+        f"{n}/{d}" if d in never else str(n) if d == 1 else ending(n, d)
         for n, d in zip(numerators, denominators, strict=True)
     ]
 
@@ -274,9 +279,8 @@ def amount_cells(lines: Sequence[InvoiceLine], made: Made, ratios: MadeOfRatios)
     ``ratios`` as whole numbers, with no Decimal made for each; else each amount (a Decimal, or
     None) by ``made``. Either gives a whole number the same text."""
     kept = kept_amounts(lines)
-    whole = [amount for amount in kept if isinstance(amount, int)]
-    if len(whole) == len(kept):
-        return ratios(whole, [1] * len(whole))
+    if all(map(isinstance, kept, repeat(int))):
+        return ratios(cast(list[int], kept), [1] * len(kept))
     return made([line.amount for line in lines])
 
 
@@ -287,7 +291,7 @@ Footings = tuple[list[Footing], dict[Footing, InvoiceLine]]
 def _footings(lines: Sequence[InvoiceLine]) -> Footings:
     """Each line's footing, and a line for each footing: found once for all the columns that
     are the footing's."""
-    footings = list(map(_FOOTING, lines))
+    footings = line_footings(lines)
     return footings, dict(zip(footings, lines, strict=True))
 
 
@@ -303,7 +307,7 @@ def _line_cells(
     footing's), or once for each distinct name."""
     texts = line_texts(name, lang)
     if name == "municipality" or footings is None:
-        made = list(map(texts, lines))
+        made = line_municipalities(lines) if name == "municipality" else list(map(texts, lines))
         if text is None:
             return made
         shown = {written: text(written) for written in set(made)}
@@ -313,9 +317,6 @@ def _line_cells(
     if text is not None:
         by_footing = {footing: text(cell) for footing, cell in by_footing.items()}
     return list(map(by_footing.__getitem__, each))
-
-
-_FOOTING = attrgetter("footing")
 
 
 def totals(basis: InvoiceBasis) -> tuple[dict[str, Decimal], Decimal]:
