@@ -223,10 +223,15 @@ def exact_ratios(numerators: list[int], denominators: list[int]) -> list[str]:
 def one_value(numerators: list[int], denominators: list[int]) -> bool:
     """Whether a column holds whole numbers only, or one value on every line (a month's
     benchmark): :func:`.values.ratio_texts` writes either without a loop over its cells."""
-    count = len(numerators)
-    return denominators.count(1) == count or (
-        numerators.count(numerators[0]) == count == denominators.count(denominators[0])
+    return _all_are(denominators, 1) or (
+        _all_are(numerators, numerators[0]) and _all_are(denominators, denominators[0])
     )
+
+
+def _all_are(numbers: list[int], number: int) -> bool:
+    """Whether every one of the numbers is ``number``: compared with a list of it, which stops
+    at the first that differs (``count`` would look at every one of a column of thousands)."""
+    return numbers == [number] * len(numbers)
 
 
 def never_ending(denominators: list[int]) -> set[int]:
