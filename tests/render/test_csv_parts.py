@@ -4,6 +4,7 @@ for every part, and the amounts billed written from the whole kronor billing kep
 from __future__ import annotations
 
 from decimal import Decimal
+from fractions import Fraction
 from functools import partial
 
 import pytest
@@ -12,6 +13,7 @@ from hypothesis import strategies as st
 from outputs import halland
 
 from agreement_engine.billing.lines import InvoiceLine, line_runs, quantities, runs_within
+from agreement_engine.formula import Amount
 from agreement_engine.render.columns import VALUE_COLUMNS, amount_cells, parted_values, values
 from agreement_engine.render.i18n import language
 from agreement_engine.render.invoice import _table_ratios, _table_texts
@@ -40,7 +42,34 @@ def test_the_values_of_any_stretch_of_lines_from_runs_found_once_are_its_values_
     end = data.draw(st.integers(first + 1, len(lines)))
     cut = runs_within(line_runs(lines), first, end)
     part = lines[first:end]
-    assert quantities(part, VALUE_COLUMNS, cut) == quantities(part, VALUE_COLUMNS)
+    assert quantities(cut, VALUE_COLUMNS) == quantities(line_runs(part), VALUE_COLUMNS)
+
+
+@settings(max_examples=50, deadline=None)
+@given(order=st.permutations(range(len(_BASIS.lines))))
+def test_the_lines_in_any_order_have_the_quantities_of_each_line_alone(order: list[int]) -> None:
+    """Runs are found by grouping lines of one derivation whose rows follow one another; lines
+    in another order (a derivation's lines interleaved with another's) must still each have
+    their own values."""
+    _assert_each_alone([_BASIS.lines[at] for at in order])
+
+
+def test_lines_of_one_derivation_whose_rows_go_backwards_have_their_own_quantities() -> None:
+    """Lines of one derivation side by side but not in the order of its rows (backwards) are
+    runs of a line each, not one run."""
+    _assert_each_alone(_BASIS.lines[::-1])
+
+
+def _assert_each_alone(lines: list[InvoiceLine] | tuple[InvoiceLine, ...]) -> None:
+    found = quantities(line_runs(lines), ["average_days", "excess"])
+    for name, (numerators, denominators, others) in found.items():
+        for at, line in enumerate(lines):
+            value = line.value(name)
+            if at in others:
+                assert others[at] == value
+            else:
+                assert isinstance(value, Amount)
+                assert value.value == Fraction(numerators[at], denominators[at])
 
 
 def test_every_part_has_the_values_its_own_lines_give(monkeypatch: pytest.MonkeyPatch) -> None:

@@ -321,14 +321,10 @@ _KEPT_FOOTING = attrgetter("_footing")
 _KEPT_MUNICIPALITY = attrgetter("_municipality")
 
 
-def quantities(
-    lines: Sequence[InvoiceLine], names: Sequence[str], runs: Sequence[Run] | None = None
-) -> dict[str, Quantities]:
+def quantities(runs: Sequence[Run], names: Sequence[str]) -> dict[str, Quantities]:
     """The values of each name on each of the lines (as :meth:`InvoiceLine.value` gives them),
     the quantities as integers: what a CSV or a table of tens of thousands of lines shows, read
-    from the columns billing kept, a run of lines of one derivation at a time (``runs``: the
-    lines' :func:`runs`, if found already)."""
-    runs = line_runs(lines) if runs is None else runs
+    from the columns billing kept, a run of lines at a time (``runs``: :func:`line_runs`)."""
     found = {}
     for name in names:
         numerators: list[int] = []
@@ -343,13 +339,9 @@ def quantities(
     return found
 
 
-def decimals_end(
-    lines: Sequence[InvoiceLine], names: Sequence[str], runs: Sequence[Run] | None = None
-) -> set[str]:
+def decimals_end(runs: Sequence[Run], names: Sequence[str]) -> set[str]:
     """The names whose every quantity on the lines has decimals that end (any other value, or
-    none, does not count), found a run of lines of one derivation at a time (``runs``: the
-    lines' :func:`runs`, if found already)."""
-    runs = line_runs(lines) if runs is None else runs
+    none, does not count), found a run of lines at a time (``runs``: :func:`line_runs`)."""
     return {
         name
         for name in names

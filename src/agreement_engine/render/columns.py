@@ -28,6 +28,7 @@ from agreement_engine.billing.lines import (
     kept_amounts,
     line_footings,
     line_municipalities,
+    line_runs,
     quantities,
     runs_within,
 )
@@ -114,7 +115,7 @@ def exact_columns(
     some value's decimals never end, in the order of the columns (``runs``: the lines'
     :func:`.lines.line_runs`, if found already)."""
     asked = [name for name in VALUE_COLUMNS if name not in EXACT_ALWAYS]
-    ending = decimals_end(lines, asked, runs)
+    ending = decimals_end(line_runs(lines) if runs is None else runs, asked)
     return tuple(name + EXACT for name in VALUE_COLUMNS if name not in ending)
 
 
@@ -145,7 +146,7 @@ def values(lines: Sequence[InvoiceLine], runs: Sequence[Run] | None = None) -> F
     """The values of :data:`VALUE_COLUMNS` of the lines, the quantities as integers in lowest
     terms, read from the columns billing kept (:func:`.lines.quantities`): gathered once for
     :func:`cells` (``runs``: the lines' :func:`.lines.line_runs`, if found already)."""
-    return quantities(lines, VALUE_COLUMNS, runs)
+    return quantities(line_runs(lines) if runs is None else runs, VALUE_COLUMNS)
 
 
 # --- Cells of the lines -------------------------------------------------------------------------
