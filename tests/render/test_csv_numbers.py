@@ -190,6 +190,22 @@ def test_a_column_written_in_one_pass_is_the_column_written_cell_by_cell(
     ]
 
 
+@settings(max_examples=200, deadline=None)
+@given(column=st.lists(_RATIOS, min_size=1, max_size=10), repeats=st.integers(2, 4))
+def test_a_column_that_repeats_its_values_writes_each_as_that_value_alone(
+    column: list[Fraction], repeats: int
+) -> None:
+    """Values whose decimals end, and values below zero, are made once for each distinct one
+    in a column (averages of 3,5 days repeat): every repeat must read as the value alone."""
+    repeated = column * repeats
+    numerators = [value.numerator for value in repeated]
+    denominators = [value.denominator for value in repeated]
+    assert csv_ratios(numerators, denominators) == list(map(_cell_of, repeated))
+    assert exact_ratios(numerators, denominators) == [
+        exact_ratio(value.numerator, value.denominator, ",") for value in repeated
+    ]
+
+
 @pytest.mark.parametrize(
     ("column", "cells"),
     [

@@ -11,6 +11,7 @@ on alike is one :class:`Footing`, shared; their values are kept as billing compu
 
 from __future__ import annotations
 
+from bisect import bisect_right
 from collections.abc import Sequence
 from dataclasses import dataclass
 from decimal import (
@@ -26,6 +27,7 @@ from decimal import (
     localcontext,
 )
 from enum import StrEnum
+from operator import attrgetter, itemgetter
 
 from agreement_engine.agreements.documents import Document
 from agreement_engine.agreements.library import Library
@@ -45,11 +47,17 @@ __all__ = [
     "LineStatus",
     "Quantities",
     "Read",
+    "Run",
     "Step",
     "StepRecord",
     "decimals_end",
+    "kept_amounts",
+    "line_footings",
+    "line_municipalities",
+    "line_runs",
     "one_line",
     "quantities",
+    "runs_within",
 ]
 
 # The rules shown as columns of the invoice basis when an agreement has them.
@@ -284,11 +292,39 @@ class InvoiceBasis:
             )
 
 
-def quantities(lines: Sequence[InvoiceLine], names: Sequence[str]) -> dict[str, Quantities]:
+Run = tuple[Derivation, int, int, int]
+"""A run of consecutive lines that are consecutive rows of one derivation: (derivation, first
+row, row after the last, place of the run's first line among the lines)."""
+
+
+def kept_amounts(lines: Sequence[InvoiceLine]) -> list[int | Decimal | None]:
+    """The amount billed on each line as billing kept it: whole kronor as an int (most), any
+    other amount a Decimal, None when not computed. :attr:`InvoiceLine.amount` is each as a
+    Decimal; a column of tens of thousands of whole kronor is written without making them."""
+    return list(map(_KEPT_AMOUNT, lines))
+
+
+def line_footings(lines: Sequence[InvoiceLine]) -> list[Footing]:
+    """Each line's :attr:`~InvoiceLine.footing`, for a column of tens of thousands of lines."""
+    return list(map(_KEPT_FOOTING, lines))
+
+
+def line_municipalities(lines: Sequence[InvoiceLine]) -> list[str]:
+    """Each line's :attr:`~InvoiceLine.municipality`, for a column of tens of thousands."""
+    return list(map(_KEPT_MUNICIPALITY, lines))
+
+
+# The slots read as they are: a property read for each of tens of thousands of lines takes
+# three times as long (a call of Python code for each).
+_KEPT_AMOUNT = attrgetter("_amount")
+_KEPT_FOOTING = attrgetter("_footing")
+_KEPT_MUNICIPALITY = attrgetter("_municipality")
+
+
+def quantities(runs: Sequence[Run], names: Sequence[str]) -> dict[str, Quantities]:
     """The values of each name on each of the lines (as :meth:`InvoiceLine.value` gives them),
     the quantities as integers: what a CSV or a table of tens of thousands of lines shows, read
-    from the columns billing kept, a run of lines of one derivation at a time."""
-    runs = _runs(lines)
+    from the columns billing kept, a run of lines at a time (``runs``: :func:`line_runs`)."""
     found = {}
     for name in names:
         numerators: list[int] = []
@@ -303,10 +339,9 @@ def quantities(lines: Sequence[InvoiceLine], names: Sequence[str]) -> dict[str, 
     return found
 
 
-def decimals_end(lines: Sequence[InvoiceLine], names: Sequence[str]) -> set[str]:
+def decimals_end(runs: Sequence[Run], names: Sequence[str]) -> set[str]:
     """The names whose every quantity on the lines has decimals that end (any other value, or
-    none, does not count), found a run of lines of one derivation at a time."""
-    runs = _runs(lines)
+    none, does not count), found a run of lines at a time (``runs``: :func:`line_runs`)."""
     return {
         name
         for name in names
@@ -314,10 +349,10 @@ def decimals_end(lines: Sequence[InvoiceLine], names: Sequence[str]) -> set[str]
     }
 
 
-def _runs(lines: Sequence[InvoiceLine]) -> list[tuple[Derivation, int, int, int]]:
-    """The lines as runs of consecutive rows of one derivation: (derivation, first row, row
-    after the last, place of the run's first line)."""
-    runs: list[tuple[Derivation, int, int, int]] = []
+def line_runs(lines: Sequence[InvoiceLine]) -> list[Run]:
+    """The lines as runs of consecutive rows of one derivation (:data:`Run`), found in one
+    walk over the lines: an output finds them once for all its parts (:func:`runs_within`)."""
+    runs: list[Run] = []
     derivation: Derivation | None = None
     start = stop = 0
     for at, line in enumerate(lines):
@@ -329,3 +364,22 @@ def _runs(lines: Sequence[InvoiceLine]) -> list[tuple[Derivation, int, int, int]
     if derivation is not None:
         runs.append((derivation, start, stop, len(lines) - (stop - start)))
     return runs
+
+
+def runs_within(runs: Sequence[Run], first: int, end: int) -> list[Run]:
+    """The runs of the lines ``first`` to ``end`` (not included) of the lines whose runs are
+    given: those runs that reach into them, cut to them, placed from ``first``. The first is
+    found by bisection: lines not computed are a run each, and a part looks at its own only."""
+    within = []
+    at = max(bisect_right(runs, first, key=_PLACE) - 1, 0)
+    for derivation, start, stop, place in runs[at:]:
+        if place >= end:
+            break
+        low, high = max(place, first), min(place + stop - start, end)
+        if low < high:
+            row = start + low - place
+            within.append((derivation, row, row + high - low, low - first))
+    return within
+
+
+_PLACE = itemgetter(3)

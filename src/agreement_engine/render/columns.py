@@ -8,11 +8,12 @@ lines share becomes text once: a run can have tens of thousands of lines.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Collection, Iterable, Sequence
+from collections.abc import Callable, Collection, Iterable, Iterator, Sequence
 from decimal import Decimal, localcontext
-from functools import lru_cache, partial
+from functools import cache, lru_cache, partial
+from itertools import repeat
 from operator import attrgetter
-from typing import Any
+from typing import Any, cast
 
 from agreement_engine.billing.lines import (
     COLUMNS,
@@ -22,8 +23,14 @@ from agreement_engine.billing.lines import (
     InvoiceLine,
     LineStatus,
     Quantities,
+    Run,
     decimals_end,
+    kept_amounts,
+    line_footings,
+    line_municipalities,
+    line_runs,
     quantities,
+    runs_within,
 )
 from agreement_engine.formula.values import (
     exact_ratio,
@@ -101,11 +108,14 @@ EXACT = ":exact"
 """The suffix of an exact column's name: 'average_days:exact'."""
 
 
-def exact_columns(lines: Sequence[InvoiceLine]) -> tuple[str, ...]:
+def exact_columns(
+    lines: Sequence[InvoiceLine], runs: Sequence[Run] | None = None
+) -> tuple[str, ...]:
     """The columns of exact values: :data:`EXACT_ALWAYS`, and each other value column in which
-    some value's decimals never end, in the order of the columns."""
+    some value's decimals never end, in the order of the columns (``runs``: the lines'
+    :func:`.lines.line_runs`, if found already)."""
     asked = [name for name in VALUE_COLUMNS if name not in EXACT_ALWAYS]
-    ending = decimals_end(lines, asked)
+    ending = decimals_end(line_runs(lines) if runs is None else runs, asked)
     return tuple(name + EXACT for name in VALUE_COLUMNS if name not in ending)
 
 
@@ -118,15 +128,25 @@ def parted(lines: Sequence[InvoiceLine]) -> list[Sequence[InvoiceLine]]:
     return [lines[start : start + PART] for start in range(0, len(lines), PART)] or [lines]
 
 
+def parted_values(
+    lines: Sequence[InvoiceLine], runs: Sequence[Run]
+) -> Iterator[tuple[Sequence[InvoiceLine], Found]]:
+    """The lines :data:`PART` at a time (:func:`parted`), each part with its values
+    (:func:`values`), gathered as each part is asked for from the lines' runs found once
+    (:func:`.lines.line_runs`) rather than walking the lines of each part again."""
+    for first, part in zip(range(0, len(lines), PART), parted(lines), strict=False):
+        yield part, values(part, runs_within(runs, first, first + len(part)))
+
+
 Found = dict[str, Quantities]
 """The values of :data:`VALUE_COLUMNS` of some lines, by column (:func:`values`)."""
 
 
-def values(lines: Sequence[InvoiceLine]) -> Found:
+def values(lines: Sequence[InvoiceLine], runs: Sequence[Run] | None = None) -> Found:
     """The values of :data:`VALUE_COLUMNS` of the lines, the quantities as integers in lowest
     terms, read from the columns billing kept (:func:`.lines.quantities`): gathered once for
-    :func:`cells`."""
-    return quantities(lines, VALUE_COLUMNS)
+    :func:`cells` (``runs``: the lines' :func:`.lines.line_runs`, if found already)."""
+    return quantities(line_runs(lines) if runs is None else runs, VALUE_COLUMNS)
 
 
 # --- Cells of the lines -------------------------------------------------------------------------
@@ -189,12 +209,14 @@ def _exact_values(values: list[Any]) -> list[str]:
 def exact_ratios(numerators: list[int], denominators: list[int]) -> list[str]:
     """:func:`.values.exact_ratio` of each ratio (in lowest terms), with a decimal comma: a
     whole number or a fraction whose decimals never end ('37/3', most averages) written in
-    place, in one pass over the column; a ratio whose decimals end by ``exact_ratio``."""
+    place, in one pass over the column; a ratio whose decimals end by ``exact_ratio``, once
+    for each distinct one (a column repeats them: averages of 3,5 or 4,25 days)."""
     if one_value(numerators, denominators):
         return ratio_texts(numerators, denominators, partial(exact_ratio, point=","))
     never = never_ending(denominators)
+    ending = cache(partial(exact_ratio, point=","))
     return [
-        f"{n}/{d}" if d in never else str(n) if d == 1 else exact_ratio(n, d, ",")
+        f"{n}/{d}" if d in never else str(n) if d == 1 else ending(n, d)
         for n, d in zip(numerators, denominators, strict=True)
     ]
 
@@ -202,10 +224,15 @@ def exact_ratios(numerators: list[int], denominators: list[int]) -> list[str]:
 def one_value(numerators: list[int], denominators: list[int]) -> bool:
     """Whether a column holds whole numbers only, or one value on every line (a month's
     benchmark): :func:`.values.ratio_texts` writes either without a loop over its cells."""
-    count = len(numerators)
-    return denominators.count(1) == count or (
-        numerators.count(numerators[0]) == count == denominators.count(denominators[0])
+    return _all_are(denominators, 1) or (
+        _all_are(numerators, numerators[0]) and _all_are(denominators, denominators[0])
     )
+
+
+def _all_are(numbers: list[int], number: int) -> bool:
+    """Whether every one of the numbers is ``number``: compared with a list of it, which stops
+    at the first that differs (``count`` would look at every one of a column of thousands)."""
+    return numbers == [number] * len(numbers)
 
 
 def never_ending(denominators: list[int]) -> set[int]:
@@ -239,7 +266,7 @@ def cells(
     footings: Footings | None = None
     for name in names:
         if name == "net_amount":
-            out.append(made([line.amount for line in lines]))
+            out.append(amount_cells(lines, made, ratios))
         elif name in COLUMNS:
             out.append(made_cells(found[name], ratios, made))
         elif name.endswith(EXACT):
@@ -253,6 +280,16 @@ def cells(
     return out
 
 
+def amount_cells(lines: Sequence[InvoiceLine], made: Made, ratios: MadeOfRatios) -> list[Any]:
+    """The cells of the amounts billed: whole kronor on every line (as billing keeps most) by
+    ``ratios`` as whole numbers, with no Decimal made for each; else each amount (a Decimal, or
+    None) by ``made``. Either gives a whole number the same text."""
+    kept = kept_amounts(lines)
+    if all(map(isinstance, kept, repeat(int))):
+        return ratios(cast(list[int], kept), [1] * len(kept))
+    return made([line.amount for line in lines])
+
+
 Footings = tuple[list[Footing], dict[Footing, InvoiceLine]]
 """Each line's footing, and a line standing on each distinct footing (:func:`_footings`)."""
 
@@ -260,7 +297,7 @@ Footings = tuple[list[Footing], dict[Footing, InvoiceLine]]
 def _footings(lines: Sequence[InvoiceLine]) -> Footings:
     """Each line's footing, and a line for each footing: found once for all the columns that
     are the footing's."""
-    footings = list(map(_FOOTING, lines))
+    footings = line_footings(lines)
     return footings, dict(zip(footings, lines, strict=True))
 
 
@@ -276,7 +313,7 @@ def _line_cells(
     footing's), or once for each distinct name."""
     texts = line_texts(name, lang)
     if name == "municipality" or footings is None:
-        made = list(map(texts, lines))
+        made = line_municipalities(lines) if name == "municipality" else list(map(texts, lines))
         if text is None:
             return made
         shown = {written: text(written) for written in set(made)}
@@ -286,9 +323,6 @@ def _line_cells(
     if text is not None:
         by_footing = {footing: text(cell) for footing, cell in by_footing.items()}
     return list(map(by_footing.__getitem__, each))
-
-
-_FOOTING = attrgetter("footing")
 
 
 def totals(basis: InvoiceBasis) -> tuple[dict[str, Decimal], Decimal]:

@@ -4,7 +4,7 @@ in columns of their own, and no text cell a spreadsheet would run as a formula (
 The headings and words are in the language passed (:mod:`.i18n`, English by default).
 
 A run can have tens of thousands of lines: the file is made a part of the lines at a time
-(:func:`.columns.parted`), the values of a part become text all at once, and rows are joined
+(:func:`.columns.parted_values`), the values of a part become text all at once, and rows are joined
 as text rather than written cell by cell; the csv module quotes only the parts that need it.
 """
 
@@ -17,7 +17,7 @@ from functools import cache
 from itertools import repeat
 from typing import Any
 
-from agreement_engine.billing.lines import InvoiceBasis, Quantities
+from agreement_engine.billing.lines import InvoiceBasis, Quantities, line_runs
 from agreement_engine.formula.values import (
     Amount,
     approximate_ratio,
@@ -34,9 +34,8 @@ from agreement_engine.render.columns import (
     headings,
     never_ending,
     one_value,
-    parted,
+    parted_values,
 )
-from agreement_engine.render.columns import values as values_of
 from agreement_engine.render.i18n import ENGLISH, Language
 
 CSV_PLACES = 6
@@ -59,12 +58,12 @@ def csv_parts(basis: InvoiceBasis, lang: Language = ENGLISH) -> Iterator[bytes]:
     """The bytes of :func:`csv_bytes` in parts, :data:`.columns.PART` lines at a time, made as
     they are asked for: a file written part by part never holds the text of every cell at once,
     nor the whole file."""
-    names = (*SHEET, *exact_columns(basis.lines))
+    runs = line_runs(basis.lines)  # found once for the columns to show and for every part
+    names = (*SHEET, *exact_columns(basis.lines, runs))
     heading = _csv_text([[heading] for heading in headings(names, lang)])
     yield b"\xef\xbb\xbf" + heading.encode("utf-8")  # a BOM, so Excel reads UTF-8
     shown = cache(inert)  # each part has most municipalities: each name made inert once
-    for part in parted(basis.lines):
-        found = values_of(part)
+    for part, found in parted_values(basis.lines, runs):
         texts: list[list[str]] = cells(
             part, names, csv_numbers, csv_ratios, lang, found, shown, basis.library.readings
         )
@@ -128,16 +127,18 @@ def csv_ratios(numerators: list[int], denominators: list[int]) -> list[str]:
     ratio is never halfway between two roundings (being halfway, it would be a whole number of
     halves of a millionth, and its denominator would divide 2 × 10^6, so its decimals would
     end). Written out rather than called: a call for each of tens of thousands of cells would
-    take a third of the time."""
+    take a third of the time. Any other made once for each distinct one: a column repeats them
+    (averages of 3,5 or 4,25 days, half kronor)."""
     if one_value(numerators, denominators):
         return ratio_texts(numerators, denominators, _csv_number)
     never = never_ending(denominators)
+    other = cache(_csv_number)
     return [
         str(n)
         if d == 1
         else _ROUNDED % divmod((n * _TWICE_SCALE + d) // (d + d), _SCALE)
         if n >= 0 and d in never
-        else _csv_number(n, d)
+        else other(n, d)
         for n, d in zip(numerators, denominators, strict=True)
     ]
 
