@@ -12,10 +12,12 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from agreement_engine.data import MAX_ERRORS, aggregate_rows, read_aggregates
+from agreement_engine.data import MAX_ERRORS, read_aggregates
 from agreement_engine.data.aggregate_rows import AggregateReader
 from agreement_engine.data.csv_text import split_lines
 from agreement_engine.data.dialect import parse_decimal, parse_whole_number
+from agreement_engine.data.monthly_figures import FiguresRead, MonthlyFigures
+from agreement_engine.data.plain_figures import Run, read_ratio
 from agreement_engine.diagnostics import EngineError, Severity, render_text
 from agreement_engine.months import YearMonth
 
@@ -404,16 +406,35 @@ def read_outcome(path: str, **options: object) -> object:
     except EngineError as raised:
         return [render_text(d) for d in raised.diagnostics]
     rows = [(*figure[:5], figure.location) for figure in figures]  # where, however it is kept
+    assert isinstance(figures, FiguresRead)
+    assert figures.by_month == by_month(figures)
     return rows, report, [render_text(d) for d in warnings]
+
+
+def by_month(figures: list[MonthlyFigures]) -> dict[YearMonth, dict[str, MonthlyFigures]]:
+    """The figures grouped the long way, as billing grouped them before the reader did."""
+    grouped: dict[YearMonth, dict[str, MonthlyFigures]] = {}
+    for figure in figures:
+        grouped.setdefault(figure.month, {})[figure.municipality] = figure
+    return grouped
 
 
 def read_both_ways(path: str, **options: object) -> tuple[object, object]:
     """The outcome of reading plain CSV lines the quick way, and of reading every line the
-    careful way (cell by cell), which alone builds the cells messages point at."""
+    careful way (cell by cell), which alone builds the cells messages point at. The quick way
+    reads a run of lines that are all used a column at a time, others line by line: it gives
+    the same when it reads every run line by line."""
     quick = read_outcome(path, **options)
+    with mock.patch.object(AggregateReader, "_keep_run", keep_line_by_line):
+        assert read_outcome(path, **options) == quick
     with mock.patch.object(AggregateReader, "_read_plain", lambda _, lines, start, *__: start):
         careful = read_outcome(path, **options)
     return quick, careful
+
+
+def keep_line_by_line(reader: AggregateReader, run: Run) -> None:
+    """A run whose lines are all used, kept line by line as any other run is."""
+    assert reader._read_lines(run) == run.start + len(run.lines)
 
 
 TRICKY_ROWS = """\
@@ -638,7 +659,7 @@ def test_plain_digits_are_read_as_the_full_spelling_rules_read_them(digits: str)
     """Plain digits take a shortcut; with a space around them they take the full rules."""
     assert parse_decimal(digits).as_tuple() == parse_decimal(f" {digits}").as_tuple()
     assert parse_whole_number(digits) == parse_whole_number(f" {digits}")
-    days, numerator, denominator = aggregate_rows._read_ratio(digits)
+    days, numerator, denominator = read_ratio(digits)
     assert days.as_tuple() == parse_decimal(f" {digits}").as_tuple()
     assert (numerator, denominator) == days.as_integer_ratio()
 

@@ -82,6 +82,11 @@ class AggregateData:
 
     @classmethod
     def of(cls, figures: Iterable[MonthlyFigures]) -> AggregateData:
+        """The figures by month and municipality; those of a file come so already."""
+        from agreement_engine.data.monthly_figures import FiguresRead
+
+        if isinstance(figures, FiguresRead):
+            return cls(figures.by_month)
         months: dict[YearMonth, dict[str, MonthlyFigures]] = {}
         for figure in figures:
             months.setdefault(figure.month, {})[figure.municipality] = figure
