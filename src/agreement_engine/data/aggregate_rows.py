@@ -11,6 +11,7 @@ as billing looks them up, and a repeat of a municipality's month noted as it is 
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Sequence
+from decimal import Decimal
 from typing import TypeVar
 
 from agreement_engine.data.columns import Layout
@@ -106,6 +107,10 @@ class AggregateReader:
         self.repeats: list[Repeat] = []
         """Each municipality's month met again, in the order read."""
         self._groups: dict[str, dict[str, MonthlyFigures] | None] = {}  # by_month's, by text
+
+    def day_ratios(self) -> dict[Decimal, tuple[int, int]]:
+        """The exact ratios of the total days read the quick way, by value."""
+        return {ratio[0]: ratio[1:] for ratio in self._values.totals.values() if ratio}
 
     def read(self, source: Table | CsvText) -> None:
         """Read every row of the table, or every record of the CSV file."""

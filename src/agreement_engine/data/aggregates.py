@@ -85,7 +85,7 @@ def read_aggregates(
     reader.within = within
     reader.read(source)
     _report_repeats(reader.repeats, problems)
-    figures = FiguresRead(reader.figures, reader.by_month)
+    figures = FiguresRead(reader.figures, reader.by_month, reader.day_ratios())
     if municipalities is not None and not problems.errors:
         _check_complete(figures.by_month, month, municipalities, name, source.header, problems)
     problems.raise_if_errors()

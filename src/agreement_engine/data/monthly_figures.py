@@ -65,10 +65,13 @@ class FiguresRead(list[MonthlyFigures]):
         self,
         figures: list[MonthlyFigures],
         by_month: Mapping[YearMonth, Mapping[str, MonthlyFigures]],
+        day_ratios: Mapping[Decimal, tuple[int, int]],
     ) -> None:
         super().__init__(figures)
         self.by_month = {month: names for month, names in by_month.items() if names}
         """Months whose rows were all left out have no figures, and no entry."""
+        self.day_ratios = day_ratios
+        """The exact ratios of total days the reader worked out, by value (not every one)."""
 
 
 def too_many_digits(cell: Cell, title: str, digits: int) -> Diagnostic:
