@@ -42,6 +42,7 @@ from agreement_engine.data.plain_figures import (
     looked_up,
     read_count,
     read_number,
+    stretches,
 )
 from agreement_engine.data.plain_lines import PlainLines
 from agreement_engine.data.report import Exclusions, Problems
@@ -130,23 +131,28 @@ class AggregateReader:
         wanted = [self.layout.index.get(name, columns) for name in _FIELDS]
         index = csv.body
         while index < len(lines):
-            index = self._read_plain(plain, index, wanted)
-            if index < len(lines):  # a line the quick way leaves: read as a record
-                row, index = csv.record(index, self.problems)
-                if row is not None:
-                    self._take(row)
+            after = self._read_plain(plain, index, wanted, csv)
+            index = after if after > index else self._read_record(csv, index)  # not plain
 
-    def _read_plain(self, plain: PlainLines, start: int, wanted: list[int]) -> int:
+    def _read_record(self, csv: CsvText, index: int) -> int:
+        """Read the record at ``lines[index]`` the careful way; the index of the next."""
+        row, index = csv.record(index, self.problems)
+        if row is not None:
+            self._take(row)
+        return index
+
+    def _read_plain(self, plain: PlainLines, start: int, wanted: list[int], csv: CsvText) -> int:
         """Read the run of plain CSV lines from ``lines[start]`` on (:class:`.PlainLines`) the
-        quick way, up to the first that needs the careful way: its index (``len(lines)`` when
-        there is none). A line is used or left out without a word, or else left to the careful
-        way.
+        quick way, and the index of the line after it (``start`` when that line is not plain).
+        A line is used or left out without a word, or else read the careful way (a record of
+        that line alone).
 
         ``wanted`` are the columns of :data:`_FIELDS`. What a field's text stands for is learned
         once, when it is first met (:meth:`_learn_name`, :meth:`_learn_month`, and
         :mod:`.plain_figures`): a column's fields are looked up as written. When every line of
-        the run is used, as in most files, the run's figures are kept a column at a time
-        (:meth:`_keep_run`); else line by line (:meth:`_read_lines`).
+        a long stretch of the run is used, as in most files, its figures are kept a column at a
+        time (:meth:`_keep_run`); the lines between such stretches line by line
+        (:meth:`_read_lines`).
         """
         end, (name_texts, month_texts, episodes, totals, averages) = plain.run(start, wanted)
         names, distinct_names = looked_up(self._names, name_texts, self._learn_name)
@@ -154,14 +160,15 @@ class AggregateReader:
         groups, _ = looked_up(self._groups, month_texts, self._group_of)
         figures = self._values.figures(episodes, totals, averages)
         run = Run(start, plain.lines[start:end], names, months, groups, figures)
-        if (
-            all(isinstance(name, str) for name in distinct_names)
-            and all(isinstance(month, YearMonth) for month in distinct_months)
-            and None not in figures
-        ):
-            self._keep_run(run)
-            return end
-        return self._read_lines(run)
+        all_named = all(isinstance(name, str) for name in distinct_names) and all(
+            isinstance(month, YearMonth) for month in distinct_months
+        )
+        for first, last, regular in stretches(run.irregular(all_named), len(run.lines)):
+            if regular:
+                self._keep_run(run.part(first, last))
+            else:
+                self._read_lines(run.part(first, last), csv)
+        return end
 
     def _keep_run(self, run: Run) -> None:
         """Keep the figures of a run whose lines are all used, a column at a time."""
@@ -172,19 +179,15 @@ class AggregateReader:
         self.figures.extend(kept)
         self.repeats.extend(grouped(run, kept))
 
-    def _read_lines(self, run: Run) -> int:
-        """Read a run line by line: each used, or left out, up to the first that needs the
-        careful way: its index (the run's end when there is none)."""
-        path, used, blank, read = self.path, self.figures, self._blank, 0
+    def _read_lines(self, run: Run, csv: CsvText) -> None:
+        """Read a run line by line: each used, left out, or read the careful way."""
+        path, used, blank = self.path, self.figures, self._blank
         rows = zip(run.lines, run.names, run.months, run.groups, run.figures, strict=True)
         for number, (line, name, when, group, figure) in enumerate(rows, run.start + 1):
-            if isinstance(name, str) and isinstance(when, YearMonth):
-                if figure is None:
-                    self.rows_read += read
-                    return number - 1
+            if isinstance(name, str) and isinstance(when, YearMonth) and figure is not None:
                 if blank:
                     self._count_blank()
-                read += 1
+                self.rows_read += 1
                 kept = MonthlyFigures(name, when, *figure, (path, number, line))
                 used.append(kept)
                 assert group is not None  # the month's, as its rows are used
@@ -192,10 +195,7 @@ class AggregateReader:
                 if first is not kept:
                     self.repeats.append((first, kept))
             elif not self._quick_exclude(name, when, number):
-                self.rows_read += read
-                return number - 1
-        self.rows_read += read
-        return run.start + len(run.lines)
+                self._read_record(csv, number - 1)
 
     def _take(self, row: Row) -> None:
         if row.blank:

@@ -14,7 +14,7 @@ from __future__ import annotations
 from collections.abc import Callable, Sequence
 from decimal import Decimal
 from itertools import compress, count, repeat
-from operator import is_not
+from operator import is_, is_not
 from typing import NamedTuple, TypeVar
 
 from agreement_engine.data.dialect import (
@@ -62,6 +62,51 @@ class Run(NamedTuple):
     months: list[YearMonth | LeftOut | None]
     groups: list[dict[str, MonthlyFigures] | None]
     figures: list[Figures | None]
+
+    def part(self, first: int, end: int) -> Run:
+        """The lines from the run's ``first`` up to its ``end`` (offsets in the run)."""
+        return Run(
+            self.start + first,
+            self.lines[first:end],
+            self.names[first:end],
+            self.months[first:end],
+            self.groups[first:end],
+            self.figures[first:end],
+        )
+
+    def irregular(self, all_named: bool) -> list[int]:
+        """The offsets of the lines whose rows are not simply used: left out, or for the
+        careful way. ``all_named``: every name a municipality's and every month a month."""
+        if all_named:  # only figures can be missing: found in C
+            return list(compress(count(), map(is_, self.figures, repeat(None))))
+        rows = zip(self.names, self.months, self.figures, strict=True)
+        return [
+            at
+            for at, (name, month, figures) in enumerate(rows)
+            if not isinstance(name, str) or not isinstance(month, YearMonth) or figures is None
+        ]
+
+
+SHORTEST_KEPT = 16
+"""The fewest lines kept a column at a time (:func:`stretches`): a shorter stretch between lines
+that are not simply used is read line by line with them."""
+
+
+def stretches(irregular: list[int], count: int) -> list[tuple[int, int, bool]]:
+    """The lines ``0`` to ``count`` cut into stretches (first, end, regular): those of at least
+    :data:`SHORTEST_KEPT` lines that are simply used (to keep a column at a time), and those
+    between them, which hold the ``irregular`` lines (to read line by line)."""
+    cuts: list[tuple[int, int, bool]] = []
+    first = 0  # where the stretch to read line by line begins
+    for at, end in zip([-1, *irregular], [*irregular, count], strict=True):
+        if end - (at + 1) >= SHORTEST_KEPT:  # enough used lines between two irregular ones
+            if first < at + 1:
+                cuts.append((first, at + 1, False))
+            cuts.append((at + 1, end, True))
+            first = end
+    if first < count:
+        cuts.append((first, count, False))
+    return cuts
 
 
 class Values:
