@@ -39,6 +39,7 @@ from agreement_engine.data.plain_figures import (
     Values,
     figures_of,
     grouped,
+    learned,
     looked_up,
     read_count,
     read_number,
@@ -157,11 +158,11 @@ class AggregateReader:
         end, (name_texts, month_texts, episodes, totals, averages) = plain.run(start, wanted)
         names, distinct_names = looked_up(self._names, name_texts, self._learn_name)
         months, distinct_months = looked_up(self._months, month_texts, self._learn_month)
-        groups, _ = looked_up(self._groups, month_texts, self._group_of)
+        groups = learned(self._groups, month_texts, distinct_months, self._group_of)
         figures = self._values.figures(episodes, totals, averages)
         run = Run(start, plain.lines[start:end], names, months, groups, figures)
-        all_named = all(isinstance(name, str) for name in distinct_names) and all(
-            isinstance(month, YearMonth) for month in distinct_months
+        all_named = all(isinstance(self._names[name], str) for name in distinct_names) and all(
+            isinstance(self._months[month], YearMonth) for month in distinct_months
         )
         for first, last, regular in stretches(run.irregular(all_named), len(run.lines)):
             if regular:

@@ -11,7 +11,7 @@ kept by month a column at a time (:func:`figures_of`, :func:`grouped`).
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from decimal import Decimal
 from itertools import compress, count, repeat
 from operator import is_, is_not
@@ -125,10 +125,11 @@ class Values:
         return list(
             map(
                 agreeing_figures,
-                looked_up(self.counts, episodes, parsed(read_count))[0],
-                looked_up(self.totals, totals, parsed(read_ratio))[0],
+                # Values are learned in any order: a set of their texts is quicker to make.
+                learned(self.counts, episodes, set(episodes), parsed(read_count)),
+                learned(self.totals, totals, set(totals), parsed(read_ratio)),
                 averages,
-                looked_up(self.averages, averages, parsed(read_average))[0],
+                learned(self.averages, averages, set(averages), parsed(read_average)),
             )
         )
 
@@ -175,16 +176,24 @@ def parsed(parse: Callable[[str], _T]) -> Callable[[str], _T | None]:
 
 def looked_up(
     known: dict[str, _T], texts: Sequence[str], learn: Callable[[str], _T]
-) -> tuple[list[_T], list[_T]]:
-    """What each of ``texts`` stands for, in their order, and what the distinct ones stand for:
-    a text not in ``known`` is learned once (distinct texts first met first) and remembered
-    there. A national file writes few distinct names, months and values, so most of a column
-    is looked up, not read."""
+) -> tuple[list[_T], dict[str, None]]:
+    """What each of ``texts`` stands for, in their order, and the distinct texts: a text not in
+    ``known`` is learned once (distinct texts first met first) and remembered there. A national
+    file writes few distinct names, months and values, so most of a column is looked up, not
+    read."""
     distinct = dict.fromkeys(texts)
-    for text in distinct:
+    return learned(known, texts, distinct, learn), distinct
+
+
+def learned(
+    known: dict[str, _T], texts: Sequence[str], new: Iterable[str], learn: Callable[[str], _T]
+) -> list[_T]:
+    """What each of ``texts`` stands for, in their order, once those of ``new`` (any not in
+    ``known``) are learned."""
+    for text in new:
         if text not in known:
             known[text] = learn(text)
-    return list(map(known.__getitem__, texts)), list(map(known.__getitem__, distinct))
+    return list(map(known.__getitem__, texts))
 
 
 def agreeing_figures(
