@@ -4,6 +4,7 @@ import re
 import tempfile
 from datetime import datetime
 from decimal import Decimal
+from itertools import pairwise
 from pathlib import Path
 from unittest import mock
 
@@ -12,10 +13,12 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from agreement_engine.data import MAX_ERRORS, aggregate_rows, read_aggregates
+from agreement_engine.data import MAX_ERRORS, plain_figures, plain_lines, read_aggregates
 from agreement_engine.data.aggregate_rows import AggregateReader
 from agreement_engine.data.csv_text import split_lines
 from agreement_engine.data.dialect import parse_decimal, parse_whole_number
+from agreement_engine.data.monthly_figures import FiguresRead, MonthlyFigures
+from agreement_engine.data.plain_figures import Run, read_ratio
 from agreement_engine.diagnostics import EngineError, Severity, render_text
 from agreement_engine.months import YearMonth
 
@@ -404,16 +407,41 @@ def read_outcome(path: str, **options: object) -> object:
     except EngineError as raised:
         return [render_text(d) for d in raised.diagnostics]
     rows = [(*figure[:5], figure.location) for figure in figures]  # where, however it is kept
+    assert isinstance(figures, FiguresRead)
+    assert figures.by_month == by_month(figures)
     return rows, report, [render_text(d) for d in warnings]
+
+
+def by_month(figures: list[MonthlyFigures]) -> dict[YearMonth, dict[str, MonthlyFigures]]:
+    """The figures grouped the long way, as billing grouped them before the reader did."""
+    grouped: dict[YearMonth, dict[str, MonthlyFigures]] = {}
+    for figure in figures:
+        grouped.setdefault(figure.month, {})[figure.municipality] = figure
+    return grouped
 
 
 def read_both_ways(path: str, **options: object) -> tuple[object, object]:
     """The outcome of reading plain CSV lines the quick way, and of reading every line the
-    careful way (cell by cell), which alone builds the cells messages point at."""
+    careful way (cell by cell), which alone builds the cells messages point at. The quick way
+    keeps long stretches of used lines a column at a time, others line by line: it gives the
+    same when it reads every run line by line, and when it keeps every used line a column at a
+    time in short runs."""
     quick = read_outcome(path, **options)
+    with mock.patch.object(AggregateReader, "_keep_run", keep_line_by_line):
+        assert read_outcome(path, **options) == quick
+    # Every used line kept a column at a time, in runs of at most three lines.
+    short_runs = mock.patch.object(plain_lines, "RUN_LINES", 3)
+    with mock.patch.object(plain_figures, "SHORTEST_KEPT", 1), short_runs:
+        assert read_outcome(path, **options) == quick
     with mock.patch.object(AggregateReader, "_read_plain", lambda _, lines, start, *__: start):
         careful = read_outcome(path, **options)
     return quick, careful
+
+
+def keep_line_by_line(reader: AggregateReader, run: Run) -> None:
+    """A run whose lines are all used, kept line by line as any other run is (none of them is
+    read as a record: no CSV text is needed)."""
+    reader._read_lines(run, None)  # type: ignore[arg-type]
 
 
 TRICKY_ROWS = """\
@@ -638,7 +666,7 @@ def test_plain_digits_are_read_as_the_full_spelling_rules_read_them(digits: str)
     """Plain digits take a shortcut; with a space around them they take the full rules."""
     assert parse_decimal(digits).as_tuple() == parse_decimal(f" {digits}").as_tuple()
     assert parse_whole_number(digits) == parse_whole_number(f" {digits}")
-    days, numerator, denominator = aggregate_rows._read_ratio(digits)
+    days, numerator, denominator = read_ratio(digits)
     assert days.as_tuple() == parse_decimal(f" {digits}").as_tuple()
     assert (numerator, denominator) == days.as_integer_ratio()
 
@@ -767,3 +795,21 @@ def test_a_byte_that_cannot_be_read_after_a_bom_is_placed_at_its_own_column(
     assert found.location is not None
     assert (found.location.line, found.location.column) == (3, column)
     assert f"byte {byte} " in found.message
+
+
+@given(
+    irregular=st.lists(st.integers(min_value=0, max_value=99), unique=True).map(sorted),
+    count=st.integers(min_value=100, max_value=140),
+)
+def test_a_run_is_cut_into_long_stretches_of_used_lines_and_the_lines_between(
+    irregular: list[int], count: int
+) -> None:
+    """Every line is in one stretch, in order; a stretch kept a column at a time is long and
+    holds no line that is not simply used; between two such there is at least one that is."""
+    cut = plain_figures.stretches(irregular, count)
+    assert [line for first, end, _ in cut for line in range(first, end)] == list(range(count))
+    for first, end, regular in cut:
+        if regular:
+            assert end - first >= plain_figures.SHORTEST_KEPT
+            assert not set(irregular) & set(range(first, end))
+    assert not any(a[2] and b[2] for a, b in pairwise(cut))  # two kept ones would be one

@@ -15,6 +15,7 @@ from agreement_engine.data.dialect import (
     decimals_written,
     looks_misspelt,
     match_municipality,
+    municipality_forms,
     parse_decimal,
     parse_whole_number,
     parse_yes_no,
@@ -169,3 +170,16 @@ def test_spreadsheet_columns_are_named_by_letters() -> None:
         "BA",
         "AAA",
     ]
+
+
+ASKED = ["Varberg", "VARBERG", "Laholms kommun", "1380 Halmstad", "Hylte", "hylte kommun", "Ål"]
+
+
+@pytest.mark.parametrize("written", [*ASKED, "Laholm", "Halmstad", "Hylte kommun", "varberg"])
+def test_a_name_written_as_asked_matches_as_the_full_rules_match_it(written: str) -> None:
+    """Names written just as asked are found without normalising them; one asked for with a
+    code or 'kommun', or spelt twice, matches as the full rules (every form) match it."""
+    index = Municipalities.of(ASKED)
+    forms = index.by_form
+    full_way = next((forms[f] for f in municipality_forms(written) if f in forms), None)
+    assert index.match(written) == full_way

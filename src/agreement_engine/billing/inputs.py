@@ -13,7 +13,8 @@ Billing's callers import both kinds of input, and where a line's figures come fr
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
+from decimal import Decimal
 from fractions import Fraction
 from typing import TYPE_CHECKING
 
@@ -76,12 +77,22 @@ class Billing:
 
 @dataclass(frozen=True, slots=True)
 class AggregateData:
-    """Monthly figures read from an aggregates file, by month, then by municipality."""
+    """Monthly figures read from an aggregates file, by month, then by municipality.
+
+    ``day_ratios`` gives the exact ratio of total days as the file's reader worked them out, by
+    value (a national file writes few distinct ones): billing looks them up rather than work
+    out each row's; a value not there is worked out."""
 
     months: Mapping[YearMonth, Mapping[str, MonthlyFigures]]
+    day_ratios: Mapping[Decimal, tuple[int, int]] = field(default_factory=dict)
 
     @classmethod
     def of(cls, figures: Iterable[MonthlyFigures]) -> AggregateData:
+        """The figures by month and municipality; those of a file come so already."""
+        from agreement_engine.data.monthly_figures import FiguresRead
+
+        if isinstance(figures, FiguresRead):
+            return cls(figures.by_month, figures.day_ratios)
         months: dict[YearMonth, dict[str, MonthlyFigures]] = {}
         for figure in figures:
             months.setdefault(figure.month, {})[figure.municipality] = figure
@@ -139,9 +150,7 @@ class AggregateData:
                 if row is None
             }
         episodes = [row.episodes for row in present]
-        ratios = [row.total_days.as_integer_ratio() for row in present]
-        days = [numerator for numerator, _ in ratios]
-        parts = [denominator for _, denominator in ratios]
+        days, parts = self._day_ratios([row.total_days for row in present])
         given = {
             "episodes": Ratios(episodes, 1),
             "total_days": Ratios(days, 1 if parts.count(1) == len(parts) else parts),
@@ -149,6 +158,18 @@ class AggregateData:
         columns = {name: given[name] for name in needed}
         units = {name: _GIVEN_UNITS[name] for name in needed}
         return MonthColumns(needed, columns, units, found, missing)
+
+    def _day_ratios(self, days: list[Decimal]) -> tuple[list[int], list[int]]:
+        """The numerators and denominators of the exact ratios of ``days``."""
+        ratios = list(map(self.day_ratios.get, days))
+        if None in ratios:
+            ratios = [
+                ratio or day.as_integer_ratio() for ratio, day in zip(ratios, days, strict=True)
+            ]
+        if not ratios:
+            return [], []
+        numerators, denominators = zip(*ratios, strict=True)
+        return list(numerators), list(denominators)
 
     @staticmethod
     def _no_row(municipality: str, month: YearMonth) -> str:

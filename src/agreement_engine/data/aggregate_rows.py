@@ -1,31 +1,27 @@
 """Reading the rows of an aggregates table into monthly figures, row by row.
 
 A row is used, or excluded (empty, another municipality, another month: then its figures are
-not checked), or has errors; its figures are checked as :mod:`.monthly_figures` says. A plain CSV
-line is first read the quick way, with the values of fields seen before remembered: a national
-file repeats few texts, and each is parsed once.
+not checked), or has errors; its figures are checked as :mod:`.monthly_figures` says. Plain CSV
+lines are first read the quick way, a run of them a column at a time (:mod:`.plain_lines`), with
+what the texts of fields stand for remembered (:mod:`.plain_figures`): a national file repeats
+few texts, and each is parsed once. The figures used are also kept by month, then municipality,
+as billing looks them up, and a repeat of a municipality's month noted as it is met.
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Sequence
 from decimal import Decimal
-from operator import itemgetter
 from typing import TypeVar
 
 from agreement_engine.data.columns import Layout
 from agreement_engine.data.csv_text import CsvText
 from agreement_engine.data.dialect import (
-    MAX_DIGITS,
     SPACES,
     BadValue,
     Municipalities,
     TooManyDigits,
-    check_digits,
-    decimals_written,
-    parse_decimal,
     parse_month,
-    parse_whole_number,
 )
 from agreement_engine.data.messages import bad_value, unknown_municipality
 from agreement_engine.data.monthly_figures import (
@@ -35,6 +31,21 @@ from agreement_engine.data.monthly_figures import (
     fewer_days_than_episodes,
     too_many_digits,
 )
+from agreement_engine.data.plain_figures import (
+    ByMonth,
+    LeftOut,
+    Repeat,
+    Run,
+    Values,
+    figures_of,
+    grouped,
+    learned,
+    looked_up,
+    read_count,
+    read_number,
+    stretches,
+)
+from agreement_engine.data.plain_lines import PlainLines
 from agreement_engine.data.report import Exclusions, Problems
 from agreement_engine.data.table import Cell, Row, Table, check_unnamed
 from agreement_engine.diagnostics import Text
@@ -43,12 +54,7 @@ from agreement_engine.months import YearMonth
 _T = TypeVar("_T")
 
 _FIELDS = ("municipality", "month", "episodes", "total_days", "average")
-"""The fields the quick way reads, in the order it picks them from a line."""
-
-_Pick = Callable[[list[str]], tuple[str, ...]]
-
-_LeftOut = tuple[str, str]
-"""Why a row is left out, and what it held (the month, or the municipality's name)."""
+"""The fields the quick way reads, in the order it takes their columns."""
 
 
 class _Excluded(Exception):
@@ -57,41 +63,6 @@ class _Excluded(Exception):
     def __init__(self, reason: str, detail: str) -> None:
         super().__init__(reason)
         self.reason, self.detail = reason, detail
-
-
-_Ratio = tuple[Decimal, int, int]
-"""A number as :func:`.dialect.parse_decimal` reads it, and its exact ratio."""
-
-
-_Average = tuple[Decimal, int, int, int]
-"""An average as read, its exact ratio, and twice the units of its last decimal (``4,3``: 20):
-it stands for any value at most 1 / that from it."""
-
-
-def _read_count(text: str) -> int:
-    """Episodes: a whole number of at most :data:`.dialect.MAX_DIGITS` digits."""
-    check_digits(text)
-    return parse_whole_number(text)
-
-
-def _read_number(text: str) -> Decimal:
-    """Days, or days per episode: a number of at most :data:`.dialect.MAX_DIGITS` digits."""
-    check_digits(text)
-    return parse_decimal(text)
-
-
-def _read_ratio(text: str) -> _Ratio:
-    if len(text) <= MAX_DIGITS and text.isdigit() and text.isascii():  # most days: whole
-        whole = int(text)
-        return Decimal(whole), whole, 1  # as parse_decimal reads it: Decimal('007') is 7
-    value = _read_number(text)
-    numerator, denominator = value.as_integer_ratio()
-    return value, numerator, denominator
-
-
-def _read_average(text: str) -> _Average:
-    value, numerator, denominator = _read_ratio(text)
-    return value, numerator, denominator, 2 * 10 ** decimals_written(value)
 
 
 class AggregateReader:
@@ -124,17 +95,24 @@ class AggregateReader:
         self.rows_read = 0
         self._blank: list[int] = []  # empty rows not yet followed by a non-empty one
         # For the quick way: what the texts of the fields met so far stand for, as written.
-        self._names: dict[str, str | _LeftOut | None] = {}
-        self._months: dict[str, YearMonth | _LeftOut | None] = {}
+        self._names: dict[str, str | LeftOut | None] = {}
+        self._months: dict[str, YearMonth | LeftOut | None] = {}
         if not layout.has("month") and month is not None:
             self._months[""] = month  # the month given, read from the empty field (_read_plain)
         self._other_month = Text("month other than {month}", month=month)
         self.within: tuple[YearMonth, YearMonth] | None = None
         """The months to use (first, last), when a range is asked for; rows of others are left
         out."""
-        self._counts: dict[str, int] = {}
-        self._totals: dict[str, _Ratio] = {}
-        self._averages: dict[str, _Average] = {}
+        self._values = Values()
+        self.by_month: ByMonth = {}
+        """The figures used, by month, then municipality (the first of a repeat)."""
+        self.repeats: list[Repeat] = []
+        """Each municipality's month met again, in the order read."""
+        self._groups: dict[str, dict[str, MonthlyFigures] | None] = {}  # by_month's, by text
+
+    def day_ratios(self) -> dict[Decimal, tuple[int, int]]:
+        """The exact ratios of the total days read the quick way, by value."""
+        return {ratio[0]: ratio[1:] for ratio in self._values.totals.values() if ratio}
 
     def read(self, source: Table | CsvText) -> None:
         """Read every row of the table, or every record of the CSV file."""
@@ -148,54 +126,77 @@ class AggregateReader:
             self._take(row)
 
     def read_csv(self, csv: CsvText) -> None:
-        lines, separator, columns = csv.lines, csv.separator, len(csv.header.cells)
-        # A line is split with one more separator at its end, so that the field after the last
-        # column is always there, and empty: a column the file lacks is read from it.
-        pick = itemgetter(*(self.layout.index.get(name, columns) for name in _FIELDS))
+        lines, columns = csv.lines, len(csv.header.cells)
+        plain = PlainLines(lines, csv.body, csv.separator, columns, self.unnamed)
+        # A column the file lacks is read as empty (its index is past the last column).
+        wanted = [self.layout.index.get(name, columns) for name in _FIELDS]
         index = csv.body
         while index < len(lines):
-            index = self._read_plain(lines, index, separator, pick, columns + 1)
-            if index < len(lines):  # a line the quick way leaves: read as a record
-                row, index = csv.record(index, self.problems)
-                if row is not None:
-                    self._take(row)
+            after = self._read_plain(plain, index, wanted, csv)
+            index = after if after > index else self._read_record(csv, index)  # not plain
 
-    def _read_plain(
-        self, lines: Sequence[str], start: int, separator: str, pick: _Pick, width: int
-    ) -> int:
-        """Read plain CSV lines (no quotes, ``width`` fields) from ``lines[start]`` on the quick
-        way, up to the first that needs the careful way: its index (``len(lines)`` when there is
-        none). A line is used or left out without a word, or else left to the careful way.
+    def _read_record(self, csv: CsvText, index: int) -> int:
+        """Read the record at ``lines[index]`` the careful way; the index of the next."""
+        row, index = csv.record(index, self.problems)
+        if row is not None:
+            self._take(row)
+        return index
 
-        ``pick`` gives a line's fields of :data:`_FIELDS`. What a field's text stands for is
-        learned once, when it is first met (:meth:`_learn_name`, :meth:`_learn_month`, the
-        caches of :meth:`_quick_figures`): fields are looked up as written.
+    def _read_plain(self, plain: PlainLines, start: int, wanted: list[int], csv: CsvText) -> int:
+        """Read the run of plain CSV lines from ``lines[start]`` on (:class:`.PlainLines`) the
+        quick way, and the index of the line after it (``start`` when that line is not plain).
+        A line is used or left out without a word, or else read the careful way (a record of
+        that line alone).
+
+        ``wanted`` are the columns of :data:`_FIELDS`. What a field's text stands for is learned
+        once, when it is first met (:meth:`_learn_name`, :meth:`_learn_month`, and
+        :mod:`.plain_figures`): a column's fields are looked up as written. When every line of
+        a long stretch of the run is used, as in most files, its figures are kept a column at a
+        time (:meth:`_keep_run`); the lines between such stretches line by line
+        (:meth:`_read_lines`).
         """
-        names, months, path, used = self._names, self._months, self.path, self.figures
-        unnamed = self.unnamed
-        for index in range(start, len(lines)):
-            line = lines[index]
-            fields = (line + separator).split(separator)
-            if len(fields) != width or '"' in line or (unnamed and self._unnamed_filled(fields)):
-                return index
-            name_text, month_text, episodes_text, total_text, average_text = pick(fields)
-            name = names[name_text] if name_text in names else self._learn_name(name_text)
-            when = months[month_text] if month_text in months else self._learn_month(month_text)
-            if isinstance(name, str) and isinstance(when, YearMonth):
-                figures = self._quick_figures(episodes_text, total_text, average_text)
-                if figures is None:
-                    return index
-                if self._blank:
+        end, (name_texts, month_texts, episodes, totals, averages) = plain.run(start, wanted)
+        names, distinct_names = looked_up(self._names, name_texts, self._learn_name)
+        months, distinct_months = looked_up(self._months, month_texts, self._learn_month)
+        groups = learned(self._groups, month_texts, distinct_months, self._group_of)
+        figures = self._values.figures(episodes, totals, averages)
+        run = Run(start, plain.lines[start:end], names, months, groups, figures)
+        all_named = all(isinstance(self._names[name], str) for name in distinct_names) and all(
+            isinstance(self._months[month], YearMonth) for month in distinct_months
+        )
+        for first, last, regular in stretches(run.irregular(all_named), len(run.lines)):
+            if regular:
+                self._keep_run(run.part(first, last))
+            else:
+                self._read_lines(run.part(first, last), csv)
+        return end
+
+    def _keep_run(self, run: Run) -> None:
+        """Keep the figures of a run whose lines are all used, a column at a time."""
+        if run.lines and self._blank:
+            self._count_blank()
+        self.rows_read += len(run.lines)
+        kept = figures_of(self.path, run)
+        self.figures.extend(kept)
+        self.repeats.extend(grouped(run, kept))
+
+    def _read_lines(self, run: Run, csv: CsvText) -> None:
+        """Read a run line by line: each used, left out, or read the careful way."""
+        path, used, blank = self.path, self.figures, self._blank
+        rows = zip(run.lines, run.names, run.months, run.groups, run.figures, strict=True)
+        for number, (line, name, when, group, figure) in enumerate(rows, run.start + 1):
+            if isinstance(name, str) and isinstance(when, YearMonth) and figure is not None:
+                if blank:
                     self._count_blank()
                 self.rows_read += 1
-                used.append(MonthlyFigures(name, when, *figures, (path, index + 1, line)))
-            elif not self._quick_exclude(name, when, index + 1):
-                return index
-        return len(lines)
-
-    def _unnamed_filled(self, fields: list[str]) -> bool:
-        """Whether a column without a name holds a value, which the careful way warns about."""
-        return any(fields[i].strip(SPACES) for i in self.unnamed)
+                kept = MonthlyFigures(name, when, *figure, (path, number, line))
+                used.append(kept)
+                assert group is not None  # the month's, as its rows are used
+                first = group.setdefault(name, kept)
+                if first is not kept:
+                    self.repeats.append((first, kept))
+            elif not self._quick_exclude(name, when, number):
+                self._read_record(csv, number - 1)
 
     def _take(self, row: Row) -> None:
         if row.blank:
@@ -210,6 +211,20 @@ class AggregateReader:
             return
         if figure is not None:
             self.figures.append(figure)
+            self._group(figure)
+
+    def _group(self, figure: MonthlyFigures) -> None:
+        """Keep a figure read the careful way by month, noting a repeat."""
+        group = self.by_month.setdefault(figure.month, {})
+        first = group.setdefault(figure.municipality, figure)
+        if first is not figure:
+            self.repeats.append((first, figure))
+
+    def _group_of(self, written: str) -> dict[str, MonthlyFigures] | None:
+        """The figures of the month a text stands for (learned before), by municipality; None
+        when its rows are not used."""
+        when = self._months[written]
+        return self.by_month.setdefault(when, {}) if isinstance(when, YearMonth) else None
 
     def _count_row(self) -> None:
         """Count a non-empty row, and the empty rows before it."""
@@ -224,39 +239,8 @@ class AggregateReader:
         self.rows_read += len(self._blank)
         self._blank.clear()
 
-    def _quick_figures(
-        self, episodes_text: str, total_text: str, average_text: str
-    ) -> tuple[int, Decimal, Decimal | None] | None:
-        """The episodes, days and average of a plain CSV line, the quick way; None when they
-        need the careful way: a value that is not understood, or figures that are not what
-        they must be (see :mod:`.monthly_figures`), which the careful way says."""
-        episodes = self._counts.get(episodes_text)
-        if episodes is None:
-            episodes = _learn(self._counts, episodes_text, _read_count)
-        total = self._totals.get(total_text)
-        if total is None:
-            total = _learn(self._totals, total_text, _read_ratio)
-        if not episodes or total is None:  # with 0 episodes, days and Snitt are checked
-            return None
-        days, days_numerator, days_denominator = total
-        if days_numerator < episodes * days_denominator:  # fewer days than episodes: a warning
-            return None
-        if not average_text:
-            return episodes, days, None
-        written = self._averages.get(average_text)
-        if written is None:
-            written = _learn(self._averages, average_text, _read_average)
-        if written is None:
-            return None
-        average, numerator, denominator, rounding = written
-        # Within the rounding of the average: the test of monthly_figures._within_rounding.
-        difference = days_numerator * denominator - numerator * days_denominator * episodes
-        if rounding * abs(difference) > days_denominator * denominator * episodes:
-            return None  # a warning
-        return episodes, days, average
-
     def _quick_exclude(
-        self, name: str | _LeftOut | None, when: YearMonth | _LeftOut | None, number: int
+        self, name: str | LeftOut | None, when: YearMonth | LeftOut | None, number: int
     ) -> bool:
         """Leave a row out for what its name stands for, or else its month (as the careful way,
         the name first): True; False, having done nothing, when that is for the careful way."""
@@ -268,12 +252,12 @@ class AggregateReader:
         self.exclusions.add(reason, number, detail)
         return True
 
-    def _learn_name(self, written: str) -> str | _LeftOut | None:
-        """What a municipality name stands for, remembered: the name asked for; the reason to
+    def _learn_name(self, written: str) -> str | LeftOut | None:
+        """What a municipality name stands for: the name asked for; the reason to
         leave its rows out (another municipality); None when it is empty or misspelt, for the
         careful way to say."""
         name = written.strip(SPACES)
-        fate: str | _LeftOut | None
+        fate: str | LeftOut | None
         if not name:
             fate = None
         elif self._index is None:
@@ -284,22 +268,20 @@ class AggregateReader:
             fate = None
         else:
             fate = (Text("municipality not asked for"), name)
-        self._names[written] = fate
         return fate
 
-    def _learn_month(self, written: str) -> YearMonth | _LeftOut | None:
-        """What a month as written stands for, remembered: the month, when its rows are used;
+    def _learn_month(self, written: str) -> YearMonth | LeftOut | None:
+        """What a month as written stands for: the month, when its rows are used;
         the reason to leave them out; None when it is not a month, for the careful way to say."""
         try:
             month = parse_month(written)
         except BadValue:
-            fate: YearMonth | _LeftOut | None = None
+            fate: YearMonth | LeftOut | None = None
         else:
             fate = self._month_fate(month)
-        self._months[written] = fate
         return fate
 
-    def _month_fate(self, month: YearMonth) -> YearMonth | _LeftOut:
+    def _month_fate(self, month: YearMonth) -> YearMonth | LeftOut:
         """The month, when its rows are used; else the reason to leave them out."""
         if self.month is not None and month != self.month:
             return self._other_month, str(month)
@@ -312,9 +294,9 @@ class AggregateReader:
         errors_before = len(self.problems.errors)
         municipality = self._municipality(row)
         when = self._month(row)
-        episodes = self._value(row, "episodes", _read_count)
-        total = self._value(row, "total_days", _read_number)
-        average = self._value(row, "average", _read_number, optional=True)
+        episodes = self._value(row, "episodes", read_count)
+        total = self._value(row, "total_days", read_number)
+        average = self._value(row, "average", read_number, optional=True)
         if len(self.problems.errors) > errors_before:
             return None
         assert municipality is not None and when is not None
@@ -380,12 +362,3 @@ class AggregateReader:
         if found is None:
             self.problems.add(unknown_municipality(cell, self._index.names))
         return found
-
-
-def _learn(seen: dict[str, _T], text: str, parse: Callable[[str], _T]) -> _T | None:
-    """The value of ``text`` as ``parse`` reads it, remembered in ``seen``; None when it is bad."""
-    try:
-        value = seen[text] = parse(text)
-    except BadValue:
-        return None
-    return value

@@ -42,7 +42,8 @@ from agreement_engine.data.aggregate_rows import AggregateReader
 from agreement_engine.data.columns import Column, Layout, known_names, resolve
 from agreement_engine.data.csv_text import CsvText, open_csv_text
 from agreement_engine.data.files import is_xlsx
-from agreement_engine.data.monthly_figures import MonthlyFigures
+from agreement_engine.data.monthly_figures import FiguresRead, MonthlyFigures
+from agreement_engine.data.plain_figures import Repeat
 from agreement_engine.data.report import Problems, ReadReport
 from agreement_engine.data.table import Row, Table, unnamed_columns
 from agreement_engine.diagnostics import Diagnostic, Location, Text, error, warning
@@ -83,10 +84,10 @@ def read_aggregates(
     reader = AggregateReader(name, layout, unnamed, month, municipalities, problems)
     reader.within = within
     reader.read(source)
-    figures = reader.figures
-    present = _check_duplicates(figures, problems)
+    _report_repeats(reader.repeats, problems)
+    figures = FiguresRead(reader.figures, reader.by_month, reader.day_ratios())
     if municipalities is not None and not problems.errors:
-        _check_complete(present, month, municipalities, name, source.header, problems)
+        _check_complete(figures.by_month, month, municipalities, name, source.header, problems)
     problems.raise_if_errors()
     report = _report(source, layout, reader, month)
     return figures, report, problems.sorted_warnings()
@@ -127,38 +128,24 @@ def _no_month(header: Row) -> Diagnostic:
     )
 
 
-_Present = Mapping[tuple[int, int], Collection[str]]
-"""The municipalities that have figures, by month as (year, month): quick to hash."""
-
-
-def _check_duplicates(figures: list[MonthlyFigures], problems: Problems) -> _Present:
-    """Each municipality may have one row per month; name both rows of a repeat. Gives the
-    municipalities present in each month."""
-    present: dict[tuple[int, int], dict[str, MonthlyFigures]] = {}
-    for figure in figures:
-        month = figure.month
-        key = (month.year, month.month)
-        try:
-            names = present[key]
-        except KeyError:
-            names = present[key] = {}
-        first = names.setdefault(figure.municipality, figure)
-        if first is not figure:
-            problems.add(
-                error(
-                    f"'{figure.municipality}' {figure.month} appears on rows "
-                    f"{first.location.line} and {figure.location.line}; "
-                    "each municipality may have one row per month",
-                    figure.location,
-                    hint="remove one of the rows, or correct its municipality or month",
-                    code="data-duplicate",
-                )
+def _report_repeats(repeats: list[Repeat], problems: Problems) -> None:
+    """Each municipality may have one row per month: name both rows of each repeat (the row
+    read first, and the repeat), as the reader met them."""
+    for first, figure in repeats:
+        problems.add(
+            error(
+                f"'{figure.municipality}' {figure.month} appears on rows "
+                f"{first.location.line} and {figure.location.line}; "
+                "each municipality may have one row per month",
+                figure.location,
+                hint="remove one of the rows, or correct its municipality or month",
+                code="data-duplicate",
             )
-    return present
+        )
 
 
 def _check_complete(
-    present: _Present,
+    present: Mapping[YearMonth, Mapping[str, object]],
     month: YearMonth | None,
     municipalities: Sequence[str],
     path: str,
@@ -166,11 +153,13 @@ def _check_complete(
     problems: Problems,
 ) -> None:
     """Warn about each municipality asked for that has no row in a month the file covers."""
-    months = set(present) | ({(month.year, month.month)} if month is not None else set())
+    months = set(present) | ({month} if month is not None else set())
     where = Location(path, header.number, 1)
-    for year, number in sorted(months):
-        when = YearMonth(year, number)
-        names = present.get((year, number), ())
+    asked = frozenset(municipalities)
+    for when in sorted(months):
+        names = present.get(when, {})
+        if names.keys() >= asked:  # all there, as in most months: none looked up one by one
+            continue
         for name in municipalities:
             if name not in names:
                 problems.add(

@@ -158,9 +158,13 @@ of it. Real Swedish municipality names are at most 0.78 alike to any of Halland'
 and Falkenberg), while one slip of the keyboard leaves a name of five letters or more above 0.8."""
 
 
+_CODE = re.compile(r"^[0-9]{4} ")
+"""A municipality's code written before its name (``1383 Varberg``)."""
+
+
 def municipality_forms(written: str) -> frozenset[str]:
     """The normalised forms a written municipality name may stand for."""
-    name = re.sub(r"^[0-9]{4} ", "", normalise_name(written))
+    name = _CODE.sub("", normalise_name(written))
     forms = {name}
     if name.endswith(" kommun"):
         base = name.removesuffix(" kommun")
@@ -178,16 +182,30 @@ class Municipalities:
     """Each name by its normalised form (the first spelling wins)."""
     pool: tuple[str, ...]
     """Each name normalised, to find names so like one of them that they are misspelt."""
+    as_asked: Mapping[str, str]
+    """What each name asked for stands for when a file writes it just so, found once: a file
+    mostly writes the names as asked, and normalising each (a regular expression or two) took
+    as long as reading the rest of its row. A name with a code before it or 'kommun' after it
+    may stand for more forms, and is matched the full way."""
 
     @classmethod
     def of(cls, names: Sequence[str]) -> Municipalities:
+        forms = [normalise_name(name) for name in names]
         by_form: dict[str, str] = {}
-        for name in names:
-            by_form.setdefault(normalise_name(name), name)
-        return cls(tuple(names), by_form, tuple(normalise_name(n) for n in names))
+        for name, form in zip(names, forms, strict=True):
+            by_form.setdefault(form, name)
+        as_asked = {
+            name: by_form[form]
+            for name, form in zip(names, forms, strict=True)
+            if _CODE.match(form) is None and not form.endswith(" kommun")  # its only form
+        }
+        return cls(tuple(names), by_form, tuple(forms), as_asked)
 
     def match(self, written: str) -> str | None:
         """The name that ``written`` stands for, as spelt among :attr:`names`; else None."""
+        found = self.as_asked.get(written)
+        if found is not None:
+            return found
         by_form = self.by_form
         return next((by_form[f] for f in municipality_forms(written) if f in by_form), None)
 

@@ -10,6 +10,7 @@ fractions. Here are the figures and the messages, at the cell, when they do not 
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from decimal import Decimal
 from fractions import Fraction
 from typing import NamedTuple
@@ -52,6 +53,25 @@ class MonthlyFigures(NamedTuple):
             return source
         path, number, line = source
         return Location(path, number, 1, max(1, len(line)), line)
+
+
+class FiguresRead(list[MonthlyFigures]):
+    """The figures of a file in the order read, and the same figures by month, then
+    municipality (``by_month``), as billing looks them up: the reader keeps them so as it reads
+    (a file's municipality and month are unique), sparing billing a pass that hashes a month
+    per row (:meth:`.AggregateData.of`)."""
+
+    def __init__(
+        self,
+        figures: list[MonthlyFigures],
+        by_month: Mapping[YearMonth, Mapping[str, MonthlyFigures]],
+        day_ratios: Mapping[Decimal, tuple[int, int]],
+    ) -> None:
+        super().__init__(figures)
+        self.by_month = {month: names for month, names in by_month.items() if names}
+        """Months whose rows were all left out have no figures, and no entry."""
+        self.day_ratios = day_ratios
+        """The exact ratios of total days the reader worked out, by value (not every one)."""
 
 
 def too_many_digits(cell: Cell, title: str, digits: int) -> Diagnostic:
