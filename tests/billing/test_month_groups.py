@@ -6,7 +6,6 @@ gives, and the lines come in the order of the municipalities."""
 
 from __future__ import annotations
 
-from dataclasses import replace
 from pathlib import Path
 
 import pytest
@@ -18,6 +17,7 @@ from agreement_engine.billing.inputs import AggregateData
 from agreement_engine.billing.lines import InvoiceBasis, InvoiceLine
 from agreement_engine.billing.timeline import Status
 from agreement_engine.data import read_aggregates
+from agreement_engine.frozen import replace
 from agreement_engine.months import YearMonth
 from agreement_engine.render.invoice import render_basis
 

@@ -15,7 +15,6 @@ unknown in the data (a blank in a yes/no column) makes a condition that depends 
 from __future__ import annotations
 
 from collections.abc import Callable, Mapping
-from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 from agreement_engine.agreements.documents import Counting, Formula, ParameterSeries
@@ -25,12 +24,13 @@ from agreement_engine.formula.operations import FUNCTIONS, OPERATIONS, WINDOWS, 
 from agreement_engine.formula.per_day import FUNCTION, overlap, periods, summed_column
 from agreement_engine.formula.problems import FormulaError, FormulaProblem
 from agreement_engine.formula.types import Kind, Type
+from agreement_engine.frozen import frozen
 
 if TYPE_CHECKING:  # polars is imported only when episode data is read
     import polars as pl
 
 
-@dataclass(frozen=True, slots=True)
+@frozen
 class Compiled:
     """A counting section as polars expressions: the per-episode rules, each a column added in
     order; the month each episode counts in (column ``prefix + MONTH_COLUMN``); and the

@@ -23,6 +23,7 @@ from agreement_engine.formula.batch import Column
 from agreement_engine.formula.ratios import Ratios
 from agreement_engine.formula.types import Quantity
 from agreement_engine.formula.values import decimal_places
+from agreement_engine.frozen import frozen
 
 
 class Quantities(NamedTuple):
@@ -130,7 +131,7 @@ class ColumnValues:
         return not isinstance(value, Amount) or decimal_places(value.value.denominator) is not None
 
 
-@dataclass(frozen=True, slots=True, eq=False)
+@frozen(eq=False)
 class LineValues:
     """The values of one line evaluated alone (or not computed: then no rule has a value)."""
 

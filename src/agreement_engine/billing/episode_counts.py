@@ -6,12 +6,12 @@ extract is counted."""
 from __future__ import annotations
 
 from collections.abc import Mapping
-from dataclasses import replace
 from typing import TYPE_CHECKING
 
 from agreement_engine.agreements.documents import ParameterSeries
 from agreement_engine.billing.counting import MONTH_COLUMN, Compiled, compile_counting
 from agreement_engine.billing.ruleset import EPISODE_INPUTS, RuleSet, Typed
+from agreement_engine.frozen import replace
 
 if TYPE_CHECKING:
     import polars as pl

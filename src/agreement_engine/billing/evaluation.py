@@ -25,10 +25,11 @@ from agreement_engine.formula import (
 from agreement_engine.formula.ast import Span
 from agreement_engine.formula.evaluator import Compiled
 from agreement_engine.formula.types import Quantity
+from agreement_engine.frozen import frozen
 from agreement_engine.months import YearMonth
 
 
-@dataclass(frozen=True, slots=True)
+@frozen
 class FigureUse:
     """A dated figure that a result rests on."""
 

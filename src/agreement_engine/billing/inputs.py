@@ -13,7 +13,6 @@ Billing's callers import both kinds of input, and where a line's figures come fr
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping, Sequence
-from dataclasses import dataclass, field
 from decimal import Decimal
 from fractions import Fraction
 from typing import TYPE_CHECKING
@@ -26,6 +25,7 @@ from agreement_engine.diagnostics import Text
 from agreement_engine.formula import Amount
 from agreement_engine.formula.ratios import Ratios
 from agreement_engine.formula.types import DAYS, NUMBER
+from agreement_engine.frozen import field, frozen
 from agreement_engine.lazy import exports
 from agreement_engine.months import YearMonth
 
@@ -64,7 +64,7 @@ AGGREGATE_FIELDS = frozenset(DEFAULT_AGGREGATES)
 _GIVEN_UNITS = {"episodes": NUMBER, "total_days": DAYS}
 
 
-@dataclass(frozen=True, slots=True)
+@frozen
 class Billing:
     """What the figures are read for: billing these months and municipalities under a library
     (an extract is counted by the rules of the documents that govern them)."""
@@ -75,7 +75,7 @@ class Billing:
     assume_approved: bool = False
 
 
-@dataclass(frozen=True, slots=True)
+@frozen
 class AggregateData:
     """Monthly figures read from an aggregates file, by month, then by municipality.
 

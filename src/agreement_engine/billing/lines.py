@@ -13,7 +13,6 @@ from __future__ import annotations
 
 from bisect import bisect_right
 from collections.abc import Sequence
-from dataclasses import dataclass
 from decimal import (
     MAX_EMAX,
     MAX_PREC,
@@ -36,6 +35,7 @@ from agreement_engine.billing.evaluation import FigureUse
 from agreement_engine.billing.steps import Read, Step, StepRecord, one_line
 from agreement_engine.billing.timeline import Governance
 from agreement_engine.formula import Amount, Value
+from agreement_engine.frozen import frozen
 from agreement_engine.months import YearMonth
 
 __all__ = [
@@ -81,7 +81,7 @@ class LineStatus(StrEnum):
     NOT_COMPUTED = "not computed"
 
 
-@dataclass(frozen=True, slots=True, eq=False)
+@frozen(eq=False)
 class Footing:
     """What a line stands on, shared by the lines of one rule set in one month that stand on it
     alike: what governs the month, the documents, the status and its reasons, the figures,
@@ -261,7 +261,7 @@ rest away without a word; this one keeps as many as Python can, so that every su
 exact, and it would stop with an error rather than round."""
 
 
-@dataclass(frozen=True, slots=True)
+@frozen
 class InvoiceBasis:
     """Every line of a run, in order of month then municipality."""
 

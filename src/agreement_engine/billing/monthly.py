@@ -4,7 +4,6 @@ at a time or the lines of a month at once, and where they come from (:class:`Ori
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass, field
 from fractions import Fraction
 from typing import Protocol
 
@@ -13,6 +12,7 @@ from agreement_engine.billing.ruleset import RuleSet, Typed
 from agreement_engine.formula import Amount, ratios
 from agreement_engine.formula.ratios import Ratios, of_fractions
 from agreement_engine.formula.types import Quantity
+from agreement_engine.frozen import field, frozen
 from agreement_engine.months import YearMonth
 
 
@@ -42,7 +42,7 @@ class MonthlyData(Protocol):
         does not give), if it is."""
 
 
-@dataclass(frozen=True, slots=True)
+@frozen
 class Origin:
     """Where a line's aggregates come from, for ``explain``: ``place`` in words ('row 7 of
     aggregates.csv', 'the episodes in extract.csv'), and whether the engine counted them there
@@ -52,7 +52,7 @@ class Origin:
     counted: bool
 
 
-@dataclass(frozen=True, slots=True)
+@frozen
 class MonthColumns:
     """The aggregates of some municipalities' month (each by its place among them, a row):
     ``found``, the rows that have them, and their columns as integers (over those rows, in

@@ -22,10 +22,11 @@ from agreement_engine.formula.ast import NO_SPAN
 from agreement_engine.formula.batch import Batched
 from agreement_engine.formula.evaluator import Compiled
 from agreement_engine.formula.types import Type
+from agreement_engine.frozen import frozen
 from agreement_engine.months import YearMonth
 
 
-@dataclass(frozen=True, slots=True)
+@frozen
 class Plan:
     """How every line of one rule set in one month is computed: the values its lines share (the
     month, and the rules that depend on it alone, like the benchmark or the price of a day) and
@@ -43,7 +44,7 @@ class Plan:
     assumptions: tuple[str, ...]
 
 
-@dataclass(frozen=True, slots=True)
+@frozen
 class _Fixed:
     """What a rule set's plan is the same for in every month: the rules whose values depend on
     the month alone, in order, what every line records, and the readings the lines rely on."""

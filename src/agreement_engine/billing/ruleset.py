@@ -10,7 +10,6 @@ every rule's type, reporting anything that does not fit.
 from __future__ import annotations
 
 from collections.abc import Callable, Mapping, Sequence
-from dataclasses import dataclass
 
 from agreement_engine.agreements.documents import (
     Agreement,
@@ -28,6 +27,7 @@ from agreement_engine.diagnostics import Diagnostic, error
 from agreement_engine.formula import FUNCTIONS, FormulaProblem, Parameter, Scope, check
 from agreement_engine.formula.ast import Call, Expr, Lookup, Name, across_months, children
 from agreement_engine.formula.types import DAYS, MONEY, NUMBER, Kind, Type, describe
+from agreement_engine.frozen import frozen
 
 # Facts of one hospital episode, as read from an episode-level extract.
 EPISODE_INPUTS: dict[str, Type] = {
@@ -46,7 +46,7 @@ DEFAULT_AGGREGATES: dict[str, Type] = {"episodes": NUMBER, "total_days": DAYS}
 RESULT = "net_amount"
 
 
-@dataclass(frozen=True, slots=True)
+@frozen
 class RuleSet:
     """The layered rules of one governing combination of documents."""
 
@@ -76,7 +76,7 @@ def compose(
     return RuleSet(tuple(layers), rules, base.counting, name)
 
 
-@dataclass(frozen=True, slots=True)
+@frozen
 class Typed:
     """A rule set's types in evaluation order, with the problems found; ``across`` are the
     rules whose formulas read values of other months (a window, a look-up by month)."""

@@ -6,15 +6,15 @@ made only when an output asks for them.
 from __future__ import annotations
 
 from collections.abc import Mapping
-from dataclasses import dataclass
 from typing import NamedTuple
 
 from agreement_engine.agreements.documents import Citation, Rule
 from agreement_engine.formula import Amount, Value
+from agreement_engine.frozen import frozen
 from agreement_engine.months import YearMonth
 
 
-@dataclass(frozen=True, slots=True)
+@frozen
 class StepRecord:
     """A rule's step without its value: the same on every line the rule set computes, and shared
     by the steps of all those lines."""
@@ -82,7 +82,7 @@ class Step(NamedTuple):
         return self.record.description
 
 
-@dataclass(frozen=True, slots=True)
+@frozen
 class Read:
     """A value a rule read at a month (a look-up by month, or each month of a window): the
     expression read, its value there, and that month's inputs, for ``explain``."""

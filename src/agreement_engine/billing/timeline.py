@@ -9,7 +9,6 @@ be evaluated as if approved (results then provisional).
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass, field
 from enum import StrEnum
 
 from agreement_engine.agreements.documents import (
@@ -23,6 +22,7 @@ from agreement_engine.agreements.documents import (
 from agreement_engine.agreements.library import Library
 from agreement_engine.billing.ruleset import RuleSet, compose
 from agreement_engine.diagnostics import Text
+from agreement_engine.frozen import field, frozen
 from agreement_engine.months import YearMonth
 
 
@@ -33,7 +33,7 @@ class Status(StrEnum):
     CONFLICT = "conflict"
 
 
-@dataclass(frozen=True, slots=True)
+@frozen
 class Candidate:
     """An agreement (with the extension that covers the month, if any) and its approval state;
     ``inferred`` are the approvals given without a decision on record, by document: (id,
@@ -57,7 +57,7 @@ class Candidate:
         return (self.extension or self.agreement).validity.covers(month)
 
 
-@dataclass(frozen=True, slots=True)
+@frozen
 class Governance:
     """What governs one municipality's month, and why; with the rules it is billed by."""
 
@@ -272,7 +272,7 @@ def _rules(
     return compose(statute, None, ())
 
 
-@dataclass(frozen=True, slots=True)
+@frozen
 class ValidityReading:
     """A reading that moves a document's validity: the months it decides are those the
     document covers under one reading and not the other."""

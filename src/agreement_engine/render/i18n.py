@@ -20,7 +20,6 @@ from __future__ import annotations
 
 import gettext
 from collections.abc import Mapping
-from dataclasses import dataclass
 from decimal import Decimal
 from fractions import Fraction
 from functools import cache, lru_cache
@@ -30,6 +29,7 @@ from agreement_engine.diagnostics import Text
 from agreement_engine.formula import Amount, Value, round_exact, to_decimal
 from agreement_engine.formula.types import DAYS, MONEY, NUMBER, PRICE_PER_DAY, unit_symbol
 from agreement_engine.formula.values import approximately, decimal_places, plain
+from agreement_engine.frozen import frozen
 
 DOMAIN = "agreement_engine"
 LANGUAGES = ("en", "sv")
@@ -44,7 +44,7 @@ def N_(message: str) -> str:
     return message
 
 
-@dataclass(frozen=True, slots=True)
+@frozen
 class Language:
     """One language's words (a gettext catalog) and its way of writing numbers."""
 
