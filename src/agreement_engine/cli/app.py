@@ -30,7 +30,7 @@ import typer
 from typer.core import TyperGroup
 
 from agreement_engine.cli import billing, commands, review
-from agreement_engine.cli.console import INTERRUPTED
+from agreement_engine.cli.console import GC_THRESHOLDS, INTERRUPTED
 
 EPILOG = (
     "Exit codes: 0 done, everything computed; 1 the files or data have problems, or nothing "
@@ -147,7 +147,7 @@ def main() -> None:
     (:func:`.commands.keep_to_the_end`): else it would be freed as the command returned. (The
     API removed the run's temporary files as the command ended, however it ended.)
     """
-    gc.set_threshold(200_000, 30, 30)
+    gc.set_threshold(*GC_THRESHOLDS)  # already, when started by the console script
     commands.keep_to_the_end()
     signal.signal(signal.SIGINT, _interrupt)
     # openpyxl warns of what it tidies in a workbook from another program, in its own words

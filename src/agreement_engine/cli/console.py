@@ -11,17 +11,23 @@ removed, before the same message and code.
 
 from __future__ import annotations
 
+import gc
 import os
 import signal
 from types import FrameType
 
 INTERRUPTED = 130
 """The exit code of a run interrupted by Ctrl-C (SIGINT)."""
+GC_THRESHOLDS = (200_000, 30, 30)
+"""The garbage collector's thresholds for a run of the command line (:func:`.app.main`)."""
 
 
 def main() -> None:
-    """Run the command line, with Ctrl-C during start-up ending it cleanly."""
+    """Run the command line, with Ctrl-C during start-up ending it cleanly, and the collector's
+    thresholds of a run (see :func:`.app.main`) set before the imports, which would otherwise
+    be swept by it 30 times (6 ms of a 0.2 s evaluate)."""
     signal.signal(signal.SIGINT, _stop_at_once)
+    gc.set_threshold(*GC_THRESHOLDS)
     from agreement_engine.cli.app import main as run  # the slow imports
 
     run()
