@@ -23,6 +23,7 @@ def not_kept() -> Iterator[None]:
     commands._KEPT = None
     yield
     commands._KEPT = None
+    gc.unfreeze()  # what a kept run put out of the collector's reach: back, for the tests after
 
 
 def _library_of_a_run() -> weakref.ref[object]:
@@ -41,3 +42,11 @@ def test_a_process_that_ends_without_freeing_keeps_what_each_run_made(not_kept: 
     first, second = _library_of_a_run(), _library_of_a_run()
     gc.collect()
     assert first() is not None and second() is not None
+
+
+def test_what_a_kept_run_made_is_out_of_the_collectors_reach(not_kept: None) -> None:
+    commands.keep_to_the_end()
+    before = gc.get_freeze_count()
+    _library_of_a_run()
+    assert gc.get_freeze_count() > before
+    assert gc.isenabled()

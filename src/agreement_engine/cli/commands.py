@@ -8,6 +8,7 @@ are read here, where their names are known.
 
 from __future__ import annotations
 
+import gc
 import json
 from collections.abc import Callable, Iterator, Sequence
 from typing import TYPE_CHECKING, TypeVar
@@ -48,9 +49,22 @@ def keep_to_the_end() -> None:
     _KEPT = []
 
 
-def _kept(made: _T) -> _T:
-    if _KEPT is not None:
-        _KEPT.append(made)
+def _kept(make: Callable[[], _T]) -> _T:
+    """What ``make`` makes, kept to the end when the process ends without freeing it; then made
+    with the garbage collector paused, and put out of its reach (``gc.freeze``) before it goes
+    on: sweeping what is kept would look at each of its objects (70 ms for 2 906 municipalities
+    × 50 months) and find nothing to free. What is dropped while it is made is freed as it is
+    dropped, by its count of references; a cycle of objects dropped meanwhile stays to the end
+    with the rest (a run makes few: the peak memory of a national run is the same)."""
+    if _KEPT is None:
+        return make()
+    gc.disable()
+    try:
+        made = make()
+        gc.freeze()
+    finally:
+        gc.enable()
+    _KEPT.append(made)
     return made
 
 
@@ -89,7 +103,7 @@ def evaluate(
     chosen = reading_options(readings)
     try:
         return _kept(
-            api.evaluate(
+            lambda: api.evaluate(
                 data,
                 start,
                 end,
@@ -125,7 +139,7 @@ def report(
     start = month(first, "--month")
     end = month(last, "--to") if last is not None else None
     made = _kept(
-        api.report(
+        lambda: api.report(
             data,
             start,
             end,
