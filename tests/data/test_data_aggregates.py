@@ -661,6 +661,20 @@ def test_lines_end_at_crlf_lf_or_a_lone_cr(text: str) -> None:
     assert split_lines(text) == (lines[:-1] if lines[-1] == "" else lines)
 
 
+@given(
+    lines=st.lists(st.text(alphabet="a;\r\n", max_size=5), max_size=6),
+    last_ended=st.booleans(),
+)
+def test_lines_of_a_windows_file_split_as_the_expression_splits_them(
+    lines: list[str], last_ended: bool
+) -> None:
+    """A text of lines ended by CRLF, split at once, splits as the expression splits it, and so
+    does one where a lone CR or LF ends some line too."""
+    text = "\r\n".join(lines) + ("\r\n" if last_ended else "")
+    expected = re.split(r"\r\n|\n|\r", text)
+    assert split_lines(text) == (expected[:-1] if expected[-1] == "" else expected)
+
+
 @given(digits=st.text(alphabet="0123456789", min_size=1, max_size=30))
 def test_plain_digits_are_read_as_the_full_spelling_rules_read_them(digits: str) -> None:
     """Plain digits take a shortcut; with a space around them they take the full rules."""

@@ -235,4 +235,9 @@ def grouped(run: Run, kept: list[MonthlyFigures]) -> list[Repeat]:
     """Set each of a run's figures into its month's group by municipality, unless figures are
     there already (the first read for that month): the repeats, with the first, in order."""
     firsts: list[MonthlyFigures] = list(map(dict.setdefault, run.groups, run.names, kept))  # type: ignore[arg-type]
+    # A repeat's first figures are another line's, never equal to the repeat's (their lines
+    # differ): so when the lists are equal, compared in C with each pair found identical at
+    # once, as in a file without repeats, there is none to pick out pair by pair.
+    if firsts == kept:
+        return []
     return list(compress(zip(firsts, kept, strict=True), map(is_not, firsts, kept)))
