@@ -15,7 +15,7 @@ from hypothesis import strategies as st
 
 from agreement_engine.data import MAX_ERRORS, plain_figures, plain_lines, read_aggregates
 from agreement_engine.data.aggregate_rows import AggregateReader
-from agreement_engine.data.csv_text import split_lines
+from agreement_engine.data.csv_text import open_csv_text, split_lines
 from agreement_engine.data.dialect import parse_decimal, parse_whole_number
 from agreement_engine.data.monthly_figures import FiguresRead, MonthlyFigures
 from agreement_engine.data.plain_figures import Run, read_ratio
@@ -673,6 +673,23 @@ def test_lines_of_a_windows_file_split_as_the_expression_splits_them(
     text = "\r\n".join(lines) + ("\r\n" if last_ended else "")
     expected = re.split(r"\r\n|\n|\r", text)
     assert split_lines(text) == (expected[:-1] if expected[-1] == "" else expected)
+
+
+@given(lines=st.lists(st.text(alphabet='a;"', max_size=5), max_size=6))
+def test_a_file_holds_a_quote_when_a_line_does_and_lines_without_one_are_plain_alike(
+    lines: list[str],
+) -> None:
+    """A file says it holds a double quote exactly when one of its lines does; lines that hold
+    none give the same plain lines whether or not they are searched for quotes."""
+    with tempfile.TemporaryDirectory() as folder:
+        path = Path(folder) / "rows.csv"
+        path.write_text("\n".join(["Kommun;Månad", *lines]) + "\n", encoding="utf-8")
+        text = open_csv_text(str(path), {"kommun", "månad"})
+    assert text.quoted == any('"' in line for line in lines)
+    searched = plain_lines.PlainLines(text.lines, text.body, ";", 2, ())
+    as_said = plain_lines.PlainLines(text.lines, text.body, ";", 2, (), text.quoted)
+    assert searched.run(text.body, [0, 1]) == as_said.run(text.body, [0, 1])
+    assert searched._others == as_said._others
 
 
 @given(digits=st.text(alphabet="0123456789", min_size=1, max_size=30))

@@ -127,7 +127,7 @@ class AggregateReader:
 
     def read_csv(self, csv: CsvText) -> None:
         lines, columns = csv.lines, len(csv.header.cells)
-        plain = PlainLines(lines, csv.body, csv.separator, columns, self.unnamed)
+        plain = PlainLines(lines, csv.body, csv.separator, columns, self.unnamed, csv.quoted)
         # A column the file lacks is read as empty (its index is past the last column).
         wanted = [self.layout.index.get(name, columns) for name in _FIELDS]
         index = csv.body

@@ -43,7 +43,9 @@ class CsvText:
 
     ``body`` is the index in ``lines`` of the first line after the header record. A line without
     a double quote is a record of its own, whose fields are ``line.split(separator)``: a reader
-    may take such lines itself, as :meth:`record` would give the same fields.
+    may take such lines itself, as :meth:`record` would give the same fields. ``quoted``: whether
+    the file holds a double quote anywhere (found in one scan of its text); without one, every
+    line is such a line, and none needs looking at for quotes.
     """
 
     path: str
@@ -52,6 +54,7 @@ class CsvText:
     lines: Sequence[str]
     header: Row
     body: int
+    quoted: bool = True
 
     def record(self, start: int, problems: Problems) -> tuple[Row | None, int]:
         """The row of the record starting at ``lines[start]``, and the index of the next record.
@@ -105,7 +108,7 @@ def open_csv_text(path: str, known: Collection[str]) -> CsvText:
         encoding=encoding,
         separator=SEPARATOR_NAMES[separator],
     )
-    return CsvText(path, form, separator, lines, header, index)
+    return CsvText(path, form, separator, lines, header, index, '"' in text)
 
 
 def _read_bytes(path: str) -> bytes:
