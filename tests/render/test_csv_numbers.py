@@ -16,7 +16,7 @@ from agreement_engine.api import Evaluation, evaluate
 from agreement_engine.formula import round_exact, to_decimal
 from agreement_engine.formula.values import approximately, decimal_places, exact_ratio
 from agreement_engine.months import YearMonth
-from agreement_engine.render.columns import exact_ratios, never_ending
+from agreement_engine.render.columns import Remembered, exact_ratios, never_ending
 from agreement_engine.render.i18n import language
 from agreement_engine.render.invoice import CSV_PLACES, csv_ratios, render_csv
 from agreement_engine.render.invoice_csv import _csv_text, csv_numbers
@@ -204,6 +204,27 @@ def test_a_column_that_repeats_its_values_writes_each_as_that_value_alone(
     assert exact_ratios(numerators, denominators) == [
         exact_ratio(value.numerator, value.denominator, ",") for value in repeated
     ]
+
+
+@settings(max_examples=200, deadline=None)
+@given(
+    ratios=st.lists(_RATIOS, min_size=1, max_size=8),
+    parts=st.lists(st.lists(st.integers(0, 7), max_size=12), max_size=6),
+    limit=st.sampled_from([0, 3, 1 << 15]),
+)
+def test_columns_written_part_after_part_from_remembered_cells_are_the_columns_written_alone(
+    ratios: list[Fraction], parts: list[list[int]], limit: int
+) -> None:
+    """A CSV remembers the cells of the ratios it made for the parts after (a run's averages
+    repeat): every part, whether its ratios were made before, are new, or were forgotten (a
+    small ``limit``), must read as the column written alone does."""
+    rounded, exact = Remembered(csv_ratios, limit), Remembered(exact_ratios, limit)
+    for picked in parts:
+        column = [ratios[at % len(ratios)] for at in picked]  # parts share ratios, as months do
+        numerators = [value.numerator for value in column]
+        denominators = [value.denominator for value in column]
+        assert rounded(numerators, denominators) == csv_ratios(numerators, denominators)
+        assert exact(numerators, denominators) == exact_ratios(numerators, denominators)
 
 
 @pytest.mark.parametrize(

@@ -373,12 +373,12 @@ def ratio_texts(
     ['7', '1.5', '1.5', '12.3333…']
     """
     count = len(numerators)
-    if wholes and denominators.count(1) == count:
-        return list(map(str, numerators))
     if count > 1 and numerators.count(numerators[0]) == count == denominators.count(
         denominators[0]
-    ):
+    ):  # looked for first: one text repeated, rather than ``str`` of each whole number
         return ratio_texts(numerators[:1], denominators[:1], text, wholes) * count
+    if wholes and denominators.count(1) == count:
+        return list(map(str, numerators))
     if not wholes:
         return list(map(text, numerators, denominators))
     return [str(n) if d == 1 else text(n, d) for n, d in zip(numerators, denominators, strict=True)]

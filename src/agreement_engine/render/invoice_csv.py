@@ -29,8 +29,10 @@ from agreement_engine.render.columns import (
     EXACT,
     SHEET,
     Found,
+    Remembered,
     cells,
     exact_columns,
+    exact_ratios,
     headings,
     never_ending,
     one_value,
@@ -63,9 +65,10 @@ def csv_parts(basis: InvoiceBasis, lang: Language = ENGLISH) -> Iterator[bytes]:
     heading = _csv_text([[heading] for heading in headings(names, lang)])
     yield b"\xef\xbb\xbf" + heading.encode("utf-8")  # a BOM, so Excel reads UTF-8
     shown = cache(inert)  # each part has most municipalities: each name made inert once
+    rounded, exact = Remembered(csv_ratios), Remembered(exact_ratios)  # for every part
     for part, found in parted_values(basis.lines, runs):
         texts: list[list[str]] = cells(
-            part, names, csv_numbers, csv_ratios, lang, found, shown, basis.library.readings
+            part, names, csv_numbers, rounded, lang, found, shown, basis.library.readings, exact
         )
         texts = [
             column
