@@ -211,13 +211,17 @@ def test_a_column_that_repeats_its_values_writes_each_as_that_value_alone(
     ratios=st.lists(_RATIOS, min_size=1, max_size=8),
     parts=st.lists(st.lists(st.integers(0, 7), max_size=12), max_size=6),
     limit=st.sampled_from([0, 3, 1 << 15]),
+    whole=st.booleans(),
 )
 def test_columns_written_part_after_part_from_remembered_cells_are_the_columns_written_alone(
-    ratios: list[Fraction], parts: list[list[int]], limit: int
+    ratios: list[Fraction], parts: list[list[int]], limit: int, whole: bool
 ) -> None:
     """A CSV remembers the cells of the ratios it made for the parts after (a run's averages
     repeat): every part, whether its ratios were made before, are new, or were forgotten (a
-    small ``limit``), must read as the column written alone does."""
+    small ``limit``), must read as the column written alone does; columns of whole numbers
+    (episodes, kronor: ``whole``) too."""
+    if whole:
+        ratios = [Fraction(int(value)) for value in ratios]
     rounded, exact = Remembered(csv_ratios, limit), Remembered(exact_ratios, limit)
     for picked in parts:
         column = [ratios[at % len(ratios)] for at in picked]  # parts share ratios, as months do

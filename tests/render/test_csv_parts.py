@@ -14,10 +14,17 @@ from outputs import halland
 
 from agreement_engine.billing.lines import InvoiceLine, line_runs, quantities, runs_within
 from agreement_engine.formula import Amount
-from agreement_engine.render.columns import VALUE_COLUMNS, amount_cells, parted_values, values
-from agreement_engine.render.i18n import language
+from agreement_engine.render.columns import (
+    VALUE_COLUMNS,
+    amount_cells,
+    cells,
+    line_texts,
+    parted_values,
+    values,
+)
+from agreement_engine.render.i18n import ENGLISH, language
 from agreement_engine.render.invoice import _table_ratios, _table_texts
-from agreement_engine.render.invoice_csv import csv_numbers, csv_ratios
+from agreement_engine.render.invoice_csv import csv_numbers, csv_ratios, inert
 
 _BASIS = halland("2022-01", "2026-12").basis
 """Five years of Halland: runs of one derivation, and lines not computed (a derivation each)."""
@@ -117,3 +124,18 @@ def test_the_amounts_billed_written_from_whole_kronor_kept_are_the_amounts_writt
         lang = language(code)
         made, ratios = partial(_table_texts, lang=lang), partial(_table_ratios, lang=lang)
         assert amount_cells(lines, made, ratios) == made(billed)
+
+
+@settings(max_examples=50, deadline=None)
+@given(order=st.permutations(range(len(_BASIS.lines))))
+def test_the_columns_of_a_footing_in_any_order_of_lines_are_each_lines_own(
+    order: list[int],
+) -> None:
+    """A column of what lines stand on (month, governing documents, status, reasons) is made
+    from runs of lines on one footing; lines in any order (footings interleaved, runs of one
+    line) must each show their own."""
+    lines = [_BASIS.lines[at] for at in order]
+    names = ["month", "governed_by", "status", "reasons"]
+    made = cells(lines, names, csv_numbers, csv_ratios, text=inert)
+    expected = [[inert(line_texts(name, ENGLISH)(line)) for line in lines] for name in names]
+    assert made == expected

@@ -11,7 +11,7 @@ from __future__ import annotations
 from collections.abc import Callable, Collection, Iterable, Iterator, Sequence
 from decimal import Decimal, localcontext
 from functools import cache, lru_cache, partial
-from itertools import compress, repeat
+from itertools import compress, groupby, repeat
 from operator import attrgetter, is_
 from typing import Any, cast
 
@@ -229,34 +229,52 @@ class Remembered:
     """Cells of ratios made by ``texts`` and remembered through a run, each distinct ratio made
     once: a column of averages repeats its values from month to month (2 906 municipalities
     over 50 months have 16 035 distinct averages of days in 145 300 lines), and looking a
-    ratio's cell up is about a third of making it. A column of whole numbers, or of one value,
-    is made as ``texts`` makes it (quicker than looking up). About ``limit`` are kept at most
-    (all forgotten when more are), so that a run of any length holds a bounded number."""
+    ratio's cell up is about a third of making it. Whole numbers (episodes, kronor) are looked
+    up by themselves, in half the time ``str`` takes; a column of one value is made as
+    ``texts`` makes it. About ``limit`` ratios and as many whole numbers are kept at most (all
+    forgotten when more are), so that a run of any length holds a bounded number."""
 
-    __slots__ = ("_limit", "_made", "_texts")
+    __slots__ = ("_limit", "_made", "_texts", "_wholes")
 
     def __init__(self, texts: MadeOfRatios, limit: int = REMEMBERED) -> None:
         self._texts = texts
         self._limit = limit
         self._made: dict[tuple[int, int], Any] = {}
+        self._wholes: dict[int, Any] = {}
 
     def __call__(self, numerators: list[int], denominators: list[int]) -> list[Any]:
-        if one_value(numerators, denominators):
-            return self._texts(numerators, denominators)
-        made = self._made
-        cells = list(map(made.get, zip(numerators, denominators, strict=True)))
-        if None not in cells:  # no cell is None: every ratio's was made before
-            return cells
+        if not numerators or (
+            _all_are(numerators, numerators[0]) and _all_are(denominators, denominators[0])
+        ):
+            return self._texts(numerators, denominators)  # one text, repeated
+        whole = _all_are(denominators, 1)
+        if whole:
+            cells = list(map(self._wholes.get, numerators))
+        else:
+            cells = list(map(self._made.get, zip(numerators, denominators, strict=True)))
+        if None in cells:  # some ratio's cell not made before
+            self._make(cells, numerators, denominators, whole)
+        return cells
+
+    def _make(
+        self, cells: list[Any], numerators: list[int], denominators: list[int], whole: bool
+    ) -> None:
+        """The cells not found (None) made, each distinct ratio once, and kept."""
+        made: dict[Any, Any] = self._wholes if whole else self._made
         if len(made) > self._limit:
             made.clear()  # forgotten at once, rather than tracking which was used last
         rows = list(compress(range(len(cells)), map(is_, cells, repeat(None))))
-        ratios = [(numerators[row], denominators[row]) for row in rows]
-        missing = list(dict.fromkeys(ratios))  # each distinct one made once
-        texts = self._texts([n for n, _ in missing], [d for _, d in missing])
+        keys: list[Any] = (
+            [numerators[row] for row in rows]
+            if whole
+            else [(numerators[row], denominators[row]) for row in rows]
+        )
+        missing = list(dict.fromkeys(keys))
+        ratios = [(key, 1) for key in missing] if whole else missing
+        texts = self._texts([n for n, _ in ratios], [d for _, d in ratios])
         made.update(zip(missing, texts, strict=True))
-        for row, ratio in zip(rows, ratios, strict=True):
-            cells[row] = made[ratio]
-        return cells
+        for row, key in zip(rows, keys, strict=True):
+            cells[row] = made[key]
 
 
 def one_value(numerators: list[int], denominators: list[int]) -> bool:
@@ -330,15 +348,18 @@ def amount_cells(lines: Sequence[InvoiceLine], made: Made, ratios: MadeOfRatios)
     return made([line.amount for line in lines])
 
 
-Footings = tuple[list[Footing], dict[Footing, InvoiceLine]]
-"""Each line's footing, and a line standing on each distinct footing (:func:`_footings`)."""
+Footings = tuple[list[tuple[Footing, int]], dict[Footing, InvoiceLine]]
+"""The lines' footings as runs of lines that stand on one (each footing and how many lines),
+and a line standing on each distinct footing (:func:`_footings`)."""
 
 
 def _footings(lines: Sequence[InvoiceLine]) -> Footings:
-    """Each line's footing, and a line for each footing: found once for all the columns that
-    are the footing's."""
+    """The runs of lines standing on one footing, and a line for each footing: found once for
+    all the columns that are the footing's (the lines of a rule set's month follow one another:
+    a column is then a few cells repeated, rather than a cell looked up for each line)."""
     footings = line_footings(lines)
-    return footings, dict(zip(footings, lines, strict=True))
+    runs = [(footing, len(list(run))) for footing, run in groupby(footings)]
+    return runs, dict(zip(footings, lines, strict=True))
 
 
 def _line_cells(
@@ -358,11 +379,14 @@ def _line_cells(
             return made
         shown = {written: text(written) for written in set(made)}
         return list(map(shown.__getitem__, made))
-    each, standing = footings
+    runs, standing = footings
     by_footing = {footing: texts(line) for footing, line in standing.items()}
     if text is not None:
         by_footing = {footing: text(cell) for footing, cell in by_footing.items()}
-    return list(map(by_footing.__getitem__, each))
+    out: list[str] = []
+    for footing, count in runs:
+        out += [by_footing[footing]] * count
+    return out
 
 
 def totals(basis: InvoiceBasis) -> tuple[dict[str, Decimal], Decimal]:
