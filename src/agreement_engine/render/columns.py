@@ -315,7 +315,8 @@ def cells(
 ) -> list[list[Any]]:
     """The named cells of every line, one list per name: those of COLUMNS made by ``ratios``
     from the quantities as integers, and by ``made`` from any other value, the amount billed
-    (a Decimal) or None; the others as text (``text`` applied to each, once per distinct one).
+    (a Decimal) or None; the others as text (``text`` applied to each: to each line's
+    municipality, so one that remembers what it made, as the CSV's does; once per footing).
     ``found``: :func:`values`, if gathered already; ``chosen``: the run's readings, for the
     column 'readings'; ``exact``: how the exact columns' quantities are made (by default
     :func:`exact_ratios`)."""
@@ -357,9 +358,13 @@ def _footings(lines: Sequence[InvoiceLine]) -> Footings:
     """The runs of lines standing on one footing, and a line for each footing: found once for
     all the columns that are the footing's (the lines of a rule set's month follow one another:
     a column is then a few cells repeated, rather than a cell looked up for each line)."""
-    footings = line_footings(lines)
-    runs = [(footing, len(list(run))) for footing, run in groupby(footings)]
-    return runs, dict(zip(footings, lines, strict=True))
+    runs = [(footing, len(list(run))) for footing, run in groupby(line_footings(lines))]
+    standing: dict[Footing, InvoiceLine] = {}
+    first = 0
+    for footing, count in runs:
+        standing.setdefault(footing, lines[first])
+        first += count
+    return runs, standing
 
 
 def _line_cells(
@@ -371,14 +376,11 @@ def _line_cells(
 ) -> list[str]:
     """The text of a column that is not a value, on each line: worked out once for the lines
     that stand on one footing (``footings``: all but the municipality's name are the
-    footing's), or once for each distinct name."""
+    footing's), or each line's municipality as it is (``text`` applied to each)."""
     texts = line_texts(name, lang)
     if name == "municipality" or footings is None:
         made = line_municipalities(lines) if name == "municipality" else list(map(texts, lines))
-        if text is None:
-            return made
-        shown = {written: text(written) for written in set(made)}
-        return list(map(shown.__getitem__, made))
+        return made if text is None else list(map(text, made))
     runs, standing = footings
     by_footing = {footing: texts(line) for footing, line in standing.items()}
     if text is not None:
