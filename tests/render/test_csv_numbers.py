@@ -16,10 +16,11 @@ from agreement_engine.api import Evaluation, evaluate
 from agreement_engine.formula import round_exact, to_decimal
 from agreement_engine.formula.values import approximately, decimal_places, exact_ratio
 from agreement_engine.months import YearMonth
-from agreement_engine.render.columns import Remembered, exact_ratios, never_ending
+from agreement_engine.render.columns import exact_ratios, never_ending
 from agreement_engine.render.i18n import language
 from agreement_engine.render.invoice import CSV_PLACES, csv_ratios, render_csv
 from agreement_engine.render.invoice_csv import _csv_text, csv_numbers
+from agreement_engine.render.remembered import Remembered
 
 NUMERIC = (
     "benchmark",

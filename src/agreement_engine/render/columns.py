@@ -11,8 +11,8 @@ from __future__ import annotations
 from collections.abc import Callable, Collection, Iterable, Iterator, Sequence
 from decimal import Decimal, localcontext
 from functools import cache, lru_cache, partial
-from itertools import compress, groupby, repeat
-from operator import attrgetter, is_
+from itertools import groupby, repeat
+from operator import attrgetter
 from typing import Any, cast
 
 from agreement_engine.billing.lines import (
@@ -221,71 +221,15 @@ def exact_ratios(numerators: list[int], denominators: list[int]) -> list[str]:
     ]
 
 
-REMEMBERED = 1 << 15
-"""How many ratios' cells :class:`Remembered` keeps (a few megabytes), and a part's more."""
-
-
-class Remembered:
-    """Cells of ratios made by ``texts`` and remembered through a run, each distinct ratio made
-    once: a column of averages repeats its values from month to month (2 906 municipalities
-    over 50 months have 16 035 distinct averages of days in 145 300 lines), and looking a
-    ratio's cell up is about a third of making it. Whole numbers (episodes, kronor) are looked
-    up by themselves, in half the time ``str`` takes; a column of one value is made as
-    ``texts`` makes it. About ``limit`` ratios and as many whole numbers are kept at most (all
-    forgotten when more are), so that a run of any length holds a bounded number."""
-
-    __slots__ = ("_limit", "_made", "_texts", "_wholes")
-
-    def __init__(self, texts: MadeOfRatios, limit: int = REMEMBERED) -> None:
-        self._texts = texts
-        self._limit = limit
-        self._made: dict[tuple[int, int], Any] = {}
-        self._wholes: dict[int, Any] = {}
-
-    def __call__(self, numerators: list[int], denominators: list[int]) -> list[Any]:
-        if not numerators or (
-            _all_are(numerators, numerators[0]) and _all_are(denominators, denominators[0])
-        ):
-            return self._texts(numerators, denominators)  # one text, repeated
-        whole = _all_are(denominators, 1)
-        if whole:
-            cells = list(map(self._wholes.get, numerators))
-        else:
-            cells = list(map(self._made.get, zip(numerators, denominators, strict=True)))
-        if None in cells:  # some ratio's cell not made before
-            self._make(cells, numerators, denominators, whole)
-        return cells
-
-    def _make(
-        self, cells: list[Any], numerators: list[int], denominators: list[int], whole: bool
-    ) -> None:
-        """The cells not found (None) made, each distinct ratio once, and kept."""
-        made: dict[Any, Any] = self._wholes if whole else self._made
-        if len(made) > self._limit:
-            made.clear()  # forgotten at once, rather than tracking which was used last
-        rows = list(compress(range(len(cells)), map(is_, cells, repeat(None))))
-        keys: list[Any] = (
-            [numerators[row] for row in rows]
-            if whole
-            else [(numerators[row], denominators[row]) for row in rows]
-        )
-        missing = list(dict.fromkeys(keys))
-        ratios = [(key, 1) for key in missing] if whole else missing
-        texts = self._texts([n for n, _ in ratios], [d for _, d in ratios])
-        made.update(zip(missing, texts, strict=True))
-        for row, key in zip(rows, keys, strict=True):
-            cells[row] = made[key]
-
-
 def one_value(numerators: list[int], denominators: list[int]) -> bool:
     """Whether a column holds whole numbers only, or one value on every line (a month's
     benchmark): :func:`.values.ratio_texts` writes either without a loop over its cells."""
-    return _all_are(denominators, 1) or (
-        _all_are(numerators, numerators[0]) and _all_are(denominators, denominators[0])
+    return all_are(denominators, 1) or (
+        all_are(numerators, numerators[0]) and all_are(denominators, denominators[0])
     )
 
 
-def _all_are(numbers: list[int], number: int) -> bool:
+def all_are(numbers: list[int], number: int) -> bool:
     """Whether every one of the numbers is ``number``: compared with a list of it, which stops
     at the first that differs (``count`` would look at every one of a column of thousands)."""
     return numbers == [number] * len(numbers)

@@ -29,7 +29,6 @@ from agreement_engine.render.columns import (
     EXACT,
     SHEET,
     Found,
-    Remembered,
     cells,
     exact_columns,
     exact_ratios,
@@ -39,6 +38,7 @@ from agreement_engine.render.columns import (
     parted_values,
 )
 from agreement_engine.render.i18n import ENGLISH, Language
+from agreement_engine.render.remembered import Remembered
 
 CSV_PLACES = 6
 """Decimals a CSV cell gives of a value whose decimals never end (rounded half-even); the exact
