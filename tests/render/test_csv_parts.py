@@ -14,6 +14,7 @@ from outputs import halland
 
 from agreement_engine.billing.lines import InvoiceLine, line_runs, quantities, runs_within
 from agreement_engine.formula import Amount
+from agreement_engine.render import columns, invoice_csv
 from agreement_engine.render.columns import (
     VALUE_COLUMNS,
     amount_cells,
@@ -139,3 +140,14 @@ def test_the_columns_of_a_footing_in_any_order_of_lines_are_each_lines_own(
     made = cells(lines, names, csv_numbers, csv_ratios, text=inert)
     expected = [[inert(line_texts(name, ENGLISH)(line)) for line in lines] for name in names]
     assert made == expected
+
+
+def test_a_csv_that_remembers_its_cells_is_the_csv_made_without(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """A run of many lines remembers the cells of its values from part to part (a short one
+    does not, see REMEMBERING): the file must be the same byte for byte either way."""
+    monkeypatch.setattr(columns, "PART", 7)  # parts of a few lines: values repeat across them
+    made = invoice_csv.csv_bytes(_BASIS)
+    monkeypatch.setattr(invoice_csv, "REMEMBERING", 0)
+    assert invoice_csv.csv_bytes(_BASIS) == made
