@@ -183,6 +183,11 @@ def test_a_column_written_in_one_pass_is_the_column_written_cell_by_cell(
     """The CSV and its exact columns write a column of numbers at once, the common cells in
     place; every cell must read as the value worked out alone does, in the CSV's rounding and
     in the exact text."""
+    _assert_each_as_alone(column)
+
+
+def _assert_each_as_alone(column: list[Fraction]) -> None:
+    """Every cell of the column, rounded and exact, reads as its value written alone does."""
     numerators = [value.numerator for value in column]
     denominators = [value.denominator for value in column]
     assert csv_ratios(numerators, denominators) == list(map(_cell_of, column))
@@ -198,13 +203,7 @@ def test_a_column_that_repeats_its_values_writes_each_as_that_value_alone(
 ) -> None:
     """Values whose decimals end, and values below zero, are made once for each distinct one
     in a column (averages of 3,5 days repeat): every repeat must read as the value alone."""
-    repeated = column * repeats
-    numerators = [value.numerator for value in repeated]
-    denominators = [value.denominator for value in repeated]
-    assert csv_ratios(numerators, denominators) == list(map(_cell_of, repeated))
-    assert exact_ratios(numerators, denominators) == [
-        exact_ratio(value.numerator, value.denominator, ",") for value in repeated
-    ]
+    _assert_each_as_alone(column * repeats)
 
 
 @settings(max_examples=200, deadline=None)
