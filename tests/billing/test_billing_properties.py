@@ -34,6 +34,7 @@ from agreement_engine.data import Kind, read_aggregates, read_episodes_frame, sn
 from agreement_engine.formula import Amount
 from agreement_engine.formula.values import approximately, exact_number
 from agreement_engine.months import YearMonth
+from agreement_engine.render.i18n import language
 from agreement_engine.render.invoice import render_basis, render_json
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -314,6 +315,10 @@ def test_totals_stay_exact_however_many_digits_they_have(
         overall += exact
     assert Fraction(basis.total()) == Fraction(rendered["all"]) == overall > 10**28
     assert f"total: {rendered['all']} kr\n" in table
+    swedish = render_basis(basis, "table", lang=language("sv")).decode()
+    summa = next(line for line in swedish.splitlines() if line.startswith("summa: "))
+    written = summa.removeprefix("summa: ").removesuffix(" kr").replace("\N{NO-BREAK SPACE}", "")
+    assert written.replace(",", ".") == rendered["all"]  # every digit, in Swedish
     assert overall.denominator == 1 and rendered["all"] == str(overall.numerator)
 
 

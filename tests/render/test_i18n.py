@@ -65,13 +65,19 @@ def test_a_counted_text_takes_the_plural_its_number_needs_in_either_language() -
         ("27772.5", "27772.5", f"27{NBSP}772,5"),
         ("1234.50", "1234.50", f"1{NBSP}234,50"),
         ("0.125", "0.125", "0,125"),
+        (  # past the 28 digits of Python's decimal context, which Babel rounds in
+            "123456789012345678901234567891234.50",
+            "123456789012345678901234567891234.50",
+            NBSP.join(["123", "456", "789", "012", "345", "678", "901", "234", "567", "891"])
+            + f"{NBSP}234,50",
+        ),
     ],
 )
 def test_an_exact_amount_keeps_every_decimal_it_has_and_no_more(
     number: str, english: str, swedish: str
 ) -> None:
     """Babel writes the Swedish digits from the exact Decimal: no rounding, no float, no
-    trailing zeros added or dropped."""
+    trailing zeros added or dropped, however many digits."""
     assert ENGLISH.decimal(Decimal(number)) == english
     assert SWEDISH.decimal(Decimal(number)) == swedish
 

@@ -20,7 +20,7 @@ from __future__ import annotations
 
 import gettext
 from collections.abc import Mapping
-from decimal import Decimal
+from decimal import Decimal, localcontext
 from fractions import Fraction
 from functools import cache, lru_cache
 from typing import Any
@@ -158,12 +158,16 @@ class Language:
 def _written(digits: str, locale: str) -> str:
     """Plain digits ('-1234.50') as Babel writes them in a locale, every decimal kept: cached by
     the text, since 1.5 and 1.50 are equal Decimals written differently (a run repeats its
-    benchmark, price and zeros on every line)."""
+    benchmark, price and zeros on every line). Babel rounds to the pattern in the current
+    decimal context, whose 28 digits would refuse a larger amount: the context is given every
+    digit written, so the number is written exactly, however many it has."""
     from babel.numbers import format_decimal
 
     places = len(digits.partition(".")[2])
     pattern = "#,##0" + ("." + "0" * places if places else "")
-    return str(format_decimal(Decimal(digits), format=pattern, locale=locale))
+    with localcontext() as context:
+        context.prec = max(context.prec, len(digits))
+        return str(format_decimal(Decimal(digits), format=pattern, locale=locale))
 
 
 @cache
