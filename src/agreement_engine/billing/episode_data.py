@@ -16,11 +16,12 @@ from agreement_engine.billing.absent_inputs import absent_reasons
 from agreement_engine.billing.counting import Compiled, per_day_key
 from agreement_engine.billing.episode_counts import compile_counts, count
 from agreement_engine.billing.evaluation import FigureUse
-from agreement_engine.billing.monthly import MonthColumns, Origin, gathered
+from agreement_engine.billing.monthly import MonthColumns, Origin
 from agreement_engine.billing.ruleset import RuleSet, Typed, type_rules
 from agreement_engine.billing.timeline import Governing
 from agreement_engine.diagnostics import Diagnostic, Text
 from agreement_engine.formula import Amount, FormulaError
+from agreement_engine.formula.ratios import Ratios
 from agreement_engine.formula.types import NUMBER, Quantity
 from agreement_engine.months import YearMonth
 
@@ -50,6 +51,8 @@ class EpisodeData:
     """The file the episodes were read from, if any."""
     parameters: Mapping[str, ParameterSeries] = field(default_factory=dict)
     """The dated figures, for counting rules that sum one day by day."""
+    _per_day_of: dict[str, bool] = field(default_factory=dict, init=False, repr=False)
+    """Whether each document's counts hold days in a figure (see :meth:`_per_day`)."""
 
     def origin(self, municipality: str, month: YearMonth) -> Origin | None:
         """The file whose episodes are counted; None when they were not read from one."""
@@ -80,7 +83,23 @@ class EpisodeData:
     def month_columns(
         self, ruleset: RuleSet, typed: Typed, municipalities: Sequence[str], month: YearMonth
     ) -> MonthColumns:
-        return gathered(self, ruleset, typed, municipalities, month)
+        """The month's counts as columns of whole numbers, straight from those tallied: what
+        :meth:`aggregates` and :meth:`counted_figures` give for each municipality, without an
+        :class:`.Amount` each (:func:`.gathered` would make each line's, then the columns)."""
+        why = self._uncounted(ruleset, typed, month)
+        if why is not None or not municipalities:
+            missing = dict.fromkeys(range(len(municipalities)), why) if why is not None else {}
+            return MonthColumns((), {}, {}, [], missing)
+        counted = self.counted[ruleset.base.id]
+        index = month.year * 12 + month.month - 1
+        rows = [counted.get((municipality, index), _NONE) for municipality in municipalities]
+        names = tuple(typed.aggregate_types)
+        columns = {name: Ratios([row.get(name, 0) for row in rows], 1) for name in names}
+        figures: dict[int, tuple[FigureUse, ...]] = {}
+        if self._per_day(ruleset.base.id):
+            used = ((at, self._figures(row)) for at, row in enumerate(rows))
+            figures = {at: uses for at, uses in used if uses}
+        return MonthColumns(names, columns, _units(typed), list(range(len(rows))), counted=figures)
 
     def counted_figures(
         self, ruleset: RuleSet, municipality: str, month: YearMonth
@@ -88,7 +107,10 @@ class EpisodeData:
         """The figures the counting looked up, day by day (``sum_per_day``), for the month's
         episodes: each year (or month) of a figure in which they have days."""
         counted = self.counted.get(ruleset.base.id, {})
-        found = counted.get((municipality, month.year * 12 + month.month - 1), {})
+        return self._figures(counted.get((municipality, month.year * 12 + month.month - 1), {}))
+
+    def _figures(self, found: Mapping[str, int]) -> tuple[FigureUse, ...]:
+        """The figures a municipality's month of counts has days in, in the order counted."""
         uses: dict[tuple[str, str], FigureUse] = {}
         for name, days in found.items():
             figure = per_day_key(name)
@@ -98,11 +120,31 @@ class EpisodeData:
                 uses[figure] = FigureUse(parameter, key, series.figures.get(key), series)
         return tuple(uses.values())
 
+    def _per_day(self, document: str) -> bool:
+        """Whether a document's counts hold days in a figure summed day by day: if not, no
+        month of it looked a figure up (the names of every month's counts, gathered in C)."""
+        found = self._per_day_of.get(document)
+        if found is None:
+            names = set().union(*self.counted.get(document, {}).values())
+            found = self._per_day_of[document] = any(map(per_day_key, names))
+        return found
+
     def aggregates(
         self, ruleset: RuleSet, typed: Typed, municipality: str, month: YearMonth
     ) -> dict[str, Amount] | str:
-        counting = ruleset.counting
-        if counting is None:
+        why = self._uncounted(ruleset, typed, month)
+        if why is not None:
+            return why
+        counted = self.counted[ruleset.base.id]
+        found = counted.get((municipality, month.year * 12 + month.month - 1), {})
+        return {
+            name: Amount(Fraction(found.get(name, 0)), unit) for name, unit in _units(typed).items()
+        }
+
+    def _uncounted(self, ruleset: RuleSet, typed: Typed, month: YearMonth) -> str | None:
+        """Why no municipality's month can be had under this rule set (no counting rules, a
+        month the extract does not cover); None when it can, once its counts are taken."""
+        if ruleset.counting is None:
             return Text(
                 "{document} has no counting rules, so it cannot be billed from "
                 "episodes; give monthly aggregates",
@@ -110,7 +152,6 @@ class EpisodeData:
             )
         if ruleset.base.id not in self.counted:
             self.counted[ruleset.base.id] = count(self.extract, ruleset, typed, self.parameters)
-        counted = self.counted[ruleset.base.id]
         first, last = self.span
         if last < first:
             return Text("the episode extract has no discharged episode, so it covers no month")
@@ -122,11 +163,18 @@ class EpisodeData:
                 last=last,
                 month=month,
             )
-        found = counted.get((municipality, month.year * 12 + month.month - 1), {})
-        return {
-            name: Amount(Fraction(found.get(name, 0)), t if isinstance(t, Quantity) else NUMBER)
-            for name, t in typed.aggregate_types.items()
-        }
+        return None
+
+
+_NONE: dict[str, int] = {}
+"""The counts of a municipality with no episode in a month: none of anything."""
+
+
+def _units(typed: Typed) -> dict[str, Quantity]:
+    """The unit of each aggregate: its quantity, or a number (a count)."""
+    return {
+        name: t if isinstance(t, Quantity) else NUMBER for name, t in typed.aggregate_types.items()
+    }
 
 
 def read_episode_data(
@@ -173,13 +221,15 @@ def read_episode_data(
 
 
 def _tallies(billing: Billing, prefix: str) -> dict[str, Compiled]:
-    """The counting rules of each document that governs a municipality's month, by document."""
+    """The counting rules of each document that governs a municipality's month, by document.
+    Municipalities party to the same agreements are governed alike (:meth:`.Governing.grouped`,
+    as billing groups them), so each group's month is looked at once, not each municipality's."""
     library = billing.library
     governing = Governing(library)
+    parties = governing.parties(billing.municipalities)
     found: dict[str, Compiled] = {}
     for month in billing.months:
-        for municipality in billing.municipalities:
-            governance = governing.govern(municipality, month)
+        for governance, _ in governing.grouped(parties, month):
             ruleset = governance.ruleset(billing.assume_approved)
             if ruleset is None or ruleset.counting is None or ruleset.base.id in found:
                 continue

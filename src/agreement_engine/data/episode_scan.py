@@ -321,12 +321,15 @@ class _Scan:
             found.filter(written.is_in(list(names)) & pl.col(month).is_not_null())
             .with_columns(written.replace_strict(names, return_dtype=pl.String))
             .group_by(KEY, month)
-            .agg(pl.col(columns).sum())
+            .agg(pl.col(columns).sum().cast(pl.Int64))  # Python ints, as the lines count them
+            .with_columns(pl.col(month).cast(pl.Int64))
         )
-        found_columns = [totals[c].to_list() for c in (KEY, month, *columns)]  # by column: fast
+        keys = zip(totals[KEY].to_list(), totals[month].to_list(), strict=True)
+        values = zip(*(totals[c].to_list() for c in columns), strict=True)  # by column: fast
+        # Each dict made by zip in C, the ints as polars gives them: 14 800 sums of a national
+        # extract's 50 months 15 -> 6 ms.
         return {
-            (key, int(number)): dict(zip(sums, map(int, values), strict=True))
-            for key, number, *values in zip(*found_columns, strict=True)
+            key: dict(zip(sums, row, strict=True)) for key, row in zip(keys, values, strict=True)
         }
 
     # --- what is made of it ----------------------------------------------------------------------
