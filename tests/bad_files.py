@@ -10,6 +10,7 @@ from __future__ import annotations
 import os
 import shutil
 import zipfile
+from collections.abc import Sequence
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -47,7 +48,9 @@ def agreement_of_size(folder: Path, size: int) -> None:
     (folder / "agreement.yaml").write_text(text + padding, encoding="utf-8")
 
 
-def workbook(folder: Path, name: str, rows: list[list[object]], second: bool = False) -> Path:
+def workbook(
+    folder: Path, name: str, rows: Sequence[Sequence[object]], second: bool = False
+) -> Path:
     """A workbook of one sheet (``rows``), or of an empty sheet and then one with the rows."""
     from openpyxl import Workbook
 
@@ -57,7 +60,7 @@ def workbook(folder: Path, name: str, rows: list[list[object]], second: bool = F
     if second:
         sheet = book.create_sheet("Data")
     for row in rows:
-        sheet.append(row)
+        sheet.append(list(row))
     path = folder / name
     book.save(path)
     return path

@@ -13,6 +13,7 @@ from __future__ import annotations
 import os
 import tempfile
 from collections.abc import Callable, Sequence
+from decimal import Decimal
 from pathlib import Path
 
 from hypothesis import strategies as st
@@ -131,7 +132,9 @@ def formula_round_trip(text: str) -> None:
 
 FIGURES = AggregateData.of(
     MonthlyFigures(name, YearMonth(2024, 3), episodes, days, None, Location("data.csv", row, 1))
-    for row, (name, episodes, days) in enumerate([("Alfa", 0, 0), ("Beta", 7, 40)], start=2)
+    for row, (name, episodes, days) in enumerate(
+        [("Alfa", 0, Decimal(0)), ("Beta", 7, Decimal(40))], start=2
+    )
 )
 
 

@@ -18,9 +18,11 @@ from pathlib import Path
 import pytest
 from figures import figures_file, illustrative, national_average_days, national_day_cost
 
+from agreement_engine.agreements.library import Library
 from agreement_engine.billing import bill as billing
 from agreement_engine.billing.lines import InvoiceBasis, InvoiceLine
 from agreement_engine.billing.timeline import Status
+from agreement_engine.billing.together import Due
 from agreement_engine.cli import commands
 from agreement_engine.formula.values import exact
 
@@ -631,11 +633,14 @@ def test_lines_computed_together_are_the_lines_computed_one_by_one(
     def run() -> InvoiceBasis:
         return commands.evaluate(agreements, data, "2022-11", "2026-12", assume).basis
 
-    alone = []
+    alone: list[Due] = []
     compute = billing._compute
-    monkeypatch.setattr(
-        billing, "_compute", lambda library, due: alone.append(due) or compute(library, due)
-    )
+
+    def one_by_one(library: Library, due: Due) -> InvoiceLine:
+        alone.append(due)
+        return compute(library, due)
+
+    monkeypatch.setattr(billing, "_compute", one_by_one)
     together = run()
     computed = sum(line.amount is not None for line in together.lines)
     assert computed > 150 and len(alone) < computed / 2  # most lines were computed together

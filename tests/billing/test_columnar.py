@@ -4,7 +4,7 @@ what cannot be counted in columns is refused by check, at its place, never met w
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from fractions import Fraction
 from pathlib import Path
 
@@ -18,7 +18,9 @@ from agreement_engine.billing.inputs import ROWS_COUNTED, count
 from agreement_engine.billing.ruleset import EPISODE_INPUTS, RuleSet, Typed, compose, type_rules
 from agreement_engine.diagnostics import EngineError, render_text
 from agreement_engine.formula import Amount, Span, Value, evaluate
+from agreement_engine.formula.evaluator import Compiled
 from agreement_engine.formula.types import DAYS, NUMBER
+from agreement_engine.months import YearMonth
 
 ROOT = Path(__file__).resolve().parents[2]
 HALLAND = ROOT / "agreements" / "halland" / "2022-agreement.yaml"
@@ -113,6 +115,11 @@ class Episode:
     def episodes(self) -> Iterable[Episode]:
         return ()
 
+    def across(
+        self, months: Sequence[YearMonth], body: Compiled, text: str, span: Span
+    ) -> list[Value]:
+        raise AssertionError("episodes read no other month")
+
 
 class March:
     """Kungsbacka's March for the exact evaluator: its episodes, one by one."""
@@ -128,6 +135,11 @@ class March:
 
     def episodes(self) -> Iterable[Episode]:
         return [Episode(self.counting, r, d) for r, d in EPISODES if d.month == 3]
+
+    def across(
+        self, months: Sequence[YearMonth], body: Compiled, text: str, span: Span
+    ) -> list[Value]:
+        raise AssertionError("aggregates read no other month")
 
 
 def counted_one_by_one(ruleset: RuleSet) -> dict[str, Fraction]:

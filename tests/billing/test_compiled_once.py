@@ -64,7 +64,11 @@ def test_billing_compiles_nothing_and_evaluates_the_programs_the_documents_hold(
     compiled: list[object] = []
 
     def recording(compile: Callable[[Any], Any]) -> Callable[[Any], Any]:
-        return lambda expr: compiled.append(expr) or compile(expr)
+        def record(expr: Any) -> Any:
+            compiled.append(expr)
+            return compile(expr)
+
+        return record
 
     monkeypatch.setattr(evaluator, "compiled", recording(evaluator.compiled))
     monkeypatch.setattr(batch, "batched", recording(batch.batched))

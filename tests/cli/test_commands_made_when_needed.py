@@ -4,6 +4,7 @@ run is the only one made."""
 
 from __future__ import annotations
 
+import typer.core
 import typer.main
 from typer.testing import CliRunner
 
@@ -30,6 +31,7 @@ def test_a_misspelt_command_is_answered_with_the_right_one() -> None:
 
 def test_a_command_run_is_made_alone() -> None:
     group = typer.main.get_command(cli.app)
+    assert isinstance(group, typer.core.TyperGroup)
     context = group.make_context("agreement-engine", ["timeline"])
     assert group.get_command(context, "timeline") is not None
     assert list(group.commands) == ["timeline"]

@@ -566,12 +566,13 @@ def test_the_quick_way_and_the_careful_way_read_tricky_rows_alike(
     values: reading plain lines the quick way changes nothing the careful way gives."""
     path = tmp_path / "tricky.csv"
     path.write_text(rows, encoding="utf-8")
-    for options in [
+    ways: list[dict[str, object]] = [
         {"month": MARCH},
         {"month": MARCH, "municipalities": HALLAND},
         {"municipalities": HALLAND},
         {},
-    ]:
+    ]
+    for options in ways:
         quick, careful = read_both_ways(str(path), **options)
         assert quick == careful
 
@@ -586,7 +587,8 @@ def test_the_quick_way_and_the_careful_way_read_every_fixture_alike(
 ) -> None:
     """Every valid and invalid fixture gives the same outcome either way."""
     monkeypatch.chdir(FIXTURES)
-    for options in [{"month": MARCH}, {"month": MARCH, "municipalities": HALLAND}]:
+    ways: list[dict[str, object]] = [{"month": MARCH}, {"month": MARCH, "municipalities": HALLAND}]
+    for options in ways:
         quick, careful = read_both_ways(name, **options)
         assert quick == careful
 

@@ -3,6 +3,7 @@
 import threading
 from datetime import date, time
 from pathlib import Path
+from typing import TypeVar
 
 import polars as pl
 import pytest
@@ -15,6 +16,7 @@ from agreement_engine.billing.ruleset import type_rules
 from agreement_engine.billing.timeline import governance
 from agreement_engine.cli import commands
 from agreement_engine.data import (
+    Episodes,
     Reading,
     episode_scan,
     episodes,
@@ -446,7 +448,10 @@ def test_evaluate_bills_the_same_from_a_streamed_extract_as_from_one_in_memory(
 # --- the law, over made-up extracts ------------------------------------------------------------
 
 
-def written(good: list[str], odd: list[str]) -> st.SearchStrategy[str]:
+T = TypeVar("T")
+
+
+def written(good: list[T], odd: list[T]) -> st.SearchStrategy[T]:
     """Mostly a good spelling, now and then (one time in 40) an odd one: spaces, a mistake."""
     choice = st.tuples(st.integers(0, 39), st.sampled_from(good), st.sampled_from(odd))
     return choice.map(lambda drawn: drawn[2] if drawn[0] == 0 else drawn[1])
@@ -529,7 +534,12 @@ def test_what_is_made_of_the_episodes_goes_on_while_the_ids_are_checked(
 
     monkeypatch.setattr(repeats, "_repeats", after_then)
     path = write(tmp_path, CLEAN)
-    made, report, _ = read_episodes_then(path, lambda found: started.set() or found)
+
+    def then(found: Episodes) -> Episodes:
+        started.set()
+        return found
+
+    made, report, _ = read_episodes_then(path, then)
     assert not isinstance(made.source, pl.DataFrame)
     assert report.rows_used == 5
 
@@ -542,7 +552,12 @@ def test_ids_that_share_a_hash_have_the_extract_read_in_memory_and_made_of_again
     monkeypatch.setattr(repeats, "_repeats", lambda ids: True)
     path = write(tmp_path, CLEAN)
     given: list[object] = []
-    made, _, _ = read_episodes_then(path, lambda found: given.append(found.source) or "made")
+
+    def then(found: Episodes) -> str:
+        given.append(found.source)
+        return "made"
+
+    made, _, _ = read_episodes_then(path, then)
     assert made == "made"
     assert [isinstance(source, pl.DataFrame) for source in given] == [False, True]
 

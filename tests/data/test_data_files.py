@@ -14,8 +14,14 @@ import pytest
 from typer.testing import CliRunner
 
 from agreement_engine.cli.app import app
-from agreement_engine.data import encoding, read_aggregates, read_episodes_frame
-from agreement_engine.diagnostics import EngineError, render_text
+from agreement_engine.data import (
+    MonthlyFigures,
+    ReadReport,
+    encoding,
+    read_aggregates,
+    read_episodes_frame,
+)
+from agreement_engine.diagnostics import Diagnostic, EngineError, render_text
 from agreement_engine.months import YearMonth
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -31,11 +37,12 @@ RETYPE = (
 )
 
 
-def read_as_aggregates(path: str) -> object:
+def read_as_aggregates(path: str) -> tuple[list[MonthlyFigures], ReadReport, list[Diagnostic]]:
     return read_aggregates(path, month=MARCH)
 
 
-READERS: dict[str, Callable[[str], object]] = {
+Read = Callable[[str], tuple[object, ReadReport, list[Diagnostic]]]
+READERS: dict[str, Read] = {
     "aggregates": read_as_aggregates,
     "episodes": read_episodes_frame,
 }
@@ -231,17 +238,20 @@ def test_utf16_or_utf32_without_a_byte_order_mark_is_named_as_such(
 )
 @each_reader
 def test_utf16_or_utf32_with_a_byte_order_mark_reads_as_its_utf8_twin(
-    read: Callable[[str], object], mark: bytes, codec: str, name: str, tmp_path: Path
+    read: Read, mark: bytes, codec: str, name: str, tmp_path: Path
 ) -> None:
     """With its mark the encoding is known: UTF-32's little-endian mark begins with UTF-16's, and
     must not be taken for it (which read a NUL beside every letter)."""
     text = AGGREGATES if read is read_as_aggregates else EPISODES + EPISODE_ROW.format(n=1)
     path = tmp_path / "data.csv"
     path.write_bytes(text.encode("utf-8"))
-    expected, _, _ = read(str(path))  # type: ignore[misc]
+    expected, _, _ = read(str(path))
     path.write_bytes(mark + text.encode(codec))
-    found, report, _ = read(str(path))  # type: ignore[misc]
-    assert found.equals(expected) if isinstance(found, pl.DataFrame) else found == expected
+    found, report, _ = read(str(path))
+    if isinstance(found, pl.DataFrame):
+        assert isinstance(expected, pl.DataFrame) and found.equals(expected)
+    else:
+        assert found == expected
     assert report.form == f"CSV ({name}, separated by ';')"
 
 

@@ -47,9 +47,12 @@ def test_an_extract_read_ahead_is_opened_with_what_was_read_and_only_once(
     ahead = reading.read_ahead(sniff(str(extract)))
     assert ahead is not None
     found: list[Encoding] = []
-    monkeypatch.setattr(
-        reading_module, "find_encoding", lambda path: found.append(ahead.result()) or found[-1]
-    )
+
+    def find_encoding(path: str) -> Encoding:
+        found.append(ahead.result())
+        return found[-1]
+
+    monkeypatch.setattr(reading_module, "find_encoding", find_encoding)
     opened = open_csv(str(extract), KNOWN, reading)
     assert opened.form == "CSV (UTF-8 with BOM, separated by ';')"
     assert found == []  # what was read ahead

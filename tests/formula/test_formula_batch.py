@@ -4,6 +4,7 @@ what cannot be evaluated over columns is refused, never guessed."""
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Sequence
 from fractions import Fraction
 from typing import Any
 
@@ -13,6 +14,7 @@ from hypothesis import strategies as st
 
 from agreement_engine.formula import Amount, FormulaError, Span, Value, evaluate, parse
 from agreement_engine.formula.batch import Column, Unbatchable, batched
+from agreement_engine.formula.evaluator import Compiled
 from agreement_engine.formula.ratios import Ratios, fractions, of_fractions
 from agreement_engine.formula.types import DAYS, MONEY, NUMBER, PRICE_PER_DAY, Quantity
 from agreement_engine.months import YearMonth
@@ -53,7 +55,7 @@ FORMULAS = [
 def lines(draw: st.DrawFn) -> list[dict[str, Value]]:
     """A few lines' values, with zero episodes and ties common enough to matter."""
     count = draw(st.integers(1, 6))
-    found = []
+    found: list[dict[str, Value]] = []
     for _ in range(count):
         episodes = draw(st.integers(0, 4))
         found.append(
@@ -86,6 +88,11 @@ class Line:
 
     def episodes(self) -> list[Line]:
         return []
+
+    def across(
+        self, months: Sequence[YearMonth], body: Compiled, text: str, span: Span
+    ) -> list[Value]:
+        raise AssertionError("no windows here")
 
 
 def bare(value: Value) -> Any:

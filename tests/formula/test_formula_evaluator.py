@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Mapping, Sequence
 from decimal import (
     ROUND_CEILING,
     ROUND_DOWN,
@@ -33,6 +33,7 @@ from agreement_engine.formula import (
     parse,
     to_decimal,
 )
+from agreement_engine.formula.evaluator import Compiled
 from agreement_engine.formula.types import DAYS, MONEY, NUMBER, PRICE_PER_DAY, Quantity
 from agreement_engine.months import YearMonth
 
@@ -59,6 +60,11 @@ class Figures:
 
     def episodes(self) -> Iterable[Figures]:
         return self._episodes
+
+    def across(
+        self, months: Sequence[YearMonth], body: Compiled, text: str, span: Span
+    ) -> list[Value]:
+        raise AssertionError("these formulas read no other month")
 
 
 def run(text: str, **values: Value) -> Value:

@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import datetime as dt
 import itertools
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from fractions import Fraction
 from typing import Any
 
@@ -28,6 +28,7 @@ from agreement_engine.formula import (
     parse,
 )
 from agreement_engine.formula.batch import Column, Unbatchable, batched
+from agreement_engine.formula.evaluator import Compiled
 from agreement_engine.formula.operations import FUNCTIONS, OPERATIONS
 from agreement_engine.formula.problems import Undefined
 from agreement_engine.formula.ratios import Ratios, fractions, in_lowest_terms, of_fractions
@@ -127,7 +128,7 @@ def formulas(draw: st.DrawFn, t: Type, depth: int = 3) -> str:
 @st.composite
 def lines(draw: st.DrawFn) -> list[dict[str, Value]]:
     """A few lines' values: whole numbers (as episodes count), dates near a year's end."""
-    found = []
+    found: list[dict[str, Value]] = []
     for _ in range(draw(st.integers(1, 5))):
         dates = st.dates(dt.date(2023, 11, 25), dt.date(2024, 3, 5))
         month = draw(st.sampled_from([YearMonth(2023, 11), YearMonth(2024, 2)]))
@@ -164,6 +165,11 @@ class Line:
 
     def episodes(self) -> list[Line]:
         return []
+
+    def across(
+        self, months: Sequence[YearMonth], body: Compiled, text: str, span: Span
+    ) -> list[Value]:
+        raise AssertionError("no windows here")
 
 
 def bare(value: Value) -> Any:
@@ -264,6 +270,11 @@ class Month:
 
     def episodes(self) -> list[Line]:
         return [Line(line) for line in self.found]
+
+    def across(
+        self, months: Sequence[YearMonth], body: Compiled, text: str, span: Span
+    ) -> list[Value]:
+        raise AssertionError("aggregates read no other month")
 
 
 @settings(max_examples=60, deadline=None)

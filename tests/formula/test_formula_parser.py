@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from decimal import Decimal
 
 import pytest
@@ -22,6 +22,7 @@ from agreement_engine.formula import (
     parse,
     unparse,
 )
+from agreement_engine.formula.evaluator import Compiled
 from agreement_engine.months import YearMonth
 
 # Small builders, so expected trees read like the formulas they stand for. Spans are left out of
@@ -379,6 +380,11 @@ class NoNames:
 
     def episodes(self) -> Iterable[NoNames]:
         return ()
+
+    def across(
+        self, months: Sequence[YearMonth], body: Compiled, text: str, span: Span
+    ) -> list[Value]:
+        raise AssertionError(text)
 
 
 @pytest.mark.parametrize(

@@ -7,7 +7,7 @@ import sqlite3
 from pathlib import Path
 
 import pytest
-from conftest import MARCH, MONTH, Library, aggregates, open_ledger
+from ledgers import MARCH, MONTH, Library, aggregates, open_ledger
 
 from agreement_engine import EngineError
 

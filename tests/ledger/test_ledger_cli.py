@@ -9,7 +9,7 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-from conftest import MARCH, Library, aggregates
+from ledgers import MARCH, Library, aggregates
 from typer.testing import CliRunner, Result
 
 from agreement_engine.cli.app import app
@@ -21,7 +21,7 @@ def run(*args: str | Path, env: dict[str, str] | None = None) -> Result:
 
 
 def draft(ledger: Path, library: Library, data: str, *more: str) -> Result:
-    files = ("--data", data, "--agreements", *library.paths, "--ledger", ledger)
+    files = ("--data", data, "--agreements", *library.paths, "--ledger", str(ledger))
     return run("invoice", "draft", "--month", "2024-03", *files, *more)
 
 
@@ -170,7 +170,7 @@ def test_correct_prints_the_note_issued_and_what_changed(
     draft(ledger, library, data)
     run("invoice", "send", "--month", "2024-03", "--ledger", ledger)
     lower = aggregates(tmp_path, {**MARCH, ("Alfa", "2024-03"): (10, 45)}, "lower.csv")
-    files = ("--data", lower, "--agreements", *library.paths, "--ledger", ledger)
+    files = ("--data", lower, "--agreements", *library.paths, "--ledger", str(ledger))
     result = run(
         "invoice", "correct", "--month", "2024-03", "--municipality", "Alfa", *files,
         "--reason", "five days were registered twice",

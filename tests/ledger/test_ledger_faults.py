@@ -24,7 +24,7 @@ from decimal import Decimal
 from pathlib import Path
 
 import pytest
-from conftest import MARCH, MONTH, Library, aggregates, open_ledger
+from ledgers import MARCH, MONTH, Library, aggregates, open_ledger
 from typer.testing import CliRunner
 
 from agreement_engine import EngineError, YearMonth

@@ -8,7 +8,7 @@ import sqlite3
 from decimal import Decimal
 from pathlib import Path
 
-from conftest import MARCH, MONTH, Library, aggregates, episodes, open_ledger
+from ledgers import MARCH, MONTH, Library, aggregates, episodes, open_ledger
 
 from agreement_engine import YearMonth
 

@@ -7,9 +7,9 @@ from collections.abc import Sequence
 from decimal import Decimal
 from pathlib import Path
 
-from conftest import MONTH, Library
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
+from ledgers import MONTH, Library
 
 import agreement_engine as engine
 from agreement_engine.billing.bill import bill

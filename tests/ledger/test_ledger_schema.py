@@ -8,7 +8,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from conftest import MONTH, Library, fresh_schema, open_ledger
+from ledgers import MONTH, Library, fresh_schema, open_ledger
 from sqlalchemy import create_engine, inspect, text
 
 from agreement_engine import EngineError

@@ -8,7 +8,7 @@ from io import BytesIO
 from pathlib import Path
 
 import pytest
-from conftest import MARCH, Library, aggregates
+from ledgers import MARCH, Library, aggregates
 from openpyxl import load_workbook
 from typer.testing import CliRunner, Result
 
@@ -30,7 +30,7 @@ def provisional(library: Library) -> Library:
 
 def drafted(tmp_path: Path, library: Library, data: str) -> Path:
     ledger = tmp_path / "l.sqlite"
-    files = ("--data", data, "--agreements", *library.paths, "--ledger", ledger)
+    files = ("--data", data, "--agreements", *library.paths, "--ledger", str(ledger))
     assert run("invoice", "draft", "--month", "2024-03", *files).exit_code == 0
     return ledger
 
@@ -49,7 +49,7 @@ def test_invoice_draft_in_swedish_prints_its_table_and_summary_in_swedish(
     """The lines, what was done, the amounts the Swedish way, and where it was recorded; what
     reading the data did in Swedish too."""
     ledger = tmp_path / "l.sqlite"
-    files = ("--data", data, "--agreements", *provisional.paths, "--ledger", ledger)
+    files = ("--data", data, "--agreements", *provisional.paths, "--ledger", str(ledger))
     result = run("invoice", "draft", "--month", "2024-03", *files, "--lang", "sv")
     assert result.exit_code == 0
     assert result.stdout.splitlines() == [
@@ -154,7 +154,7 @@ def test_a_correction_and_a_stale_invoice_are_told_in_swedish(
     """The note issued and what changed; then the invoices a new price would change."""
     ledger = sent(tmp_path, library, data)
     lower = aggregates(tmp_path, {**MARCH, ("Alfa", "2024-03"): (10, 45)}, "lower.csv")
-    files = ("--data", lower, "--agreements", *library.paths, "--ledger", ledger)
+    files = ("--data", lower, "--agreements", *library.paths, "--ledger", str(ledger))
     result = run(
         "invoice", "correct", "--month", "2024-03", "--municipality", "Alfa", *files,
         "--reason", "fem dagar dubbelregistrerade", "--lang", "sv",

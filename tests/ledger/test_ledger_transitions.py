@@ -7,7 +7,7 @@ from decimal import Decimal
 from pathlib import Path
 
 import pytest
-from conftest import MARCH, MONTH, Library, aggregates, open_ledger
+from ledgers import MARCH, MONTH, Library, aggregates, open_ledger
 
 from agreement_engine import EngineError, UsageError, YearMonth
 from agreement_engine.ledger import DraftOutcome

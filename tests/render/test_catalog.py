@@ -29,7 +29,9 @@ CATALOG = catalog_script()
 
 @pytest.fixture(scope="module")
 def extracted() -> Catalog:
-    return CATALOG.extracted()
+    found = CATALOG.extracted()
+    assert isinstance(found, Catalog)
+    return found
 
 
 @pytest.fixture(scope="module", params=CATALOG.LANGUAGES)
@@ -98,6 +100,7 @@ def test_each_translation_fills_in_the_same_named_values_as_its_english(
         strings = message.string if isinstance(message.string, tuple | list) else (message.string,)
         wanted = set().union(*map(_fields, ids))
         for text in strings:
+            assert text is not None
             if _fields(text) - wanted or (len(ids) == 1 and _fields(text) != wanted):
                 wrong.append((_key(message), text))
     assert not wrong

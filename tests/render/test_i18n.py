@@ -105,6 +105,7 @@ def test_explain_in_swedish_names_the_steps_and_writes_amounts_the_swedish_way()
     """The derivation finance reads: Swedish headings, the formulas as written in the files."""
     run = halland()
     line = next(li for li in run.basis.lines if li.municipality == "Halmstad" and li.amount)
+    assert line.amount is not None
     text = explain(line, run.library, None, SWEDISH)
     assert "Varför dessa regler styr denna månad:" in text and "\nSteg:\n" in text
     assert "net_amount = round(gross_amount - discount, 0, half_up)" in text

@@ -155,7 +155,7 @@ def _body(governance: dict[str, Any], cost: dict[str, Any], days: str) -> dict[s
 def test_what_changed_in_a_line_is_said_in_swedish() -> None:
     """What the ledger shows an adjustment, a note and a stale invoice rest on."""
     waiting = {"governing": None, "pending": "ext", "waiting_for": ["Alfa"]}
-    approved = {"governing": "ext", "pending": None, "waiting_for": []}
+    approved: dict[str, object] = {"governing": "ext", "pending": None, "waiting_for": []}
     old = _body(waiting, {"value": "11500", "status": "provisional", "illustrative": True}, "50")
     new = _body(approved, {"value": "11800", "status": "official"}, "45")
     found = [c.text for c in changes(old, new)]

@@ -351,7 +351,8 @@ def test_the_impact_is_an_empty_table_when_no_month_is_reached() -> None:
     """Totals of nothing are zero, and nothing is left out."""
     impact = Impact("data.csv", (), (), (), False)
     total = impact.total()
-    assert (total.before, total.after, total.difference, total.left_out) == (0, 0, 0, 0)
+    zero = Decimal(0)
+    assert (total.before, total.after, total.difference, total.left_out) == (zero, zero, zero, 0)
 
 
 # -- usage and file problems ----------------------------------------------------------------------
