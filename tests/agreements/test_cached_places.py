@@ -12,6 +12,8 @@ import pytest
 
 from agreement_engine.agreements.cached_documents import (
     StoredPlaces,
+    _packed,
+    _unpacked,
     decode_document,
     encode_document,
 )
@@ -54,6 +56,10 @@ def _set(column: str, index: int, value: Any) -> Callable[[dict[str, Any]], None
         _set("keys", 1, None),
         lambda stored: stored["keys"].pop(),
         lambda stored: stored.__setitem__("parents", []),
+        lambda stored: stored.__setitem__("spans", [0, 1, 0, 1, 0, 1]),  # numbers, not packed
+        lambda stored: stored.__setitem__("spans", "not base64!"),
+        lambda stored: stored.__setitem__("spans", stored["spans"][:-8]),  # 6 bytes short
+        lambda stored: stored.__setitem__("spans", stored["spans"][:-12] + "===="),
     ],
 )
 def test_places_that_are_not_a_tree_of_key_paths_are_refused(
@@ -72,3 +78,11 @@ def test_two_places_of_one_key_under_one_parent_are_refused() -> None:
     stored["parents"][2], stored["keys"][2] = stored["parents"][1], stored["keys"][1]
     with pytest.raises(ValueError, match="twice"):
         StoredPlaces(stored)
+
+
+def test_spans_packed_come_back_as_the_numbers_they_were() -> None:
+    """Every span from the start of a text to 2 GiB, and the -1 of a place without a key."""
+    numbers = [-1, -1, 0, 1, 255, 256, 65_536, 2**31 - 1]
+    assert list(_unpacked(json.loads(json.dumps(_packed(numbers))))) == numbers
+    with pytest.raises(OverflowError):
+        _packed([2**31])

@@ -209,14 +209,14 @@ class AgreementSet:
 
     def _body_of(self, library: Library) -> dict[str, Any] | None:
         """The entry of a library loaded from the files; None if one of them is not in it, or
-        its places are not a tree (the loader makes none such)."""
+        its places are not a tree (the loader makes none such) or lie past 2 GiB."""
         loaded: dict[str, YamlDocument] = {d.path: d.yaml for d in library.documents}
         loaded.update((yaml.path, yaml) for yaml in library.skipped)
         if any(path not in loaded for path in self.paths):
             return None
         try:
             documents = [encode_document(loaded[path]) for path in self.paths]
-        except ValueError:
+        except (ValueError, OverflowError):
             return None
         from agreement_engine.formula.trees import to_data
 

@@ -6,7 +6,8 @@ found (:class:`.YamlDocument`): the data, and where each key and value was writt
 decimal numbers, so the data's ``Decimal`` values are written as their text and listed by key
 path; the places are kept in columns, and each is made when first asked for. The places form a
 tree (a key or index under its parent's place, the root first), so each is written as its
-parent's number and its own key, not its whole key path. Decoding checks
+parent's number and its own key, not its whole key path; their spans, six numbers each, are
+packed (:func:`_packed`). Decoding checks
 the shape of everything it reads and raises :class:`ValueError` for anything else (a float, a
 place without its spans): an entry that does not decode is not used.
 The file's text is never stored: the text just read is the one the document keeps.
@@ -14,6 +15,9 @@ The file's text is never stored: the text just read is the one the document keep
 
 from __future__ import annotations
 
+import binascii
+import sys
+from array import array
 from collections.abc import Iterable, Iterator, Mapping, Sequence
 from decimal import Decimal, InvalidOperation
 from itertools import count
@@ -27,7 +31,7 @@ from agreement_engine.diagnostics import Diagnostic, Location, Severity
 
 def encode_document(yaml: YamlDocument) -> dict[str, Any]:
     """The document's data and places as JSON values (the text is left out); ValueError if
-    its places are not a tree rooted at the first."""
+    its places are not a tree rooted at the first, OverflowError if they lie past 2 GiB."""
     decimals: list[list[str | int]] = []
     places = yaml.places
     spans: list[int] = []
@@ -41,7 +45,7 @@ def encode_document(yaml: YamlDocument) -> dict[str, Any]:
         "decimals": decimals,
         "parents": parents,
         "keys": keys,
-        "spans": spans,
+        "spans": _packed(spans),
         "styles": [place.style for place in places.values()],
         "scalars": [place.scalar for place in places.values()],
     }
@@ -82,7 +86,7 @@ class StoredPlaces(Mapping[KeyPath, Place]):
 
     def __init__(self, stored: dict[str, Any]) -> None:
         parents, keys = _list(stored["parents"]), _list(stored["keys"])
-        self._spans = _list(stored["spans"])
+        self._spans = _unpacked(stored["spans"])
         self._styles = _list(stored["styles"])
         self._scalars = _list(stored["scalars"])
         size = len(parents)
@@ -91,7 +95,7 @@ class StoredPlaces(Mapping[KeyPath, Place]):
         if len(self._spans) != 6 * size:
             raise ValueError("malformed places")
         # The types of everything at once (thousands of values: one pass each, in C).
-        if not _types(self._spans) | _types(parents) <= {int}:
+        if not _types(parents) <= {int}:
             raise ValueError("malformed place")
         if not _types(self._styles) | _types(self._scalars) <= {str, type(None)}:
             raise ValueError("malformed place")
@@ -140,6 +144,31 @@ def _a_tree(parents: list[int]) -> bool:
     numbers)."""
     later = parents[1:]
     return parents[0] == -1 and min(later, default=0) >= 0 and all(map(lt, later, count(1)))
+
+
+def _packed(numbers: list[int]) -> str:
+    """Whole numbers as their 32-bit little-endian bytes, in base64 (:func:`_unpacked`).
+
+    A document's spans are six numbers for each of its places, 105 000 for an agreement of
+    2 906 parties: written as JSON numbers, reading them made an object of each (most are past
+    the small numbers Python keeps made), the most of reading an entry. Packed, they are one
+    text, decoded in C into one array. OverflowError for a number past 32 bits (a text of 2 GiB).
+    """
+    packed = array("i", numbers)
+    if sys.byteorder == "big":
+        packed.byteswap()
+    return binascii.b2a_base64(packed.tobytes(), newline=False).decode("ascii")
+
+
+def _unpacked(text: Any) -> array[int]:
+    """The numbers :func:`_packed` gave; ValueError for a text that is not such numbers."""
+    if not isinstance(text, str):
+        raise ValueError("malformed spans")
+    numbers = array("i")
+    numbers.frombytes(binascii.a2b_base64(text, strict_mode=True))  # ValueError: not whole
+    if sys.byteorder == "big":
+        numbers.byteswap()
+    return numbers
 
 
 _NO_SPAN = Span(-1, -1)
