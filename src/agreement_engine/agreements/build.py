@@ -104,7 +104,8 @@ class PartBuilder:
             source=value["source"],
             section=value.get("section"),
             quote=value.get("quote"),
-            location=self.yaml.locate((*path, "source")),
+            yaml=self.yaml,
+            keypath=(*path, "source"),
         )
 
     def passages(self, path: KeyPath) -> tuple[Passage, ...]:
@@ -297,7 +298,8 @@ class _DocumentBuilder(PartBuilder):
                 date=text(entry.get("date")),
                 decision=text(entry.get("decision")),
                 evidence=self.cites(entry.get("evidence"), ("approval", "by", party, "evidence")),
-                location=self.yaml.locate(("approval", "by", party), key=True),
+                yaml=self.yaml,
+                keypath=("approval", "by", party),
                 body=text(entry.get("body")),
                 inferred=prose(entry.get("inferred")),
             )

@@ -54,7 +54,7 @@ from agreement_engine.agreements.yaml_document import YamlDocument, normal_text
 from agreement_engine.diagnostics import Diagnostic, EngineError
 from agreement_engine.formula.ast import Expr
 
-FORMAT = 1
+FORMAT = 2
 """The form of an entry; another form is never read."""
 OFF_VARIABLE = "AGREEMENT_ENGINE_CACHE"
 FOLDER_VARIABLE = "AGREEMENT_ENGINE_CACHE_DIR"
@@ -208,10 +208,15 @@ class AgreementSet:
         _write(self.entry, text.encode("utf-8"))
 
     def _body_of(self, library: Library) -> dict[str, Any] | None:
-        """The entry of a library loaded from the files; None if one of them is not in it."""
+        """The entry of a library loaded from the files; None if one of them is not in it, or
+        its places are not a tree (the loader makes none such) or lie past 2 GiB."""
         loaded: dict[str, YamlDocument] = {d.path: d.yaml for d in library.documents}
         loaded.update((yaml.path, yaml) for yaml in library.skipped)
         if any(path not in loaded for path in self.paths):
+            return None
+        try:
+            documents = [encode_document(loaded[path]) for path in self.paths]
+        except (ValueError, OverflowError):
             return None
         from agreement_engine.formula.trees import to_data
 
@@ -220,7 +225,7 @@ class AgreementSet:
             "engine": engine(),
             "readings": _plain(self.readings),
             "files": self._files(),
-            "documents": [encode_document(loaded[path]) for path in self.paths],
+            "documents": documents,
             "formulas": {text: to_data(tree) for text, tree in self.trees.items()},
         }
 

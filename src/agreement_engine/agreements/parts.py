@@ -25,12 +25,26 @@ BUNDLED = "bundled"
 
 @frozen
 class Citation:
-    """Where a rule or figure comes from: a source document, a section, a verbatim quote."""
+    """Where a rule or figure comes from: a source document, a section, a verbatim quote.
+
+    It is written at ``keypath`` of ``yaml`` (the key path of its ``source``); its
+    :attr:`location` is found from there when asked for, as a formula's is: a file may cite
+    thousands of times (an agreement's evidence of each party's approval), and a location is
+    read only when something about the citation is reported. Citations are equal when they say
+    the same and are written at the same key path; the file is left out of equality and
+    hashing (its data is a dict), as citations are compared within a file or a regime.
+    """
 
     source: str
     section: str | None
     quote: str | None
-    location: Location
+    yaml: YamlDocument = field(repr=False, compare=False)
+    keypath: KeyPath
+
+    @property
+    def location(self) -> Location:
+        """Where its source is named in the file."""
+        return self.yaml.locate(self.keypath)
 
 
 @frozen
@@ -143,9 +157,16 @@ class Approval:
     date: str | None
     decision: str | None  # the decision's reference, e.g. "KF § 12"
     evidence: tuple[Citation, ...]
-    location: Location
+    yaml: YamlDocument = field(repr=False, compare=False)  # as a citation's
+    keypath: KeyPath  # of the entry under ``approval.by``, its key the party
     body: str | None = field(default=None, kw_only=True)  # who decided, e.g. "kommunfullmäktige"
     inferred: str | None = field(default=None, kw_only=True)
+
+    @property
+    def location(self) -> Location:
+        """Where the party is named under ``approval.by`` (found when asked for, as a
+        citation's is: an agreement may have thousands of parties)."""
+        return self.yaml.locate(self.keypath, key=True)
 
     @property
     def decided(self) -> bool:
