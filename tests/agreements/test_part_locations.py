@@ -86,3 +86,26 @@ def test_approvals_and_citations_from_the_cache_are_located_as_from_the_files(
     expected = every_location(loaded.documents)
     assert len(expected) > 10
     assert every_location(cached.documents) == expected
+
+
+def test_the_same_citation_in_two_files_is_two_citations(tmp_path: Path) -> None:
+    """A regime's caveats gather citations from several files: two files citing the same
+    source at the same key path (an extension copied from its agreement) keep both, each
+    pointing into its own file, and a citation is equal to itself loaded again."""
+    text = (ROOT / HALLAND_2022).read_text(encoding="utf-8")
+    copy = tmp_path / "copy.yaml"
+    copy.write_text(text, encoding="utf-8")
+    [original], [copied] = (load([path])[0].documents for path in (HALLAND_2022, str(copy)))
+    assert isinstance(original, Agreement) and isinstance(copied, Agreement)
+    first, again = original.approvals[0].evidence[0], copied.approvals[0].evidence[0]
+    assert (first.source, first.keypath) == (again.source, again.keypath)
+    assert first != again and len({first, again}) == 2
+    assert original.approvals[0] != copied.approvals[0]
+    assert {str(first.location), str(again.location)} == {
+        f"{HALLAND_2022}:66:17",
+        f"{copy}:66:17",
+    }
+    [reloaded] = load([HALLAND_2022])[0].documents
+    assert isinstance(reloaded, Agreement)
+    assert reloaded.approvals[0].evidence[0] == first
+    assert hash(reloaded.approvals[0].evidence[0]) == hash(first)

@@ -31,14 +31,13 @@ class Citation:
     :attr:`location` is found from there when asked for, as a formula's is: a file may cite
     thousands of times (an agreement's evidence of each party's approval), and a location is
     read only when something about the citation is reported. Citations are equal when they say
-    the same and are written at the same key path; the file is left out of equality and
-    hashing (its data is a dict), as citations are compared within a file or a regime.
+    the same and are written at the same key path of the same file.
     """
 
     source: str
     section: str | None
     quote: str | None
-    yaml: YamlDocument = field(repr=False, compare=False)
+    yaml: YamlDocument = field(repr=False)
     keypath: KeyPath
 
     @property
@@ -157,7 +156,7 @@ class Approval:
     date: str | None
     decision: str | None  # the decision's reference, e.g. "KF § 12"
     evidence: tuple[Citation, ...]
-    yaml: YamlDocument = field(repr=False, compare=False)  # as a citation's
+    yaml: YamlDocument = field(repr=False)  # as a citation's
     keypath: KeyPath  # of the entry under ``approval.by``, its key the party
     body: str | None = field(default=None, kw_only=True)  # who decided, e.g. "kommunfullmäktige"
     inferred: str | None = field(default=None, kw_only=True)

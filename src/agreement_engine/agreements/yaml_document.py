@@ -35,11 +35,13 @@ def normal_text(text: str) -> str:
 
 @frozen
 class YamlDocument:
-    """One loaded YAML file: its text, its data, and where each value was written."""
+    """One loaded YAML file: its text, its data, and where each value was written. Two are
+    equal when they are the same file with the same text (its data is what the text says), so a
+    document can be hashed, as the citations that keep it are (:class:`.parts.Citation`)."""
 
     path: str
     text: str
-    data: YamlValue
+    data: YamlValue = field(compare=False)
     _places: Mapping[KeyPath, Place] = field(repr=False, compare=False)
     _lines: Lines = field(repr=False, compare=False)
 
