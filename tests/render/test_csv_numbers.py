@@ -20,7 +20,7 @@ from agreement_engine.render.columns import exact_ratios, never_ending
 from agreement_engine.render.i18n import language
 from agreement_engine.render.invoice import CSV_PLACES, csv_ratios, render_csv
 from agreement_engine.render.invoice_csv import _csv_text, csv_numbers
-from agreement_engine.render.remembered import Remembered
+from agreement_engine.render.remembered import Remembered, in_pairs
 
 NUMERIC = (
     "benchmark",
@@ -219,16 +219,19 @@ def test_columns_written_part_after_part_from_remembered_cells_are_the_columns_w
     """A CSV remembers the cells of the ratios it made for the parts after (a run's averages
     repeat): every part, whether its ratios were made before, are new, or were forgotten (a
     small ``limit``), must read as the column written alone does; columns of whole numbers
-    (episodes, kronor: ``whole``) too."""
+    (episodes, kronor: ``whole``) too; and a column and its exact column remembered together
+    (:func:`.remembered.in_pairs`, as the averages and excesses are) as each written alone."""
     if whole:
         ratios = [Fraction(int(value)) for value in ratios]
     rounded, exact = Remembered(csv_ratios, limit), Remembered(exact_ratios, limit)
+    pairs = in_pairs(csv_ratios, exact_ratios, limit)
     for picked in parts:
         column = [ratios[at % len(ratios)] for at in picked]  # parts share ratios, as months do
         numerators = [value.numerator for value in column]
         denominators = [value.denominator for value in column]
-        assert rounded(numerators, denominators) == csv_ratios(numerators, denominators)
-        assert exact(numerators, denominators) == exact_ratios(numerators, denominators)
+        written = csv_ratios(numerators, denominators), exact_ratios(numerators, denominators)
+        assert (rounded(numerators, denominators), exact(numerators, denominators)) == written
+        assert pairs(numerators, denominators) == written
 
 
 @pytest.mark.parametrize(

@@ -180,13 +180,29 @@ Made = Callable[[list[Any]], list[Any]]
 """Cells from values: a Value, the amount billed (a Decimal), or None for no value."""
 MadeOfRatios = Callable[[list[int], list[int]], list[Any]]
 """Cells from quantities as integers: numerators and positive denominators."""
+MadeInPairs = Callable[[list[int], list[int]], tuple[list[Any], list[Any]]]
+"""A column's cells and its exact column's from quantities as integers, made at once (a CSV
+looks each ratio up once for both: :func:`.remembered.in_pairs`)."""
 
 
 def made_cells(quantities: Quantities, ratios: MadeOfRatios, made: Made) -> list[Any]:
     """The cells of the values of a column: its quantities by ``ratios``, any other value (or
     none) by ``made``."""
     numerators, denominators, others = quantities
-    cells = ratios(numerators, denominators)
+    return _with_others(ratios(numerators, denominators), others, made)
+
+
+def paired_cells(quantities: Quantities, pairs: MadeInPairs, made: Made) -> tuple[list[Any], ...]:
+    """The cells of the values of a column and of its exact column, its quantities by
+    ``pairs``, any other value (or none) by ``made`` and as :func:`_exact_cells` makes it."""
+    numerators, denominators, others = quantities
+    cells, exact = pairs(numerators, denominators)
+    return _with_others(cells, others, made), _with_others(exact, others, _exact_values)
+
+
+def _with_others(cells: list[Any], others: dict[int, Any], made: Made) -> list[Any]:
+    """The cells, with those of the values that are not quantities (``others``, by row) made
+    by ``made``."""
     if others:
         rows = list(others)
         for row, cell in zip(rows, made([others[row] for row in rows]), strict=True):
@@ -256,6 +272,7 @@ def cells(
     text: Callable[[str], str] | None = None,
     chosen: Collection[tuple[str, str]] = (),
     exact: MadeOfRatios | None = None,
+    pairs: MadeInPairs | None = None,
 ) -> list[list[Any]]:
     """The named cells of every line, one list per name: those of COLUMNS made by ``ratios``
     from the quantities as integers, and by ``made`` from any other value, the amount billed
@@ -263,15 +280,22 @@ def cells(
     municipality, so one that remembers what it made, as the CSV's does; once per footing).
     ``found``: :func:`values`, if gathered already; ``chosen``: the run's readings, for the
     column 'readings'; ``exact``: how the exact columns' quantities are made (by default
-    :func:`exact_ratios`)."""
+    :func:`exact_ratios`); ``pairs``: how a column with an exact column among ``names`` and
+    that exact column are made at once, if so (the exact one kept until its turn)."""
     found = values(lines) if found is None else found
     out = []
     footings: Footings | None = None
+    exacts: dict[str, list[Any]] = {}  # made with their columns (pairs), by exact column
     for name in names:
         if name == "net_amount":
             out.append(amount_cells(lines, made, ratios))
+        elif name in COLUMNS and pairs is not None and name + EXACT in names:
+            cells, exacts[name + EXACT] = paired_cells(found[name], pairs, made)
+            out.append(cells)
         elif name in COLUMNS:
             out.append(made_cells(found[name], ratios, made))
+        elif name in exacts:
+            out.append(exacts.pop(name))
         elif name.endswith(EXACT):
             out.append(_exact_cells(found[name.removesuffix(EXACT)], exact or exact_ratios))
         elif name == "readings":

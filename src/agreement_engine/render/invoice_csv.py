@@ -30,6 +30,7 @@ from agreement_engine.render.columns import (
     PART,
     SHEET,
     Found,
+    MadeInPairs,
     MadeOfRatios,
     cells,
     exact_columns,
@@ -40,7 +41,7 @@ from agreement_engine.render.columns import (
     parted_values,
 )
 from agreement_engine.render.i18n import ENGLISH, Language
-from agreement_engine.render.remembered import Remembered
+from agreement_engine.render.remembered import Remembered, in_pairs
 
 CSV_PLACES = 6
 """Decimals a CSV cell gives of a value whose decimals never end (rounded half-even); the exact
@@ -67,10 +68,11 @@ def csv_parts(basis: InvoiceBasis, lang: Language = ENGLISH) -> Iterator[bytes]:
     heading = _csv_text([[heading] for heading in headings(names, lang)])
     yield b"\xef\xbb\xbf" + heading.encode("utf-8")  # a BOM, so Excel reads UTF-8
     shown = cache(inert)  # each part has most municipalities: each name made inert once
-    rounded, exact = _ratio_cells(len(basis.lines))
+    rounded, pairs = _ratio_cells(len(basis.lines))
+    readings = basis.library.readings
     for part, found in parted_values(basis.lines, runs):
         texts: list[list[str]] = cells(
-            part, names, csv_numbers, rounded, lang, found, shown, basis.library.readings, exact
+            part, names, csv_numbers, rounded, lang, found, shown, readings, exact_ratios, pairs
         )
         texts = [
             column
@@ -89,11 +91,12 @@ a shorter one makes most anew in every part (296 x 50, 14 800 lines: 94 % of a p
 looking them up first costs more than it saves (that run's CSV 48 -> 70 ms)."""
 
 
-def _ratio_cells(lines: int) -> tuple[MadeOfRatios, MadeOfRatios]:
-    """How a run of so many lines makes the cells of its values, rounded and exact."""
+def _ratio_cells(lines: int) -> tuple[MadeOfRatios, MadeInPairs | None]:
+    """How a run of so many lines makes the cells of its values, rounded, and those of a value
+    with an exact column, with it (None: each column alone)."""
     if lines < REMEMBERING:
-        return csv_ratios, exact_ratios
-    return Remembered(csv_ratios), Remembered(exact_ratios)  # for every part
+        return csv_ratios, None
+    return Remembered(csv_ratios), in_pairs(csv_ratios, exact_ratios)  # for every part
 
 
 def _numbers_only(column: Quantities) -> bool:

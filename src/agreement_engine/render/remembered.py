@@ -1,6 +1,7 @@
 """Cells of ratios remembered through a run (:class:`Remembered`): a CSV of tens of thousands of
 lines writes the same averages, excesses and whole numbers month after month, and looks each
-distinct one's cell up rather than making it again."""
+distinct one's cell up rather than making it again; a column and its exact column remembered
+together (:func:`in_pairs`), each ratio looked up once for both."""
 
 from __future__ import annotations
 
@@ -8,7 +9,7 @@ from itertools import compress, repeat
 from operator import is_
 from typing import Any
 
-from agreement_engine.render.columns import MadeOfRatios, all_are
+from agreement_engine.render.columns import MadeInPairs, MadeOfRatios, all_are
 
 REMEMBERED = 1 << 15
 """How many ratios' cells :class:`Remembered` keeps (a few megabytes), and a part's more."""
@@ -64,3 +65,26 @@ class Remembered:
         made.update(zip(missing, texts, strict=True))
         for row, key in zip(rows, keys, strict=True):
             cells[row] = made[key]
+
+
+def in_pairs(rounded: MadeOfRatios, exact: MadeOfRatios, limit: int = REMEMBERED) -> MadeInPairs:
+    """A column's cells by ``rounded`` and its exact column's by ``exact``, remembered through
+    a run as a pair for each ratio (:class:`Remembered`): a CSV's averages and excesses have
+    both, and a ratio looked up once for the two (and made once, when new) is about half the
+    work of looking it up in each (2 906 x 50 months: 145 300 lines, two such columns)."""
+
+    def both(numerators: list[int], denominators: list[int]) -> list[tuple[Any, Any]]:
+        return list(
+            zip(rounded(numerators, denominators), exact(numerators, denominators), strict=True)
+        )
+
+    remembered = Remembered(both, limit)
+
+    def pairs(numerators: list[int], denominators: list[int]) -> tuple[list[Any], list[Any]]:
+        made = remembered(numerators, denominators)
+        if not made:
+            return [], []
+        cells, exact_cells = zip(*made, strict=True)  # the pairs taken apart, in C
+        return list(cells), list(exact_cells)
+
+    return pairs
