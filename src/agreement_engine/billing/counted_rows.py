@@ -17,12 +17,18 @@ then left as reading made it.
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping, Sequence
+from itertools import groupby, repeat
 from typing import NamedTuple
 
 from agreement_engine.agreements.documents import Counting
 from agreement_engine.billing.inputs import ROWS_COUNTED, EpisodeData
-from agreement_engine.billing.lines import InvoiceBasis
+from agreement_engine.billing.lines import (
+    Footing,
+    InvoiceBasis,
+    line_footings,
+    line_municipalities,
+)
 from agreement_engine.billing.ruleset import dependencies
 from agreement_engine.data import ReadReport
 from agreement_engine.data.report import Exclusion
@@ -32,37 +38,53 @@ from agreement_engine.formula.ast import Expr
 from agreement_engine.frozen import replace
 from agreement_engine.months import YearMonth
 
-Counts = Mapping[tuple[str, int], Mapping[str, int]]
-
 
 def counted_report(report: ReadReport, basis: InvoiceBasis, data: EpisodeData) -> ReadReport:
     """The read report with the rows the run's lines did not count moved to the excluded."""
-    countings = _countings(basis, data)
+    footings = line_footings(basis.lines)
+    countings = _countings(dict.fromkeys(footings), data)  # distinct footings, in line order
     definitions = {_month_definition(counting) for counting in countings.values()}
     if len(definitions) != 1:
         return report  # nothing counted, or months counted in more than one way
-    counts = data.counted[next(iter(countings))]
-    billed = {
-        (line.municipality, _index(line.month))
-        for line in basis.lines
-        if line.documents and line.documents[0].id in countings
-    }
-    used = sum(_rows(counts, key) for key in billed)
-    left = _left_out(counts, billed, basis, report.rows_used - _total(counts))
+    counted = data.counted[next(iter(countings))]
+    rows = {key: sums.get(ROWS_COUNTED, 0) for key, sums in counted.items()}
+    billed = _billed(line_municipalities(basis.lines), footings, countings)
+    unbilled = rows.keys() - billed  # most are billed: the rows used are those of the rest
+    total = sum(rows.values())
+    used = total - sum(rows[key] for key in unbilled)
+    left = _left_out(rows, unbilled, basis, report.rows_used - total)
     month = next(iter(countings.values())).month.formula.text
     excluded = _merged(report.excluded, _exclusions(left, basis, month))
     return replace(report, rows_used=used, excluded=excluded)
 
 
-def _countings(basis: InvoiceBasis, data: EpisodeData) -> dict[str, Counting]:
-    """The counting rules of the documents that bill the run's lines from the extract, by id."""
+def _countings(footings: Iterable[Footing], data: EpisodeData) -> dict[str, Counting]:
+    """The counting rules of the documents that bill the run's lines from the extract, by id,
+    in the order of the lines (the first names the counting month in the report)."""
     found: dict[str, Counting] = {}
-    for line in basis.lines:
-        base = line.documents[0] if line.documents else None
+    for footing in footings:
+        base = footing.documents[0] if footing.documents else None
         counting = getattr(base, "counting", None)
         if base is not None and isinstance(counting, Counting) and base.id in data.counted:
             found[base.id] = counting
     return found
+
+
+def _billed(
+    municipalities: Sequence[str], footings: Sequence[Footing], countings: Mapping[str, Counting]
+) -> set[tuple[str, int]]:
+    """The municipality and month (:func:`_index`) of each line billed from the extract, taken
+    a run of lines on one footing at a time (a month's lines of a rule set share one): the
+    footing says for all of them whether they are counted, and their month."""
+    billed: set[tuple[str, int]] = set()
+    at = 0
+    for footing, run in groupby(footings):
+        end = at + len(list(run))
+        documents = footing.documents
+        if documents and documents[0].id in countings:
+            billed.update(zip(municipalities[at:end], repeat(_index(footing.month))))
+        at = end
+    return billed
 
 
 def _month_definition(counting: Counting) -> tuple[str, ...]:
@@ -94,14 +116,6 @@ def _month(index: int) -> YearMonth:
     return YearMonth(index // 12, index % 12 + 1)
 
 
-def _rows(counts: Counts, key: tuple[str, int]) -> int:
-    return counts.get(key, {}).get(ROWS_COUNTED, 0)
-
-
-def _total(counts: Counts) -> int:
-    return sum(sums.get(ROWS_COUNTED, 0) for sums in counts.values())
-
-
 class _Left(NamedTuple):
     """The rows counted in no line of the run, by why."""
 
@@ -116,22 +130,25 @@ class _Left(NamedTuple):
 
 
 def _left_out(
-    counts: Counts, billed: set[tuple[str, int]], basis: InvoiceBasis, unmonthed: int
+    rows: Mapping[tuple[str, int], int],
+    unbilled: set[tuple[str, int]],
+    basis: InvoiceBasis,
+    unmonthed: int,
 ) -> _Left:
+    """The rows of the municipalities' months not billed (``unbilled``), by why."""
     asked = set(basis.municipalities)
     months = {_index(month) for month in basis.months}
     left = _Left({}, {}, {}, unmonthed)
-    for key in counts:
-        if key in billed:
-            continue
+    by_month: dict[int, int] = {}
+    for key in unbilled:  # in any order: the counts are summed, the keys sorted
         municipality, index = key
-        rows = _rows(counts, key)
         if municipality not in asked:
-            left.others[municipality] = left.others.get(municipality, 0) + rows
+            left.others[municipality] = left.others.get(municipality, 0) + rows[key]
         else:
-            found = left.uncounted if index in months else left.outside
-            month = str(_month(index))
-            found[month] = found.get(month, 0) + rows
+            by_month[index] = by_month.get(index, 0) + rows[key]
+    for index, count in by_month.items():  # each month named once, not once a municipality
+        found = left.uncounted if index in months else left.outside
+        found[str(_month(index))] = count
     return left
 
 

@@ -36,6 +36,9 @@ _HEAD_ROWS = 20_000
 """The rows whose texts are known before the pass (see :func:`known_texts`)."""
 _CANONICAL_YEARS = (2000, 2099)
 """The years whose dates, written YYYY-MM-DD, are known texts of a date field."""
+_WITH_USUAL = (DATE_FIELDS[0], "notice_time")
+"""The fields (:func:`_kind`) with usual texts: checking none for the others cost a few polars
+queries each, on an empty column."""
 
 
 def known_texts(
@@ -59,7 +62,7 @@ def known_texts(
     known = {}
     for field, column in columns.items():
         met = head[column].unique().sort()
-        if usual:
+        if usual and _kind(field) in _WITH_USUAL:
             met = met.filter(~met.is_in(usual_texts(field).implode()))
         found = met.filter(met != "").to_list()
         known[field] = [*found, *([] if required(field) else [""])]
@@ -99,6 +102,10 @@ def usual_texts(field: str) -> pl.Series:
     :data:`_CANONICAL_YEARS` written YYYY-MM-DD; every time of day written HH:MM; none for the
     others. (Should one not pass the check, it is not usual, and a row holding it gets its
     column's texts gathered and checked in a second pass.)"""
+    import polars as pl
+
+    if _kind(field) not in _WITH_USUAL:  # none to check
+        return pl.Series([], dtype=pl.String)
     text: pl.Series = _usual(_kind(field))["text"]
     return text
 
@@ -106,7 +113,7 @@ def usual_texts(field: str) -> pl.Series:
 def usual_values(field: str) -> dict[str, Any]:
     """The typed value of each usual text of a field (for those typed by their texts: the
     dates are parsed as they are read)."""
-    return _usual_values(_kind(field))
+    return _usual_values(_kind(field)) if _kind(field) in _WITH_USUAL else {}
 
 
 def _kind(field: str) -> str:
@@ -124,11 +131,9 @@ def _usual(field: str) -> pl.DataFrame:
         first, last = _CANONICAL_YEARS
         days = pl.date_range(date(first, 1, 1), date(last, 12, 31), eager=True)
         texts = days.dt.to_string(DATE_FORMAT)
-    elif field == "notice_time":
+    else:  # the notice's time of day, the other field with usual texts (_WITH_USUAL)
         times = [f"{hour:02}:{minute:02}" for hour in range(24) for minute in range(60)]
         texts = pl.Series(times, dtype=pl.String)
-    else:
-        texts = pl.Series([], dtype=pl.String)
     table = checked(field, texts, each=True)
     assert table is not None
     return table.filter(pl.col("value").is_not_null() & ~pl.col("padded"))
